@@ -1,0 +1,79 @@
+/**
+ * The one error type of the gateway. Every failure that reaches a client is a GatewayError with
+ * a stable `code`; dialects turn it into their wire shape, failover reads `retryable` only.
+ * The table below is the registry of codes: docs/errors.md is kept in sync by a test.
+ */
+export const ERROR_CODES = {
+  // Client errors: bad input. They never change state.
+  invalid_json: { status: 400, retryable: false, description: 'The request body is not valid JSON.' },
+  invalid_request: { status: 400, retryable: false, description: 'A field is missing, has the wrong type or an invalid value.' },
+  body_too_large: { status: 413, retryable: false, description: 'The request body exceeds the configured size limit.' },
+  unsupported_media_type: { status: 415, retryable: false, description: 'The request body is not `application/json`.' },
+  model_not_found: { status: 404, retryable: false, description: 'The requested model or alias is not served by this gateway.' },
+  unsupported: { status: 400, retryable: false, description: 'The model cannot serve this kind of request (for example completions on a chat-only upstream).' },
+  unauthorized: { status: 401, retryable: false, description: 'Missing or invalid API key.' },
+  not_found: { status: 404, retryable: false, description: 'No such endpoint.' },
+  method_not_allowed: { status: 405, retryable: false, description: 'The endpoint does not accept this HTTP method.' },
+  // Upstream errors: the provider failed. Retryable ones may be failed over.
+  upstream_rate_limited: { status: 429, retryable: true, description: 'The provider rate-limited the request (HTTP 429).' },
+  upstream_unavailable: { status: 503, retryable: true, description: 'The provider is unavailable (HTTP 5xx, connection refused or reset).' },
+  upstream_timeout: { status: 504, retryable: true, description: 'The provider did not answer in time.' },
+  upstream_auth: { status: 502, retryable: false, description: "The provider rejected the gateway's credentials (HTTP 401/403). The key is never shown." },
+  upstream_bad_request: { status: 400, retryable: false, description: 'The provider rejected the request as invalid (HTTP 400/404/422).' },
+  context_length_exceeded: { status: 400, retryable: false, description: "The prompt does not fit the model's context window." },
+  upstream_bad_response: { status: 502, retryable: true, description: 'The provider answered with something that is not a valid response (bad JSON, broken stream).' },
+  upstream_stream_interrupted: { status: 502, retryable: false, description: 'The provider stream broke after part of the answer was already sent.' },
+  // Gateway errors.
+  internal_error: { status: 500, retryable: false, description: 'An unexpected error inside the gateway.' },
+  client_closed: { status: 499, retryable: false, description: 'The client closed the connection before the answer was complete.' },
+} as const satisfies Record<string, { status: number; retryable: boolean; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface GatewayErrorOptions {
+  /** Override the code's default HTTP status. */
+  status?: number;
+  /** Override the code's default retryability. */
+  retryable?: boolean;
+  /** The request field at fault, as the client named it (e.g. `messages[0].content`). */
+  param?: string;
+  /** Provider id when the error came from upstream. */
+  provider?: string;
+  /** Milliseconds the provider asked us to wait (Retry-After / retry-after-ms). */
+  retryAfterMs?: number;
+  /** Upstream HTTP status, when there was one. */
+  upstreamStatus?: number;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly param: string | undefined;
+  readonly provider: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly upstreamStatus: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = options.status ?? ERROR_CODES[code].status;
+    this.retryable = options.retryable ?? ERROR_CODES[code].retryable;
+    this.param = options.param;
+    this.provider = options.provider;
+    this.retryAfterMs = options.retryAfterMs;
+    this.upstreamStatus = options.upstreamStatus;
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}
+
+/** Wraps anything thrown into a GatewayError; unknown errors become `internal_error`. */
+export function toGatewayError(value: unknown): GatewayError {
+  if (value instanceof GatewayError) return value;
+  return new GatewayError('internal_error', 'Internal gateway error.', { cause: value });
+}

@@ -1,0 +1,70 @@
+import type { Dispatcher } from 'undici';
+import type { ChatRequest, CompletionRequest } from './request.js';
+import type { ModelResponse, StreamPart } from './response.js';
+
+/** What an adapter needs to make one upstream call. */
+export interface CallContext {
+  /** The upstream model name to send (the deployment's name for the model at this provider). */
+  upstreamModel: string;
+  /** Aborted when the client disconnects or a timeout fires; adapters must pass it to the HTTP call. */
+  signal: AbortSignal;
+  /** Gateway request id, forwarded upstream as `x-request-id` for correlation. */
+  requestId: string;
+}
+
+/**
+ * A stream of canonical parts from upstream. The promise of `stream*` resolves only once the
+ * upstream accepted the call (HTTP 2xx headers received), so errors before the first byte reject
+ * it and can be failed over; errors after that are thrown from the iterator.
+ */
+export type PartStream = AsyncIterable<StreamPart>;
+
+/**
+ * One upstream wire dialect, bound to one provider's settings (base URL, key, headers, quirks).
+ * Adapters translate canonical ⇄ wire and nothing else: no routing, retries or accounting.
+ */
+export interface ProviderAdapter {
+  /** The provider id from config (e.g. `deepseek`). */
+  readonly id: string;
+  /** The wire format this adapter speaks. */
+  readonly wire: 'openai-compatible' | 'anthropic';
+  chat(request: ChatRequest, context: CallContext): Promise<ModelResponse>;
+  streamChat(request: ChatRequest, context: CallContext): Promise<PartStream>;
+  /** Legacy/FIM completions, when the upstream has them. */
+  complete?(request: CompletionRequest, context: CallContext): Promise<ModelResponse>;
+  streamComplete?(request: CompletionRequest, context: CallContext): Promise<PartStream>;
+  /** Release pooled connections. */
+  close(): Promise<void>;
+}
+
+/** Provider settings an adapter is built from: the resolved, validated config entry. */
+export interface ProviderSettings {
+  id: string;
+  wire: 'openai-compatible' | 'anthropic';
+  /** Base URL including the version path, e.g. `https://api.deepseek.com/v1`. */
+  baseUrl: string;
+  /** The resolved secret. Never logged, never put in an error message. */
+  apiKey?: string;
+  /** Extra headers sent on every upstream call (operator config only). */
+  headers: Record<string, string>;
+  /** Anthropic `anthropic-version` header value. */
+  anthropicVersion?: string;
+  quirks: ProviderQuirks;
+}
+
+/** Known differences between OpenAI-compatible upstreams, switched on per provider in config. */
+export interface ProviderQuirks {
+  /** Upstream accepts `stream_options: {include_usage: true}` (most do; some self-hosted servers reject it). */
+  streamUsage: boolean;
+  /** Send `max_completion_tokens` instead of `max_tokens` (OpenAI o-series / gpt-5). */
+  maxCompletionTokens: boolean;
+  /** Upstream rejects `n` > 1 (Anthropic-native always does; some compatible servers too). */
+  noMultipleChoices: boolean;
+  /** Upstream has `/completions` (legacy and FIM). */
+  completions: boolean;
+  /** Upstream rejects `seed`. */
+  noSeed: boolean;
+}
+
+/** Factory signature: the HTTP dispatcher is injected so tests can point it anywhere. */
+export type AdapterFactory = (settings: ProviderSettings, dispatcher: Dispatcher) => ProviderAdapter;

@@ -1,0 +1,97 @@
+/**
+ * Canonical request types. Dialects (client side) decode into these; provider adapters
+ * (upstream side) encode from these. Nothing else in the gateway sees a wire format.
+ */
+
+/** JSON Schema object, kept opaque: the gateway forwards it, it never interprets it here. */
+export type JsonSchema = Record<string, unknown>;
+
+export type TextPart = { type: 'text'; text: string };
+/** An image by URL; `url` may be a `data:` URL (base64) — adapters convert as their wire needs. */
+export type ImagePart = { type: 'image'; url: string; mediaType?: string };
+export type ContentPart = TextPart | ImagePart;
+
+export interface ToolCall {
+  /** Provider-issued id (e.g. `call_…` or `toolu_…`); tool results refer to it. */
+  id: string;
+  name: string;
+  /** The arguments as JSON text, exactly as the model produced them (may be invalid JSON). */
+  arguments: string;
+}
+
+export type SystemMessage = { role: 'system'; content: string };
+export type UserMessage = { role: 'user'; content: ContentPart[] };
+export type AssistantMessage = {
+  role: 'assistant';
+  /** Text of the answer; empty string when the turn was only tool calls. */
+  content: string;
+  toolCalls?: ToolCall[];
+};
+export type ToolMessage = {
+  role: 'tool';
+  toolCallId: string;
+  content: string;
+  isError?: boolean;
+};
+export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  parameters: JsonSchema;
+  strict?: boolean;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: JsonSchema; strict?: boolean; description?: string };
+
+/** Sampling and limit parameters shared by chat and completion requests. */
+export interface SamplingParams {
+  /** Upper bound on generated tokens (OpenAI `max_tokens`/`max_completion_tokens`, Anthropic `max_tokens`). */
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  /** Number of choices to generate (OpenAI `n`). Absent means 1. */
+  n?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** End-user identifier for abuse tracking; never part of a cache key. */
+  user?: string;
+}
+
+export interface ChatRequest extends SamplingParams {
+  kind: 'chat';
+  /** The model the client asked for (a concrete model name or a routing alias). */
+  model: string;
+  messages: Message[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  stream: boolean;
+  /** The client asked for usage in the stream (OpenAI `stream_options.include_usage`). */
+  streamUsage?: boolean;
+  /** Reasoning effort hint for models that support it (OpenAI `reasoning_effort`). */
+  reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+}
+
+export interface CompletionRequest extends SamplingParams {
+  kind: 'completion';
+  model: string;
+  /** One entry per prompt; a single string prompt becomes a one-element array. */
+  prompt: string[];
+  /** Fill-in-the-middle: the text after the insertion point. */
+  suffix?: string;
+  echo?: boolean;
+  stream: boolean;
+  streamUsage?: boolean;
+}
+
+export type CanonicalRequest = ChatRequest | CompletionRequest;
