@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config-error.js';
+import { VERSION } from '../version.js';
+import { runConfigCheck } from './config-check-command.js';
+import { runServe } from './serve-command.js';
+import { runSim } from './sim-command.js';
+
+const USAGE = `Usage: switchyard <command> [options]
+
+Commands:
+  serve            Run the gateway (default). With no config: the built-in simulated providers.
+  sim              Run only the simulator fleet (simulated upstream providers).
+  config check     Validate the config and print it with secrets redacted.
+
+Options:
+  --config <file>  Config file (default: $SWITCHYARD_CONFIG, else ./switchyard.yaml, else embedded defaults)
+  --port <n>       Listen port (default: $PORT, else server.port, else 4000; sim: 4100)
+  --host <addr>    Listen address (default: $HOST, else server.host, else 127.0.0.1)
+  --time-scale <x> sim: multiply simulated latencies (0 = instant)
+  -h, --help       Show this help
+  -v, --version    Show the version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'time-scale': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const port = values.port === undefined ? undefined : parsePort(values.port);
+  const [command = 'serve', subcommand] = positionals;
+  const common = { ...(values.config === undefined ? {} : { config: values.config }), ...(port === undefined ? {} : { port }), ...(values.host === undefined ? {} : { host: values.host }) };
+  switch (command) {
+    case 'serve':
+      return runServe(common);
+    case 'sim':
+      return runSim({ ...common, ...(values['time-scale'] === undefined ? {} : { timeScale: Number(values['time-scale']) }) });
+    case 'config':
+      if (subcommand === 'check') return runConfigCheck(common);
+      break;
+  }
+  process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+  return 2;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--port', [`--port must be an integer 0-65535, got "${text}"`]);
+  return port;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`${error.message}\n\n${USAGE}`);
+    else process.stderr.write(`switchyard: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,58 @@
+import { loadConfig } from '../config/load-config.js';
+import type { RequestRecord } from '../server/request-record.js';
+import { startGateway } from '../server/start-gateway.js';
+import type { RunningGateway } from '../server/start-gateway.js';
+import type { CommonOptions } from './config-check-command.js';
+import { VERSION } from '../version.js';
+import { onShutdown } from './shutdown.js';
+
+/** `switchyard serve`: load config, start the gateway, say what is live, stop cleanly on signals. */
+export async function runServe(options: CommonOptions): Promise<number> {
+  const config = loadConfig({
+    ...(options.config === undefined ? {} : { path: options.config }),
+    overrides: { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) },
+  });
+  const gateway = await startGateway(config, config.server.accessLog ? { observer: logRequest } : {});
+  process.stdout.write(`${startupBanner(gateway)}\n`);
+  onShutdown(() => gateway.close());
+  return 0;
+}
+
+export function startupBanner(gateway: RunningGateway): string {
+  const { config } = gateway;
+  const lines = [`Switchyard ${VERSION} listening on ${gateway.url}`, `  config: ${config.source}`, ''];
+  const simulated = [...config.providers.values()].filter((provider) => provider.simulated);
+  if (simulated.length === config.providers.size) {
+    lines.push('Providers — SIMULATED: no real provider is called; answers are generated locally by the built-in simulator.');
+  } else if (simulated.length > 0) {
+    lines.push(`Providers (${simulated.length} of ${config.providers.size} simulated):`);
+  } else {
+    lines.push('Providers:');
+  }
+  for (const [id, provider] of config.providers) {
+    const models = [...config.models.values()].filter((model) => model.deployments.some((d) => d.provider === id)).map((model) => model.name);
+    const where = provider.embeddedSimulator ? 'embedded simulator' : provider.settings.baseUrl;
+    lines.push(`  ${id.padEnd(16)} ${provider.settings.wire.padEnd(18)} ${provider.simulated ? '[simulated] ' : ''}${where}`);
+    lines.push(`  ${''.padEnd(16)} models: ${models.join(', ') || '(none)'}`);
+  }
+  const aliases = [...config.aliases].map(([alias, target]) => `${alias} → ${target}`).join(', ');
+  lines.push('', `Aliases: ${aliases}`, '');
+  lines.push('Point your SDK at it:');
+  lines.push(`  OpenAI SDK:    OPENAI_BASE_URL=${gateway.url}/v1`);
+  lines.push(`  Anthropic SDK: ANTHROPIC_BASE_URL=${gateway.url}`);
+  lines.push(
+    config.auth.apiKeys.length === 0
+      ? '  Auth: OPEN — no API keys configured, any key (or none) is accepted.'
+      : `  Auth: ${config.auth.apiKeys.length} API key(s) required (Authorization: Bearer … or x-api-key).`,
+  );
+  lines.push(`  Try: curl ${gateway.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Write a Python hello world"}]}'`);
+  return lines.join('\n');
+}
+
+function logRequest(record: RequestRecord): void {
+  const fields = [
+    record.method, record.path, record.status, record.model ?? '-', record.provider ?? '-',
+    `${(record.durationMs ?? 0).toFixed(1)}ms`, record.usage ? `${record.usage.inputTokens}+${record.usage.outputTokens}tok` : '-', record.errorCode ?? '',
+  ];
+  process.stdout.write(`[${record.requestId}] ${fields.join(' ')}\n`);
+}

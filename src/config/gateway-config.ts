@@ -1,0 +1,58 @@
+import type { ProviderSettings } from '../spec/provider.js';
+
+/** One way to reach a model: a provider and that provider's name for it. */
+export interface Deployment {
+  provider: string;
+  upstreamModel: string;
+}
+
+export interface ModelEntry {
+  name: string;
+  deployments: Deployment[];
+}
+
+export interface ResolvedProvider {
+  settings: ProviderSettings;
+  /** Served by the built-in simulator fleet (never a real provider). */
+  simulated: boolean;
+  /** The simulator fleet's provider id, for simulated providers. */
+  fleetProvider?: string;
+  /** Base URL still to be filled in with the embedded simulator's address. */
+  embeddedSimulator: boolean;
+  connections: number;
+}
+
+/** The validated, cross-checked runtime configuration. */
+export interface GatewayConfig {
+  /** Where it came from: a file path, or 'embedded defaults'. */
+  source: string;
+  server: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    requestTimeoutMs: number;
+    accessLog: boolean;
+  };
+  auth: {
+    apiKeys: string[];
+    allowOpen: boolean;
+  };
+  simulator: {
+    enabled: boolean;
+    timeScale: number;
+    port: number;
+  };
+  providers: Map<string, ResolvedProvider>;
+  models: Map<string, ModelEntry>;
+  /** alias → model name; always contains `auto`. */
+  aliases: Map<string, string>;
+  defaultModel: string;
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 4000,
+  bodyLimitBytes: 4 * 1024 * 1024,
+  requestTimeoutMs: 60_000,
+  connections: 128,
+} as const;

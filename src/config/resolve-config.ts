@@ -1,0 +1,182 @@
+import { PROVIDER_PRESETS, resolveQuirks } from '../providers/presets.js';
+import { DEFAULT_FLEET } from '../sim/default-fleet.js';
+import type { SimFleet, SimProviderSpec } from '../sim/sim-types.js';
+import type { ProviderQuirks } from '../spec/provider.js';
+import { ConfigError } from './config-error.js';
+import { DEFAULTS } from './gateway-config.js';
+import type { GatewayConfig, ModelEntry, ResolvedProvider } from './gateway-config.js';
+import type { ConfigFile, ProviderEntry } from './schema.js';
+
+type Environment = Record<string, string | undefined>;
+
+/**
+ * Turns a schema-valid config file into the runtime config: applies presets and defaults, reads
+ * keys from the environment, and checks cross-references (every deployment names a provider,
+ * every alias a model). All problems are reported together.
+ */
+export function resolveConfig(file: ConfigFile, source: string, environment: Environment, fleet: SimFleet = DEFAULT_FLEET): GatewayConfig {
+  const problems: string[] = [];
+  const providers = new Map<string, ResolvedProvider>();
+  for (const [id, entry] of Object.entries(file.providers ?? {})) {
+    const resolved = resolveProvider(id, entry, environment, fleet, problems);
+    if (resolved) providers.set(id, resolved);
+  }
+
+  const models = new Map<string, ModelEntry>();
+  for (const [name, entry] of Object.entries(file.models ?? {})) {
+    const deployments = entry.deployments.map((deployment, index) => {
+      if (!file.providers?.[deployment.provider]) {
+        problems.push(`models.${name}.deployments[${index}].provider: no provider named "${deployment.provider}" (known: ${Object.keys(file.providers ?? {}).join(', ') || 'none'})`);
+      }
+      return { provider: deployment.provider, upstreamModel: deployment.model ?? name };
+    });
+    models.set(name, { name, deployments });
+  }
+
+  const firstModel = models.keys().next().value;
+  const defaultModel = file.routing?.default_model ?? firstModel ?? '';
+  if (models.size === 0) problems.push('models: at least one model is required');
+  else if (!models.has(defaultModel)) problems.push(`routing.default_model: no model named "${defaultModel}"`);
+
+  const aliases = new Map<string, string>([['auto', defaultModel]]);
+  for (const [alias, target] of Object.entries(file.routing?.aliases ?? {})) {
+    if (models.has(alias)) problems.push(`routing.aliases.${alias}: "${alias}" is already a model name`);
+    if (!models.has(target)) problems.push(`routing.aliases.${alias}: no model named "${target}"`);
+    aliases.set(alias, target);
+  }
+
+  const apiKeys = [...(file.auth?.api_keys ?? [])];
+  for (const name of file.auth?.api_keys_env ?? []) {
+    const value = environment[name];
+    if (!value) problems.push(`auth.api_keys_env: environment variable ${name} is not set`);
+    else apiKeys.push(value);
+  }
+
+  if (problems.length > 0) throw new ConfigError(source, problems);
+
+  const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
+  return {
+    source,
+    server: {
+      host: file.server?.host ?? DEFAULTS.host,
+      port: file.server?.port ?? DEFAULTS.port,
+      bodyLimitBytes: parseByteSize(file.server?.body_limit ?? DEFAULTS.bodyLimitBytes),
+      requestTimeoutMs: file.server?.request_timeout_ms ?? DEFAULTS.requestTimeoutMs,
+      accessLog: file.server?.access_log ?? false,
+    },
+    auth: { apiKeys, allowOpen: file.auth?.allow_open ?? false },
+    simulator: {
+      enabled: file.simulator?.enabled ?? usesEmbedded,
+      timeScale: file.simulator?.time_scale ?? 1,
+      port: file.simulator?.port ?? 0,
+    },
+    providers,
+    models,
+    aliases,
+    defaultModel,
+  };
+}
+
+function resolveProvider(id: string, entry: ProviderEntry, environment: Environment, fleet: SimFleet, problems: string[]): ResolvedProvider | undefined {
+  const at = `providers.${id}`;
+  if ('type' in entry && entry.type === 'simulated') {
+    const fleetId = entry.fleet_provider ?? id;
+    const spec = fleet.providers.find((candidate) => candidate.id === fleetId);
+    if (!spec) {
+      problems.push(`${at}.fleet_provider: the simulator has no provider "${fleetId}" (known: ${fleet.providers.map((p) => p.id).join(', ')})`);
+      return undefined;
+    }
+    return simulatedProvider(id, spec, entry.base_url, entry.connections);
+  }
+
+  let wire: 'openai-compatible' | 'anthropic';
+  let baseUrl: string;
+  let quirks: Partial<ProviderQuirks> = {};
+  let headers: Record<string, string> = {};
+  let keyEnv: string | undefined;
+  let keyRequired = true;
+  if ('preset' in entry) {
+    const preset = PROVIDER_PRESETS[entry.preset];
+    if (!preset) {
+      problems.push(`${at}.preset: unknown preset "${entry.preset}" (known: ${Object.keys(PROVIDER_PRESETS).join(', ')})`);
+      return undefined;
+    }
+    wire = preset.wire;
+    baseUrl = entry.base_url ?? preset.baseUrl;
+    quirks = { ...preset.quirks };
+    headers = { ...preset.headers };
+    keyEnv = preset.apiKeyEnv;
+    keyRequired = preset.apiKeyRequired;
+  } else {
+    wire = entry.type;
+    baseUrl = entry.base_url;
+    keyRequired = false;
+  }
+  if (entry.api_key_env) {
+    keyEnv = entry.api_key_env;
+    keyRequired = true;
+  }
+  let apiKey = entry.api_key;
+  if (apiKey === undefined && keyEnv) {
+    apiKey = environment[keyEnv] || undefined;
+    if (apiKey === undefined && keyRequired) {
+      problems.push(`${at}: environment variable ${keyEnv} (the provider's API key) is not set`);
+    }
+  }
+  const quirkOverrides = entry.quirks ?? {};
+  const settings = {
+    id,
+    wire,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    headers: { ...headers, ...entry.headers },
+    quirks: resolveQuirks({
+      ...quirks,
+      ...definedOnly({
+        streamUsage: quirkOverrides.stream_usage,
+        maxCompletionTokens: quirkOverrides.max_completion_tokens,
+        noMultipleChoices: quirkOverrides.no_multiple_choices,
+        completions: quirkOverrides.completions,
+        noSeed: quirkOverrides.no_seed,
+      }),
+    }),
+    ...(apiKey === undefined ? {} : { apiKey }),
+    ...(entry.anthropic_version === undefined ? {} : { anthropicVersion: entry.anthropic_version }),
+  };
+  return { settings, simulated: false, embeddedSimulator: false, connections: entry.connections ?? DEFAULTS.connections };
+}
+
+/** A provider entry served by the simulator fleet; without a base URL it is the embedded one. */
+export function simulatedProvider(id: string, spec: SimProviderSpec, baseUrl?: string, connections?: number): ResolvedProvider {
+  return {
+    settings: {
+      id,
+      wire: spec.wire,
+      baseUrl: baseUrl?.replace(/\/+$/, '') ?? '',
+      headers: {},
+      quirks: resolveQuirks({
+        completions: spec.wire === 'openai-compatible' && spec.models.some((model) => model.completions === true),
+        noMultipleChoices: spec.wire === 'anthropic',
+        streamUsage: spec.wire === 'openai-compatible',
+      }),
+      ...(spec.apiKey === undefined ? {} : { apiKey: spec.apiKey }),
+    },
+    simulated: true,
+    fleetProvider: spec.id,
+    embeddedSimulator: baseUrl === undefined,
+    connections: connections ?? DEFAULTS.connections,
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/** Sizes are binary, as in most servers' configs: `4mb` = 4 MiB. */
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+export function parseByteSize(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = (match?.[2] || 'b').toLowerCase();
+  return Math.floor(Number(match?.[1] ?? 0) * (UNITS[unit] ?? 1));
+}

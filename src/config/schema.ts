@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
+ * `resolveConfig` turns the parsed file into the runtime `GatewayConfig`.
+ */
+
+const providerId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'provider ids are lowercase letters, digits, ".", "_" or "-" (max 64)');
+
+const headerMap = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'invalid header name'), z.string());
+
+const quirks = z
+  .object({
+    stream_usage: z.boolean(),
+    max_completion_tokens: z.boolean(),
+    no_multiple_choices: z.boolean(),
+    completions: z.boolean(),
+    no_seed: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+/** Fields every upstream provider entry may carry. */
+const providerCommon = {
+  /** Name of the environment variable holding the key (preferred: keeps secrets out of files). */
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  /** A literal key. Allowed, but prefer api_key_env. Always redacted when config is printed. */
+  api_key: z.string().min(1).optional(),
+  headers: headerMap.optional(),
+  quirks: quirks.optional(),
+  /** Max pooled connections to this provider. */
+  connections: z.number().int().min(1).max(4096).optional(),
+};
+
+const presetProvider = z
+  .object({
+    preset: z.string(),
+    base_url: httpUrl.optional(),
+    anthropic_version: z.string().optional(),
+    ...providerCommon,
+  })
+  .strict();
+
+const customProvider = z
+  .object({
+    type: z.enum(['openai-compatible', 'anthropic']),
+    base_url: httpUrl,
+    anthropic_version: z.string().optional(),
+    ...providerCommon,
+  })
+  .strict();
+
+/** A provider of the built-in simulator fleet (`switchyard sim`), by its fleet id. */
+const simulatedProvider = z
+  .object({
+    type: z.literal('simulated'),
+    /** Fleet provider id; defaults to the entry's own id. */
+    fleet_provider: z.string().optional(),
+    /** Where an external `switchyard sim` runs; absent = the embedded simulator. */
+    base_url: httpUrl.optional(),
+    connections: z.number().int().min(1).max(4096).optional(),
+  })
+  .strict();
+
+const provider = z.union([customProvider, simulatedProvider, presetProvider]);
+
+const deployment = z
+  .object({
+    provider: providerId,
+    /** The upstream's name for the model; defaults to the model's own name. */
+    model: z.string().min(1).optional(),
+  })
+  .strict();
+
+const model = z
+  .object({
+    deployments: z.array(deployment).min(1, 'a model needs at least one deployment'),
+  })
+  .strict();
+
+const byteSize = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i, 'a size like 4mb, 512kb or a number of bytes'),
+]);
+
+export const configFileSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(0).max(65535),
+        /** Largest accepted request body. */
+        body_limit: byteSize,
+        /** Time allowed to receive a whole request (headers and body). */
+        request_timeout_ms: z.number().int().min(1000),
+        /** One log line per request (method, path, status, model, provider, ms). Off by default. */
+        access_log: z.boolean(),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    auth: z
+      .object({
+        /** Names of environment variables, each holding one accepted client API key. */
+        api_keys_env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
+        /** Literal client API keys (prefer api_keys_env). */
+        api_keys: z.array(z.string().min(8, 'client API keys must be at least 8 characters')).optional(),
+        /** Allow serving without keys on a non-loopback address. */
+        allow_open: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    simulator: z
+      .object({
+        /** Start the built-in simulator fleet inside the gateway process. */
+        enabled: z.boolean(),
+        /** Multiplies simulated latencies; 0 answers instantly. */
+        time_scale: z.number().min(0).max(100),
+        /** Port of the embedded simulator; 0 picks a free one. */
+        port: z.number().int().min(0).max(65535),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    providers: z.record(providerId, provider).optional(),
+    models: z.record(z.string().min(1), model).optional(),
+    routing: z
+      .object({
+        /** The model `auto` and other unknown-tier aliases resolve to until the router exists. */
+        default_model: z.string().min(1),
+        /** Extra names for models: alias → model. */
+        aliases: z.record(z.string().min(1), z.string().min(1)),
+      })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ProviderEntry = z.infer<typeof provider>;

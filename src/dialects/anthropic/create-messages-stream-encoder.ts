@@ -1,0 +1,139 @@
+import type { GatewayError } from '../../spec/errors.js';
+import type { StreamPart, Usage } from '../../spec/response.js';
+import type { EncodeContext, StreamEncoder } from '../types.js';
+import { encodeAnthropicUsage } from './encode-anthropic-usage.js';
+import { encodeErrorBody } from './encode-error.js';
+import { anthropicMessageId } from './encode-messages-response.js';
+import { anthropicStopReason, type AnthropicStopReason } from './stop-reason.js';
+
+function sseEvent(type: string, data: unknown): string {
+  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+const NO_BLOCK = -1;
+const TEXT_BLOCK = -2;
+
+/**
+ * Canonical stream parts → Anthropic Messages SSE: `message_start`, then content blocks opened
+ * lazily and closed before the next one opens (`content_block_start` / `_delta` / `_stop`), then
+ * at `end()` one `message_delta` (stop reason and usage) and `message_stop`.
+ *
+ * Only choice 0 is encoded; reasoning deltas are dropped (thinking blocks need a signature).
+ * A stream with no content still yields message_start, message_delta, message_stop.
+ * Should arguments for a tool call arrive after the next block opened (an upstream interleaving
+ * parallel tool calls), they are sent as `input_json_delta` on that tool's own block index, which
+ * the SDK accumulates by index; no argument text is lost.
+ */
+export function createMessagesStreamEncoder(context: EncodeContext): StreamEncoder {
+  let started = false;
+  let nextBlockIndex = 0;
+  /** NO_BLOCK, TEXT_BLOCK, or the toolIndex of the open tool_use block. */
+  let openBlock = NO_BLOCK;
+  let openBlockIndex = 0;
+  /** toolIndex → content block index. */
+  const toolBlocks = new Map<number, number>();
+  let stopReason: AnthropicStopReason | undefined;
+  let stopSequence: string | null = null;
+  let usage: Usage | undefined;
+
+  function start(upstreamId: string): string {
+    if (started) return '';
+    started = true;
+    return sseEvent('message_start', {
+      type: 'message_start',
+      message: {
+        id: anthropicMessageId(upstreamId, context.requestId),
+        type: 'message',
+        role: 'assistant',
+        model: context.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: encodeAnthropicUsage(undefined),
+      },
+    });
+  }
+
+  function closeBlock(): string {
+    if (openBlock === NO_BLOCK) return '';
+    openBlock = NO_BLOCK;
+    return sseEvent('content_block_stop', { type: 'content_block_stop', index: openBlockIndex });
+  }
+
+  function openBlockEvent(block: Record<string, unknown>, kind: number): string {
+    const text = closeBlock();
+    openBlock = kind;
+    openBlockIndex = nextBlockIndex++;
+    return text + sseEvent('content_block_start', { type: 'content_block_start', index: openBlockIndex, content_block: block });
+  }
+
+  function inputDelta(index: number, partialJson: string): string {
+    return sseEvent('content_block_delta', {
+      type: 'content_block_delta',
+      index,
+      delta: { type: 'input_json_delta', partial_json: partialJson },
+    });
+  }
+
+  return {
+    push(part: StreamPart): string {
+      if (part.type === 'start') return start(part.id);
+      if (part.type === 'usage') {
+        usage = part.usage;
+        return start('');
+      }
+      if (part.index !== 0) return start('');
+      switch (part.type) {
+        case 'text-delta': {
+          if (part.text === '') return start('');
+          let text = start('');
+          if (openBlock !== TEXT_BLOCK) text += openBlockEvent({ type: 'text', text: '' }, TEXT_BLOCK);
+          return (
+            text +
+            sseEvent('content_block_delta', {
+              type: 'content_block_delta',
+              index: openBlockIndex,
+              delta: { type: 'text_delta', text: part.text },
+            })
+          );
+        }
+        case 'tool-call-start': {
+          const text =
+            start('') +
+            openBlockEvent({ type: 'tool_use', id: part.id, name: part.name, input: {} }, part.toolIndex);
+          toolBlocks.set(part.toolIndex, openBlockIndex);
+          return text;
+        }
+        case 'tool-call-delta': {
+          const text = start('');
+          if (part.argumentsDelta === '') return text;
+          if (openBlock === part.toolIndex) return text + inputDelta(openBlockIndex, part.argumentsDelta);
+          const blockIndex = toolBlocks.get(part.toolIndex);
+          return blockIndex === undefined ? text : text + inputDelta(blockIndex, part.argumentsDelta);
+        }
+        case 'finish':
+          stopReason = anthropicStopReason(part.finishReason, part.stopSequence);
+          stopSequence = part.stopSequence ?? null;
+          return start('') + closeBlock();
+        case 'reasoning-delta':
+          return start('');
+      }
+    },
+    end(): string {
+      const text = start('') + closeBlock();
+      const reason = stopReason ?? (toolBlocks.size > 0 ? 'tool_use' : 'end_turn');
+      return (
+        text +
+        sseEvent('message_delta', {
+          type: 'message_delta',
+          delta: { stop_reason: reason, stop_sequence: stopSequence },
+          usage: encodeAnthropicUsage(usage),
+        }) +
+        sseEvent('message_stop', { type: 'message_stop' })
+      );
+    },
+    error(error: GatewayError): string {
+      return sseEvent('error', encodeErrorBody(error));
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import type { ContentPart, ImagePart, Message, ToolCall, ToolMessage } from '../../spec/request.js';
+import {
+  invalidRequest,
+  isObject,
+  optionalBoolean,
+  requireObject,
+  requireString,
+  type JsonObject,
+} from '../field-readers.js';
+
+/**
+ * Decodes Anthropic `messages` into canonical messages, appending to `into`.
+ * - user `tool_result` blocks become one `tool` message each, placed before the rest of the turn;
+ *   images inside a tool result are moved into that user turn (canonical tool messages are text);
+ * - assistant `tool_use` blocks become tool calls, their `input` serialized as JSON;
+ * - `thinking`/`redacted_thinking` blocks are dropped (their signatures cannot be forwarded);
+ * - text blocks that must merge into one string are joined with newlines.
+ */
+export function decodeMessageTurns(value: unknown, into: Message[]): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw invalidRequest('`messages` must be a non-empty array', 'messages');
+  }
+  for (let index = 0; index < value.length; index++) {
+    const param = `messages[${index}]`;
+    const message = requireObject(value[index], param);
+    const content = message.content;
+    const contentParam = `${param}.content`;
+    switch (message.role) {
+      case 'user':
+        decodeUserTurn(content, contentParam, into);
+        break;
+      case 'assistant':
+        into.push(decodeAssistantTurn(content, contentParam));
+        break;
+      case 'system':
+        into.push({ role: 'system', content: decodeSystemText(content, contentParam) });
+        break;
+      default:
+        throw invalidRequest(`\`${param}.role\` must be "user" or "assistant"`, `${param}.role`);
+    }
+  }
+}
+
+/** `system` (top-level or a system turn): a string or an array of text blocks, joined with newlines. */
+export function decodeSystemText(value: unknown, param: string): string {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be a string or an array of text blocks`, param);
+  let text = '';
+  for (let index = 0; index < value.length; index++) {
+    const blockParam = `${param}[${index}]`;
+    const block = requireObject(value[index], blockParam);
+    if (block.type !== 'text') {
+      throw invalidRequest(`\`${blockParam}.type\` must be "text"`, `${blockParam}.type`);
+    }
+    const piece = requireString(block.text, `${blockParam}.text`);
+    text = index === 0 ? piece : `${text}\n${piece}`;
+  }
+  return text;
+}
+
+function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
+  if (typeof value === 'string') {
+    into.push({ role: 'user', content: [{ type: 'text', text: value }] });
+    return;
+  }
+  if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
+  const parts: ContentPart[] = [];
+  let toolMessages: ToolMessage[] | undefined;
+  for (let index = 0; index < value.length; index++) {
+    const blockParam = `${param}[${index}]`;
+    const block = requireObject(value[index], blockParam);
+    switch (block.type) {
+      case 'text':
+        parts.push({ type: 'text', text: requireString(block.text, `${blockParam}.text`) });
+        break;
+      case 'image':
+        parts.push(decodeImage(block, blockParam));
+        break;
+      case 'tool_result':
+        (toolMessages ??= []).push(decodeToolResult(block, blockParam, parts));
+        break;
+      case 'thinking':
+      case 'redacted_thinking':
+        break;
+      case 'tool_use':
+        throw invalidRequest('`tool_use` blocks are only allowed in assistant messages', `${blockParam}.type`);
+      default:
+        throw unsupportedBlock(block.type, blockParam);
+    }
+  }
+  if (toolMessages !== undefined) {
+    for (const message of toolMessages) into.push(message);
+    if (parts.length > 0) into.push({ role: 'user', content: parts });
+  } else {
+    into.push({ role: 'user', content: parts });
+  }
+}
+
+function decodeAssistantTurn(value: unknown, param: string): Message {
+  if (typeof value === 'string') return { role: 'assistant', content: value };
+  if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
+  let text = '';
+  let toolCalls: ToolCall[] | undefined;
+  for (let index = 0; index < value.length; index++) {
+    const blockParam = `${param}[${index}]`;
+    const block = requireObject(value[index], blockParam);
+    switch (block.type) {
+      case 'text': {
+        const piece = requireString(block.text, `${blockParam}.text`);
+        text = text === '' ? piece : `${text}\n${piece}`;
+        break;
+      }
+      case 'tool_use':
+        (toolCalls ??= []).push(decodeToolUse(block, blockParam));
+        break;
+      case 'thinking':
+      case 'redacted_thinking':
+        break;
+      case 'tool_result':
+        throw invalidRequest('`tool_result` blocks are only allowed in user messages', `${blockParam}.type`);
+      default:
+        throw unsupportedBlock(block.type, blockParam);
+    }
+  }
+  return toolCalls === undefined ? { role: 'assistant', content: text } : { role: 'assistant', content: text, toolCalls };
+}
+
+function decodeToolUse(block: JsonObject, param: string): ToolCall {
+  const input = block.input;
+  if (input !== undefined && input !== null && !isObject(input)) {
+    throw invalidRequest(`\`${param}.input\` must be an object`, `${param}.input`);
+  }
+  return {
+    id: requireString(block.id, `${param}.id`, false),
+    name: requireString(block.name, `${param}.name`, false),
+    arguments: input === undefined || input === null ? '{}' : JSON.stringify(input),
+  };
+}
+
+/** A `tool_result` block; images in its content are appended to `images` (the turn's user parts). */
+function decodeToolResult(block: JsonObject, param: string, images: ContentPart[]): ToolMessage {
+  const message: ToolMessage = {
+    role: 'tool',
+    toolCallId: requireString(block.tool_use_id, `${param}.tool_use_id`, false),
+    content: decodeToolResultContent(block.content, `${param}.content`, images),
+  };
+  if (optionalBoolean(block.is_error, `${param}.is_error`) === true) message.isError = true;
+  return message;
+}
+
+function decodeToolResultContent(value: unknown, param: string, images: ContentPart[]): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
+  let text = '';
+  let first = true;
+  for (let index = 0; index < value.length; index++) {
+    const blockParam = `${param}[${index}]`;
+    const block = requireObject(value[index], blockParam);
+    if (block.type === 'text') {
+      const piece = requireString(block.text, `${blockParam}.text`);
+      text = first ? piece : `${text}\n${piece}`;
+      first = false;
+    } else if (block.type === 'image') {
+      images.push(decodeImage(block, blockParam));
+    } else {
+      throw unsupportedBlock(block.type, blockParam);
+    }
+  }
+  return text;
+}
+
+function decodeImage(block: JsonObject, param: string): ImagePart {
+  const sourceParam = `${param}.source`;
+  const source = requireObject(block.source, sourceParam);
+  if (source.type === 'base64') {
+    const mediaType = requireString(source.media_type, `${sourceParam}.media_type`, false);
+    const data = requireString(source.data, `${sourceParam}.data`, false);
+    return { type: 'image', url: `data:${mediaType};base64,${data}`, mediaType };
+  }
+  if (source.type === 'url') {
+    return { type: 'image', url: requireString(source.url, `${sourceParam}.url`, false) };
+  }
+  throw invalidRequest(
+    `Image source type ${JSON.stringify(source.type)} is not supported; use "base64" or "url"`,
+    `${sourceParam}.type`,
+  );
+}
+
+function unsupportedBlock(type: unknown, param: string): Error {
+  return invalidRequest(`Content block type ${JSON.stringify(type)} is not supported`, `${param}.type`);
+}

@@ -1,0 +1,26 @@
+import type { Usage } from '../../spec/response.js';
+
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+}
+
+/**
+ * Canonical usage → Anthropic usage. Anthropic counts cached and cache-written prompt tokens
+ * apart from `input_tokens`, so they are taken out of it (never below zero). Unknown usage is zeros.
+ */
+export function encodeAnthropicUsage(usage: Usage | undefined): AnthropicUsage {
+  if (usage === undefined) {
+    return { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+  }
+  const cacheRead = usage.cachedInputTokens ?? 0;
+  const cacheWrite = usage.cacheWriteTokens ?? 0;
+  return {
+    input_tokens: Math.max(0, usage.inputTokens - cacheRead - cacheWrite),
+    output_tokens: usage.outputTokens,
+    cache_read_input_tokens: cacheRead,
+    cache_creation_input_tokens: cacheWrite,
+  };
+}

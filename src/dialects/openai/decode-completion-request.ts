@@ -1,0 +1,55 @@
+import type { CompletionRequest } from '../../spec/request.js';
+import {
+  invalidRequest,
+  isObject,
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  requireString,
+} from '../field-readers.js';
+import { decodeSamplingParams, decodeStreamFlags } from './decode-sampling-params.js';
+
+/** OpenAI's legacy `/completions` generates 16 tokens when `max_tokens` is absent. */
+export const LEGACY_DEFAULT_MAX_TOKENS = 16;
+
+/**
+ * Decodes an OpenAI `POST /v1/completions` body (legacy and fill-in-the-middle) into a
+ * canonical CompletionRequest.
+ */
+export function decodeCompletionRequest(body: unknown): CompletionRequest {
+  if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
+  const model = requireString(body.model, 'model', false);
+  const prompt = decodePrompt(body.prompt);
+  const { stream, streamUsage } = decodeStreamFlags(body);
+  const request: CompletionRequest = {
+    kind: 'completion',
+    model,
+    prompt,
+    stream,
+    maxTokens: optionalInteger(body.max_tokens, 'max_tokens', 1) ?? LEGACY_DEFAULT_MAX_TOKENS,
+  };
+  if (streamUsage !== undefined) request.streamUsage = streamUsage;
+  decodeSamplingParams(body, request);
+  const suffix = optionalString(body.suffix, 'suffix');
+  if (suffix !== undefined) request.suffix = suffix;
+  const echo = optionalBoolean(body.echo, 'echo');
+  if (echo !== undefined) request.echo = echo;
+  return request;
+}
+
+const TOKEN_PROMPT_MESSAGE =
+  'Token-array prompts are not supported; send `prompt` as a string or an array of strings';
+
+function decodePrompt(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value) || value.length === 0) {
+    throw invalidRequest('`prompt` must be a string or a non-empty array of strings', 'prompt');
+  }
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    if (typeof item === 'string') continue;
+    if (typeof item === 'number' || Array.isArray(item)) throw invalidRequest(TOKEN_PROMPT_MESSAGE, 'prompt');
+    throw invalidRequest(`\`prompt[${index}]\` must be a string`, `prompt[${index}]`);
+  }
+  return value as string[];
+}

@@ -1,0 +1,57 @@
+import type { AdapterFactory, CallContext, ProviderAdapter } from '../../spec/provider.js';
+import type { ChatRequest } from '../../spec/request.js';
+import { closeDispatcher, providerHeaders } from '../provider-headers.js';
+import { abortError, type UpstreamErrorContext } from '../upstream-errors.js';
+import { expectEventStream, postJson, readJson, resolveTarget, upstreamEvents, type UpstreamResponse } from '../upstream-http.js';
+import { decodeAnthropicResponse } from './decode-response.js';
+import { decodeAnthropicStream } from './decode-stream.js';
+import { encodeAnthropicBody } from './encode-request.js';
+
+/** Sent as `anthropic-version` when the provider settings name none. */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+const MESSAGES_ENDPOINT = '/messages';
+
+/**
+ * Adapter for the Anthropic Messages API: POST `<baseUrl>/messages` (base URL e.g.
+ * `https://api.anthropic.com/v1`). Chat only: Anthropic has no completions endpoint. The
+ * adapter owns the injected dispatcher: `close()` closes it.
+ */
+export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => {
+  const target = resolveTarget(settings.baseUrl);
+  const errorContext: UpstreamErrorContext =
+    settings.apiKey === undefined ? { provider: settings.id } : { provider: settings.id, apiKey: settings.apiKey };
+  const auth: Record<string, string> = { 'anthropic-version': settings.anthropicVersion ?? DEFAULT_ANTHROPIC_VERSION };
+  if (settings.apiKey !== undefined && settings.apiKey !== '') auth['x-api-key'] = settings.apiKey;
+
+  async function send(request: ChatRequest, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
+    const body = encodeAnthropicBody(request, { providerId: settings.id, upstreamModel: context.upstreamModel, stream });
+    if (context.signal.aborted) throw abortError(context.signal, errorContext);
+    return postJson({
+      dispatcher,
+      target,
+      endpoint: MESSAGES_ENDPOINT,
+      headers: providerHeaders(auth, settings.headers, context.requestId, stream),
+      body: JSON.stringify(body),
+      signal: context.signal,
+      context: errorContext,
+    });
+  }
+
+  const adapter: ProviderAdapter = {
+    id: settings.id,
+    wire: 'anthropic',
+    async chat(request, context) {
+      const response = await send(request, context, false);
+      const payload = await readJson(response, context.signal, errorContext);
+      return decodeAnthropicResponse(payload, context.upstreamModel, errorContext);
+    },
+    async streamChat(request, context) {
+      const response = await send(request, context, true);
+      await expectEventStream(response, context.signal, errorContext);
+      return decodeAnthropicStream(upstreamEvents(response, context.signal, errorContext), errorContext, context.upstreamModel);
+    },
+    close: () => closeDispatcher(dispatcher),
+  };
+  return adapter;
+};

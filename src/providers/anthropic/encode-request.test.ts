@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../spec/request.js';
+import { DEFAULT_ANTHROPIC_MAX_TOKENS, encodeAnthropicBody } from './encode-request.js';
+
+const options = { providerId: 'claude', upstreamModel: 'claude-x', stream: false };
+const chat = (overrides: Partial<ChatRequest>): ChatRequest => ({ kind: 'chat', model: 'c', stream: false, messages: [], ...overrides });
+const text = (value: string) => ({ type: 'text' as const, text: value });
+
+describe('encodeAnthropicBody', () => {
+  it('sends the documented default max_tokens and clamps temperature into 0..1', () => {
+    const body = encodeAnthropicBody(chat({ temperature: -0.5, messages: [{ role: 'user', content: [text('hi')] }] }), options);
+    expect(body['max_tokens']).toBe(DEFAULT_ANTHROPIC_MAX_TOKENS);
+    expect(DEFAULT_ANTHROPIC_MAX_TOKENS).toBe(4096);
+    expect(body['temperature']).toBe(0);
+  });
+
+  it('merges consecutive same-role turns and keeps tool_result blocks first in a user turn', () => {
+    const body = encodeAnthropicBody(
+      chat({
+        messages: [
+          { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'f', arguments: '[1,2]' }] },
+          { role: 'user', content: [text('before the result')] },
+          { role: 'tool', toolCallId: 't1', content: 'done' },
+          { role: 'user', content: [text('after')] },
+        ],
+      }),
+      options,
+    );
+    expect(body['messages']).toEqual([
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 't1', content: 'done' },
+          { type: 'text', text: 'before the result' },
+          { type: 'text', text: 'after' },
+        ],
+      },
+    ]);
+  });
+
+  it('drops empty text and empty turns, and trims trailing whitespace of a final assistant prefill', () => {
+    const body = encodeAnthropicBody(
+      chat({
+        messages: [
+          { role: 'user', content: [text(''), text('Write JSON')] },
+          { role: 'assistant', content: '' },
+          { role: 'assistant', content: '{"a": ' },
+        ],
+      }),
+      options,
+    );
+    expect(body['messages']).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Write JSON' }] },
+      { role: 'assistant', content: [{ type: 'text', text: '{"a":' }] },
+    ]);
+  });
+
+  it('converts percent-encoded data URLs to base64 and rejects other URL schemes', () => {
+    const body = encodeAnthropicBody(
+      chat({ messages: [{ role: 'user', content: [{ type: 'image', url: 'data:image/svg+xml,%3Csvg%2F%3E' }] }] }),
+      options,
+    );
+    expect(body['messages']).toEqual([
+      { role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/svg+xml', data: Buffer.from('<svg/>').toString('base64') } }] },
+    ]);
+    expect(() =>
+      encodeAnthropicBody(chat({ messages: [{ role: 'user', content: [{ type: 'image', url: 'file:///etc/passwd' }] }] }), options),
+    ).toThrow(expect.objectContaining({ code: 'unsupported' }));
+  });
+
+  it('maps tool choices and parallel tool use', () => {
+    const tools = [{ name: 'f', parameters: { type: 'object' } }];
+    const choice = (overrides: Partial<ChatRequest>) => encodeAnthropicBody(chat({ tools, ...overrides }), options)['tool_choice'];
+    expect(choice({})).toBeUndefined();
+    expect(choice({ toolChoice: 'auto' })).toEqual({ type: 'auto' });
+    expect(choice({ toolChoice: 'none', parallelToolCalls: false })).toEqual({ type: 'none' });
+    expect(choice({ parallelToolCalls: false })).toEqual({ type: 'auto', disable_parallel_tool_use: true });
+    expect(choice({ toolChoice: { name: 'f' }, parallelToolCalls: true })).toEqual({ type: 'tool', name: 'f' });
+    expect(encodeAnthropicBody(chat({ toolChoice: 'required' }), options)).not.toHaveProperty('tool_choice');
+  });
+
+  it('asks for JSON through the system prompt for json_object', () => {
+    const body = encodeAnthropicBody(
+      chat({ messages: [{ role: 'system', content: 'Be brief.' }], responseFormat: { type: 'json_object' } }),
+      options,
+    );
+    expect(body['system']).toMatch(/^Be brief\.\n\nRespond with only a single valid JSON object/);
+  });
+
+  it('rejects n > 1 and drops seed and penalties', () => {
+    expect(() => encodeAnthropicBody(chat({ n: 2 }), options)).toThrow(expect.objectContaining({ code: 'unsupported', param: 'n' }));
+    const body = encodeAnthropicBody(chat({ seed: 1, presencePenalty: 1, frequencyPenalty: 1, n: 1 }), options);
+    expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model']);
+  });
+});

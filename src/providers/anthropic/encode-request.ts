@@ -1,0 +1,175 @@
+import { GatewayError } from '../../spec/errors.js';
+import type { ChatRequest, ContentPart, ImagePart, ResponseFormat, ToolChoice, ToolDefinition } from '../../spec/request.js';
+
+/**
+ * `max_tokens` is required by the Messages API; this is sent when the client gave none. 4096 is
+ * the largest output every current Claude model accepts (Claude 3 Haiku's limit).
+ */
+export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
+
+type JsonObject = Record<string, unknown>;
+type Role = 'user' | 'assistant';
+interface WireMessage {
+  role: Role;
+  content: JsonObject[];
+}
+
+export interface AnthropicEncodeOptions {
+  providerId: string;
+  upstreamModel: string;
+  stream: boolean;
+}
+
+/**
+ * Canonical chat request → Anthropic Messages body. System messages become the top-level
+ * `system`; tool results become `tool_result` blocks in user turns; consecutive same-role turns
+ * are merged (the API wants alternation); seed and penalties have no equivalent and are dropped.
+ */
+export function encodeAnthropicBody(request: ChatRequest, options: AnthropicEncodeOptions): JsonObject {
+  if (request.n !== undefined && request.n > 1) {
+    throw new GatewayError('unsupported', `${options.providerId} (Anthropic) does not support more than one choice (n > 1).`, {
+      param: 'n',
+      provider: options.providerId,
+    });
+  }
+  const systemParts: string[] = [];
+  const messages: WireMessage[] = [];
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'system':
+        systemParts.push(message.content);
+        break;
+      case 'user':
+        append(messages, 'user', message.content.flatMap((part) => encodeUserPart(part, options.providerId)));
+        break;
+      case 'assistant': {
+        const blocks: JsonObject[] = [];
+        if (message.content !== '') blocks.push({ type: 'text', text: message.content });
+        for (const call of message.toolCalls ?? []) {
+          blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call.arguments) });
+        }
+        append(messages, 'assistant', blocks);
+        break;
+      }
+      case 'tool': {
+        const result: JsonObject = { type: 'tool_result', tool_use_id: message.toolCallId, content: message.content };
+        if (message.isError === true) result['is_error'] = true;
+        append(messages, 'user', [result]);
+        break;
+      }
+    }
+  }
+  trimFinalAssistantText(messages);
+  const instruction = responseFormatInstruction(request.responseFormat);
+  if (instruction !== undefined) systemParts.push(instruction);
+
+  const body: JsonObject = {
+    model: options.upstreamModel,
+    max_tokens: request.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+    messages,
+  };
+  if (systemParts.length > 0) body['system'] = systemParts.join('\n\n');
+  if (request.stop !== undefined && request.stop.length > 0) body['stop_sequences'] = request.stop;
+  if (request.temperature !== undefined) body['temperature'] = Math.min(1, Math.max(0, request.temperature));
+  if (request.topP !== undefined) body['top_p'] = request.topP;
+  if (request.tools !== undefined && request.tools.length > 0) {
+    body['tools'] = request.tools.map(encodeTool);
+    const toolChoice = encodeToolChoice(request.toolChoice, request.parallelToolCalls);
+    if (toolChoice !== undefined) body['tool_choice'] = toolChoice;
+  }
+  if (request.user !== undefined) body['metadata'] = { user_id: request.user };
+  if (options.stream) body['stream'] = true;
+  return body;
+}
+
+/** Appends blocks as a turn, merging into the previous turn when it has the same role. */
+function append(messages: WireMessage[], role: Role, blocks: JsonObject[]): void {
+  if (blocks.length === 0) return;
+  const previous = messages[messages.length - 1];
+  if (previous === undefined || previous.role !== role) {
+    messages.push({ role, content: blocks });
+    return;
+  }
+  for (const block of blocks) {
+    if (block['type'] === 'tool_result') {
+      // tool_result blocks must come first in a user turn.
+      let insertAt = 0;
+      while (insertAt < previous.content.length && previous.content[insertAt]?.['type'] === 'tool_result') insertAt += 1;
+      previous.content.splice(insertAt, 0, block);
+    } else {
+      previous.content.push(block);
+    }
+  }
+}
+
+/** The API rejects a final (prefill) assistant turn whose text ends in whitespace. */
+function trimFinalAssistantText(messages: WireMessage[]): void {
+  const last = messages[messages.length - 1];
+  if (last === undefined || last.role !== 'assistant') return;
+  const block = last.content[last.content.length - 1];
+  if (block !== undefined && block['type'] === 'text' && typeof block['text'] === 'string') block['text'] = block['text'].trimEnd();
+}
+
+function encodeUserPart(part: ContentPart, providerId: string): JsonObject[] {
+  if (part.type === 'text') return part.text === '' ? [] : [{ type: 'text', text: part.text }];
+  return [{ type: 'image', source: imageSource(part, providerId) }];
+}
+
+const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
+
+/** `data:` URL → base64 source; http(s) URL → url source. */
+function imageSource(part: ImagePart, providerId: string): JsonObject {
+  const match = DATA_URL.exec(part.url);
+  if (match !== null) {
+    const [, dataType = '', parameters = '', payload = ''] = match;
+    const isBase64 = parameters.split(';').includes('base64');
+    const data = isBase64 ? payload : Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
+    return { type: 'base64', media_type: part.mediaType ?? (dataType === '' ? 'image/png' : dataType), data };
+  }
+  if (/^https?:\/\//i.test(part.url)) return { type: 'url', url: part.url };
+  throw new GatewayError('unsupported', `${providerId} (Anthropic) accepts images only as data: or http(s) URLs.`, {
+    param: 'messages',
+    provider: providerId,
+  });
+}
+
+/** Tool-call arguments as the object Anthropic wants; invalid or non-object JSON becomes {}. */
+function parseToolInput(text: string): JsonObject {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
+  } catch {
+    return {};
+  }
+}
+
+function encodeTool(tool: ToolDefinition): JsonObject {
+  const encoded: JsonObject = { name: tool.name };
+  if (tool.description !== undefined) encoded['description'] = tool.description;
+  encoded['input_schema'] = tool.parameters;
+  return encoded;
+}
+
+function encodeToolChoice(choice: ToolChoice | undefined, parallelToolCalls: boolean | undefined): JsonObject | undefined {
+  let encoded: JsonObject;
+  if (choice === undefined || choice === 'auto') encoded = { type: 'auto' };
+  else if (choice === 'none') return { type: 'none' };
+  else if (choice === 'required') encoded = { type: 'any' };
+  else encoded = { type: 'tool', name: choice.name };
+  if (parallelToolCalls === false) encoded['disable_parallel_tool_use'] = true;
+  else if (choice === undefined) return undefined;
+  return encoded;
+}
+
+/** Anthropic has no JSON mode: the request for JSON becomes a system instruction. */
+function responseFormatInstruction(format: ResponseFormat | undefined): string | undefined {
+  if (format === undefined || format.type === 'text') return undefined;
+  if (format.type === 'json_object') {
+    return 'Respond with only a single valid JSON object. Do not add any text, explanation or Markdown code fences around it.';
+  }
+  const description = format.description === undefined ? '' : ` (${format.description})`;
+  return (
+    `Respond with only a single valid JSON object that conforms to the JSON Schema "${format.name}"${description} below. ` +
+    `Do not add any text, explanation or Markdown code fences around it.\n${JSON.stringify(format.schema)}`
+  );
+}

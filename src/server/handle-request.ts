@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError } from '../spec/errors.js';
+import type { Authenticator } from './authenticate.js';
+import { anthropicMessagesEndpoint, openAIChatEndpoint, openAICompletionEndpoint } from './endpoints.js';
+import type { DialectName, ModelEndpoint } from './endpoints.js';
+import { failModelCall, serveModelCall } from './model-call.js';
+import type { ModelDirectory } from './model-directory.js';
+import { listModels, showModel } from './models-endpoint.js';
+import { readJsonBody } from './read-body.js';
+import type { RequestObserver, RequestRecord } from './request-record.js';
+import { sendJson } from './respond.js';
+import type { CanonicalRequest } from '../spec/request.js';
+
+export interface RequestHandlerOptions {
+  directory: ModelDirectory;
+  authenticator: Authenticator;
+  bodyLimitBytes: number;
+  observer?: RequestObserver;
+  newRequestId: () => string;
+}
+
+const MODEL_ENDPOINTS: Record<string, ModelEndpoint<CanonicalRequest>> = {
+  '/v1/chat/completions': openAIChatEndpoint as ModelEndpoint<CanonicalRequest>,
+  '/v1/completions': openAICompletionEndpoint as ModelEndpoint<CanonicalRequest>,
+  '/v1/messages': anthropicMessagesEndpoint as ModelEndpoint<CanonicalRequest>,
+};
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The gateway's HTTP entry point: request id, auth, routing to endpoints, errors in the right dialect. */
+export function createRequestHandler(options: RequestHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
+  const { directory, authenticator, bodyLimitBytes, observer } = options;
+  return (request, response) => {
+    const incomingId = request.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : options.newRequestId();
+    const path = pathOf(request.url ?? '/');
+    const record: RequestRecord = { requestId, method: request.method ?? 'GET', path, startedAt: performance.now(), status: 0, stream: false };
+    response.setHeader('x-request-id', requestId);
+    const dialect = dialectOf(path, request);
+    if (dialect === 'anthropic') response.setHeader('request-id', requestId);
+    if (observer) {
+      response.once('close', () => {
+        record.durationMs = performance.now() - record.startedAt;
+        if (record.status === 0) record.status = response.statusCode;
+        if (!response.writableFinished && record.errorCode === undefined) record.errorCode = 'client_closed';
+        observer(record);
+      });
+    }
+    route(request, response, record, dialect).catch((error: unknown) => failModelCall(error, response, dialect, record));
+  };
+
+  async function route(request: IncomingMessage, response: ServerResponse, record: RequestRecord, dialect: DialectName): Promise<void> {
+    const { path, method } = record;
+    const endpoint = MODEL_ENDPOINTS[path];
+    if (endpoint) {
+      if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
+      authenticator.check(request.headers);
+      const body = await readJsonBody(request, bodyLimitBytes);
+      await serveModelCall(endpoint, body, directory, response, record);
+      return;
+    }
+    if (path === '/health' || path === '/healthz') {
+      record.status = 200;
+      sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/v1/models' || path.startsWith('/v1/models/')) {
+      if (method !== 'GET') throw methodNotAllowed(method, path, 'GET', response);
+      authenticator.check(request.headers);
+      record.status = 200;
+      if (path === '/v1/models') listModels(directory, dialect, response);
+      else showModel(directory, decodeURIComponent(path.slice('/v1/models/'.length)), dialect, response);
+      return;
+    }
+    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/messages and GET /v1/models.`);
+  }
+}
+
+function methodNotAllowed(method: string, path: string, allowed: string, response: ServerResponse): GatewayError {
+  response.setHeader('allow', allowed);
+  return new GatewayError('method_not_allowed', `${path} accepts ${allowed}, not ${method}.`);
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/** Anthropic for /v1/messages and for any request carrying `anthropic-version` (the Anthropic SDKs always do). */
+function dialectOf(path: string, request: IncomingMessage): DialectName {
+  if (path === '/v1/messages' || path.startsWith('/v1/messages/')) return 'anthropic';
+  return request.headers['anthropic-version'] === undefined ? 'openai' : 'anthropic';
+}

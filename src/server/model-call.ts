@@ -1,0 +1,100 @@
+import type { ServerResponse } from 'node:http';
+import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
+import { GatewayError, toGatewayError } from '../spec/errors.js';
+import type { CallContext, PartStream } from '../spec/provider.js';
+import type { CanonicalRequest } from '../spec/request.js';
+import type { Usage } from '../spec/response.js';
+import type { ModelEndpoint } from './endpoints.js';
+import type { ModelDirectory } from './model-directory.js';
+import type { RequestRecord } from './request-record.js';
+import { sendError, sendJson, SSE_HEADERS, writeText } from './respond.js';
+
+/**
+ * The request pipeline shared by every model endpoint:
+ * decode → resolve target → upstream call (JSON or stream) → encode → client.
+ * Fills `record` as it goes; the caller reports it when the response is done.
+ */
+export async function serveModelCall<R extends CanonicalRequest>(
+  endpoint: ModelEndpoint<R>,
+  body: unknown,
+  directory: ModelDirectory,
+  response: ServerResponse,
+  record: RequestRecord,
+): Promise<void> {
+  const request = endpoint.decode(body);
+  record.modelAsked = request.model;
+  record.stream = request.stream;
+  const target = directory.resolve(request.model);
+  record.model = target.model.name;
+  record.provider = target.deployment.provider;
+  response.setHeader('x-switchyard-model', target.model.name);
+  response.setHeader('x-switchyard-provider', target.deployment.provider);
+
+  const controller = new AbortController();
+  const onClose = (): void => {
+    if (!response.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+  };
+  response.once('close', onClose);
+  const context: CallContext = { upstreamModel: target.deployment.upstreamModel, signal: controller.signal, requestId: record.requestId };
+  const encodeContext: EncodeContext = { model: target.model.name, requestId: record.requestId };
+  try {
+    if (request.stream) {
+      const parts = await endpoint.stream(target.adapter, request, context);
+      await relayStream(parts, endpoint.createStreamEncoder(encodeContext, request), response, record, controller.signal);
+    } else {
+      const answer = await endpoint.call(target.adapter, request, context);
+      record.usage = answer.usage;
+      sendJson(response, 200, endpoint.encodeResponse(answer, encodeContext));
+      record.status = 200;
+    }
+  } finally {
+    response.removeListener('close', onClose);
+  }
+}
+
+/**
+ * Relays a part stream as SSE, writing each encoded part as soon as it arrives (no buffering of
+ * the answer) and waiting for the socket to drain under backpressure. An error after the headers
+ * went out becomes the dialect's in-stream error event.
+ */
+async function relayStream(parts: PartStream, encoder: StreamEncoder, response: ServerResponse, record: RequestRecord, signal: AbortSignal): Promise<void> {
+  response.writeHead(200, SSE_HEADERS);
+  record.status = 200;
+  let usage: Usage | undefined;
+  try {
+    for await (const part of parts) {
+      if (part.type === 'usage') usage = part.usage;
+      else if (record.firstTokenMs === undefined && part.type !== 'start') record.firstTokenMs = performance.now() - record.startedAt;
+      const text = encoder.push(part);
+      if (text !== '') await writeText(response, text, signal);
+    }
+    record.usage = usage;
+    if (!response.destroyed) response.end(encoder.end());
+  } catch (thrown) {
+    record.usage = usage;
+    const error = toGatewayError(thrown);
+    if (error.code === 'client_closed' || signal.aborted) {
+      record.errorCode = 'client_closed';
+      response.destroy();
+      return;
+    }
+    const interrupted = error.code.startsWith('upstream_') || error.code === 'context_length_exceeded'
+      ? new GatewayError('upstream_stream_interrupted', `The upstream stream failed after it began: ${error.message}`, { provider: error.provider, cause: error })
+      : error;
+    record.errorCode = interrupted.code;
+    if (!response.destroyed) response.end(encoder.error(interrupted));
+  }
+}
+
+/** Sends a failure in the dialect's shape, unless the response already started. */
+export function failModelCall(error: unknown, response: ServerResponse, dialect: 'openai' | 'anthropic', record: RequestRecord): void {
+  const failure = toGatewayError(error);
+  record.errorCode = failure.code;
+  record.status = failure.status;
+  if (failure.code === 'internal_error') console.error(`[${record.requestId}] internal error`, failure.cause ?? failure);
+  if (response.headersSent || response.destroyed) {
+    if (!response.writableEnded) response.destroy();
+    return;
+  }
+  sendError(response, failure, dialect);
+}

@@ -1,0 +1,27 @@
+import type { ErrorCode } from '../spec/errors.js';
+import type { Usage } from '../spec/response.js';
+
+/**
+ * What happened to one client request, filled in along the pipeline and reported once when the
+ * response is done (access log now; the usage ledger builds on the same record).
+ */
+export interface RequestRecord {
+  requestId: string;
+  method: string;
+  path: string;
+  /** performance.now() at arrival. */
+  startedAt: number;
+  status: number;
+  stream: boolean;
+  modelAsked?: string;
+  model?: string;
+  provider?: string;
+  usage?: Usage;
+  errorCode?: ErrorCode;
+  /** Milliseconds from arrival to the first content part of a stream. */
+  firstTokenMs?: number;
+  /** Milliseconds from arrival to the end of the response. */
+  durationMs?: number;
+}
+
+export type RequestObserver = (record: RequestRecord) => void;

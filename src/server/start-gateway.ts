@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { createAdapter, createProviderDispatcher } from '../providers/create-adapter.js';
+import { startSimulator } from '../sim/start-simulator.js';
+import type { RunningSimulator } from '../sim/sim-types.js';
+import type { ProviderAdapter } from '../spec/provider.js';
+import { Authenticator } from './authenticate.js';
+import { createRequestHandler } from './handle-request.js';
+import { ModelDirectory } from './model-directory.js';
+import type { RequestObserver } from './request-record.js';
+
+export interface StartGatewayOptions {
+  /** Called once per finished request (tests, access log). */
+  observer?: RequestObserver;
+}
+
+export interface RunningGateway {
+  /** e.g. http://127.0.0.1:4000 */
+  url: string;
+  server: Server;
+  config: GatewayConfig;
+  /** The embedded simulator, when the config enabled it. */
+  simulator?: RunningSimulator;
+  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), frees upstream pools. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+/** Starts the embedded simulator (if configured), the provider adapters and the HTTP server. */
+export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const authenticator = new Authenticator(config.auth.apiKeys);
+  if (authenticator.open && !isLoopback(config.server.host) && !config.auth.allowOpen) {
+    throw new Error(
+      `Refusing to serve without API keys on ${config.server.host}: anyone who can reach it could spend your provider credit. ` +
+        'Configure auth.api_keys_env (or auth.api_keys), listen on 127.0.0.1, or set auth.allow_open: true.',
+    );
+  }
+
+  let simulator: RunningSimulator | undefined;
+  if (config.simulator.enabled) {
+    simulator = await startSimulator({ host: '127.0.0.1', port: config.simulator.port, timeScale: config.simulator.timeScale });
+  }
+
+  const adapters = new Map<string, ProviderAdapter>();
+  for (const [id, provider] of config.providers) {
+    const settings = { ...provider.settings };
+    if (provider.embeddedSimulator) {
+      if (!simulator) throw new Error(`Provider "${id}" needs the embedded simulator, but simulator.enabled is false.`);
+      settings.baseUrl = simulator.baseUrlFor(provider.fleetProvider ?? id);
+    }
+    const dispatcher = createProviderDispatcher(settings.baseUrl, { connections: provider.connections });
+    adapters.set(id, createAdapter(settings, dispatcher));
+  }
+
+  const handler = createRequestHandler({
+    directory: new ModelDirectory(config, adapters),
+    authenticator,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    newRequestId: randomUUID,
+    ...(options.observer ? { observer: options.observer } : {}),
+  });
+  const server = createServer({ requestTimeout: config.server.requestTimeoutMs, headersTimeout: Math.min(config.server.requestTimeoutMs, 60_000), keepAliveTimeout: 65_000 }, handler);
+  server.on('clientError', (error, socket) => {
+    if (socket.writable && !(error as NodeJS.ErrnoException).code?.startsWith('ECONNRESET')) {
+      socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"message":"Malformed HTTP request.","type":"invalid_request_error","param":null,"code":"invalid_request"}}');
+    } else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = 10_000): Promise<void> => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+      await simulator?.close();
+    })();
+    return closing;
+  };
+
+  return { url, server, config, ...(simulator ? { simulator } : {}), close };
+}

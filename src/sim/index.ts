@@ -1,0 +1,6 @@
+export { startSimulator } from './start-simulator.js';
+export { DEFAULT_FLEET } from './default-fleet.js';
+export type {
+  RunningSimulator, SimFaultRates, SimFleet, SimFlavor, SimModelSpec, SimModelStats, SimOutcome, SimProviderSpec,
+  SimProviderStats, SimRecordedRequest, SimStats, SimWire, StartSimulatorOptions,
+} from './sim-types.js';
