@@ -1,0 +1,41 @@
+import { embeddedConfigFile } from '../../src/config/load-config.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
+import type { ConfigFile } from '../../src/config/schema.js';
+import type { RequestRecord } from '../../src/server/request-record.js';
+import { startGateway } from '../../src/server/start-gateway.js';
+import type { RunningGateway } from '../../src/server/start-gateway.js';
+
+export interface TestGateway extends RunningGateway {
+  /** Every finished request, in order of completion. */
+  records: RequestRecord[];
+  /** Resolves with the record of the next request to finish. */
+  nextRecord(): Promise<RequestRecord>;
+}
+
+/**
+ * A real gateway on an ephemeral loopback port, backed by its embedded simulator fleet
+ * (time scale 0 unless given), with config overrides merged over the embedded defaults.
+ */
+export async function startTestGateway(overrides: Partial<ConfigFile> = {}, environment: Record<string, string> = {}): Promise<TestGateway> {
+  const base = embeddedConfigFile();
+  const file: ConfigFile = {
+    ...base,
+    ...overrides,
+    server: { port: 0, host: '127.0.0.1', ...overrides.server },
+    simulator: { enabled: true, time_scale: 0, ...overrides.simulator },
+  };
+  const config = resolveConfig(file, 'test', environment);
+  const records: RequestRecord[] = [];
+  const waiters: Array<(record: RequestRecord) => void> = [];
+  const gateway = await startGateway(config, {
+    observer: (record) => {
+      records.push(record);
+      waiters.shift()?.(record);
+    },
+  });
+  return {
+    ...gateway,
+    records,
+    nextRecord: () => new Promise((resolve) => waiters.push(resolve)),
+  };
+}
