@@ -177,7 +177,7 @@ describe('openai-compatible chat completions', () => {
     expect(typeof JSON.parse(plain.body.choices[0]?.message.content ?? '')).toBe('object');
     const withoutWord = await client.chat('sim-openai', ask('Reply please', { response_format: { type: 'json_object' } }));
     expect(withoutWord.status).toBe(400);
-    const schema = {
+    const schema: Record<string, unknown> = {
       type: 'object',
       properties: {
         title: { type: 'string', minLength: 3 },

@@ -110,7 +110,8 @@ function planChoice(prompt: SimPrompt, index: number): SimChoicePlan {
   let full: string[];
   if (prompt.json !== undefined) full = tokenize(jsonObjectText(prompt, random));
   else {
-    const length = prompt.targetTokens ?? random.integer(20, 120);
+    // Generation is prefix-stable, so producing one token past the budget is enough to know it was capped.
+    const length = Math.min(prompt.targetTokens ?? random.integer(20, 120), remaining + 1);
     full = prompt.kind === 'chat'
       ? generateChatTokens(random, prompt.prefix, prompt.language, length)
       : generateCompletionTokens(random, prompt.prefix, prompt.language, length);

@@ -5,9 +5,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { SimFleet, SimProviderSpec, SimRecordedRequest } from './sim-types.js';
 import { StatsRecorder } from './stats-recorder.js';
 
-const PREPARED_CAPACITY = 2_000;
+const PREPARED_CAPACITY = 1_000;
 /** Bodies above this size are not cached (bounded memory: at most capacity × this). */
 export const MAX_CACHED_BODY_CHARS = 16_384;
+/** Answers longer than this (all choices) are not cached either. */
+export const MAX_CACHED_ANSWER_TOKENS = 20_000;
 const SYSTEM_PROMPT_CAPACITY = 2_000;
 const FAULT_COUNTER_CAPACITY = 2_000;
 const RECENT_REQUESTS = 50;

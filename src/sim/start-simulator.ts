@@ -8,7 +8,7 @@ import { prepareOpenAiChat, prepareOpenAiCompletion } from './prepare-openai-req
 import { SimHttpError, type PreparedRequest, type SimAnswerEncoder } from './prepared-request.js';
 import { serveGeneration, writeError } from './serve-generation.js';
 import type { RunningSimulator, SimProviderSpec, StartSimulatorOptions } from './sim-types.js';
-import { MAX_CACHED_BODY_CHARS, SimulatorState } from './simulator-state.js';
+import { MAX_CACHED_ANSWER_TOKENS, MAX_CACHED_BODY_CHARS, SimulatorState } from './simulator-state.js';
 import { UNKNOWN_MODEL } from './stats-recorder.js';
 import { invalidRequest, methodNotAllowed, notFound, openAiError, unauthorized } from './wire-errors.js';
 
@@ -107,7 +107,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
           if (error instanceof SimHttpError) return rejectGeneration(provider, raw, error, response);
           throw error;
         }
-        if (cacheable) state.prepared.set(key, prepared);
+        const answerTokens = prepared.choices.reduce((total, choice) => total + choice.completionTokens, 0);
+        if (cacheable && answerTokens <= MAX_CACHED_ANSWER_TOKENS) state.prepared.set(key, prepared);
       }
       serveGeneration(state, provider, prepared, route.encoder, request, response);
     });

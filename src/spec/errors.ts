@@ -8,7 +8,6 @@ export const ERROR_CODES = {
   invalid_json: { status: 400, retryable: false, description: 'The request body is not valid JSON.' },
   invalid_request: { status: 400, retryable: false, description: 'A field is missing, has the wrong type or an invalid value.' },
   body_too_large: { status: 413, retryable: false, description: 'The request body exceeds the configured size limit.' },
-  unsupported_media_type: { status: 415, retryable: false, description: 'The request body is not `application/json`.' },
   model_not_found: { status: 404, retryable: false, description: 'The requested model or alias is not served by this gateway.' },
   unsupported: { status: 400, retryable: false, description: 'The model cannot serve this kind of request (for example completions on a chat-only upstream).' },
   unauthorized: { status: 401, retryable: false, description: 'Missing or invalid API key.' },

@@ -21,7 +21,6 @@ describe('encodeError (OpenAI)', () => {
   it.each<[ErrorCode, number, string]>([
     ['invalid_json', 400, 'invalid_request_error'],
     ['body_too_large', 413, 'invalid_request_error'],
-    ['unsupported_media_type', 415, 'invalid_request_error'],
     ['model_not_found', 404, 'invalid_request_error'],
     ['not_found', 404, 'invalid_request_error'],
     ['method_not_allowed', 405, 'invalid_request_error'],
