@@ -102,6 +102,9 @@ function applyListenOverrides(config: GatewayConfig, environment: Record<string,
   if (host !== undefined) config.server.host = host;
 }
 
+/** Header names whose values are treated as secrets when printed. */
+const SECRET_HEADER = /auth|key|token|secret|cookie|password/i;
+
 /** The config as JSON for `config check`, with every secret replaced by "***". */
 export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
   return {
@@ -115,6 +118,9 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
         {
           ...provider.settings,
           apiKey: provider.settings.apiKey === undefined ? undefined : '***',
+          headers: Object.fromEntries(
+            Object.entries(provider.settings.headers).map(([name, value]) => [name, SECRET_HEADER.test(name) ? '***' : value]),
+          ),
           simulated: provider.simulated,
         },
       ]),
