@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../spec/errors.js';
 import type { StreamPart } from '../../spec/response.js';
-import { createMessagesStreamEncoder } from './create-messages-stream-encoder.js';
+import { createMessagesStreamEncoder, KEEP_ALIVE_INTERVAL_MS } from './create-messages-stream-encoder.js';
 
 const context = { model: 'switchyard-smart', requestId: 'req1' };
 
@@ -123,6 +123,23 @@ describe('createMessagesStreamEncoder', () => {
     const encoder = createMessagesStreamEncoder(context);
     expect(parse(encoder.push(start))).toEqual([messageStart]);
     expect(encoder.push({ type: 'reasoning-delta', index: 0, text: 'hidden' })).toBe('');
+  });
+
+  it('keeps a silent reasoning phase alive with at most one ping per interval', () => {
+    vi.useFakeTimers();
+    try {
+      const encoder = createMessagesStreamEncoder(context);
+      encoder.push(start);
+      const reasoning: StreamPart = { type: 'reasoning-delta', index: 0, text: 'thinking' };
+      expect(encoder.push(reasoning)).toBe('');
+      vi.advanceTimersByTime(KEEP_ALIVE_INTERVAL_MS + 1);
+      expect(parse(encoder.push(reasoning))).toEqual([{ type: 'ping' }]);
+      expect(encoder.push(reasoning)).toBe('');
+      vi.advanceTimersByTime(KEEP_ALIVE_INTERVAL_MS + 1);
+      expect(parse(encoder.push(reasoning))).toEqual([{ type: 'ping' }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('works without a start part and makes the id from the request id', () => {

@@ -18,12 +18,16 @@ const TEXT_BLOCK = -2;
  * lazily and closed before the next one opens (`content_block_start` / `_delta` / `_stop`), then
  * at `end()` one `message_delta` (stop reason and usage) and `message_stop`.
  *
- * Only choice 0 is encoded; reasoning deltas are dropped (thinking blocks need a signature).
+ * Only choice 0 is encoded; reasoning deltas are dropped (thinking blocks need a signature), with
+ * a `ping` at most every KEEP_ALIVE_INTERVAL_MS while they arrive so idle timeouts do not fire.
  * A stream with no content still yields message_start, message_delta, message_stop.
  * Should arguments for a tool call arrive after the next block opened (an upstream interleaving
  * parallel tool calls), they are sent as `input_json_delta` on that tool's own block index, which
  * the SDK accumulates by index; no argument text is lost.
  */
+/** While reasoning deltas (not forwarded) arrive, a `ping` event at most this often. */
+export const KEEP_ALIVE_INTERVAL_MS = 2000;
+
 export function createMessagesStreamEncoder(context: EncodeContext): StreamEncoder {
   let started = false;
   let nextBlockIndex = 0;
@@ -35,6 +39,7 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
   let stopReason: AnthropicStopReason | undefined;
   let stopSequence: string | null = null;
   let usage: Usage | undefined;
+  let lastKeepAliveAt = Date.now();
 
   function start(upstreamId: string): string {
     if (started) return '';
@@ -115,8 +120,14 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
           stopReason = anthropicStopReason(part.finishReason, part.stopSequence);
           stopSequence = part.stopSequence ?? null;
           return start('') + closeBlock();
-        case 'reasoning-delta':
-          return start('');
+        case 'reasoning-delta': {
+          // Reasoning is not shown, so keep a long silent reasoning phase alive with pings.
+          const text = start('');
+          const now = Date.now();
+          if (text !== '' || now - lastKeepAliveAt < KEEP_ALIVE_INTERVAL_MS) return text;
+          lastKeepAliveAt = now;
+          return sseEvent('ping', { type: 'ping' });
+        }
       }
     },
     end(): string {
