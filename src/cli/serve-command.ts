@@ -12,7 +12,7 @@ export async function runServe(options: CommonOptions): Promise<number> {
     ...(options.config === undefined ? {} : { path: options.config }),
     overrides: { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) },
   });
-  const gateway = await startGateway(config, config.server.accessLog ? { observer: logRequest } : {});
+  const gateway = await startGateway(config, { processMetrics: true, ...(config.server.accessLog ? { observer: logRequest } : {}) });
   process.stdout.write(`${startupBanner(gateway)}\n`);
   onShutdown(() => gateway.close());
   return 0;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../spec/errors.js';
 import type { Authenticator } from './authenticate.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
 import { anthropicMessagesEndpoint, openAIChatEndpoint, openAICompletionEndpoint } from './endpoints.js';
 import type { DialectName, ModelEndpoint } from './endpoints.js';
 import { failModelCall, serveModelCall } from './model-call.js';
@@ -16,6 +17,7 @@ export interface RequestHandlerOptions {
   authenticator: Authenticator;
   bodyLimitBytes: number;
   observer?: RequestObserver;
+  metrics?: GatewayMetrics;
   newRequestId: () => string;
 }
 
@@ -62,6 +64,14 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     if (path === '/health' || path === '/healthz') {
       record.status = 200;
       sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/metrics' && options.metrics) {
+      if (method !== 'GET') throw methodNotAllowed(method, path, 'GET', response);
+      const { contentType, body } = await options.metrics.render();
+      record.status = 200;
+      response.writeHead(200, { 'content-type': contentType });
+      response.end(body);
       return;
     }
     if (path === '/v1/models' || path.startsWith('/v1/models/')) {

@@ -17,6 +17,10 @@ export interface RequestRecord {
   model?: string;
   provider?: string;
   usage?: Usage;
+  /** Upstream spend for this request in USD, when known. */
+  costUsd?: number;
+  /** hit / miss / bypass / shared, once the cache exists; absent = not cacheable. */
+  cacheStatus?: 'hit' | 'miss' | 'bypass' | 'shared';
   errorCode?: ErrorCode;
   /** Milliseconds from arrival to the first content part of a stream. */
   firstTokenMs?: number;

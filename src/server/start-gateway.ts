@@ -8,6 +8,7 @@ import { startSimulator } from '../sim/start-simulator.js';
 import type { RunningSimulator } from '../sim/sim-types.js';
 import type { ProviderAdapter } from '../spec/provider.js';
 import { Authenticator } from './authenticate.js';
+import { GatewayMetrics } from './gateway-metrics.js';
 import { createRequestHandler } from './handle-request.js';
 import { ModelDirectory } from './model-directory.js';
 import type { RequestObserver } from './request-record.js';
@@ -15,6 +16,8 @@ import type { RequestObserver } from './request-record.js';
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
   observer?: RequestObserver;
+  /** Also export Node process metrics (CPU, memory, event loop) on /metrics. */
+  processMetrics?: boolean;
 }
 
 export interface RunningGateway {
@@ -22,6 +25,7 @@ export interface RunningGateway {
   url: string;
   server: Server;
   config: GatewayConfig;
+  metrics: GatewayMetrics;
   /** The embedded simulator, when the config enabled it. */
   simulator?: RunningSimulator;
   /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), frees upstream pools. */
@@ -60,12 +64,18 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     adapters.set(id, createAdapter(settings, dispatcher));
   }
 
+  const metrics = new GatewayMetrics({ processMetrics: options.processMetrics ?? false });
+  const extraObserver = options.observer;
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
     authenticator,
     bodyLimitBytes: config.server.bodyLimitBytes,
     newRequestId: randomUUID,
-    ...(options.observer ? { observer: options.observer } : {}),
+    metrics,
+    observer: (record) => {
+      metrics.observe(record);
+      extraObserver?.(record);
+    },
   });
   const server = createServer({ requestTimeout: config.server.requestTimeoutMs, headersTimeout: Math.min(config.server.requestTimeoutMs, 60_000), keepAliveTimeout: 65_000 }, handler);
   server.on('clientError', (error, socket) => {
@@ -99,5 +109,5 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     return closing;
   };
 
-  return { url, server, config, ...(simulator ? { simulator } : {}), close };
+  return { url, server, config, metrics, ...(simulator ? { simulator } : {}), close };
 }
