@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { VERSION } from '../version.js';
 import { runConfigCheck } from './config-check-command.js';
+import { runModels } from './models-command.js';
 import { runServe } from './serve-command.js';
 import { runSim } from './sim-command.js';
 
@@ -11,6 +12,9 @@ Commands:
   serve            Run the gateway (default). With no config: the built-in simulated providers.
   sim              Run only the simulator fleet (simulated upstream providers).
   config check     Validate the config and print it with secrets redacted.
+  models           The model catalog: prices (with sources), limits, capabilities, tiers.
+                   --json; --import-prices <file|url> [--import-provider ID] reports what an
+                   OpenRouter-shaped /api/v1/models document would change.
 
 Options:
   --config <file>  Config file (default: $SWITCHYARD_CONFIG, else ./switchyard.yaml, else embedded defaults)
@@ -30,6 +34,9 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       'time-scale': { type: 'string' },
+      json: { type: 'boolean' },
+      'import-prices': { type: 'string' },
+      'import-provider': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -50,6 +57,13 @@ async function main(argv: string[]): Promise<number> {
       return runServe(common);
     case 'sim':
       return runSim({ ...common, ...(values['time-scale'] === undefined ? {} : { timeScale: Number(values['time-scale']) }) });
+    case 'models':
+      return runModels({
+        ...common,
+        ...(values.json ? { json: true } : {}),
+        ...(values['import-prices'] === undefined ? {} : { importPrices: values['import-prices'] }),
+        ...(values['import-provider'] === undefined ? {} : { importProvider: values['import-provider'] }),
+      });
     case 'config':
       if (subcommand === 'check') return runConfigCheck(common);
       break;

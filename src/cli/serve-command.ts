@@ -35,6 +35,10 @@ export function startupBanner(gateway: RunningGateway): string {
     lines.push(`  ${id.padEnd(16)} ${provider.settings.wire.padEnd(18)} ${provider.simulated ? '[simulated] ' : ''}${where}`);
     lines.push(`  ${''.padEnd(16)} models: ${models.join(', ') || '(none)'}`);
   }
+  if (config.catalogWarnings.length > 0) {
+    lines.push('', 'Catalog: cost will be reported as unknown for:');
+    for (const warning of config.catalogWarnings) lines.push(`  ${warning}`);
+  }
   const aliases = [...config.aliases].map(([alias, target]) => `${alias} → ${target}`).join(', ');
   lines.push('', `Aliases: ${aliases}`, '');
   lines.push('Point your SDK at it:');

@@ -1,9 +1,13 @@
+import type { ModelRegistry } from '../registry/model-registry.js';
+import type { Price } from '../registry/catalog-types.js';
 import type { ProviderSettings } from '../spec/provider.js';
 
 /** One way to reach a model: a provider and that provider's name for it. */
 export interface Deployment {
   provider: string;
   upstreamModel: string;
+  /** The catalog price of this deployment, when the catalog knows it. */
+  price?: Price;
 }
 
 export interface ModelEntry {
@@ -47,6 +51,10 @@ export interface GatewayConfig {
   /** alias → model name; always contains `auto`. */
   aliases: Map<string, string>;
   defaultModel: string;
+  /** The model catalog (built-ins + `catalog:` overrides). */
+  registry: ModelRegistry;
+  /** Configured deployments the catalog cannot price (their cost is reported as unknown). */
+  catalogWarnings: string[];
 }
 
 export const DEFAULTS = {

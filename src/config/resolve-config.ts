@@ -2,6 +2,8 @@ import { PROVIDER_PRESETS, resolveQuirks } from '../providers/presets.js';
 import { DEFAULT_FLEET } from '../sim/default-fleet.js';
 import type { SimFleet, SimProviderSpec } from '../sim/sim-types.js';
 import type { ProviderQuirks } from '../spec/provider.js';
+import { checkCatalogCoverage } from '../registry/match-config-provider.js';
+import { buildModelRegistry } from '../registry/model-registry.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULTS } from './gateway-config.js';
 import type { GatewayConfig, ModelEntry, ResolvedProvider } from './gateway-config.js';
@@ -55,6 +57,12 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
+  const registry = buildModelRegistry(file.catalog, { source });
+  const coverage = checkCatalogCoverage(registry, { models, providers });
+  for (const priced of coverage.deployments) {
+    const deployment = models.get(priced.model)?.deployments.find((candidate) => candidate.provider === priced.provider && candidate.upstreamModel === priced.upstreamModel);
+    if (deployment && priced.catalog) deployment.price = priced.catalog.price;
+  }
   return {
     source,
     server: {
@@ -74,6 +82,8 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     models,
     aliases,
     defaultModel,
+    registry,
+    catalogWarnings: coverage.warnings,
   };
 }
 

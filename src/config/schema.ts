@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registryConfigSchema } from '../registry/registry-config-schema.js';
 
 /**
  * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
@@ -128,6 +129,8 @@ export const configFileSchema = z
       .optional(),
     providers: z.record(providerId, provider).optional(),
     models: z.record(z.string().min(1), model).optional(),
+    /** Model catalog overrides and additions: prices, limits, capabilities, priors (docs/registry.md). */
+    catalog: registryConfigSchema.optional(),
     routing: z
       .object({
         /** The model `auto` and other unknown-tier aliases resolve to until the router exists. */

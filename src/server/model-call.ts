@@ -3,11 +3,24 @@ import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
 import { GatewayError, toGatewayError } from '../spec/errors.js';
 import type { CallContext, PartStream } from '../spec/provider.js';
 import type { CanonicalRequest } from '../spec/request.js';
-import type { Usage } from '../spec/response.js';
+import type { ModelResponse, Usage } from '../spec/response.js';
 import type { ModelEndpoint } from './endpoints.js';
 import type { ModelDirectory } from './model-directory.js';
 import type { RequestRecord } from './request-record.js';
+import { formatCost, settleCost } from './request-cost.js';
 import { sendError, sendJson, SSE_HEADERS, writeText } from './respond.js';
+
+/** Stream responses announce the cost as an HTTP trailer: it is known only at the end. */
+const STREAM_HEADERS = { ...SSE_HEADERS, trailer: 'x-switchyard-cost-usd' };
+
+function answerCharacters(answer: ModelResponse): number {
+  let characters = 0;
+  for (const choice of answer.choices) {
+    characters += choice.text.length + (choice.reasoning?.length ?? 0);
+    for (const call of choice.toolCalls) characters += call.arguments.length;
+  }
+  return characters;
+}
 
 /**
  * The request pipeline shared by every model endpoint:
@@ -29,6 +42,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
   record.provider = target.deployment.provider;
   response.setHeader('x-switchyard-model', target.model.name);
   response.setHeader('x-switchyard-provider', target.deployment.provider);
+  response.setHeader('x-switchyard-cache', 'bypass');
 
   const controller = new AbortController();
   const onClose = (): void => {
@@ -40,10 +54,15 @@ export async function serveModelCall<R extends CanonicalRequest>(
   try {
     if (request.stream) {
       const parts = await endpoint.stream(target.adapter, request, context);
-      await relayStream(parts, endpoint.createStreamEncoder(encodeContext, request), response, record, controller.signal);
+      const settle = (usage: Usage | undefined, answerCharacters: number): void => {
+        settleCost(record, request, usage, target.deployment.price, answerCharacters);
+        response.addTrailers({ 'x-switchyard-cost-usd': formatCost(record) });
+      };
+      await relayStream(parts, endpoint.createStreamEncoder(encodeContext, request), response, record, controller.signal, settle);
     } else {
       const answer = await endpoint.call(target.adapter, request, context);
-      record.usage = answer.usage;
+      settleCost(record, request, answer.usage, target.deployment.price, answerCharacters(answer));
+      response.setHeader('x-switchyard-cost-usd', formatCost(record));
       sendJson(response, 200, endpoint.encodeResponse(answer, encodeContext));
       record.status = 200;
     }
@@ -57,21 +76,33 @@ export async function serveModelCall<R extends CanonicalRequest>(
  * the answer) and waiting for the socket to drain under backpressure. An error after the headers
  * went out becomes the dialect's in-stream error event.
  */
-async function relayStream(parts: PartStream, encoder: StreamEncoder, response: ServerResponse, record: RequestRecord, signal: AbortSignal): Promise<void> {
-  response.writeHead(200, SSE_HEADERS);
+async function relayStream(
+  parts: PartStream,
+  encoder: StreamEncoder,
+  response: ServerResponse,
+  record: RequestRecord,
+  signal: AbortSignal,
+  settle: (usage: Usage | undefined, answerCharacters: number) => void,
+): Promise<void> {
+  response.writeHead(200, STREAM_HEADERS);
   record.status = 200;
   let usage: Usage | undefined;
+  let characters = 0;
   try {
     for await (const part of parts) {
       if (part.type === 'usage') usage = part.usage;
-      else if (record.firstTokenMs === undefined && part.type !== 'start') record.firstTokenMs = performance.now() - record.startedAt;
+      else if (part.type !== 'start') {
+        if (record.firstTokenMs === undefined) record.firstTokenMs = performance.now() - record.startedAt;
+        if (part.type === 'text-delta' || part.type === 'reasoning-delta') characters += part.text.length;
+        else if (part.type === 'tool-call-delta') characters += part.argumentsDelta.length;
+      }
       const text = encoder.push(part);
       if (text !== '') await writeText(response, text, signal);
     }
-    record.usage = usage;
+    settle(usage, characters);
     if (!response.destroyed) response.end(encoder.end());
   } catch (thrown) {
-    record.usage = usage;
+    settle(usage, characters);
     const error = toGatewayError(thrown);
     if (error.code === 'client_closed' || signal.aborted) {
       record.errorCode = 'client_closed';
@@ -96,5 +127,6 @@ export function failModelCall(error: unknown, response: ServerResponse, dialect:
     if (!response.writableEnded) response.destroy();
     return;
   }
+  if (!response.hasHeader('x-switchyard-cost-usd')) response.setHeader('x-switchyard-cost-usd', '0');
   sendError(response, failure, dialect);
 }

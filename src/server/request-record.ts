@@ -17,8 +17,10 @@ export interface RequestRecord {
   model?: string;
   provider?: string;
   usage?: Usage;
-  /** Upstream spend for this request in USD, when known. */
+  /** Upstream spend for this request in USD; undefined when the deployment's price is unknown. */
   costUsd?: number;
+  /** The tokens behind the cost were estimated (the provider reported no usage). */
+  costEstimated?: boolean;
   /** hit / miss / bypass / shared, once the cache exists; absent = not cacheable. */
   cacheStatus?: 'hit' | 'miss' | 'bypass' | 'shared';
   errorCode?: ErrorCode;
