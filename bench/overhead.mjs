@@ -1,0 +1,228 @@
+// Gateway overhead benchmark: the same upstream (the Switchyard simulator, time scale 0) measured
+// directly, through a bare Node proxy, through Switchyard and optionally through peer gateways,
+// for non-streamed and streamed chat completions, in one run. See docs/benchmarks.md.
+//
+//   npm run bench -- [--duration 10] [--warmup 2] [--connections 50] [--rounds 1] [--only nonstream|stream]
+//                    [--tokens 25] [--peer portkey=http://127.0.0.1:8788] [--cpu-prof]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { checkTarget, quickCheck } from './check-answer.mjs';
+import { installCleanup, machineInfo, runLoad, startChild, stopAll } from './harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+const MODEL = 'gpt-4o-mini';
+const MODES = ['nonstream', 'stream'];
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+    tokens: { type: 'string', default: '25' },
+    rounds: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    peer: { type: 'string', multiple: true, default: [] },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const duration = positive('duration');
+const warmup = Number(flags.warmup);
+const connections = positive('connections');
+const tokens = positive('tokens');
+const rounds = Math.ceil(positive('rounds'));
+if (flags.only !== undefined && !MODES.includes(flags.only)) usage(`--only must be one of ${MODES.join(', ')}`);
+const modes = flags.only ? [flags.only] : MODES;
+const peers = flags.peer.map(parsePeer);
+
+function positive(name) {
+  const value = Number(flags[name]);
+  if (!(value > 0)) usage(`--${name} must be a positive number`);
+  return value;
+}
+function usage(message) {
+  process.stderr.write(`overhead: ${message}\n`);
+  process.exit(2);
+}
+
+/** `NAME=URL`; URL is the peer's OpenAI base URL (`/v1` is assumed when it has no path). */
+function parsePeer(spec) {
+  const at = spec.indexOf('=');
+  if (at < 1) usage(`--peer expects NAME=URL, got "${spec}"`);
+  const url = new URL(spec.slice(at + 1));
+  const base = url.pathname === '/' ? `${url.origin}/v1` : url.href.replace(/\/$/, '');
+  return { name: spec.slice(0, at), base };
+}
+
+/** Extra request headers a peer gateway needs to reach `upstreamBase` (an OpenAI-style base URL). */
+function peerHeaders(name, upstreamBase) {
+  if (name.toLowerCase().startsWith('portkey')) {
+    return { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamBase };
+  }
+  return {};
+}
+
+function requestFor(target, mode) {
+  const payload = {
+    model: MODEL,
+    messages: [{ role: 'user', content: `Write a Python hello world [[sim:tokens=${tokens}]]` }],
+    ...(mode === 'stream' ? { stream: true } : {}),
+  };
+  return {
+    url: target.url,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-anything', ...target.headers },
+    body: JSON.stringify(payload),
+  };
+}
+
+async function startTargets(tmp) {
+  const node = process.execPath;
+  const cli = path.join(ROOT, 'bin', 'switchyard.js');
+  const sim = await startChild('simulator', node, [cli, 'sim', '--host', '127.0.0.1', '--port', '0', '--time-scale', '0'], {
+    ready: /fleet on (http:\/\/[^\s]+)/,
+  });
+  const upstreamBase = `${sim.url}/sim-openai/v1`;
+
+  const configFile = path.join(tmp, 'switchyard-bench.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'server: { host: 127.0.0.1, port: 0 }',
+      'providers:',
+      `  sim-openai: { type: simulated, base_url: ${upstreamBase} }`,
+      'models:',
+      `  ${MODEL}: { deployments: [{ provider: sim-openai }] }`,
+      '',
+    ].join('\n'),
+  );
+  const profDir = path.join(RESULTS_DIR, `cpu-prof-${stamp}`);
+  const prof = (name) => (flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${name}.cpuprofile`] : []);
+  const [bare, gateway] = await Promise.all([
+    startChild('bare-proxy', node, [...prof('bare-proxy'), path.join(ROOT, 'bench', 'bare-proxy.mjs'), '--upstream', upstreamBase, '--port', '0'], {
+      ready: /listening on (http:\/\/[^\s]+)/,
+    }),
+    startChild('switchyard', node, [...prof('switchyard'), cli, 'serve', '--config', configFile, '--host', '127.0.0.1', '--port', '0'], {
+      ready: /listening on (http:\/\/[^\s]+)/,
+    }),
+  ]);
+  if (flags['cpu-prof']) process.stderr.write(`CPU profiles of bare-proxy and switchyard → ${path.relative(ROOT, profDir)}/ (written when they stop)\n`);
+  return {
+    upstreamBase,
+    targets: [
+      { name: 'direct', url: `${upstreamBase}/chat/completions`, headers: {} },
+      { name: 'bare-proxy', url: `${bare.url}/v1/chat/completions`, headers: {} },
+      { name: 'switchyard', url: `${gateway.url}/v1/chat/completions`, headers: {} },
+      ...peers.map((peer) => ({ name: peer.name, url: `${peer.base}/chat/completions`, headers: peerHeaders(peer.name, upstreamBase) })),
+    ],
+  };
+}
+
+/** Several rounds of one target and mode: the median of each figure, errors summed, every round kept. */
+function combine(results) {
+  if (results.length === 1) return results[0];
+  const median = (key) => {
+    const sorted = results.map((r) => r[key]).sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const sum = (key) => results.reduce((total, r) => total + r[key], 0);
+  return { reqPerSec: median('reqPerSec'), p50Ms: median('p50Ms'), p90Ms: median('p90Ms'), p99Ms: median('p99Ms'), maxMs: Math.max(...results.map((r) => r.maxMs)), ok: sum('ok'), errors: sum('errors'), rounds: results };
+}
+
+function fmt(n, digits) {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+function table(rows) {
+  const header = ['target', 'mode', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs bare'];
+  const lines = rows.map((r) => [
+    r.target, r.mode, fmt(r.reqPerSec, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.errors), r.ratioToBare === null ? '-' : `${fmt(r.ratioToBare * 100, 0)}%`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [row(header), `|${widths.map((w, i) => (i < 2 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`, ...lines.map(row)].join('\n');
+}
+
+/** Switchyard against the project's goals: ≥ 60% of the bare proxy, ≥ 10× each peer gateway. */
+function goalLines(rows) {
+  const sy = rows.filter((r) => r.target === 'switchyard');
+  const versus = (name, show, goal) =>
+    sy.map((r) => {
+      const other = rows.find((o) => o.mode === r.mode && o.target === name);
+      return other?.reqPerSec > 0 ? `${r.mode} ${show(r.reqPerSec / other.reqPerSec)}${goal(r.reqPerSec / other.reqPerSec) ? '' : ' (below goal)'}` : undefined;
+    }).filter(Boolean).join(', ');
+  const names = [...new Set(rows.map((r) => r.target))].filter((n) => !['direct', 'bare-proxy', 'switchyard'].includes(n));
+  return [
+    `switchyard / bare-proxy (goal ≥ 60%): ${versus('bare-proxy', (x) => `${fmt(x * 100, 0)}%`, (x) => x >= 0.6)}`,
+    ...names.map((name) => `switchyard / ${name} (goal ≥ 10×): ${versus(name, (x) => `${fmt(x, 1)}×`, (x) => x >= 10)}`),
+  ];
+}
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const command = `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`.replace(/ --$/, '');
+const machine = machineInfo();
+const perRunS = warmup + duration + 3;
+installCleanup((30 + rounds * (3 + peers.length) * modes.length * (perRunS + 10)) * 1000);
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
+try {
+  process.stderr.write(`starting simulator, bare proxy and switchyard…\n`);
+  const { upstreamBase, targets } = await startTargets(tmp);
+
+  const checks = {};
+  for (const target of targets) {
+    for (const mode of modes) {
+      try {
+        checks[`${target.name}/${mode}`] = await checkTarget(requestFor(target, mode), mode === 'stream');
+      } catch (error) {
+        throw new Error(`pre-flight check failed for ${target.name} (${mode}, ${target.url}): ${error.message}`);
+      }
+    }
+  }
+  process.stderr.write(`all targets answer correctly; measuring ${warmup} s warm-up + ${duration} s per target and mode, ${connections} connections\n`);
+
+  // Round-robin over targets, so a burst of noise from a shared machine hits one round, not one target.
+  const runs = new Map(targets.flatMap((target) => modes.map((mode) => [`${target.name}/${mode}`, []])));
+  for (let round = 1; round <= rounds; round++) {
+    for (const mode of modes) {
+      for (const target of targets) {
+        process.stderr.write(`  ${rounds > 1 ? `round ${round} ` : ''}${mode.padEnd(9)} ${target.name.padEnd(12)} `);
+        const result = await runLoad({ ...requestFor(target, mode), connections, warmup, duration, verifyBody: quickCheck(mode === 'stream') });
+        process.stderr.write(`${fmt(result.reqPerSec, 0)} req/s${result.errors ? `, ${result.errors} errors` : ''}\n`);
+        runs.get(`${target.name}/${mode}`).push(result);
+      }
+    }
+  }
+  const rows = modes.flatMap((mode) => targets.map((target) => ({ target: target.name, mode, url: target.url, ...combine(runs.get(`${target.name}/${mode}`)) })));
+  for (const row of rows) {
+    const bare = rows.find((r) => r.mode === row.mode && r.target === 'bare-proxy');
+    row.ratioToBare = bare && bare.reqPerSec > 0 ? row.reqPerSec / bare.reqPerSec : null;
+  }
+
+  const lines = [
+    '',
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}; node ${machine.node}; load avg at start ${machine.loadAvg.join(' ')}`,
+    `command: ${command}`,
+    `upstream: switchyard simulator (time scale 0) at ${upstreamBase}, model ${MODEL}, ${tokens}-token answers; ${connections} connections, ${warmup} s warm-up + ${duration} s measured${rounds > 1 ? ` × ${rounds} rounds (medians)` : ''}; all processes on loopback`,
+    '',
+    table(rows),
+    '',
+    'req/s counts 2xx responses that passed the body check; errors = non-2xx + transport errors/timeouts + bad bodies.',
+    ...goalLines(rows),
+  ];
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `overhead-${stamp}.json`);
+  const json = { startedAt: stamp, command, machine, options: { duration, warmup, connections, rounds, tokens, modes, model: MODEL, upstreamBase }, checks, results: rows };
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  lines.push(`results: ${path.relative(ROOT, file)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+} catch (error) {
+  process.stderr.write(`\noverhead: ${error.message}\n`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+  rmSync(tmp, { recursive: true, force: true });
+}
