@@ -3,6 +3,8 @@ import { ConfigError } from '../config/config-error.js';
 import { VERSION } from '../version.js';
 import { runConfigCheck } from './config-check-command.js';
 import { runModels } from './models-command.js';
+import { loadConfig } from '../config/load-config.js';
+import { runCosts } from '../usage/reports/format-costs.js';
 import { runServe } from './serve-command.js';
 import { runSim } from './sim-command.js';
 
@@ -12,6 +14,8 @@ Commands:
   serve            Run the gateway (default). With no config: the built-in simulated providers.
   sim              Run only the simulator fleet (simulated upstream providers).
   config check     Validate the config and print it with secrets redacted.
+  costs            Spend, tokens and savings from the usage ledger (data_dir SQLite or DATABASE_URL).
+                   --from 7d|30d|today|YYYY-MM-DD (default 7d) --to now|… --group-by model,provider,key,day --json
   models           The model catalog: prices (with sources), limits, capabilities, tiers.
                    --json; --import-prices <file|url> [--import-provider ID] reports what an
                    OpenRouter-shaped /api/v1/models document would change.
@@ -35,6 +39,9 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'time-scale': { type: 'string' },
       json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'group-by': { type: 'string' },
       'import-prices': { type: 'string' },
       'import-provider': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -57,6 +64,17 @@ async function main(argv: string[]): Promise<number> {
       return runServe(common);
     case 'sim':
       return runSim({ ...common, ...(values['time-scale'] === undefined ? {} : { timeScale: Number(values['time-scale']) }) });
+    case 'costs': {
+      const config = loadConfig({ ...(values.config === undefined ? {} : { path: values.config }) });
+      return runCosts({
+        dataDir: config.dataDir,
+        databaseUrl: config.ledger.databaseUrl,
+        from: values.from,
+        to: values.to,
+        groupBy: values['group-by'],
+        json: values.json,
+      });
+    }
     case 'models':
       return runModels({
         ...common,

@@ -51,6 +51,15 @@ export interface GatewayConfig {
   /** alias → model name; always contains `auto`. */
   aliases: Map<string, string>;
   defaultModel: string;
+  /** Local state directory (SQLite ledger file). */
+  dataDir: string;
+  ledger: {
+    enabled: boolean;
+    /** postgres:// URL; undefined = SQLite in dataDir. Never printed. */
+    databaseUrl?: string;
+    batchSize?: number;
+    flushIntervalMs?: number;
+  };
   /** The model catalog (built-ins + `catalog:` overrides). */
   registry: ModelRegistry;
   /** Configured deployments the catalog cannot price (their cost is reported as unknown). */

@@ -102,6 +102,11 @@ function applyListenOverrides(config: GatewayConfig, environment: Record<string,
   if (host !== undefined) config.server.host = host;
 }
 
+/** A database URL with its password replaced by "***". */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}
+
 /** Header names whose values are treated as secrets when printed. */
 const SECRET_HEADER = /auth|key|token|secret|cookie|password/i;
 
@@ -112,6 +117,8 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
     server: config.server,
     auth: { apiKeys: config.auth.apiKeys.map(() => '***'), allowOpen: config.auth.allowOpen },
     simulator: config.simulator,
+    dataDir: config.dataDir,
+    ledger: { ...config.ledger, databaseUrl: config.ledger.databaseUrl === undefined ? undefined : redactUrl(config.ledger.databaseUrl) },
     providers: Object.fromEntries(
       [...config.providers].map(([id, provider]) => [
         id,

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { PROVIDER_PRESETS, resolveQuirks } from '../providers/presets.js';
 import { DEFAULT_FLEET } from '../sim/default-fleet.js';
 import type { SimFleet, SimProviderSpec } from '../sim/sim-types.js';
@@ -82,6 +83,15 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     models,
     aliases,
     defaultModel,
+    dataDir: resolvePath(environment.SWITCHYARD_DATA_DIR || file.data_dir || 'data'),
+    ledger: {
+      enabled: file.ledger?.enabled ?? true,
+      ...definedOnly({
+        databaseUrl: environment[file.ledger?.database_url_env ?? 'DATABASE_URL'] || undefined,
+        batchSize: file.ledger?.batch_size,
+        flushIntervalMs: file.ledger?.flush_interval_ms,
+      }),
+    },
     registry,
     catalogWarnings: coverage.warnings,
   };

@@ -115,6 +115,22 @@ export const configFileSchema = z
       })
       .strict()
       .optional(),
+    /** Where the SQLite ledger and other local state live (env SWITCHYARD_DATA_DIR; default ./data). */
+    data_dir: z.string().min(1).optional(),
+    ledger: z
+      .object({
+        /** Record every request in the usage ledger (default true). */
+        enabled: z.boolean(),
+        /** Name of the environment variable holding a postgres:// URL (default DATABASE_URL); unset = SQLite in data_dir. */
+        database_url_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+        /** Write a batch when this many entries are queued. */
+        batch_size: z.number().int().min(1).max(100_000),
+        /** Write whatever is queued at most this long after the first entry (ms). */
+        flush_interval_ms: z.number().int().min(1).max(60_000),
+      })
+      .partial()
+      .strict()
+      .optional(),
     simulator: z
       .object({
         /** Start the built-in simulator fleet inside the gateway process. */

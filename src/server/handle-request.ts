@@ -36,19 +36,27 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : options.newRequestId();
     const path = pathOf(request.url ?? '/');
-    const record: RequestRecord = { requestId, method: request.method ?? 'GET', path, startedAt: performance.now(), status: 0, stream: false };
+    const record: RequestRecord = { requestId, method: request.method ?? 'GET', path, startedAt: performance.now(), startedAtWall: Date.now(), status: 0, stream: false };
     response.setHeader('x-request-id', requestId);
     const dialect = dialectOf(path, request);
     if (dialect === 'anthropic') response.setHeader('request-id', requestId);
-    if (observer) {
-      response.once('close', () => {
-        record.durationMs = performance.now() - record.startedAt;
-        if (record.status === 0) record.status = response.statusCode;
-        if (!response.writableFinished && record.errorCode === undefined) record.errorCode = 'client_closed';
-        observer(record);
-      });
-    }
-    route(request, response, record, dialect).catch((error: unknown) => failModelCall(error, response, dialect, record));
+    // The record is reported once both the response has closed and the pipeline has settled
+    // (a client disconnect aborts the upstream call, so the pipeline always settles).
+    let pending = 2;
+    const settled = (): void => {
+      if (--pending > 0 || !observer) return;
+      record.durationMs = performance.now() - record.startedAt;
+      if (!response.writableFinished) {
+        record.errorCode ??= 'client_closed';
+        if (!response.headersSent) record.status = 499;
+      }
+      if (record.status === 0) record.status = response.statusCode;
+      observer(record);
+    };
+    response.once('close', settled);
+    route(request, response, record, dialect)
+      .catch((error: unknown) => failModelCall(error, response, dialect, record))
+      .finally(settled);
   };
 
   async function route(request: IncomingMessage, response: ServerResponse, record: RequestRecord, dialect: DialectName): Promise<void> {

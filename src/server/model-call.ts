@@ -42,7 +42,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
   record.provider = target.deployment.provider;
   response.setHeader('x-switchyard-model', target.model.name);
   response.setHeader('x-switchyard-provider', target.deployment.provider);
-  response.setHeader('x-switchyard-cache', 'bypass');
+  response.setHeader('x-switchyard-cache', 'none');
 
   const controller = new AbortController();
   const onClose = (): void => {
@@ -51,6 +51,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
   response.once('close', onClose);
   const context: CallContext = { upstreamModel: target.deployment.upstreamModel, signal: controller.signal, requestId: record.requestId };
   const encodeContext: EncodeContext = { model: target.model.name, requestId: record.requestId };
+  record.upstream = { upstreamModel: target.deployment.upstreamModel, startedAtWall: Date.now(), startedAt: performance.now() };
   try {
     if (request.stream) {
       const parts = await endpoint.stream(target.adapter, request, context);
@@ -66,6 +67,9 @@ export async function serveModelCall<R extends CanonicalRequest>(
       sendJson(response, 200, endpoint.encodeResponse(answer, encodeContext));
       record.status = 200;
     }
+  } catch (error) {
+    if (record.upstream && error instanceof GatewayError) record.upstream.failedStatus = error.upstreamStatus ?? error.status;
+    throw error;
   } finally {
     response.removeListener('close', onClose);
   }

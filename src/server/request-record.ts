@@ -11,6 +11,8 @@ export interface RequestRecord {
   path: string;
   /** performance.now() at arrival. */
   startedAt: number;
+  /** Date.now() at arrival (wall clock, for the ledger). */
+  startedAtWall: number;
   status: number;
   stream: boolean;
   modelAsked?: string;
@@ -28,6 +30,18 @@ export interface RequestRecord {
   firstTokenMs?: number;
   /** Milliseconds from arrival to the end of the response. */
   durationMs?: number;
+  /** The upstream call, once one was made (one attempt until the executor adds retries). */
+  upstream?: UpstreamAttemptRecord;
+}
+
+export interface UpstreamAttemptRecord {
+  upstreamModel: string;
+  /** Date.now() when the call started. */
+  startedAtWall: number;
+  /** performance.now() when the call started. */
+  startedAt: number;
+  /** Upstream HTTP status of a failed call, when there was one. */
+  failedStatus?: number;
 }
 
 export type RequestObserver = (record: RequestRecord) => void;

@@ -8,7 +8,10 @@ import { startSimulator } from '../sim/start-simulator.js';
 import type { RunningSimulator } from '../sim/sim-types.js';
 import type { ProviderAdapter } from '../spec/provider.js';
 import { Authenticator } from './authenticate.js';
+import { openLedger } from '../usage/ledger/open-ledger.js';
+import type { Ledger } from '../usage/ledger/ledger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
+import { toLedgerEntry } from './ledger-entry.js';
 import { createRequestHandler } from './handle-request.js';
 import { ModelDirectory } from './model-directory.js';
 import type { RequestObserver } from './request-record.js';
@@ -18,6 +21,8 @@ export interface StartGatewayOptions {
   observer?: RequestObserver;
   /** Also export Node process metrics (CPU, memory, event loop) on /metrics. */
   processMetrics?: boolean;
+  /** Use this ledger instead of opening the configured one (it is closed with the gateway). */
+  ledger?: Ledger;
 }
 
 export interface RunningGateway {
@@ -26,10 +31,19 @@ export interface RunningGateway {
   server: Server;
   config: GatewayConfig;
   metrics: GatewayMetrics;
+  /** The usage ledger, unless disabled in config. */
+  ledger?: Ledger;
   /** The embedded simulator, when the config enabled it. */
   simulator?: RunningSimulator;
   /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), frees upstream pools. */
   close(graceMs?: number): Promise<void>;
+}
+
+/** Requests to these paths are model requests: each leaves a ledger row, even when rejected. */
+const MODEL_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/messages']);
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
@@ -65,6 +79,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   }
 
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics ?? false });
+  const ledger = options.ledger ?? (config.ledger.enabled
+    ? await openLedger({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ...definedOnly({ batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs }) })
+    : undefined);
+  const referencePrice = config.registry.referenceDeployment()?.price;
   const extraObserver = options.observer;
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
@@ -74,6 +92,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     metrics,
     observer: (record) => {
       metrics.observe(record);
+      if (ledger && MODEL_PATHS.has(record.path)) ledger.record(toLedgerEntry(record, referencePrice));
       extraObserver?.(record);
     },
   });
@@ -105,9 +124,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       clearTimeout(timer);
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await simulator?.close();
+      await ledger?.close();
     })();
     return closing;
   };
 
-  return { url, server, config, metrics, ...(simulator ? { simulator } : {}), close };
+  return { url, server, config, metrics, ...(simulator ? { simulator } : {}), ...(ledger ? { ledger } : {}), close };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { embeddedConfigFile } from '../../src/config/load-config.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 import type { ConfigFile } from '../../src/config/schema.js';
@@ -20,6 +23,7 @@ export async function startTestGateway(overrides: Partial<ConfigFile> = {}, envi
   const base = embeddedConfigFile();
   const file: ConfigFile = {
     ...base,
+    data_dir: mkdtempSync(join(tmpdir(), 'switchyard-test-data-')),
     ...overrides,
     server: { port: 0, host: '127.0.0.1', ...overrides.server },
     simulator: { enabled: true, time_scale: 0, ...overrides.simulator },

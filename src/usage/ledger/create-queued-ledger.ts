@@ -1,0 +1,44 @@
+import { createEntryIdGenerator } from './entry-ids.js';
+import type { Ledger, LedgerEntry, LedgerWriteOptions, ReportQuery, UsageReport } from './ledger.js';
+import { entryToRows, type EntryRows } from './ledger-rows.js';
+import { normalizeReportQuery, type NormalizedReportQuery } from './report-sql.js';
+import { WriteQueue } from './write-queue.js';
+
+/** What a store provides; the queue, row conversion and query checks are shared. */
+export interface LedgerStore {
+  kind: Ledger['kind'];
+  /** Writes one batch in one transaction; rows whose entry id is already stored are skipped. */
+  writeBatch(batch: EntryRows[]): Promise<void>;
+  report(query: NormalizedReportQuery): Promise<UsageReport>;
+  close(): Promise<void>;
+}
+
+export function createQueuedLedger(store: LedgerStore, options: LedgerWriteOptions = {}): Ledger {
+  const log = options.log ?? ((message: string) => process.stderr.write(`[ledger] ${message}\n`));
+  const queue = new WriteQueue<EntryRows>((batch) => store.writeBatch(batch), { ...options, log });
+  const nextEntryId = createEntryIdGenerator();
+  let closing: Promise<void> | undefined;
+  return {
+    kind: store.kind,
+    record(entry: LedgerEntry): void {
+      let rows: EntryRows;
+      try {
+        // Converted now: the caller may reuse or change its objects after recording them.
+        rows = entryToRows(entry, nextEntryId());
+      } catch (error) {
+        log(`record: unusable entry dropped: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      queue.push(rows);
+    },
+    flush: () => queue.flush(),
+    close(): Promise<void> {
+      closing ??= queue.close().finally(() => store.close());
+      return closing;
+    },
+    async report(query: ReportQuery): Promise<UsageReport> {
+      return store.report(normalizeReportQuery(query));
+    },
+    stats: () => queue.stats(),
+  };
+}

@@ -1,0 +1,117 @@
+import { dailyUpsertSql } from './daily-rollup.js';
+
+export type LedgerDialect = 'sqlite' | 'postgres';
+
+/**
+ * A schema change. Migrations are applied in `version` order, each in the same transaction as
+ * its `schema_migrations` row, so a version is either fully applied or not at all. Never edit a
+ * released migration: add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements(dialect: LedgerDialect): string[];
+}
+
+export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
+
+/** The same column types in both stores: times in epoch ms, money in nano-USD, flags as 0/1. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'requests and attempts',
+    statements: () => [
+      `CREATE TABLE ledger_requests (
+        entry_id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        api_key_id TEXT,
+        model_asked TEXT,
+        model TEXT,
+        provider TEXT,
+        attempts INTEGER NOT NULL,
+        input_tokens BIGINT NOT NULL,
+        cached_input_tokens BIGINT NOT NULL,
+        output_tokens BIGINT NOT NULL,
+        reasoning_tokens BIGINT NOT NULL,
+        cost_nano_usd BIGINT NOT NULL,
+        cost_estimated SMALLINT NOT NULL,
+        saved_nano_usd BIGINT NOT NULL,
+        reference_cost_nano_usd BIGINT,
+        latency_ms INTEGER NOT NULL,
+        first_token_ms INTEGER,
+        status SMALLINT NOT NULL,
+        error_code TEXT,
+        cache_status TEXT NOT NULL,
+        route_reason TEXT,
+        stream SMALLINT NOT NULL
+      )`,
+      'CREATE INDEX ledger_requests_started_at ON ledger_requests (started_at)',
+      'CREATE INDEX ledger_requests_request_id ON ledger_requests (request_id)',
+      `CREATE TABLE ledger_attempts (
+        entry_id TEXT NOT NULL,
+        attempt SMALLINT NOT NULL,
+        request_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        upstream_model TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        latency_ms INTEGER NOT NULL,
+        first_token_ms INTEGER,
+        input_tokens BIGINT NOT NULL,
+        cached_input_tokens BIGINT NOT NULL,
+        output_tokens BIGINT NOT NULL,
+        reasoning_tokens BIGINT NOT NULL,
+        cost_nano_usd BIGINT NOT NULL,
+        status SMALLINT NOT NULL,
+        error_code TEXT,
+        PRIMARY KEY (entry_id, attempt)
+      )`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'daily rollup',
+    statements: (dialect) => [
+      `CREATE TABLE ledger_daily (
+        day INTEGER NOT NULL,
+        api_key_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        requests BIGINT NOT NULL,
+        errors BIGINT NOT NULL,
+        cache_hits BIGINT NOT NULL,
+        estimated BIGINT NOT NULL,
+        input_tokens BIGINT NOT NULL,
+        cached_input_tokens BIGINT NOT NULL,
+        output_tokens BIGINT NOT NULL,
+        reasoning_tokens BIGINT NOT NULL,
+        cost_nano_usd BIGINT NOT NULL,
+        saved_nano_usd BIGINT NOT NULL,
+        routing_saved_nano_usd BIGINT NOT NULL,
+        PRIMARY KEY (day, api_key_id, model, provider)
+      )${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''}`,
+      dailyBackfillSql(),
+    ],
+  },
+];
+
+/** Adds every request row to `ledger_daily` (migration 2 on an existing ledger; the bench after a bulk load into an empty rollup). */
+export function dailyBackfillSql(): string {
+  return dailyUpsertSql('ledger_requests');
+}
+
+/** The migrations still to apply, in order; throws when the store is newer than this code. */
+export function pendingMigrations(appliedVersions: readonly number[]): Migration[] {
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  const newest = Math.max(0, ...appliedVersions);
+  if (newest > latest) {
+    throw new Error(`ledger schema version ${newest} is newer than this Switchyard understands (${latest}); upgrade Switchyard`);
+  }
+  const applied = new Set(appliedVersions);
+  return MIGRATIONS.filter((migration) => !applied.has(migration.version));
+}

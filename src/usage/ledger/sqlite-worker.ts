@@ -1,0 +1,171 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { ColumnValue } from './ledger-rows.js';
+
+/** One entry as column values, ready to bind. */
+export interface WorkerEntry {
+  entryId: string;
+  request: ColumnValue[];
+  attempts: ColumnValue[][];
+}
+
+/** SQL the worker runs for a batch: per entry, the request insert and (when it inserted a row) the attempt inserts; then the rollup upsert over the batch's new rows. */
+export interface BatchSql {
+  insertRequest: string;
+  insertAttempt: string;
+  /** Reads the new rows through `temp.batch_entries`. */
+  upsertDaily: string;
+}
+
+type WorkerRequest =
+  | { id: number; type: 'write'; sql: BatchSql; entries: WorkerEntry[] }
+  | { id: number; type: 'query'; sql: string; params: number[] }
+  | { id: number; type: 'close' };
+
+type WorkerReply = { id: number; ok: true; rows?: Record<string, unknown>[] } | { id: number; ok: false; message: string };
+
+interface WorkerSettings {
+  file: string;
+  driverPath: string;
+}
+
+/**
+ * The worker's whole program. It is serialized with `toString()` and evaluated in the worker, so
+ * it must use nothing from this module's scope: only `require` and its own locals. It holds the
+ * only write connection; better-sqlite3 is synchronous, and here it blocks this thread, not the
+ * gateway's event loop.
+ */
+function sqliteWorkerProgram(): void {
+  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const settings = workerData as WorkerSettings;
+  const Database = require(settings.driverPath) as typeof import('better-sqlite3');
+  const database = new Database(settings.file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.exec('CREATE TEMP TABLE batch_entries (entry_id TEXT PRIMARY KEY)');
+  // The write statements, prepared once.
+  const statements = new Map<string, import('better-sqlite3').Statement>();
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = database.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const writeBatch = database.transaction((sql: BatchSql, entries: WorkerEntry[]) => {
+    const insertRequest = prepare(sql.insertRequest);
+    const insertAttempt = prepare(sql.insertAttempt);
+    const mark = prepare('INSERT INTO temp.batch_entries (entry_id) VALUES (?)');
+    for (const entry of entries) {
+      // An entry already stored is skipped whole, so the rollup counts it once.
+      if (insertRequest.run(entry.request).changes === 0) continue;
+      mark.run(entry.entryId);
+      for (const attempt of entry.attempts) insertAttempt.run(attempt);
+    }
+    prepare(sql.upsertDaily).run();
+    prepare('DELETE FROM temp.batch_entries').run();
+  });
+  const port = parentPort;
+  if (port === null) throw new Error('sqlite worker started outside a worker thread');
+  port.on('message', (message: WorkerRequest) => {
+    let reply: WorkerReply;
+    try {
+      if (message.type === 'write') {
+        // IMMEDIATE takes the write lock up front: no lock upgrade when several processes share the file.
+        writeBatch.immediate(message.sql, message.entries);
+        reply = { id: message.id, ok: true };
+      } else if (message.type === 'query') {
+        // Not cached: report statements vary with the range and grouping, and preparing is cheap next to running them.
+        const statement = database.prepare(message.sql).safeIntegers(true);
+        reply = { id: message.id, ok: true, rows: statement.all(...message.params) as Record<string, unknown>[] };
+      } else {
+        database.close();
+        reply = { id: message.id, ok: true };
+      }
+    } catch (error) {
+      reply = { id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+    port.postMessage(reply);
+  });
+}
+
+interface Pending {
+  resolve: (rows: Record<string, unknown>[]) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Talks to the SQLite worker thread. A worker that dies (it should not) fails the calls in
+ * flight; the next call starts a new one, so the write queue's retry recovers. The worker only
+ * keeps the process alive while a call is in flight.
+ */
+export class SqliteWorker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private closed = false;
+
+  constructor(private readonly file: string) {}
+
+  write(sql: BatchSql, entries: WorkerEntry[]): Promise<void> {
+    return this.call({ type: 'write', sql, entries }).then(() => undefined);
+  }
+
+  query(sql: string, params: number[]): Promise<Record<string, unknown>[]> {
+    return this.call({ type: 'query', sql, params });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const worker = this.worker;
+    if (worker === undefined) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    await this.send(worker, { type: 'close' }).catch(() => undefined);
+    await worker.terminate();
+    await exited;
+  }
+
+  private call(request: DistributiveOmit<WorkerRequest, 'id'>): Promise<Record<string, unknown>[]> {
+    if (this.closed) return Promise.reject(new Error('ledger: SQLite worker is closed'));
+    return this.send(this.ensureWorker(), request);
+  }
+
+  private send(worker: Worker, request: DistributiveOmit<WorkerRequest, 'id'>): Promise<Record<string, unknown>[]> {
+    this.nextId += 1;
+    const id = this.nextId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker !== undefined) return this.worker;
+    const settings: WorkerSettings = { file: this.file, driverPath: createRequire(import.meta.url).resolve('better-sqlite3') };
+    const worker = new Worker(`(${sqliteWorkerProgram.toString()})()`, { eval: true, workerData: settings });
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => {
+      const pending = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (pending === undefined) return;
+      if (reply.ok) pending.resolve(reply.rows ?? []);
+      else pending.reject(new Error(reply.message));
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`ledger: SQLite worker exited (code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+type DistributiveOmit<Type, Key extends PropertyKey> = Type extends unknown ? Omit<Type, Key> : never;

@@ -1,0 +1,2 @@
+export { formatCostsTable, runCosts, usd, type RunCostsOptions } from './format-costs.js';
+export { parseGroupBy, parseTimeBound } from './report-range.js';
