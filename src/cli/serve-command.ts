@@ -45,9 +45,9 @@ export function startupBanner(gateway: RunningGateway): string {
   lines.push(`  OpenAI SDK:    OPENAI_BASE_URL=${gateway.url}/v1`);
   lines.push(`  Anthropic SDK: ANTHROPIC_BASE_URL=${gateway.url}`);
   lines.push(
-    config.auth.apiKeys.length === 0
-      ? '  Auth: OPEN — no API keys configured, any key (or none) is accepted.'
-      : `  Auth: ${config.auth.apiKeys.length} API key(s) required (Authorization: Bearer … or x-api-key).`,
+    config.auth.requireKeys
+      ? `  Auth: an API key is required (Authorization: Bearer … or x-api-key): virtual keys${config.auth.apiKeys.length > 0 ? ` or one of ${config.auth.apiKeys.length} static key(s)` : ''}.`
+      : '  Auth: OPEN — no key required; any key (or none) is accepted, virtual keys are still recognised and limited.',
   );
   lines.push(`  Try: curl ${gateway.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Write a Python hello world"}]}'`);
   return lines.join('\n');

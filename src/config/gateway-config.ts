@@ -40,6 +40,12 @@ export interface GatewayConfig {
   auth: {
     apiKeys: string[];
     allowOpen: boolean;
+    /** Refuse requests without a valid key. */
+    requireKeys: boolean;
+  };
+  admin: {
+    /** The admin token; undefined = admin API disabled. Never printed. */
+    token?: string;
   };
   simulator: {
     enabled: boolean;

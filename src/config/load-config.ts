@@ -115,7 +115,8 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
   return {
     source: config.source,
     server: config.server,
-    auth: { apiKeys: config.auth.apiKeys.map(() => '***'), allowOpen: config.auth.allowOpen },
+    auth: { apiKeys: config.auth.apiKeys.map(() => '***'), allowOpen: config.auth.allowOpen, requireKeys: config.auth.requireKeys },
+    admin: { enabled: config.admin.token !== undefined, token: config.admin.token === undefined ? undefined : '***' },
     simulator: config.simulator,
     dataDir: config.dataDir,
     ledger: { ...config.ledger, databaseUrl: config.ledger.databaseUrl === undefined ? undefined : redactUrl(config.ledger.databaseUrl) },

@@ -55,6 +55,13 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     else apiKeys.push(value);
   }
 
+  let adminToken: string | undefined;
+  if (file.admin?.token_env !== undefined) {
+    adminToken = environment[file.admin.token_env] || undefined;
+    if (adminToken === undefined) problems.push(`admin.token_env: environment variable ${file.admin.token_env} is not set`);
+    else if (adminToken.length < 16) problems.push(`admin.token_env: the admin token in ${file.admin.token_env} must be at least 16 characters`);
+  }
+
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
@@ -73,7 +80,8 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
       requestTimeoutMs: file.server?.request_timeout_ms ?? DEFAULTS.requestTimeoutMs,
       accessLog: file.server?.access_log ?? false,
     },
-    auth: { apiKeys, allowOpen: file.auth?.allow_open ?? false },
+    auth: { apiKeys, allowOpen: file.auth?.allow_open ?? false, requireKeys: (file.auth?.require_keys ?? false) || apiKeys.length > 0 },
+    admin: adminToken === undefined ? {} : { token: adminToken },
     simulator: {
       enabled: file.simulator?.enabled ?? usesEmbedded,
       timeScale: file.simulator?.time_scale ?? 1,

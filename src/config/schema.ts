@@ -112,6 +112,15 @@ export const configFileSchema = z
         api_keys: z.array(z.string().min(8, 'client API keys must be at least 8 characters')).optional(),
         /** Allow serving without keys on a non-loopback address. */
         allow_open: z.boolean().optional(),
+        /** Refuse requests without a valid key (virtual or static), even on loopback. */
+        require_keys: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    admin: z
+      .object({
+        /** Environment variable holding the admin token for /admin (keys). Unset = admin API off. */
+        token_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
       })
       .strict()
       .optional(),

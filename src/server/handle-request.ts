@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../spec/errors.js';
+import type { SpendGuard } from '../keys/key-types.js';
 import type { Authenticator } from './authenticate.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { anthropicMessagesEndpoint, openAIChatEndpoint, openAICompletionEndpoint } from './endpoints.js';
@@ -14,6 +15,7 @@ import type { CanonicalRequest } from '../spec/request.js';
 
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
+  guard?: SpendGuard;
   authenticator: Authenticator;
   bodyLimitBytes: number;
   observer?: RequestObserver;
@@ -32,6 +34,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The gateway's HTTP entry point: request id, auth, routing to endpoints, errors in the right dialect. */
 export function createRequestHandler(options: RequestHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const { directory, authenticator, bodyLimitBytes, observer } = options;
+  const services = { directory, ...(options.guard ? { guard: options.guard } : {}) };
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : options.newRequestId();
@@ -64,9 +67,10 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     const endpoint = MODEL_ENDPOINTS[path];
     if (endpoint) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
-      authenticator.check(request.headers);
+      const identity = authenticator.identify(request.headers);
+      record.apiKeyId = identity.keyId;
       const body = await readJsonBody(request, bodyLimitBytes);
-      await serveModelCall(endpoint, body, directory, response, record);
+      await serveModelCall(endpoint, body, services, identity, response, record);
       return;
     }
     if (path === '/health' || path === '/healthz') {
@@ -84,7 +88,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     }
     if (path === '/v1/models' || path.startsWith('/v1/models/')) {
       if (method !== 'GET') throw methodNotAllowed(method, path, 'GET', response);
-      authenticator.check(request.headers);
+      authenticator.identify(request.headers);
       record.status = 200;
       if (path === '/v1/models') listModels(directory, dialect, response);
       else showModel(directory, decodeURIComponent(path.slice('/v1/models/'.length)), dialect, response);

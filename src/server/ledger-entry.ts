@@ -34,7 +34,7 @@ export function toLedgerEntry(record: RequestRecord, referencePrice: Price | und
     request: {
       requestId: record.requestId,
       startedAt: record.startedAtWall,
-      apiKeyId: null,
+      apiKeyId: record.apiKeyId ?? null,
       modelAsked: record.modelAsked ?? null,
       model: record.model ?? null,
       provider: record.provider ?? null,

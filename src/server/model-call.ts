@@ -1,10 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
 import { GatewayError, toGatewayError } from '../spec/errors.js';
-import type { CallContext, PartStream } from '../spec/provider.js';
+import { partBatches, type CallContext, type PartStream } from '../spec/provider.js';
 import type { CanonicalRequest } from '../spec/request.js';
 import type { ModelResponse, Usage } from '../spec/response.js';
 import type { ModelEndpoint } from './endpoints.js';
+import type { SpendGuard } from '../keys/key-types.js';
+import { admit } from './admission.js';
+import type { ClientIdentity } from './authenticate.js';
 import type { ModelDirectory } from './model-directory.js';
 import type { RequestRecord } from './request-record.js';
 import { formatCost, settleCost } from './request-cost.js';
@@ -27,22 +30,29 @@ function answerCharacters(answer: ModelResponse): number {
  * decode → resolve target → upstream call (JSON or stream) → encode → client.
  * Fills `record` as it goes; the caller reports it when the response is done.
  */
+export interface ModelCallServices {
+  directory: ModelDirectory;
+  guard?: SpendGuard;
+}
+
 export async function serveModelCall<R extends CanonicalRequest>(
   endpoint: ModelEndpoint<R>,
   body: unknown,
-  directory: ModelDirectory,
+  services: ModelCallServices,
+  identity: ClientIdentity,
   response: ServerResponse,
   record: RequestRecord,
 ): Promise<void> {
   const request = endpoint.decode(body);
   record.modelAsked = request.model;
   record.stream = request.stream;
-  const target = directory.resolve(request.model);
+  const target = services.directory.resolve(request.model);
   record.model = target.model.name;
   record.provider = target.deployment.provider;
   response.setHeader('x-switchyard-model', target.model.name);
   response.setHeader('x-switchyard-provider', target.deployment.provider);
   response.setHeader('x-switchyard-cache', 'none');
+  const reservation = await admit(identity, request, target.model.name, target.deployment.price, services.guard);
 
   const controller = new AbortController();
   const onClose = (): void => {
@@ -72,13 +82,15 @@ export async function serveModelCall<R extends CanonicalRequest>(
     throw error;
   } finally {
     response.removeListener('close', onClose);
+    reservation?.settle(record.costUsd ?? 0, record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0);
   }
 }
 
 /**
- * Relays a part stream as SSE, writing each encoded part as soon as it arrives (no buffering of
- * the answer) and waiting for the socket to drain under backpressure. An error after the headers
- * went out becomes the dialect's in-stream error event.
+ * Relays a part stream as SSE, writing the encoded parts of each batch (what one upstream body
+ * chunk carried) with one write as soon as it arrives (no buffering of the answer) and waiting
+ * for the socket to drain under backpressure. An error after the headers went out becomes the
+ * dialect's in-stream error event.
  */
 async function relayStream(
   parts: PartStream,
@@ -93,15 +105,25 @@ async function relayStream(
   let usage: Usage | undefined;
   let characters = 0;
   try {
-    for await (const part of parts) {
-      if (part.type === 'usage') usage = part.usage;
-      else if (part.type !== 'start') {
-        if (record.firstTokenMs === undefined) record.firstTokenMs = performance.now() - record.startedAt;
-        if (part.type === 'text-delta' || part.type === 'reasoning-delta') characters += part.text.length;
-        else if (part.type === 'tool-call-delta') characters += part.argumentsDelta.length;
+    for await (const batch of partBatches(parts)) {
+      let text = '';
+      try {
+        for (const part of batch) {
+          if (part.type === 'usage') usage = part.usage;
+          else if (part.type !== 'start') {
+            if (record.firstTokenMs === undefined) record.firstTokenMs = performance.now() - record.startedAt;
+            if (part.type === 'text-delta' || part.type === 'reasoning-delta') characters += part.text.length;
+            else if (part.type === 'tool-call-delta') characters += part.argumentsDelta.length;
+          }
+          text += encoder.push(part);
+        }
+      } finally {
+        // Also when encoding failed midway: what the earlier parts encoded goes out first.
+        if (text !== '') {
+          const drained = writeText(response, text, signal);
+          if (drained !== undefined) await drained;
+        }
       }
-      const text = encoder.push(part);
-      if (text !== '') await writeText(response, text, signal);
     }
     settle(usage, characters);
     if (!response.destroyed) response.end(encoder.end());

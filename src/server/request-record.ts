@@ -15,6 +15,8 @@ export interface RequestRecord {
   startedAtWall: number;
   status: number;
   stream: boolean;
+  /** The client key's ledger id (virtual key id, `static-…`), null when anonymous. */
+  apiKeyId?: string | null;
   modelAsked?: string;
   model?: string;
   provider?: string;

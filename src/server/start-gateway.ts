@@ -7,7 +7,9 @@ import { createAdapter, createProviderDispatcher } from '../providers/create-ada
 import { startSimulator } from '../sim/start-simulator.js';
 import type { RunningSimulator } from '../sim/sim-types.js';
 import type { ProviderAdapter } from '../spec/provider.js';
+import type { SpendGuard } from '../keys/key-types.js';
 import { Authenticator } from './authenticate.js';
+import type { KeyLookup } from './authenticate.js';
 import { openLedger } from '../usage/ledger/open-ledger.js';
 import type { Ledger } from '../usage/ledger/ledger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -21,6 +23,10 @@ export interface StartGatewayOptions {
   observer?: RequestObserver;
   /** Also export Node process metrics (CPU, memory, event loop) on /metrics. */
   processMetrics?: boolean;
+  /** Virtual key lookup (src/keys); without it only static config keys are known. */
+  keys?: KeyLookup;
+  /** Budget and rate-limit enforcement for virtual keys. */
+  guard?: SpendGuard;
   /** Use this ledger instead of opening the configured one (it is closed with the gateway). */
   ledger?: Ledger;
 }
@@ -54,7 +60,11 @@ export function isLoopback(host: string): boolean {
 
 /** Starts the embedded simulator (if configured), the provider adapters and the HTTP server. */
 export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<RunningGateway> {
-  const authenticator = new Authenticator(config.auth.apiKeys);
+  const authenticator = new Authenticator({
+    staticKeys: config.auth.apiKeys,
+    required: config.auth.requireKeys,
+    ...(options.keys ? { virtualKeys: options.keys } : {}),
+  });
   if (authenticator.open && !isLoopback(config.server.host) && !config.auth.allowOpen) {
     throw new Error(
       `Refusing to serve without API keys on ${config.server.host}: anyone who can reach it could spend your provider credit. ` +
@@ -90,6 +100,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     bodyLimitBytes: config.server.bodyLimitBytes,
     newRequestId: randomUUID,
     metrics,
+    ...(options.guard ? { guard: options.guard } : {}),
     observer: (record) => {
       metrics.observe(record);
       if (ledger && MODEL_PATHS.has(record.path)) ledger.record(toLedgerEntry(record, referencePrice));

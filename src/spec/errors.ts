@@ -11,6 +11,9 @@ export const ERROR_CODES = {
   model_not_found: { status: 404, retryable: false, description: 'The requested model or alias is not served by this gateway.' },
   unsupported: { status: 400, retryable: false, description: 'The model cannot serve this kind of request (for example completions on a chat-only upstream).' },
   unauthorized: { status: 401, retryable: false, description: 'Missing or invalid API key.' },
+  model_not_allowed: { status: 403, retryable: false, description: "The API key may not use this model (the key's allowed models)." },
+  rate_limited: { status: 429, retryable: true, description: "The API key's requests-per-minute or tokens-per-minute limit is reached; retry after `retry-after` seconds." },
+  budget_exceeded: { status: 429, retryable: false, description: "The API key's daily, monthly or total USD budget would be exceeded." },
   not_found: { status: 404, retryable: false, description: 'No such endpoint.' },
   method_not_allowed: { status: 405, retryable: false, description: 'The endpoint does not accept this HTTP method.' },
   // Upstream errors: the provider failed. Retryable ones may be failed over.

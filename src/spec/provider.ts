@@ -20,6 +20,29 @@ export interface CallContext {
 export type PartStream = AsyncIterable<StreamPart>;
 
 /**
+ * Optional fast path of a PartStream: the same parts, handed out in the groups they were decoded
+ * in (all the parts of one upstream body chunk at once), so a consumer can encode and write them
+ * with one socket write and one await per group instead of per part. Consume a stream once,
+ * either part by part or by batches, never both. Batches are never empty.
+ */
+export interface BatchedPartStream extends PartStream {
+  batches(): AsyncIterable<readonly StreamPart[]>;
+}
+
+/**
+ * The parts of a stream in batches: its own batches when it offers them (BatchedPartStream),
+ * else one part per batch.
+ */
+export function partBatches(parts: PartStream): AsyncIterable<readonly StreamPart[]> {
+  const batched = parts as Partial<BatchedPartStream>;
+  return typeof batched.batches === 'function' ? batched.batches() : oneByOne(parts);
+}
+
+async function* oneByOne(parts: PartStream): AsyncGenerator<readonly StreamPart[]> {
+  for await (const part of parts) yield [part];
+}
+
+/**
  * One upstream wire dialect, bound to one provider's settings (base URL, key, headers, quirks).
  * Adapters translate canonical ⇄ wire and nothing else: no routing, retries or accounting.
  */
