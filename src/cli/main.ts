@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config-error.js';
 import { VERSION } from '../version.js';
 import { runConfigCheck } from './config-check-command.js';
 import { runModels } from './models-command.js';
+import { runKeys } from './keys-command.js';
 import { loadConfig } from '../config/load-config.js';
 import { runCosts } from '../usage/reports/format-costs.js';
 import { runServe } from './serve-command.js';
@@ -16,6 +17,8 @@ Commands:
   config check     Validate the config and print it with secrets redacted.
   costs            Spend, tokens and savings from the usage ledger (data_dir SQLite or DATABASE_URL).
                    --from 7d|30d|today|YYYY-MM-DD (default 7d) --to now|… --group-by model,provider,key,day --json
+  keys             Virtual API keys: keys create --name N [--models a,b] [--rpm N] [--tpm N]
+                   [--daily-budget USD] [--monthly-budget USD] [--total-budget USD]; keys list; keys revoke ID
   models           The model catalog: prices (with sources), limits, capabilities, tiers.
                    --json; --import-prices <file|url> [--import-provider ID] reports what an
                    OpenRouter-shaped /api/v1/models document would change.
@@ -42,6 +45,13 @@ async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       'group-by': { type: 'string' },
+      name: { type: 'string' },
+      models: { type: 'string' },
+      rpm: { type: 'string' },
+      tpm: { type: 'string' },
+      'daily-budget': { type: 'string' },
+      'monthly-budget': { type: 'string' },
+      'total-budget': { type: 'string' },
       'import-prices': { type: 'string' },
       'import-provider': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -64,6 +74,16 @@ async function main(argv: string[]): Promise<number> {
       return runServe(common);
     case 'sim':
       return runSim({ ...common, ...(values['time-scale'] === undefined ? {} : { timeScale: Number(values['time-scale']) }) });
+    case 'keys':
+      return runKeys({
+        ...(values.config === undefined ? {} : { config: values.config }),
+        action: subcommand,
+        ...definedFlags({
+          id: positionals[2], name: values.name, models: values.models, rpm: values.rpm, tpm: values.tpm,
+          dailyBudget: values['daily-budget'], monthlyBudget: values['monthly-budget'], totalBudget: values['total-budget'],
+        }),
+        ...(values.json ? { json: true } : {}),
+      });
     case 'costs': {
       const config = loadConfig({ ...(values.config === undefined ? {} : { path: values.config }) });
       return runCosts({
@@ -88,6 +108,10 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
   return 2;
+}
+
+function definedFlags(flags: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(flags).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function parsePort(text: string): number {

@@ -26,10 +26,9 @@ export async function admit(
   if (key.allowedModels && !key.allowedModels.includes(request.model) && !key.allowedModels.includes(servedModel)) {
     throw new GatewayError('model_not_allowed', `This API key may not use "${request.model}". Allowed: ${key.allowedModels.join(', ')}.`, { param: 'model' });
   }
+  // Keys without limits are reserved too: the guard's per-key spend is what the admin API shows.
+  if (!guard) return undefined;
   const limits = key.limits;
-  const limited = limits.requestsPerMinute !== undefined || limits.tokensPerMinute !== undefined
-    || limits.dailyBudgetUsd !== undefined || limits.monthlyBudgetUsd !== undefined || limits.totalBudgetUsd !== undefined;
-  if (!guard || !limited) return undefined;
   const inputTokens = approximateInputTokens(request);
   const outputTokens = (request.maxTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS) * (request.kind === 'completion' ? request.prompt.length : 1) * (request.n ?? 1);
   const estimatedCostUsd = price ? costOfUsage({ inputTokens, outputTokens }, price).costUsd : 0;

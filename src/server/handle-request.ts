@@ -16,6 +16,8 @@ import type { CanonicalRequest } from '../spec/request.js';
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
   guard?: SpendGuard;
+  /** The admin API handler (`/admin/…`). */
+  admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
   bodyLimitBytes: number;
   observer?: RequestObserver;
@@ -76,6 +78,11 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     if (path === '/health' || path === '/healthz') {
       record.status = 200;
       sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path.startsWith('/admin/') && options.admin) {
+      await options.admin(request, response, path);
+      record.status = response.statusCode;
       return;
     }
     if (path === '/metrics' && options.metrics) {

@@ -7,9 +7,11 @@ import { createAdapter, createProviderDispatcher } from '../providers/create-ada
 import { startSimulator } from '../sim/start-simulator.js';
 import type { RunningSimulator } from '../sim/sim-types.js';
 import type { ProviderAdapter } from '../spec/provider.js';
-import type { SpendGuard } from '../keys/key-types.js';
+import { createKeyDirectory } from '../keys/key-directory.js';
+import { createMemorySpendGuard } from '../keys/memory-spend-guard.js';
+import { openKeyStore } from '../keys/open-key-store.js';
+import { createAdminApi } from './admin-api.js';
 import { Authenticator } from './authenticate.js';
-import type { KeyLookup } from './authenticate.js';
 import { openLedger } from '../usage/ledger/open-ledger.js';
 import type { Ledger } from '../usage/ledger/ledger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -23,10 +25,6 @@ export interface StartGatewayOptions {
   observer?: RequestObserver;
   /** Also export Node process metrics (CPU, memory, event loop) on /metrics. */
   processMetrics?: boolean;
-  /** Virtual key lookup (src/keys); without it only static config keys are known. */
-  keys?: KeyLookup;
-  /** Budget and rate-limit enforcement for virtual keys. */
-  guard?: SpendGuard;
   /** Use this ledger instead of opening the configured one (it is closed with the gateway). */
   ledger?: Ledger;
 }
@@ -60,10 +58,12 @@ export function isLoopback(host: string): boolean {
 
 /** Starts the embedded simulator (if configured), the provider adapters and the HTTP server. */
 export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const keyStore = config.ledger.enabled ? await openKeyStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl }) : undefined;
+  const keyDirectory = keyStore ? await createKeyDirectory({ store: keyStore }) : undefined;
   const authenticator = new Authenticator({
     staticKeys: config.auth.apiKeys,
     required: config.auth.requireKeys,
-    ...(options.keys ? { virtualKeys: options.keys } : {}),
+    ...(keyDirectory ? { virtualKeys: keyDirectory } : {}),
   });
   if (authenticator.open && !isLoopback(config.server.host) && !config.auth.allowOpen) {
     throw new Error(
@@ -93,6 +93,13 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     ? await openLedger({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ...definedOnly({ batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs }) })
     : undefined);
   const referencePrice = config.registry.referenceDeployment()?.price;
+  const guard = keyDirectory ? createMemorySpendGuard(ledger ? { ledger } : {}) : undefined;
+  const admin = createAdminApi({
+    token: config.admin.token,
+    store: keyStore,
+    ...(guard ? { guard } : {}),
+    ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
+  });
   const extraObserver = options.observer;
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
@@ -100,7 +107,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     bodyLimitBytes: config.server.bodyLimitBytes,
     newRequestId: randomUUID,
     metrics,
-    ...(options.guard ? { guard: options.guard } : {}),
+    ...(guard ? { guard } : {}),
+    admin,
     observer: (record) => {
       metrics.observe(record);
       if (ledger && MODEL_PATHS.has(record.path)) ledger.record(toLedgerEntry(record, referencePrice));
@@ -135,6 +143,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       clearTimeout(timer);
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await simulator?.close();
+      keyDirectory?.close();
+      await keyStore?.close();
       await ledger?.close();
     })();
     return closing;

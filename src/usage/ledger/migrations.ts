@@ -98,6 +98,27 @@ export const MIGRATIONS: readonly Migration[] = [
       dailyBackfillSql(),
     ],
   },
+  {
+    version: 3,
+    name: 'virtual api keys',
+    // Owned by src/keys/: secrets are stored only as their SHA-256 hex; budgets in nano-USD; allowed_models a JSON array or NULL (all).
+    statements: () => [
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT,
+        allowed_models TEXT,
+        requests_per_minute BIGINT,
+        tokens_per_minute BIGINT,
+        daily_budget_nano_usd BIGINT,
+        monthly_budget_nano_usd BIGINT,
+        total_budget_nano_usd BIGINT
+      )`,
+    ],
+  },
 ];
 
 /** Adds every request row to `ledger_daily` (migration 2 on an existing ledger; the bench after a bulk load into an empty rollup). */

@@ -102,7 +102,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
         expect(ledger.kind).toBe('postgres');
         await ledger.close();
         const tables = await admin.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [schema]);
-        expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual(['ledger_attempts', 'ledger_daily', 'ledger_requests', 'schema_migrations']);
+        expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual(['api_keys', 'ledger_attempts', 'ledger_daily', 'ledger_requests', 'schema_migrations']);
       } finally {
         await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         await admin.end();
@@ -115,7 +115,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
         const ledgers = await Promise.all([store.open(), store.open(), store.open()]);
         await Promise.all(ledgers.map((ledger) => ledger.close()));
         const rows = await store.query('SELECT version FROM schema_migrations ORDER BY version');
-        expect(rows.map((row) => row.version)).toEqual([1, 2]);
+        expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
       } finally {
         await store.dispose();
       }
