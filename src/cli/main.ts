@@ -128,6 +128,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`${error.message}\n\n${USAGE}`);
     else process.stderr.write(`switchyard: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    // Exit now: a failed start may leave timers or database handles that would keep the process up.
+    process.exit(1);
   },
 );

@@ -58,6 +58,12 @@ export function isLoopback(host: string): boolean {
 
 /** Starts the embedded simulator (if configured), the provider adapters and the HTTP server. */
 export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  if (!config.auth.requireKeys && !isLoopback(config.server.host) && !config.auth.allowOpen) {
+    throw new Error(
+      `Refusing to serve without API keys on ${config.server.host}: anyone who can reach it could spend your provider credit. ` +
+        'Set auth.require_keys (virtual keys) or auth.api_keys_env, listen on 127.0.0.1, or set auth.allow_open: true.',
+    );
+  }
   const keyStore = config.ledger.enabled ? await openKeyStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl }) : undefined;
   const keyDirectory = keyStore ? await createKeyDirectory({ store: keyStore }) : undefined;
   const authenticator = new Authenticator({
@@ -65,12 +71,6 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     required: config.auth.requireKeys,
     ...(keyDirectory ? { virtualKeys: keyDirectory } : {}),
   });
-  if (authenticator.open && !isLoopback(config.server.host) && !config.auth.allowOpen) {
-    throw new Error(
-      `Refusing to serve without API keys on ${config.server.host}: anyone who can reach it could spend your provider credit. ` +
-        'Configure auth.api_keys_env (or auth.api_keys), listen on 127.0.0.1, or set auth.allow_open: true.',
-    );
-  }
 
   let simulator: RunningSimulator | undefined;
   if (config.simulator.enabled) {
