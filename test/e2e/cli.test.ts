@@ -162,6 +162,40 @@ describe('switchyard config check and sim', () => {
     expect(launched.output()).not.toContain('sk-very-secret-value');
   });
 
+  it('manages virtual keys and reports costs from the ledger of a served request', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'switchyard-keys-'));
+    const created = launch(['keys', 'create', '--name', 'ide', '--daily-budget', '5', '--models', 'auto,gpt-4o-mini'], { cwd: directory });
+    expect(await created.exited).toBe(0);
+    const [, secret] = created.output().match(/\n {2}(sy-[A-Za-z0-9_-]+)\n/) ?? [];
+    const [, id] = created.output().match(/Created (key_[0-9a-f]+)/) ?? [];
+    expect(secret).toBeTruthy();
+
+    const served = launch(['serve', '--port', '0'], { cwd: directory });
+    const [, url] = await waitForOutput(served, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi [[sim:tokens=10]]' }] }),
+    });
+    expect(response.status).toBe(200);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+
+    const costs = launch(['costs', '--group-by', 'key,model', '--json'], { cwd: directory });
+    expect(await costs.exited).toBe(0);
+    const report = JSON.parse(costs.output()) as { rows: Array<{ group: { key: string; model: string }; requests: number; outputTokens: number; costUsd: number }> };
+    expect(report.rows).toEqual([expect.objectContaining({ group: { key: id, model: 'gpt-4o-mini' }, requests: 1, outputTokens: 10 })]);
+    expect(report.rows[0]!.costUsd).toBeGreaterThan(0);
+
+    const listed = launch(['keys', 'list'], { cwd: directory });
+    expect(await listed.exited).toBe(0);
+    expect(listed.output()).toContain(`${id}`);
+    expect(listed.output()).not.toContain(secret!);
+    const revoked = launch(['keys', 'revoke', id!], { cwd: directory });
+    expect(await revoked.exited).toBe(0);
+    expect(revoked.output()).toContain(`Revoked ${id}`);
+  });
+
   it('runs the simulator fleet alone', async () => {
     const launched = launch(['sim', '--port', '0', '--time-scale', '0']);
     const [, url] = await waitForOutput(launched, /simulator fleet on (http:\/\/127\.0\.0\.1:\d+)/);
