@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { GroupDimension } from './ledger.js';
 import { describeLedgerContract, type LedgerStoreHandle } from './ledger-contract.js';
 import { DAY, FIXTURE_EPOCH, randomEntries } from './ledger-fixtures.js';
+import { MIGRATIONS } from './migrations.js';
 import { openLedger } from './open-ledger.js';
 import { openPostgresLedger } from './postgres-ledger.js';
 import { openSqliteLedger } from './sqlite-ledger.js';
@@ -82,8 +83,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
           }
         }
       } finally {
-        await postgres.close();
-        await sqlite.close();
+        await Promise.allSettled([postgres.close(), sqlite.close()]);
         await store.dispose();
       }
     });
@@ -115,7 +115,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
         const ledgers = await Promise.all([store.open(), store.open(), store.open()]);
         await Promise.all(ledgers.map((ledger) => ledger.close()));
         const rows = await store.query('SELECT version FROM schema_migrations ORDER BY version');
-        expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
+        expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
       } finally {
         await store.dispose();
       }
