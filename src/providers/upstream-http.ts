@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { parseSse, type SseEvent } from './sse-parser.js';
 import {
   badResponse,
   errorDetailFromPayload,
@@ -127,24 +126,6 @@ export async function expectEventStream(
   const detail = errorDetailFromPayload(payload);
   if (detail !== undefined) throw errorFromPayload(detail, context);
   throw badResponse(context, 'upstream answered a streaming call with a JSON body instead of an event stream');
-}
-
-/**
- * The SSE events of a 2xx streaming answer. Transport failures and aborts are mapped to
- * GatewayErrors; the body is released when the consumer stops early or anything fails.
- */
-export async function* upstreamEvents(
-  response: UpstreamResponse,
-  signal: AbortSignal,
-  context: UpstreamErrorContext,
-): AsyncGenerator<SseEvent> {
-  try {
-    for await (const event of parseSse(response.body as AsyncIterable<Uint8Array>)) yield event;
-  } catch (error) {
-    throw errorFromTransport(error, signal, context);
-  } finally {
-    discardBody(response);
-  }
 }
 
 /** Releases a response body the caller will not read. */

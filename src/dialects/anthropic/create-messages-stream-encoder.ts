@@ -10,6 +10,9 @@ function sseEvent(type: string, data: unknown): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** `content_block_delta` up to the value of its `index`. */
+const DELTA_HEAD = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":';
+
 const NO_BLOCK = -1;
 const TEXT_BLOCK = -2;
 
@@ -72,12 +75,14 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
     return text + sseEvent('content_block_start', { type: 'content_block_start', index: openBlockIndex, content_block: block });
   }
 
+  // The per-token events are written around JSON.stringify of the dynamic text only (block
+  // indexes are counters, so plain integers); same bytes as sseEvent() of the whole object.
   function inputDelta(index: number, partialJson: string): string {
-    return sseEvent('content_block_delta', {
-      type: 'content_block_delta',
-      index,
-      delta: { type: 'input_json_delta', partial_json: partialJson },
-    });
+    return `${DELTA_HEAD}${index},"delta":{"type":"input_json_delta","partial_json":${JSON.stringify(partialJson)}}}\n\n`;
+  }
+
+  function textDelta(index: number, text: string): string {
+    return `${DELTA_HEAD}${index},"delta":{"type":"text_delta","text":${JSON.stringify(text)}}}\n\n`;
   }
 
   return {
@@ -93,14 +98,7 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
           if (part.text === '') return start('');
           let text = start('');
           if (openBlock !== TEXT_BLOCK) text += openBlockEvent({ type: 'text', text: '' }, TEXT_BLOCK);
-          return (
-            text +
-            sseEvent('content_block_delta', {
-              type: 'content_block_delta',
-              index: openBlockIndex,
-              delta: { type: 'text_delta', text: part.text },
-            })
-          );
+          return text + textDelta(openBlockIndex, part.text);
         }
         case 'tool-call-start': {
           const text =

@@ -11,8 +11,6 @@ export interface OpenAIStreamOptions {
   includeUsage: boolean;
 }
 
-type Delta = Record<string, unknown>;
-
 /** The terminator every OpenAI stream ends with. */
 export const DONE_EVENT = 'data: [DONE]\n\n';
 
@@ -21,15 +19,29 @@ export function encodeStreamError(error: GatewayError): string {
   return `data: ${JSON.stringify({ error: encodeErrorObject(error) })}\n\n`;
 }
 
+/** The delta that opens every choice, as OpenAI sends it. */
+const ROLE_DELTA = '{"role":"assistant","content":""}';
+const EMPTY_DELTA = '{}';
+
 /**
  * Canonical stream parts → `chat.completion.chunk` SSE events. Every chunk carries the same
  * id/created/model. Each choice opens with a `{role: 'assistant', content: ''}` delta before its
  * first content, as OpenAI does. A choice that never got a `finish` is finished with `stop` before
  * the usage chunk or `[DONE]`, so SDK accumulators always see a finish_reason.
+ *
+ * Chunks are written as text around JSON.stringify of the dynamic values only: the constant
+ * head (`data: {"id":…,"object":…,"created":…,"model":…,"choices":[{"index":N,"delta":`) is built
+ * once per stream and choice. Output is byte for byte what JSON.stringify of the whole chunk
+ * object (keys in OpenAI's order) gives.
  */
 export function createChatStreamEncoder(context: EncodeContext, options: OpenAIStreamOptions): StreamEncoder {
   let id = '';
   let created = 0;
+  /** `data: {"id":…,"model":…,` once the id is known. */
+  let head = '';
+  /** Per choice index: the head up to and including `"delta":`. */
+  const choiceHeads: string[] = [];
+  const tail = `,"logprobs":null,"finish_reason":null}]${options.includeUsage ? ',"usage":null' : ''}}\n\n`;
   const opened: boolean[] = [];
   const finished: boolean[] = [];
   let anyOpened = false;
@@ -38,19 +50,20 @@ export function createChatStreamEncoder(context: EncodeContext, options: OpenAIS
     if (id !== '') return;
     id = partId || `chatcmpl-${context.requestId}`;
     created = partCreated || nowSeconds();
+    head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(context.model)},`;
   }
 
-  function chunk(index: number, delta: Delta, finishReason: ChatFinishReason | null): string {
+  /** One chunk with a delta given as JSON text; finish_reason is null unless given. */
+  function chunk(index: number, delta: string, finishReason?: ChatFinishReason): string {
     identify('', 0);
-    const body: Record<string, unknown> = {
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model: context.model,
-      choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
-    };
-    if (options.includeUsage) body.usage = null;
-    return `data: ${JSON.stringify(body)}\n\n`;
+    let choiceHead = choiceHeads[index];
+    if (choiceHead === undefined) {
+      choiceHead = `${head}"choices":[{"index":${JSON.stringify(index)},"delta":`;
+      choiceHeads[index] = choiceHead;
+    }
+    if (finishReason === undefined) return choiceHead + delta + tail;
+    const usage = options.includeUsage ? ',"usage":null' : '';
+    return `${choiceHead}${delta},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]${usage}}\n\n`;
   }
 
   /** The role chunk for a choice, the first time the choice shows up. */
@@ -58,7 +71,7 @@ export function createChatStreamEncoder(context: EncodeContext, options: OpenAIS
     if (opened[index] === true) return '';
     opened[index] = true;
     anyOpened = true;
-    return chunk(index, { role: 'assistant', content: '' }, null);
+    return chunk(index, ROLE_DELTA);
   }
 
   function finishDangling(): string {
@@ -66,7 +79,7 @@ export function createChatStreamEncoder(context: EncodeContext, options: OpenAIS
     for (let index = 0; index < opened.length; index++) {
       if (opened[index] === true && finished[index] !== true) {
         finished[index] = true;
-        text += chunk(index, {}, 'stop');
+        text += chunk(index, EMPTY_DELTA, 'stop');
       }
     }
     return text;
@@ -80,47 +93,29 @@ export function createChatStreamEncoder(context: EncodeContext, options: OpenAIS
           return open(0);
         case 'text-delta':
           if (part.text === '') return open(part.index);
-          return open(part.index) + chunk(part.index, { content: part.text }, null);
+          return open(part.index) + chunk(part.index, `{"content":${JSON.stringify(part.text)}}`);
         case 'reasoning-delta':
           if (part.text === '') return open(part.index);
-          return open(part.index) + chunk(part.index, { reasoning_content: part.text }, null);
-        case 'tool-call-start':
-          return (
-            open(part.index) +
-            chunk(
-              part.index,
-              {
-                tool_calls: [
-                  { index: part.toolIndex, id: part.id, type: 'function', function: { name: part.name, arguments: '' } },
-                ],
-              },
-              null,
-            )
-          );
-        case 'tool-call-delta':
+          return open(part.index) + chunk(part.index, `{"reasoning_content":${JSON.stringify(part.text)}}`);
+        case 'tool-call-start': {
+          const call = { index: part.toolIndex, id: part.id, type: 'function', function: { name: part.name, arguments: '' } };
+          return open(part.index) + chunk(part.index, `{"tool_calls":[${JSON.stringify(call)}]}`);
+        }
+        case 'tool-call-delta': {
           if (part.argumentsDelta === '') return open(part.index);
-          return (
-            open(part.index) +
-            chunk(part.index, { tool_calls: [{ index: part.toolIndex, function: { arguments: part.argumentsDelta } }] }, null)
-          );
+          const call = `{"index":${JSON.stringify(part.toolIndex)},"function":{"arguments":${JSON.stringify(part.argumentsDelta)}}}`;
+          return open(part.index) + chunk(part.index, `{"tool_calls":[${call}]}`);
+        }
         case 'finish': {
           if (finished[part.index] === true) return '';
           const text = open(part.index);
           finished[part.index] = true;
-          return text + chunk(part.index, {}, chatFinishReason(part.finishReason));
+          return text + chunk(part.index, EMPTY_DELTA, chatFinishReason(part.finishReason));
         }
         case 'usage': {
           const text = finishDangling();
           if (!options.includeUsage) return text;
-          const body = {
-            id,
-            object: 'chat.completion.chunk',
-            created,
-            model: context.model,
-            choices: [],
-            usage: encodeUsage(part.usage),
-          };
-          return `${text}data: ${JSON.stringify(body)}\n\n`;
+          return `${text}${head}"choices":[],"usage":${JSON.stringify(encodeUsage(part.usage))}}\n\n`;
         }
       }
     },

@@ -9,11 +9,17 @@ import { completionFinishReason, type CompletionFinishReason } from './finish-re
 /**
  * Canonical stream parts → legacy `text_completion` SSE chunks. Only text and finish parts
  * matter here (reasoning and tool parts have no place in this wire format and are dropped).
- * Usage, `[DONE]`, error and dangling-finish rules are those of the chat encoder.
+ * Usage, `[DONE]`, error and dangling-finish rules are those of the chat encoder, and so is the
+ * way chunks are written (constant head built once, JSON.stringify of the dynamic values only).
  */
 export function createCompletionStreamEncoder(context: EncodeContext, options: OpenAIStreamOptions): StreamEncoder {
   let id = '';
   let created = 0;
+  /** `data: {"id":…,"model":…,` once the id is known. */
+  let head = '';
+  /** Per choice index: what follows the text up to finish_reason's value. */
+  const choiceTails: string[] = [];
+  const usageNull = options.includeUsage ? ',"usage":null' : '';
   const seen: boolean[] = [];
   const finished: boolean[] = [];
   let anySeen = false;
@@ -22,21 +28,19 @@ export function createCompletionStreamEncoder(context: EncodeContext, options: O
     if (id !== '') return;
     id = partId || `cmpl-${context.requestId}`;
     created = partCreated || nowSeconds();
+    head = `data: {"id":${JSON.stringify(id)},"object":"text_completion","created":${JSON.stringify(created)},"model":${JSON.stringify(context.model)},`;
   }
 
   function chunk(index: number, text: string, finishReason: CompletionFinishReason | null): string {
     identify('', 0);
     seen[index] = true;
     anySeen = true;
-    const body: Record<string, unknown> = {
-      id,
-      object: 'text_completion',
-      created,
-      model: context.model,
-      choices: [{ text, index, logprobs: null, finish_reason: finishReason }],
-    };
-    if (options.includeUsage) body.usage = null;
-    return `data: ${JSON.stringify(body)}\n\n`;
+    let choiceTail = choiceTails[index];
+    if (choiceTail === undefined) {
+      choiceTail = `,"index":${JSON.stringify(index)},"logprobs":null,"finish_reason":`;
+      choiceTails[index] = choiceTail;
+    }
+    return `${head}"choices":[{"text":${JSON.stringify(text)}${choiceTail}${finishReason === null ? 'null' : JSON.stringify(finishReason)}}]${usageNull}}\n\n`;
   }
 
   function finishDangling(): string {
@@ -67,15 +71,7 @@ export function createCompletionStreamEncoder(context: EncodeContext, options: O
           const text = finishDangling();
           if (!options.includeUsage) return text;
           identify('', 0);
-          const body = {
-            id,
-            object: 'text_completion',
-            created,
-            model: context.model,
-            choices: [],
-            usage: encodeUsage(part.usage),
-          };
-          return `${text}data: ${JSON.stringify(body)}\n\n`;
+          return `${text}${head}"choices":[],"usage":${JSON.stringify(encodeUsage(part.usage))}}\n\n`;
         }
         default:
           return '';

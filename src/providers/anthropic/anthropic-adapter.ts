@@ -2,9 +2,10 @@ import type { AdapterFactory, CallContext, ProviderAdapter } from '../../spec/pr
 import type { ChatRequest } from '../../spec/request.js';
 import { closeDispatcher, providerHeaders } from '../provider-headers.js';
 import { abortError, type UpstreamErrorContext } from '../upstream-errors.js';
-import { expectEventStream, postJson, readJson, resolveTarget, upstreamEvents, type UpstreamResponse } from '../upstream-http.js';
+import { expectEventStream, postJson, readJson, resolveTarget, type UpstreamResponse } from '../upstream-http.js';
+import { decodeUpstreamStream } from '../upstream-stream.js';
 import { decodeAnthropicResponse } from './decode-response.js';
-import { decodeAnthropicStream } from './decode-stream.js';
+import { AnthropicStreamDecoder } from './decode-stream.js';
 import { encodeAnthropicBody } from './encode-request.js';
 
 /** Sent as `anthropic-version` when the provider settings name none. */
@@ -49,7 +50,8 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
     async streamChat(request, context) {
       const response = await send(request, context, true);
       await expectEventStream(response, context.signal, errorContext);
-      return decodeAnthropicStream(upstreamEvents(response, context.signal, errorContext), errorContext, context.upstreamModel);
+      const decoder = new AnthropicStreamDecoder(errorContext, context.upstreamModel);
+      return decodeUpstreamStream(response, context.signal, errorContext, decoder);
     },
     close: () => closeDispatcher(dispatcher),
   };

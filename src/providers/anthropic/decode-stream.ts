@@ -1,5 +1,6 @@
 import type { FinishReason, StreamPart } from '../../spec/response.js';
 import type { SseEvent } from '../sse-parser.js';
+import type { WireStreamDecoder } from '../upstream-stream.js';
 import { badResponse, errorFromPayload, isRecord, type UpstreamErrorContext } from '../upstream-errors.js';
 import { decodeAnthropicUsage, mapStopReason, nowSeconds } from './decode-response.js';
 import type { AnthropicStreamEvent, AnthropicUsage } from './wire-types.js';
@@ -10,7 +11,7 @@ import type { AnthropicStreamEvent, AnthropicUsage } from './wire-types.js';
  * only. Usage starts from `message_start` and is updated by `message_delta` (whose fields,
  * when present, override); `finish` then `usage` are emitted on `message_stop`.
  */
-export class AnthropicStreamDecoder {
+export class AnthropicStreamDecoder implements WireStreamDecoder {
   private started = false;
   private stopped = false;
   private usage: AnthropicUsage = {};
@@ -24,7 +25,8 @@ export class AnthropicStreamDecoder {
     private readonly fallbackModel: string,
   ) {}
 
-  get isStopped(): boolean {
+  /** True once `message_stop` arrived. */
+  get isComplete(): boolean {
     return this.stopped;
   }
 
@@ -79,7 +81,7 @@ export class AnthropicStreamDecoder {
     }
   }
 
-  /** Called when the body ended: a stream without `message_stop` was cut short. */
+  /** Called after `message_stop` (nothing left to add) or when the body ended: without `message_stop` it was cut short. */
   end(): void {
     if (!this.stopped) throw badResponse(this.context, 'upstream stream ended before completion (no message_stop)');
   }
@@ -155,23 +157,4 @@ export class AnthropicStreamDecoder {
   private requireStarted(): void {
     if (!this.started) throw badResponse(this.context, 'upstream stream event before message_start');
   }
-}
-
-/** Decodes an Anthropic event stream; after message_stop the body is drained for keep-alive. */
-export async function* decodeAnthropicStream(
-  events: AsyncIterable<SseEvent>,
-  context: UpstreamErrorContext,
-  fallbackModel: string,
-): AsyncGenerator<StreamPart> {
-  const decoder = new AnthropicStreamDecoder(context, fallbackModel);
-  const out: StreamPart[] = [];
-  for await (const event of events) {
-    if (decoder.isStopped) continue;
-    decoder.push(event, out);
-    if (out.length > 0) {
-      for (const part of out) yield part;
-      out.length = 0;
-    }
-  }
-  decoder.end();
 }

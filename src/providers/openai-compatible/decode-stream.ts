@@ -1,5 +1,6 @@
 import type { StreamPart, Usage } from '../../spec/response.js';
 import type { SseEvent } from '../sse-parser.js';
+import type { WireStreamDecoder } from '../upstream-stream.js';
 import {
   badResponse,
   errorDetailFromPayload,
@@ -37,7 +38,7 @@ interface ChoiceState {
  * time. Usage (from a usage-only chunk, a finish chunk, or Groq's `x_groq.usage`) is held and
  * emitted once, after every finish, when the stream ends.
  */
-export class OpenAIStreamDecoder {
+export class OpenAIStreamDecoder implements WireStreamDecoder {
   private started = false;
   private done = false;
   private usage: Usage | undefined;
@@ -49,7 +50,7 @@ export class OpenAIStreamDecoder {
   ) {}
 
   /** True once `data: [DONE]` arrived. */
-  get isDone(): boolean {
+  get isComplete(): boolean {
     return this.done;
   }
 
@@ -190,33 +191,4 @@ export class OpenAIStreamDecoder {
     }
     return state;
   }
-}
-
-/**
- * Decodes an upstream OpenAI event stream into canonical parts. After `[DONE]` the rest of the
- * body is drained (not destroyed) so the keep-alive connection can be reused.
- */
-export async function* decodeOpenAIStream(
-  events: AsyncIterable<SseEvent>,
-  context: UpstreamErrorContext,
-  fallbackModel: string,
-): AsyncGenerator<StreamPart> {
-  const decoder = new OpenAIStreamDecoder(context, fallbackModel);
-  const out: StreamPart[] = [];
-  let ended = false;
-  for await (const event of events) {
-    if (ended) continue;
-    decoder.push(event, out);
-    if (decoder.isDone) {
-      decoder.end(out);
-      ended = true;
-    }
-    if (out.length > 0) {
-      for (const part of out) yield part;
-      out.length = 0;
-    }
-  }
-  if (ended) return;
-  decoder.end(out);
-  for (const part of out) yield part;
 }

@@ -1,17 +1,11 @@
 import type { AdapterFactory, CallContext, PartStream, ProviderAdapter } from '../../spec/provider.js';
 import type { ModelResponse } from '../../spec/response.js';
 import { abortError, type UpstreamErrorContext } from '../upstream-errors.js';
-import {
-  expectEventStream,
-  postJson,
-  readJson,
-  resolveTarget,
-  upstreamEvents,
-  type UpstreamResponse,
-} from '../upstream-http.js';
+import { expectEventStream, postJson, readJson, resolveTarget, type UpstreamResponse } from '../upstream-http.js';
+import { decodeUpstreamStream } from '../upstream-stream.js';
 import { closeDispatcher, providerHeaders } from '../provider-headers.js';
 import { decodeResponse } from './decode-response.js';
-import { decodeOpenAIStream } from './decode-stream.js';
+import { OpenAIStreamDecoder } from './decode-stream.js';
 import { encodeChatBody, encodeCompletionBody } from './encode-request.js';
 
 const CHAT_ENDPOINT = '/chat/completions';
@@ -54,7 +48,7 @@ export const createOpenAICompatibleAdapter: AdapterFactory = (settings, dispatch
   async function stream(endpoint: string, body: Record<string, unknown>, context: CallContext): Promise<PartStream> {
     const response = await send(endpoint, body, context, true);
     await expectEventStream(response, context.signal, errorContext);
-    return decodeOpenAIStream(upstreamEvents(response, context.signal, errorContext), errorContext, context.upstreamModel);
+    return decodeUpstreamStream(response, context.signal, errorContext, new OpenAIStreamDecoder(errorContext, context.upstreamModel));
   }
 
   const options = (context: CallContext, streaming: boolean) => ({
