@@ -27,6 +27,8 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     peer: { type: 'string', multiple: true, default: [] },
     'cpu-prof': { type: 'boolean', default: false },
+    // Measure the relay alone: Switchyard without its usage ledger (and so without virtual keys).
+    'no-ledger': { type: 'boolean', default: false },
   },
 });
 const duration = positive('duration');
@@ -95,6 +97,8 @@ async function startTargets(tmp) {
       `  sim-openai: { type: simulated, base_url: ${upstreamBase} }`,
       'models:',
       `  ${MODEL}: { deployments: [{ provider: sim-openai }] }`,
+      `data_dir: ${path.join(tmp, 'data')}`,
+      ...(flags['no-ledger'] ? ['ledger: { enabled: false }'] : []),
       '',
     ].join('\n'),
   );
