@@ -195,7 +195,8 @@ export function simulatedProvider(id: string, spec: SimProviderSpec, baseUrl?: s
   };
 }
 
-function definedOnly<T extends object>(value: T): Partial<T> {
+/** `value` without its undefined entries, for spreading optional fields. */
+export function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 

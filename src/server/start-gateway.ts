@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/gateway-config.js';
+import { definedOnly } from '../config/resolve-config.js';
 import { createAdapter, createProviderDispatcher } from '../providers/create-adapter.js';
 import { startSimulator } from '../sim/start-simulator.js';
 import type { RunningSimulator } from '../sim/sim-types.js';
@@ -45,10 +46,6 @@ export interface RunningGateway {
 
 /** Requests to these paths are model requests: each leaves a ledger row, even when rejected. */
 const MODEL_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/messages']);
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
-}
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 
