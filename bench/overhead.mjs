@@ -98,7 +98,7 @@ async function startTargets(tmp) {
       'models:',
       `  ${MODEL}: { deployments: [{ provider: sim-openai }] }`,
       `data_dir: ${path.join(tmp, 'data')}`,
-      ...(flags['no-ledger'] ? ['ledger: { enabled: false }'] : []),
+      ...(flags['no-ledger'] ? ['ledger: { enabled: false }'] : process.env.BENCH_LEDGER_BATCH ? [`ledger: { batch_size: ${process.env.BENCH_LEDGER_BATCH} }`] : []),
       '',
     ].join('\n'),
   );

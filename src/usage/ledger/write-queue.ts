@@ -1,7 +1,7 @@
 import type { LedgerStats, LedgerWriteOptions } from './ledger.js';
 
 export const DEFAULT_WRITE_OPTIONS: Required<Omit<LedgerWriteOptions, 'log'>> = {
-  batchSize: 500,
+  batchSize: 2000,
   flushIntervalMs: 1000,
   maxQueuedEntries: 100_000,
   retryBaseMs: 100,
