@@ -5,7 +5,8 @@ import type { Authenticator } from './authenticate.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { anthropicMessagesEndpoint, openAIChatEndpoint, openAICompletionEndpoint } from './endpoints.js';
 import type { DialectName, ModelEndpoint } from './endpoints.js';
-import { failModelCall, serveModelCall } from './model-call.js';
+import { failModelCall, serveModelCall, type ModelCallServices } from './model-call.js';
+import type { AttemptObserver, Router } from '../router/route-types.js';
 import type { ModelDirectory } from './model-directory.js';
 import { listModels, showModel } from './models-endpoint.js';
 import { readJsonBody } from './read-body.js';
@@ -15,6 +16,8 @@ import type { CanonicalRequest } from '../spec/request.js';
 
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
+  router: Router;
+  attemptObserver?: AttemptObserver;
   guard?: SpendGuard;
   /** The admin API handler (`/admin/…`). */
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
@@ -36,7 +39,11 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The gateway's HTTP entry point: request id, auth, routing to endpoints, errors in the right dialect. */
 export function createRequestHandler(options: RequestHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const { directory, authenticator, bodyLimitBytes, observer } = options;
-  const services = { directory, ...(options.guard ? { guard: options.guard } : {}) };
+  const services: ModelCallServices = {
+    router: options.router,
+    ...(options.guard ? { guard: options.guard } : {}),
+    ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
+  };
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : options.newRequestId();
@@ -72,7 +79,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       const identity = authenticator.identify(request.headers);
       record.apiKeyId = identity.keyId;
       const body = await readJsonBody(request, bodyLimitBytes);
-      await serveModelCall(endpoint, body, services, identity, response, record);
+      await serveModelCall(endpoint, body, request.headers, services, identity, response, record);
       return;
     }
     if (path === '/health' || path === '/healthz') {

@@ -15,19 +15,20 @@ export function toLedgerEntry(record: RequestRecord, referencePrice: Price | und
   const costUsd = record.costUsd ?? 0;
   const referenceCost = record.usage && referencePrice ? costOfUsage(record.usage, referencePrice) : undefined;
   const attempts: LedgerAttempt[] = [];
-  const upstream = record.upstream;
-  if (upstream && record.model && record.provider && !NOT_CALLED.has(record.errorCode ?? '')) {
+  for (const attempt of record.attempts ?? []) {
+    if (NOT_CALLED.has(attempt.errorCode ?? '')) continue;
+    const endedAt = attempt.endedAt ?? record.startedAt + latencyMs;
     attempts.push({
-      provider: record.provider,
-      model: record.model,
-      upstreamModel: upstream.upstreamModel,
-      startedAt: upstream.startedAtWall,
-      latencyMs: record.startedAt + latencyMs - upstream.startedAt,
-      firstTokenMs: record.firstTokenMs === undefined ? null : record.firstTokenMs - (upstream.startedAt - record.startedAt),
-      ...(record.usage ? { usage: record.usage } : {}),
-      costUsd,
-      status: upstream.failedStatus ?? (record.errorCode === 'client_closed' ? 499 : 200),
-      errorCode: record.errorCode ?? null,
+      provider: attempt.provider,
+      model: attempt.model,
+      upstreamModel: attempt.upstreamModel,
+      startedAt: attempt.startedAtWall,
+      latencyMs: endedAt - attempt.startedAt,
+      firstTokenMs: attempt.firstTokenAt === undefined ? null : attempt.firstTokenAt - attempt.startedAt,
+      ...(attempt.usage ? { usage: attempt.usage } : {}),
+      costUsd: attempt.costUsd ?? 0,
+      status: attempt.status ?? (record.errorCode === 'client_closed' ? 499 : record.status),
+      errorCode: attempt.errorCode ?? null,
     });
   }
   return {
@@ -47,7 +48,7 @@ export function toLedgerEntry(record: RequestRecord, referencePrice: Price | und
       status: record.status,
       errorCode: record.errorCode ?? null,
       cacheStatus: record.cacheStatus ?? 'none',
-      routeReason: record.model && record.modelAsked !== record.model ? `alias ${record.modelAsked} → ${record.model}` : null,
+      routeReason: record.route ?? null,
       stream: record.stream,
     },
     attempts,

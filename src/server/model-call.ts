@@ -1,14 +1,14 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
 import { GatewayError, toGatewayError } from '../spec/errors.js';
-import { partBatches, type CallContext, type PartStream } from '../spec/provider.js';
+import { executeCall, executeStream, type AttemptRecord, type ExecutionContext } from '../execution/execute-plan.js';
+import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../router/route-types.js';
 import type { CanonicalRequest } from '../spec/request.js';
-import type { ModelResponse, Usage } from '../spec/response.js';
+import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
 import type { ModelEndpoint } from './endpoints.js';
 import type { SpendGuard } from '../keys/key-types.js';
 import { admit } from './admission.js';
 import type { ClientIdentity } from './authenticate.js';
-import type { ModelDirectory } from './model-directory.js';
 import type { RequestRecord } from './request-record.js';
 import { formatCost, settleCost } from './request-cost.js';
 import { sendError, sendJson, SSE_HEADERS, writeText } from './respond.js';
@@ -27,17 +27,22 @@ function answerCharacters(answer: ModelResponse): number {
 
 /**
  * The request pipeline shared by every model endpoint:
- * decode → resolve target → upstream call (JSON or stream) → encode → client.
+ * decode → route plan → admission → executor (attempts, failover) → encode → client.
  * Fills `record` as it goes; the caller reports it when the response is done.
  */
 export interface ModelCallServices {
-  directory: ModelDirectory;
+  router: Router;
   guard?: SpendGuard;
+  /** Live per-deployment stats, fed by every attempt. */
+  attemptObserver?: AttemptObserver;
 }
+
+const LATENCY_BUDGET_HEADER = 'x-switchyard-latency-budget-ms';
 
 export async function serveModelCall<R extends CanonicalRequest>(
   endpoint: ModelEndpoint<R>,
   body: unknown,
+  headers: IncomingHttpHeaders,
   services: ModelCallServices,
   identity: ClientIdentity,
   response: ServerResponse,
@@ -46,44 +51,93 @@ export async function serveModelCall<R extends CanonicalRequest>(
   const request = endpoint.decode(body);
   record.modelAsked = request.model;
   record.stream = request.stream;
-  const target = services.directory.resolve(request.model);
-  record.model = target.model.name;
-  record.provider = target.deployment.provider;
-  response.setHeader('x-switchyard-model', target.model.name);
-  response.setHeader('x-switchyard-provider', target.deployment.provider);
-  response.setHeader('x-switchyard-cache', 'none');
-  const reservation = await admit(identity, request, target.model.name, target.deployment.price, services.guard);
+  const latencyBudgetMs = readLatencyBudget(headers[LATENCY_BUDGET_HEADER]);
+  const plan = services.router.plan(request, latencyBudgetMs === undefined ? {} : { latencyBudgetMs });
+  record.route = plan.summary;
+  const first = plan.attempts[0]!;
+  record.model = first.model.name;
+  record.provider = first.deployment.provider;
+  const reservation = await admit(identity, request, first.model.name, first.deployment.price, services.guard);
 
   const controller = new AbortController();
   const onClose = (): void => {
     if (!response.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
   };
   response.once('close', onClose);
-  const context: CallContext = { upstreamModel: target.deployment.upstreamModel, signal: controller.signal, requestId: record.requestId };
-  const encodeContext: EncodeContext = { model: target.model.name, requestId: record.requestId };
-  record.upstream = { upstreamModel: target.deployment.upstreamModel, startedAtWall: Date.now(), startedAt: performance.now() };
+  const attempts: AttemptRecord[] = [];
+  record.attempts = attempts;
+  const execution: ExecutionContext = { requestId: record.requestId, signal: controller.signal, attempts, ...(services.attemptObserver ? { observer: services.attemptObserver } : {}) };
   try {
     if (request.stream) {
-      const parts = await endpoint.stream(target.adapter, request, context);
+      const executed = await executeStream(plan, request, endpoint.stream, execution);
+      const served = executed.target;
+      announce(response, record, served, attempts);
+      response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
+      const encodeContext: EncodeContext = { model: served.model.name, requestId: record.requestId };
       const settle = (usage: Usage | undefined, answerCharacters: number): void => {
-        settleCost(record, request, usage, target.deployment.price, answerCharacters);
+        settleCost(record, request, usage, served.deployment.price, answerCharacters);
+        executed.attempt.usage = record.usage;
+        if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
         response.addTrailers({ 'x-switchyard-cost-usd': formatCost(record) });
       };
-      await relayStream(parts, endpoint.createStreamEncoder(encodeContext, request), response, record, controller.signal, settle);
+      await relayStream(executed.batches, endpoint.createStreamEncoder(encodeContext, request), response, record, controller.signal, settle);
     } else {
-      const answer = await endpoint.call(target.adapter, request, context);
-      settleCost(record, request, answer.usage, target.deployment.price, answerCharacters(answer));
+      const executed = await executeCall(plan, request, endpoint.call, execution);
+      const served = executed.target;
+      announce(response, record, served, attempts);
+      settleCost(record, request, executed.answer.usage, served.deployment.price, answerCharacters(executed.answer));
+      executed.attempt.usage = record.usage;
+      if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
       response.setHeader('x-switchyard-cost-usd', formatCost(record));
-      sendJson(response, 200, endpoint.encodeResponse(answer, encodeContext));
+      response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
+      sendJson(response, 200, endpoint.encodeResponse(executed.answer, { model: served.model.name, requestId: record.requestId }));
       record.status = 200;
     }
   } catch (error) {
-    if (record.upstream && error instanceof GatewayError) record.upstream.failedStatus = error.upstreamStatus ?? error.status;
+    const last = attempts[attempts.length - 1];
+    if (last) {
+      record.model = last.model;
+      record.provider = last.provider;
+      if (!response.headersSent) {
+        response.setHeader('x-switchyard-model', last.model);
+        response.setHeader('x-switchyard-provider', last.provider);
+        response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
+      }
+    }
     throw error;
   } finally {
     response.removeListener('close', onClose);
     reservation?.settle(record.costUsd ?? 0, record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0);
   }
+}
+
+function announce(response: ServerResponse, record: RequestRecord, served: RouteTarget, attempts: AttemptRecord[]): void {
+  record.model = served.model.name;
+  record.provider = served.deployment.provider;
+  response.setHeader('x-switchyard-model', served.model.name);
+  response.setHeader('x-switchyard-provider', served.deployment.provider);
+  response.setHeader('x-switchyard-cache', 'none');
+  if (attempts.length > 1) record.route = `${record.route}; ${attemptsSummary(attempts)}`;
+}
+
+/** The route summary, plus the attempts when there was more than one (why each ended). */
+function routeHeader(plan: RoutePlan, attempts: AttemptRecord[]): string {
+  const text = attempts.length > 1 ? `${plan.summary}; ${attemptsSummary(attempts)}` : plan.summary;
+  // Header values must be visible ASCII: anything else (a model name from config) becomes '?'.
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 1024);
+}
+
+function attemptsSummary(attempts: AttemptRecord[]): string {
+  return `attempts: ${attempts.map((attempt) => `${attempt.key} ${attempt.errorCode ?? 'ok'}`).join(', ')}`;
+}
+
+function readLatencyBudget(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const budget = Number(value);
+  if (!Number.isFinite(budget) || budget <= 0) {
+    throw new GatewayError('invalid_request', `${LATENCY_BUDGET_HEADER} must be a positive number of milliseconds.`, { param: LATENCY_BUDGET_HEADER });
+  }
+  return budget;
 }
 
 /**
@@ -93,7 +147,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
  * dialect's in-stream error event.
  */
 async function relayStream(
-  parts: PartStream,
+  batches: AsyncIterable<readonly StreamPart[]>,
   encoder: StreamEncoder,
   response: ServerResponse,
   record: RequestRecord,
@@ -105,7 +159,7 @@ async function relayStream(
   let usage: Usage | undefined;
   let characters = 0;
   try {
-    for await (const batch of partBatches(parts)) {
+    for await (const batch of batches) {
       let text = '';
       try {
         for (const part of batch) {

@@ -1,3 +1,4 @@
+import type { AttemptRecord } from '../execution/execute-plan.js';
 import type { ErrorCode } from '../spec/errors.js';
 import type { Usage } from '../spec/response.js';
 
@@ -32,18 +33,10 @@ export interface RequestRecord {
   firstTokenMs?: number;
   /** Milliseconds from arrival to the end of the response. */
   durationMs?: number;
-  /** The upstream call, once one was made (one attempt until the executor adds retries). */
-  upstream?: UpstreamAttemptRecord;
-}
-
-export interface UpstreamAttemptRecord {
-  upstreamModel: string;
-  /** Date.now() when the call started. */
-  startedAtWall: number;
-  /** performance.now() when the call started. */
-  startedAt: number;
-  /** Upstream HTTP status of a failed call, when there was one. */
-  failedStatus?: number;
+  /** The route plan's one-line summary (`x-switchyard-route`, ledger route reason). */
+  route?: string;
+  /** The upstream attempts made, in order (filled by the executor). */
+  attempts?: AttemptRecord[];
 }
 
 export type RequestObserver = (record: RequestRecord) => void;

@@ -19,6 +19,7 @@ import { GatewayMetrics } from './gateway-metrics.js';
 import { toLedgerEntry } from './ledger-entry.js';
 import { createRequestHandler } from './handle-request.js';
 import { ModelDirectory } from './model-directory.js';
+import { DirectRouter } from '../router/direct-router.js';
 import type { RequestObserver } from './request-record.js';
 
 export interface StartGatewayOptions {
@@ -100,6 +101,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const extraObserver = options.observer;
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
+    router: new DirectRouter(config, adapters),
     authenticator,
     bodyLimitBytes: config.server.bodyLimitBytes,
     newRequestId: randomUUID,

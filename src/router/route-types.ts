@@ -1,0 +1,90 @@
+import type { Deployment, ModelEntry } from '../config/gateway-config.js';
+import type { ProviderAdapter } from '../spec/provider.js';
+import type { CanonicalRequest } from '../spec/request.js';
+
+/**
+ * The router's contract with the rest of the gateway. A router turns a decoded request into a
+ * plan: the ordered deployments to try and, for every candidate it considered, why it won or
+ * lost. The executor runs the plan; nothing else decides where a request goes.
+ */
+
+/** One deployment the plan may call: the model, the deployment and its provider's adapter. */
+export interface RouteTarget {
+  model: ModelEntry;
+  deployment: Deployment;
+  adapter: ProviderAdapter;
+  /** Stable id of the deployment, `provider/model` (live stats and health are keyed on it). */
+  key: string;
+}
+
+/** What the router thought of one candidate deployment. */
+export interface CandidateVerdict {
+  key: string;
+  model: string;
+  provider: string;
+  /** Position in the plan's attempts (0 = tried first); absent when the candidate was dropped. */
+  rank?: number;
+  /** Policy score (higher is better), when the policy computes one. */
+  score?: number;
+  /** Expected USD cost of this request on this deployment. */
+  predictedCostUsd?: number;
+  /** Expected milliseconds to the end of the answer (TTFT + output / tokens per second). */
+  predictedLatencyMs?: number;
+  /** Why it won, lost or was dropped, in words an operator can read. */
+  reason: string;
+}
+
+export interface RoutePlan {
+  /** The model or alias the client asked for. */
+  modelAsked: string;
+  /** The policy that decided (`direct`, `alias`, `tiers`, `cost-optimal`, `weighted`…). */
+  policy: string;
+  /** The tier chosen, for tiered routing. */
+  tier?: string;
+  /** The deployments to try, in order. Never empty: a router that finds none throws. */
+  attempts: RouteTarget[];
+  /** Every candidate considered, winners and losers. */
+  candidates: CandidateVerdict[];
+  /** Request features the decision used (router-specific shape, for explanations). */
+  features?: Record<string, unknown>;
+  /** One-line summary for the `x-switchyard-route` header and the ledger's route reason. */
+  summary: string;
+}
+
+export interface RouteOptions {
+  /** Latency budget for the whole answer, from `x-switchyard-latency-budget-ms` or config. */
+  latencyBudgetMs?: number;
+  /** Wall clock now (ms), injectable for tests. */
+  now?: number;
+}
+
+export interface Router {
+  plan(request: CanonicalRequest, options?: RouteOptions): RoutePlan;
+}
+
+/** Health as the executor's breakers and cooldowns see it; the router skips unavailable deployments. */
+export interface DeploymentHealth {
+  /** False while the deployment is cooling down or its breaker is open (half-open lets probes through). */
+  available(key: string, now: number): boolean;
+}
+
+/** One finished upstream attempt, as the executor reports it to live stats. */
+export interface AttemptObservation {
+  key: string;
+  ok: boolean;
+  /** Milliseconds from the start of the attempt to its first content (streams) or to the answer. */
+  firstTokenMs?: number;
+  /** Milliseconds from the start of the attempt to its end. */
+  durationMs: number;
+  outputTokens?: number;
+  /** The error code when it failed. */
+  errorCode?: string;
+}
+
+export interface AttemptObserver {
+  observe(observation: AttemptObservation): void;
+}
+
+export function deploymentKey(provider: string, model: string): string {
+  return `${provider}/${model}`;
+}
