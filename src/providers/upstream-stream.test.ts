@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isGatewayError } from '../spec/errors.js';
 import { partBatches } from '../spec/provider.js';
 import type { StreamPart } from '../spec/response.js';
@@ -107,6 +107,15 @@ function streamFixtures(wire: Wire): Array<[string, Buffer]> {
 }
 
 describe('decodeUpstreamStream', () => {
+  // Anthropic streams carry no creation time: the decoder stamps the clock, which must not tick
+  // between the runs being compared.
+  beforeEach(() => {
+    vi.spyOn(Date, 'now').mockReturnValue(1_795_868_674_500);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   for (const wire of ['openai-compatible', 'anthropic'] as const) {
     for (const [name, bytes] of streamFixtures(wire)) {
       it(`${wire}/${name}: same parts and error as event by event, for every split`, async () => {
