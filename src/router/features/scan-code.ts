@@ -36,6 +36,7 @@ const SIGNALS: ReadonlyArray<readonly [ProgrammingLanguage, RegExp]> = [
 ];
 
 const FENCE = /```[ \t]*([A-Za-z+#]+)/g;
+const MENTIONED = /\b(python|typescript|javascript|golang|rust|java|c\+\+)\b/gi;
 const NAMED = /\b(?:in|using|with|for)\s+(python|typescript|javascript|golang|go|rust|java|c\+\+|node(?:js)?)\b/gi;
 
 const IMPORT_PATTERNS: ReadonlyArray<readonly [ImportFamily, RegExp]> = [
@@ -71,6 +72,8 @@ export function scanCode(sample: string): CodeScan {
     pattern.lastIndex = 0;
     for (let match = pattern.exec(sample); match !== null; match = pattern.exec(sample)) add(LANGUAGE_ALIASES[match[1]!.toLowerCase()], 5);
   }
+  MENTIONED.lastIndex = 0;
+  for (let match = MENTIONED.exec(sample); match !== null; match = MENTIONED.exec(sample)) add(LANGUAGE_ALIASES[match[1]!.toLowerCase()], 2);
   for (const [language, pattern] of SIGNALS) add(language, count(pattern, sample));
   // TypeScript is JavaScript with types: its evidence counts for both, JavaScript's does not count for it.
   if ((scores.get('typescript') ?? 0) > 0) add('typescript', scores.get('javascript') ?? 0);
