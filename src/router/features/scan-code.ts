@@ -29,7 +29,7 @@ const SIGNALS: ReadonlyArray<readonly [ProgrammingLanguage, RegExp]> = [
   ['python', /^[ \t]*(def [A-Za-z_]\w*\(.*\)( -> .+)?:|from [\w.]+ import |import [\w.]+[ \t]*$|elif |if __name__ == )|\bself\.|\bprint\(f?["']/gm],
   ['typescript', /\b(interface [A-Z]\w* \{|type [A-Z]\w* = |: (string|number|boolean|void)\b|as const\b|readonly \w+:|<[A-Z]\w*>\()/g],
   ['javascript', /\b(const \w+ = require\(|module\.exports|console\.log\(|document\.|addEventListener\(|=> \{)/g],
-  ['go', /^package \w+$|\bfunc (\(\w+ \*?\w+\) )?\w+\(|:= |\bfmt\.\w+\(|\bgo func\b|\bchan \w+|\berr != nil\b/gm],
+  ['go', /^package \w+$|^import \($|\bfunc (\(\w+ \*?\w+\) )?\w+\(|:= |\bfmt\.\w+\(|\bgo func\b|\bchan \w+|\berr != nil\b/gm],
   ['rust', /\bfn \w+(<[^>]*>)?\(|\blet mut\b|\bimpl(<[^>]*>)? \w+|\buse (std|crate)::|\b\w+!\(|&mut \w+|\bOption<|\bResult<|->\s*Self\b/g],
   ['java', /\b(public (static |final )*(class|void|int|String)|System\.out\.|import java\.|private final |@Override\b|new ArrayList<)/g],
   ['cpp', /#include\s*<\w+(\.h)?>|\bstd::|\bint main\s*\(|\bcout\s*<<|\btemplate\s*<|\bnullptr\b|->\w+\(/g],
@@ -41,7 +41,7 @@ const NAMED = /\b(?:in|using|with|for)\s+(python|typescript|javascript|golang|go
 
 const IMPORT_PATTERNS: ReadonlyArray<readonly [ImportFamily, RegExp]> = [
   ['python', /^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+\w+)?[ \t]*$)/gm],
-  ['javascript', /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\(\s*)['"]([^'"\n]+)['"]|^[ \t]*import\s+['"]([^'"\n]+)['"]\s*;/gm],
+  ['javascript', /(?:\bfrom\s*|\bimport\(\s*|\brequire\(\s*)['"]([^'"\n]+)['"]|^[ \t]*import\s+['"]([^'"\n]+)['"]\s*;/gm],
   ['java', /^[ \t]*import[ \t]+(?:static[ \t]+)?([\w.]+(?:\.\*)?);/gm],
   ['rust', /^[ \t]*(?:pub[ \t]+)?(?:use[ \t]+([\w:]+)|extern[ \t]+crate[ \t]+(\w+))/gm],
   ['cpp', /^[ \t]*#include[ \t]*([<"][^>"\n]+)[>"]/gm],
