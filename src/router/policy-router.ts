@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../spec/errors.js';
 import type { ProviderAdapter } from '../spec/provider.js';
 import type { CanonicalRequest } from '../spec/request.js';
-import { extractFeatures, type RequestFeatures } from './features/extract-features.js';
+import { extractFeatures } from './features/extract-features.js';
 import { LatencyStats } from './latency-stats.js';
 import { ALWAYS_AVAILABLE } from './no-op-health.js';
 import { describeCondition, matchesRule } from './policies/match-rule.js';
@@ -80,7 +80,7 @@ export class PolicyRouter implements Router {
     const first = ordered.attempts[0]!;
     const winner = ordered.candidates.find((candidate) => candidate.rank === 0)!;
     const fallbacks = ordered.attempts.length - 1;
-    const head = policy ? `${asked} ${policy.type}${planned.tier === undefined ? '' : ` tier ${planned.tier}`} -> ` : modelName !== asked ? `alias ${asked} -> ` : '';
+    const head = policy ? `${asked} ${policy.type}${planned.tier === undefined ? '' : ` ${policy.type === 'weighted' ? 'arm' : 'tier'} ${planned.tier}`} -> ` : modelName !== asked ? `alias ${asked} -> ` : '';
     const detail = policy ? ` [${features.languages[0] ?? 'text'} ${features.task} ${features.promptTokens}+${features.expectedOutputTokens} tok${winner.predictedCostUsd === undefined ? '' : ` $${winner.predictedCostUsd.toPrecision(2)}`}]` : '';
     return {
       modelAsked: asked,
@@ -204,5 +204,3 @@ export function hashToUnit(text: string): number {
 function truncate(text: string): string {
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
-
-export type { RequestFeatures };

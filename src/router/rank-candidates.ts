@@ -90,8 +90,6 @@ export interface OrderOptions {
 export interface OrderedPlan {
   attempts: RouteTarget[];
   candidates: CandidateVerdict[];
-  /** Why the first attempt is first. */
-  lead: string;
 }
 
 /**
@@ -143,8 +141,7 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
   }
   if (removeSlow) for (const evaluation of slow) candidates.push(verdict(evaluation, undefined));
   for (const evaluation of dropped) candidates.push(verdict(evaluation, undefined));
-  const first = kept[0]!;
-  return { attempts, candidates, lead: first.note ?? first.reason };
+  return { attempts, candidates };
 }
 
 function verdict(evaluation: Evaluation, rank: number | undefined): CandidateVerdict {
