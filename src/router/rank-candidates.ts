@@ -137,20 +137,21 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
   const candidates: CandidateVerdict[] = [];
   for (let rank = 0; rank < kept.length; rank++) {
     attempts[rank] = kept[rank]!.info.target;
-    candidates.push(verdict(kept[rank]!, rank));
+    candidates.push(verdict(kept[rank]!, rank, options.stats));
   }
-  if (removeSlow) for (const evaluation of slow) candidates.push(verdict(evaluation, undefined));
-  for (const evaluation of dropped) candidates.push(verdict(evaluation, undefined));
+  if (removeSlow) for (const evaluation of slow) candidates.push(verdict(evaluation, undefined, options.stats));
+  for (const evaluation of dropped) candidates.push(verdict(evaluation, undefined, options.stats));
   return { attempts, candidates };
 }
 
-function verdict(evaluation: Evaluation, rank: number | undefined): CandidateVerdict {
+function verdict(evaluation: Evaluation, rank: number | undefined, stats: LatencyStats): CandidateVerdict {
   const target = evaluation.info.target;
   const result: CandidateVerdict = {
     key: target.key,
     model: target.model.name,
     provider: target.deployment.provider,
     predictedLatencyMs: Math.round(evaluation.latencyMs),
+    latencySamples: stats.samples(target.key),
     reason: evaluation.note ?? evaluation.drop ?? (rank === 0 ? `won: ${evaluation.reason}` : `fallback: ${evaluation.reason}`),
   };
   if (rank !== undefined) result.rank = rank;

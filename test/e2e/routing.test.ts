@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
@@ -60,6 +62,30 @@ describe('routing through the gateway', () => {
     expect(explanation.candidates.every((candidate) => typeof candidate.reason === 'string' && 'predicted_cost_usd' in candidate && 'predicted_latency_ms' in candidate && 'score' in candidate)).toBe(true);
     expect(gateway.records.at(-1)!.path).toBe('/v1/route/explain');
     expect(gateway.records.at(-1)!.attempts).toBeUndefined();
+  });
+
+  it('feeds every attempt to the latency stats the router predicts from, and records the route in the ledger', async () => {
+    const explain = async (): Promise<number> => {
+      const response = await fetch(`${gateway.url}/v1/route/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'codestral-latest', messages: [{ role: 'user', content: 'x' }] }) });
+      return ((await response.json()) as { candidates: Array<{ latency_samples: number }> }).candidates[0]!.latency_samples;
+    };
+    const before = await explain();
+    const stream = await client.chat.completions.create({ model: 'codestral-latest', stream: true, messages: [{ role: 'user', content: 'hi [[sim:tokens=5]]' }] });
+    let streamed = '';
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).not.toBe('');
+    await client.chat.completions.create({ model: 'codestral-latest', messages: [{ role: 'user', content: 'hi' }] });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await explain()).toBe(before + 2);
+    const record = gateway.records.filter((entry) => entry.path === '/v1/chat/completions').at(-1)!;
+    await gateway.ledger!.flush();
+    const database = new Database(join(gateway.config.dataDir, 'switchyard.db'), { readonly: true });
+    try {
+      const row = database.prepare('SELECT route_reason FROM ledger_requests WHERE request_id = ?').get(record.requestId) as { route_reason: string };
+      expect(row.route_reason).toBe('sim-mistral/codestral-latest');
+    } finally {
+      database.close();
+    }
   });
 
   it('rejects a bad explain body the way the chat endpoint would', async () => {
