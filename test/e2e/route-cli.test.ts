@@ -30,7 +30,7 @@ describe('switchyard route --explain', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Route: auto cost-optimal -> sim-qwen\/qwen2\.5-coder-7b-instruct/);
     expect(stdout).toMatch(/task\s+naming/);
-    expect(stdout).toMatch(/1\s+sim-qwen\/qwen2\.5-coder-7b-instruct\s+[\d.]+\s+[\d.e-]+\s+\d+ ms\s+won: meets quality floor 70/);
+    expect(stdout).toMatch(/1\s+sim-qwen\/qwen2\.5-coder-7b-instruct\s+[\d.]+\s+[\d.e-]+\s+\d+ ms \(0\)\s+won: meets quality floor 70/);
   });
 
   it('reads a chat body from stdin, honours --config and prints JSON with --json', async () => {
