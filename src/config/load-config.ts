@@ -7,6 +7,7 @@ import { ConfigError } from './config-error.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { resolveConfig } from './resolve-config.js';
 import { configFileSchema } from './schema.js';
+import { describePolicy } from '../router/policies/routing-settings.js';
 import type { ConfigFile } from './schema.js';
 
 export const EMBEDDED_SOURCE = 'embedded defaults (simulated providers)';
@@ -70,7 +71,10 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   return result.data;
 }
 
-/** The no-config setup: every simulator fleet provider and model, `auto` → deepseek-chat. */
+/**
+ * The no-config setup: every simulator fleet provider and model, routed by the built-in policies
+ * (`auto`, `auto:cheap`, `auto:fast`, `auto:best`; docs/routing.md). deepseek-chat is the fallback model.
+ */
 export function embeddedConfigFile(fleet: SimFleet = DEFAULT_FLEET): ConfigFile {
   const providers: NonNullable<ConfigFile['providers']> = {};
   const models: NonNullable<ConfigFile['models']> = {};
@@ -81,13 +85,7 @@ export function embeddedConfigFile(fleet: SimFleet = DEFAULT_FLEET): ConfigFile 
       models[model.name]!.deployments.push({ provider: provider.id, model: model.name });
     }
   }
-  const defaultModel = models['deepseek-chat'] ? 'deepseek-chat' : Object.keys(models)[0];
-  return {
-    simulator: { enabled: true },
-    providers,
-    models,
-    ...(defaultModel === undefined ? {} : { routing: { default_model: defaultModel } }),
-  };
+  return { simulator: { enabled: true }, providers, models };
 }
 
 function applyListenOverrides(config: GatewayConfig, environment: Record<string, string | undefined>, overrides: { port?: number; host?: string }): void {
@@ -136,5 +134,11 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
     models: Object.fromEntries([...config.models].map(([name, model]) => [name, model.deployments])),
     aliases: Object.fromEntries(config.aliases),
     defaultModel: config.defaultModel,
+    routing: {
+      builtinPolicies: config.routing.builtinPolicies,
+      policies: Object.fromEntries([...config.routing.policies].map(([name, policy]) => [name, describePolicy(policy)])),
+      quality: Object.fromEntries(config.routing.quality),
+      latency: config.routing.latency,
+    },
   };
 }

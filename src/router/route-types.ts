@@ -30,6 +30,8 @@ export interface CandidateVerdict {
   predictedCostUsd?: number;
   /** Expected milliseconds to the end of the answer (TTFT + output / tokens per second). */
   predictedLatencyMs?: number;
+  /** Latency samples behind the prediction (0 = a prior: catalog/simulator figures or the default). */
+  latencySamples?: number;
   /** Why it won, lost or was dropped, in words an operator can read. */
   reason: string;
 }
@@ -49,6 +51,8 @@ export interface RoutePlan {
   features?: Record<string, unknown>;
   /** One-line summary for the `x-switchyard-route` header and the ledger's route reason. */
   summary: string;
+  /** The latency budget the plan applied (header, tier or policy), if any. */
+  latencyBudgetMs?: number;
 }
 
 export interface RouteOptions {
@@ -56,6 +60,8 @@ export interface RouteOptions {
   latencyBudgetMs?: number;
   /** Wall clock now (ms), injectable for tests. */
   now?: number;
+  /** The request id: `weighted` policies with `split: request-id` hash it to pick an arm. */
+  requestId?: string;
 }
 
 export interface Router {
