@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { registryConfigSchema } from '../registry/registry-config-schema.js';
+import { resilienceConfigSchema } from '../execution/resilience-config.js';
 
 /**
  * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
@@ -156,6 +157,8 @@ export const configFileSchema = z
     models: z.record(z.string().min(1), model).optional(),
     /** Model catalog overrides and additions: prices, limits, capabilities, priors (docs/registry.md). */
     catalog: registryConfigSchema.optional(),
+    /** Retries, breakers, timeouts, hedging, structured-output checks (docs/resilience.md). */
+    resilience: resilienceConfigSchema.optional(),
     routing: z
       .object({
         /** The model `auto` and other unknown-tier aliases resolve to until the router exists. */

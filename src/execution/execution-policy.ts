@@ -1,0 +1,115 @@
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { checkCatalogCoverage } from '../registry/match-config-provider.js';
+import { deploymentKey, type RouteTarget } from '../router/route-types.js';
+import { GatewayError } from '../spec/errors.js';
+import { AttemptWatchdog } from './attempt-watchdog.js';
+import { DeploymentBreakers } from './deployment-breakers.js';
+import { RESILIENCE_DEFAULTS, type AttemptTimeouts, type ResilienceConfig } from './resilience-config.js';
+import { SchemaValidators } from './structured-output.js';
+import { TtftWindows } from './ttft-windows.js';
+
+/**
+ * Everything the executor consults besides the plan: settings, breakers, the timeout watchdog,
+ * recent TTFTs (hedging), schema validators, context windows, and the clock and dice (injectable
+ * so tests never sleep for real).
+ */
+export interface ExecutionPolicy {
+  settings: ResilienceConfig;
+  breakers: DeploymentBreakers;
+  watchdog: AttemptWatchdog;
+  ttft: TtftWindows;
+  validators: SchemaValidators;
+  /** Context window of a deployment, when the catalog knows it. */
+  contextWindowOf(target: RouteTarget): number | undefined;
+  /** Wall clock (ms) for breakers and cooldowns. */
+  now(): number;
+  random(): number;
+  /** Waits between retries; rejects when the signal aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export interface PolicyOptions {
+  settings?: ResilienceConfig;
+  contextWindows?: Map<string, number>;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  alert?: (message: string) => void;
+  watchdog?: AttemptWatchdog;
+}
+
+export function createExecutionPolicy(options: PolicyOptions = {}): ExecutionPolicy {
+  const settings = options.settings ?? RESILIENCE_DEFAULTS;
+  const windows = options.contextWindows ?? new Map<string, number>();
+  return {
+    settings,
+    breakers: new DeploymentBreakers(settings.breaker, options.alert),
+    watchdog: options.watchdog ?? new AttemptWatchdog(),
+    ttft: new TtftWindows(),
+    validators: new SchemaValidators(),
+    contextWindowOf: (target) => windows.get(target.key),
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? defaultSleep,
+  };
+}
+
+/** Context windows of the configured deployments, from the catalog, by deployment key. */
+export function contextWindowsOf(config: Pick<GatewayConfig, 'models' | 'providers' | 'registry'>): Map<string, number> {
+  const windows = new Map<string, number>();
+  for (const deployment of checkCatalogCoverage(config.registry, config).deployments) {
+    const window = deployment.catalog?.contextWindow;
+    if (window !== undefined) windows.set(deploymentKey(deployment.provider, deployment.model), window);
+  }
+  return windows;
+}
+
+/** The timeouts of one provider, tightened or loosened by the request's headers. */
+export function timeoutsFor(settings: ResilienceConfig, provider: string, overrides: Partial<AttemptTimeouts> | undefined): AttemptTimeouts {
+  const base = settings.providerTimeouts.get(provider) ?? settings.timeouts;
+  if (overrides === undefined) return base;
+  return { ...base, ...overrides };
+}
+
+/** Header → timeout field. The values are milliseconds, within `resilience.header_bounds`. */
+export const TIMEOUT_HEADERS = {
+  'x-switchyard-timeout-ms': 'totalMs',
+  'x-switchyard-first-token-timeout-ms': 'firstTokenMs',
+  'x-switchyard-idle-timeout-ms': 'idleMs',
+} as const;
+
+/** Per-request timeout overrides from headers; out-of-bounds values are rejected, not clamped. */
+export function readTimeoutHeaders(headers: Record<string, string | string[] | undefined>, settings: ResilienceConfig): Partial<AttemptTimeouts> | undefined {
+  let overrides: Partial<AttemptTimeouts> | undefined;
+  for (const [header, field] of Object.entries(TIMEOUT_HEADERS)) {
+    const value = headers[header];
+    if (typeof value !== 'string') continue;
+    const milliseconds = Number(value);
+    const { minMs, maxMs } = settings.headerBounds;
+    if (!Number.isInteger(milliseconds) || milliseconds < minMs || milliseconds > maxMs) {
+      throw new GatewayError('invalid_request', `${header} must be a whole number of milliseconds between ${minMs} and ${maxMs} (the operator's bounds).`, { param: header });
+    }
+    overrides ??= {};
+    overrides[field] = milliseconds;
+  }
+  return overrides;
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return signal.aborted ? Promise.reject(signal.reason as Error) : Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
