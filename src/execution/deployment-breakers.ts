@@ -76,12 +76,15 @@ export class DeploymentBreakers implements DeploymentHealth {
     return breaker.probesInFlight < this.settings.halfOpenProbes;
   }
 
-  /** Takes a slot for one attempt, or undefined when the deployment must be skipped. */
-  acquire(key: string, now: number): Permit | undefined {
+  /**
+   * Takes a slot for one attempt, or undefined when the deployment must be skipped.
+   * `ownWait`: the caller already waited out the Retry-After that set the cooldown.
+   */
+  acquire(key: string, now: number, ownWait = false): Permit | undefined {
     if (this.providerCooled(key, now)) return undefined;
     const breaker = this.breakers.get(key);
     if (!breaker) return 'normal';
-    if (breaker.cooldownUntil > now) return undefined;
+    if (breaker.cooldownUntil > now && !ownWait) return undefined;
     if (breaker.state === 'closed') return 'normal';
     if (breaker.state === 'open') {
       if (now < breaker.openUntil) return undefined;

@@ -114,7 +114,7 @@ export async function runPlan<T>(
           lease.attempt.endReason = `retry: ${error.code}`;
           transientRetries += 1;
           await policy.sleep(verdict.waitMs, context.signal).catch(() => checkClient());
-          permit = policy.breakers.acquire(target.key, policy.now());
+          permit = policy.breakers.acquire(target.key, policy.now(), true);
           if (permit === undefined) {
             lease.attempt.endReason = `failover: ${error.code} (breaker opened)`;
             break;
