@@ -39,7 +39,8 @@ export class AttemptLease {
     };
     context.attempts.push(this.attempt);
     context.signal.addEventListener('abort', this.onClientAbort, { once: true });
-    const timeouts = timeoutsFor(policy.settings, target.deployment.provider, context.timeouts);
+    // The request's own total (x-switchyard-timeout-ms) is its deadline, passed in as remainingMs.
+    const timeouts = timeoutsFor(policy.settings, target.deployment.provider, context.timeouts, false);
     this.watch = policy.watchdog.watch(this.controller, target.deployment.provider, {
       totalMs: Math.max(1, Math.min(timeouts.totalMs, remainingMs)),
       ...(stream ? { firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs } : {}),

@@ -64,14 +64,21 @@ export function contextWindowsOf(config: Pick<GatewayConfig, 'models' | 'provide
   return windows;
 }
 
-/** The timeouts of one provider, tightened or loosened by the request's headers. */
-export function timeoutsFor(settings: ResilienceConfig, provider: string, overrides: Partial<AttemptTimeouts> | undefined): AttemptTimeouts {
+/**
+ * The timeouts of one attempt on a provider, with the request's header overrides of the first-token
+ * and idle timeouts. The header total is the request's deadline, not an attempt's (`withTotal`).
+ */
+export function timeoutsFor(settings: ResilienceConfig, provider: string, overrides: Partial<AttemptTimeouts> | undefined, withTotal = true): AttemptTimeouts {
   const base = settings.providerTimeouts.get(provider) ?? settings.timeouts;
   if (overrides === undefined) return base;
-  return { ...base, ...overrides };
+  const { totalMs, ...perAttempt } = overrides;
+  return { ...base, ...perAttempt, ...(withTotal && totalMs !== undefined ? { totalMs } : {}) };
 }
 
-/** Header → timeout field. The values are milliseconds, within `resilience.header_bounds`. */
+/**
+ * Header → timeout field. Values are milliseconds within `resilience.header_bounds`.
+ * `x-switchyard-timeout-ms` is the whole request's deadline (all attempts, retries and waits).
+ */
 export const TIMEOUT_HEADERS = {
   'x-switchyard-timeout-ms': 'totalMs',
   'x-switchyard-first-token-timeout-ms': 'firstTokenMs',
