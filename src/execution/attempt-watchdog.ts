@@ -4,7 +4,8 @@ import { GatewayError } from '../spec/errors.js';
  * Enforces attempt timeouts (first token, idle between chunks, total) with one shared interval
  * for the whole process instead of timers per request: an attempt registers a watch (a Set
  * insert), the relay bumps a chunk counter, and the tick aborts what overstayed. The interval
- * runs only while something is watched and never keeps the process alive.
+ * runs only while something is watched (it stops after one idle tick) and never keeps the
+ * process alive.
  */
 export interface Watch {
   readonly controller: AbortController;
@@ -64,10 +65,6 @@ export class AttemptWatchdog {
 
   unwatch(watch: Watch): void {
     this.watched.delete(watch);
-    if (this.watched.size === 0 && this.timer !== undefined) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
   }
 
   get size(): number {
@@ -76,6 +73,12 @@ export class AttemptWatchdog {
 
   /** Checks every watch once (the interval calls it; tests call it with a fake clock). */
   tick(): void {
+    if (this.watched.size === 0) {
+      // Idle for a whole tick: stop until the next watch (not on every unwatch, which churns timers).
+      if (this.timer !== undefined) clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
     const now = this.now();
     for (const watch of this.watched) {
       let reason: string | undefined;

@@ -114,9 +114,12 @@ export async function runPlan<T>(
           lease.attempt.endReason = `retry: ${error.code}`;
           transientRetries += 1;
           await policy.sleep(verdict.waitMs, context.signal).catch(() => checkClient());
-          permit = policy.breakers.acquire(target.key, policy.now(), true);
+          permit = phase === 1 ? policy.breakers.force(target.key) : policy.breakers.acquire(target.key, policy.now(), true);
           if (permit === undefined) {
+            // Its breaker opened meanwhile: try the others first, keep it as a last resort.
             lease.attempt.endReason = `failover: ${error.code} (breaker opened)`;
+            tried.delete(target);
+            deferred.push(target);
             break;
           }
           continue;
