@@ -86,9 +86,11 @@ export const TIMEOUT_HEADERS = {
 } as const;
 
 /** Per-request timeout overrides from headers; out-of-bounds values are rejected, not clamped. */
+const TIMEOUT_HEADER_ENTRIES = Object.entries(TIMEOUT_HEADERS) as Array<[keyof typeof TIMEOUT_HEADERS, keyof AttemptTimeouts]>;
+
 export function readTimeoutHeaders(headers: Record<string, string | string[] | undefined>, settings: ResilienceConfig): Partial<AttemptTimeouts> | undefined {
   let overrides: Partial<AttemptTimeouts> | undefined;
-  for (const [header, field] of Object.entries(TIMEOUT_HEADERS)) {
+  for (const [header, field] of TIMEOUT_HEADER_ENTRIES) {
     const value = headers[header];
     if (typeof value !== 'string') continue;
     const milliseconds = Number(value);
