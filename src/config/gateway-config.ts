@@ -2,6 +2,7 @@ import type { ModelRegistry } from '../registry/model-registry.js';
 import type { Price } from '../registry/catalog-types.js';
 import type { ProviderSettings } from '../spec/provider.js';
 import type { RoutingSettings } from '../router/policies/routing-settings.js';
+import type { ResilienceConfig } from '../execution/resilience-config.js';
 
 /** One way to reach a model: a provider and that provider's name for it. */
 export interface Deployment {
@@ -71,6 +72,8 @@ export interface GatewayConfig {
   };
   /** The model catalog (built-ins + `catalog:` overrides). */
   registry: ModelRegistry;
+  /** Retries, breakers, timeouts, hedging, structured output (the `resilience:` section). */
+  resilience: ResilienceConfig;
   /** Configured deployments the catalog cannot price (their cost is reported as unknown). */
   catalogWarnings: string[];
 }

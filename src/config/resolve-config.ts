@@ -7,6 +7,7 @@ import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
 import { resolveRouting } from '../router/policies/resolve-routing.js';
 import { ConfigError } from './config-error.js';
+import { resolveResilience } from '../execution/resilience-config.js';
 import { DEFAULTS } from './gateway-config.js';
 import type { GatewayConfig, ModelEntry, ResolvedProvider } from './gateway-config.js';
 import type { ConfigFile, ProviderEntry } from './schema.js';
@@ -65,6 +66,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     else if (adminToken.length < 16) problems.push(`admin.token_env: the admin token in ${file.admin.token_env} must be at least 16 characters`);
   }
 
+  const resilience = resolveResilience(file.resilience, new Set(Object.keys(file.providers ?? {})), problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
@@ -105,6 +107,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
       }),
     },
     registry,
+    resilience,
     catalogWarnings: coverage.warnings,
   };
 }

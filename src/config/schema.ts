@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { registryConfigSchema } from '../registry/registry-config-schema.js';
 import { routingExtrasSchema } from '../router/policies/routing-schema.js';
+import { resilienceConfigSchema } from '../execution/resilience-config.js';
 
 /**
  * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
@@ -157,6 +158,8 @@ export const configFileSchema = z
     models: z.record(z.string().min(1), model).optional(),
     /** Model catalog overrides and additions: prices, limits, capabilities, priors (docs/registry.md). */
     catalog: registryConfigSchema.optional(),
+    /** Retries, breakers, timeouts, hedging, structured-output checks (docs/resilience.md). */
+    resilience: resilienceConfigSchema.optional(),
     routing: z
       .object({
         /** The fallback model; when set and `policies` is absent, `auto` means this model. */

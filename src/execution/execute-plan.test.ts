@@ -5,6 +5,11 @@ import type { ChatRequest } from '../spec/request.js';
 import type { ModelResponse, StreamPart } from '../spec/response.js';
 import type { AttemptObservation, RoutePlan, RouteTarget } from '../router/route-types.js';
 import { executeCall, executeStream, type AttemptRecord } from './execute-plan.js';
+import { createExecutionPolicy } from './execution-policy.js';
+import { RESILIENCE_DEFAULTS } from './resilience-config.js';
+
+/** No retries: these tests are about failover between deployments. */
+const noRetries = () => createExecutionPolicy({ settings: { ...RESILIENCE_DEFAULTS, retries: { ...RESILIENCE_DEFAULTS.retries, maxPerDeployment: 0 } } });
 
 const request: ChatRequest = { kind: 'chat', model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], stream: false };
 
@@ -63,7 +68,7 @@ describe('executeCall', () => {
   it('fails over to the next deployment on a retryable error and records both attempts', async () => {
     const calls: string[] = [];
     const { attempts, observed, execution } = context();
-    const result = await executeCall(plan(target('a', { fail: new GatewayError('upstream_rate_limited', '429', { upstreamStatus: 429 }) }, calls), target('b', {}, calls)), request, chat, execution);
+    const result = await executeCall(plan(target('a', { fail: new GatewayError('upstream_rate_limited', '429', { upstreamStatus: 429 }) }, calls), target('b', {}, calls)), request, chat, execution, noRetries());
     expect(result.answer.choices[0]!.text).toBe('b');
     expect(calls).toEqual(['a:a-m', 'b:b-m']);
     expect(attempts.map((a) => [a.provider, a.status, a.errorCode, a.endReason])).toEqual([
@@ -76,14 +81,14 @@ describe('executeCall', () => {
   it('does not fail over when the request itself is at fault', async () => {
     const calls: string[] = [];
     const { execution } = context();
-    await expect(executeCall(plan(target('a', { fail: new GatewayError('upstream_bad_request', 'bad') }, calls), target('b', {}, calls)), request, chat, execution)).rejects.toMatchObject({ code: 'upstream_bad_request' });
+    await expect(executeCall(plan(target('a', { fail: new GatewayError('upstream_bad_request', 'bad') }, calls), target('b', {}, calls)), request, chat, execution, noRetries())).rejects.toMatchObject({ code: 'upstream_bad_request' });
     expect(calls).toEqual(['a:a-m']);
   });
 
   it('throws the last error when every deployment failed', async () => {
     const calls: string[] = [];
     const { attempts, execution } = context();
-    await expect(executeCall(plan(target('a', { fail: new GatewayError('upstream_unavailable', '503') }, calls), target('b', { fail: new GatewayError('upstream_timeout', 'slow') }, calls)), request, chat, execution)).rejects.toMatchObject({ code: 'upstream_timeout' });
+    await expect(executeCall(plan(target('a', { fail: new GatewayError('upstream_unavailable', '503') }, calls), target('b', { fail: new GatewayError('upstream_timeout', 'slow') }, calls)), request, chat, execution, noRetries())).rejects.toMatchObject({ code: 'upstream_timeout' });
     expect(attempts).toHaveLength(2);
   });
 });
@@ -92,7 +97,7 @@ describe('executeStream', () => {
   it('fails over when the stream breaks before its first content part', async () => {
     const calls: string[] = [];
     const { attempts, execution } = context();
-    const result = await executeStream(plan(target('a', { failAfterStart: new GatewayError('upstream_bad_response', 'cut') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution);
+    const result = await executeStream(plan(target('a', { failAfterStart: new GatewayError('upstream_bad_response', 'cut') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution, noRetries());
     const parts = await collect(result.batches);
     expect(parts.filter((p) => p.type === 'text-delta')).toEqual([{ type: 'text-delta', index: 0, text: 'b' }]);
     expect(parts[0]!.type).toBe('start');
@@ -102,7 +107,7 @@ describe('executeStream', () => {
   it('does not fail over after content went out: the error reaches the consumer', async () => {
     const calls: string[] = [];
     const { attempts, execution } = context();
-    const result = await executeStream(plan(target('a', { failAfterContent: new GatewayError('upstream_bad_response', 'cut') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution);
+    const result = await executeStream(plan(target('a', { failAfterContent: new GatewayError('upstream_bad_response', 'cut') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution, noRetries());
     await expect(collect(result.batches)).rejects.toMatchObject({ code: 'upstream_bad_response' });
     expect(calls).toEqual(['a:a-m']);
     expect(attempts[0]).toMatchObject({ errorCode: 'upstream_bad_response' });
@@ -113,7 +118,7 @@ describe('executeStream', () => {
     const controller = new AbortController();
     controller.abort(new GatewayError('client_closed', 'gone'));
     const { execution } = context(controller.signal);
-    await expect(executeStream(plan(target('a', { fail: new GatewayError('upstream_unavailable', '503') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution)).rejects.toMatchObject({ code: 'client_closed' });
+    await expect(executeStream(plan(target('a', { fail: new GatewayError('upstream_unavailable', '503') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution, noRetries())).rejects.toMatchObject({ code: 'client_closed' });
     expect(calls).toEqual([]);
   });
 });

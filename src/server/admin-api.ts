@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateKeyInput, KeyLimits, KeyStore, SpendGuard, VirtualKey } from '../keys/key-types.js';
 import { KeyInputError } from '../keys/key-input.js';
 import { GatewayError } from '../spec/errors.js';
+import type { DeploymentBreakers } from '../execution/deployment-breakers.js';
 import { digest, presentedKey } from './authenticate.js';
 import { readJsonBody } from './read-body.js';
 import { sendJson } from './respond.js';
@@ -14,6 +15,8 @@ export interface AdminApiOptions {
   guard?: SpendGuard;
   /** Called after a key was created or revoked, so the hot-path lookup sees it at once. */
   onKeysChanged?: () => Promise<void>;
+  /** Breakers and cooldowns per configured deployment, for `GET /admin/breakers`. */
+  resilience?: { breakers: DeploymentBreakers; keys: readonly string[] };
 }
 
 const LIMIT_FIELDS: Record<string, keyof KeyLimits> = {
@@ -26,19 +29,25 @@ const LIMIT_FIELDS: Record<string, keyof KeyLimits> = {
 
 /**
  * The admin JSON API (`/admin/…`), behind `Authorization: Bearer <admin token>`:
- * `POST /admin/keys`, `GET /admin/keys`, `GET /admin/keys/{id}`, `DELETE /admin/keys/{id}`.
+ * `POST /admin/keys`, `GET /admin/keys`, `GET /admin/keys/{id}`, `DELETE /admin/keys/{id}`,
+ * `GET /admin/breakers` (breakers and cooldowns per deployment).
  * Key secrets appear once, in the creation answer; hashes never.
  */
 export function createAdminApi(options: AdminApiOptions): (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void> {
   const expected = options.token === undefined ? undefined : Buffer.from(digest(options.token), 'hex');
   return async (request, response, path) => {
-    if (expected === undefined || !options.store) {
+    if (expected === undefined || (!options.store && !options.resilience)) {
       throw new GatewayError('not_found', 'The admin API is disabled: set admin.token_env in the config to enable it.');
     }
     const presented = presentedKey(request.headers);
     if (presented === undefined || !timingSafeEqual(Buffer.from(digest(presented), 'hex'), expected)) {
       throw new GatewayError('unauthorized', 'The admin API needs "Authorization: Bearer <admin token>".');
     }
+    if (path === '/admin/breakers' && options.resilience) {
+      sendJson(response, 200, describeBreakers(options.resilience.breakers, options.resilience.keys));
+      return;
+    }
+    if (!options.store) throw new GatewayError('not_found', 'The key admin API needs the ledger (ledger.enabled).');
     const store = options.store;
     const method = request.method ?? 'GET';
     if (path === '/admin/keys') {
@@ -78,6 +87,27 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
       throw new GatewayError('method_not_allowed', `/admin/keys/{id} accepts GET and DELETE, not ${method}.`);
     }
     throw new GatewayError('not_found', `No admin endpoint ${method} ${path}.`);
+  };
+}
+
+/** `GET /admin/breakers`: every configured deployment's breaker and cooldown. */
+function describeBreakers(breakers: DeploymentBreakers, keys: readonly string[]): unknown {
+  const iso = (epoch: number | null): string | null => (epoch === null ? null : new Date(epoch).toISOString());
+  return {
+    object: 'list',
+    data: breakers.snapshot(Date.now(), keys).map((entry) => ({
+      deployment: entry.key,
+      state: entry.state,
+      available: entry.available,
+      consecutive_failures: entry.consecutiveFailures,
+      window_requests: entry.windowRequests,
+      window_failures: entry.windowFailures,
+      open_until: iso(entry.openUntil),
+      cooldown_until: iso(entry.cooldownUntil),
+      cooldown_reason: entry.cooldownReason,
+      opened: entry.opened,
+      last_error: entry.lastError,
+    })),
   };
 }
 

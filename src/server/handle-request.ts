@@ -7,6 +7,7 @@ import { anthropicMessagesEndpoint, openAIChatEndpoint, openAICompletionEndpoint
 import type { DialectName, ModelEndpoint } from './endpoints.js';
 import { failModelCall, serveModelCall, type ModelCallServices } from './model-call.js';
 import type { AttemptObserver, Router } from '../router/route-types.js';
+import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { ModelDirectory } from './model-directory.js';
 import { listModels, showModel } from './models-endpoint.js';
 import { readJsonBody } from './read-body.js';
@@ -19,6 +20,8 @@ export interface RequestHandlerOptions {
   directory: ModelDirectory;
   router: Router;
   attemptObserver?: AttemptObserver;
+  /** Retries, breakers, timeouts, hedging, output checks (src/execution). */
+  executionPolicy?: ExecutionPolicy;
   guard?: SpendGuard;
   /** The admin API handler (`/admin/…`). */
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
@@ -44,6 +47,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     router: options.router,
     ...(options.guard ? { guard: options.guard } : {}),
     ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
+    ...(options.executionPolicy ? { executionPolicy: options.executionPolicy } : {}),
   };
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
 import { GatewayError, toGatewayError } from '../spec/errors.js';
 import { executeCall, executeStream, type AttemptRecord, type ExecutionContext } from '../execution/execute-plan.js';
+import { readTimeoutHeaders, type ExecutionPolicy } from '../execution/execution-policy.js';
 import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../router/route-types.js';
 import type { CanonicalRequest } from '../spec/request.js';
 import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
@@ -35,6 +36,8 @@ export interface ModelCallServices {
   guard?: SpendGuard;
   /** Live per-deployment stats, fed by every attempt. */
   attemptObserver?: AttemptObserver;
+  /** Retries, breakers, timeouts, hedging, output checks; absent = the executor's defaults. */
+  executionPolicy?: ExecutionPolicy;
 }
 
 const LATENCY_BUDGET_HEADER = 'x-switchyard-latency-budget-ms';
@@ -52,6 +55,8 @@ export async function serveModelCall<R extends CanonicalRequest>(
   record.modelAsked = request.model;
   record.stream = request.stream;
   const latencyBudgetMs = readLatencyBudget(headers[LATENCY_BUDGET_HEADER]);
+  const policy = services.executionPolicy;
+  const timeouts = policy ? readTimeoutHeaders(headers, policy.settings) : undefined;
   const plan = services.router.plan(request, latencyBudgetMs === undefined ? { requestId: record.requestId } : { latencyBudgetMs, requestId: record.requestId });
   record.route = plan.summary;
   const first = plan.attempts[0]!;
@@ -66,10 +71,16 @@ export async function serveModelCall<R extends CanonicalRequest>(
   response.once('close', onClose);
   const attempts: AttemptRecord[] = [];
   record.attempts = attempts;
-  const execution: ExecutionContext = { requestId: record.requestId, signal: controller.signal, attempts, ...(services.attemptObserver ? { observer: services.attemptObserver } : {}) };
+  const execution: ExecutionContext = {
+    requestId: record.requestId,
+    signal: controller.signal,
+    attempts,
+    ...(services.attemptObserver ? { observer: services.attemptObserver } : {}),
+    ...(timeouts ? { timeouts } : {}),
+  };
   try {
     if (request.stream) {
-      const executed = await executeStream(plan, request, endpoint.stream, execution);
+      const executed = await executeStream(plan, request, endpoint.stream, execution, policy);
       const served = executed.target;
       announce(response, record, served, attempts);
       response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
@@ -78,16 +89,18 @@ export async function serveModelCall<R extends CanonicalRequest>(
         settleCost(record, request, usage, served.deployment.price, answerCharacters);
         executed.attempt.usage = record.usage;
         if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
+        addOtherAttemptsCost(record, attempts, executed.attempt);
         response.addTrailers({ 'x-switchyard-cost-usd': formatCost(record) });
       };
       await relayStream(executed.batches, endpoint.createStreamEncoder(encodeContext, request), response, record, controller.signal, settle);
     } else {
-      const executed = await executeCall(plan, request, endpoint.call, execution);
+      const executed = await executeCall(plan, request, endpoint.call, execution, policy);
       const served = executed.target;
       announce(response, record, served, attempts);
       settleCost(record, request, executed.answer.usage, served.deployment.price, answerCharacters(executed.answer));
       executed.attempt.usage = record.usage;
       if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
+      addOtherAttemptsCost(record, attempts, executed.attempt);
       response.setHeader('x-switchyard-cost-usd', formatCost(record));
       response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
       sendJson(response, 200, endpoint.encodeResponse(executed.answer, { model: served.model.name, requestId: record.requestId }));
@@ -98,6 +111,8 @@ export async function serveModelCall<R extends CanonicalRequest>(
     if (last) {
       record.model = last.model;
       record.provider = last.provider;
+      if (attempts.length > 1) record.route = `${record.route}; ${attemptsSummary(attempts)}`;
+      addOtherAttemptsCost(record, attempts, undefined);
       if (!response.headersSent) {
         response.setHeader('x-switchyard-model', last.model);
         response.setHeader('x-switchyard-provider', last.provider);
@@ -127,8 +142,16 @@ function routeHeader(plan: RoutePlan, attempts: AttemptRecord[]): string {
   return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 1024);
 }
 
+/** Each attempt and why it ended: `key ok`, `key retry: upstream_rate_limited`, `key failover: …`, `key escalate: …`. */
 function attemptsSummary(attempts: AttemptRecord[]): string {
-  return `attempts: ${attempts.map((attempt) => `${attempt.key} ${attempt.errorCode ?? 'ok'}`).join(', ')}`;
+  return `attempts: ${attempts.map((attempt) => `${attempt.key} ${attempt.endReason ?? attempt.errorCode ?? 'ok'}`).join(', ')}`;
+}
+
+/** Attempts other than the served one that cost something (invalid answers, hedge losers) are charged to the request too. */
+function addOtherAttemptsCost(record: RequestRecord, attempts: AttemptRecord[], served: AttemptRecord | undefined): void {
+  let extra = 0;
+  for (const attempt of attempts) if (attempt !== served && attempt.costUsd !== undefined) extra += attempt.costUsd;
+  if (extra > 0) record.costUsd = (record.costUsd ?? 0) + extra;
 }
 
 export function readLatencyBudget(value: string | string[] | undefined): number | undefined {

@@ -20,7 +20,9 @@ import { toLedgerEntry } from './ledger-entry.js';
 import { createRequestHandler } from './handle-request.js';
 import { ModelDirectory } from './model-directory.js';
 import { PolicyRouter } from '../router/policy-router.js';
-import type { DeploymentHealth } from '../router/route-types.js';
+import { deploymentKey, type DeploymentHealth } from '../router/route-types.js';
+import { contextWindowsOf, createExecutionPolicy, timeoutsFor, type ExecutionPolicy } from '../execution/execution-policy.js';
+import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
 import type { RequestObserver } from './request-record.js';
 
 export interface StartGatewayOptions {
@@ -40,6 +42,8 @@ export interface RunningGateway {
   server: Server;
   config: GatewayConfig;
   metrics: GatewayMetrics;
+  /** Breakers, cooldowns and the other executor state (tests and the admin API read it). */
+  executionPolicy: ExecutionPolicy;
   /** The usage ledger, unless disabled in config. */
   ledger?: Ledger;
   /** The embedded simulator, when the config enabled it. */
@@ -85,11 +89,14 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       if (!simulator) throw new Error(`Provider "${id}" needs the embedded simulator, but simulator.enabled is false.`);
       settings.baseUrl = simulator.baseUrlFor(provider.fleetProvider ?? id);
     }
-    const dispatcher = createProviderDispatcher(settings.baseUrl, { connections: provider.connections });
+    const dispatcher = createProviderDispatcher(settings.baseUrl, { connections: provider.connections, connectTimeoutMs: timeoutsFor(config.resilience, id, undefined).connectMs });
     adapters.set(id, createAdapter(settings, dispatcher));
   }
 
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics ?? false });
+  const executionPolicy = createExecutionPolicy({ settings: config.resilience, contextWindows: contextWindowsOf(config) });
+  const deploymentKeys = [...config.models.values()].flatMap((model) => model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)));
+  registerResilienceMetrics(metrics.registry, executionPolicy.breakers, deploymentKeys);
   const ledger = options.ledger ?? (config.ledger.enabled
     ? await openLedger({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ...definedOnly({ batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs }) })
     : undefined);
@@ -97,16 +104,18 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const guard = keyDirectory ? createMemorySpendGuard(ledger ? { ledger } : {}) : undefined;
   const admin = createAdminApi({
     token: config.admin.token,
+    resilience: { breakers: executionPolicy.breakers, keys: deploymentKeys },
     store: keyStore,
     ...(guard ? { guard } : {}),
     ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
   });
   const extraObserver = options.observer;
-  const router = new PolicyRouter(config, adapters, options.health ? { health: options.health } : {});
+  const router = new PolicyRouter(config, adapters, { health: options.health ?? executionPolicy.breakers });
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
     router,
     attemptObserver: router.stats,
+    executionPolicy,
     authenticator,
     bodyLimitBytes: config.server.bodyLimitBytes,
     newRequestId: randomUUID,
@@ -154,5 +163,5 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     return closing;
   };
 
-  return { url, server, config, metrics, ...(simulator ? { simulator } : {}), ...(ledger ? { ledger } : {}), close };
+  return { url, server, config, metrics, executionPolicy, ...(simulator ? { simulator } : {}), ...(ledger ? { ledger } : {}), close };
 }

@@ -6,6 +6,7 @@
  *   [[sim:fault=hang]]  never answers           [[sim:fault=stall]] stream: a few chunks, then silence
  *   [[sim:fault=midstream]] stream: a few chunks, then an in-stream error event
  *   [[sim:fault=malformed]] broken JSON text in JSON mode
+ *   [[sim:fault=401]] the provider refuses the key (401 in the wire's shape)
  *   [[sim:tokens=N]]  answer length   [[sim:ttft=MS]]  [[sim:tps=N]]  (absolute: not × timeScale)
  *
  * A fault may be scoped and counted: `[[sim:fault=503@sim-qwen*2]]` applies only when served by
@@ -13,7 +14,7 @@
  * Directives are removed from the text before the answer is hashed, so a request answers the same
  * with or without them (except `tokens`, which sets the length).
  */
-export type SimFaultKind = '429' | '500' | '503' | '529' | 'reset' | 'cut' | 'hang' | 'stall' | 'midstream' | 'malformed';
+export type SimFaultKind = '401' | '429' | '500' | '503' | '529' | 'reset' | 'cut' | 'hang' | 'stall' | 'midstream' | 'malformed';
 
 export interface SimFaultDirective {
   kind: SimFaultKind;
@@ -31,7 +32,7 @@ export interface SimDirectives {
 }
 
 export const DIRECTIVE_PATTERN = /\[\[sim:([a-z]+)=([^\]]*)\]\]/g;
-const FAULT_KINDS = new Set<string>(['429', '500', '503', '529', 'reset', 'cut', 'hang', 'stall', 'midstream', 'malformed']);
+const FAULT_KINDS = new Set<string>(['401', '429', '500', '503', '529', 'reset', 'cut', 'hang', 'stall', 'midstream', 'malformed']);
 const FAULT_VALUE = /^([a-z0-9]+)(?:@([\w.:/-]+))?(?:\*(\d+))?$/;
 const NO_DIRECTIVES: SimDirectives = { faults: [] };
 

@@ -5,7 +5,7 @@ import { breakJson } from './plan-response.js';
 import type { PreparedRequest, SimAnswer, SimAnswerEncoder, SimHttpError, SimUsage } from './prepared-request.js';
 import type { SimOutcome, SimProviderSpec } from './sim-types.js';
 import type { SimulatorState } from './simulator-state.js';
-import { faultError } from './wire-errors.js';
+import { faultError, unauthorized } from './wire-errors.js';
 
 /** Writes an error answer (JSON body in the wire's shape). */
 export function writeError(response: ServerResponse, error: SimHttpError, headers: Record<string, string> = {}): void {
@@ -103,6 +103,12 @@ export function serveGeneration(
   if (fault === '429' || fault === '500' || fault === '503' || fault === '529') {
     const kind = fault === '529' && provider.wire !== 'anthropic' ? '503' : fault;
     const error = faultError(provider.wire, kind, model.retryAfterSeconds ?? 1);
+    settle(error.outcome);
+    writeError(response, error, headers);
+    return;
+  }
+  if (fault === '401') {
+    const error = unauthorized(provider.wire, true);
     settle(error.outcome);
     writeError(response, error, headers);
     return;

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   upstream_bad_request: { status: 400, retryable: false, description: 'The provider rejected the request as invalid (HTTP 400/404/422).' },
   context_length_exceeded: { status: 400, retryable: false, description: "The prompt does not fit the model's context window." },
   upstream_bad_response: { status: 502, retryable: true, description: 'The provider answered with something that is not a valid response (bad JSON, broken stream).' },
+  invalid_structured_output: { status: 502, retryable: false, description: "Every model tried answered with JSON or tool arguments that failed the request's response_format / tool schema (each attempt is in the ledger)." },
   upstream_stream_interrupted: { status: 502, retryable: false, description: 'The provider stream broke after part of the answer was already sent.' },
   // Gateway errors.
   internal_error: { status: 500, retryable: false, description: 'An unexpected error inside the gateway.' },

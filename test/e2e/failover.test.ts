@@ -13,8 +13,11 @@ describe('failover across the deployments of one model', () => {
     gateway = await startTestGateway({
       models: {
         'coder-7b': { deployments: [{ provider: 'sim-qwen', model: 'qwen2.5-coder-7b-instruct' }, { provider: 'sim-deepseek', model: 'deepseek-chat' }] },
+        // Same deployments, separate breakers: the 429 above cools sim-qwen/coder-7b down for its Retry-After.
+        'stream-coder': { deployments: [{ provider: 'sim-qwen', model: 'qwen2.5-coder-7b-instruct' }, { provider: 'sim-deepseek', model: 'deepseek-chat' }] },
       },
       routing: { default_model: 'coder-7b' },
+      resilience: { retries: { max_per_deployment: 0 } },
     });
     client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
@@ -26,13 +29,13 @@ describe('failover across the deployments of one model', () => {
       .withResponse();
     expect(data.choices[0]!.message.content).toContain('simulated');
     expect(response.headers.get('x-switchyard-provider')).toBe('sim-deepseek');
-    expect(response.headers.get('x-switchyard-route')).toContain('attempts: sim-qwen/coder-7b upstream_rate_limited, sim-deepseek/coder-7b ok');
+    expect(response.headers.get('x-switchyard-route')).toContain('attempts: sim-qwen/coder-7b failover: upstream_rate_limited, sim-deepseek/coder-7b ok');
     const record = gateway.records.at(-1)!;
     expect(record.attempts?.map((attempt) => [attempt.provider, attempt.status])).toEqual([['sim-qwen', 429], ['sim-deepseek', 200]]);
   });
 
   it('fails a stream over when the first provider breaks before any content, and writes both attempts to the ledger', async () => {
-    const stream = await client.chat.completions.create({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'stream me [[sim:fault=503@sim-qwen]]' }] });
+    const stream = await client.chat.completions.create({ model: 'stream-coder', stream: true, messages: [{ role: 'user', content: 'stream me [[sim:fault=503@sim-qwen]]' }] });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toContain('simulated');

@@ -6,7 +6,7 @@ import type { TestGateway } from '../helpers/test-gateway.js';
 
 let gateway: TestGateway;
 beforeAll(async () => {
-  gateway = await startTestGateway();
+  gateway = await startTestGateway({ resilience: { retries: { max_per_deployment: 0 } } });
 });
 afterAll(() => gateway.close());
 

@@ -27,6 +27,8 @@ export async function startTestGateway(overrides: Partial<ConfigFile> = {}, envi
     ...overrides,
     server: { port: 0, host: '127.0.0.1', ...overrides.server },
     simulator: { enabled: true, time_scale: 0, ...overrides.simulator },
+    // Retries wait milliseconds, never the simulator's one-second Retry-After, unless a test asks.
+    resilience: { ...overrides.resilience, retries: { base_delay_ms: 1, max_delay_ms: 4, max_retry_after_ms: 0, ...overrides.resilience?.retries } },
   };
   const config = resolveConfig(file, 'test', environment);
   const records: RequestRecord[] = [];

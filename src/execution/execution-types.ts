@@ -1,0 +1,59 @@
+import type { AttemptObserver, RouteTarget } from '../router/route-types.js';
+import type { ErrorCode } from '../spec/errors.js';
+import type { CallContext, PartStream, ProviderAdapter } from '../spec/provider.js';
+import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
+import type { AttemptTimeouts } from './resilience-config.js';
+
+/** One upstream attempt, as the ledger and the route header report it. */
+export interface AttemptRecord {
+  key: string;
+  provider: string;
+  model: string;
+  upstreamModel: string;
+  /** Date.now() when the attempt started. */
+  startedAtWall: number;
+  /** performance.now() when the attempt started. */
+  startedAt: number;
+  /** performance.now() of its first content part (streams) or of its answer. */
+  firstTokenAt?: number;
+  /** performance.now() when it ended (answer complete, failed or abandoned). */
+  endedAt?: number;
+  /** 200 when it answered; else the upstream HTTP status, or the error code's status. */
+  status?: number;
+  errorCode?: ErrorCode;
+  /** Why the executor moved on from it (`retry: upstream_rate_limited`, `failover: …`, `escalate: …`, `hedge lost`). */
+  endReason?: string;
+  /** What was wrong with an answer that failed its structured-output check. */
+  problem?: string;
+  /** Tokens billed for this attempt (reported or estimated), once known. */
+  usage?: Usage;
+  /** USD spent on this attempt; undefined when its price is unknown. */
+  costUsd?: number;
+}
+
+export interface ExecutionContext {
+  requestId: string;
+  /** The client's abort signal: aborting it stops the current attempt and the whole plan. */
+  signal: AbortSignal;
+  /** Receives every attempt as it starts; the caller's record keeps them. */
+  attempts: AttemptRecord[];
+  observer?: AttemptObserver;
+  /** Per-request timeout overrides (headers), already checked against the operator's bounds. */
+  timeouts?: Partial<AttemptTimeouts>;
+}
+
+export type CallFunction<R> = (adapter: ProviderAdapter, request: R, context: CallContext) => Promise<ModelResponse>;
+export type StreamFunction<R> = (adapter: ProviderAdapter, request: R, context: CallContext) => Promise<PartStream>;
+
+export interface ExecutedCall {
+  answer: ModelResponse;
+  target: RouteTarget;
+  attempt: AttemptRecord;
+}
+
+export interface ExecutedStream {
+  /** The answer's parts in batches; the first batch holds the first content part. */
+  batches: AsyncIterable<readonly StreamPart[]>;
+  target: RouteTarget;
+  attempt: AttemptRecord;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../spec/request.js';
+import type { ModelResponse } from '../spec/response.js';
+import { outputCheckFor, SchemaValidators } from './structured-output.js';
+
+const base: ChatRequest = { kind: 'chat', model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], stream: false };
+const answer = (text: string, toolCalls: ModelResponse['choices'][number]['toolCalls'] = []): ModelResponse => ({ id: 'x', model: 'm', created: 1, choices: [{ index: 0, text, toolCalls, finishReason: toolCalls.length ? 'tool_calls' : 'stop' }] });
+
+describe('structured-output checks', () => {
+  const validators = new SchemaValidators();
+
+  it('asks nothing of plain requests', () => {
+    expect(outputCheckFor(base, validators)).toBeUndefined();
+  });
+
+  it('json_object: the answer must parse to an object', () => {
+    const check = outputCheckFor({ ...base, responseFormat: { type: 'json_object' } }, validators)!;
+    expect(check.problem(answer('{"a": 1}'))).toBeUndefined();
+    expect(check.problem(answer('{"a": 1'))).toBe('the answer is not valid JSON');
+    expect(check.problem(answer('[1]'))).toBe('the answer is not a JSON object');
+  });
+
+  it('tools: the call must name an offered tool and its arguments must match its parameter schema', () => {
+    const check = outputCheckFor({ ...base, tools: [{ name: 'get', parameters: { type: 'object', required: ['path'], properties: { path: { type: 'string' } } } }] }, validators)!;
+    expect(check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": "a"}' }]))).toBeUndefined();
+    expect(check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": 1}' }]))).toContain('/path must be string');
+    expect(check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": "a"' }]))).toContain('are not a JSON object');
+    expect(check.problem(answer('', [{ id: '1', name: 'put', arguments: '{}' }]))).toContain('unknown tool "put"');
+    expect(check.problem(answer('just text'))).toBeUndefined(); // tools offered, none called: fine
+  });
+});

@@ -1,0 +1,109 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { GatewayError } from '../spec/errors.js';
+import type { CanonicalRequest, JsonSchema } from '../spec/request.js';
+import type { ModelResponse } from '../spec/response.js';
+
+/**
+ * Structured-output checks. A request asks for structure when it sets `response_format`
+ * json_object / json_schema or offers tools; the answer is then checked: JSON text that parses
+ * (to an object) and, with a schema, validates (ajv); tool calls that name an offered tool and
+ * whose arguments parse and validate against its parameter schema.
+ */
+export interface OutputCheck {
+  /** Undefined when the answer is valid, else what is wrong with it (for the error and the ledger). */
+  problem(answer: ModelResponse): string | undefined;
+}
+
+/** Compiled validators by schema text; bounded, oldest dropped first. */
+const MAX_CACHED_SCHEMAS = 256;
+
+export class SchemaValidators {
+  private readonly ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  /** The validator of a schema; throws when the schema itself is invalid. */
+  validator(schema: JsonSchema): ValidateFunction {
+    const text = JSON.stringify(schema);
+    let validate = this.compiled.get(text);
+    if (validate) return validate;
+    try {
+      validate = this.ajv.compile(schema);
+    } finally {
+      // ajv keeps every compiled schema object forever; drop it, the function stays usable.
+      this.ajv.removeSchema(schema);
+    }
+    if (this.compiled.size >= MAX_CACHED_SCHEMAS) this.compiled.delete(this.compiled.keys().next().value!);
+    this.compiled.set(text, validate);
+    return validate;
+  }
+
+  describeErrors(validate: ValidateFunction): string {
+    const first = validate.errors?.[0];
+    if (!first) return 'does not match the schema';
+    return `${first.instancePath || '(root)'} ${first.message ?? 'is invalid'}`;
+  }
+}
+
+/** The check for a request, or undefined when the request asks for no structure. */
+export function outputCheckFor(request: CanonicalRequest, validators: SchemaValidators): OutputCheck | undefined {
+  if (request.kind !== 'chat') return undefined;
+  const format = request.responseFormat;
+  const tools = request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none' ? request.tools : undefined;
+  const jsonText = format?.type === 'json_object' || format?.type === 'json_schema';
+  if (!jsonText && !tools) return undefined;
+
+  let schema: ValidateFunction | undefined;
+  if (format?.type === 'json_schema') {
+    try {
+      schema = validators.validator(format.schema);
+    } catch (error) {
+      throw new GatewayError('invalid_request', `response_format.json_schema.schema is not a valid JSON Schema: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown problem'}`, { param: 'response_format' });
+    }
+  }
+  const toolValidators = new Map<string, ValidateFunction | undefined>();
+  for (const tool of tools ?? []) {
+    let validate: ValidateFunction | undefined;
+    try {
+      validate = validators.validator(tool.parameters);
+    } catch {
+      validate = undefined; // an odd parameter schema: arguments are still checked to be JSON objects
+    }
+    toolValidators.set(tool.name, validate);
+  }
+
+  return {
+    problem(answer) {
+      for (const choice of answer.choices) {
+        const where = answer.choices.length > 1 ? `choice ${choice.index}: ` : '';
+        if (jsonText && choice.toolCalls.length === 0) {
+          const parsed = parseJson(choice.text);
+          if (parsed === undefined) return `${where}the answer is not valid JSON`;
+          if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
+            if (!schema) return `${where}the answer is not a JSON object`;
+          }
+          if (schema && !schema(parsed.value)) return `${where}the answer ${validators.describeErrors(schema)}`;
+        }
+        if (tools) {
+          for (const call of choice.toolCalls) {
+            if (!toolValidators.has(call.name)) return `${where}the answer calls an unknown tool "${call.name.slice(0, 64)}"`;
+            const parsed = parseJson(call.arguments === '' ? '{}' : call.arguments);
+            if (parsed === undefined || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
+              return `${where}the arguments of tool "${call.name}" are not a JSON object`;
+            }
+            const validate = toolValidators.get(call.name);
+            if (validate && !validate(parsed.value)) return `${where}the arguments of tool "${call.name}" ${validators.describeErrors(validate)}`;
+          }
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}
