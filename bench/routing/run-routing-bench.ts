@@ -8,13 +8,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveConfig } from '../../src/config/resolve-config.js';
-import { startGateway } from '../../src/server/start-gateway.js';
 import { startSimulator } from '../../src/sim/start-simulator.js';
 import { benchFleet, BENCH_MODELS, PREMIUM_MODEL } from './bench-fleet.js';
-import { benchConfigFile } from './bench-config.js';
+import { startBenchGateway } from './bench-gateway.js';
 import { generateWorkload } from './generated-workload.js';
-import { policyStrategies } from './policy-strategies.js';
+import { tunePolicies, type TunedPolicies } from './policy-strategies.js';
+import { parseConfigText } from '../../src/config/load-config.js';
+import { benchConfigFile } from './bench-config.js';
 import { formatReport, type WorkloadReport } from './format-report.js';
 import { parseRouterBench } from './routerbench-workload.js';
 import { recordedSummary, summarize, oracleModel } from './scoring.js';
@@ -69,9 +69,42 @@ function loadWorkloads(): Workload[] {
   return workloads;
 }
 
+/** Whether this gateway's config schema has routing policies (the router branch); the baselines run either way. */
+function routerHasPolicies(): boolean {
+  try {
+    parseConfigText(JSON.stringify(benchConfigFile(() => 'http://127.0.0.1:9/v1', { policies: { auto: { type: 'weighted', arms: [{ deployments: [PREMIUM_MODEL], weight: 1 }] } } } as never)), 'probe');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Tunes the policies on the tuning split: every candidate over the tuning prompts, simulator at time scale 0. */
+async function tuneOn(workload: Workload, tuning: Workload['tasks']): Promise<TunedPolicies> {
+  const simulator = await startSimulator({ fleet: benchFleet(), timeScale: 0, seed, replay: replayTableFor(tuning) });
+  const started = performance.now();
+  try {
+    const tuned = await tunePolicies(tuning, async (candidate) => {
+      const gateway = await startBenchGateway(simulator, candidate.routing, `tuning ${candidate.family}`);
+      try {
+        const answers = await sendWorkload(tuning, () => candidate.alias, { baseUrl: `${gateway.url}/v1`, concurrency: 16 });
+        return summarize(candidate.label, answers.map((answer) => answer.result));
+      } finally {
+        await gateway.close(1000);
+      }
+    });
+    process.stdout.write(`  ${workload.name}: tuned ${tuned.tuning.reduce((total, entry) => total + entry.candidates, 0)} candidate configs on ${tuning.length} tuning prompts in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return tuned;
+  } finally {
+    await simulator.close();
+  }
+}
+
 async function runWorkload(workload: Workload): Promise<WorkloadReport> {
   const split = splitTasks(workload.tasks, holdoutFraction, seed);
-  const strategies: Strategy[] = [...baselineStrategies(seed), ...policyStrategies(split.tuning, workload.name)];
+  const tuned = routerHasPolicies() ? await tuneOn(workload, split.tuning) : undefined;
+  if (tuned === undefined) process.stdout.write('  routing policies: not available in this build (no routing.policies in the config schema); baselines only\n');
+  const strategies: Strategy[] = [...baselineStrategies(seed), ...(tuned?.strategies ?? [])];
   const simulator = await startSimulator({ fleet: benchFleet(), timeScale, seed, replay: replayTableFor(split.holdout) });
   const models = BENCH_MODELS.map((model) => model.name);
   const report: WorkloadReport = {
@@ -86,11 +119,11 @@ async function runWorkload(workload: Workload): Promise<WorkloadReport> {
       ...models.filter((model) => model !== PREMIUM_MODEL).map((model) => recordedSummary(model, workload.tasks, () => model)),
     ],
     results: [],
+    ...(tuned === undefined ? {} : { policyTuning: tuned.tuning }),
   };
   try {
     for (const strategy of strategies) {
-      const config = resolveConfig(benchConfigFile((id) => simulator.baseUrlFor(id), strategy.routing), `routing bench (${strategy.name})`, {}, benchFleet());
-      const gateway = await startGateway(config);
+      const gateway = await startBenchGateway(simulator, strategy.routing, strategy.name);
       try {
         const started = performance.now();
         const answers = await sendWorkload(split.holdout, (task) => strategy.modelFor(task), { baseUrl: `${gateway.url}/v1`, concurrency });
