@@ -39,8 +39,9 @@ export function startupBanner(gateway: RunningGateway): string {
     lines.push('', 'Catalog: cost will be reported as unknown for:');
     for (const warning of config.catalogWarnings) lines.push(`  ${warning}`);
   }
-  const aliases = [...config.aliases].map(([alias, target]) => `${alias} → ${target}`).join(', ');
-  lines.push('', `Aliases: ${aliases}`, '');
+  const aliases = [...config.aliases].filter(([alias]) => !config.routing.policies.has(alias)).map(([alias, target]) => `${alias} → ${target}`).join(', ');
+  const policies = [...config.routing.policies].map(([name, policy]) => `${name} (${policy.type})`).join(', ');
+  lines.push('', ...(policies ? [`Routing: ${policies}; explain a decision with POST /v1/route/explain`] : []), ...(aliases ? [`Aliases: ${aliases}`] : []), '');
   lines.push('Point your SDK at it:');
   lines.push(`  OpenAI SDK:    OPENAI_BASE_URL=${gateway.url}/v1`);
   lines.push(`  Anthropic SDK: ANTHROPIC_BASE_URL=${gateway.url}`);

@@ -1,6 +1,7 @@
 import type { ModelRegistry } from '../registry/model-registry.js';
 import type { Price } from '../registry/catalog-types.js';
 import type { ProviderSettings } from '../spec/provider.js';
+import type { RoutingSettings } from '../router/policies/routing-settings.js';
 
 /** One way to reach a model: a provider and that provider's name for it. */
 export interface Deployment {
@@ -57,6 +58,8 @@ export interface GatewayConfig {
   /** alias → model name; always contains `auto`. */
   aliases: Map<string, string>;
   defaultModel: string;
+  /** Routing policies (`auto`, `auto:cheap`…), quality overrides, latency-stat settings. */
+  routing: RoutingSettings;
   /** Local state directory (SQLite ledger file). */
   dataDir: string;
   ledger: {

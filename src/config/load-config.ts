@@ -70,7 +70,10 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   return result.data;
 }
 
-/** The no-config setup: every simulator fleet provider and model, `auto` → deepseek-chat. */
+/**
+ * The no-config setup: every simulator fleet provider and model, routed by the built-in policies
+ * (`auto`, `auto:cheap`, `auto:fast`, `auto:best`; docs/routing.md). deepseek-chat is the fallback model.
+ */
 export function embeddedConfigFile(fleet: SimFleet = DEFAULT_FLEET): ConfigFile {
   const providers: NonNullable<ConfigFile['providers']> = {};
   const models: NonNullable<ConfigFile['models']> = {};
@@ -81,13 +84,7 @@ export function embeddedConfigFile(fleet: SimFleet = DEFAULT_FLEET): ConfigFile 
       models[model.name]!.deployments.push({ provider: provider.id, model: model.name });
     }
   }
-  const defaultModel = models['deepseek-chat'] ? 'deepseek-chat' : Object.keys(models)[0];
-  return {
-    simulator: { enabled: true },
-    providers,
-    models,
-    ...(defaultModel === undefined ? {} : { routing: { default_model: defaultModel } }),
-  };
+  return { simulator: { enabled: true }, providers, models };
 }
 
 function applyListenOverrides(config: GatewayConfig, environment: Record<string, string | undefined>, overrides: { port?: number; host?: string }): void {

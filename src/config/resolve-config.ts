@@ -5,6 +5,7 @@ import type { SimFleet, SimProviderSpec } from '../sim/sim-types.js';
 import type { ProviderQuirks } from '../spec/provider.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
+import { resolveRouting } from '../router/policies/resolve-routing.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULTS } from './gateway-config.js';
 import type { GatewayConfig, ModelEntry, ResolvedProvider } from './gateway-config.js';
@@ -47,6 +48,8 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     if (!models.has(target)) problems.push(`routing.aliases.${alias}: no model named "${target}"`);
     aliases.set(alias, target);
   }
+
+  const routing = resolveRouting(file.routing, models, aliases, problems);
 
   const apiKeys = [...(file.auth?.api_keys ?? [])];
   for (const name of file.auth?.api_keys_env ?? []) {
@@ -91,6 +94,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     models,
     aliases,
     defaultModel,
+    routing,
     dataDir: resolvePath(environment.SWITCHYARD_DATA_DIR || file.data_dir || 'data'),
     ledger: {
       enabled: file.ledger?.enabled ?? true,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { registryConfigSchema } from '../registry/registry-config-schema.js';
+import { routingExtrasSchema } from '../router/policies/routing-schema.js';
 
 /**
  * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
@@ -158,10 +159,12 @@ export const configFileSchema = z
     catalog: registryConfigSchema.optional(),
     routing: z
       .object({
-        /** The model `auto` and other unknown-tier aliases resolve to until the router exists. */
+        /** The fallback model; when set and `policies` is absent, `auto` means this model. */
         default_model: z.string().min(1),
         /** Extra names for models: alias → model. */
         aliases: z.record(z.string().min(1), z.string().min(1)),
+        /** Policies, quality overrides and latency-stat settings (docs/routing.md). */
+        ...routingExtrasSchema,
       })
       .partial()
       .strict()

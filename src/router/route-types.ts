@@ -49,6 +49,8 @@ export interface RoutePlan {
   features?: Record<string, unknown>;
   /** One-line summary for the `x-switchyard-route` header and the ledger's route reason. */
   summary: string;
+  /** The latency budget the plan applied (header, tier or policy), if any. */
+  latencyBudgetMs?: number;
 }
 
 export interface RouteOptions {
@@ -56,6 +58,8 @@ export interface RouteOptions {
   latencyBudgetMs?: number;
   /** Wall clock now (ms), injectable for tests. */
   now?: number;
+  /** The request id: `weighted` policies with `split: request-id` hash it to pick an arm. */
+  requestId?: string;
 }
 
 export interface Router {

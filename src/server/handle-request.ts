@@ -10,6 +10,7 @@ import type { AttemptObserver, Router } from '../router/route-types.js';
 import type { ModelDirectory } from './model-directory.js';
 import { listModels, showModel } from './models-endpoint.js';
 import { readJsonBody } from './read-body.js';
+import { explainRoute, ROUTE_EXPLAIN_PATH } from './route-explain-endpoint.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
 import type { CanonicalRequest } from '../spec/request.js';
@@ -80,6 +81,14 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       record.apiKeyId = identity.keyId;
       const body = await readJsonBody(request, bodyLimitBytes);
       await serveModelCall(endpoint, body, request.headers, services, identity, response, record);
+      return;
+    }
+    if (path === ROUTE_EXPLAIN_PATH) {
+      if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
+      authenticator.identify(request.headers);
+      const body = await readJsonBody(request, bodyLimitBytes);
+      record.status = 200;
+      sendJson(response, 200, explainRoute(body, request.headers, options.router, record.requestId));
       return;
     }
     if (path === '/health' || path === '/healthz') {

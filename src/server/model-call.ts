@@ -52,7 +52,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
   record.modelAsked = request.model;
   record.stream = request.stream;
   const latencyBudgetMs = readLatencyBudget(headers[LATENCY_BUDGET_HEADER]);
-  const plan = services.router.plan(request, latencyBudgetMs === undefined ? {} : { latencyBudgetMs });
+  const plan = services.router.plan(request, latencyBudgetMs === undefined ? { requestId: record.requestId } : { latencyBudgetMs, requestId: record.requestId });
   record.route = plan.summary;
   const first = plan.attempts[0]!;
   record.model = first.model.name;
@@ -131,7 +131,7 @@ function attemptsSummary(attempts: AttemptRecord[]): string {
   return `attempts: ${attempts.map((attempt) => `${attempt.key} ${attempt.errorCode ?? 'ok'}`).join(', ')}`;
 }
 
-function readLatencyBudget(value: string | string[] | undefined): number | undefined {
+export function readLatencyBudget(value: string | string[] | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
   const budget = Number(value);
   if (!Number.isFinite(budget) || budget <= 0) {

@@ -1,6 +1,7 @@
 import type { Deployment, GatewayConfig, ModelEntry } from '../config/gateway-config.js';
 import { GatewayError } from '../spec/errors.js';
 import type { ProviderAdapter } from '../spec/provider.js';
+import type { RoutingPolicy } from '../router/policies/routing-settings.js';
 
 /** Where one request goes: the model, the deployment chosen and its provider's adapter. */
 export interface Target {
@@ -13,22 +14,26 @@ export interface ListedModel {
   id: string;
   /** For aliases: the model they resolve to. */
   aliasOf?: string;
+  /** For routed names (`auto`, `auto:cheap`…): the routing policy's type. */
+  policy?: string;
   providers: string[];
 }
 
 /**
- * The models this gateway serves and their aliases. Until the router exists, a model is served
- * by its first deployment and `auto` by the configured default model.
+ * The models this gateway serves, its routed names (policies) and aliases, for GET /v1/models.
+ * `resolve` is the first-deployment lookup kept for callers outside the routed path.
  */
 export class ModelDirectory {
   private readonly models: Map<string, ModelEntry>;
   private readonly aliases: Map<string, string>;
   private readonly adapters: Map<string, ProviderAdapter>;
+  private readonly policies: Map<string, RoutingPolicy>;
 
   constructor(config: GatewayConfig, adapters: Map<string, ProviderAdapter>) {
     this.models = config.models;
     this.aliases = config.aliases;
     this.adapters = adapters;
+    this.policies = config.routing.policies;
   }
 
   resolve(name: string): Target {
@@ -47,7 +52,12 @@ export class ModelDirectory {
     for (const model of this.models.values()) {
       listed.push({ id: model.name, providers: model.deployments.map((deployment) => deployment.provider) });
     }
+    for (const [name, policy] of this.policies) {
+      const providers = new Set(policyProviders(policy));
+      listed.push({ id: name, policy: policy.type, providers: [...providers] });
+    }
     for (const [alias, target] of this.aliases) {
+      if (this.policies.has(alias)) continue;
       listed.push({ id: alias, aliasOf: target, providers: this.models.get(target)?.deployments.map((d) => d.provider) ?? [] });
     }
     return listed;
@@ -56,6 +66,11 @@ export class ModelDirectory {
   find(id: string): ListedModel | undefined {
     return this.list().find((model) => model.id === id);
   }
+}
+
+function policyProviders(policy: RoutingPolicy): string[] {
+  const refs = policy.type === 'tiers' ? policy.tiers.flatMap((tier) => tier.refs) : policy.type === 'cost-optimal' ? policy.candidates : policy.arms.flatMap((arm) => arm.refs);
+  return refs.map((ref) => ref.provider);
 }
 
 function truncate(text: string): string {

@@ -30,8 +30,9 @@ function openAIModel(model: ListedModel): Record<string, unknown> {
     id: model.id,
     object: 'model',
     created: CREATED,
-    owned_by: model.aliasOf === undefined ? model.providers.join(',') : 'switchyard',
+    owned_by: model.aliasOf === undefined && model.policy === undefined ? model.providers.join(',') : 'switchyard',
     ...(model.aliasOf === undefined ? {} : { alias_of: model.aliasOf }),
+    ...(model.policy === undefined ? {} : { routing_policy: model.policy }),
   };
 }
 
@@ -39,7 +40,7 @@ function anthropicModel(model: ListedModel): Record<string, unknown> {
   return {
     type: 'model',
     id: model.id,
-    display_name: model.aliasOf === undefined ? model.id : `${model.id} (routes to ${model.aliasOf})`,
+    display_name: model.policy !== undefined ? `${model.id} (routed: ${model.policy})` : model.aliasOf === undefined ? model.id : `${model.id} (routes to ${model.aliasOf})`,
     created_at: new Date(CREATED * 1000).toISOString(),
   };
 }

@@ -19,7 +19,8 @@ import { GatewayMetrics } from './gateway-metrics.js';
 import { toLedgerEntry } from './ledger-entry.js';
 import { createRequestHandler } from './handle-request.js';
 import { ModelDirectory } from './model-directory.js';
-import { DirectRouter } from '../router/direct-router.js';
+import { PolicyRouter } from '../router/policy-router.js';
+import type { DeploymentHealth } from '../router/route-types.js';
 import type { RequestObserver } from './request-record.js';
 
 export interface StartGatewayOptions {
@@ -29,6 +30,8 @@ export interface StartGatewayOptions {
   processMetrics?: boolean;
   /** Use this ledger instead of opening the configured one (it is closed with the gateway). */
   ledger?: Ledger;
+  /** Deployment health (breakers, cooldowns) the router consults; default: all available. */
+  health?: DeploymentHealth;
 }
 
 export interface RunningGateway {
@@ -99,9 +102,11 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
   });
   const extraObserver = options.observer;
+  const router = new PolicyRouter(config, adapters, options.health ? { health: options.health } : {});
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
-    router: new DirectRouter(config, adapters),
+    router,
+    attemptObserver: router.stats,
     authenticator,
     bodyLimitBytes: config.server.bodyLimitBytes,
     newRequestId: randomUUID,

@@ -76,7 +76,7 @@ describe('switchyard serve', () => {
     expect(banner).toContain('claude-3-5-haiku-20241022');
     expect(banner).toContain(`OPENAI_BASE_URL=${url}/v1`);
     expect(banner).toContain(`ANTHROPIC_BASE_URL=${url}`);
-    expect(banner).toContain('auto → deepseek-chat');
+    expect(banner).toContain('Routing: auto (cost-optimal), auto:cheap (cost-optimal)');
     expect(banner).toMatch(/Auth: OPEN/);
     const answer = await chat(url!, 'auto');
     expect(answer.status).toBe(200);

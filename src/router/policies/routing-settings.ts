@@ -1,0 +1,73 @@
+import type { RuleCondition } from './routing-schema.js';
+
+/** One configured deployment a policy may send to, by model name and provider id. */
+export interface DeploymentRef {
+  model: string;
+  provider: string;
+  /** `provider/model`, as `deploymentKey` builds it. */
+  key: string;
+}
+
+export type BudgetMode = 'demote' | 'remove';
+
+interface PolicyCommon {
+  name: string;
+  latencyBudgetMs?: number;
+  budgetMode: BudgetMode;
+}
+
+export interface ResolvedTier {
+  name: string;
+  refs: DeploymentRef[];
+  latencyBudgetMs?: number;
+}
+
+export interface TiersPolicy extends PolicyCommon {
+  type: 'tiers';
+  tiers: ResolvedTier[];
+  /** Rules in order; `tier` is an index into `tiers`. */
+  rules: Array<{ when: RuleCondition; tier: number }>;
+  defaultTier: number;
+  fallback: 'stronger' | 'none';
+}
+
+export interface CostOptimalPolicy extends PolicyCommon {
+  type: 'cost-optimal';
+  candidates: DeploymentRef[];
+  qualityFloor: number;
+  rankBy: 'cost' | 'latency' | 'quality';
+}
+
+export interface WeightedPolicy extends PolicyCommon {
+  type: 'weighted';
+  split: 'request-id' | 'random';
+  arms: Array<{ label: string; weight: number; refs: DeploymentRef[] }>;
+}
+
+export type RoutingPolicy = TiersPolicy | CostOptimalPolicy | WeightedPolicy;
+
+/** Expected quality override for one model (pass@1 percent). */
+export interface QualityOverride {
+  default?: number;
+  hard?: number;
+  [language: string]: number | undefined;
+}
+
+export interface LatencySettings {
+  ewmaAlpha: number;
+  window: number;
+  explorationShare: number;
+  minSamples: number;
+}
+
+export const LATENCY_DEFAULTS: LatencySettings = { ewmaAlpha: 0.2, window: 64, explorationShare: 0.05, minSamples: 3 };
+
+/** The validated routing section of the runtime config. */
+export interface RoutingSettings {
+  /** Routed names (auto, auto:cheap, operator names) → policy. */
+  policies: Map<string, RoutingPolicy>;
+  /** True when the policies are the built-in ones (no `routing.policies` in the file). */
+  builtinPolicies: boolean;
+  quality: Map<string, QualityOverride>;
+  latency: LatencySettings;
+}

@@ -1,0 +1,201 @@
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { GatewayError } from '../spec/errors.js';
+import type { ProviderAdapter } from '../spec/provider.js';
+import type { CanonicalRequest } from '../spec/request.js';
+import { extractFeatures, type RequestFeatures } from './features/extract-features.js';
+import { LatencyStats } from './latency-stats.js';
+import { ALWAYS_AVAILABLE } from './no-op-health.js';
+import { describeCondition, matchesRule } from './policies/match-rule.js';
+import type { CostOptimalPolicy, DeploymentRef, RoutingPolicy, TiersPolicy, WeightedPolicy } from './policies/routing-settings.js';
+import { prepareCandidates } from './prepare-candidates.js';
+import { byCost, evaluate, orderCandidates, type CandidateInfo, type Evaluation, type EvaluationContext } from './rank-candidates.js';
+import type { DeploymentHealth, RoutePlan, RouteOptions, Router } from './route-types.js';
+
+export interface PolicyRouterOptions {
+  /** Breakers and cooldowns (default: everything available). */
+  health?: DeploymentHealth;
+  /** Live latency stats (default: a fresh in-process store with the config's settings). */
+  stats?: LatencyStats;
+  /** Random draws for `weighted` with `split: random` (injectable for tests). */
+  random?: () => number;
+}
+
+type Plan = { evaluations: Evaluation[]; tier?: string; budget?: number; latencySensitive: boolean; budgetMode: 'demote' | 'remove' };
+
+/**
+ * The router: `auto`, `auto:*` and operator-named policies are planned by their policy (tiers,
+ * cost-optimal, weighted); a model name or alias by its deployments, cheapest healthy first.
+ * Per-config structures are built once here; a plan costs O(candidates log candidates).
+ */
+export class PolicyRouter implements Router {
+  readonly stats: LatencyStats;
+  private readonly infos: Map<string, CandidateInfo>;
+  private readonly byModel: Map<string, CandidateInfo[]>;
+  private readonly aliases: Map<string, string>;
+  private readonly policies: Map<string, RoutingPolicy>;
+  private readonly health: DeploymentHealth;
+  private readonly random: () => number;
+  private latencyPlans = 0;
+
+  constructor(config: Pick<GatewayConfig, 'models' | 'providers' | 'registry' | 'routing' | 'simulator' | 'aliases'>, adapters: Map<string, ProviderAdapter>, options: PolicyRouterOptions = {}) {
+    const prepared = prepareCandidates(config, adapters);
+    this.infos = prepared.infos;
+    this.byModel = prepared.byModel;
+    this.aliases = config.aliases;
+    this.policies = config.routing.policies;
+    this.health = options.health ?? ALWAYS_AVAILABLE;
+    this.stats = options.stats ?? new LatencyStats(config.routing.latency, prepared.priors);
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Routed names (policies), for GET /v1/models. */
+  policyNames(): string[] {
+    return [...this.policies.keys()];
+  }
+
+  plan(request: CanonicalRequest, options: RouteOptions = {}): RoutePlan {
+    const asked = request.model;
+    const policy = this.policies.get(asked);
+    const modelName = policy ? undefined : this.byModel.has(asked) ? asked : this.aliases.get(asked);
+    const direct = modelName === undefined ? undefined : this.byModel.get(modelName);
+    if (!policy && !direct) {
+      throw new GatewayError('model_not_found', `The model "${truncate(asked)}" does not exist on this gateway. GET /v1/models lists the models, aliases and routing policies it serves.`, { param: 'model' });
+    }
+    const now = options.now ?? Date.now();
+    const features = extractFeatures(request);
+    const context: EvaluationContext = { features, stats: this.stats, health: this.health, now };
+    let planned: Plan;
+    if (!policy) {
+      const evaluations = direct!.map((info) => evaluate(info, context, '')).sort(byCost);
+      evaluations.forEach((evaluation, index) => (evaluation.reason = index === 0 ? 'cheapest deployment' : 'next deployment by cost'));
+      planned = { evaluations, latencySensitive: options.latencyBudgetMs !== undefined, budgetMode: 'demote', ...budgetOf(options.latencyBudgetMs) };
+    } else if (policy.type === 'tiers') planned = this.planTiers(policy, context, options);
+    else if (policy.type === 'cost-optimal') planned = this.planCostOptimal(policy, context, options);
+    else planned = this.planWeighted(policy, context, options);
+
+    const share = this.stats.explorationShare;
+    const explore = planned.latencySensitive && share > 0 && ++this.latencyPlans % Math.max(1, Math.round(1 / share)) === 0;
+    const ordered = orderCandidates(planned.evaluations, { budgetMode: planned.budgetMode, explore, stats: this.stats, now, ...(planned.budget === undefined ? {} : { latencyBudgetMs: planned.budget }) });
+    const first = ordered.attempts[0]!;
+    const winner = ordered.candidates.find((candidate) => candidate.rank === 0)!;
+    const fallbacks = ordered.attempts.length - 1;
+    const head = policy ? `${asked} ${policy.type}${planned.tier === undefined ? '' : ` tier ${planned.tier}`} -> ` : modelName !== asked ? `alias ${asked} -> ` : '';
+    const detail = policy ? ` [${features.languages[0] ?? 'text'} ${features.task} ${features.promptTokens}+${features.expectedOutputTokens} tok${winner.predictedCostUsd === undefined ? '' : ` $${winner.predictedCostUsd.toPrecision(2)}`}]` : '';
+    return {
+      modelAsked: asked,
+      policy: policy ? policy.type : modelName !== asked ? 'alias' : 'direct',
+      ...(planned.tier === undefined ? {} : { tier: planned.tier }),
+      attempts: ordered.attempts,
+      candidates: ordered.candidates,
+      features: features as unknown as Record<string, unknown>,
+      summary: `${head}${first.key}${detail}${fallbacks > 0 ? ` (+${fallbacks} fallback)` : ''}`,
+      ...(planned.budget === undefined ? {} : { latencyBudgetMs: planned.budget }),
+    };
+  }
+
+  private infosOf(refs: readonly DeploymentRef[]): CandidateInfo[] {
+    return refs.map((ref) => this.infos.get(ref.key)!);
+  }
+
+  private planTiers(policy: TiersPolicy, context: EvaluationContext, options: RouteOptions): Plan {
+    let chosen = policy.defaultTier;
+    let why = 'default tier (no rule matched)';
+    const rule = policy.rules.findIndex((candidate) => matchesRule(candidate.when, context.features));
+    if (rule >= 0) {
+      chosen = policy.rules[rule]!.tier;
+      why = `rule ${rule + 1}: ${describeCondition(policy.rules[rule]!.when)}`;
+    }
+    const order = [chosen];
+    if (policy.fallback === 'stronger') {
+      for (let index = chosen + 1; index < policy.tiers.length; index++) order.push(index);
+      for (let index = chosen - 1; index >= 0; index--) order.push(index);
+    }
+    const seen = new Set<string>();
+    const evaluations: Evaluation[] = [];
+    for (const index of order) {
+      const tier = policy.tiers[index]!;
+      const fresh = this.infosOf(tier.refs).filter((info) => !seen.has(info.target.key));
+      for (const info of fresh) seen.add(info.target.key);
+      const reason = index === chosen ? `tier ${tier.name} (${why})` : `fallback tier ${tier.name}`;
+      evaluations.push(...fresh.map((info) => scored(evaluate(info, context, reason))).sort(byCost));
+    }
+    const tier = policy.tiers[chosen]!;
+    return { evaluations, tier: tier.name, latencySensitive: false, budgetMode: policy.budgetMode, ...budgetOf(options.latencyBudgetMs ?? tier.latencyBudgetMs ?? policy.latencyBudgetMs) };
+  }
+
+  private planCostOptimal(policy: CostOptimalPolicy, context: EvaluationContext, options: RouteOptions): Plan {
+    const meets: Evaluation[] = [];
+    const below: Evaluation[] = [];
+    const floor = policy.qualityFloor;
+    for (const info of this.infosOf(policy.candidates)) {
+      const evaluation = scored(evaluate(info, context, ''));
+      const quality = evaluation.quality.toFixed(1);
+      if (evaluation.quality >= floor) {
+        evaluation.reason = `expected quality ${quality} meets floor ${floor}; ${policy.rankBy === 'cost' ? 'cheapest' : policy.rankBy === 'latency' ? 'fastest' : 'best'} first`;
+        meets.push(evaluation);
+      } else {
+        evaluation.reason = `expected quality ${quality} below floor ${floor}`;
+        below.push(evaluation);
+      }
+    }
+    const byQuality = (a: Evaluation, b: Evaluation): number => b.quality - a.quality || byCost(a, b);
+    if (policy.rankBy === 'cost') meets.sort((a, b) => byCost(a, b) || b.quality - a.quality);
+    else if (policy.rankBy === 'latency') meets.sort((a, b) => a.latencyMs - b.latencyMs || byCost(a, b));
+    else meets.sort(byQuality);
+    below.sort(byQuality);
+    const budget = options.latencyBudgetMs ?? policy.latencyBudgetMs;
+    return { evaluations: [...meets, ...below], latencySensitive: budget !== undefined || policy.rankBy === 'latency', budgetMode: policy.budgetMode, ...budgetOf(budget) };
+  }
+
+  private planWeighted(policy: WeightedPolicy, context: EvaluationContext, options: RouteOptions): Plan {
+    const total = policy.arms.reduce((sum, arm) => sum + arm.weight, 0);
+    const draw = policy.split === 'request-id' && options.requestId !== undefined ? hashToUnit(options.requestId) : this.random();
+    let chosen = policy.arms.length - 1;
+    for (let index = 0, cumulative = 0; index < policy.arms.length; index++) {
+      cumulative += policy.arms[index]!.weight / total;
+      if (draw < cumulative) {
+        chosen = index;
+        break;
+      }
+    }
+    const order = [chosen, ...policy.arms.map((_, index) => index).filter((index) => index !== chosen).sort((a, b) => policy.arms[b]!.weight - policy.arms[a]!.weight)];
+    const seen = new Set<string>();
+    const evaluations: Evaluation[] = [];
+    const how = policy.split === 'request-id' && options.requestId !== undefined ? 'by request id' : 'by random draw';
+    for (const index of order) {
+      const arm = policy.arms[index]!;
+      const fresh = this.infosOf(arm.refs).filter((info) => !seen.has(info.target.key));
+      for (const info of fresh) seen.add(info.target.key);
+      const reason = index === chosen ? `arm ${arm.label} (weight ${arm.weight}/${total}, ${how})` : `other arm ${arm.label}`;
+      evaluations.push(...fresh.map((info) => scored(evaluate(info, context, reason))).sort(byCost));
+    }
+    const budget = options.latencyBudgetMs ?? policy.latencyBudgetMs;
+    return { evaluations, tier: policy.arms[chosen]!.label, latencySensitive: budget !== undefined, budgetMode: policy.budgetMode, ...budgetOf(budget) };
+  }
+}
+
+/** The score shown in explanations: expected pass@1 for this request's language and difficulty. */
+function scored(evaluation: Evaluation): Evaluation {
+  evaluation.score = evaluation.quality;
+  return evaluation;
+}
+
+function budgetOf(budget: number | undefined): { budget?: number } {
+  return budget === undefined ? {} : { budget };
+}
+
+/** FNV-1a of the text, mapped to [0, 1): the same id always draws the same arm. */
+export function hashToUnit(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) / 0x1_0000_0000;
+}
+
+function truncate(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
+export type { RequestFeatures };

@@ -1,0 +1,148 @@
+import type { Capabilities, Price } from '../registry/catalog-types.js';
+import { costOfUsage } from '../usage/cost/cost-of-usage.js';
+import type { RequestFeatures } from './features/extract-features.js';
+import { expectedQuality, type QualityProfile } from './expected-quality.js';
+import type { LatencyStats } from './latency-stats.js';
+import type { BudgetMode } from './policies/routing-settings.js';
+import type { CandidateVerdict, DeploymentHealth, RouteTarget } from './route-types.js';
+
+/** A deployment with everything routing needs to know about it, precomputed at startup. */
+export interface CandidateInfo {
+  target: RouteTarget;
+  profile: QualityProfile;
+  capabilities: Capabilities;
+  contextWindow?: number;
+  price?: Price;
+  /** Output tokens per visible answer token: above 1 for models that always reason first. */
+  outputFactor: number;
+}
+
+/** One candidate for one request: predictions and the policy's view of it. */
+export interface Evaluation {
+  info: CandidateInfo;
+  costUsd?: number;
+  latencyMs: number;
+  quality: number;
+  healthy: boolean;
+  /** Set when the deployment cannot serve the request at all. */
+  drop?: string;
+  /** The policy's reason for its place (tier, arm, floor…). */
+  reason: string;
+  score?: number;
+}
+
+export interface EvaluationContext {
+  features: RequestFeatures;
+  stats: LatencyStats;
+  health: DeploymentHealth;
+  now: number;
+}
+
+/** Expected cost: prompt at the input price (the cacheable prefix at the cached price, where there is one) plus expected output. */
+export function predictCost(price: Price | undefined, features: RequestFeatures, outputTokens = features.expectedOutputTokens): number | undefined {
+  if (price?.inputPerMillion === undefined || price.outputPerMillion === undefined) return undefined;
+  const cachedInputTokens = price.cachedInputPerMillion === undefined ? 0 : features.cacheablePromptTokens;
+  return costOfUsage({ inputTokens: features.promptTokens, outputTokens, cachedInputTokens }, price).costUsd;
+}
+
+export function evaluate(info: CandidateInfo, context: EvaluationContext, reason: string): Evaluation {
+  const { features } = context;
+  const outputTokens = features.expectedOutputTokens * info.outputFactor;
+  const evaluation: Evaluation = {
+    info,
+    latencyMs: context.stats.predictMs(info.target.key, outputTokens),
+    quality: expectedQuality(info.profile, features.languages[0], features.difficulty),
+    healthy: context.health.available(info.target.key, context.now),
+    reason,
+  };
+  const cost = predictCost(info.price, features, outputTokens);
+  if (cost !== undefined) evaluation.costUsd = cost;
+  const { capabilities } = info;
+  if (features.tools && capabilities.tools === false) evaluation.drop = 'dropped: no tool calling';
+  else if (features.json && capabilities.jsonMode === false) evaluation.drop = 'dropped: no JSON mode';
+  else if (features.fim && capabilities.fim === false) evaluation.drop = 'dropped: no fill-in-the-middle';
+  else if (info.contextWindow !== undefined && features.promptTokens > info.contextWindow) {
+    evaluation.drop = `dropped: ~${features.promptTokens} prompt tokens exceed its ${info.contextWindow}-token context window`;
+  }
+  return evaluation;
+}
+
+/** Cheapest first; unknown prices after known ones, in their given order. */
+export function byCost(a: Evaluation, b: Evaluation): number {
+  return (a.costUsd ?? Number.POSITIVE_INFINITY) - (b.costUsd ?? Number.POSITIVE_INFINITY) || 0;
+}
+
+export interface OrderOptions {
+  latencyBudgetMs?: number;
+  budgetMode: BudgetMode;
+  /** Move one unmeasured deployment to the front (bounded exploration); decided by the caller. */
+  explore: boolean;
+  stats: LatencyStats;
+  now: number;
+}
+
+export interface OrderedPlan {
+  attempts: RouteTarget[];
+  candidates: CandidateVerdict[];
+  /** Why the first attempt is first. */
+  lead: string;
+}
+
+/**
+ * Turns the policy's preference order into attempts: candidates that cannot serve the request
+ * are dropped; healthy ones predicted to fit the latency budget keep the policy's order; those
+ * predicted to miss it are demoted behind them (fastest first) or removed; unavailable ones
+ * (cooldown, open breaker) go last, as a last resort. O(candidates log candidates).
+ */
+export function orderCandidates(preferred: readonly Evaluation[], options: OrderOptions): OrderedPlan {
+  const fitting: Evaluation[] = [];
+  const slow: Evaluation[] = [];
+  const unavailable: Evaluation[] = [];
+  const dropped: Evaluation[] = [];
+  const budget = options.latencyBudgetMs;
+  for (const evaluation of preferred) {
+    if (evaluation.drop !== undefined) dropped.push(evaluation);
+    else if (!evaluation.healthy) unavailable.push(evaluation);
+    else if (budget !== undefined && evaluation.latencyMs > budget) slow.push(evaluation);
+    else fitting.push(evaluation);
+  }
+  slow.sort((a, b) => a.latencyMs - b.latencyMs);
+  const notes = new Map<Evaluation, string>();
+  for (const evaluation of slow) notes.set(evaluation, `predicted ${Math.round(evaluation.latencyMs)} ms misses the ${budget} ms budget: ${options.budgetMode === 'remove' && fitting.length > 0 ? 'removed' : 'demoted'}`);
+  for (const evaluation of unavailable) notes.set(evaluation, 'unavailable (cooldown or open breaker): last resort');
+
+  if (options.explore) {
+    const index = fitting.findIndex((evaluation, position) => position > 0 && options.stats.samples(evaluation.info.target.key) < options.stats.minSamples);
+    if (index > 0 && options.stats.tryStartProbe(fitting[index]!.info.target.key, options.now)) {
+      const [explored] = fitting.splice(index, 1);
+      notes.set(explored!, `exploring: ${options.stats.samples(explored!.info.target.key)} latency samples so far (${explored!.reason})`);
+      fitting.unshift(explored!);
+    }
+  }
+
+  const ordered = [...fitting, ...(options.budgetMode === 'remove' && fitting.length > 0 ? [] : slow), ...unavailable];
+  let kept = ordered;
+  if (kept.length === 0) {
+    // Nothing declared able to serve it: try the dropped ones rather than refuse (the upstream has the last word).
+    kept = dropped.splice(0);
+    for (const evaluation of kept) notes.set(evaluation, `${evaluation.drop}; tried anyway: no other candidate`);
+  }
+  const ranks = new Map(kept.map((evaluation, rank) => [evaluation, rank]));
+  const candidates: CandidateVerdict[] = [];
+  for (const evaluation of [...kept, ...(options.budgetMode === 'remove' && fitting.length > 0 ? slow : []), ...dropped]) {
+    const rank = ranks.get(evaluation);
+    const verdict: CandidateVerdict = {
+      key: evaluation.info.target.key,
+      model: evaluation.info.target.model.name,
+      provider: evaluation.info.target.deployment.provider,
+      predictedLatencyMs: Math.round(evaluation.latencyMs),
+      reason: notes.get(evaluation) ?? evaluation.drop ?? (rank === 0 ? `won: ${evaluation.reason}` : `fallback: ${evaluation.reason}`),
+    };
+    if (rank !== undefined) verdict.rank = rank;
+    if (evaluation.score !== undefined) verdict.score = Math.round(evaluation.score * 1000) / 1000;
+    if (evaluation.costUsd !== undefined) verdict.predictedCostUsd = evaluation.costUsd;
+    candidates.push(verdict);
+  }
+  const first = kept[0]!;
+  return { attempts: kept.map((evaluation) => evaluation.info.target), candidates, lead: notes.get(first) ?? first.reason };
+}
