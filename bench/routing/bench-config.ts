@@ -1,7 +1,10 @@
-import type { ConfigFile } from '../../src/config/schema.js';
+import type { z } from 'zod';
+import type { configFileSchema } from '../../src/config/schema.js';
 import { BENCH_MODELS, PREMIUM_MODEL } from './bench-fleet.js';
 
-/** The `routing:` section, as the config schema types it (policies add their own fields there). */
+/** A config file as written (before schema defaults), which is what the bench builds. */
+export type ConfigFile = z.input<typeof configFileSchema>;
+/** The `routing:` section as written: default model, aliases, policies, quality overrides. */
 export type RoutingSection = NonNullable<ConfigFile['routing']>;
 
 /**

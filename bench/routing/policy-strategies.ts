@@ -1,5 +1,6 @@
+import { extractFeatures } from '../../src/router/features/extract-features.js';
 import { PREMIUM_MODEL } from './bench-fleet.js';
-import { candidatePolicies, modelStats, pickBest, type EvaluatedCandidate, type PolicyCandidate, type PolicyFamily } from './tune-policies.js';
+import { candidatePolicies, modelStats, pickBest, type EvaluatedCandidate, type PolicyCandidate, type PolicyFamily, type PromptFeatures } from './tune-policies.js';
 import type { StrategySummary } from './scoring.js';
 import type { Strategy } from './strategies.js';
 import type { BenchTask } from './workload.js';
@@ -13,6 +14,12 @@ export interface TunedPolicies {
   tuning: Array<{ family: PolicyFamily; candidates: number; winner: string; tuningSuccess: number; tuningCostShare: number }>;
 }
 
+/** The router's own features of a prompt sent as one user message, exactly as the gateway computes them. */
+export function routerFeatures(prompt: string): PromptFeatures {
+  const features = extractFeatures({ kind: 'chat', model: 'auto', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }] });
+  return { task: features.task, imports: features.imports, difficulty: features.difficulty };
+}
+
 const FAMILIES: readonly PolicyFamily[] = ['tiers', 'cost-optimal', 'weighted'];
 
 /**
@@ -24,7 +31,7 @@ const FAMILIES: readonly PolicyFamily[] = ['tiers', 'cost-optimal', 'weighted'];
 export async function tunePolicies(tuning: readonly BenchTask[], evaluate: EvaluateCandidate): Promise<TunedPolicies> {
   const premiumCost = modelStats(tuning).find((stat) => stat.model === PREMIUM_MODEL)!.meanCostUsd;
   const evaluated = new Map<PolicyFamily, EvaluatedCandidate[]>();
-  for (const candidate of candidatePolicies(tuning)) {
+  for (const candidate of candidatePolicies(tuning, tuning.map((task) => routerFeatures(task.prompt)))) {
     const summary = await evaluate(candidate);
     const list = evaluated.get(candidate.family) ?? [];
     list.push({ candidate, summary });

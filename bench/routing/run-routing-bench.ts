@@ -72,7 +72,7 @@ function loadWorkloads(): Workload[] {
 /** Whether this gateway's config schema has routing policies (the router branch); the baselines run either way. */
 function routerHasPolicies(): boolean {
   try {
-    parseConfigText(JSON.stringify(benchConfigFile(() => 'http://127.0.0.1:9/v1', { policies: { auto: { type: 'weighted', arms: [{ deployments: [PREMIUM_MODEL], weight: 1 }] } } } as never)), 'probe');
+    parseConfigText(JSON.stringify(benchConfigFile(() => 'http://127.0.0.1:9/v1', { policies: { auto: { type: 'weighted', arms: [{ deployments: [PREMIUM_MODEL], weight: 1 }] } } })), 'probe');
     return true;
   } catch {
     return false;

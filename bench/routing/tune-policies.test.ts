@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BENCH_MODELS, PREMIUM_MODEL } from './bench-fleet.js';
 import { generateWorkload } from './generated-workload.js';
-import { candidatePolicies, modelStats, paretoModels, pickBest, type EvaluatedCandidate } from './tune-policies.js';
+import { bucketChoices, candidatePolicies, fittedQuality, modelStats, paretoModels, pickBest, type EvaluatedCandidate, type PromptFeatures } from './tune-policies.js';
 import type { StrategySummary } from './scoring.js';
 
 function summary(successRate: number, costPerPromptUsd: number, errors = 0): StrategySummary {
@@ -10,6 +10,12 @@ function summary(successRate: number, costPerPromptUsd: number, errors = 0): Str
 
 describe('policy tuning', () => {
   const tuning = generateWorkload(200, 5).tasks;
+  // Stand-in features: easy kinds low, hard kinds high (the runner uses the router's extractor).
+  const hardKinds = new Set(['algorithm', 'system-level', 'bug-fix', 'refactor']);
+  const features: PromptFeatures[] = tuning.map((task) => {
+    const kind = task.group.split('/')[1]!;
+    return { task: kind, imports: 'none', difficulty: hardKinds.has(kind) ? 0.7 : 0.1 };
+  });
 
   it('measures every model on the tuning tasks, cheapest first, with per-language rates', () => {
     const stats = modelStats(tuning);
@@ -28,13 +34,29 @@ describe('policy tuning', () => {
   });
 
   it('builds candidates of the three families from tuning figures only', () => {
-    const candidates = candidatePolicies(tuning);
+    const candidates = candidatePolicies(tuning, features);
     expect(new Set(candidates.map((candidate) => candidate.family))).toEqual(new Set(['tiers', 'cost-optimal', 'weighted']));
     const costOptimal = candidates.find((candidate) => candidate.family === 'cost-optimal')!;
     const quality = (costOptimal.routing as { quality: Record<string, Record<string, number>> }).quality;
     const premiumRate = modelStats(tuning).find((stat) => stat.model === PREMIUM_MODEL)!.passRate;
-    expect(quality[PREMIUM_MODEL]!['default']).toBeCloseTo(premiumRate * 100, 0);
-    expect(candidatePolicies(tuning)).toEqual(candidates);
+    expect(quality[PREMIUM_MODEL]!['default']).toBeGreaterThanOrEqual(premiumRate * 100);
+    expect(quality[PREMIUM_MODEL]!['hard']).toBeLessThan(premiumRate * 100);
+    expect(candidatePolicies(tuning, features)).toEqual(candidates);
+  });
+
+  it('fits quality as base − gap × difficulty, so hard prompts expect less of weak models', () => {
+    const quality = fittedQuality(tuning, features, modelStats(tuning));
+    const weak = quality['mistralai/mistral-7b-chat']!;
+    expect(weak['default']! - weak['hard']!).toBeGreaterThan(20);
+    expect(quality[PREMIUM_MODEL]!['hard']).toBeGreaterThan(weak['hard']!);
+  });
+
+  it('chooses per bucket the best pass rate at λ 0 and cheaper models as λ grows', () => {
+    const keys = features.map((entry) => String(entry.difficulty));
+    const quality = bucketChoices(tuning, keys, 0, 1);
+    expect(quality.byBucket.get('0.7')).toBe(PREMIUM_MODEL);
+    const cheap = bucketChoices(tuning, keys, 1000, 1e-6);
+    expect(cheap.byBucket.get('0.1')).toBe('mistralai/mistral-7b-chat');
   });
 
   it('picks the best success within the cost target, else the cheapest', () => {
