@@ -11,7 +11,7 @@ import type { BenchTask } from './workload.js';
  *
  * - cost-optimal: `routing.quality` per model = its tuning pass rate as base − gap × difficulty
  *   (least-squares fit on the router's difficulty feature), per language where the workload has
- *   several, with and without the difficulty term; quality floors 20…85.
+ *   several, with and without the difficulty term; quality floors 20, 22 … 86.
  * - tiers: the tuning prompts bucketed by the router's features (task kind + imports, or
  *   difficulty range); per bucket the model maximizing pass rate − λ × cost / premium cost;
  *   one tier per chosen model, one rule per bucket; λ from 0 (best quality) to 8 (cheapest).
@@ -198,7 +198,7 @@ export function candidatePolicies(tuning: readonly BenchTask[], features: readon
   const flat: Record<string, Record<string, number>> = {};
   for (const [model, figures] of Object.entries(quality)) flat[model] = { ...figures, hard: figures['default']! };
   for (const [variant, table] of [['fitted to difficulty', quality], ['no difficulty term', flat]] as const) {
-    for (let floor = 20; floor <= 85; floor += 5) {
+    for (let floor = 20; floor <= 86; floor += 2) {
       candidates.push({
         family: 'cost-optimal',
         label: `quality_floor ${floor}, routing.quality = tuning pass rates per model and language, ${variant}`,
