@@ -3,7 +3,7 @@
 // per policy and baseline on the holdout split. See docs/benchmarks.md ("Routing").
 //
 //   npm run bench:routing -- [--mbpp ../shared/data/routerbench-mbpp-train.csv] [--holdout-fraction 0.4]
-//       [--seed 1] [--concurrency 8] [--time-scale 0.05] [--generated 500] [--only real|generated]
+//       [--seed 1] [--concurrency 8] [--time-scale 0.05] [--generated 400] [--only real|generated]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +32,7 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '8' },
     'time-scale': { type: 'string', default: '0.05' },
-    generated: { type: 'string', default: '500' },
+    generated: { type: 'string', default: '400' },
     only: { type: 'string' },
   },
 });

@@ -59,6 +59,13 @@ describe('policy tuning', () => {
     expect(cheap.byBucket.get('0.1')).toBe('mistralai/mistral-7b-chat');
   });
 
+  it('offers cost-optimal candidates whose plain variant uses the raw tuning pass rates', () => {
+    const plain = candidatePolicies(tuning, features).find((candidate) => candidate.family === 'cost-optimal' && /no difficulty/.test(candidate.label))!;
+    const quality = (plain.routing as { quality: Record<string, Record<string, number>> }).quality;
+    const stat = modelStats(tuning).find((entry) => entry.model === 'mistralai/mistral-7b-chat')!;
+    expect(quality['mistralai/mistral-7b-chat']).toMatchObject({ default: Math.round(stat.passRate * 1000) / 10, hard: Math.round(stat.passRate * 1000) / 10 });
+  });
+
   it('picks the best success within the cost target, else the cheapest', () => {
     const entry = (label: string, value: StrategySummary): EvaluatedCandidate => ({ candidate: { family: 'tiers', label, alias: 'auto', routing: {} }, summary: value });
     const picked = pickBest([entry('pricey', summary(0.9, 0.5)), entry('good', summary(0.7, 0.08)), entry('cheap', summary(0.6, 0.01)), entry('broken', summary(0.8, 0.05, 2))], 1);

@@ -108,7 +108,8 @@ export function fittedQuality(tuning: readonly BenchTask[], features: readonly P
     tuning.forEach((task, index) => {
       covariance += (features[index]!.difficulty - meanDifficulty) * ((task.outcomes[stat.model]?.passed ? 1 : 0) - stat.passRate);
     });
-    const slope = variance > 0 ? Math.min(0, covariance / variance) : 0;
+    // Ridge toward no slope: a few hard prompts should not make a model look perfect on easy ones.
+    const slope = Math.min(0, covariance / (variance + RIDGE * tuning.length));
     const base = clampPercent(stat.passRate - slope * meanDifficulty);
     const figures: Record<string, number> = { default: base, hard: clampPercent(stat.passRate + slope * (1 - meanDifficulty)) };
     for (const [language, rate] of Object.entries(stat.byLanguage)) figures[language] = clampPercent(rate - slope * meanDifficulty);
@@ -116,6 +117,9 @@ export function fittedQuality(tuning: readonly BenchTask[], features: readonly P
   }
   return quality;
 }
+
+/** Ridge penalty per prompt on the difficulty slope (a difficulty spread of ±0.14 halves a slope). */
+const RIDGE = 0.02;
 
 function clampPercent(rate: number): number {
   return Math.round(Math.min(1, Math.max(0, rate)) * 1000) / 10;
@@ -196,7 +200,10 @@ export function candidatePolicies(tuning: readonly BenchTask[], features: readon
 
   const quality = fittedQuality(tuning, features, stats);
   const flat: Record<string, Record<string, number>> = {};
-  for (const [model, figures] of Object.entries(quality)) flat[model] = { ...figures, hard: figures['default']! };
+  for (const stat of stats) {
+    const rate = clampPercent(stat.passRate);
+    flat[stat.model] = { default: rate, hard: rate, ...Object.fromEntries(Object.entries(stat.byLanguage).map(([language, value]) => [language, clampPercent(value)])) };
+  }
   for (const [variant, table] of [['fitted to difficulty', quality], ['no difficulty term', flat]] as const) {
     for (let floor = 20; floor <= 86; floor += 2) {
       candidates.push({
