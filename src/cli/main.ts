@@ -8,6 +8,8 @@ import { loadConfig } from '../config/load-config.js';
 import { runCosts } from '../usage/reports/format-costs.js';
 import { runServe } from './serve-command.js';
 import { runSim } from './sim-command.js';
+import { runRoute } from './route-command.js';
+import { readFileSync } from 'node:fs';
 
 const USAGE = `Usage: switchyard <command> [options]
 
@@ -19,6 +21,9 @@ Commands:
                    --from 7d|30d|today|YYYY-MM-DD (default 7d) --to now|… --group-by model,provider,key,day --json
   keys             Virtual API keys: keys create --name N [--models a,b] [--rpm N] [--tpm N]
                    [--daily-budget USD] [--monthly-budget USD] [--total-budget USD]; keys list; keys revoke ID
+  route --explain  Explain how a request would be routed, without calling any provider:
+                   --prompt TEXT | --file body.json | chat body on stdin; [--model auto]
+                   [--latency-budget-ms N] [--json]
   models           The model catalog: prices (with sources), limits, capabilities, tiers.
                    --json; --import-prices <file|url> [--import-provider ID] reports what an
                    OpenRouter-shaped /api/v1/models document would change.
@@ -54,6 +59,11 @@ async function main(argv: string[]): Promise<number> {
       'total-budget': { type: 'string' },
       'import-prices': { type: 'string' },
       'import-provider': { type: 'string' },
+      explain: { type: 'boolean' },
+      prompt: { type: 'string' },
+      file: { type: 'string' },
+      model: { type: 'string' },
+      'latency-budget-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -101,6 +111,13 @@ async function main(argv: string[]): Promise<number> {
         ...(values.json ? { json: true } : {}),
         ...(values['import-prices'] === undefined ? {} : { importPrices: values['import-prices'] }),
         ...(values['import-provider'] === undefined ? {} : { importProvider: values['import-provider'] }),
+      });
+    case 'route':
+      return runRoute({
+        explain: values.explain ?? false,
+        readStdin: () => readFileSync(0, 'utf8'),
+        ...(values.json ? { json: true } : {}),
+        ...definedFlags({ config: values.config, prompt: values.prompt, file: values.file, model: values.model, latencyBudgetMs: values['latency-budget-ms'] }),
       });
     case 'config':
       if (subcommand === 'check') return runConfigCheck(common);

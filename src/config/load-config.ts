@@ -7,6 +7,7 @@ import { ConfigError } from './config-error.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { resolveConfig } from './resolve-config.js';
 import { configFileSchema } from './schema.js';
+import { describePolicy } from '../router/policies/routing-settings.js';
 import type { ConfigFile } from './schema.js';
 
 export const EMBEDDED_SOURCE = 'embedded defaults (simulated providers)';
@@ -133,5 +134,11 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
     models: Object.fromEntries([...config.models].map(([name, model]) => [name, model.deployments])),
     aliases: Object.fromEntries(config.aliases),
     defaultModel: config.defaultModel,
+    routing: {
+      builtinPolicies: config.routing.builtinPolicies,
+      policies: Object.fromEntries([...config.routing.policies].map(([name, policy]) => [name, describePolicy(policy)])),
+      quality: Object.fromEntries(config.routing.quality),
+      latency: config.routing.latency,
+    },
   };
 }

@@ -49,7 +49,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     aliases.set(alias, target);
   }
 
-  const routing = resolveRouting(file.routing, models, aliases, problems);
+  const routing = resolveRouting(file.routing, models, problems);
 
   const apiKeys = [...(file.auth?.api_keys ?? [])];
   for (const name of file.auth?.api_keys_env ?? []) {

@@ -17,6 +17,8 @@ export interface PlanExplanation {
     score: number | null;
     predicted_cost_usd: number | null;
     predicted_latency_ms: number | null;
+    /** Latency samples behind the prediction; 0 = a prior. */
+    latency_samples: number;
     reason: string;
   }>;
 }
@@ -38,6 +40,7 @@ export function explainPlan(plan: RoutePlan): PlanExplanation {
       score: candidate.score ?? null,
       predicted_cost_usd: candidate.predictedCostUsd ?? null,
       predicted_latency_ms: candidate.predictedLatencyMs ?? null,
+      latency_samples: candidate.latencySamples ?? 0,
       reason: candidate.reason,
     })),
   };
@@ -53,11 +56,11 @@ export function formatExplanation(explanation: PlanExplanation): string {
   for (const [name, value] of Object.entries(explanation.features)) {
     lines.push(`  ${name.padEnd(24)} ${Array.isArray(value) ? value.join(', ') || '-' : String(value)}`);
   }
-  lines.push('', `Candidates (${explanation.candidates.length}):`, `  ${cell('rank', 5)}${cell('deployment', 44)}${cell('score', 7)}${cell('cost USD', 11)}${cell('latency', 10)}reason`);
+  lines.push('', `Candidates (${explanation.candidates.length}):`, `  ${cell('rank', 5)}${cell('deployment', 44)}${cell('score', 7)}${cell('cost USD', 11)}${cell('latency (n)', 16)}reason`);
   for (const candidate of explanation.candidates) {
     lines.push(
       `  ${cell(candidate.rank === null ? '-' : String(candidate.rank + 1), 5)}${cell(candidate.deployment, 44)}${cell(candidate.score === null ? '-' : candidate.score.toFixed(1), 7)}` +
-        `${cell(candidate.predicted_cost_usd === null ? 'unknown' : candidate.predicted_cost_usd.toPrecision(3), 11)}${cell(candidate.predicted_latency_ms === null ? '-' : `${candidate.predicted_latency_ms} ms`, 10)}${candidate.reason}`,
+        `${cell(candidate.predicted_cost_usd === null ? 'unknown' : candidate.predicted_cost_usd.toPrecision(3), 11)}${cell(candidate.predicted_latency_ms === null ? '-' : `${candidate.predicted_latency_ms} ms (${candidate.latency_samples})`, 16)}${candidate.reason}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../spec/errors.js';
 import type { ProviderAdapter } from '../spec/provider.js';
 import type { CanonicalRequest } from '../spec/request.js';
-import { extractFeatures, type RequestFeatures } from './features/extract-features.js';
+import { extractFeatures } from './features/extract-features.js';
 import { LatencyStats } from './latency-stats.js';
 import { ALWAYS_AVAILABLE } from './no-op-health.js';
 import { describeCondition, matchesRule } from './policies/match-rule.js';
@@ -36,6 +36,7 @@ export class PolicyRouter implements Router {
   private readonly health: DeploymentHealth;
   private readonly random: () => number;
   private latencyPlans = 0;
+  private readonly resolved = new Map<readonly DeploymentRef[], CandidateInfo[]>();
 
   constructor(config: Pick<GatewayConfig, 'models' | 'providers' | 'registry' | 'routing' | 'simulator' | 'aliases'>, adapters: Map<string, ProviderAdapter>, options: PolicyRouterOptions = {}) {
     const prepared = prepareCandidates(config, adapters);
@@ -79,7 +80,7 @@ export class PolicyRouter implements Router {
     const first = ordered.attempts[0]!;
     const winner = ordered.candidates.find((candidate) => candidate.rank === 0)!;
     const fallbacks = ordered.attempts.length - 1;
-    const head = policy ? `${asked} ${policy.type}${planned.tier === undefined ? '' : ` tier ${planned.tier}`} -> ` : modelName !== asked ? `alias ${asked} -> ` : '';
+    const head = policy ? `${asked} ${policy.type}${planned.tier === undefined ? '' : ` ${policy.type === 'weighted' ? 'arm' : 'tier'} ${planned.tier}`} -> ` : modelName !== asked ? `alias ${asked} -> ` : '';
     const detail = policy ? ` [${features.languages[0] ?? 'text'} ${features.task} ${features.promptTokens}+${features.expectedOutputTokens} tok${winner.predictedCostUsd === undefined ? '' : ` $${winner.predictedCostUsd.toPrecision(2)}`}]` : '';
     return {
       modelAsked: asked,
@@ -93,8 +94,14 @@ export class PolicyRouter implements Router {
     };
   }
 
+  /** The candidates of a target list, resolved once per list (policies are fixed at startup). */
   private infosOf(refs: readonly DeploymentRef[]): CandidateInfo[] {
-    return refs.map((ref) => this.infos.get(ref.key)!);
+    let infos = this.resolved.get(refs);
+    if (!infos) {
+      infos = refs.map((ref) => this.infos.get(ref.key)!);
+      this.resolved.set(refs, infos);
+    }
+    return infos;
   }
 
   private planTiers(policy: TiersPolicy, context: EvaluationContext, options: RouteOptions): Plan {
@@ -127,14 +134,14 @@ export class PolicyRouter implements Router {
     const meets: Evaluation[] = [];
     const below: Evaluation[] = [];
     const floor = policy.qualityFloor;
+    // Constant reasons (the score carries each candidate's expected quality): no string work per candidate.
+    const meetsReason = `meets quality floor ${floor}; ${policy.rankBy === 'cost' ? 'cheapest' : policy.rankBy === 'latency' ? 'fastest' : 'best'} first`;
+    const belowReason = `expected quality below floor ${floor}`;
     for (const info of this.infosOf(policy.candidates)) {
-      const evaluation = scored(evaluate(info, context, ''));
-      const quality = evaluation.quality.toFixed(1);
-      if (evaluation.quality >= floor) {
-        evaluation.reason = `expected quality ${quality} meets floor ${floor}; ${policy.rankBy === 'cost' ? 'cheapest' : policy.rankBy === 'latency' ? 'fastest' : 'best'} first`;
-        meets.push(evaluation);
-      } else {
-        evaluation.reason = `expected quality ${quality} below floor ${floor}`;
+      const evaluation = scored(evaluate(info, context, meetsReason));
+      if (evaluation.quality >= floor) meets.push(evaluation);
+      else {
+        evaluation.reason = belowReason;
         below.push(evaluation);
       }
     }
@@ -197,5 +204,3 @@ export function hashToUnit(text: string): number {
 function truncate(text: string): string {
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
-
-export type { RequestFeatures };

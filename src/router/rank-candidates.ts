@@ -28,6 +28,8 @@ export interface Evaluation {
   drop?: string;
   /** The policy's reason for its place (tier, arm, floor…). */
   reason: string;
+  /** What the ordering decided about it (demoted, unavailable, explored), overriding `reason`. */
+  note?: string;
   score?: number;
 }
 
@@ -42,6 +44,10 @@ export interface EvaluationContext {
 export function predictCost(price: Price | undefined, features: RequestFeatures, outputTokens = features.expectedOutputTokens): number | undefined {
   if (price?.inputPerMillion === undefined || price.outputPerMillion === undefined) return undefined;
   const cachedInputTokens = price.cachedInputPerMillion === undefined ? 0 : features.cacheablePromptTokens;
+  if (price.tiers === undefined || price.tiers.length === 0) {
+    // No prompt-size steps: the same arithmetic as costOfUsage, without its breakdown objects.
+    return ((features.promptTokens - cachedInputTokens) * price.inputPerMillion + cachedInputTokens * (price.cachedInputPerMillion ?? 0) + outputTokens * price.outputPerMillion) / 1_000_000;
+  }
   return costOfUsage({ inputTokens: features.promptTokens, outputTokens, cachedInputTokens }, price).costUsd;
 }
 
@@ -84,8 +90,6 @@ export interface OrderOptions {
 export interface OrderedPlan {
   attempts: RouteTarget[];
   candidates: CandidateVerdict[];
-  /** Why the first attempt is first. */
-  lead: string;
 }
 
 /**
@@ -106,43 +110,52 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
     else if (budget !== undefined && evaluation.latencyMs > budget) slow.push(evaluation);
     else fitting.push(evaluation);
   }
-  slow.sort((a, b) => a.latencyMs - b.latencyMs);
-  const notes = new Map<Evaluation, string>();
-  for (const evaluation of slow) notes.set(evaluation, `predicted ${Math.round(evaluation.latencyMs)} ms misses the ${budget} ms budget: ${options.budgetMode === 'remove' && fitting.length > 0 ? 'removed' : 'demoted'}`);
-  for (const evaluation of unavailable) notes.set(evaluation, 'unavailable (cooldown or open breaker): last resort');
+  const removeSlow = options.budgetMode === 'remove' && fitting.length > 0;
+  if (slow.length > 0) {
+    slow.sort((a, b) => a.latencyMs - b.latencyMs);
+    const outcome = removeSlow ? 'removed' : 'demoted';
+    for (const evaluation of slow) evaluation.note = `predicted ${Math.round(evaluation.latencyMs)} ms misses the ${budget} ms budget: ${outcome}`;
+  }
+  for (const evaluation of unavailable) evaluation.note = 'unavailable (cooldown or open breaker): last resort';
 
   if (options.explore) {
     const index = fitting.findIndex((evaluation, position) => position > 0 && options.stats.samples(evaluation.info.target.key) < options.stats.minSamples);
     if (index > 0 && options.stats.tryStartProbe(fitting[index]!.info.target.key, options.now)) {
       const [explored] = fitting.splice(index, 1);
-      notes.set(explored!, `exploring: ${options.stats.samples(explored!.info.target.key)} latency samples so far (${explored!.reason})`);
+      explored!.note = `exploring: ${options.stats.samples(explored!.info.target.key)} latency samples so far (${explored!.reason})`;
       fitting.unshift(explored!);
     }
   }
 
-  const ordered = [...fitting, ...(options.budgetMode === 'remove' && fitting.length > 0 ? [] : slow), ...unavailable];
-  let kept = ordered;
+  let kept = removeSlow ? fitting.concat(unavailable) : fitting.concat(slow, unavailable);
   if (kept.length === 0) {
     // Nothing declared able to serve it: try the dropped ones rather than refuse (the upstream has the last word).
     kept = dropped.splice(0);
-    for (const evaluation of kept) notes.set(evaluation, `${evaluation.drop}; tried anyway: no other candidate`);
+    for (const evaluation of kept) evaluation.note = `${evaluation.drop}; tried anyway: no other candidate`;
   }
-  const ranks = new Map(kept.map((evaluation, rank) => [evaluation, rank]));
+  const attempts: RouteTarget[] = new Array<RouteTarget>(kept.length);
   const candidates: CandidateVerdict[] = [];
-  for (const evaluation of [...kept, ...(options.budgetMode === 'remove' && fitting.length > 0 ? slow : []), ...dropped]) {
-    const rank = ranks.get(evaluation);
-    const verdict: CandidateVerdict = {
-      key: evaluation.info.target.key,
-      model: evaluation.info.target.model.name,
-      provider: evaluation.info.target.deployment.provider,
-      predictedLatencyMs: Math.round(evaluation.latencyMs),
-      reason: notes.get(evaluation) ?? evaluation.drop ?? (rank === 0 ? `won: ${evaluation.reason}` : `fallback: ${evaluation.reason}`),
-    };
-    if (rank !== undefined) verdict.rank = rank;
-    if (evaluation.score !== undefined) verdict.score = Math.round(evaluation.score * 1000) / 1000;
-    if (evaluation.costUsd !== undefined) verdict.predictedCostUsd = evaluation.costUsd;
-    candidates.push(verdict);
+  for (let rank = 0; rank < kept.length; rank++) {
+    attempts[rank] = kept[rank]!.info.target;
+    candidates.push(verdict(kept[rank]!, rank, options.stats));
   }
-  const first = kept[0]!;
-  return { attempts: kept.map((evaluation) => evaluation.info.target), candidates, lead: notes.get(first) ?? first.reason };
+  if (removeSlow) for (const evaluation of slow) candidates.push(verdict(evaluation, undefined, options.stats));
+  for (const evaluation of dropped) candidates.push(verdict(evaluation, undefined, options.stats));
+  return { attempts, candidates };
+}
+
+function verdict(evaluation: Evaluation, rank: number | undefined, stats: LatencyStats): CandidateVerdict {
+  const target = evaluation.info.target;
+  const result: CandidateVerdict = {
+    key: target.key,
+    model: target.model.name,
+    provider: target.deployment.provider,
+    predictedLatencyMs: Math.round(evaluation.latencyMs),
+    latencySamples: stats.samples(target.key),
+    reason: evaluation.note ?? evaluation.drop ?? (rank === 0 ? `won: ${evaluation.reason}` : `fallback: ${evaluation.reason}`),
+  };
+  if (rank !== undefined) result.rank = rank;
+  if (evaluation.score !== undefined) result.score = Math.round(evaluation.score * 10) / 10;
+  if (evaluation.costUsd !== undefined) result.predictedCostUsd = evaluation.costUsd;
+  return result;
 }

@@ -30,6 +30,8 @@ export interface CandidateVerdict {
   predictedCostUsd?: number;
   /** Expected milliseconds to the end of the answer (TTFT + output / tokens per second). */
   predictedLatencyMs?: number;
+  /** Latency samples behind the prediction (0 = a prior: catalog/simulator figures or the default). */
+  latencySamples?: number;
   /** Why it won, lost or was dropped, in words an operator can read. */
   reason: string;
 }

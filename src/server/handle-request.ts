@@ -117,7 +117,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       else showModel(directory, decodeURIComponent(path.slice('/v1/models/'.length)), dialect, response);
       return;
     }
-    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/messages and GET /v1/models.`);
+    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/messages, POST /v1/route/explain and GET /v1/models.`);
   }
 }
 

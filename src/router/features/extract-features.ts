@@ -32,8 +32,8 @@ export interface RequestFeatures {
 }
 
 /** Characters of the prompt that the code scan reads: bounded, so cost does not grow with the prompt. */
-export const SCAN_HEAD_CHARACTERS = 12_000;
-export const SCAN_TAIL_CHARACTERS = 4_000;
+export const SCAN_HEAD_CHARACTERS = 6_000;
+export const SCAN_TAIL_CHARACTERS = 2_000;
 const INSTRUCTION_CHARACTERS = 1_500;
 const CHARACTERS_PER_TOKEN = 4;
 const TOKENS_PER_MESSAGE = 3;
@@ -97,7 +97,7 @@ function chatTexts(request: ChatRequest): Texts {
 
 /**
  * Extracts the routing features in one bounded pass: sizes come from string lengths (O(messages)),
- * the code scan and task classification read at most ~17k characters of the last user message
+ * the code scan and task classification read at most ~9k characters of the last user message
  * and the system prompt, so a 100k-token prompt costs about what a 4k-token one does.
  */
 export function extractFeatures(request: CanonicalRequest): RequestFeatures {

@@ -17,7 +17,6 @@ export const BUILTIN_POLICY_NAMES = ['auto', 'auto:cheap', 'auto:fast', 'auto:be
 export function resolveRouting(
   routing: RoutingFile | undefined,
   models: Map<string, ModelEntry>,
-  aliases: Map<string, string>,
   problems: string[],
 ): RoutingSettings {
   const policies = new Map<string, RoutingPolicy>();
@@ -64,7 +63,6 @@ export function resolveRouting(
       policies.set(name, { ...common, type: 'weighted', split: file.split, arms });
     }
   }
-  for (const name of policies.keys()) if (aliases.has(name) && name !== 'auto') problems.push(`routing.policies.${name}: "${name}" is also an alias`);
 
   const quality = new Map<string, QualityOverride>();
   for (const [model, override] of Object.entries(routing?.quality ?? {})) {
