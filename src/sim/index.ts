@@ -4,3 +4,4 @@ export type {
   RunningSimulator, SimFaultRates, SimFleet, SimFlavor, SimModelSpec, SimModelStats, SimOutcome, SimProviderSpec,
   SimProviderStats, SimRecordedRequest, SimStats, SimWire, StartSimulatorOptions,
 } from './sim-types.js';
+export { SimReplayTable, replayKey, type SimReplayAnswer } from './replay-table.js';

@@ -1,3 +1,5 @@
+import type { SimReplayTable } from './replay-table.js';
+
 /**
  * Public types of the simulator fleet: simulated upstream providers served over real HTTP.
  */
@@ -66,6 +68,8 @@ export interface StartSimulatorOptions {
   timeScale?: number;
   /** Seeds the fault dice (random faults become a reproducible sequence); default Math.random. */
   seed?: number;
+  /** Recorded answers to replay for (model, last user message); see replay-table.ts. */
+  replay?: SimReplayTable;
 }
 
 /** How a request ended, as counted in stats. */

@@ -4,6 +4,7 @@ import { DEFAULT_FLEET } from './default-fleet.js';
 import { ANTHROPIC_MESSAGES_ENCODER } from './encode-anthropic-answer.js';
 import { OPENAI_CHAT_ENCODER, OPENAI_COMPLETION_ENCODER } from './encode-openai-answer.js';
 import { prepareAnthropicMessages } from './prepare-anthropic-request.js';
+import { applyReplay } from './replay-table.js';
 import { prepareOpenAiChat, prepareOpenAiCompletion } from './prepare-openai-request.js';
 import { SimHttpError, type PreparedRequest, type SimAnswerEncoder } from './prepared-request.js';
 import { serveGeneration, writeError } from './serve-generation.js';
@@ -103,6 +104,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         }
         try {
           prepared = route.prepare(provider, body);
+          if (options.replay !== undefined) prepared = applyReplay(options.replay, prepared, body);
         } catch (error) {
           if (error instanceof SimHttpError) return rejectGeneration(provider, raw, error, response);
           throw error;
