@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { CanonicalRequest, Message } from '../spec/request.js';
+
+/**
+ * The exact-cache key of a request: SHA-256 (hex) of a canonical text built from the decoded
+ * request. Everything in the canonical request is in the key except the fields that cannot change
+ * the answer (`stream`, `streamUsage`, `user`): a field added to the request types later is in the
+ * key by default, which errs on the side of a miss, never of a wrong hit.
+ *
+ * Normalization (and nothing more):
+ *  - object keys are written in sorted order at every depth (tool schemas, response formats…);
+ *  - in message text, prompts and suffixes: CRLF and lone CR become LF, spaces and tabs at the end
+ *    of every line are dropped, and whitespace at the very end of the text is dropped.
+ * Leading whitespace and runs of spaces inside a line are kept: indentation is meaning in code.
+ * Tool-call arguments and tool results are kept verbatim (they are data, not prose).
+ *
+ * The model part is the model or alias the client asked for (`auto` and `deepseek-chat` are
+ * different keys even when `auto` routes there today: routing may change, the key must not).
+ * `kind` separates chat from completions; the OpenAI and Anthropic dialects share entries when
+ * their decoded requests are equal.
+ */
+const KEY_VERSION = 'v1';
+
+/** Fields of the canonical request that never change the answer. */
+const IGNORED_FIELDS = new Set(['stream', 'streamUsage', 'user']);
+
+export function cacheKey(request: CanonicalRequest, scope?: string): string {
+  const hash = createHash('sha256');
+  hash.update(KEY_VERSION);
+  hash.update('\0');
+  if (scope !== undefined) hash.update(scope);
+  hash.update('\0');
+  hash.update(canonicalRequestText(request));
+  return hash.digest('hex');
+}
+
+/** The text the key hashes (exported for tests and for explaining a key). */
+export function canonicalRequestText(request: CanonicalRequest): string {
+  const normalized: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(request)) {
+    if (value === undefined || IGNORED_FIELDS.has(field)) continue;
+    normalized[field] = value;
+  }
+  if (request.kind === 'chat') normalized.messages = request.messages.map(normalizeMessage);
+  else {
+    normalized.prompt = request.prompt.map(normalizeText);
+    if (request.suffix !== undefined) normalized.suffix = normalizeText(request.suffix);
+  }
+  return stableStringify(normalized);
+}
+
+function normalizeMessage(message: Message): Message {
+  switch (message.role) {
+    case 'system':
+      return { ...message, content: normalizeText(message.content) };
+    case 'assistant':
+      return { ...message, content: normalizeText(message.content) };
+    case 'user':
+      return { ...message, content: message.content.map((part) => (part.type === 'text' ? { ...part, text: normalizeText(part.text) } : part)) };
+    case 'tool':
+      return message;
+  }
+}
+
+const LINE_END = /[ \t]+(?=\n)/g;
+
+/** CRLF/CR → LF, trailing spaces and tabs of each line dropped, trailing whitespace of the text dropped. */
+export function normalizeText(text: string): string {
+  let result = text;
+  if (result.includes('\r')) result = result.replace(/\r\n?/g, '\n');
+  if (result.includes(' \n') || result.includes('\t\n')) result = result.replace(LINE_END, '');
+  return result.trimEnd();
+}
+
+/** JSON with object keys in sorted order at every depth; undefined members are left out. */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : stableStringify(item))).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${stableStringify(record[key])}`).join(',')}}`;
+}
