@@ -1,5 +1,5 @@
 import { GatewayError } from '../spec/errors.js';
-import type { ModelResponse, StreamPart } from '../spec/response.js';
+import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
 import { ResponseCollector, responseToParts } from './response-parts.js';
 
 /** Which deployment is answering a flight (known once the executor found one that answers). */
@@ -33,6 +33,8 @@ export class Flight {
   private state: 'running' | 'done' | 'failed' = 'running';
   private failure: unknown;
   private whole: ModelResponse | undefined;
+  private wholeUsage: Usage | undefined;
+  private wholeGiven = false;
   private resolveOrigin!: (origin: FlightOrigin) => void;
   private rejectOrigin!: (error: unknown) => void;
   private resolveDone!: (response: ModelResponse) => void;
@@ -88,12 +90,19 @@ export class Flight {
     this.wake();
   }
 
-  /** A non-streamed answer: the whole response at once. */
-  complete(origin: FlightOrigin, response: ModelResponse): void {
+  /**
+   * A non-streamed (or cached) answer: the whole response at once. Its stream parts are made only
+   * if a stream listener asks; `usage` stands in for a response that carries none.
+   */
+  complete(origin: FlightOrigin, response: ModelResponse, usage?: Usage): void {
     this.begin(origin);
+    if (this.state !== 'running') return;
     this.whole = response;
-    this.push(responseToParts(response));
-    this.finish();
+    this.wholeUsage = usage;
+    this.wholeGiven = true;
+    this.state = 'done';
+    this.resolveDone(response);
+    this.wake();
   }
 
   fail(error: unknown): void {
@@ -107,7 +116,7 @@ export class Flight {
 
   /** True when the stream carried a finish for every choice it started. */
   get completeAnswer(): boolean {
-    return this.collector.complete;
+    return this.wholeGiven || this.collector.complete;
   }
 
   attach(signal: AbortSignal): FlightListener {
@@ -137,6 +146,7 @@ export class Flight {
         let next = 0;
         try {
           for (;;) {
+            if (flight.wholeGiven && flight.produced.length === 0) flight.produced.push(responseToParts(flight.whole!, flight.whole!.usage ?? flight.wholeUsage));
             while (next < flight.produced.length) yield flight.produced[next++]!;
             if (flight.state === 'done') return;
             if (flight.state === 'failed') throw flight.failure;

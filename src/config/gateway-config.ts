@@ -1,6 +1,7 @@
 import type { ModelRegistry } from '../registry/model-registry.js';
 import type { Price } from '../registry/catalog-types.js';
 import type { ProviderSettings } from '../spec/provider.js';
+import type { BatchingSettings, CacheSettings } from '../cache/cache-config.js';
 
 /** One way to reach a model: a provider and that provider's name for it. */
 export interface Deployment {
@@ -66,6 +67,10 @@ export interface GatewayConfig {
     batchSize?: number;
     flushIntervalMs?: number;
   };
+  /** Exact response cache and single-flight (`cache:`). */
+  cache: CacheSettings;
+  /** Micro-batching per deployment (`batching:`); empty = off. */
+  batching: BatchingSettings;
   /** The model catalog (built-ins + `catalog:` overrides). */
   registry: ModelRegistry;
   /** Configured deployments the catalog cannot price (their cost is reported as unknown). */

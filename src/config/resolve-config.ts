@@ -6,6 +6,7 @@ import type { ProviderQuirks } from '../spec/provider.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
 import { ConfigError } from './config-error.js';
+import { resolveBatchingSettings, resolveCacheSettings } from '../cache/cache-config.js';
 import { DEFAULTS } from './gateway-config.js';
 import type { GatewayConfig, ModelEntry, ResolvedProvider } from './gateway-config.js';
 import type { ConfigFile, ProviderEntry } from './schema.js';
@@ -62,6 +63,10 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     else if (adminToken.length < 16) problems.push(`admin.token_env: the admin token in ${file.admin.token_env} must be at least 16 characters`);
   }
 
+  const cache = resolveCacheSettings(file.cache, environment, problems, parseByteSize);
+  const deploymentKeys = new Set([...models.values()].flatMap((model) => model.deployments.map((deployment) => `${deployment.provider}/${model.name}`)));
+  const batching = resolveBatchingSettings(file.batching, deploymentKeys, problems);
+
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
@@ -100,6 +105,8 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
         flushIntervalMs: file.ledger?.flush_interval_ms,
       }),
     },
+    cache,
+    batching,
     registry,
     catalogWarnings: coverage.warnings,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { registryConfigSchema } from '../registry/registry-config-schema.js';
+import { batchingConfigSchema, cacheConfigSchema } from '../cache/cache-config.js';
 
 /**
  * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
@@ -156,6 +157,10 @@ export const configFileSchema = z
     models: z.record(z.string().min(1), model).optional(),
     /** Model catalog overrides and additions: prices, limits, capabilities, priors (docs/registry.md). */
     catalog: registryConfigSchema.optional(),
+    /** Exact response cache and single-flight (docs/cache.md). */
+    cache: cacheConfigSchema.optional(),
+    /** Micro-batching of small /v1/completions per deployment (docs/cache.md). */
+    batching: batchingConfigSchema.optional(),
     routing: z
       .object({
         /** The model `auto` and other unknown-tier aliases resolve to until the router exists. */
