@@ -1,3 +1,4 @@
+import type { Price } from '../registry/catalog-types.js';
 import { GatewayError } from '../spec/errors.js';
 import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
 import { ResponseCollector, responseToParts } from './response-parts.js';
@@ -6,6 +7,8 @@ import { ResponseCollector, responseToParts } from './response-parts.js';
 export interface FlightOrigin {
   model: string;
   provider: string;
+  /** The deployment's price, to value what a joiner saved. */
+  price?: Price;
 }
 
 /** One client's view of a flight. Leave it when done; the last one to leave early aborts the call. */
@@ -35,6 +38,7 @@ export class Flight {
   private whole: ModelResponse | undefined;
   private wholeUsage: Usage | undefined;
   private wholeGiven = false;
+  private originValue: FlightOrigin | undefined;
   private resolveOrigin!: (origin: FlightOrigin) => void;
   private rejectOrigin!: (error: unknown) => void;
   private resolveDone!: (response: ModelResponse) => void;
@@ -70,7 +74,13 @@ export class Flight {
     return this.state !== 'running';
   }
 
+  /** The answering deployment's price, once known. */
+  get originPrice(): Price | undefined {
+    return this.originValue?.price;
+  }
+
   begin(origin: FlightOrigin): void {
+    this.originValue = origin;
     this.resolveOrigin(origin);
   }
 

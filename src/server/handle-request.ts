@@ -13,12 +13,15 @@ import { readJsonBody } from './read-body.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
 import type { CanonicalRequest } from '../spec/request.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
   router: Router;
   attemptObserver?: AttemptObserver;
   guard?: SpendGuard;
+  /** The exact response cache (src/cache); absent = off. */
+  cache?: ResponseCache;
   /** The admin API handler (`/admin/…`). */
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
@@ -43,6 +46,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     router: options.router,
     ...(options.guard ? { guard: options.guard } : {}),
     ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
   };
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];

@@ -12,6 +12,8 @@ import type { ClientIdentity } from './authenticate.js';
 import type { RequestRecord } from './request-record.js';
 import { formatCost, settleCost } from './request-cost.js';
 import { sendError, sendJson, SSE_HEADERS, writeText } from './respond.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import { produceFlight, serveFromFlight, settleSaved } from '../cache/serve-from-flight.js';
 
 /** Stream responses announce the cost as an HTTP trailer: it is known only at the end. */
 const STREAM_HEADERS = { ...SSE_HEADERS, trailer: 'x-switchyard-cost-usd' };
@@ -35,6 +37,8 @@ export interface ModelCallServices {
   guard?: SpendGuard;
   /** Live per-deployment stats, fed by every attempt. */
   attemptObserver?: AttemptObserver;
+  /** The exact response cache and single-flight; absent = off. */
+  cache?: ResponseCache;
 }
 
 const LATENCY_BUDGET_HEADER = 'x-switchyard-latency-budget-ms';
@@ -51,6 +55,26 @@ export async function serveModelCall<R extends CanonicalRequest>(
   const request = endpoint.decode(body);
   record.modelAsked = request.model;
   record.stream = request.stream;
+  const cache = services.cache;
+  const ticket = cache?.ticket(request, headers, identity.keyId);
+  if (cache && ticket) {
+    record.cacheStatus = ticket.lookup ? 'miss' : 'bypass';
+    // A hit, or an identical call in flight: no routing, no upstream call; admission still applies.
+    const found = await cache.find(ticket);
+    if (found) {
+      record.cacheStatus = found.status;
+      record.route = `cache ${found.status}`;
+      const reservation = await admit(identity, request, found.entry?.model ?? request.model, undefined, services.guard);
+      const client = clientSignal(response);
+      try {
+        await serveFromFlight(found.flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, settle: settleSaved(record, request, found.flight, found.entry) });
+      } finally {
+        client.release();
+        reservation?.settle(0, 0);
+      }
+      return;
+    }
+  }
   const latencyBudgetMs = readLatencyBudget(headers[LATENCY_BUDGET_HEADER]);
   const plan = services.router.plan(request, latencyBudgetMs === undefined ? {} : { latencyBudgetMs });
   record.route = plan.summary;
@@ -59,16 +83,31 @@ export async function serveModelCall<R extends CanonicalRequest>(
   record.provider = first.deployment.provider;
   const reservation = await admit(identity, request, first.model.name, first.deployment.price, services.guard);
 
-  const controller = new AbortController();
-  const onClose = (): void => {
-    if (!response.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
-  };
-  response.once('close', onClose);
+  const client = clientSignal(response);
   const attempts: AttemptRecord[] = [];
   record.attempts = attempts;
-  const execution: ExecutionContext = { requestId: record.requestId, signal: controller.signal, attempts, ...(services.attemptObserver ? { observer: services.attemptObserver } : {}) };
+  const execution: ExecutionContext = { requestId: record.requestId, signal: client.signal, attempts, ...(services.attemptObserver ? { observer: services.attemptObserver } : {}) };
   try {
-    if (request.stream) {
+    if (cache && ticket) {
+      // A new upstream call that identical requests may join; its answer is stored when valid.
+      const flight = cache.lead(ticket);
+      const produced = produceFlight(flight, plan, request, endpoint, execution);
+      const settle = (usage: Usage | undefined, characters: number): void => settleCost(record, request, usage, flight.originPrice, characters);
+      try {
+        await serveFromFlight(flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, routeHeader: () => routeHeader(plan, attempts), settle });
+      } finally {
+        const executed = await produced;
+        const answer = executed ? await flight.done.catch(() => undefined) : undefined;
+        if (executed && answer) {
+          // This client may have left early while others listened: account for the whole answer.
+          if (record.errorCode === 'client_closed') settle(answer.usage, answerCharacters(answer));
+          executed.attempt.usage = record.usage;
+          if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
+          if (attempts.length > 1) record.route = `${record.route}; ${attemptsSummary(attempts)}`;
+        }
+        await cache.finish(ticket, flight, request, executed && answer ? definedAnswer(executed.target.model.name, executed.target.deployment.provider, record) : undefined);
+      }
+    } else if (request.stream) {
       const executed = await executeStream(plan, request, endpoint.stream, execution);
       const served = executed.target;
       announce(response, record, served, attempts);
@@ -80,7 +119,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
         if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
         response.addTrailers({ 'x-switchyard-cost-usd': formatCost(record) });
       };
-      await relayStream(executed.batches, endpoint.createStreamEncoder(encodeContext, request), response, record, controller.signal, settle);
+      await relayStream(executed.batches, endpoint.createStreamEncoder(encodeContext, request), response, record, client.signal, settle);
     } else {
       const executed = await executeCall(plan, request, endpoint.call, execution);
       const served = executed.target;
@@ -106,9 +145,23 @@ export async function serveModelCall<R extends CanonicalRequest>(
     }
     throw error;
   } finally {
-    response.removeListener('close', onClose);
+    client.release();
     reservation?.settle(record.costUsd ?? 0, record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0);
   }
+}
+
+/** Aborted when the client closes the connection before the response is complete. */
+function clientSignal(response: ServerResponse): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onClose = (): void => {
+    if (!response.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+  };
+  response.once('close', onClose);
+  return { signal: controller.signal, release: () => response.removeListener('close', onClose) };
+}
+
+function definedAnswer(model: string, provider: string, record: RequestRecord): { model: string; provider: string; usage?: Usage; costUsd?: number } {
+  return { model, provider, ...(record.usage ? { usage: record.usage } : {}), ...(record.costUsd === undefined ? {} : { costUsd: record.costUsd }) };
 }
 
 function announce(response: ServerResponse, record: RequestRecord, served: RouteTarget, attempts: AttemptRecord[]): void {
@@ -146,7 +199,7 @@ function readLatencyBudget(value: string | string[] | undefined): number | undef
  * for the socket to drain under backpressure. An error after the headers went out becomes the
  * dialect's in-stream error event.
  */
-async function relayStream(
+export async function relayStream(
   batches: AsyncIterable<readonly StreamPart[]>,
   encoder: StreamEncoder,
   response: ServerResponse,

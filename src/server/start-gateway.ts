@@ -21,6 +21,7 @@ import { createRequestHandler } from './handle-request.js';
 import { ModelDirectory } from './model-directory.js';
 import { DirectRouter } from '../router/direct-router.js';
 import type { RequestObserver } from './request-record.js';
+import { openResponseCache } from '../cache/response-cache.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -98,6 +99,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     ...(guard ? { guard } : {}),
     ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
   });
+  const cache = await openResponseCache(config.cache);
   const extraObserver = options.observer;
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
@@ -107,6 +109,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     newRequestId: randomUUID,
     metrics,
     ...(guard ? { guard } : {}),
+    ...(cache ? { cache } : {}),
     admin,
     observer: (record) => {
       metrics.observe(record);
@@ -142,6 +145,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       clearTimeout(timer);
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await simulator?.close();
+      await cache?.close();
       keyDirectory?.close();
       await keyStore?.close();
       await ledger?.close();
