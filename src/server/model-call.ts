@@ -58,7 +58,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
   const cache = services.cache;
   const ticket = cache?.ticket(request, headers, identity.keyId);
   if (cache && ticket) {
-    record.cacheStatus = ticket.lookup ? 'miss' : 'bypass';
+    record.cacheStatus = ticket.lookup && ticket.store ? 'miss' : 'bypass';
     // A hit, or an identical call in flight: no routing, no upstream call; admission still applies.
     const found = await cache.find(ticket);
     if (found) {
