@@ -12,8 +12,9 @@ import { listModels, showModel } from './models-endpoint.js';
 import { readJsonBody } from './read-body.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
-import type { CanonicalRequest } from '../spec/request.js';
+import type { CanonicalRequest, CompletionRequest } from '../spec/request.js';
 import type { ResponseCache } from '../cache/response-cache.js';
+import type { CompletionBatcher } from '../cache/completion-batcher.js';
 
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
@@ -22,6 +23,8 @@ export interface RequestHandlerOptions {
   guard?: SpendGuard;
   /** The exact response cache (src/cache); absent = off. */
   cache?: ResponseCache;
+  /** Micro-batching of /v1/completions (src/cache); absent = off. */
+  batcher?: CompletionBatcher;
   /** The admin API handler (`/admin/…`). */
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
@@ -48,6 +51,10 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
   };
+  const batcher = options.batcher;
+  const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = batcher
+    ? { ...MODEL_ENDPOINTS, '/v1/completions': { ...openAICompletionEndpoint, call: (adapter, request, context) => batcher.call(adapter, request, context) } satisfies ModelEndpoint<CompletionRequest> as ModelEndpoint<CanonicalRequest> }
+    : MODEL_ENDPOINTS;
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : options.newRequestId();
@@ -77,7 +84,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
 
   async function route(request: IncomingMessage, response: ServerResponse, record: RequestRecord, dialect: DialectName): Promise<void> {
     const { path, method } = record;
-    const endpoint = MODEL_ENDPOINTS[path];
+    const endpoint = endpoints[path];
     if (endpoint) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       const identity = authenticator.identify(request.headers);

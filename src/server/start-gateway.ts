@@ -22,6 +22,7 @@ import { ModelDirectory } from './model-directory.js';
 import { DirectRouter } from '../router/direct-router.js';
 import type { RequestObserver } from './request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
+import { createCompletionBatcher } from '../cache/completion-batcher.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -100,6 +101,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
   });
   const cache = await openResponseCache(config.cache);
+  const batcher = createCompletionBatcher(config.batching.deployments, config.models.values());
   const extraObserver = options.observer;
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
@@ -110,6 +112,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     metrics,
     ...(guard ? { guard } : {}),
     ...(cache ? { cache } : {}),
+    ...(batcher ? { batcher } : {}),
     admin,
     observer: (record) => {
       metrics.observe(record);
