@@ -1,6 +1,6 @@
 // Cache, single-flight and batching benchmark (docs/cache.md, docs/benchmarks.md).
 //
-//   npm run bench:cache -- [--part hit|replay|batch|all] [--duration 8] [--warmup 2] [--connections 50]
+//   npm run bench:cache -- [--part key|hit|replay|batch|all] [--duration 8] [--warmup 2] [--connections 50]
 //                          [--requests 400] [--concurrency 8] [--repeat-share 0.5] [--no-ledger]
 //
 // hit:    the same chat request at `connections` concurrency, measured directly against the
@@ -9,6 +9,8 @@
 // replay: a repetitive coding workload (test stubs, docstrings, names) with repeats, replayed at
 //         `concurrency` against Switchyard with the simulator at real speed (time scale 1);
 //         reports hits, shared calls and the share of upstream tokens and cost saved.
+// key:    the cost of computing one cache key (normalize + sorted JSON + SHA-256) in process,
+//         for a typical chat request (system prompt, a 1.5 KB user message with code, one tool).
 // batch:  small /v1/completions with distinct prompts at `connections` concurrency, Switchyard
 //         with and without micro-batching on the deployment (cache off in both): client req/s,
 //         latency, and upstream calls per client request.
@@ -35,7 +37,7 @@ const { values: flags } = parseArgs({
     'no-ledger': { type: 'boolean', default: false },
   },
 });
-const parts = flags.part === 'all' ? ['hit', 'replay', 'batch'] : [flags.part];
+const parts = flags.part === 'all' ? ['key', 'hit', 'replay', 'batch'] : [flags.part];
 const duration = Number(flags.duration);
 const warmup = Number(flags.warmup);
 const connections = Number(flags.connections);
@@ -185,6 +187,23 @@ async function replayPart() {
   await Promise.all([sim.stop(), gateway.stop()]);
 }
 
+async function keyPart() {
+  const { cacheKey } = await import('../dist/cache/cache-key.js');
+  const code = Array.from({ length: 40 }, (_, line) => `    value_${line} = compute(items[${line}], factor)  `).join('\r\n');
+  const request = {
+    kind: 'chat', model: 'auto', stream: false, temperature: 0.2, maxTokens: 512,
+    messages: [{ role: 'system', content: 'You are a careful coding assistant.' }, { role: 'user', content: [{ type: 'text', text: `Write tests for:\n${code}` }] }],
+    tools: [{ name: 'run_tests', description: 'Run the test suite', parameters: { type: 'object', properties: { path: { type: 'string' }, verbose: { type: 'boolean' } }, required: ['path'] } }],
+  };
+  const bytes = JSON.stringify(request).length;
+  for (let index = 0; index < 20_000; index++) cacheKey(request);
+  const count = 200_000;
+  const started = performance.now();
+  for (let index = 0; index < count; index++) cacheKey(request);
+  const microseconds = ((performance.now() - started) * 1000) / count;
+  out.push('### Cache key cost', '', `${fmt(microseconds, 2)} µs per key for a ${bytes}-byte chat request (${count} keys, one core, in process).`, '');
+}
+
 async function closedLoop(url, makeBody, seconds, concurrency) {
   const latencies = [];
   let errors = 0;
@@ -238,6 +257,7 @@ try {
     if (part === 'hit') await hitPart();
     else if (part === 'replay') await replayPart();
     else if (part === 'batch') await batchPart();
+    else if (part === 'key') await keyPart();
     else throw new Error(`unknown --part ${part}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
