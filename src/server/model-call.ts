@@ -98,9 +98,9 @@ export async function serveModelCall<R extends CanonicalRequest>(
       } finally {
         const executed = await produced;
         const answer = executed ? await flight.done.catch(() => undefined) : undefined;
-        if (executed && answer) {
+        if (executed) {
           // This client may have left early while others listened: account for the whole answer.
-          if (record.errorCode === 'client_closed') settle(answer.usage, answerCharacters(answer));
+          if (answer && record.errorCode === 'client_closed') settle(answer.usage, answerCharacters(answer));
           executed.attempt.usage = record.usage;
           if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
           if (attempts.length > 1) record.route = `${record.route}; ${attemptsSummary(attempts)}`;
