@@ -136,5 +136,12 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
     models: Object.fromEntries([...config.models].map(([name, model]) => [name, model.deployments])),
     aliases: Object.fromEntries(config.aliases),
     defaultModel: config.defaultModel,
+    cache: {
+      ...config.cache,
+      store: config.cache.store.type === 'redis' ? { ...config.cache.store, url: config.cache.store.url.replace(/\/\/[^@/]*@/, '//***@') } : config.cache.store,
+      models: Object.fromEntries(config.cache.models),
+      keys: Object.fromEntries(config.cache.keys),
+    },
+    batching: Object.fromEntries(config.batching.deployments),
   };
 }
