@@ -44,9 +44,10 @@ export interface FlightServing<R extends CanonicalRequest> {
  */
 export async function serveFromFlight<R extends CanonicalRequest>(flight: Flight, serving: FlightServing<R>): Promise<void> {
   const { endpoint, request, response, record } = serving;
-  const listener = flight.attach(serving.signal);
+  // A complete answer served as JSON needs no listener: nothing to wait for, nothing to abort.
+  const listener = request.stream || flight.result === undefined ? flight.attach(serving.signal) : undefined;
   try {
-    const origin = await flight.origin;
+    const origin = flight.knownOrigin ?? (await flight.origin);
     record.model = origin.model;
     record.provider = origin.provider;
     response.setHeader('x-switchyard-model', origin.model);
@@ -60,16 +61,16 @@ export async function serveFromFlight<R extends CanonicalRequest>(flight: Flight
         serving.settle(usage, characters);
         response.addTrailers({ 'x-switchyard-cost-usd': formatCost(record) });
       };
-      await serving.relay(listener.batches(), endpoint.createStreamEncoder(encodeContext, request), response, record, serving.signal, settle);
+      await serving.relay(listener!.batches(), endpoint.createStreamEncoder(encodeContext, request), response, record, serving.signal, settle);
     } else {
-      const answer = await listener.response();
+      const answer = flight.result ?? (await listener!.response());
       serving.settle(answer.usage, answerCharacters(answer));
       response.setHeader('x-switchyard-cost-usd', formatCost(record));
       sendJson(response, 200, endpoint.encodeResponse(answer, encodeContext));
       record.status = 200;
     }
   } finally {
-    listener.leave();
+    listener?.leave();
   }
 }
 

@@ -74,6 +74,16 @@ export class Flight {
     return this.state !== 'running';
   }
 
+  /** The whole answer, when the flight already completed without error (a cache hit, say). */
+  get result(): ModelResponse | undefined {
+    return this.state === 'done' ? this.whole : undefined;
+  }
+
+  /** The answering deployment, once known. */
+  get knownOrigin(): FlightOrigin | undefined {
+    return this.originValue;
+  }
+
   /** The answering deployment's price, once known. */
   get originPrice(): Price | undefined {
     return this.originValue?.price;
