@@ -1,6 +1,6 @@
 // Cache, single-flight and batching benchmark (docs/cache.md, docs/benchmarks.md).
 //
-//   npm run bench:cache -- [--part key|hit|replay|batch|all] [--duration 8] [--warmup 2] [--connections 50]
+//   npm run bench:cache -- [--part key|miss|hit|replay|batch|all] [--duration 8] [--warmup 2] [--connections 50]
 //                          [--requests 400] [--concurrency 8] [--repeat-share 0.5] [--no-ledger]
 //
 // hit:    the same chat request at `connections` concurrency, measured directly against the
@@ -9,6 +9,9 @@
 // replay: a repetitive coding workload (test stubs, docstrings, names) with repeats, replayed at
 //         `concurrency` against Switchyard with the simulator at real speed (time scale 1);
 //         reports hits, shared calls and the share of upstream tokens and cost saved.
+// miss:   the miss path against the cache turned off, A/B in alternating rounds on one simulator:
+//         cache off; cache on with `Cache-Control: no-store` (key, lookup, flight; nothing stored);
+//         cache on with every prompt distinct (the whole miss path, entries stored and evicted).
 // key:    the cost of computing one cache key (normalize + sorted JSON + SHA-256) in process,
 //         for a typical chat request (system prompt, a 1.5 KB user message with code, one tool).
 // batch:  small /v1/completions with distinct prompts at `connections` concurrency, Switchyard
@@ -20,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { request as httpRequest } from 'undici';
+import autocannon from 'autocannon';
 import { installCleanup, machineInfo, runLoad, startChild, stopAll } from './harness.mjs';
 import { quickCheck } from './check-answer.mjs';
 
@@ -37,7 +41,7 @@ const { values: flags } = parseArgs({
     'no-ledger': { type: 'boolean', default: false },
   },
 });
-const parts = flags.part === 'all' ? ['key', 'hit', 'replay', 'batch'] : [flags.part];
+const parts = flags.part === 'all' ? ['key', 'miss', 'hit', 'replay', 'batch'] : [flags.part];
 const duration = Number(flags.duration);
 const warmup = Number(flags.warmup);
 const connections = Number(flags.connections);
@@ -187,6 +191,42 @@ async function replayPart() {
   await Promise.all([sim.stop(), gateway.stop()]);
 }
 
+async function missPart() {
+  const sim = await startSim(0);
+  const off = await startGateway(sim.url, ['cache: { enabled: false }']);
+  const on = await startGateway(sim.url, []);
+  const body = (unique) => JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Write a Python hello world${unique === undefined ? '' : ` ${unique}`} [[sim:tokens=25]]` }] });
+  const targets = [
+    ['cache off', off.url, {}, true],
+    ['cache on, no-store', on.url, { 'cache-control': 'no-store' }, true],
+    ['cache on, distinct prompts', on.url, {}, true],
+    ['cache on, one prompt (hits)', on.url, {}, false],
+  ];
+  const rounds = 3;
+  const results = new Map(targets.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, url, headers, unique] of targets) {
+      log(`  miss: round ${round + 1} ${name}…`);
+      let counter = 0;
+      const result = await autocannon({
+        url,
+        connections,
+        ...(process.env.BENCH_DEBUG ? { amount: 100 } : { duration: Math.max(3, duration / 2) }),
+        requests: [{ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (request) => ({ ...request, body: body(unique ? `${round}-${counter++}` : undefined) }) }],
+      });
+      if (process.env.BENCH_DEBUG) log(JSON.stringify({ total: result.requests.total, codes: result.statusCodeStats, errors: result.errors, timeouts: result.timeouts }));
+      results.get(name).push({ reqPerSec: result['2xx'] / result.duration, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx });
+    }
+  }
+  const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+  out.push('### Miss path vs cache off (A/B, alternating rounds, medians of 3)', '', '| Switchyard | req/s | p50 ms | p99 ms | errors |', '|---|---:|---:|---:|---:|',
+    ...targets.map(([name]) => {
+      const rows = results.get(name);
+      return `| ${name} | ${fmt(median(rows.map((r) => r.reqPerSec)))} | ${median(rows.map((r) => r.p50))} | ${median(rows.map((r) => r.p99))} | ${rows.reduce((sum, r) => sum + r.errors, 0)} |`;
+    }), '');
+  await Promise.all([sim.stop(), off.stop(), on.stop()]);
+}
+
 async function keyPart() {
   const { cacheKey } = await import('../dist/cache/cache-key.js');
   const code = Array.from({ length: 40 }, (_, line) => `    value_${line} = compute(items[${line}], factor)  `).join('\r\n');
@@ -258,6 +298,7 @@ try {
     else if (part === 'replay') await replayPart();
     else if (part === 'batch') await batchPart();
     else if (part === 'key') await keyPart();
+    else if (part === 'miss') await missPart();
     else throw new Error(`unknown --part ${part}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
