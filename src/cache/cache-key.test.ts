@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest, CompletionRequest } from '../spec/request.js';
+import { decodeMessagesRequest } from '../dialects/anthropic/decode-messages-request.js';
+import { decodeChatRequest } from '../dialects/openai/decode-chat-request.js';
 import { cacheKey, normalizeText, stableStringify } from './cache-key.js';
 
 const chat: ChatRequest = {
@@ -36,6 +38,16 @@ describe('cacheKey', () => {
     reordered.streamUsage = true;
     reordered.user = 'someone';
     expect(cacheKey(reordered)).toBe(cacheKey(chat));
+  });
+
+  it('is equal for wire requests whose JSON lists keys in another order at every depth (both dialects)', () => {
+    const tool = { type: 'function', function: { name: 'run', parameters: { type: 'object', properties: { a: { type: 'string' } } } } };
+    const one = decodeChatRequest({ model: 'auto', temperature: 0, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }], tools: [tool], response_format: { type: 'json_object' } });
+    const two = decodeChatRequest({ response_format: { type: 'json_object' }, tools: [{ function: { parameters: { properties: { a: { type: 'string' } }, type: 'object' }, name: 'run' }, type: 'function' }], messages: [{ content: 'Be brief.', role: 'system' }, { content: 'Hi ', role: 'user' }], temperature: 0, model: 'auto' });
+    expect(cacheKey(two)).toBe(cacheKey(one));
+    const three = decodeMessagesRequest({ model: 'auto', max_tokens: 50, system: 'Be brief.', messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] });
+    const four = decodeMessagesRequest({ messages: [{ content: [{ text: 'Hi\n', type: 'text' }], role: 'user' }], system: 'Be brief.', max_tokens: 50, model: 'auto' });
+    expect(cacheKey(four)).toBe(cacheKey(three));
   });
 
   it('is equal when tool schemas list their keys in another order', () => {

@@ -34,29 +34,52 @@ export function cacheKey(request: CanonicalRequest, scope?: string): string {
   return hash.digest('hex');
 }
 
-/** The text the key hashes (exported for tests and for explaining a key). */
+/**
+ * The text the key hashes: the request's fields in sorted order, each as JSON. Messages and
+ * prompts (the bulk of a request) are written with plain JSON.stringify: the decoders build them
+ * in a fixed key order, so only the opaque client objects (tool schemas, response formats) need
+ * the slower sorted writer. An order the decoders did not fix could only cause a miss, never a
+ * wrong hit: JSON text is unambiguous.
+ */
 export function canonicalRequestText(request: CanonicalRequest): string {
-  const normalized: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(request)) {
+  const fields = request as unknown as Record<string, unknown>;
+  let text = '{';
+  for (const field of Object.keys(fields).sort()) {
+    const value = fields[field];
     if (value === undefined || IGNORED_FIELDS.has(field)) continue;
-    normalized[field] = value;
+    text += `${JSON.stringify(field)}:${fieldText(request, field, value)},`;
   }
-  if (request.kind === 'chat') normalized.messages = request.messages.map(normalizeMessage);
-  else {
-    normalized.prompt = request.prompt.map(normalizeText);
-    if (request.suffix !== undefined) normalized.suffix = normalizeText(request.suffix);
-  }
-  return stableStringify(normalized);
+  return `${text}}`;
 }
 
+function fieldText(request: CanonicalRequest, field: string, value: unknown): string {
+  if (request.kind === 'chat' && field === 'messages') return JSON.stringify(request.messages.map(normalizeMessage));
+  if (request.kind === 'completion') {
+    if (field === 'prompt') return JSON.stringify(request.prompt.map(normalizeText));
+    if (field === 'suffix' && request.suffix !== undefined) return JSON.stringify(normalizeText(request.suffix));
+  }
+  return stableStringify(value);
+}
+
+/** The message with its prose normalized; the same object when nothing changes. */
 function normalizeMessage(message: Message): Message {
   switch (message.role) {
     case 'system':
-      return { ...message, content: normalizeText(message.content) };
-    case 'assistant':
-      return { ...message, content: normalizeText(message.content) };
-    case 'user':
-      return { ...message, content: message.content.map((part) => (part.type === 'text' ? { ...part, text: normalizeText(part.text) } : part)) };
+    case 'assistant': {
+      const content = normalizeText(message.content);
+      return content === message.content ? message : { ...message, content };
+    }
+    case 'user': {
+      let changed = false;
+      const content = message.content.map((part) => {
+        if (part.type !== 'text') return part;
+        const text = normalizeText(part.text);
+        if (text === part.text) return part;
+        changed = true;
+        return { ...part, text };
+      });
+      return changed ? { ...message, content } : message;
+    }
     case 'tool':
       return message;
   }

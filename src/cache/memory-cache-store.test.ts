@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeCacheStoreContract, sampleAnswer } from './cache-store-contract.js';
-import { createMemoryCacheStore } from './memory-cache-store.js';
+import { createMemoryCacheStore, entrySize } from './memory-cache-store.js';
 
 describeCacheStoreContract('memory', () => Promise.resolve(createMemoryCacheStore({ maxEntries: 100, maxBytes: 1024 * 1024 })));
 
@@ -18,7 +18,7 @@ describe('memory cache store bounds', () => {
   });
 
   it('evicts by bytes and never keeps an entry larger than maxBytes', async () => {
-    const one = (JSON.stringify(sampleAnswer('x'.repeat(1000))).length + 1) * 2;
+    const one = entrySize('a', sampleAnswer('x'.repeat(1000)));
     const store = createMemoryCacheStore({ maxEntries: 100, maxBytes: one * 2 + 10 });
     for (const key of ['a', 'b', 'c']) await store.set(key, sampleAnswer('x'.repeat(1000)), 60_000);
     expect(store.size).toBe(2);

@@ -3,7 +3,7 @@ import type { CachedAnswer, CacheStore } from './cache-store.js';
 export interface MemoryCacheStoreOptions {
   /** Most entries kept; the least recently used go first. */
   maxEntries: number;
-  /** Most bytes kept (entry sizes as UTF-16 JSON length × 2, close to V8's string cost). */
+  /** Most bytes kept (an entry's size is estimated from its text: see entrySize). */
   maxBytes: number;
   /** Clock, injectable for tests. */
   now?: () => number;
@@ -58,7 +58,7 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): CacheS
       return Promise.resolve(slot.answer);
     },
     set(key, answer, ttlMs) {
-      const size = (key.length + JSON.stringify(answer).length) * 2;
+      const size = entrySize(key, answer);
       const previous = slots.get(key);
       if (previous) remove(key, previous);
       if (size <= options.maxBytes && ttlMs > 0) {
@@ -79,4 +79,17 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): CacheS
       return Promise.resolve();
     },
   };
+}
+
+/** Fixed cost of an entry beyond its text: objects, numbers, ids, usage (an estimate). */
+const ENTRY_OVERHEAD_BYTES = 512;
+
+/** Bytes an entry holds: its texts at 2 bytes a character plus a fixed overhead. No JSON pass. */
+export function entrySize(key: string, answer: CachedAnswer): number {
+  let characters = key.length + answer.response.id.length + answer.response.model.length;
+  for (const choice of answer.response.choices) {
+    characters += choice.text.length + (choice.reasoning?.length ?? 0);
+    for (const call of choice.toolCalls) characters += call.id.length + call.name.length + call.arguments.length;
+  }
+  return characters * 2 + ENTRY_OVERHEAD_BYTES;
 }
