@@ -229,19 +229,29 @@ async function missPart() {
 
 async function keyPart() {
   const { cacheKey } = await import('../dist/cache/cache-key.js');
-  const code = Array.from({ length: 40 }, (_, line) => `    value_${line} = compute(items[${line}], factor)  `).join('\r\n');
-  const request = {
-    kind: 'chat', model: 'auto', stream: false, temperature: 0.2, maxTokens: 512,
-    messages: [{ role: 'system', content: 'You are a careful coding assistant.' }, { role: 'user', content: [{ type: 'text', text: `Write tests for:\n${code}` }] }],
-    tools: [{ name: 'run_tests', description: 'Run the test suite', parameters: { type: 'object', properties: { path: { type: 'string' }, verbose: { type: 'boolean' } }, required: ['path'] } }],
+  const requestWith = (lineEnd) => {
+    const code = Array.from({ length: 40 }, (_, line) => `    value_${line} = compute(items[${line}], factor)`).join(lineEnd);
+    return {
+      kind: 'chat', model: 'auto', stream: false, temperature: 0.2, maxTokens: 512,
+      messages: [{ role: 'system', content: 'You are a careful coding assistant.' }, { role: 'user', content: [{ type: 'text', text: `Write tests for:\n${code}` }] }],
+      tools: [{ name: 'run_tests', description: 'Run the test suite', parameters: { type: 'object', properties: { path: { type: 'string' }, verbose: { type: 'boolean' } }, required: ['path'] } }],
+    };
   };
-  const bytes = JSON.stringify(request).length;
-  for (let index = 0; index < 20_000; index++) cacheKey(request);
-  const count = 200_000;
-  const started = performance.now();
-  for (let index = 0; index < count; index++) cacheKey(request);
-  const microseconds = ((performance.now() - started) * 1000) / count;
-  out.push('### Cache key cost', '', `${fmt(microseconds, 2)} µs per key for a ${bytes}-byte chat request (${count} keys, one core, in process).`, '');
+  const lines = [];
+  for (const [name, lineEnd] of [['clean text (LF, no trailing spaces)', '\n'], ['every line with trailing spaces and CRLF', '  \r\n']]) {
+    const request = requestWith(lineEnd);
+    for (let index = 0; index < 20_000; index++) cacheKey(request);
+    const count = 100_000;
+    const started = performance.now();
+    for (let index = 0; index < count; index++) cacheKey(request);
+    const keyMicroseconds = ((performance.now() - started) * 1000) / count;
+    const text = JSON.stringify(request);
+    const jsonStarted = performance.now();
+    for (let index = 0; index < count; index++) JSON.stringify(request);
+    const jsonMicroseconds = ((performance.now() - jsonStarted) * 1000) / count;
+    lines.push(`| ${name} | ${text.length} | ${fmt(keyMicroseconds, 2)} | ${fmt(jsonMicroseconds, 2)} |`);
+  }
+  out.push('### Cache key cost (in process, one core)', '', '| chat request | JSON bytes | µs per key | µs per JSON.stringify (reference) |', '|---|---:|---:|---:|', ...lines, '');
 }
 
 async function closedLoop(url, makeBody, seconds, concurrency) {
