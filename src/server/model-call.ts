@@ -65,7 +65,8 @@ export async function serveModelCall<R extends CanonicalRequest>(
       record.cacheStatus = found.status;
       record.route = `cache ${found.status}`;
       const reservation = await admit(identity, request, found.entry?.model ?? request.model, undefined, services.guard);
-      const client = clientSignal(response);
+      // A stored answer sent as JSON has nothing to abort: no client signal needed.
+      const client = request.stream || found.status === 'shared' ? clientSignal(response) : NO_CLIENT_SIGNAL;
       try {
         await serveFromFlight(found.flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, settle: settleSaved(record, request, found.flight, found.entry) });
       } finally {
@@ -149,6 +150,8 @@ export async function serveModelCall<R extends CanonicalRequest>(
     reservation?.settle(record.costUsd ?? 0, record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0);
   }
 }
+
+const NO_CLIENT_SIGNAL = { signal: new AbortController().signal, release: (): void => {} };
 
 /** Aborted when the client closes the connection before the response is complete. */
 function clientSignal(response: ServerResponse): { signal: AbortSignal; release: () => void } {
