@@ -3,7 +3,12 @@
 // for non-streamed and streamed chat completions, in one run. See docs/benchmarks.md.
 //
 //   npm run bench -- [--duration 10] [--warmup 2] [--connections 50] [--rounds 1] [--only nonstream|stream]
-//                    [--tokens 25] [--peer portkey=http://127.0.0.1:8788] [--cpu-prof]
+//                    [--tokens 25] [--peer portkey=http://127.0.0.1:8788] [--cpu-prof] [--cache off|miss]
+//
+// Every request is the same, so the exact cache would answer all but the first: the benchmark
+// config turns the cache off (`--cache off`, the default) to keep measuring the relay. `--cache
+// miss` turns it on and sends `Cache-Control: no-store` to Switchyard, so every request pays the
+// miss path (key hashing, a lookup that misses, the single-flight wrapper) and nothing is stored.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +34,7 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     // Measure the relay alone: Switchyard without its usage ledger (and so without virtual keys).
     'no-ledger': { type: 'boolean', default: false },
+    cache: { type: 'string', default: 'off' },
   },
 });
 const duration = positive('duration');
@@ -39,6 +45,7 @@ const rounds = Math.ceil(positive('rounds'));
 if (flags.only !== undefined && !MODES.includes(flags.only)) usage(`--only must be one of ${MODES.join(', ')}`);
 const modes = flags.only ? [flags.only] : MODES;
 const peers = flags.peer.map(parsePeer);
+if (!['off', 'miss'].includes(flags.cache)) usage('--cache must be off or miss');
 
 function positive(name) {
   const value = Number(flags[name]);
@@ -98,6 +105,7 @@ async function startTargets(tmp) {
       'models:',
       `  ${MODEL}: { deployments: [{ provider: sim-openai }] }`,
       `data_dir: ${path.join(tmp, 'data')}`,
+      `cache: { enabled: ${flags.cache === 'miss'} }`,
       ...(flags['no-ledger'] ? ['ledger: { enabled: false }'] : process.env.BENCH_LEDGER_BATCH ? [`ledger: { batch_size: ${process.env.BENCH_LEDGER_BATCH} }`] : []),
       '',
     ].join('\n'),
@@ -118,7 +126,7 @@ async function startTargets(tmp) {
     targets: [
       { name: 'direct', url: `${upstreamBase}/chat/completions`, headers: {} },
       { name: 'bare-proxy', url: `${bare.url}/v1/chat/completions`, headers: {} },
-      { name: 'switchyard', url: `${gateway.url}/v1/chat/completions`, headers: {} },
+      { name: 'switchyard', url: `${gateway.url}/v1/chat/completions`, headers: flags.cache === 'miss' ? { 'cache-control': 'no-store' } : {} },
       ...peers.map((peer) => ({ name: peer.name, url: `${peer.base}/chat/completions`, headers: peerHeaders(peer.name, upstreamBase) })),
     ],
   };
@@ -210,7 +218,7 @@ try {
     '',
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}; node ${machine.node}; load avg at start ${machine.loadAvg.join(' ')}`,
     `command: ${command}`,
-    `upstream: switchyard simulator (time scale 0) at ${upstreamBase}, model ${MODEL}, ${tokens}-token answers; ${connections} connections, ${warmup} s warm-up + ${duration} s measured${rounds > 1 ? ` × ${rounds} rounds (medians)` : ''}; all processes on loopback`,
+    `upstream: switchyard simulator (time scale 0) at ${upstreamBase}, model ${MODEL}, ${tokens}-token answers; ${connections} connections, ${warmup} s warm-up + ${duration} s measured${rounds > 1 ? ` × ${rounds} rounds (medians)` : ''}; all processes on loopback; Switchyard cache ${flags.cache === 'miss' ? 'on, every request a miss (no-store)' : 'off'}`,
     '',
     table(rows),
     '',
@@ -219,7 +227,7 @@ try {
   ];
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `overhead-${stamp}.json`);
-  const json = { startedAt: stamp, command, machine, options: { duration, warmup, connections, rounds, tokens, modes, model: MODEL, upstreamBase }, checks, results: rows };
+  const json = { startedAt: stamp, command, machine, options: { duration, warmup, connections, rounds, tokens, modes, model: MODEL, upstreamBase, cache: flags.cache }, checks, results: rows };
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
   lines.push(`results: ${path.relative(ROOT, file)}`);
   process.stdout.write(`${lines.join('\n')}\n`);

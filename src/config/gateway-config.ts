@@ -3,6 +3,7 @@ import type { Price } from '../registry/catalog-types.js';
 import type { ProviderSettings } from '../spec/provider.js';
 import type { RoutingSettings } from '../router/policies/routing-settings.js';
 import type { ResilienceConfig } from '../execution/resilience-config.js';
+import type { BatchingSettings, CacheSettings } from '../cache/cache-config.js';
 
 /** One way to reach a model: a provider and that provider's name for it. */
 export interface Deployment {
@@ -70,6 +71,10 @@ export interface GatewayConfig {
     batchSize?: number;
     flushIntervalMs?: number;
   };
+  /** Exact response cache and single-flight (`cache:`). */
+  cache: CacheSettings;
+  /** Micro-batching per deployment (`batching:`); empty = off. */
+  batching: BatchingSettings;
   /** The model catalog (built-ins + `catalog:` overrides). */
   registry: ModelRegistry;
   /** Retries, breakers, timeouts, hedging, structured output (the `resilience:` section). */

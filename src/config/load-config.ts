@@ -140,5 +140,12 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
       quality: Object.fromEntries(config.routing.quality),
       latency: config.routing.latency,
     },
+    cache: {
+      ...config.cache,
+      store: config.cache.store.type === 'redis' ? { ...config.cache.store, url: config.cache.store.url.replace(/\/\/[^@/]*@/, '//***@') } : config.cache.store,
+      models: Object.fromEntries(config.cache.models),
+      keys: Object.fromEntries(config.cache.keys),
+    },
+    batching: Object.fromEntries(config.batching.deployments),
   };
 }

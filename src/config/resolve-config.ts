@@ -8,6 +8,7 @@ import { buildModelRegistry } from '../registry/model-registry.js';
 import { resolveRouting } from '../router/policies/resolve-routing.js';
 import { ConfigError } from './config-error.js';
 import { resolveResilience } from '../execution/resilience-config.js';
+import { resolveBatchingSettings, resolveCacheSettings } from '../cache/cache-config.js';
 import { DEFAULTS } from './gateway-config.js';
 import type { GatewayConfig, ModelEntry, ResolvedProvider } from './gateway-config.js';
 import type { ConfigFile, ProviderEntry } from './schema.js';
@@ -67,6 +68,10 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   }
 
   const resilience = resolveResilience(file.resilience, new Set(Object.keys(file.providers ?? {})), problems);
+  const cache = resolveCacheSettings(file.cache, environment, problems, parseByteSize);
+  const deploymentKeys = new Set([...models.values()].flatMap((model) => model.deployments.map((deployment) => `${deployment.provider}/${model.name}`)));
+  const batching = resolveBatchingSettings(file.batching, deploymentKeys, problems);
+
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
@@ -106,6 +111,8 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
         flushIntervalMs: file.ledger?.flush_interval_ms,
       }),
     },
+    cache,
+    batching,
     registry,
     resilience,
     catalogWarnings: coverage.warnings,

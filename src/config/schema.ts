@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { registryConfigSchema } from '../registry/registry-config-schema.js';
 import { routingExtrasSchema } from '../router/policies/routing-schema.js';
 import { resilienceConfigSchema } from '../execution/resilience-config.js';
+import { batchingConfigSchema, cacheConfigSchema } from '../cache/cache-config.js';
 
 /**
  * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
@@ -160,6 +161,10 @@ export const configFileSchema = z
     catalog: registryConfigSchema.optional(),
     /** Retries, breakers, timeouts, hedging, structured-output checks (docs/resilience.md). */
     resilience: resilienceConfigSchema.optional(),
+    /** Exact response cache and single-flight (docs/cache.md). */
+    cache: cacheConfigSchema.optional(),
+    /** Micro-batching of small /v1/completions per deployment (docs/cache.md). */
+    batching: batchingConfigSchema.optional(),
     routing: z
       .object({
         /** The fallback model; when set and `policies` is absent, `auto` means this model. */

@@ -14,7 +14,9 @@ import { readJsonBody } from './read-body.js';
 import { explainRoute, ROUTE_EXPLAIN_PATH } from './route-explain-endpoint.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
-import type { CanonicalRequest } from '../spec/request.js';
+import type { CanonicalRequest, CompletionRequest } from '../spec/request.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { CompletionBatcher } from '../cache/completion-batcher.js';
 
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
@@ -23,6 +25,10 @@ export interface RequestHandlerOptions {
   /** Retries, breakers, timeouts, hedging, output checks (src/execution). */
   executionPolicy?: ExecutionPolicy;
   guard?: SpendGuard;
+  /** The exact response cache (src/cache); absent = off. */
+  cache?: ResponseCache;
+  /** Micro-batching of /v1/completions (src/cache); absent = off. */
+  batcher?: CompletionBatcher;
   /** The admin API handler (`/admin/…`). */
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
@@ -48,7 +54,12 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     ...(options.guard ? { guard: options.guard } : {}),
     ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
     ...(options.executionPolicy ? { executionPolicy: options.executionPolicy } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
   };
+  const batcher = options.batcher;
+  const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = batcher
+    ? { ...MODEL_ENDPOINTS, '/v1/completions': { ...openAICompletionEndpoint, call: (adapter, request, context) => batcher.call(adapter, request, context) } satisfies ModelEndpoint<CompletionRequest> as ModelEndpoint<CanonicalRequest> }
+    : MODEL_ENDPOINTS;
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : options.newRequestId();
@@ -78,7 +89,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
 
   async function route(request: IncomingMessage, response: ServerResponse, record: RequestRecord, dialect: DialectName): Promise<void> {
     const { path, method } = record;
-    const endpoint = MODEL_ENDPOINTS[path];
+    const endpoint = endpoints[path];
     if (endpoint) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       const identity = authenticator.identify(request.headers);

@@ -42,6 +42,7 @@ export function toLedgerEntry(record: RequestRecord, referencePrice: Price | und
       ...(record.usage ? { usage: record.usage } : {}),
       costUsd,
       costEstimated: record.costEstimated ?? false,
+      ...(record.savedUsd === undefined ? {} : { savedUsd: record.savedUsd }),
       referenceCostUsd: referenceCost && referenceCost.unpriced.length === 0 ? referenceCost.costUsd : null,
       latencyMs,
       firstTokenMs: record.firstTokenMs ?? null,

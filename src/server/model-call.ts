@@ -13,6 +13,8 @@ import type { ClientIdentity } from './authenticate.js';
 import type { RequestRecord } from './request-record.js';
 import { formatCost, settleCost } from './request-cost.js';
 import { sendError, sendJson, SSE_HEADERS, writeText } from './respond.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import { produceFlight, serveFromFlight, settleSaved } from '../cache/serve-from-flight.js';
 
 /** Stream responses announce the cost as an HTTP trailer: it is known only at the end. */
 const STREAM_HEADERS = { ...SSE_HEADERS, trailer: 'x-switchyard-cost-usd' };
@@ -38,6 +40,8 @@ export interface ModelCallServices {
   attemptObserver?: AttemptObserver;
   /** Retries, breakers, timeouts, hedging, output checks; absent = the executor's defaults. */
   executionPolicy?: ExecutionPolicy;
+  /** The exact response cache and single-flight; absent = off. */
+  cache?: ResponseCache;
 }
 
 const LATENCY_BUDGET_HEADER = 'x-switchyard-latency-budget-ms';
@@ -54,6 +58,27 @@ export async function serveModelCall<R extends CanonicalRequest>(
   const request = endpoint.decode(body);
   record.modelAsked = request.model;
   record.stream = request.stream;
+  const cache = services.cache;
+  const ticket = cache?.ticket(request, headers, identity.keyId);
+  if (cache && ticket) {
+    record.cacheStatus = ticket.lookup && ticket.store ? 'miss' : 'bypass';
+    // A hit, or an identical call in flight: no routing, no upstream call; admission still applies.
+    const found = await cache.find(ticket);
+    if (found) {
+      record.cacheStatus = found.status;
+      record.route = `cache ${found.status}`;
+      const reservation = await admit(identity, request, found.entry?.model ?? request.model, undefined, services.guard);
+      // A stored answer sent as JSON has nothing to abort: no client signal needed.
+      const client = request.stream || found.status === 'shared' ? clientSignal(response) : NO_CLIENT_SIGNAL;
+      try {
+        await serveFromFlight(found.flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, settle: settleSaved(record, request, found.flight, found.entry) });
+      } finally {
+        client.release();
+        reservation?.settle(0, 0);
+      }
+      return;
+    }
+  }
   const latencyBudgetMs = readLatencyBudget(headers[LATENCY_BUDGET_HEADER]);
   const policy = services.executionPolicy;
   const timeouts = policy ? readTimeoutHeaders(headers, policy.settings) : undefined;
@@ -64,22 +89,37 @@ export async function serveModelCall<R extends CanonicalRequest>(
   record.provider = first.deployment.provider;
   const reservation = await admit(identity, request, first.model.name, first.deployment.price, services.guard);
 
-  const controller = new AbortController();
-  const onClose = (): void => {
-    if (!response.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
-  };
-  response.once('close', onClose);
+  const client = clientSignal(response);
   const attempts: AttemptRecord[] = [];
   record.attempts = attempts;
   const execution: ExecutionContext = {
     requestId: record.requestId,
-    signal: controller.signal,
+    signal: client.signal,
     attempts,
     ...(services.attemptObserver ? { observer: services.attemptObserver } : {}),
     ...(timeouts ? { timeouts } : {}),
   };
   try {
-    if (request.stream) {
+    if (cache && ticket) {
+      // A new upstream call that identical requests may join; its answer is stored when valid.
+      const flight = cache.lead(ticket);
+      const produced = produceFlight(flight, plan, request, endpoint, execution, policy);
+      const settle = (usage: Usage | undefined, characters: number): void => settleCost(record, request, usage, flight.originPrice, characters);
+      try {
+        await serveFromFlight(flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, routeHeader: () => routeHeader(plan, attempts), settle });
+      } finally {
+        const executed = await produced;
+        const answer = executed ? await flight.done.catch(() => undefined) : undefined;
+        if (executed) {
+          // This client may have left early while others listened: account for the whole answer.
+          if (answer && record.errorCode === 'client_closed') settle(answer.usage, answerCharacters(answer));
+          executed.attempt.usage = record.usage;
+          if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
+          if (attempts.length > 1) record.route = `${record.route}; ${attemptsSummary(attempts)}`;
+        }
+        await cache.finish(ticket, flight, request, executed && answer ? definedAnswer(executed.target.model.name, executed.target.deployment.provider, record) : undefined);
+      }
+    } else if (request.stream) {
       const executed = await executeStream(plan, request, endpoint.stream, execution, policy);
       const served = executed.target;
       announce(response, record, served, attempts);
@@ -92,7 +132,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
         addOtherAttemptsCost(record, attempts, executed.attempt);
         response.addTrailers({ 'x-switchyard-cost-usd': formatCost(record) });
       };
-      await relayStream(executed.batches, endpoint.createStreamEncoder(encodeContext, request), response, record, controller.signal, settle);
+      await relayStream(executed.batches, endpoint.createStreamEncoder(encodeContext, request), response, record, client.signal, settle);
     } else {
       const executed = await executeCall(plan, request, endpoint.call, execution, policy);
       const served = executed.target;
@@ -121,9 +161,25 @@ export async function serveModelCall<R extends CanonicalRequest>(
     }
     throw error;
   } finally {
-    response.removeListener('close', onClose);
+    client.release();
     reservation?.settle(record.costUsd ?? 0, record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0);
   }
+}
+
+const NO_CLIENT_SIGNAL = { signal: new AbortController().signal, release: (): void => {} };
+
+/** Aborted when the client closes the connection before the response is complete. */
+function clientSignal(response: ServerResponse): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onClose = (): void => {
+    if (!response.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+  };
+  response.once('close', onClose);
+  return { signal: controller.signal, release: () => response.removeListener('close', onClose) };
+}
+
+function definedAnswer(model: string, provider: string, record: RequestRecord): { model: string; provider: string; usage?: Usage; costUsd?: number } {
+  return { model, provider, ...(record.usage ? { usage: record.usage } : {}), ...(record.costUsd === undefined ? {} : { costUsd: record.costUsd }) };
 }
 
 function announce(response: ServerResponse, record: RequestRecord, served: RouteTarget, attempts: AttemptRecord[]): void {
@@ -169,7 +225,7 @@ export function readLatencyBudget(value: string | string[] | undefined): number 
  * for the socket to drain under backpressure. An error after the headers went out becomes the
  * dialect's in-stream error event.
  */
-async function relayStream(
+export async function relayStream(
   batches: AsyncIterable<readonly StreamPart[]>,
   encoder: StreamEncoder,
   response: ServerResponse,

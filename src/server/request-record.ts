@@ -26,6 +26,8 @@ export interface RequestRecord {
   costUsd?: number;
   /** The tokens behind the cost were estimated (the provider reported no usage). */
   costEstimated?: boolean;
+  /** Cache hits and joiners: what the answer cost upstream when it was produced, USD. */
+  savedUsd?: number;
   /** hit / miss / bypass / shared, once the cache exists; absent = not cacheable. */
   cacheStatus?: 'hit' | 'miss' | 'bypass' | 'shared';
   errorCode?: ErrorCode;

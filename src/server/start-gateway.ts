@@ -24,6 +24,8 @@ import { deploymentKey, type DeploymentHealth } from '../router/route-types.js';
 import { contextWindowsOf, createExecutionPolicy, timeoutsFor, type ExecutionPolicy } from '../execution/execution-policy.js';
 import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
 import type { RequestObserver } from './request-record.js';
+import { openResponseCache } from '../cache/response-cache.js';
+import { createCompletionBatcher } from '../cache/completion-batcher.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -109,6 +111,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     ...(guard ? { guard } : {}),
     ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
   });
+  const cache = await openResponseCache(config.cache);
+  const batcher = createCompletionBatcher(config.batching.deployments, config.models.values());
   const extraObserver = options.observer;
   const router = new PolicyRouter(config, adapters, { health: options.health ?? executionPolicy.breakers });
   const handler = createRequestHandler({
@@ -121,6 +125,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     newRequestId: randomUUID,
     metrics,
     ...(guard ? { guard } : {}),
+    ...(cache ? { cache } : {}),
+    ...(batcher ? { batcher } : {}),
     admin,
     observer: (record) => {
       metrics.observe(record);
@@ -156,6 +162,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       clearTimeout(timer);
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await simulator?.close();
+      await cache?.close();
       keyDirectory?.close();
       await keyStore?.close();
       await ledger?.close();
