@@ -104,7 +104,16 @@ export async function serveModelCall<R extends CanonicalRequest>(
       // A new upstream call that identical requests may join; its answer is stored when valid.
       const flight = cache.lead(ticket);
       const produced = produceFlight(flight, plan, request, endpoint, execution, policy);
-      const settle = (usage: Usage | undefined, characters: number): void => settleCost(record, request, usage, flight.originPrice, characters);
+      const settle = (usage: Usage | undefined, characters: number): void => {
+        settleCost(record, request, usage, flight.originPrice, characters);
+        // The served attempt is the last one that did not fail (hedge losers and invalid answers end with an error code).
+        const served = attempts.findLast((attempt) => attempt.errorCode === undefined);
+        if (served) {
+          served.usage = record.usage;
+          if (record.costUsd !== undefined) served.costUsd = record.costUsd;
+        }
+        addOtherAttemptsCost(record, attempts, served);
+      };
       try {
         await serveFromFlight(flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, routeHeader: () => routeHeader(plan, attempts), settle });
       } finally {
@@ -113,11 +122,9 @@ export async function serveModelCall<R extends CanonicalRequest>(
         if (executed) {
           // This client may have left early while others listened: account for the whole answer.
           if (answer && record.errorCode === 'client_closed') settle(answer.usage, answerCharacters(answer));
-          executed.attempt.usage = record.usage;
-          if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
           if (attempts.length > 1) record.route = `${record.route}; ${attemptsSummary(attempts)}`;
         }
-        await cache.finish(ticket, flight, request, executed && answer ? definedAnswer(executed.target.model.name, executed.target.deployment.provider, record) : undefined);
+        await cache.finish(ticket, flight, request, executed && answer ? definedAnswer(executed.target.model.name, executed.target.deployment.provider, executed.attempt) : undefined);
       }
     } else if (request.stream) {
       const executed = await executeStream(plan, request, endpoint.stream, execution, policy);
@@ -178,8 +185,9 @@ function clientSignal(response: ServerResponse): { signal: AbortSignal; release:
   return { signal: controller.signal, release: () => response.removeListener('close', onClose) };
 }
 
-function definedAnswer(model: string, provider: string, record: RequestRecord): { model: string; provider: string; usage?: Usage; costUsd?: number } {
-  return { model, provider, ...(record.usage ? { usage: record.usage } : {}), ...(record.costUsd === undefined ? {} : { costUsd: record.costUsd }) };
+/** What a cache hit on this answer saves: the served attempt's tokens and cost (not those of failed or invalid attempts). */
+function definedAnswer(model: string, provider: string, served: AttemptRecord): { model: string; provider: string; usage?: Usage; costUsd?: number } {
+  return { model, provider, ...(served.usage ? { usage: served.usage } : {}), ...(served.costUsd === undefined ? {} : { costUsd: served.costUsd }) };
 }
 
 function announce(response: ServerResponse, record: RequestRecord, served: RouteTarget, attempts: AttemptRecord[]): void {

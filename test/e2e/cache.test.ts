@@ -14,6 +14,10 @@ let anthropic: Anthropic;
 beforeAll(async () => {
   gateway = await startTestGateway({
     cache: { models: { 'qwen3-coder-plus': { when: 'temperature_zero' }, 'codestral-latest': { enabled: false } } },
+    // `auto` pinned to one model; the executor's own output checks off, so that an invalid answer
+    // reaches the cache and the test can see it is not stored.
+    routing: { default_model: 'deepseek-chat' },
+    resilience: { structured_output: { mode: 'off' } },
   });
   openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: gateway.url, apiKey: 'unused', maxRetries: 0 });
