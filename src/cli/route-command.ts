@@ -56,7 +56,7 @@ export function runRoute(options: RouteOptions): number {
     }
   }
   try {
-    const explanation = explainPlan(router.plan(decodeChatRequest(body), budget === undefined ? {} : { latencyBudgetMs: budget }));
+    const explanation = explainPlan(router.plan(decodeChatRequest(body), budget === undefined ? { explain: true } : { latencyBudgetMs: budget, explain: true }));
     process.stdout.write(options.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation));
     return 0;
   } catch (error) {

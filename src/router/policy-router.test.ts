@@ -79,9 +79,20 @@ describe('PolicyRouter: cost-optimal', () => {
     const long = 'y'.repeat(40_000);
     const conversation = chatRequest('and now?', 'deepseek-chat');
     conversation.messages = [{ role: 'user', content: [{ type: 'text', text: long }] }, { role: 'assistant', content: 'ok' }, ...conversation.messages];
-    const cached = builtin.plan(conversation).candidates[0]!.predictedCostUsd!;
-    const fresh = builtin.plan(chatRequest(`${long}ok and now?`, 'deepseek-chat')).candidates[0]!.predictedCostUsd!;
+    const cached = builtin.plan(conversation, { explain: true }).candidates[0]!.predictedCostUsd!;
+    const fresh = builtin.plan(chatRequest(`${long}ok and now?`, 'deepseek-chat'), { explain: true }).candidates[0]!.predictedCostUsd!;
     expect(cached).toBeLessThan(fresh / 2);
+  });
+
+  it('plans a single-deployment model without evaluating it, unless asked to explain', () => {
+    const quick = builtin.plan(chatRequest('Write a docstring', 'deepseek-chat'));
+    expect(quick.attempts.map((target) => target.key)).toEqual(['sim-deepseek/deepseek-chat']);
+    expect(quick.features).toBeUndefined();
+    expect(quick.candidates[0]!.reason).toBe('won: the only deployment');
+    const explained = builtin.plan(chatRequest('Write a docstring', 'deepseek-chat'), { explain: true });
+    expect(explained.attempts).toEqual(quick.attempts);
+    expect(explained.features).toBeDefined();
+    expect(explained.candidates[0]!.predictedCostUsd).toBeGreaterThan(0);
   });
 
   it('ranks by latency for auto:fast and by quality for auto:best', () => {

@@ -37,6 +37,7 @@ export class PolicyRouter implements Router {
   private readonly random: () => number;
   private latencyPlans = 0;
   private readonly resolved = new Map<readonly DeploymentRef[], CandidateInfo[]>();
+  private readonly single = new Map<string, RoutePlan>();
 
   constructor(config: Pick<GatewayConfig, 'models' | 'providers' | 'registry' | 'routing' | 'simulator' | 'aliases'>, adapters: Map<string, ProviderAdapter>, options: PolicyRouterOptions = {}) {
     const prepared = prepareCandidates(config, adapters);
@@ -61,6 +62,9 @@ export class PolicyRouter implements Router {
     const direct = modelName === undefined ? undefined : this.byModel.get(modelName);
     if (!policy && !direct) {
       throw new GatewayError('model_not_found', `The model "${truncate(asked)}" does not exist on this gateway. GET /v1/models lists the models, aliases and routing policies it serves.`, { param: 'model' });
+    }
+    if (!policy && direct!.length === 1 && options.latencyBudgetMs === undefined && options.explain !== true) {
+      return this.onlyDeployment(asked, modelName!, direct![0]!);
     }
     const now = options.now ?? Date.now();
     const features = extractFeatures(request);
@@ -92,6 +96,27 @@ export class PolicyRouter implements Router {
       summary: `${head}${first.key}${detail}${fallbacks > 0 ? ` (+${fallbacks} fallback)` : ''}`,
       ...(planned.budget === undefined ? {} : { latencyBudgetMs: planned.budget }),
     };
+  }
+
+  /**
+   * The plan of a name served by exactly one deployment: nothing to rank, so no features (which
+   * are the bulk of a plan's cost). Built once per name; plans are read-only downstream.
+   */
+  private onlyDeployment(asked: string, modelName: string, info: CandidateInfo): RoutePlan {
+    let plan = this.single.get(asked);
+    if (!plan) {
+      const target = info.target;
+      const aliased = modelName !== asked;
+      plan = {
+        modelAsked: asked,
+        policy: aliased ? 'alias' : 'direct',
+        attempts: [target],
+        candidates: [{ key: target.key, model: target.model.name, provider: target.deployment.provider, rank: 0, reason: 'won: the only deployment' }],
+        summary: `${aliased ? `alias ${asked} -> ` : ''}${target.key}`,
+      };
+      this.single.set(asked, plan);
+    }
+    return plan;
   }
 
   /** The candidates of a target list, resolved once per list (policies are fixed at startup). */

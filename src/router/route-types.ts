@@ -62,6 +62,12 @@ export interface RouteOptions {
   now?: number;
   /** The request id: `weighted` policies with `split: request-id` hash it to pick an arm. */
   requestId?: string;
+  /**
+   * Evaluate every candidate even when there is no choice to make (explanations). Without it, a
+   * model with a single deployment and no latency budget gets its one-attempt plan without
+   * feature extraction: the attempt would be the same either way.
+   */
+  explain?: boolean;
 }
 
 export interface Router {

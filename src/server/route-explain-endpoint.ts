@@ -13,5 +13,5 @@ export const ROUTE_EXPLAIN_PATH = '/v1/route/explain';
 export function explainRoute(body: unknown, headers: IncomingHttpHeaders, router: Router, requestId: string): PlanExplanation {
   const request = openAIChatEndpoint.decode(body);
   const latencyBudgetMs = readLatencyBudget(headers['x-switchyard-latency-budget-ms']);
-  return explainPlan(router.plan(request, latencyBudgetMs === undefined ? { requestId } : { latencyBudgetMs, requestId }));
+  return explainPlan(router.plan(request, latencyBudgetMs === undefined ? { requestId, explain: true } : { latencyBudgetMs, requestId, explain: true }));
 }
