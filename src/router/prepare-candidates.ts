@@ -1,12 +1,12 @@
-import type { GatewayConfig } from '../config/gateway-config.js';
+import type { GatewayConfig, ModelEntry } from '../config/gateway-config.js';
 import { catalogProviderCandidates } from '../registry/match-config-provider.js';
 import { DEFAULT_FLEET } from '../sim/default-fleet.js';
 import type { SimFleet } from '../sim/sim-types.js';
 import type { ProviderAdapter } from '../spec/provider.js';
-import { targetsOf } from './direct-router.js';
 import { qualityProfile } from './expected-quality.js';
 import type { LatencyPrior } from './latency-stats.js';
 import type { CandidateInfo } from './rank-candidates.js';
+import { deploymentKey, type RouteTarget } from './route-types.js';
 
 /**
  * Tier-4 reasoning models (deepseek-reasoner, o-series) spend hidden reasoning tokens before the
@@ -58,4 +58,13 @@ export function prepareCandidates(
     byModel.set(model.name, list);
   }
   return { infos, byModel, priors };
+}
+
+/** A model's deployments as route targets (with their adapters), in config order. */
+export function targetsOf(model: ModelEntry, adapters: Map<string, ProviderAdapter>): RouteTarget[] {
+  return model.deployments.map((deployment) => {
+    const adapter = adapters.get(deployment.provider);
+    if (!adapter) throw new Error(`No adapter for provider "${deployment.provider}" (model "${model.name}").`);
+    return { model, deployment, adapter, key: deploymentKey(deployment.provider, model.name) };
+  });
 }
