@@ -106,8 +106,9 @@ export async function serveModelCall<R extends CanonicalRequest>(
       const produced = produceFlight(flight, plan, request, endpoint, execution, policy);
       const settle = (usage: Usage | undefined, characters: number): void => {
         settleCost(record, request, usage, flight.originPrice, characters);
-        // The served attempt is the last one that did not fail (hedge losers and invalid answers end with an error code).
-        const served = attempts.findLast((attempt) => attempt.errorCode === undefined);
+        // The served attempt answered (200) without an error code: failed and invalid attempts carry
+        // one, a hedge loser ends as 499.
+        const served = attempts.findLast((attempt) => attempt.status === 200 && attempt.errorCode === undefined) ?? attempts.findLast((attempt) => attempt.errorCode === undefined);
         if (served) {
           served.usage = record.usage;
           if (record.costUsd !== undefined) served.costUsd = record.costUsd;

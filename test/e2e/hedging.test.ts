@@ -32,6 +32,9 @@ describe('hedging', () => {
       const attempts = database.prepare('SELECT provider, status, cost_nano_usd FROM ledger_attempts WHERE request_id = ? ORDER BY attempt').all(record.requestId) as Array<{ provider: string; status: number; cost_nano_usd: number }>;
       expect(attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([['sim-qwen', 499], ['sim-deepseek', 200]]);
       expect(attempts[0]!.cost_nano_usd).toBeGreaterThan(0); // the loser is charged its prompt
+      // The request is charged both attempts: the winner's answer and the loser's estimate.
+      const request = database.prepare('SELECT cost_nano_usd FROM ledger_requests WHERE request_id = ?').get(record.requestId) as { cost_nano_usd: number };
+      expect(Math.abs(request.cost_nano_usd - (attempts[0]!.cost_nano_usd + attempts[1]!.cost_nano_usd))).toBeLessThanOrEqual(1);
     } finally {
       database.close();
     }
