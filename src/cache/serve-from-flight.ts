@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { StreamEncoder } from '../dialects/types.js';
 import { executeCall, executeStream, type ExecutedCall, type ExecutedStream, type ExecutionContext } from '../execution/execute-plan.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { RoutePlan } from '../router/route-types.js';
@@ -8,20 +7,13 @@ import type { RequestRecord } from '../server/request-record.js';
 import { formatCost, settleCost } from '../server/request-cost.js';
 import { sendJson } from '../server/respond.js';
 import type { CanonicalRequest } from '../spec/request.js';
-import type { StreamPart, Usage } from '../spec/response.js';
+import type { Usage } from '../spec/response.js';
 import type { CachedAnswer } from './cache-store.js';
 import { answerCharacters } from './response-parts.js';
 import type { Flight, FlightOrigin } from './single-flight.js';
 
-/** The pipeline's SSE relay (src/server/model-call.ts), injected to keep the dependency one-way. */
-export type RelayFunction = (
-  batches: AsyncIterable<readonly StreamPart[]>,
-  encoder: StreamEncoder,
-  response: ServerResponse,
-  record: RequestRecord,
-  signal: AbortSignal,
-  settle: (usage: Usage | undefined, answerCharacters: number) => void,
-) => Promise<void>;
+/** The pipeline's SSE relay (src/server/model-call.ts), injected: a type-only reference keeps the runtime dependency one-way. */
+export type RelayFunction = typeof import('../server/model-call.js').relayStream;
 
 export interface FlightServing<R extends CanonicalRequest> {
   endpoint: ModelEndpoint<R>;
