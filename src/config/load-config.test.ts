@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,24 @@ describe('loadConfig', () => {
     expect([...config.providers.values()].every((provider) => provider.simulated && provider.embeddedSimulator)).toBe(true);
     expect(config.models.get('claude-3-5-haiku-20241022')?.deployments).toEqual([{ provider: 'sim-anthropic', upstreamModel: 'claude-3-5-haiku-20241022', price: expect.objectContaining({ inputPerMillion: 0.8, outputPerMillion: 4 }) }]);
     expect(config.catalogWarnings).toEqual([]);
+  });
+
+  it('accepts the README config example as written', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const example = /## Serving real providers[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const directory = mkdtempSync(join(tmpdir(), 'sy-readme-'));
+    writeFileSync(join(directory, 'switchyard.yaml'), example!);
+    const config = loadConfig({ path: join(directory, 'switchyard.yaml'), environment: KEYS });
+    expect([...config.routing.policies.keys()]).toContain('auto');
+    expect(config.auth.requireKeys).toBe(true);
+  });
+
+  it('loads the shipped example with its policies, resilience, cache and batching sections', () => {
+    const config = loadConfig({ path: resolve(import.meta.dirname, '../../switchyard.example.yaml'), environment: KEYS });
+    expect([...config.routing.policies.keys()].sort()).toEqual(['ab', 'auto', 'auto:cheap']);
+    expect(config.batching.deployments.size).toBe(1);
+    expect(config.cache.models.get('auto')).toMatchObject({ when: 'temperature_zero' });
   });
 
   it('loads the shipped example config', () => {
