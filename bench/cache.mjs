@@ -26,6 +26,7 @@ import { request as httpRequest } from 'undici';
 import autocannon from 'autocannon';
 import { installCleanup, machineInfo, runLoad, startChild, stopAll } from './harness.mjs';
 import { quickCheck } from './check-answer.mjs';
+import { seededRandom } from '../dist/usage/ledger/ledger-fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'bin', 'switchyard.js');
@@ -116,20 +117,8 @@ async function hitPart() {
   return rows;
 }
 
-/** A seeded pseudo-random generator (mulberry32), so every run replays the same workload. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function workload(count, repeatShare) {
-  const next = random(42);
+  const next = seededRandom(42);
   const functions = ['parse_date', 'slugify', 'merge_intervals', 'lru_get', 'retry_with_backoff', 'flatten', 'chunk', 'dedupe', 'to_snake_case', 'read_config', 'top_k', 'is_palindrome'];
   const kinds = [
     (fn) => `Write a pytest test stub for ${fn}(). Only the test function.`,

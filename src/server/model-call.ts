@@ -5,7 +5,7 @@ import { executeCall, executeStream, type AttemptRecord, type ExecutionContext }
 import { readTimeoutHeaders, type ExecutionPolicy } from '../execution/execution-policy.js';
 import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../router/route-types.js';
 import type { CanonicalRequest } from '../spec/request.js';
-import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
+import type { StreamPart, Usage } from '../spec/response.js';
 import type { ModelEndpoint } from './endpoints.js';
 import type { SpendGuard } from '../keys/key-types.js';
 import { admit } from './admission.js';
@@ -15,18 +15,10 @@ import { formatCost, settleCost } from './request-cost.js';
 import { sendError, sendJson, SSE_HEADERS, writeText } from './respond.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { produceFlight, serveFromFlight, settleSaved } from '../cache/serve-from-flight.js';
+import { answerCharacters } from '../cache/response-parts.js';
 
 /** Stream responses announce the cost as an HTTP trailer: it is known only at the end. */
 const STREAM_HEADERS = { ...SSE_HEADERS, trailer: 'x-switchyard-cost-usd' };
-
-function answerCharacters(answer: ModelResponse): number {
-  let characters = 0;
-  for (const choice of answer.choices) {
-    characters += choice.text.length + (choice.reasoning?.length ?? 0);
-    for (const call of choice.toolCalls) characters += call.arguments.length;
-  }
-  return characters;
-}
 
 /**
  * The request pipeline shared by every model endpoint:
