@@ -1,4 +1,5 @@
 import { GatewayError } from '../spec/errors.js';
+import { Cancel } from '../spec/cancel.js';
 import type { CallContext, ProviderAdapter } from '../spec/provider.js';
 import type { CompletionRequest } from '../spec/request.js';
 import type { ModelResponse, Usage } from '../spec/response.js';
@@ -94,7 +95,7 @@ export class CompletionBatcher {
   }
 
   private async callBatch(batch: Batch, members: Member[]): Promise<void> {
-    const controller = new AbortController();
+    const controller = new Cancel();
     let remaining = members.length;
     const detach: Array<() => void> = [];
     for (const member of members) {

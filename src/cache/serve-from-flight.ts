@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { CancelSignal } from '../spec/cancel.js';
 import { executeCall, executeStream, type ExecutedCall, type ExecutedStream, type ExecutionContext } from '../execution/execute-plan.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { RoutePlan } from '../router/route-types.js';
@@ -21,7 +22,7 @@ export interface FlightServing<R extends CanonicalRequest> {
   response: ServerResponse;
   record: RequestRecord;
   /** The client's signal: aborting it makes this client leave the flight. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   relay: RelayFunction;
   /** The `x-switchyard-route` value, once the answering deployment is known. */
   routeHeader?: () => string;

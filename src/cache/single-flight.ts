@@ -1,4 +1,5 @@
 import type { Price } from '../registry/catalog-types.js';
+import { Cancel, type CancelSignal } from '../spec/cancel.js';
 import { GatewayError } from '../spec/errors.js';
 import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
 import { ResponseCollector, responseToParts } from './response-parts.js';
@@ -28,7 +29,7 @@ export interface FlightListener {
  * the end: one client disconnecting never cuts the answer off for the others.
  */
 export class Flight {
-  private readonly controller = new AbortController();
+  private readonly controller = new Cancel();
   private readonly produced: (readonly StreamPart[])[] = [];
   private readonly collector = new ResponseCollector();
   private wakers: Array<() => void> = [];
@@ -62,7 +63,7 @@ export class Flight {
   }
 
   /** Aborted when every listener left before the end: pass it to the upstream call. */
-  get signal(): AbortSignal {
+  get signal(): CancelSignal {
     return this.controller.signal;
   }
 
@@ -139,7 +140,7 @@ export class Flight {
     return this.wholeGiven || this.collector.complete;
   }
 
-  attach(signal: AbortSignal): FlightListener {
+  attach(signal: CancelSignal): FlightListener {
     this.listeners++;
     let left = false;
     const leave = (): void => {
@@ -187,7 +188,7 @@ export class Flight {
   }
 }
 
-function abortion(signal: AbortSignal): Promise<never> {
+function abortion(signal: CancelSignal): Promise<never> {
   return new Promise((_, reject) => {
     const fail = (): void => reject(signal.reason ?? new GatewayError('client_closed', 'The client closed the connection.'));
     if (signal.aborted) fail();

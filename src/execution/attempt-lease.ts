@@ -4,6 +4,7 @@ import type { CallContext } from '../spec/provider.js';
 import type { Usage } from '../spec/response.js';
 import { costOfUsage } from '../usage/cost/cost-of-usage.js';
 import type { Watch } from './attempt-watchdog.js';
+import { Cancel } from '../spec/cancel.js';
 import type { Permit } from './deployment-breakers.js';
 import type { AttemptRecord, ExecutionContext } from './execution-types.js';
 import { timeoutsFor, type ExecutionPolicy } from './execution-policy.js';
@@ -14,7 +15,7 @@ import { timeoutsFor, type ExecutionPolicy } from './execution-policy.js';
  * its watchdog entry and its breaker permit. Every lease ends exactly once: ok, failed or dropped.
  */
 export class AttemptLease {
-  readonly controller = new AbortController();
+  readonly controller = new Cancel();
   readonly attempt: AttemptRecord;
   readonly call: CallContext;
   readonly watch: Watch;
@@ -45,7 +46,7 @@ export class AttemptLease {
       totalMs: Math.max(1, Math.min(timeouts.totalMs, remainingMs)),
       ...(stream ? { firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs } : {}),
     });
-    this.call = { upstreamModel: target.deployment.upstreamModel, signal: this.controller.signal, requestId: context.requestId };
+    this.call = { upstreamModel: target.deployment.upstreamModel, signal: this.controller, requestId: context.requestId };
   }
 
   /** The first content arrived (streams): from now on the idle timeout applies. */

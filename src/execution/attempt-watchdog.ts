@@ -1,3 +1,4 @@
+import type { Abortable } from '../spec/cancel.js';
 import { GatewayError } from '../spec/errors.js';
 
 /**
@@ -8,7 +9,7 @@ import { GatewayError } from '../spec/errors.js';
  * process alive.
  */
 export interface Watch {
-  readonly controller: AbortController;
+  readonly controller: Abortable;
   readonly provider: string;
   /** performance.now() deadline for the whole attempt. */
   readonly totalAt: number;
@@ -36,7 +37,7 @@ export class AttemptWatchdog {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  watch(controller: AbortController, provider: string, limits: WatchLimits): Watch {
+  watch(controller: Abortable, provider: string, limits: WatchLimits): Watch {
     const now = this.now();
     const watch: Watch = {
       controller,

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config/gateway-config.js';
+import type { CancelSignal } from '../spec/cancel.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { deploymentKey, type RouteTarget } from '../router/route-types.js';
 import { GatewayError } from '../spec/errors.js';
@@ -25,7 +26,7 @@ export interface ExecutionPolicy {
   now(): number;
   random(): number;
   /** Waits between retries; rejects when the signal aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  sleep(ms: number, signal: CancelSignal): Promise<void>;
 }
 
 export interface PolicyOptions {
@@ -33,7 +34,7 @@ export interface PolicyOptions {
   contextWindows?: Map<string, number>;
   now?: () => number;
   random?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal: CancelSignal) => Promise<void>;
   alert?: (message: string) => void;
   watchdog?: AttemptWatchdog;
 }
@@ -104,7 +105,7 @@ export function readTimeoutHeaders(headers: Record<string, string | string[] | u
   return overrides;
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+function defaultSleep(ms: number, signal: CancelSignal): Promise<void> {
   if (ms <= 0) return signal.aborted ? Promise.reject(signal.reason as Error) : Promise.resolve();
   return new Promise((resolve, reject) => {
     if (signal.aborted) {

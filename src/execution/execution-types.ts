@@ -1,4 +1,5 @@
 import type { AttemptObserver, RouteTarget } from '../router/route-types.js';
+import type { CancelSignal } from '../spec/cancel.js';
 import type { ErrorCode } from '../spec/errors.js';
 import type { CallContext, PartStream, ProviderAdapter } from '../spec/provider.js';
 import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
@@ -34,7 +35,7 @@ export interface AttemptRecord {
 export interface ExecutionContext {
   requestId: string;
   /** The client's abort signal: aborting it stops the current attempt and the whole plan. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Receives every attempt as it starts; the caller's record keeps them. */
   attempts: AttemptRecord[];
   observer?: AttemptObserver;

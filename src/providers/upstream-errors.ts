@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CancelSignal } from '../spec/cancel.js';
 import { GatewayError, type ErrorCode } from '../spec/errors.js';
 
 /** Who made the upstream call: names the provider in messages and knows the secret to scrub. */
@@ -164,7 +165,7 @@ export function badResponse(context: UpstreamErrorContext, problem: string, caus
 }
 
 /** The error for a call aborted by its signal: the signal's GatewayError reason, else client_closed. */
-export function abortError(signal: AbortSignal, context: UpstreamErrorContext): GatewayError {
+export function abortError(signal: CancelSignal, context: UpstreamErrorContext): GatewayError {
   const reason: unknown = signal.reason;
   if (reason instanceof GatewayError) return reason;
   return new GatewayError('client_closed', `${context.provider}: upstream call aborted by the client`, {
@@ -186,7 +187,7 @@ const BAD_RESPONSE_CODES = new Set([
  * over whatever undici threw; socket failures are `upstream_unavailable`; undici timeouts are
  * `upstream_timeout`; errors without a code are gateway bugs (`internal_error`).
  */
-export function errorFromTransport(error: unknown, signal: AbortSignal, context: UpstreamErrorContext): GatewayError {
+export function errorFromTransport(error: unknown, signal: CancelSignal, context: UpstreamErrorContext): GatewayError {
   if (signal.aborted) return abortError(signal, context);
   if (error instanceof GatewayError) return error;
   const code = transportCode(error);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CancelSignal } from '../spec/cancel.js';
 import type { Dispatcher } from 'undici';
 import {
   badResponse,
@@ -37,7 +38,7 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   /** The JSON body, already serialized once. */
   body: string;
-  signal: AbortSignal;
+  signal: CancelSignal;
   context: UpstreamErrorContext;
 }
 
@@ -96,7 +97,7 @@ export async function readLimitedText(body: Dispatcher.ResponseData['body'], lim
 }
 
 /** Reads a whole 2xx body and parses it as JSON; bad JSON is `upstream_bad_response`. */
-export async function readJson(response: UpstreamResponse, signal: AbortSignal, context: UpstreamErrorContext): Promise<unknown> {
+export async function readJson(response: UpstreamResponse, signal: CancelSignal, context: UpstreamErrorContext): Promise<unknown> {
   let text: string;
   try {
     text = await response.body.text();
@@ -117,7 +118,7 @@ export async function readJson(response: UpstreamResponse, signal: AbortSignal, 
  */
 export async function expectEventStream(
   response: UpstreamResponse,
-  signal: AbortSignal,
+  signal: CancelSignal,
   context: UpstreamErrorContext,
 ): Promise<void> {
   const contentType = response.headers['content-type'];

@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import type { CancelSignal } from '../spec/cancel.js';
 import type { BatchedPartStream } from '../spec/provider.js';
 import type { StreamPart } from '../spec/response.js';
 import { SseParser, type SseEvent } from './sse-parser.js';
@@ -97,7 +98,7 @@ class BatchDecoder {
  */
 async function* decodeBatches(
   response: UpstreamResponse,
-  signal: AbortSignal,
+  signal: CancelSignal,
   context: UpstreamErrorContext,
   decoder: WireStreamDecoder,
 ): AsyncGenerator<readonly StreamPart[]> {
@@ -146,7 +147,7 @@ class UpstreamPartStream implements BatchedPartStream {
 /** The canonical parts of a 2xx streaming answer, decoded by `decoder` (see decodeBatches). */
 export function decodeUpstreamStream(
   response: UpstreamResponse,
-  signal: AbortSignal,
+  signal: CancelSignal,
   context: UpstreamErrorContext,
   decoder: WireStreamDecoder,
 ): BatchedPartStream {

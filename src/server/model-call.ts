@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { Cancel, NEVER_CANCELLED, type CancelSignal } from '../spec/cancel.js';
 import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
 import { GatewayError, toGatewayError } from '../spec/errors.js';
 import { executeCall, executeStream, type AttemptRecord, type ExecutionContext } from '../execution/execute-plan.js';
@@ -166,16 +167,16 @@ export async function serveModelCall<R extends CanonicalRequest>(
   }
 }
 
-const NO_CLIENT_SIGNAL = { signal: new AbortController().signal, release: (): void => {} };
+const NO_CLIENT_SIGNAL = { signal: NEVER_CANCELLED, release: (): void => {} };
 
 /** Aborted when the client closes the connection before the response is complete. */
-function clientSignal(response: ServerResponse): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
+function clientSignal(response: ServerResponse): { signal: CancelSignal; release: () => void } {
+  const controller = new Cancel();
   const onClose = (): void => {
     if (!response.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
   };
   response.once('close', onClose);
-  return { signal: controller.signal, release: () => response.removeListener('close', onClose) };
+  return { signal: controller, release: () => response.removeListener('close', onClose) };
 }
 
 /** What a cache hit on this answer saves: the served attempt's tokens and cost (not those of failed or invalid attempts). */
@@ -231,7 +232,7 @@ export async function relayStream(
   encoder: StreamEncoder,
   response: ServerResponse,
   record: RequestRecord,
-  signal: AbortSignal,
+  signal: CancelSignal,
   settle: (usage: Usage | undefined, answerCharacters: number) => void,
 ): Promise<void> {
   response.writeHead(200, STREAM_HEADERS);

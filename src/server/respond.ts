@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { CancelSignal } from '../spec/cancel.js';
 import type { GatewayError } from '../spec/errors.js';
 import { GatewayError as GatewayErrorClass } from '../spec/errors.js';
 import { DIALECT_ERRORS } from './endpoints.js';
@@ -29,7 +30,7 @@ export function sendError(response: ServerResponse, error: GatewayError, dialect
  * Writes SSE text and, when the socket buffer is full, waits for it to drain (or for the
  * client to go away, which the signal reports).
  */
-export function writeText(response: ServerResponse, text: string, signal: AbortSignal): Promise<void> | void {
+export function writeText(response: ServerResponse, text: string, signal: CancelSignal): Promise<void> | void {
   if (response.write(text)) return;
   return new Promise<void>((resolve, reject) => {
     const done = (): void => {

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { CancelSignal } from './cancel.js';
 import type { ChatRequest, CompletionRequest } from './request.js';
 import type { ModelResponse, StreamPart } from './response.js';
 
@@ -7,7 +8,7 @@ export interface CallContext {
   /** The upstream model name to send (the deployment's name for the model at this provider). */
   upstreamModel: string;
   /** Aborted when the client disconnects or a timeout fires; adapters must pass it to the HTTP call. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Gateway request id, forwarded upstream as `x-request-id` for correlation. */
   requestId: string;
 }
