@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { util, type Dispatcher } from 'undici';
 import type { CancelSignal } from '../spec/cancel.js';
-import type { Dispatcher } from 'undici';
 import {
   badResponse,
   errorDetailFromPayload,
@@ -9,6 +9,8 @@ import {
   errorFromTransport,
   type UpstreamErrorContext,
 } from './upstream-errors.js';
+
+const { parseHeaders } = util;
 
 /** Where a provider's calls go: the base URL split into what undici needs. */
 export interface UpstreamTarget {
@@ -45,7 +47,17 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
-  body: Dispatcher.ResponseData['body'];
+  body: UpstreamBody;
+}
+
+/**
+ * A 2xx answer's body as it arrives: read it whole (`text`) or chunk by chunk (async iteration),
+ * once. `destroy` releases it early (aborting the upstream call when the body has not ended).
+ */
+export interface UpstreamBody extends AsyncIterable<Buffer> {
+  text(): Promise<string>;
+  destroy(): void;
+  readonly destroyed: boolean;
 }
 
 /** Upper bound on how much of an error body is read before the rest is discarded. */
@@ -58,32 +70,207 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  */
 export async function postJson(request: UpstreamRequest): Promise<UpstreamResponse> {
   const { target, signal, context } = request;
-  let response: Dispatcher.ResponseData;
+  const exchange = new UpstreamExchange(signal);
+  let response: UpstreamResponse;
   try {
-    response = await request.dispatcher.request({
-      origin: target.origin,
-      path: `${target.basePath}${request.endpoint}${target.search}`,
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      signal,
-    });
+    request.dispatcher.dispatch(
+      { origin: target.origin, path: `${target.basePath}${request.endpoint}${target.search}`, method: 'POST', headers: request.headers, body: request.body },
+      exchange,
+    );
+    response = await exchange.started;
   } catch (error) {
     throw errorFromTransport(error, signal, context);
   }
   const { statusCode, headers, body } = response;
-  if (statusCode >= 200 && statusCode < 300) return { statusCode, headers, body };
+  if (statusCode >= 200 && statusCode < 300) return response;
   const text = await readLimitedText(body, MAX_ERROR_BODY_BYTES);
   if (signal.aborted) throw errorFromTransport(undefined, signal, context);
   throw errorFromStatus(statusCode, headers, text, context);
 }
 
+/** How much of a body may wait unread before the upstream socket is paused (backpressure). */
+const HIGH_WATER_BYTES = 64 * 1024;
+
+/**
+ * One upstream call, driven by undici's dispatcher handler hooks: the answer's headers resolve
+ * `started`, its body chunks queue here until read. This replaces undici's `request()`, whose
+ * body is a full Readable stream (a stream object, nextTick hops and an extra socket write per
+ * streamed answer): the gateway reads each body once, in order, so a chunk queue is enough
+ * (docs/decisions/0008). The call is aborted when `signal` aborts, or when the body is destroyed
+ * before its end; a queue over HIGH_WATER_BYTES pauses the socket until the reader catches up.
+ */
+class UpstreamExchange implements UpstreamBody {
+  readonly started: Promise<UpstreamResponse>;
+  private resolveStarted!: (response: UpstreamResponse) => void;
+  private rejectStarted!: (error: unknown) => void;
+  private abortCall: ((reason?: Error) => void) | undefined = undefined;
+  private resumeCall: (() => void) | undefined = undefined;
+  private paused = false;
+  private headersSeen = false;
+  private chunks: Buffer[] = [];
+  private head = 0;
+  private queued = 0;
+  private ended = false;
+  private failure: Error | undefined = undefined;
+  private reading = false;
+  /** The reader waiting for a chunk, the end or a failure. */
+  private wake: (() => void) | undefined = undefined;
+  destroyed = false;
+
+  constructor(private readonly signal: CancelSignal) {
+    this.started = new Promise((resolve, reject) => {
+      this.resolveStarted = resolve;
+      this.rejectStarted = reject;
+    });
+    if (!signal.aborted) signal.addEventListener('abort', this.onAbort);
+  }
+
+  private readonly onAbort = (): void => {
+    const reason = this.signal.reason instanceof Error ? this.signal.reason : new Error('aborted');
+    if (this.abortCall) this.abortCall(reason);
+    else this.fail(reason);
+  };
+
+  // undici handler hooks (the dispatcher's own protocol; its request() uses the same ones).
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.signal.aborted || this.failure !== undefined || this.destroyed) {
+      abort(this.failure ?? (this.signal.reason instanceof Error ? this.signal.reason : new Error('aborted')));
+      return;
+    }
+    this.abortCall = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true;
+    this.headersSeen = true;
+    this.resumeCall = resume;
+    this.resolveStarted({ statusCode, headers: parseHeaders(rawHeaders) as IncomingHttpHeaders, body: this });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.destroyed) return true;
+    this.chunks.push(chunk);
+    this.queued += chunk.length;
+    this.notify();
+    if (this.queued > HIGH_WATER_BYTES && !this.reading) {
+      this.paused = true;
+      return false;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.ended = true;
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.notify();
+  }
+
+  onError(error: Error): void {
+    this.fail(error);
+  }
+
+  private fail(error: Error): void {
+    if (this.ended || this.failure !== undefined) return;
+    this.failure = error;
+    this.signal.removeEventListener('abort', this.onAbort);
+    if (!this.headersSeen) this.rejectStarted(error);
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    if (wake !== undefined) {
+      this.wake = undefined;
+      wake();
+    }
+  }
+
+  private waitForMore(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  /** The next queued chunk, or undefined (then check `ended` / `failure`). */
+  private take(): Buffer | undefined {
+    if (this.head === this.chunks.length) return undefined;
+    const chunk = this.chunks[this.head]!;
+    this.chunks[this.head] = EMPTY;
+    this.head += 1;
+    this.queued -= chunk.length;
+    if (this.head === this.chunks.length) {
+      this.chunks = [];
+      this.head = 0;
+    }
+    if (this.paused && this.queued <= HIGH_WATER_BYTES / 2) {
+      this.paused = false;
+      this.resumeCall?.();
+    }
+    return chunk;
+  }
+
+  async text(): Promise<string> {
+    this.reading = true;
+    if (this.paused) {
+      this.paused = false;
+      this.resumeCall?.();
+    }
+    while (!this.ended) {
+      if (this.failure !== undefined) throw this.failure;
+      if (this.destroyed) throw new Error('upstream body destroyed');
+      await this.waitForMore();
+    }
+    const chunks = this.head === 0 ? this.chunks : this.chunks.slice(this.head);
+    this.chunks = [];
+    this.head = 0;
+    const size = this.queued;
+    this.queued = 0;
+    if (chunks.length === 1) return chunks[0]!.toString('utf8');
+    return Buffer.concat(chunks, size).toString('utf8');
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    try {
+      for (;;) {
+        const chunk = this.take();
+        if (chunk !== undefined) {
+          yield chunk;
+          continue;
+        }
+        if (this.failure !== undefined) throw this.failure;
+        if (this.ended || this.destroyed) return;
+        await this.waitForMore();
+      }
+    } finally {
+      if (!this.ended) this.destroy();
+    }
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.chunks = [];
+    this.head = 0;
+    this.queued = 0;
+    if (this.ended || this.failure !== undefined) return;
+    this.signal.removeEventListener('abort', this.onAbort);
+    const reason = new Error('upstream body released before its end');
+    (reason as Error & { code: string }).code = 'UND_ERR_ABORTED';
+    if (this.abortCall) this.abortCall(reason);
+    else this.failure = reason;
+    this.notify();
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
 /** Reads at most `limit` bytes of a body as text and destroys the rest; never throws. */
-export async function readLimitedText(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+export async function readLimitedText(body: UpstreamBody, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of body) {
       chunks.push(chunk);
       size += chunk.length;
       if (size >= limit) break;
