@@ -31,5 +31,11 @@ export function settleCost(record: RequestRecord, request: CanonicalRequest, rep
 /** The `x-switchyard-cost-usd` value: USD with enough digits for sub-cent requests, or "unknown". */
 export function formatCost(record: RequestRecord): string {
   if (record.costUsd === undefined) return 'unknown';
-  return record.costUsd === 0 ? '0' : record.costUsd.toFixed(8).replace(/0+$/, '').replace(/\.$/, '');
+  if (record.costUsd === 0) return '0';
+  // toFixed(8) without its trailing zeros (and a bare trailing point), without regular expressions: this runs per request.
+  const fixed = record.costUsd.toFixed(8);
+  let end = fixed.length;
+  while (end > 0 && fixed.charCodeAt(end - 1) === 48 /* 0 */) end -= 1;
+  if (end > 0 && fixed.charCodeAt(end - 1) === 46 /* . */) end -= 1;
+  return fixed.slice(0, end);
 }
