@@ -26,10 +26,6 @@ export class DeltaTemplate {
   private suffix = '';
   private learned = false;
 
-  get active(): boolean {
-    return this.learned;
-  }
-
   /** The delta text of `data` when it is the learned event with another plain text, else undefined. */
   match(data: string): string | undefined {
     if (!this.learned) return undefined;

@@ -30,7 +30,7 @@ describe('LabeledCounter and LabeledHistogram', () => {
       promHistogram.observe({ model, stream }, value);
     }
     expect(await ours.metrics()).toBe(await theirs.metrics());
-    expect(counter.valueOf(['gpt-4o-mini', ''])).toBe(2);
+    expect(counter.valueAt(['gpt-4o-mini', ''])).toBe(2);
   });
 
   it('ignores non-finite observations and refuses a wrong number of label values', () => {

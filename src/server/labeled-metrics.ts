@@ -19,15 +19,19 @@ interface MetricValue {
   metricName?: string;
 }
 
-interface CounterCell {
-  labels: Record<string, string>;
-  value: number;
+interface MetricSnapshot {
+  name: string;
+  help: string;
+  type: string;
+  values: MetricValue[];
+  aggregator: string;
 }
 
-export class LabeledCounter {
-  readonly type = 'counter';
+/** The shared part: one cell per label set, registration, snapshot and reset. */
+abstract class LabeledCells<Cell extends { labels: Record<string, string> }> {
+  abstract readonly type: 'counter' | 'histogram';
   readonly aggregator = 'sum';
-  private readonly cells = new Map<string, CounterCell>();
+  private readonly cells = new Map<string, Cell>();
 
   constructor(
     readonly name: string,
@@ -38,29 +42,58 @@ export class LabeledCounter {
     registry.registerMetric(this as never);
   }
 
-  inc(values: readonly string[], amount = 1): void {
-    const key = values.length === 1 ? values[0]! : values.join(SEPARATOR);
+  protected abstract newCell(labels: Record<string, string>): Cell;
+  protected abstract valuesOf(cell: Cell, into: MetricValue[]): void;
+
+  /** The cell of a label set (values in `labelNames` order), created on first use. */
+  protected cellFor(values: readonly string[]): Cell {
+    const key = values.join(SEPARATOR);
     let cell = this.cells.get(key);
     if (cell === undefined) {
-      cell = { labels: labelsOf(this.labelNames, values), value: 0 };
+      cell = this.newCell(labelsOf(this.labelNames, values));
       this.cells.set(key, cell);
     }
-    cell.value += amount;
+    return cell;
   }
 
-  /** The value of one label set (tests). */
-  valueOf(values: readonly string[]): number {
-    return this.cells.get(values.join(SEPARATOR))?.value ?? 0;
+  protected existing(values: readonly string[]): Cell | undefined {
+    return this.cells.get(values.join(SEPARATOR));
   }
 
-  get(): Promise<{ name: string; help: string; type: string; values: MetricValue[]; aggregator: string }> {
+  get(): Promise<MetricSnapshot> {
     const values: MetricValue[] = [];
-    for (const cell of this.cells.values()) values.push({ value: cell.value, labels: cell.labels });
+    for (const cell of this.cells.values()) this.valuesOf(cell, values);
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
   }
 
   reset(): void {
     this.cells.clear();
+  }
+}
+
+interface CounterCell {
+  labels: Record<string, string>;
+  value: number;
+}
+
+export class LabeledCounter extends LabeledCells<CounterCell> {
+  override readonly type = 'counter';
+
+  inc(values: readonly string[], amount = 1): void {
+    this.cellFor(values).value += amount;
+  }
+
+  /** The value of one label set (tests). */
+  valueAt(values: readonly string[]): number {
+    return this.existing(values)?.value ?? 0;
+  }
+
+  protected newCell(labels: Record<string, string>): CounterCell {
+    return { labels, value: 0 };
+  }
+
+  protected valuesOf(cell: CounterCell, into: MetricValue[]): void {
+    into.push({ value: cell.value, labels: cell.labels });
   }
 }
 
@@ -72,29 +105,16 @@ interface HistogramCell {
   count: number;
 }
 
-export class LabeledHistogram {
-  readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  private readonly cells = new Map<string, HistogramCell>();
+export class LabeledHistogram extends LabeledCells<HistogramCell> {
+  override readonly type = 'histogram';
 
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    private readonly labelNames: readonly string[],
-    private readonly buckets: readonly number[],
-    registry: Registry,
-  ) {
-    registry.registerMetric(this as never);
+  constructor(name: string, help: string, labelNames: readonly string[], private readonly buckets: readonly number[], registry: Registry) {
+    super(name, help, labelNames, registry);
   }
 
   observe(values: readonly string[], value: number): void {
     if (!Number.isFinite(value)) return;
-    const key = values.join(SEPARATOR);
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = { labels: labelsOf(this.labelNames, values), counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
-      this.cells.set(key, cell);
-    }
+    const cell = this.cellFor(values);
     const buckets = this.buckets;
     let at = 0;
     while (at < buckets.length && value > buckets[at]!) at += 1;
@@ -103,22 +123,18 @@ export class LabeledHistogram {
     cell.count += 1;
   }
 
-  get(): Promise<{ name: string; help: string; type: string; values: MetricValue[]; aggregator: string }> {
-    const values: MetricValue[] = [];
-    for (const cell of this.cells.values()) {
-      let cumulative = 0;
-      for (let at = 0; at <= this.buckets.length; at += 1) {
-        cumulative += cell.counts[at]!;
-        values.push({ value: cumulative, metricName: `${this.name}_bucket`, labels: { le: at < this.buckets.length ? this.buckets[at]! : '+Inf', ...cell.labels } });
-      }
-      values.push({ value: cell.sum, metricName: `${this.name}_sum`, labels: cell.labels });
-      values.push({ value: cell.count, metricName: `${this.name}_count`, labels: cell.labels });
-    }
-    return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
+  protected newCell(labels: Record<string, string>): HistogramCell {
+    return { labels, counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
   }
 
-  reset(): void {
-    this.cells.clear();
+  protected valuesOf(cell: HistogramCell, into: MetricValue[]): void {
+    let cumulative = 0;
+    for (let at = 0; at <= this.buckets.length; at += 1) {
+      cumulative += cell.counts[at]!;
+      into.push({ value: cumulative, metricName: `${this.name}_bucket`, labels: { le: at < this.buckets.length ? this.buckets[at]! : '+Inf', ...cell.labels } });
+    }
+    into.push({ value: cell.sum, metricName: `${this.name}_sum`, labels: cell.labels });
+    into.push({ value: cell.count, metricName: `${this.name}_count`, labels: cell.labels });
   }
 }
 
