@@ -27,11 +27,19 @@ export function sendError(response: ServerResponse, error: GatewayError, dialect
 }
 
 /**
- * Writes SSE text and, when the socket buffer is full, waits for it to drain (or for the
- * client to go away, which the signal reports).
+ * How many bytes of a stream response may wait in memory for a slow client before the relay
+ * stops reading the upstream. Above the socket's own 16 KiB mark on purpose: one upstream read
+ * routinely encodes to more than that, and waiting for a drain after it would send the end of the
+ * response in a write of its own.
+ */
+export const STREAM_BUFFER_LIMIT = 64 * 1024;
+
+/**
+ * Writes SSE text and, when more than STREAM_BUFFER_LIMIT bytes wait for the client, waits for the
+ * socket to drain (or for the client to go away, which the signal reports).
  */
 export function writeText(response: ServerResponse, text: string, signal: CancelSignal): Promise<void> | void {
-  if (response.write(text)) return;
+  if (response.write(text) || response.writableLength <= STREAM_BUFFER_LIMIT) return;
   return new Promise<void>((resolve, reject) => {
     const done = (): void => {
       response.removeListener('drain', done);
