@@ -161,10 +161,16 @@ function table(rows) {
 /** Switchyard against the project's goals: ≥ 60% of the bare proxy, ≥ 10× each peer gateway. */
 function goalLines(rows) {
   const sy = rows.filter((r) => r.target === 'switchyard');
+  // With several rounds, each round's own ratio too: both targets ran seconds apart in it, so the
+  // spread of these shows how much the machine's noise moves the result.
+  const perRound = (r, other, show) => {
+    if (!r.rounds || !other.rounds || r.rounds.length !== other.rounds.length) return '';
+    return ` [rounds: ${r.rounds.map((round, i) => (other.rounds[i].reqPerSec > 0 ? show(round.reqPerSec / other.rounds[i].reqPerSec) : '-')).join(' ')}]`;
+  };
   const versus = (name, show, goal) =>
     sy.map((r) => {
       const other = rows.find((o) => o.mode === r.mode && o.target === name);
-      return other?.reqPerSec > 0 ? `${r.mode} ${show(r.reqPerSec / other.reqPerSec)}${goal(r.reqPerSec / other.reqPerSec) ? '' : ' (below goal)'}` : undefined;
+      return other?.reqPerSec > 0 ? `${r.mode} ${show(r.reqPerSec / other.reqPerSec)}${goal(r.reqPerSec / other.reqPerSec) ? '' : ' (below goal)'}${perRound(r, other, show)}` : undefined;
     }).filter(Boolean).join(', ');
   const names = [...new Set(rows.map((r) => r.target))].filter((n) => !['direct', 'bare-proxy', 'switchyard'].includes(n));
   return [
