@@ -1,6 +1,7 @@
 // Benchmark plumbing: start child processes and wait until they listen, run autocannon with a
 // warm-up and a measured window, and make sure every child dies with the orchestrator.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
 
@@ -85,9 +86,10 @@ export function installCleanup(deadlineMs) {
  * window (not autocannon's whole-ms histogram). `verifyBody` checks each body cheaply; a failed
  * check counts as an error (mismatch).
  */
-export async function runLoad({ url, headers, body, connections, warmup, duration, verifyBody }) {
+export async function runLoad({ url, headers, body, connections, warmup, duration, verifyBody, cpuPid }) {
   const base = { url, method: 'POST', headers, body, connections, timeout: 10, verifyBody };
   if (warmup > 0) await autocannon({ ...base, duration: warmup });
+  const cpuBefore = cpuPid === undefined ? undefined : processCpuMs(cpuPid);
 
   let latencies = new Float64Array(1 << 16);
   let count = 0;
@@ -102,6 +104,7 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
     latencies[count++] = responseTime;
   });
   const result = await instance;
+  const cpuAfter = cpuBefore === undefined ? undefined : processCpuMs(cpuPid);
 
   const sorted = latencies.subarray(0, count).sort();
   const percentile = (p) => (count === 0 ? NaN : sorted[Math.min(count - 1, Math.ceil((p / 100) * count) - 1)]);
@@ -115,6 +118,9 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
     maxMs: count === 0 ? NaN : sorted[count - 1],
     ok,
     errors,
+    // CPU time (user + system, all threads) the process at cpuPid used per answered request in
+    // the measured window; undefined when not asked for or not on Linux.
+    cpuUsPerRequest: cpuBefore === undefined || cpuAfter === undefined || ok + errors === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / (ok + errors),
     detail: {
       durationS: result.duration,
       requests: result.requests.total,
@@ -126,6 +132,26 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
       bytesPerSec: result.throughput.average,
     },
   };
+}
+
+let clockTicks;
+
+/**
+ * CPU time (user + system, every thread) a process has used so far, in ms, from /proc (Linux
+ * only; undefined elsewhere or once the process is gone). Resolution is one clock tick (10 ms):
+ * fine over a measured window of seconds.
+ */
+export function processCpuMs(pid) {
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the parenthesized command name (which may hold spaces): utime is the 14th field, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
 }
 
 export function machineInfo() {

@@ -125,8 +125,8 @@ async function startTargets(tmp) {
     upstreamBase,
     targets: [
       { name: 'direct', url: `${upstreamBase}/chat/completions`, headers: {} },
-      { name: 'bare-proxy', url: `${bare.url}/v1/chat/completions`, headers: {} },
-      { name: 'switchyard', url: `${gateway.url}/v1/chat/completions`, headers: flags.cache === 'miss' ? { 'cache-control': 'no-store' } : {} },
+      { name: 'bare-proxy', url: `${bare.url}/v1/chat/completions`, headers: {}, pid: bare.child.pid },
+      { name: 'switchyard', url: `${gateway.url}/v1/chat/completions`, headers: flags.cache === 'miss' ? { 'cache-control': 'no-store' } : {}, pid: gateway.child.pid },
       ...peers.map((peer) => ({ name: peer.name, url: `${peer.base}/chat/completions`, headers: peerHeaders(peer.name, upstreamBase) })),
     ],
   };
@@ -141,7 +141,8 @@ function combine(results) {
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   };
   const sum = (key) => results.reduce((total, r) => total + r[key], 0);
-  return { reqPerSec: median('reqPerSec'), p50Ms: median('p50Ms'), p90Ms: median('p90Ms'), p99Ms: median('p99Ms'), maxMs: Math.max(...results.map((r) => r.maxMs)), ok: sum('ok'), errors: sum('errors'), rounds: results };
+  const cpu = results.every((r) => r.cpuUsPerRequest !== undefined) ? median('cpuUsPerRequest') : undefined;
+  return { reqPerSec: median('reqPerSec'), cpuUsPerRequest: cpu, p50Ms: median('p50Ms'), p90Ms: median('p90Ms'), p99Ms: median('p99Ms'), maxMs: Math.max(...results.map((r) => r.maxMs)), ok: sum('ok'), errors: sum('errors'), rounds: results };
 }
 
 function fmt(n, digits) {
@@ -149,9 +150,9 @@ function fmt(n, digits) {
 }
 
 function table(rows) {
-  const header = ['target', 'mode', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs bare'];
+  const header = ['target', 'mode', 'req/s', 'cpu µs/req', 'p50 ms', 'p99 ms', 'errors', 'vs bare'];
   const lines = rows.map((r) => [
-    r.target, r.mode, fmt(r.reqPerSec, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.errors), r.ratioToBare === null ? '-' : `${fmt(r.ratioToBare * 100, 0)}%`,
+    r.target, r.mode, fmt(r.reqPerSec, 0), r.cpuUsPerRequest === undefined ? '-' : fmt(r.cpuUsPerRequest, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.errors), r.ratioToBare === null ? '-' : `${fmt(r.ratioToBare * 100, 0)}%`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
@@ -173,8 +174,15 @@ function goalLines(rows) {
       return other?.reqPerSec > 0 ? `${r.mode} ${show(r.reqPerSec / other.reqPerSec)}${goal(r.reqPerSec / other.reqPerSec) ? '' : ' (below goal)'}${perRound(r, other, show)}` : undefined;
     }).filter(Boolean).join(', ');
   const names = [...new Set(rows.map((r) => r.target))].filter((n) => !['direct', 'bare-proxy', 'switchyard'].includes(n));
+  const cpuLine = sy.map((r) => {
+    const bare = rows.find((o) => o.mode === r.mode && o.target === 'bare-proxy');
+    if (r.cpuUsPerRequest === undefined || !(bare?.cpuUsPerRequest > 0)) return undefined;
+    const rounds = r.rounds && bare.rounds && r.rounds.length === bare.rounds.length ? ` [rounds: ${r.rounds.map((round, i) => fmt(round.cpuUsPerRequest / bare.rounds[i].cpuUsPerRequest, 2)).join(' ')}]` : '';
+    return `${r.mode} ${fmt(r.cpuUsPerRequest / bare.cpuUsPerRequest, 2)}×${rounds}`;
+  }).filter(Boolean).join(', ');
   return [
     `switchyard / bare-proxy (goal ≥ 60%): ${versus('bare-proxy', (x) => `${fmt(x * 100, 0)}%`, (x) => x >= 0.6)}`,
+    ...(cpuLine ? [`CPU per request, switchyard (all its threads, ledger writer included) / bare-proxy: ${cpuLine}`] : []),
     ...names.map((name) => `switchyard / ${name} (goal ≥ 10×): ${versus(name, (x) => `${fmt(x, 1)}×`, (x) => x >= 10)}`),
   ];
 }
@@ -208,7 +216,7 @@ try {
     for (const mode of modes) {
       for (const target of targets) {
         process.stderr.write(`  ${rounds > 1 ? `round ${round} ` : ''}${mode.padEnd(9)} ${target.name.padEnd(12)} `);
-        const result = await runLoad({ ...requestFor(target, mode), connections, warmup, duration, verifyBody: quickCheck(mode === 'stream') });
+        const result = await runLoad({ ...requestFor(target, mode), connections, warmup, duration, verifyBody: quickCheck(mode === 'stream'), cpuPid: target.pid });
         process.stderr.write(`${fmt(result.reqPerSec, 0)} req/s${result.errors ? `, ${result.errors} errors` : ''}\n`);
         runs.get(`${target.name}/${mode}`).push(result);
       }
