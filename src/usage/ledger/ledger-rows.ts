@@ -56,10 +56,16 @@ export interface AttemptRow {
   error_code: string | null;
 }
 
-/** One recorded entry as rows, ready to write. */
+/**
+ * One recorded entry as the column values both drivers bind: `request` in `REQUEST_COLUMN_NAMES`
+ * order, each of `attempts` in `ATTEMPT_COLUMN_NAMES` order. Built in one pass at `record` time
+ * and kept in this form until written: no row objects to convert per batch (`rowOf` gives one back
+ * where names help).
+ */
 export interface EntryRows {
-  request: RequestRow;
-  attempts: AttemptRow[];
+  entryId: string;
+  request: ColumnValue[];
+  attempts: ColumnValue[][];
 }
 
 /** Column name → PostgreSQL type, in insert order. */
@@ -81,69 +87,77 @@ export const ATTEMPT_COLUMNS = {
 export const REQUEST_COLUMN_NAMES = Object.keys(REQUEST_COLUMNS) as (keyof RequestRow)[];
 export const ATTEMPT_COLUMN_NAMES = Object.keys(ATTEMPT_COLUMNS) as (keyof AttemptRow)[];
 
-export function columnValues<Row extends object>(row: Row, names: readonly (keyof Row)[]): ColumnValue[] {
-  return names.map((name) => row[name] as ColumnValue);
+/** Column values (in `names` order) back as a row object keyed by column name. */
+export function rowOf<Row>(names: readonly (keyof Row)[], values: readonly ColumnValue[]): Row {
+  const row: Partial<Record<keyof Row, ColumnValue>> = {};
+  names.forEach((name, index) => {
+    row[name] = values[index] as ColumnValue;
+  });
+  return row as Row;
 }
 
 /**
- * Turns a recorded entry into rows, sanitizing on the way: `record` must never throw on the
- * request path, so bad numbers become 0 (or null) and long texts are cut instead of rejected.
+ * Turns a recorded entry into column values, sanitizing on the way: `record` must never throw on
+ * the request path, so bad numbers become 0 (or null) and long texts are cut instead of rejected.
+ * The literals follow `REQUEST_COLUMNS` and `ATTEMPT_COLUMNS` in order (ledger-rows.test.ts checks
+ * every column by name).
  */
 export function entryToRows(entry: LedgerEntry, entryId: string): EntryRows {
   const request = entry.request;
-  const usage = tokens(request.usage);
+  const usage = request.usage;
   const requestId = text(request.requestId, 200) ?? '';
-  const row: RequestRow = {
-    entry_id: entryId,
-    request_id: requestId,
-    started_at: count(request.startedAt),
-    api_key_id: text(request.apiKeyId, 200),
-    model_asked: text(request.modelAsked, 200),
-    model: text(request.model, 200),
-    provider: text(request.provider, 200),
-    attempts: entry.attempts.length,
-    ...usage,
-    cost_nano_usd: nano(request.costUsd),
-    cost_estimated: request.costEstimated === true ? 1 : 0,
-    saved_nano_usd: nano(request.savedUsd),
-    reference_cost_nano_usd: request.referenceCostUsd === undefined || request.referenceCostUsd === null ? null : nano(request.referenceCostUsd),
-    latency_ms: count(request.latencyMs),
-    first_token_ms: optionalCount(request.firstTokenMs),
-    status: status(request.status),
-    error_code: text(request.errorCode, 100),
-    cache_status: CACHE_STATUSES.has(request.cacheStatus) ? request.cacheStatus : 'none',
-    route_reason: text(request.routeReason, 1000),
-    stream: request.stream === true ? 1 : 0,
-  };
-  const attempts = entry.attempts.map((attempt, index) => attemptRow(attempt, index + 1, entryId, requestId));
-  return { request: row, attempts };
+  const values: ColumnValue[] = [
+    entryId,
+    requestId,
+    count(request.startedAt),
+    text(request.apiKeyId, 200),
+    text(request.modelAsked, 200),
+    text(request.model, 200),
+    text(request.provider, 200),
+    entry.attempts.length,
+    count(usage?.inputTokens),
+    count(usage?.cachedInputTokens),
+    count(usage?.outputTokens),
+    count(usage?.reasoningTokens),
+    nano(request.costUsd),
+    request.costEstimated === true ? 1 : 0,
+    nano(request.savedUsd),
+    request.referenceCostUsd === undefined || request.referenceCostUsd === null ? null : nano(request.referenceCostUsd),
+    count(request.latencyMs),
+    optionalCount(request.firstTokenMs),
+    status(request.status),
+    text(request.errorCode, 100),
+    CACHE_STATUSES.has(request.cacheStatus) ? request.cacheStatus : 'none',
+    text(request.routeReason, 1000),
+    request.stream === true ? 1 : 0,
+  ];
+  const attempts: ColumnValue[][] = [];
+  for (let index = 0; index < entry.attempts.length; index += 1) {
+    attempts.push(attemptValues(entry.attempts[index] as LedgerAttempt, index + 1, entryId, requestId));
+  }
+  return { entryId, request: values, attempts };
 }
 
-function attemptRow(attempt: LedgerAttempt, number: number, entryId: string, requestId: string): AttemptRow {
-  return {
-    entry_id: entryId,
-    attempt: number,
-    request_id: requestId,
-    provider: text(attempt.provider, 200) ?? '',
-    model: text(attempt.model, 200) ?? '',
-    upstream_model: text(attempt.upstreamModel, 200) ?? '',
-    started_at: count(attempt.startedAt),
-    latency_ms: count(attempt.latencyMs),
-    first_token_ms: optionalCount(attempt.firstTokenMs),
-    ...tokens(attempt.usage),
-    cost_nano_usd: nano(attempt.costUsd),
-    status: status(attempt.status),
-    error_code: text(attempt.errorCode, 100),
-  };
-}
-
-function tokens(usage: LedgerEntry['request']['usage']): Pick<RequestRow, 'input_tokens' | 'cached_input_tokens' | 'output_tokens' | 'reasoning_tokens'> {
-  return {
-    input_tokens: count(usage?.inputTokens),
-    cached_input_tokens: count(usage?.cachedInputTokens),
-    output_tokens: count(usage?.outputTokens),
-    reasoning_tokens: count(usage?.reasoningTokens),
-  };
+function attemptValues(attempt: LedgerAttempt, number: number, entryId: string, requestId: string): ColumnValue[] {
+  const usage = attempt.usage;
+  return [
+    entryId,
+    number,
+    requestId,
+    text(attempt.provider, 200) ?? '',
+    text(attempt.model, 200) ?? '',
+    text(attempt.upstreamModel, 200) ?? '',
+    count(attempt.startedAt),
+    count(attempt.latencyMs),
+    optionalCount(attempt.firstTokenMs),
+    count(usage?.inputTokens),
+    count(usage?.cachedInputTokens),
+    count(usage?.outputTokens),
+    count(usage?.reasoningTokens),
+    nano(attempt.costUsd),
+    status(attempt.status),
+    text(attempt.errorCode, 100),
+  ];
 }
 
 /** USD → integer nano-dollars; negative or non-finite amounts become 0. */

@@ -108,6 +108,7 @@ function unnestSelect<Row>(types: Record<keyof Row, string>, names: readonly (ke
   return `SELECT * FROM unnest(${arrays.join(', ')}) AS source (${names.join(', ')})`;
 }
 
-function columnArrays<Row extends object>(rows: readonly Row[], names: readonly (keyof Row)[]): ColumnValue[][] {
-  return names.map((name) => rows.map((row) => row[name] as ColumnValue));
+/** Rows of column values (in `names` order) as one array per column, for `unnest`. */
+function columnArrays(rows: readonly ColumnValue[][], names: readonly string[]): ColumnValue[][] {
+  return names.map((_name, index) => rows.map((row) => row[index] as ColumnValue));
 }

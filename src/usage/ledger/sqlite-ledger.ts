@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { createQueuedLedger } from './create-queued-ledger.js';
 import { dailyUpsertSql } from './daily-rollup.js';
 import type { Ledger, LedgerWriteOptions } from './ledger.js';
-import { ATTEMPT_COLUMN_NAMES, columnValues, REQUEST_COLUMN_NAMES } from './ledger-rows.js';
+import { ATTEMPT_COLUMN_NAMES, REQUEST_COLUMN_NAMES } from './ledger-rows.js';
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js';
 import { buildReport, buildReportStatement } from './report-sql.js';
 import { type BatchSql, SqliteWorker } from './sqlite-worker.js';
@@ -48,15 +48,7 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
   return createQueuedLedger(
     {
       kind: 'sqlite',
-      writeBatch: (batch) =>
-        worker.write(
-          BATCH_SQL,
-          batch.map((entry) => ({
-            entryId: entry.request.entry_id,
-            request: columnValues(entry.request, REQUEST_COLUMN_NAMES),
-            attempts: entry.attempts.map((attempt) => columnValues(attempt, ATTEMPT_COLUMN_NAMES)),
-          })),
-        ),
+      writeBatch: (batch) => worker.write(BATCH_SQL, batch),
       async report(query) {
         const statement = buildReportStatement(query, () => '?');
         return buildReport(query, await worker.query(statement.sql, statement.params));

@@ -1,13 +1,9 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { ColumnValue } from './ledger-rows.js';
+import type { EntryRows } from './ledger-rows.js';
 
 /** One entry as column values, ready to bind. */
-export interface WorkerEntry {
-  entryId: string;
-  request: ColumnValue[];
-  attempts: ColumnValue[][];
-}
+export type WorkerEntry = EntryRows;
 
 /** SQL the worker runs for a batch: per entry, the request insert and (when it inserted a row) the attempt inserts; then the rollup upsert over the batch's new rows. */
 export interface BatchSql {
