@@ -58,14 +58,26 @@ export class SseParser {
         this.partialLine.push(position === 0 ? text : text.slice(position));
         break;
       }
-      let line = text.slice(position, end);
-      if (this.partialLine.length > 0) {
-        this.partialLine.push(line);
-        line = this.partialLine.join('');
-        this.partialLine.length = 0;
+      if (this.partialLine.length === 0 && end === position) {
+        // A blank line: dispatch.
+        const event = this.dispatch();
+        if (event !== undefined) (events ??= []).push(event);
+      } else if (this.partialLine.length === 0 && isDataField(text, position, end)) {
+        // The common line, `data:` whole in this piece: its value straight from the text (no
+        // copies of the line and the field name).
+        const valueStart = text.charCodeAt(position + 5) === 32 /* ' ' */ ? position + 6 : position + 5;
+        this.dataLines.push(text.slice(valueStart, end));
+        this.hasData = true;
+      } else {
+        let line = text.slice(position, end);
+        if (this.partialLine.length > 0) {
+          this.partialLine.push(line);
+          line = this.partialLine.join('');
+          this.partialLine.length = 0;
+        }
+        const event = this.processLine(line);
+        if (event !== undefined) (events ??= []).push(event);
       }
-      const event = this.processLine(line);
-      if (event !== undefined) (events ??= []).push(event);
       if (end === nextCarriageReturn) {
         if (end + 1 === length) {
           this.skipLineFeed = true;
@@ -126,6 +138,18 @@ export class SseParser {
     if (this.lastEventId !== '') event.id = this.lastEventId;
     return event;
   }
+}
+
+/** The line `text[position, end)` is a `data` field: `data:` then the value (or nothing). */
+function isDataField(text: string, position: number, end: number): boolean {
+  return (
+    end - position >= 5 &&
+    text.charCodeAt(position) === 100 /* d */ &&
+    text.charCodeAt(position + 1) === 97 /* a */ &&
+    text.charCodeAt(position + 2) === 116 /* t */ &&
+    text.charCodeAt(position + 3) === 97 /* a */ &&
+    text.charCodeAt(position + 4) === 58 /* : */
+  );
 }
 
 /**
