@@ -86,6 +86,27 @@ describe('postJson: the upstream exchange', () => {
     expect(read).toBe(written - first.length);
   });
 
+  it('hands out what arrived together as one chunk: many HTTP chunks of one socket read, one step', async () => {
+    const events = Array.from({ length: 30 }, (_, index) => `data: {"n":${index}}\n\n`);
+    let finish!: () => void;
+    const { call } = await upstream((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      // Written in one tick: one socket write of 30 HTTP chunks, as an upstream sends a burst.
+      for (const event of events) response.write(event);
+      finish = () => response.end('data: [DONE]\n\n');
+    });
+    const answer = await call();
+    const steps: string[] = [];
+    for await (const chunk of answer.body) {
+      steps.push(chunk.toString('utf8'));
+      if (steps.length === 1) finish();
+    }
+    expect(steps.join('')).toBe(`${events.join('')}data: [DONE]\n\n`);
+    // The burst is one step (not 30), and the later end another.
+    expect(steps[0]).toBe(events.join(''));
+    expect(steps).toHaveLength(2);
+  });
+
   it('aborts the upstream call when the signal aborts mid-body, with the signal reason', async () => {
     let gone: Promise<void> | undefined;
     const { call } = await upstream((request, response) => {

@@ -54,6 +54,10 @@ export interface UpstreamResponse {
  * A 2xx answer's body as it arrives: read it whole (`text`) or chunk by chunk (async iteration),
  * once. `destroy` releases it early (aborting the upstream call when the body has not ended).
  */
+/**
+ * An upstream answer's body, read once: whole (`text()`), or by async iteration, where each step
+ * yields everything that arrived since the last one (one socket read's HTTP chunks together).
+ */
 export interface UpstreamBody extends AsyncIterable<Buffer> {
   text(): Promise<string>;
   destroy(): void;
@@ -108,7 +112,6 @@ class UpstreamExchange implements UpstreamBody {
   private paused = false;
   private headersSeen = false;
   private chunks: Buffer[] = [];
-  private head = 0;
   private queued = 0;
   private ended = false;
   private failure: Error | undefined = undefined;
@@ -192,18 +195,20 @@ class UpstreamExchange implements UpstreamBody {
     });
   }
 
-  /** The next queued chunk, or undefined (then check `ended` / `failure`). */
+  /**
+   * Everything queued, as one chunk, or undefined (then check `ended` / `failure`). What arrived
+   * together is decoded and relayed together: an upstream that sends one HTTP chunk per SSE event
+   * delivers many of them in one socket read, and taking them one by one would run the whole
+   * relay (decode, yields through the attempt layers, encode, a write) once per event. Nothing
+   * waits for more: a lone chunk is returned as it is.
+   */
   private take(): Buffer | undefined {
-    if (this.head === this.chunks.length) return undefined;
-    const chunk = this.chunks[this.head]!;
-    this.chunks[this.head] = EMPTY;
-    this.head += 1;
-    this.queued -= chunk.length;
-    if (this.head === this.chunks.length) {
-      this.chunks = [];
-      this.head = 0;
-    }
-    if (this.paused && this.queued <= HIGH_WATER_BYTES / 2) {
+    const chunks = this.chunks;
+    if (chunks.length === 0) return undefined;
+    const chunk = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.queued);
+    this.chunks = [];
+    this.queued = 0;
+    if (this.paused) {
       this.paused = false;
       this.resumeCall?.();
     }
@@ -221,9 +226,8 @@ class UpstreamExchange implements UpstreamBody {
       if (this.destroyed) throw new Error('upstream body destroyed');
       await this.waitForMore();
     }
-    const chunks = this.head === 0 ? this.chunks : this.chunks.slice(this.head);
+    const chunks = this.chunks;
     this.chunks = [];
-    this.head = 0;
     const size = this.queued;
     this.queued = 0;
     if (chunks.length === 1) return chunks[0]!.toString('utf8');
@@ -251,7 +255,6 @@ class UpstreamExchange implements UpstreamBody {
     if (this.destroyed) return;
     this.destroyed = true;
     this.chunks = [];
-    this.head = 0;
     this.queued = 0;
     if (this.ended || this.failure !== undefined) return;
     this.signal.removeEventListener('abort', this.onAbort);
@@ -263,7 +266,6 @@ class UpstreamExchange implements UpstreamBody {
   }
 }
 
-const EMPTY = Buffer.alloc(0);
 
 /** Reads at most `limit` bytes of a body as text and destroys the rest; never throws. */
 export async function readLimitedText(body: UpstreamBody, limit: number): Promise<string> {
