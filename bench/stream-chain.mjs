@@ -31,10 +31,11 @@ const context = { provider: 'sim-openai' };
 const encodeContext = { model: 'gpt-4o-mini', requestId: 'req-bench' };
 const text = new Utf8Chunks().decode(body);
 const events = new SseParser().feed(text);
-const decode = (fastPath = true) => {
+/** The wire decoder over parsed events, as the relay runs it: parts up to and including the end. */
+const decodeEvents = (parsed, fastPath = true) => {
   const decoder = new OpenAIStreamDecoder(context, 'gpt-4o-mini', fastPath);
   const parts = [];
-  for (const event of events) {
+  for (const event of parsed) {
     decoder.push(event, parts);
     if (decoder.isComplete) {
       decoder.end(parts);
@@ -43,13 +44,15 @@ const decode = (fastPath = true) => {
   }
   return parts;
 };
-const parts = decode();
-const encode = () => {
+/** The OpenAI stream encoder over parts, concatenated as the relay writes one batch. */
+const encodeParts = (parts) => {
   const encoder = createChatStreamEncoder(encodeContext, { includeUsage: false });
   let out = '';
   for (const part of parts) out += encoder.push(part);
   return out + encoder.end();
 };
+const parts = decodeEvents(events);
+const encode = () => encodeParts(parts);
 
 function time(label, fn) {
   const rounds = [];
@@ -68,23 +71,8 @@ console.log(`machine: ${machine.cpu}, ${machine.cores} cores; node ${machine.nod
 console.log(`one streamed answer: ${tokens} tokens, ${body.length} bytes upstream, ${events.length} SSE events, ${parts.length} parts, ${encode().length} characters encoded`);
 time('UTF-8 decode of the body', () => new Utf8Chunks().decode(body));
 time('SSE parse', () => new SseParser().feed(text));
-time('wire decode (template fast path)', () => decode(true));
-time('wire decode (JSON.parse of every event)', () => decode(false));
+time('wire decode (template fast path)', () => decodeEvents(events, true));
+time('wire decode (JSON.parse of every event)', () => decodeEvents(events, false));
 time('encode (OpenAI chunks, one cons string)', encode);
 time('encode + Buffer.byteLength (as write() does)', () => Buffer.byteLength(encode()));
-time('whole chain', () => {
-  const parsed = new SseParser().feed(new Utf8Chunks().decode(body));
-  const decoder = new OpenAIStreamDecoder(context, 'gpt-4o-mini');
-  const decoded = [];
-  for (const event of parsed) {
-    decoder.push(event, decoded);
-    if (decoder.isComplete) {
-      decoder.end(decoded);
-      break;
-    }
-  }
-  const encoder = createChatStreamEncoder(encodeContext, { includeUsage: false });
-  let out = '';
-  for (const part of decoded) out += encoder.push(part);
-  return Buffer.byteLength(out + encoder.end());
-});
+time('whole chain', () => Buffer.byteLength(encodeParts(decodeEvents(new SseParser().feed(new Utf8Chunks().decode(body))))));
