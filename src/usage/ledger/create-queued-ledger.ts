@@ -4,32 +4,37 @@ import { entryToRows, type EntryRows } from './ledger-rows.js';
 import { normalizeReportQuery, type NormalizedReportQuery } from './report-sql.js';
 import { WriteQueue } from './write-queue.js';
 
-/** What a store provides; the queue, row conversion and query checks are shared. */
-export interface LedgerStore {
+/**
+ * What a store provides; the queue, row conversion and query checks are shared. `Queued` is the
+ * form an entry waits in until its batch is written: the store picks the one its writer takes.
+ */
+export interface LedgerStore<Queued> {
   kind: Ledger['kind'];
+  /** Turns an entry's column values into their queued form, at `record` time. Must not throw. */
+  queue(rows: EntryRows): Queued;
   /** Writes one batch in one transaction; rows whose entry id is already stored are skipped. */
-  writeBatch(batch: EntryRows[]): Promise<void>;
+  writeBatch(batch: Queued[]): Promise<void>;
   report(query: NormalizedReportQuery): Promise<UsageReport>;
   close(): Promise<void>;
 }
 
-export function createQueuedLedger(store: LedgerStore, options: LedgerWriteOptions = {}): Ledger {
+export function createQueuedLedger<Queued>(store: LedgerStore<Queued>, options: LedgerWriteOptions = {}): Ledger {
   const log = options.log ?? ((message: string) => process.stderr.write(`[ledger] ${message}\n`));
-  const queue = new WriteQueue<EntryRows>((batch) => store.writeBatch(batch), { ...options, log });
+  const queue = new WriteQueue<Queued>((batch) => store.writeBatch(batch), { ...options, log });
   const nextEntryId = createEntryIdGenerator();
   let closing: Promise<void> | undefined;
   return {
     kind: store.kind,
     record(entry: LedgerEntry): void {
-      let rows: EntryRows;
+      let queued: Queued;
       try {
         // Converted now: the caller may reuse or change its objects after recording them.
-        rows = entryToRows(entry, nextEntryId());
+        queued = store.queue(entryToRows(entry, nextEntryId()));
       } catch (error) {
         log(`record: unusable entry dropped: ${error instanceof Error ? error.message : String(error)}`);
         return;
       }
-      queue.push(rows);
+      queue.push(queued);
     },
     flush: () => queue.flush(),
     close(): Promise<void> {

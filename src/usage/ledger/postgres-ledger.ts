@@ -40,6 +40,8 @@ export async function openPostgresLedger(options: PostgresLedgerOptions): Promis
   return createQueuedLedger(
     {
       kind: 'postgres',
+      // Kept as values: a batch becomes one array per column for `unnest`.
+      queue: (rows: EntryRows) => rows,
       writeBatch: (batch) => writeBatch(pool, batch),
       async report(query) {
         const statement = buildReportStatement(query, (position) => `$${position}`);

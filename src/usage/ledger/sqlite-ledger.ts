@@ -48,6 +48,10 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
   return createQueuedLedger(
     {
       kind: 'sqlite',
+      // Each entry waits as its JSON text: the batch posted to the writer is these texts joined,
+      // so the main thread never serializes a whole batch in one turn, and a queued entry is one
+      // flat string for the garbage collector to move instead of its arrays of values.
+      queue: (rows) => JSON.stringify(rows),
       writeBatch: (batch) => worker.write(BATCH_SQL, batch),
       async report(query) {
         const statement = buildReportStatement(query, () => '?');

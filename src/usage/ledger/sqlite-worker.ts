@@ -11,8 +11,12 @@ export interface BatchSql {
 }
 
 type WorkerRequest =
-  /** `entries` is `EntryRows[]` as JSON: posting one string costs the main thread a third of cloning the objects (0.8 against 2.3 ms per 500 entries). */
-  | { id: number; type: 'write'; sql: BatchSql; entries: string }
+  /**
+   * `entries`: each entry's `EntryRows` as JSON text. Cloning an array of strings is a copy of each
+   * (0.2–0.8 µs per entry here, against 1.4 to join them into one string first, and a third of that
+   * to clone the row arrays themselves); the worker joins and parses them.
+   */
+  | { id: number; type: 'write'; sql: BatchSql; entries: string[] }
   | { id: number; type: 'query'; sql: string; params: number[] }
   | { id: number; type: 'close' };
 
@@ -82,7 +86,7 @@ function sqliteWorkerProgram(): void {
     try {
       if (message.type === 'write') {
         // IMMEDIATE takes the write lock up front: no lock upgrade when several processes share the file.
-        writeBatch.immediate(message.sql, JSON.parse(message.entries) as EntryRows[]);
+        writeBatch.immediate(message.sql, JSON.parse(`[${message.entries.join(',')}]`) as EntryRows[]);
         reply = { id: message.id, ok: true };
       } else if (message.type === 'query') {
         // Not cached: report statements vary with the range and grouping, and preparing is cheap next to running them.
@@ -120,8 +124,9 @@ export class SqliteWorker {
     private readonly options: { nice?: number } = {},
   ) {}
 
-  write(sql: BatchSql, entries: EntryRows[]): Promise<void> {
-    return this.call({ type: 'write', sql, entries: JSON.stringify(entries) }).then(() => undefined);
+  /** Writes a batch in one transaction; `entries` are `EntryRows` each as JSON text (`JSON.stringify(rows)`). */
+  write(sql: BatchSql, entries: string[]): Promise<void> {
+    return this.call({ type: 'write', sql, entries }).then(() => undefined);
   }
 
   query(sql: string, params: number[]): Promise<Record<string, unknown>[]> {
