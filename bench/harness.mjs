@@ -90,6 +90,7 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
   const base = { url, method: 'POST', headers, body, connections, timeout: 10, verifyBody };
   if (warmup > 0) await autocannon({ ...base, duration: warmup });
   const cpuBefore = cpuPid === undefined ? undefined : processCpuMs(cpuPid);
+  const machineBefore = machineBusyMs();
 
   let latencies = new Float64Array(1 << 16);
   let count = 0;
@@ -105,6 +106,7 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
   });
   const result = await instance;
   const cpuAfter = cpuBefore === undefined ? undefined : processCpuMs(cpuPid);
+  const machineAfter = machineBusyMs();
 
   const sorted = latencies.subarray(0, count).sort();
   const percentile = (p) => (count === 0 ? NaN : sorted[Math.min(count - 1, Math.ceil((p / 100) * count) - 1)]);
@@ -121,6 +123,9 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
     // CPU time (user + system, all threads) the process at cpuPid used per answered request in
     // the measured window; undefined when not asked for or not on Linux.
     cpuUsPerRequest: cpuBefore === undefined || cpuAfter === undefined || ok + errors === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / (ok + errors),
+    // Busy CPU time of the whole machine (every core, every process: the load generator, the
+    // upstream and the target) per answered request; undefined when /proc/stat is unreadable.
+    machineCpuUsPerRequest: machineBefore === undefined || machineAfter === undefined || ok + errors === 0 ? undefined : ((machineAfter - machineBefore) * 1000) / (ok + errors),
     detail: {
       durationS: result.duration,
       requests: result.requests.total,
@@ -152,6 +157,24 @@ export function processCpuMs(pid) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
+
+/**
+ * Busy CPU time of the whole machine so far, in ms summed over cores: user, nice, system, irq and
+ * softirq from /proc/stat (guest time is already inside user; idle, iowait and steal are not work
+ * done here). Linux only; undefined elsewhere.
+ */
+export function machineBusyMs() {
+  let stat;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = stat.slice(0, stat.indexOf('\n')).trim().split(/\s+/).slice(1, 8).map(Number);
+  const [user, nice, system, , , irq, softirq] = fields;
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ((user + nice + system + irq + softirq) * 1000) / clockTicks;
 }
 
 export function machineInfo() {

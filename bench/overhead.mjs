@@ -142,7 +142,17 @@ function combine(results) {
   };
   const sum = (key) => results.reduce((total, r) => total + r[key], 0);
   const cpu = results.every((r) => r.cpuUsPerRequest !== undefined) ? median('cpuUsPerRequest') : undefined;
-  return { reqPerSec: median('reqPerSec'), cpuUsPerRequest: cpu, p50Ms: median('p50Ms'), p90Ms: median('p90Ms'), p99Ms: median('p99Ms'), maxMs: Math.max(...results.map((r) => r.maxMs)), ok: sum('ok'), errors: sum('errors'), rounds: results };
+  const machineCpu = results.every((r) => r.machineCpuUsPerRequest !== undefined) ? median('machineCpuUsPerRequest') : undefined;
+  return { reqPerSec: median('reqPerSec'), cpuUsPerRequest: cpu, machineCpuUsPerRequest: machineCpu, p50Ms: median('p50Ms'), p90Ms: median('p90Ms'), p99Ms: median('p99Ms'), maxMs: Math.max(...results.map((r) => r.maxMs)), ok: sum('ok'), errors: sum('errors'), rounds: results };
+}
+
+/**
+ * The request rate at which this workload would keep every core busy: cores / (machine CPU per
+ * request). The load generator and the upstream are part of it, so no proxy of that per-request
+ * cost can go faster on this machine, however many processes it runs.
+ */
+function ceiling(row) {
+  return (machine.cores * 1e6) / row.machineCpuUsPerRequest;
 }
 
 function fmt(n, digits) {
@@ -150,9 +160,10 @@ function fmt(n, digits) {
 }
 
 function table(rows) {
-  const header = ['target', 'mode', 'req/s', 'cpu µs/req', 'p50 ms', 'p99 ms', 'errors', 'vs bare'];
+  const header = ['target', 'mode', 'req/s', 'cpu µs/req', 'machine µs/req', 'ceiling req/s', 'p50 ms', 'p99 ms', 'errors', 'vs bare'];
   const lines = rows.map((r) => [
-    r.target, r.mode, fmt(r.reqPerSec, 0), r.cpuUsPerRequest === undefined ? '-' : fmt(r.cpuUsPerRequest, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.errors), r.ratioToBare === null ? '-' : `${fmt(r.ratioToBare * 100, 0)}%`,
+    r.target, r.mode, fmt(r.reqPerSec, 0), r.cpuUsPerRequest === undefined ? '-' : fmt(r.cpuUsPerRequest, 0),
+    r.machineCpuUsPerRequest === undefined ? '-' : fmt(r.machineCpuUsPerRequest, 0), r.machineCpuUsPerRequest === undefined ? '-' : fmt(ceiling(r), 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.errors), r.ratioToBare === null ? '-' : `${fmt(r.ratioToBare * 100, 0)}%`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
@@ -180,10 +191,21 @@ function goalLines(rows) {
     const rounds = r.rounds && bare.rounds && r.rounds.length === bare.rounds.length ? ` [rounds: ${r.rounds.map((round, i) => fmt(round.cpuUsPerRequest / bare.rounds[i].cpuUsPerRequest, 2)).join(' ')}]` : '';
     return `${r.mode} ${fmt(r.cpuUsPerRequest / bare.cpuUsPerRequest, 2)}×${rounds}`;
   }).filter(Boolean).join(', ');
+  // What 10× a peer asks of this machine: the rate it names against the machine's ceiling for the
+  // bare proxy's and Switchyard's per-request cost (measured in the same run).
+  const ceilingLines = names.flatMap((name) =>
+    sy.map((r) => {
+      const peer = rows.find((o) => o.mode === r.mode && o.target === name);
+      const bare = rows.find((o) => o.mode === r.mode && o.target === 'bare-proxy');
+      if (!(peer?.reqPerSec > 0) || r.machineCpuUsPerRequest === undefined || bare?.machineCpuUsPerRequest === undefined) return undefined;
+      return `${r.mode}: 10× ${name} = ${fmt(10 * peer.reqPerSec, 0)} req/s; machine ceiling (${machine.cores} cores fully busy) for bare-proxy ${fmt(ceiling(bare), 0)}, for switchyard ${fmt(ceiling(r), 0)} req/s`;
+    }).filter(Boolean),
+  );
   return [
     `switchyard / bare-proxy (goal ≥ 60%): ${versus('bare-proxy', (x) => `${fmt(x * 100, 0)}%`, (x) => x >= 0.6)}`,
     ...(cpuLine ? [`CPU per request, switchyard (all its threads, ledger writer included) / bare-proxy: ${cpuLine}`] : []),
     ...names.map((name) => `switchyard / ${name} (goal ≥ 10×): ${versus(name, (x) => `${fmt(x, 1)}×`, (x) => x >= 10)}`),
+    ...ceilingLines,
   ];
 }
 
