@@ -52,7 +52,7 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
       // so the main thread never serializes a whole batch in one turn, and a queued entry is one
       // flat string for the garbage collector to move instead of its arrays of values.
       queue: (rows) => JSON.stringify(rows),
-      writeBatch: (batch) => worker.write(BATCH_SQL, batch),
+      writeBatch: (batch) => worker.write(SQLITE_BATCH_SQL, batch),
       async report(query) {
         const statement = buildReportStatement(query, () => '?');
         return buildReport(query, await worker.query(statement.sql, statement.params));
@@ -63,10 +63,14 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
   );
 }
 
-const BATCH_SQL: BatchSql = {
+export const SQLITE_BATCH_SQL: BatchSql = {
+  maxRequestRowid: 'SELECT max(rowid) FROM ledger_requests',
   insertRequest: `INSERT INTO ledger_requests (${REQUEST_COLUMN_NAMES.join(', ')}) VALUES (${placeholders(REQUEST_COLUMN_NAMES.length)}) ON CONFLICT (entry_id) DO NOTHING`,
   insertAttempt: `INSERT INTO ledger_attempts (${ATTEMPT_COLUMN_NAMES.join(', ')}) VALUES (${placeholders(ATTEMPT_COLUMN_NAMES.length)}) ON CONFLICT (entry_id, attempt) DO NOTHING`,
-  upsertDaily: dailyUpsertSql('ledger_requests', 'entry_id IN (SELECT entry_id FROM temp.batch_entries)'),
+  // A rowid range scan of the batch's own rows: no per-entry mark, no index lookups. Measured on
+  // 2,000-entry batches interleaved in one process: 14.2 µs per entry against 16.7 with a temp
+  // table of the batch's entry ids (p25 of 35 batches each, docs/ledger.md).
+  upsertDaily: dailyUpsertSql('ledger_requests', 'rowid > ?'),
 };
 
 /** Applies pending migrations in one IMMEDIATE transaction (which also serializes concurrent openers). Returns the versions applied. */

@@ -2,11 +2,19 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { EntryRows } from './ledger-rows.js';
 
-/** SQL the worker runs for a batch: per entry, the request insert and (when it inserted a row) the attempt inserts; then the rollup upsert over the batch's new rows. */
+/**
+ * SQL the worker runs for a batch, in one IMMEDIATE transaction: the request table's highest rowid;
+ * per entry, the request insert and (when it inserted a row) the attempt inserts; then the rollup
+ * upsert over the rows above that rowid, which are exactly the rows this batch inserted (SQLite
+ * gives a new row the highest rowid + 1, and the transaction holds the write lock throughout;
+ * skipped entries get none).
+ */
 export interface BatchSql {
+  /** One value: the request table's highest rowid, or NULL when it is empty. */
+  maxRequestRowid: string;
   insertRequest: string;
   insertAttempt: string;
-  /** Reads the new rows through `temp.batch_entries`. */
+  /** One parameter: the rowid read before the inserts. */
   upsertDaily: string;
 }
 
@@ -55,7 +63,6 @@ function sqliteWorkerProgram(): void {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
-  database.exec('CREATE TEMP TABLE batch_entries (entry_id TEXT PRIMARY KEY)');
   // The write statements, prepared once.
   const statements = new Map<string, import('better-sqlite3').Statement>();
   const prepare = (sql: string) => {
@@ -69,15 +76,13 @@ function sqliteWorkerProgram(): void {
   const writeBatch = database.transaction((sql: BatchSql, entries: EntryRows[]) => {
     const insertRequest = prepare(sql.insertRequest);
     const insertAttempt = prepare(sql.insertAttempt);
-    const mark = prepare('INSERT INTO temp.batch_entries (entry_id) VALUES (?)');
+    const before = (prepare(sql.maxRequestRowid).pluck().get() as number | bigint | null) ?? 0;
     for (const entry of entries) {
-      // An entry already stored is skipped whole, so the rollup counts it once.
+      // An entry already stored is skipped whole (no new row), so the rollup counts it once.
       if (insertRequest.run(entry.request).changes === 0) continue;
-      mark.run(entry.entryId);
       for (const attempt of entry.attempts) insertAttempt.run(attempt);
     }
-    prepare(sql.upsertDaily).run();
-    prepare('DELETE FROM temp.batch_entries').run();
+    prepare(sql.upsertDaily).run(before);
   });
   const port = parentPort;
   if (port === null) throw new Error('sqlite worker started outside a worker thread');
