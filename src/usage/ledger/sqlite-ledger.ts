@@ -48,9 +48,9 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
   return createQueuedLedger(
     {
       kind: 'sqlite',
-      // Each entry waits as its JSON text: the batch posted to the writer is these texts joined,
-      // so the main thread never serializes a whole batch in one turn, and a queued entry is one
-      // flat string for the garbage collector to move instead of its arrays of values.
+      // Each entry waits as its JSON text and a batch is posted to the writer as the array of
+      // these texts, so the main thread never serializes a whole batch in one turn, and a queued
+      // entry is one flat string for the garbage collector to move instead of its arrays of values.
       queue: (rows) => JSON.stringify(rows),
       writeBatch: (batch) => worker.write(SQLITE_BATCH_SQL, batch),
       async report(query) {
