@@ -51,12 +51,9 @@ export interface UpstreamResponse {
 }
 
 /**
- * A 2xx answer's body as it arrives: read it whole (`text`) or chunk by chunk (async iteration),
- * once. `destroy` releases it early (aborting the upstream call when the body has not ended).
- */
-/**
- * An upstream answer's body, read once: whole (`text()`), or by async iteration, where each step
- * yields everything that arrived since the last one (one socket read's HTTP chunks together).
+ * A 2xx answer's body as it arrives, read once: whole (`text()`), or by async iteration, where each
+ * step yields everything that arrived since the last one (one socket read's HTTP chunks together).
+ * `destroy` releases it early (aborting the upstream call when the body has not ended).
  */
 export interface UpstreamBody extends AsyncIterable<Buffer> {
   text(): Promise<string>;
@@ -265,7 +262,6 @@ class UpstreamExchange implements UpstreamBody {
     this.notify();
   }
 }
-
 
 /** Reads at most `limit` bytes of a body as text and destroys the rest; never throws. */
 export async function readLimitedText(body: UpstreamBody, limit: number): Promise<string> {
