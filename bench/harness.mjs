@@ -141,6 +141,12 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
 
 let clockTicks;
 
+/** /proc CPU times are in clock ticks (CLK_TCK, usually 100 per second). */
+function ticksToMs(ticks) {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return (ticks * 1000) / clockTicks;
+}
+
 /**
  * CPU time (user + system, every thread) a process has used so far, in ms, from /proc (Linux
  * only; undefined elsewhere or once the process is gone). Resolution is one clock tick (10 ms):
@@ -155,8 +161,7 @@ export function processCpuMs(pid) {
   }
   // Fields after the parenthesized command name (which may hold spaces): utime is the 14th field, stime the 15th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  return ticksToMs(Number(fields[11]) + Number(fields[12]));
 }
 
 /**
@@ -173,8 +178,7 @@ export function machineBusyMs() {
   }
   const fields = stat.slice(0, stat.indexOf('\n')).trim().split(/\s+/).slice(1, 8).map(Number);
   const [user, nice, system, , , irq, softirq] = fields;
-  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  return ((user + nice + system + irq + softirq) * 1000) / clockTicks;
+  return ticksToMs(user + nice + system + irq + softirq);
 }
 
 export function machineInfo() {
