@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest, CompletionRequest } from '../spec/request.js';
+import type { ChatRequest, CompletionRequest } from '../core/request.js';
 import { decodeMessagesRequest } from '../dialects/anthropic/decode-messages-request.js';
 import { decodeChatRequest } from '../dialects/openai/decode-chat-request.js';
 import { cacheKey, normalizeText, stableStringify } from './cache-key.js';

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { CanonicalRequest, Message } from '../spec/request.js';
+import type { CanonicalRequest, Message } from '../core/request.js';
 
 /**
  * The exact-cache key of a request: SHA-256 (hex) of a canonical text built from the decoded

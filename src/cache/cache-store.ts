@@ -1,4 +1,4 @@
-import type { ModelResponse, Usage } from '../spec/response.js';
+import type { ModelResponse, Usage } from '../core/response.js';
 
 /** One stored answer: the canonical response and what producing it cost upstream. */
 export interface CachedAnswer {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../spec/errors.js';
-import type { CallContext, ProviderAdapter } from '../spec/provider.js';
-import type { CompletionRequest } from '../spec/request.js';
-import type { ModelResponse } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import type { CallContext, ProviderAdapter } from '../core/provider.js';
+import type { CompletionRequest } from '../core/request.js';
+import type { ModelResponse } from '../core/response.js';
 import { CompletionBatcher, shareOut, splitResponse } from './completion-batcher.js';
 
 function fakeAdapter(fail?: GatewayError): ProviderAdapter & { calls: CompletionRequest[] } {

@@ -1,8 +1,8 @@
-import { GatewayError } from '../spec/errors.js';
-import { Cancel } from '../spec/cancel.js';
-import type { CallContext, ProviderAdapter } from '../spec/provider.js';
-import type { CompletionRequest } from '../spec/request.js';
-import type { ModelResponse, Usage } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import { Cancel } from '../core/cancel.js';
+import type { CallContext, ProviderAdapter } from '../core/provider.js';
+import type { CompletionRequest } from '../core/request.js';
+import type { ModelResponse, Usage } from '../core/response.js';
 import { stableStringify } from './cache-key.js';
 
 export interface BatchWindow {

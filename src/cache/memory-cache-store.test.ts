@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCacheStoreContract, sampleAnswer } from './cache-store-contract.js';
+import { describeCacheStoreContract, sampleAnswer } from '../../test/contracts/cache-store-contract.js';
 import { createMemoryCacheStore, entrySize } from './memory-cache-store.js';
 
 describeCacheStoreContract('memory', () => Promise.resolve(createMemoryCacheStore({ maxEntries: 100, maxBytes: 1024 * 1024 })));

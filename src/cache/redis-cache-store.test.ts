@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { describeCacheStoreContract, sampleAnswer } from './cache-store-contract.js';
+import { describeCacheStoreContract, sampleAnswer } from '../../test/contracts/cache-store-contract.js';
 import { createRedisCacheStore } from './redis-cache-store.js';
 
 const url = process.env.REDIS_URL;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../spec/request.js';
-import type { ModelResponse } from '../spec/response.js';
+import type { ChatRequest } from '../core/request.js';
+import type { ModelResponse } from '../core/response.js';
 import { resolveCacheSettings, type CacheConfigFile } from './cache-config.js';
 import { createMemoryCacheStore } from './memory-cache-store.js';
 import { cacheControl, isStorable, ResponseCache } from './response-cache.js';

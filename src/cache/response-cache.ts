@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayError } from '../spec/errors.js';
-import type { CanonicalRequest } from '../spec/request.js';
-import type { ModelResponse } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import type { CanonicalRequest } from '../core/request.js';
+import type { ModelResponse } from '../core/response.js';
 import type { CachePolicy, CacheSettings } from './cache-config.js';
 import { cacheKey } from './cache-key.js';
 import type { CachedAnswer, CacheStore } from './cache-store.js';

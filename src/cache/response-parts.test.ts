@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelResponse } from '../spec/response.js';
+import type { ModelResponse } from '../core/response.js';
 import { ResponseCollector, responseToParts } from './response-parts.js';
 
 const answer: ModelResponse = {

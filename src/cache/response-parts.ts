@@ -1,5 +1,5 @@
-import type { ToolCall } from '../spec/request.js';
-import type { Choice, FinishReason, ModelResponse, StreamPart, Usage } from '../spec/response.js';
+import type { ToolCall } from '../core/request.js';
+import type { Choice, FinishReason, ModelResponse, StreamPart, Usage } from '../core/response.js';
 
 /**
  * A complete answer as stream parts, in the order a stream would carry them (start, per choice

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { CancelSignal } from '../spec/cancel.js';
+import type { CancelSignal } from '../core/cancel.js';
 import { executeCall, executeStream, type ExecutedCall, type ExecutedStream, type ExecutionContext } from '../execution/execute-plan.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { RoutePlan } from '../router/route-types.js';
@@ -7,8 +7,8 @@ import type { ModelEndpoint } from '../server/endpoints.js';
 import type { RequestRecord } from '../server/request-record.js';
 import { formatCost, settleCost } from '../server/request-cost.js';
 import { sendJson } from '../server/respond.js';
-import type { CanonicalRequest } from '../spec/request.js';
-import type { Usage } from '../spec/response.js';
+import type { CanonicalRequest } from '../core/request.js';
+import type { Usage } from '../core/response.js';
 import type { CachedAnswer } from './cache-store.js';
 import { answerCharacters } from './response-parts.js';
 import type { Flight, FlightOrigin } from './single-flight.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../spec/errors.js';
-import type { StreamPart } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import type { StreamPart } from '../core/response.js';
 import { Flight, FlightRegistry } from './single-flight.js';
 
 async function collect(batches: AsyncIterable<readonly StreamPart[]>): Promise<string> {

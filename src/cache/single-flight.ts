@@ -1,7 +1,7 @@
 import type { Price } from '../registry/catalog-types.js';
-import { Cancel, type CancelSignal } from '../spec/cancel.js';
-import { GatewayError } from '../spec/errors.js';
-import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
+import { Cancel, type CancelSignal } from '../core/cancel.js';
+import { GatewayError } from '../core/errors.js';
+import type { ModelResponse, StreamPart, Usage } from '../core/response.js';
 import { ResponseCollector, responseToParts } from './response-parts.js';
 
 /** Which deployment is answering a flight (known once the executor found one that answers). */

@@ -3,8 +3,8 @@ import { loadConfig } from '../config/load-config.js';
 import { decodeChatRequest } from '../dialects/openai/index.js';
 import { explainPlan, formatExplanation } from '../router/explain-plan.js';
 import { PolicyRouter } from '../router/policy-router.js';
-import { GatewayError } from '../spec/errors.js';
-import type { ProviderAdapter } from '../spec/provider.js';
+import { GatewayError } from '../core/errors.js';
+import type { ProviderAdapter } from '../core/provider.js';
 
 export interface RouteOptions {
   config?: string;

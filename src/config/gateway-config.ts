@@ -1,6 +1,6 @@
 import type { ModelRegistry } from '../registry/model-registry.js';
 import type { Price } from '../registry/catalog-types.js';
-import type { ProviderSettings } from '../spec/provider.js';
+import type { ProviderSettings } from '../core/provider.js';
 import type { RoutingSettings } from '../router/policies/routing-settings.js';
 import type { ResilienceConfig } from '../execution/resilience-config.js';
 import type { BatchingSettings, CacheSettings } from '../cache/cache-config.js';

@@ -2,7 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import { PROVIDER_PRESETS, resolveQuirks } from '../providers/presets.js';
 import { DEFAULT_FLEET } from '../sim/default-fleet.js';
 import type { SimFleet, SimProviderSpec } from '../sim/sim-types.js';
-import type { ProviderQuirks } from '../spec/provider.js';
+import type { ProviderQuirks } from '../core/provider.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
 import { resolveRouting } from '../router/policies/resolve-routing.js';

@@ -3,7 +3,7 @@
  * Each reader checks one field and throws an `invalid_request` GatewayError naming the client's
  * field path. `null` means absent: the official SDKs send null for unset optional fields.
  */
-import { GatewayError } from '../spec/errors.js';
+import { GatewayError } from '../core/errors.js';
 
 export type JsonObject = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
-import type { GatewayError } from '../spec/errors.js';
-import type { StreamPart } from '../spec/response.js';
+import type { GatewayError } from '../core/errors.js';
+import type { StreamPart } from '../core/response.js';
 
 /** What a dialect needs to know to encode an answer for the client. */
 export interface EncodeContext {

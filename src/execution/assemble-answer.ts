@@ -1,4 +1,4 @@
-import type { Choice, ModelResponse, StreamPart } from '../spec/response.js';
+import type { Choice, ModelResponse, StreamPart } from '../core/response.js';
 
 /** The whole answer a complete stream carried, for checking it like a non-streamed one. */
 export function assembleAnswer(batches: readonly (readonly StreamPart[])[]): ModelResponse {

@@ -1,10 +1,10 @@
 import type { RouteTarget } from '../router/route-types.js';
-import { GatewayError, toGatewayError } from '../spec/errors.js';
-import type { CallContext } from '../spec/provider.js';
-import type { Usage } from '../spec/response.js';
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import type { CallContext } from '../core/provider.js';
+import type { Usage } from '../core/response.js';
 import { costOfUsage } from '../usage/cost/cost-of-usage.js';
 import type { Watch } from './attempt-watchdog.js';
-import { Cancel } from '../spec/cancel.js';
+import { Cancel } from '../core/cancel.js';
 import type { Permit } from './deployment-breakers.js';
 import type { AttemptRecord, ExecutionContext } from './execution-types.js';
 import { timeoutsFor, type ExecutionPolicy } from './execution-policy.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../spec/errors.js';
+import { GatewayError } from '../core/errors.js';
 import { AttemptWatchdog } from './attempt-watchdog.js';
 
 describe('AttemptWatchdog (fake clock, ticks by hand)', () => {

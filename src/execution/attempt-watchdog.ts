@@ -1,5 +1,5 @@
-import type { Abortable } from '../spec/cancel.js';
-import { GatewayError } from '../spec/errors.js';
+import type { Abortable } from '../core/cancel.js';
+import { GatewayError } from '../core/errors.js';
 
 /**
  * Enforces attempt timeouts (first token, idle between chunks, total) with one shared interval

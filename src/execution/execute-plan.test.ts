@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../spec/errors.js';
-import type { CallContext, PartStream, ProviderAdapter } from '../spec/provider.js';
-import type { ChatRequest } from '../spec/request.js';
-import type { ModelResponse, StreamPart } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
+import type { ChatRequest } from '../core/request.js';
+import type { ModelResponse, StreamPart } from '../core/response.js';
 import type { AttemptObservation, RoutePlan, RouteTarget } from '../router/route-types.js';
 import { executeCall, executeStream, type AttemptRecord } from './execute-plan.js';
 import { createExecutionPolicy } from './execution-policy.js';

@@ -1,7 +1,7 @@
-import { GatewayError } from '../spec/errors.js';
-import { partBatches } from '../spec/provider.js';
-import type { CanonicalRequest } from '../spec/request.js';
-import type { ModelResponse, StreamPart } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import { partBatches } from '../core/provider.js';
+import type { CanonicalRequest } from '../core/request.js';
+import type { ModelResponse, StreamPart } from '../core/response.js';
 import type { RoutePlan } from '../router/route-types.js';
 import type { AttemptLease } from './attempt-lease.js';
 import { assembleAnswer } from './assemble-answer.js';

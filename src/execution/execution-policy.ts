@@ -1,8 +1,8 @@
 import type { GatewayConfig } from '../config/gateway-config.js';
-import type { CancelSignal } from '../spec/cancel.js';
+import type { CancelSignal } from '../core/cancel.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { deploymentKey, type RouteTarget } from '../router/route-types.js';
-import { GatewayError } from '../spec/errors.js';
+import { GatewayError } from '../core/errors.js';
 import { AttemptWatchdog } from './attempt-watchdog.js';
 import { DeploymentBreakers } from './deployment-breakers.js';
 import { RESILIENCE_DEFAULTS, type AttemptTimeouts, type ResilienceConfig } from './resilience-config.js';

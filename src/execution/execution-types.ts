@@ -1,8 +1,8 @@
 import type { AttemptObserver, RouteTarget } from '../router/route-types.js';
-import type { CancelSignal } from '../spec/cancel.js';
-import type { ErrorCode } from '../spec/errors.js';
-import type { CallContext, PartStream, ProviderAdapter } from '../spec/provider.js';
-import type { ModelResponse, StreamPart, Usage } from '../spec/response.js';
+import type { CancelSignal } from '../core/cancel.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
+import type { ModelResponse, StreamPart, Usage } from '../core/response.js';
 import type { AttemptTimeouts } from './resilience-config.js';
 
 /** One upstream attempt, as the ledger and the route header report it. */

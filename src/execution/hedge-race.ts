@@ -1,6 +1,6 @@
 import type { RoutePlan, RouteTarget } from '../router/route-types.js';
-import type { CanonicalRequest } from '../spec/request.js';
-import type { Usage } from '../spec/response.js';
+import type { CanonicalRequest } from '../core/request.js';
+import type { Usage } from '../core/response.js';
 import { estimateUsage } from '../usage/cost/estimate-usage.js';
 import { AttemptLease } from './attempt-lease.js';
 import type { ExecutionContext } from './execution-types.js';

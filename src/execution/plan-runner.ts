@@ -1,7 +1,7 @@
 import type { RoutePlan, RouteTarget } from '../router/route-types.js';
-import { GatewayError } from '../spec/errors.js';
-import type { CanonicalRequest } from '../spec/request.js';
-import type { ModelResponse } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import type { CanonicalRequest } from '../core/request.js';
+import type { ModelResponse } from '../core/response.js';
 import { AttemptLease } from './attempt-lease.js';
 import type { ExecutionContext } from './execution-types.js';
 import type { ExecutionPolicy } from './execution-policy.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../spec/request.js';
-import type { ModelResponse } from '../spec/response.js';
+import type { ChatRequest } from '../core/request.js';
+import type { ModelResponse } from '../core/response.js';
 import { outputCheckFor, SchemaValidators } from './structured-output.js';
 
 const base: ChatRequest = { kind: 'chat', model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], stream: false };

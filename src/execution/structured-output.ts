@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { GatewayError } from '../spec/errors.js';
-import type { CanonicalRequest, JsonSchema } from '../spec/request.js';
-import type { ModelResponse } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import type { CanonicalRequest, JsonSchema } from '../core/request.js';
+import type { ModelResponse } from '../core/response.js';
 
 /**
  * Structured-output checks. A request asks for structure when it sets `response_format`

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../usage/ledger/migrations.js';
 import { openPostgresLedger } from '../usage/ledger/postgres-ledger.js';
-import { describeKeyStoreContract, type KeyStoreLocation } from './key-store-contract.js';
+import { describeKeyStoreContract, type KeyStoreLocation } from '../../test/contracts/key-store-contract.js';
 import { openKeyStore } from './open-key-store.js';
 import { openPostgresKeyStore } from './postgres-key-store.js';
 

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../usage/ledger/migrations.js';
 import { openSqliteLedger } from '../usage/ledger/sqlite-ledger.js';
-import { describeKeyStoreContract } from './key-store-contract.js';
+import { describeKeyStoreContract } from '../../test/contracts/key-store-contract.js';
 import { openKeyStore } from './open-key-store.js';
 
 const directories: string[] = [];

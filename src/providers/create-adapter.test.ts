@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderSettings } from '../spec/provider.js';
+import type { ProviderSettings } from '../core/provider.js';
 import { createAdapter, createProviderDispatcher } from './create-adapter.js';
 import { DEFAULT_QUIRKS, PROVIDER_PRESETS, resolveQuirks } from './presets.js';
 

@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import type { ProviderAdapter, ProviderSettings } from '../spec/provider.js';
+import type { ProviderAdapter, ProviderSettings } from '../core/provider.js';
 import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible/openai-compatible-adapter.js';
 

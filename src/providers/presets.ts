@@ -1,4 +1,4 @@
-import type { ProviderQuirks, ProviderSettings } from '../spec/provider.js';
+import type { ProviderQuirks, ProviderSettings } from '../core/provider.js';
 
 /** Quirks of a plain OpenAI-compatible upstream: stream usage, `max_tokens`, n, seed; no /completions. */
 export const DEFAULT_QUIRKS: Readonly<ProviderQuirks> = Object.freeze({

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { CancelSignal } from '../spec/cancel.js';
-import { GatewayError, type ErrorCode } from '../spec/errors.js';
+import type { CancelSignal } from '../core/cancel.js';
+import { GatewayError, type ErrorCode } from '../core/errors.js';
 
 /** Who made the upstream call: names the provider in messages and knows the secret to scrub. */
 export interface UpstreamErrorContext {

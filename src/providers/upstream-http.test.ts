@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cancel } from '../spec/cancel.js';
-import { GatewayError } from '../spec/errors.js';
+import { Cancel } from '../core/cancel.js';
+import { GatewayError } from '../core/errors.js';
 import { postJson, readJson, resolveTarget, type UpstreamResponse } from './upstream-http.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { util, type Dispatcher } from 'undici';
-import type { CancelSignal } from '../spec/cancel.js';
+import type { CancelSignal } from '../core/cancel.js';
 import {
   badResponse,
   errorDetailFromPayload,

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
-import type { CancelSignal } from '../spec/cancel.js';
-import type { BatchedPartStream } from '../spec/provider.js';
-import type { StreamPart } from '../spec/response.js';
+import type { CancelSignal } from '../core/cancel.js';
+import type { BatchedPartStream } from '../core/provider.js';
+import type { StreamPart } from '../core/response.js';
 import { SseParser, type SseEvent } from './sse-parser.js';
 import { errorFromTransport, type UpstreamErrorContext } from './upstream-errors.js';
 import { discardBody, type UpstreamResponse } from './upstream-http.js';

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '../config/gateway-config.js';
-import { GatewayError } from '../spec/errors.js';
-import type { ProviderAdapter } from '../spec/provider.js';
-import type { CanonicalRequest } from '../spec/request.js';
+import { GatewayError } from '../core/errors.js';
+import type { ProviderAdapter } from '../core/provider.js';
+import type { CanonicalRequest } from '../core/request.js';
 import { extractFeatures } from './features/extract-features.js';
 import { LatencyStats } from './latency-stats.js';
 import { ALWAYS_AVAILABLE } from './no-op-health.js';

@@ -2,7 +2,7 @@ import type { GatewayConfig, ModelEntry } from '../config/gateway-config.js';
 import { catalogProviderCandidates } from '../registry/match-config-provider.js';
 import { DEFAULT_FLEET } from '../sim/default-fleet.js';
 import type { SimFleet } from '../sim/sim-types.js';
-import type { ProviderAdapter } from '../spec/provider.js';
+import type { ProviderAdapter } from '../core/provider.js';
 import { qualityProfile } from './expected-quality.js';
 import type { LatencyPrior } from './latency-stats.js';
 import type { CandidateInfo } from './rank-candidates.js';

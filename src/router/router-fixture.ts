@@ -2,8 +2,8 @@ import { embeddedConfigFile } from '../config/load-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { ConfigFile } from '../config/schema.js';
-import type { ProviderAdapter } from '../spec/provider.js';
-import type { ChatRequest } from '../spec/request.js';
+import type { ProviderAdapter } from '../core/provider.js';
+import type { ChatRequest } from '../core/request.js';
 
 /**
  * The embedded simulator fleet's config with `routing` replaced, and adapters that never call

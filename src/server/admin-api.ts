@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateKeyInput, KeyLimits, KeyStore, SpendGuard, VirtualKey } from '../keys/key-types.js';
 import { KeyInputError } from '../keys/key-input.js';
-import { GatewayError } from '../spec/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { DeploymentBreakers } from '../execution/deployment-breakers.js';
 import { digest, presentedKey } from './authenticate.js';
 import { readJsonBody } from './read-body.js';

@@ -1,7 +1,7 @@
 import type { Reservation, SpendGuard } from '../keys/key-types.js';
 import type { Price } from '../registry/catalog-types.js';
-import { GatewayError } from '../spec/errors.js';
-import type { CanonicalRequest } from '../spec/request.js';
+import { GatewayError } from '../core/errors.js';
+import type { CanonicalRequest } from '../core/request.js';
 import { costOfUsage } from '../usage/cost/cost-of-usage.js';
 import type { ClientIdentity } from './authenticate.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { VirtualKey } from '../keys/key-types.js';
-import { GatewayError } from '../spec/errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /** Looks up virtual keys by secret (see src/keys); synchronous, from memory. */
 export interface KeyLookup {

@@ -1,10 +1,10 @@
 import * as anthropic from '../dialects/anthropic/index.js';
 import * as openai from '../dialects/openai/index.js';
 import type { EncodeContext, EncodedError, StreamEncoder } from '../dialects/types.js';
-import { GatewayError } from '../spec/errors.js';
-import type { CallContext, PartStream, ProviderAdapter } from '../spec/provider.js';
-import type { CanonicalRequest, ChatRequest, CompletionRequest } from '../spec/request.js';
-import type { ModelResponse } from '../spec/response.js';
+import { GatewayError } from '../core/errors.js';
+import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
+import type { CanonicalRequest, ChatRequest, CompletionRequest } from '../core/request.js';
+import type { ModelResponse } from '../core/response.js';
 
 export type DialectName = 'openai' | 'anthropic';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError } from '../spec/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { SpendGuard } from '../keys/key-types.js';
 import type { Authenticator } from './authenticate.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
@@ -14,7 +14,7 @@ import { readJsonBody } from './read-body.js';
 import { explainRoute, ROUTE_EXPLAIN_PATH } from './route-explain-endpoint.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
-import type { CanonicalRequest, CompletionRequest } from '../spec/request.js';
+import type { CanonicalRequest, CompletionRequest } from '../core/request.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { CompletionBatcher } from '../cache/completion-batcher.js';
 

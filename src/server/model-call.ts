@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { Cancel, NEVER_CANCELLED, type CancelSignal } from '../spec/cancel.js';
+import { Cancel, NEVER_CANCELLED, type CancelSignal } from '../core/cancel.js';
 import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
-import { GatewayError, toGatewayError } from '../spec/errors.js';
+import { GatewayError, toGatewayError } from '../core/errors.js';
 import { executeCall, executeStream, type AttemptRecord, type ExecutionContext } from '../execution/execute-plan.js';
 import { readTimeoutHeaders, type ExecutionPolicy } from '../execution/execution-policy.js';
 import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../router/route-types.js';
-import type { CanonicalRequest } from '../spec/request.js';
-import type { StreamPart, Usage } from '../spec/response.js';
+import type { CanonicalRequest } from '../core/request.js';
+import type { StreamPart, Usage } from '../core/response.js';
 import type { ModelEndpoint } from './endpoints.js';
 import type { SpendGuard } from '../keys/key-types.js';
 import { admit } from './admission.js';

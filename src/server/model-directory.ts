@@ -1,6 +1,6 @@
 import type { Deployment, GatewayConfig, ModelEntry } from '../config/gateway-config.js';
-import { GatewayError } from '../spec/errors.js';
-import type { ProviderAdapter } from '../spec/provider.js';
+import { GatewayError } from '../core/errors.js';
+import type { ProviderAdapter } from '../core/provider.js';
 import type { RoutingPolicy } from '../router/policies/routing-settings.js';
 
 /** Where one request goes: the model, the deployment chosen and its provider's adapter. */

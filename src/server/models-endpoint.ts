@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { GatewayError } from '../spec/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { DialectName } from './endpoints.js';
 import type { ListedModel, ModelDirectory } from './model-directory.js';
 import { sendJson } from './respond.js';

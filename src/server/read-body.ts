@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { GatewayError } from '../spec/errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /**
  * Reads and parses a JSON request body, refusing bodies over `limitBytes` as early as possible:

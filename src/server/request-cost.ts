@@ -1,6 +1,6 @@
 import type { Price } from '../registry/catalog-types.js';
-import type { CanonicalRequest } from '../spec/request.js';
-import type { Usage } from '../spec/response.js';
+import type { CanonicalRequest } from '../core/request.js';
+import type { Usage } from '../core/response.js';
 import { costOfUsage } from '../usage/cost/cost-of-usage.js';
 import { estimateUsage } from '../usage/cost/estimate-usage.js';
 import type { RequestRecord } from './request-record.js';

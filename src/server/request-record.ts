@@ -1,6 +1,6 @@
 import type { AttemptRecord } from '../execution/execute-plan.js';
-import type { ErrorCode } from '../spec/errors.js';
-import type { Usage } from '../spec/response.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { Usage } from '../core/response.js';
 
 /**
  * What happened to one client request, filled in along the pipeline and reported once when the

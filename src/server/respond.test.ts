@@ -1,8 +1,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cancel } from '../spec/cancel.js';
-import { GatewayError } from '../spec/errors.js';
+import { Cancel } from '../core/cancel.js';
+import { GatewayError } from '../core/errors.js';
 import { STREAM_BUFFER_LIMIT, writeText } from './respond.js';
 
 const servers: Server[] = [];

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { CancelSignal } from '../spec/cancel.js';
-import type { GatewayError } from '../spec/errors.js';
-import { GatewayError as GatewayErrorClass } from '../spec/errors.js';
+import type { CancelSignal } from '../core/cancel.js';
+import type { GatewayError } from '../core/errors.js';
+import { GatewayError as GatewayErrorClass } from '../core/errors.js';
 import { DIALECT_ERRORS } from './endpoints.js';
 import type { DialectName } from './endpoints.js';
 

@@ -7,7 +7,7 @@ import { definedOnly } from '../config/resolve-config.js';
 import { createAdapter, createProviderDispatcher } from '../providers/create-adapter.js';
 import { startSimulator } from '../sim/start-simulator.js';
 import type { RunningSimulator } from '../sim/sim-types.js';
-import type { ProviderAdapter } from '../spec/provider.js';
+import type { ProviderAdapter } from '../core/provider.js';
 import { createKeyDirectory } from '../keys/key-directory.js';
 import { createMemorySpendGuard } from '../keys/memory-spend-guard.js';
 import { openKeyStore } from '../keys/open-key-store.js';

@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET } from './default-fleet.js';
-import { ANTHROPIC_HEADERS, SimTestClient, type AnthropicErrorBody } from './sim-test-client.js';
+import { ANTHROPIC_HEADERS, SimTestClient, type AnthropicErrorBody } from '../../test/helpers/sim-test-client.js';
 import { startSimulator } from './start-simulator.js';
 import type { RunningSimulator } from './sim-types.js';
 

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimTestClient, type OpenAiErrorBody } from './sim-test-client.js';
+import { SimTestClient, type OpenAiErrorBody } from '../../test/helpers/sim-test-client.js';
 import { startSimulator } from './start-simulator.js';
 import type { RunningSimulator } from './sim-types.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET } from './default-fleet.js';
-import { ANTHROPIC_HEADERS, SimTestClient, type AnthropicErrorBody, type OpenAiErrorBody } from './sim-test-client.js';
+import { ANTHROPIC_HEADERS, SimTestClient, type AnthropicErrorBody, type OpenAiErrorBody } from '../../test/helpers/sim-test-client.js';
 import { startSimulator } from './start-simulator.js';
 import type { RunningSimulator, SimFleet } from './sim-types.js';
 

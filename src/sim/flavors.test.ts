@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET } from './default-fleet.js';
-import { SimTestClient, type OpenAiErrorBody } from './sim-test-client.js';
+import { SimTestClient, type OpenAiErrorBody } from '../../test/helpers/sim-test-client.js';
 import { startSimulator } from './start-simulator.js';
 import type { RunningSimulator, SimFleet } from './sim-types.js';
 

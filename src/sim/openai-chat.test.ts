@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SimTestClient } from './sim-test-client.js';
+import { SimTestClient } from '../../test/helpers/sim-test-client.js';
 import { startSimulator } from './start-simulator.js';
 import type { RunningSimulator } from './sim-types.js';
 

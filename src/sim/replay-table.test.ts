@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/resolve-config.js';
 import { startGateway, type RunningGateway } from '../server/start-gateway.js';
 import { lastUserText, SimReplayTable } from './replay-table.js';
-import { SimTestClient } from './sim-test-client.js';
+import { SimTestClient } from '../../test/helpers/sim-test-client.js';
 import type { RunningSimulator, SimFleet } from './sim-types.js';
 import { startSimulator } from './start-simulator.js';
 

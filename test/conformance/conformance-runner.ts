@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { createAdapter, createProviderDispatcher } from '../../src/providers/create-adapter.js';
 import { PROVIDER_PRESETS, resolveQuirks } from '../../src/providers/presets.js';
-import { GatewayError } from '../../src/spec/errors.js';
-import type { CallContext, ProviderAdapter, ProviderQuirks, ProviderSettings } from '../../src/spec/provider.js';
-import type { CanonicalRequest } from '../../src/spec/request.js';
-import type { ModelResponse, StreamPart } from '../../src/spec/response.js';
+import { GatewayError } from '../../src/core/errors.js';
+import type { CallContext, ProviderAdapter, ProviderQuirks, ProviderSettings } from '../../src/core/provider.js';
+import type { CanonicalRequest } from '../../src/core/request.js';
+import type { ModelResponse, StreamPart } from '../../src/core/response.js';
 import type { FixtureResponse, FixtureServer } from './fixture-server.js';
 
 export type Wire = ProviderSettings['wire'];

@@ -4,9 +4,9 @@ import { Agent, Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapter, createProviderDispatcher } from '../../src/providers/create-adapter.js';
 import { PROVIDER_PRESETS, resolveQuirks } from '../../src/providers/presets.js';
-import { GatewayError } from '../../src/spec/errors.js';
-import type { ProviderSettings } from '../../src/spec/provider.js';
-import type { ChatRequest } from '../../src/spec/request.js';
+import { GatewayError } from '../../src/core/errors.js';
+import type { ProviderSettings } from '../../src/core/provider.js';
+import type { ChatRequest } from '../../src/core/request.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GatewayError } from '../../spec/errors.js';
-import type { StreamPart } from '../../spec/response.js';
+import { GatewayError } from '../../core/errors.js';
+import type { StreamPart } from '../../core/response.js';
 import { createMessagesStreamEncoder, KEEP_ALIVE_INTERVAL_MS } from './create-messages-stream-encoder.js';
 
 const context = { model: 'switchyard-smart', requestId: 'req1' };

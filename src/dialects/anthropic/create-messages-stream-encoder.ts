@@ -1,5 +1,5 @@
-import type { GatewayError } from '../../spec/errors.js';
-import type { StreamPart, Usage } from '../../spec/response.js';
+import type { GatewayError } from '../../core/errors.js';
+import type { StreamPart, Usage } from '../../core/response.js';
 import type { EncodeContext, StreamEncoder } from '../types.js';
 import { encodeAnthropicUsage } from './encode-anthropic-usage.js';
 import { encodeErrorBody } from './encode-error.js';

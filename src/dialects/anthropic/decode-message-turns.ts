@@ -1,4 +1,4 @@
-import type { ContentPart, ImagePart, Message, ToolCall, ToolMessage } from '../../spec/request.js';
+import type { ContentPart, ImagePart, Message, ToolCall, ToolMessage } from '../../core/request.js';
 import {
   invalidRequest,
   isObject,

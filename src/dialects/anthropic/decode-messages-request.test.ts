@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../spec/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { decodeMessagesRequest } from './decode-messages-request.js';
 
 const base = { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'hi' }] };

@@ -1,5 +1,5 @@
-import { GatewayError } from '../../spec/errors.js';
-import type { ChatRequest, Message, ToolDefinition } from '../../spec/request.js';
+import { GatewayError } from '../../core/errors.js';
+import type { ChatRequest, Message, ToolDefinition } from '../../core/request.js';
 import {
   invalidRequest,
   isObject,

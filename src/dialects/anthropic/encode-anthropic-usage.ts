@@ -1,4 +1,4 @@
-import type { Usage } from '../../spec/response.js';
+import type { Usage } from '../../core/response.js';
 
 export interface AnthropicUsage {
   input_tokens: number;

@@ -1,4 +1,4 @@
-import type { GatewayError } from '../../spec/errors.js';
+import type { GatewayError } from '../../core/errors.js';
 import type { EncodedError } from '../types.js';
 
 export type AnthropicErrorType =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Choice, ModelResponse } from '../../spec/response.js';
+import type { Choice, ModelResponse } from '../../core/response.js';
 import { encodeMessagesResponse, parseToolInput } from './encode-messages-response.js';
 
 const context = { model: 'switchyard-smart', requestId: 'req1' };

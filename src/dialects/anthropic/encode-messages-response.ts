@@ -1,4 +1,4 @@
-import type { ModelResponse } from '../../spec/response.js';
+import type { ModelResponse } from '../../core/response.js';
 import type { EncodeContext } from '../types.js';
 import { encodeAnthropicUsage, type AnthropicUsage } from './encode-anthropic-usage.js';
 import { anthropicStopReason, type AnthropicStopReason } from './stop-reason.js';

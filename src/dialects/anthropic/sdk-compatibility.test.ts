@@ -5,8 +5,8 @@
  */
 import Anthropic, { APIError, NotFoundError } from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../spec/errors.js';
-import type { ModelResponse, StreamPart } from '../../spec/response.js';
+import { GatewayError } from '../../core/errors.js';
+import type { ModelResponse, StreamPart } from '../../core/response.js';
 import { createMessagesStreamEncoder } from './create-messages-stream-encoder.js';
 import { decodeMessagesRequest } from './decode-messages-request.js';
 import { encodeError } from './encode-error.js';

@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../spec/response.js';
+import type { FinishReason } from '../../core/response.js';
 
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal';
 

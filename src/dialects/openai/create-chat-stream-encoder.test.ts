@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../spec/errors.js';
-import type { StreamPart } from '../../spec/response.js';
+import { GatewayError } from '../../core/errors.js';
+import type { StreamPart } from '../../core/response.js';
 import { createChatStreamEncoder } from './create-chat-stream-encoder.js';
 
 const context = { model: 'switchyard-coder', requestId: 'req1' };

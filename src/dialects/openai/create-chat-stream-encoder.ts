@@ -1,5 +1,5 @@
-import type { GatewayError } from '../../spec/errors.js';
-import type { StreamPart } from '../../spec/response.js';
+import type { GatewayError } from '../../core/errors.js';
+import type { StreamPart } from '../../core/response.js';
 import { nowSeconds } from '../field-readers.js';
 import type { EncodeContext, StreamEncoder } from '../types.js';
 import { encodeErrorObject } from './encode-error.js';

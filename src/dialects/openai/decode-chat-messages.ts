@@ -1,4 +1,4 @@
-import type { ContentPart, Message, ToolCall } from '../../spec/request.js';
+import type { ContentPart, Message, ToolCall } from '../../core/request.js';
 import {
   dataUrlMediaType,
   invalidRequest,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../spec/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { decodeChatRequest } from './decode-chat-request.js';
 
 const base = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] };

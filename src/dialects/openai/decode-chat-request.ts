@@ -1,4 +1,4 @@
-import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../spec/request.js';
+import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/request.js';
 import {
   invalidRequest,
   isObject,

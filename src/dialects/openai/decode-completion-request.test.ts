@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../spec/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { decodeCompletionRequest } from './decode-completion-request.js';
 
 function expectInvalid(body: unknown, param: string, message?: RegExp): void {

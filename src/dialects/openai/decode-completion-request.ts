@@ -1,4 +1,4 @@
-import type { CompletionRequest } from '../../spec/request.js';
+import type { CompletionRequest } from '../../core/request.js';
 import {
   invalidRequest,
   isObject,

@@ -1,4 +1,4 @@
-import type { SamplingParams } from '../../spec/request.js';
+import type { SamplingParams } from '../../core/request.js';
 import {
   invalidRequest,
   optionalBoolean,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelResponse } from '../../spec/response.js';
+import type { ModelResponse } from '../../core/response.js';
 import { encodeChatResponse } from './encode-chat-response.js';
 import { encodeCompletionResponse } from './encode-completion-response.js';
 

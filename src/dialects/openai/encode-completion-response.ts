@@ -1,4 +1,4 @@
-import type { ModelResponse } from '../../spec/response.js';
+import type { ModelResponse } from '../../core/response.js';
 import { nowSeconds } from '../field-readers.js';
 import type { EncodeContext } from '../types.js';
 import { encodeUsage, type OpenAIUsage } from './encode-usage.js';

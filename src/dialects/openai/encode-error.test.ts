@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError, type ErrorCode } from '../../spec/errors.js';
+import { GatewayError, type ErrorCode } from '../../core/errors.js';
 import { encodeError } from './encode-error.js';
 
 describe('encodeError (OpenAI)', () => {

@@ -1,4 +1,4 @@
-import type { FinishReason } from '../../spec/response.js';
+import type { FinishReason } from '../../core/response.js';
 
 export type ChatFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 export type CompletionFinishReason = 'stop' | 'length' | 'content_filter';

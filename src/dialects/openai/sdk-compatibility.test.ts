@@ -4,8 +4,8 @@
  */
 import OpenAI, { APIError, BadRequestError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../spec/errors.js';
-import type { ModelResponse, StreamPart } from '../../spec/response.js';
+import { GatewayError } from '../../core/errors.js';
+import type { ModelResponse, StreamPart } from '../../core/response.js';
 import type { StreamEncoder } from '../types.js';
 import { createChatStreamEncoder } from './create-chat-stream-encoder.js';
 import { createCompletionStreamEncoder } from './create-completion-stream-encoder.js';

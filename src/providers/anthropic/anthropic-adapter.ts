@@ -1,5 +1,5 @@
-import type { AdapterFactory, CallContext, ProviderAdapter } from '../../spec/provider.js';
-import type { ChatRequest } from '../../spec/request.js';
+import type { AdapterFactory, CallContext, ProviderAdapter } from '../../core/provider.js';
+import type { ChatRequest } from '../../core/request.js';
 import { closeDispatcher, providerHeaders } from '../provider-headers.js';
 import { abortError, type UpstreamErrorContext } from '../upstream-errors.js';
 import { expectEventStream, postJson, readJson, resolveTarget, type UpstreamResponse } from '../upstream-http.js';

@@ -1,4 +1,4 @@
-import type { FinishReason, StreamPart } from '../../spec/response.js';
+import type { FinishReason, StreamPart } from '../../core/response.js';
 import type { SseEvent } from '../sse-parser.js';
 import type { WireStreamDecoder } from '../upstream-stream.js';
 import { DeltaTemplate } from '../delta-template.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../spec/request.js';
+import type { ChatRequest } from '../../core/request.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS, encodeAnthropicBody } from './encode-request.js';
 
 const options = { providerId: 'claude', upstreamModel: 'claude-x', stream: false };

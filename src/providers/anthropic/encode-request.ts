@@ -1,5 +1,5 @@
-import { GatewayError } from '../../spec/errors.js';
-import type { ChatRequest, ContentPart, ImagePart, ResponseFormat, ToolChoice, ToolDefinition } from '../../spec/request.js';
+import { GatewayError } from '../../core/errors.js';
+import type { ChatRequest, ContentPart, ImagePart, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/request.js';
 
 /**
  * `max_tokens` is required by the Messages API; this is sent when the client gave none. 4096 is

@@ -1,5 +1,5 @@
-import type { ToolCall } from '../../spec/request.js';
-import type { Choice, FinishReason, ModelResponse, Usage } from '../../spec/response.js';
+import type { ToolCall } from '../../core/request.js';
+import type { Choice, FinishReason, ModelResponse, Usage } from '../../core/response.js';
 import {
   badResponse,
   errorDetailFromPayload,

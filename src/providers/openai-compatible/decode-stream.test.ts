@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { StreamPart } from '../../spec/response.js';
+import type { StreamPart } from '../../core/response.js';
 import { OpenAIStreamDecoder } from './decode-stream.js';
 
 const context = { provider: 'p' };

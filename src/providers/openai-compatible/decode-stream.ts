@@ -1,4 +1,4 @@
-import type { StreamPart, Usage } from '../../spec/response.js';
+import type { StreamPart, Usage } from '../../core/response.js';
 import type { SseEvent } from '../sse-parser.js';
 import type { WireStreamDecoder } from '../upstream-stream.js';
 import { DeltaTemplate } from '../delta-template.js';

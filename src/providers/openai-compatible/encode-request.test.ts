@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../spec/request.js';
+import type { ChatRequest } from '../../core/request.js';
 import { resolveQuirks } from '../presets.js';
 import { encodeChatBody, encodeCompletionBody, type EncodeOptions } from './encode-request.js';
 

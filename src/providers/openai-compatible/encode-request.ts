@@ -1,5 +1,5 @@
-import { GatewayError } from '../../spec/errors.js';
-import type { ProviderQuirks } from '../../spec/provider.js';
+import { GatewayError } from '../../core/errors.js';
+import type { ProviderQuirks } from '../../core/provider.js';
 import type {
   ChatRequest,
   CompletionRequest,
@@ -9,7 +9,7 @@ import type {
   SamplingParams,
   ToolChoice,
   ToolDefinition,
-} from '../../spec/request.js';
+} from '../../core/request.js';
 
 /** What encoding needs besides the request. */
 export interface EncodeOptions {

@@ -1,5 +1,5 @@
-import type { AdapterFactory, CallContext, PartStream, ProviderAdapter } from '../../spec/provider.js';
-import type { ModelResponse } from '../../spec/response.js';
+import type { AdapterFactory, CallContext, PartStream, ProviderAdapter } from '../../core/provider.js';
+import type { ModelResponse } from '../../core/response.js';
 import { abortError, type UpstreamErrorContext } from '../upstream-errors.js';
 import { expectEventStream, postJson, readJson, resolveTarget, type UpstreamResponse } from '../upstream-http.js';
 import { decodeUpstreamStream } from '../upstream-stream.js';

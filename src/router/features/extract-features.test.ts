@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest, CompletionRequest, Message } from '../../spec/request.js';
+import type { ChatRequest, CompletionRequest, Message } from '../../core/request.js';
 import { extractFeatures } from './extract-features.js';
 
 const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });

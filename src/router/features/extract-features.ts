@@ -1,5 +1,5 @@
 import type { ProgrammingLanguage } from '../../registry/catalog-types.js';
-import type { CanonicalRequest, ChatRequest, Message } from '../../spec/request.js';
+import type { CanonicalRequest, ChatRequest, Message } from '../../core/request.js';
 import { classifyTask, type TaskKind } from './classify-task.js';
 import { scanCode, type ImportsKind } from './scan-code.js';
 

@@ -1,5 +1,5 @@
 import type { Price, PriceTier } from '../../registry/catalog-types.js';
-import type { Usage } from '../../spec/response.js';
+import type { Usage } from '../../core/response.js';
 
 /** USD per part of the bill. */
 export interface CostBreakdown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest, CompletionRequest } from '../../spec/request.js';
+import type { ChatRequest, CompletionRequest } from '../../core/request.js';
 import { TokenCounter } from './count-tokens.js';
 import { estimateUsage, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY } from './estimate-usage.js';
 

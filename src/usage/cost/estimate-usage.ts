@@ -1,5 +1,5 @@
-import type { CanonicalRequest, ChatRequest, Message } from '../../spec/request.js';
-import type { Usage } from '../../spec/response.js';
+import type { CanonicalRequest, ChatRequest, Message } from '../../core/request.js';
+import type { Usage } from '../../core/response.js';
 import { DEFAULT_MAX_TOKENIZED_CHARACTERS, TokenCounter } from './count-tokens.js';
 import type { CountingMethod } from './count-tokens.js';
 

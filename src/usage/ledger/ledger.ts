@@ -1,4 +1,4 @@
-import type { Usage } from '../../spec/response.js';
+import type { Usage } from '../../core/response.js';
 
 /**
  * How the exact cache took part in a request: `hit` served from the cache, `shared` joined an

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GroupDimension } from './ledger.js';
-import { describeLedgerContract, type LedgerStoreHandle } from './ledger-contract.js';
+import { describeLedgerContract, type LedgerStoreHandle } from '../../../test/contracts/ledger-contract.js';
 import { DAY, FIXTURE_EPOCH, randomEntries } from './ledger-fixtures.js';
 import { MIGRATIONS } from './migrations.js';
 import { openLedger } from './open-ledger.js';

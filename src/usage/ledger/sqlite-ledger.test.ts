@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeLedgerContract, type LedgerStoreHandle } from './ledger-contract.js';
+import { describeLedgerContract, type LedgerStoreHandle } from '../../../test/contracts/ledger-contract.js';
 import { openLedger } from './open-ledger.js';
 import { openSqliteLedger } from './sqlite-ledger.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handCheckedEntries } from '../ledger/ledger-contract.js';
+import { handCheckedEntries } from '../../../test/contracts/ledger-contract.js';
 import { DAY, FIXTURE_EPOCH } from '../ledger/ledger-fixtures.js';
 import { openSqliteLedger } from '../ledger/sqlite-ledger.js';
 import { formatCostsTable, runCosts, usd } from './format-costs.js';

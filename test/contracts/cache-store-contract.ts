@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CachedAnswer, CacheStore } from './cache-store.js';
+import type { CachedAnswer, CacheStore } from '../../src/cache/cache-store.js';
 
 /** An answer of roughly `size` characters of text. */
 export function sampleAnswer(text = 'def add(a, b):\n    return a + b', storedAt = 1): CachedAnswer {

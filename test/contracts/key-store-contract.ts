@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeyInputError } from './key-input.js';
-import type { KeyStore } from './key-types.js';
+import { KeyInputError } from '../../src/keys/key-input.js';
+import type { KeyStore } from '../../src/keys/key-types.js';
 
 /** One database location (a temporary directory, a PostgreSQL schema) that key stores can be opened on. */
 export interface KeyStoreLocation {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GroupDimension, Ledger, LedgerWriteOptions, ReportFigures } from './ledger.js';
-import { DAY, FIXTURE_EPOCH, makeAttempt, makeEntry, randomEntries, seededRandom } from './ledger-fixtures.js';
-import { dailyBackfillSql, MIGRATIONS } from './migrations.js';
+import type { GroupDimension, Ledger, LedgerWriteOptions, ReportFigures } from '../../src/usage/ledger/ledger.js';
+import { DAY, FIXTURE_EPOCH, makeAttempt, makeEntry, randomEntries, seededRandom } from '../../src/usage/ledger/ledger-fixtures.js';
+import { dailyBackfillSql, MIGRATIONS } from '../../src/usage/ledger/migrations.js';
 
 /** One store location (a temporary directory, a PostgreSQL schema) that ledgers can be opened on. */
 export interface LedgerStoreHandle {

@@ -1,4 +1,4 @@
-import type { RunningSimulator } from './sim-types.js';
+import type { RunningSimulator } from '../../src/sim/sim-types.js';
 
 /** One parsed SSE event. `data` is the parsed JSON, or the raw text (e.g. `[DONE]`). */
 export interface SseEvent {
