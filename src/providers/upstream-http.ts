@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { util, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { CancelSignal } from '../core/cancel.js';
 import {
   badResponse,
@@ -9,8 +9,6 @@ import {
   errorFromTransport,
   type UpstreamErrorContext,
 } from './upstream-errors.js';
-
-const { parseHeaders } = util;
 
 /** Where a provider's calls go: the base URL split into what undici needs. */
 export interface UpstreamTarget {
@@ -93,19 +91,18 @@ export async function postJson(request: UpstreamRequest): Promise<UpstreamRespon
 const HIGH_WATER_BYTES = 64 * 1024;
 
 /**
- * One upstream call, driven by undici's dispatcher handler hooks: the answer's headers resolve
- * `started`, its body chunks queue here until read. This replaces undici's `request()`, whose
- * body is a full Readable stream (a stream object, nextTick hops and an extra socket write per
- * streamed answer): the gateway reads each body once, in order, so a chunk queue is enough
- * (docs/decisions/0008). The call is aborted when `signal` aborts, or when the body is destroyed
- * before its end; a queue over HIGH_WATER_BYTES pauses the socket until the reader catches up.
+ * One upstream call, driven by undici's dispatch handler API (`onRequestStart`, `onResponseStart`,
+ * `onResponseData`, `onResponseEnd`, `onResponseError`: the API undici 7 recommends and undici 8
+ * keeps). The answer's headers resolve `started`; its body chunks queue here until read, for
+ * exactly one reader (docs/decisions/0008, 0009). The call is aborted when `signal` aborts, or
+ * when the body is destroyed before its end; a queue over HIGH_WATER_BYTES pauses the socket
+ * (`controller.pause()`) until the reader catches up.
  */
-class UpstreamExchange implements UpstreamBody {
+class UpstreamExchange implements UpstreamBody, Dispatcher.DispatchHandler {
   readonly started: Promise<UpstreamResponse>;
   private resolveStarted!: (response: UpstreamResponse) => void;
   private rejectStarted!: (error: unknown) => void;
-  private abortCall: ((reason?: Error) => void) | undefined = undefined;
-  private resumeCall: (() => void) | undefined = undefined;
+  private controller: Dispatcher.DispatchController | undefined = undefined;
   private paused = false;
   private headersSeen = false;
   private chunks: Buffer[] = [];
@@ -127,46 +124,47 @@ class UpstreamExchange implements UpstreamBody {
 
   private readonly onAbort = (): void => {
     const reason = this.signal.reason instanceof Error ? this.signal.reason : new Error('aborted');
-    if (this.abortCall) this.abortCall(reason);
+    if (this.controller) this.controller.abort(reason);
     else this.fail(reason);
   };
 
-  // undici handler hooks (the dispatcher's own protocol; its request() uses the same ones).
-  onConnect(abort: (reason?: Error) => void): void {
+  onRequestStart(controller: Dispatcher.DispatchController): void {
     if (this.signal.aborted || this.failure !== undefined || this.destroyed) {
-      abort(this.failure ?? (this.signal.reason instanceof Error ? this.signal.reason : new Error('aborted')));
+      const reason = this.signal.reason instanceof Error ? this.signal.reason : new Error('aborted');
+      controller.abort(this.failure ?? reason);
       return;
     }
-    this.abortCall = abort;
+    this.controller = controller;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) return true;
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    if (statusCode < 200) return;
     this.headersSeen = true;
-    this.resumeCall = resume;
-    this.resolveStarted({ statusCode, headers: parseHeaders(rawHeaders) as IncomingHttpHeaders, body: this });
-    return true;
+    this.resolveStarted({ statusCode, headers, body: this });
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.destroyed) return true;
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.destroyed) return;
     this.chunks.push(chunk);
     this.queued += chunk.length;
     this.notify();
     if (this.queued > HIGH_WATER_BYTES && !this.reading) {
       this.paused = true;
-      return false;
+      controller.pause();
     }
-    return true;
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.ended = true;
     this.signal.removeEventListener('abort', this.onAbort);
     this.notify();
   }
 
-  onError(error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.fail(error);
   }
 
@@ -207,7 +205,7 @@ class UpstreamExchange implements UpstreamBody {
     this.queued = 0;
     if (this.paused) {
       this.paused = false;
-      this.resumeCall?.();
+      this.controller?.resume();
     }
     return chunk;
   }
@@ -216,7 +214,7 @@ class UpstreamExchange implements UpstreamBody {
     this.reading = true;
     if (this.paused) {
       this.paused = false;
-      this.resumeCall?.();
+      this.controller?.resume();
     }
     while (!this.ended) {
       if (this.failure !== undefined) throw this.failure;
@@ -257,7 +255,7 @@ class UpstreamExchange implements UpstreamBody {
     this.signal.removeEventListener('abort', this.onAbort);
     const reason = new Error('upstream body released before its end');
     (reason as Error & { code: string }).code = 'UND_ERR_ABORTED';
-    if (this.abortCall) this.abortCall(reason);
+    if (this.controller) this.controller.abort(reason);
     else this.failure = reason;
     this.notify();
   }
