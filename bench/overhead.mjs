@@ -4,6 +4,13 @@
 //
 //   npm run bench -- [--duration 10] [--warmup 2] [--connections 50] [--rounds 1] [--only nonstream|stream]
 //                    [--tokens 25] [--peer portkey=http://127.0.0.1:8788] [--cpu-prof] [--cache off|miss]
+//                    [--variant NAME=DIR] [--rate 500 [--rate 1000]]
+//
+// `--variant NAME=DIR` also starts the Switchyard built in another checkout DIR (its
+// bin/switchyard.js and dist/) with the same config and measures it in the same rounds, so two
+// builds are compared side by side (each against the bare proxy of the same round).
+// `--rate R` switches to the open-loop mode (bench/open-loop.mjs): requests leave on a fixed
+// schedule of R per second whatever the answers do, and latency counts from the scheduled send.
 //
 // Every request is the same, so the exact cache would answer all but the first: the benchmark
 // config turns the cache off (`--cache off`, the default) to keep measuring the relay. `--cache
@@ -31,6 +38,8 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '1' },
     only: { type: 'string' },
     peer: { type: 'string', multiple: true, default: [] },
+    variant: { type: 'string', multiple: true, default: [] },
+    rate: { type: 'string', multiple: true, default: [] },
     'cpu-prof': { type: 'boolean', default: false },
     // Measure the relay alone: Switchyard without its usage ledger (and so without virtual keys).
     'no-ledger': { type: 'boolean', default: false },
@@ -45,6 +54,12 @@ const rounds = Math.ceil(positive('rounds'));
 if (flags.only !== undefined && !MODES.includes(flags.only)) usage(`--only must be one of ${MODES.join(', ')}`);
 const modes = flags.only ? [flags.only] : MODES;
 const peers = flags.peer.map(parsePeer);
+const variants = flags.variant.map(parseVariant);
+const rates = flags.rate.map((rate) => {
+  const value = Number(rate);
+  if (!(value > 0)) usage(`--rate must be a positive number, got "${rate}"`);
+  return value;
+});
 if (!['off', 'miss'].includes(flags.cache)) usage('--cache must be off or miss');
 
 function positive(name) {
@@ -64,6 +79,15 @@ function parsePeer(spec) {
   const url = new URL(spec.slice(at + 1));
   const base = url.pathname === '/' ? `${url.origin}/v1` : url.href.replace(/\/$/, '');
   return { name: spec.slice(0, at), base };
+}
+
+/** `NAME=DIR`: another checkout whose bin/switchyard.js (and built dist/) is started too. */
+function parseVariant(spec) {
+  const at = spec.indexOf('=');
+  if (at < 1) usage(`--variant expects NAME=DIR, got "${spec}"`);
+  const name = spec.slice(0, at);
+  if (['direct', 'bare-proxy', 'switchyard'].includes(name)) usage(`--variant name "${name}" is taken`);
+  return { name, cli: path.join(path.resolve(spec.slice(at + 1)), 'bin', 'switchyard.js') };
 }
 
 /** Extra request headers a peer gateway needs to reach `upstreamBase` (an OpenAI-style base URL). */
@@ -95,30 +119,39 @@ async function startTargets(tmp) {
   });
   const upstreamBase = `${sim.url}/sim-openai/v1`;
 
-  const configFile = path.join(tmp, 'switchyard-bench.yaml');
-  writeFileSync(
-    configFile,
-    [
-      'server: { host: 127.0.0.1, port: 0 }',
-      'providers:',
-      `  sim-openai: { type: simulated, base_url: ${upstreamBase} }`,
-      'models:',
-      `  ${MODEL}: { deployments: [{ provider: sim-openai }] }`,
-      `data_dir: ${path.join(tmp, 'data')}`,
-      `cache: { enabled: ${flags.cache === 'miss'} }`,
-      ...(flags['no-ledger'] ? ['ledger: { enabled: false }'] : process.env.BENCH_LEDGER_BATCH ? [`ledger: { batch_size: ${process.env.BENCH_LEDGER_BATCH} }`] : []),
-      '',
-    ].join('\n'),
-  );
+  // One config per gateway process: each keeps its own data directory (its own SQLite ledger).
+  const configFor = (name) => {
+    const file = path.join(tmp, `${name}.yaml`);
+    writeFileSync(
+      file,
+      [
+        'server: { host: 127.0.0.1, port: 0 }',
+        'providers:',
+        `  sim-openai: { type: simulated, base_url: ${upstreamBase} }`,
+        'models:',
+        `  ${MODEL}: { deployments: [{ provider: sim-openai }] }`,
+        `data_dir: ${path.join(tmp, `data-${name}`)}`,
+        `cache: { enabled: ${flags.cache === 'miss'} }`,
+        ...(flags['no-ledger'] ? ['ledger: { enabled: false }'] : process.env.BENCH_LEDGER_BATCH ? [`ledger: { batch_size: ${process.env.BENCH_LEDGER_BATCH} }`] : []),
+        '',
+      ].join('\n'),
+    );
+    return file;
+  };
   const profDir = path.join(RESULTS_DIR, `cpu-prof-${stamp}`);
   const prof = (name) => (flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${name}.cpuprofile`] : []);
-  const [bare, gateway] = await Promise.all([
+  const [bare, gateway, ...others] = await Promise.all([
     startChild('bare-proxy', node, [...prof('bare-proxy'), path.join(ROOT, 'bench', 'bare-proxy.mjs'), '--upstream', upstreamBase, '--port', '0'], {
       ready: /listening on (http:\/\/[^\s]+)/,
     }),
-    startChild('switchyard', node, [...prof('switchyard'), cli, 'serve', '--config', configFile, '--host', '127.0.0.1', '--port', '0'], {
+    startChild('switchyard', node, [...prof('switchyard'), cli, 'serve', '--config', configFor('switchyard'), '--host', '127.0.0.1', '--port', '0'], {
       ready: /listening on (http:\/\/[^\s]+)/,
     }),
+    ...variants.map((variant) =>
+      startChild(variant.name, node, [...prof(variant.name), variant.cli, 'serve', '--config', configFor('switchyard'), '--host', '127.0.0.1', '--port', '0'], {
+        ready: /listening on (http:\/\/[^\s]+)/,
+      }),
+    ),
   ]);
   if (flags['cpu-prof']) process.stderr.write(`CPU profiles of bare-proxy and switchyard → ${path.relative(ROOT, profDir)}/ (written when they stop)\n`);
   return {
@@ -127,6 +160,7 @@ async function startTargets(tmp) {
       { name: 'direct', url: `${upstreamBase}/chat/completions`, headers: {} },
       { name: 'bare-proxy', url: `${bare.url}/v1/chat/completions`, headers: {}, pid: bare.child.pid },
       { name: 'switchyard', url: `${gateway.url}/v1/chat/completions`, headers: flags.cache === 'miss' ? { 'cache-control': 'no-store' } : {}, pid: gateway.child.pid },
+      ...others.map((other) => ({ name: other.name, url: `${other.url}/v1/chat/completions`, headers: flags.cache === 'miss' ? { 'cache-control': 'no-store' } : {}, pid: other.child.pid, variant: true })),
       ...peers.map((peer) => ({ name: peer.name, url: `${peer.base}/chat/completions`, headers: peerHeaders(peer.name, upstreamBase) })),
     ],
   };
@@ -179,12 +213,13 @@ function goalLines(rows) {
     if (!r.rounds || !other.rounds || r.rounds.length !== other.rounds.length) return '';
     return ` [rounds: ${r.rounds.map((round, i) => (other.rounds[i].reqPerSec > 0 ? show(round.reqPerSec / other.rounds[i].reqPerSec) : '-')).join(' ')}]`;
   };
-  const versus = (name, show, goal) =>
-    sy.map((r) => {
+  const versus = (name, show, goal, subject = sy) =>
+    subject.map((r) => {
       const other = rows.find((o) => o.mode === r.mode && o.target === name);
       return other?.reqPerSec > 0 ? `${r.mode} ${show(r.reqPerSec / other.reqPerSec)}${goal(r.reqPerSec / other.reqPerSec) ? '' : ' (below goal)'}${perRound(r, other, show)}` : undefined;
     }).filter(Boolean).join(', ');
-  const names = [...new Set(rows.map((r) => r.target))].filter((n) => !['direct', 'bare-proxy', 'switchyard'].includes(n));
+  const variantNames = variants.map((variant) => variant.name);
+  const names = [...new Set(rows.map((r) => r.target))].filter((n) => !['direct', 'bare-proxy', 'switchyard', ...variantNames].includes(n));
   const cpuLine = sy.map((r) => {
     const bare = rows.find((o) => o.mode === r.mode && o.target === 'bare-proxy');
     if (r.cpuUsPerRequest === undefined || !(bare?.cpuUsPerRequest > 0)) return undefined;
@@ -204,6 +239,13 @@ function goalLines(rows) {
   return [
     `switchyard / bare-proxy (goal ≥ 60%): ${versus('bare-proxy', (x) => `${fmt(x * 100, 0)}%`, (x) => x >= 0.6)}`,
     ...(cpuLine ? [`CPU per request, switchyard (all its threads, ledger writer included) / bare-proxy: ${cpuLine}`] : []),
+    ...variantNames.flatMap((name) => {
+      const subject = rows.filter((r) => r.target === name);
+      return [
+        `${name} / bare-proxy: ${versus('bare-proxy', (x) => `${fmt(x * 100, 0)}%`, () => true, subject)}`,
+        `${name} / switchyard: ${versus('switchyard', (x) => fmt(x, 3), () => true, subject)}`,
+      ];
+    }),
     ...names.map((name) => `switchyard / ${name} (goal ≥ 10×): ${versus(name, (x) => `${fmt(x, 1)}×`, (x) => x >= 10)}`),
     ...ceilingLines,
   ];
@@ -213,7 +255,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const command = `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`.replace(/ --$/, '');
 const machine = machineInfo();
 const perRunS = warmup + duration + 3;
-installCleanup((30 + rounds * (3 + peers.length) * modes.length * (perRunS + 10)) * 1000);
+installCleanup((30 + rounds * (3 + peers.length + variants.length) * modes.length * (perRunS + 10)) * 1000);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
 try {
