@@ -38,6 +38,11 @@ export interface GatewayConfig {
     port: number;
     bodyLimitBytes: number;
     requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    maxConnections: number;
+    maxBufferedBodyBytes: number;
+    maxJsonDepth: number;
+    shutdownGraceMs: number;
     accessLog: boolean;
   };
   auth: {
@@ -90,5 +95,10 @@ export const DEFAULTS = {
   port: 4000,
   bodyLimitBytes: 4 * 1024 * 1024,
   requestTimeoutMs: 60_000,
+  headersTimeoutMs: 20_000,
+  maxConnections: 4096,
+  maxBufferedBodyBytes: 256 * 1024 * 1024,
+  maxJsonDepth: 64,
+  shutdownGraceMs: 10_000,
   connections: 128,
 } as const;

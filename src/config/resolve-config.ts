@@ -72,6 +72,11 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   const deploymentKeys = new Set([...models.values()].flatMap((model) => model.deployments.map((deployment) => `${deployment.provider}/${model.name}`)));
   const batching = resolveBatchingSettings(file.batching, deploymentKeys, problems);
 
+  const requestTimeoutMs = file.server?.request_timeout_ms ?? DEFAULTS.requestTimeoutMs;
+  if (file.server?.max_buffered_body !== undefined && file.server.body_limit !== undefined && parseByteSize(file.server.max_buffered_body) < parseByteSize(file.server.body_limit)) {
+    problems.push('server.max_buffered_body: must be at least server.body_limit (one largest body must fit)');
+  }
+
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
@@ -87,7 +92,12 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
       host: file.server?.host ?? DEFAULTS.host,
       port: file.server?.port ?? DEFAULTS.port,
       bodyLimitBytes: parseByteSize(file.server?.body_limit ?? DEFAULTS.bodyLimitBytes),
-      requestTimeoutMs: file.server?.request_timeout_ms ?? DEFAULTS.requestTimeoutMs,
+      requestTimeoutMs,
+      headersTimeoutMs: Math.min(file.server?.headers_timeout_ms ?? DEFAULTS.headersTimeoutMs, requestTimeoutMs),
+      maxConnections: file.server?.max_connections ?? DEFAULTS.maxConnections,
+      maxBufferedBodyBytes: parseByteSize(file.server?.max_buffered_body ?? DEFAULTS.maxBufferedBodyBytes),
+      maxJsonDepth: file.server?.max_json_depth ?? DEFAULTS.maxJsonDepth,
+      shutdownGraceMs: file.server?.shutdown_grace_ms ?? DEFAULTS.shutdownGraceMs,
       accessLog: file.server?.access_log ?? false,
     },
     auth: { apiKeys, allowOpen: file.auth?.allow_open ?? false, requireKeys: (file.auth?.require_keys ?? false) || apiKeys.length > 0 },

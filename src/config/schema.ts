@@ -99,8 +99,18 @@ export const configFileSchema = z
         port: z.number().int().min(0).max(65535),
         /** Largest accepted request body. */
         body_limit: byteSize,
-        /** Time allowed to receive a whole request (headers and body). */
+        /** Time allowed to receive a whole request (headers and body); past it: 408 and the connection closed. */
         request_timeout_ms: z.number().int().min(1000),
+        /** Time allowed to receive the request line and headers (at most request_timeout_ms). */
+        headers_timeout_ms: z.number().int().min(100),
+        /** Open client connections served at once; more get 503 `overloaded` with Retry-After. */
+        max_connections: z.number().int().min(1).max(1_000_000),
+        /** Request body bytes held in memory at once across all requests; past it: 503 `overloaded`. */
+        max_buffered_body: byteSize,
+        /** Deepest accepted JSON nesting of a request body (the body itself is level 1). */
+        max_json_depth: z.number().int().min(8).max(512),
+        /** On SIGTERM/SIGINT, how long in-flight requests and streams may take to finish before connections are closed. */
+        shutdown_grace_ms: z.number().int().min(0).max(600_000),
         /** One log line per request (method, path, status, model, provider, ms). Off by default. */
         access_log: z.boolean(),
       })

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   budget_exceeded: { status: 429, retryable: false, description: "The API key's daily, monthly or total USD budget would be exceeded." },
   not_found: { status: 404, retryable: false, description: 'No such endpoint.' },
   method_not_allowed: { status: 405, retryable: false, description: 'The endpoint does not accept this HTTP method.' },
+  request_timeout: { status: 408, retryable: true, description: 'The request headers or body did not arrive within `server.headers_timeout_ms` / `server.request_timeout_ms`; the connection is closed.' },
+  headers_too_large: { status: 431, retryable: false, description: 'The request line and headers exceed the server limit (16 KiB); the connection is closed.' },
   // Upstream errors: the provider failed. Retryable ones may be failed over.
   upstream_rate_limited: { status: 429, retryable: true, description: 'The provider rate-limited the request (HTTP 429).' },
   upstream_unavailable: { status: 503, retryable: true, description: 'The provider is unavailable (HTTP 5xx, connection refused or reset).' },
@@ -27,6 +29,8 @@ export const ERROR_CODES = {
   invalid_structured_output: { status: 502, retryable: false, description: "Every model tried answered with JSON or tool arguments that failed the request's response_format / tool schema (each attempt is in the ledger)." },
   upstream_stream_interrupted: { status: 502, retryable: false, description: 'The provider stream broke after part of the answer was already sent.' },
   // Gateway errors.
+  overloaded: { status: 503, retryable: true, description: 'The gateway is at its limit of open connections (`server.max_connections`) or of buffered request bytes (`server.max_buffered_body`); retry after `retry-after` seconds.' },
+  storage_unavailable: { status: 503, retryable: true, description: 'The key store or the ledger database (SQLite or PostgreSQL) is unreachable; retry after `retry-after` seconds. Keys already loaded keep working.' },
   internal_error: { status: 500, retryable: false, description: 'An unexpected error inside the gateway.' },
   client_closed: { status: 499, retryable: false, description: 'The client closed the connection before the answer was complete.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; description: string }>;

@@ -57,7 +57,7 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
         return;
       }
       if (method === 'POST') {
-        const input = parseCreateKey(await readJsonBody(request, 64 * 1024));
+        const input = parseCreateKey(await readJsonBody(request, { limitBytes: 64 * 1024, maxDepth: 16 }));
         const { key, secret } = await store.create(input).catch((error: unknown) => {
           throw error instanceof KeyInputError ? new GatewayError('invalid_request', error.message) : error;
         });

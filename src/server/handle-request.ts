@@ -10,7 +10,8 @@ import type { AttemptObserver, Router } from '../router/route-types.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { ModelDirectory } from './model-directory.js';
 import { listModels, showModel } from './models-endpoint.js';
-import { readJsonBody } from './read-body.js';
+import { readJsonBody, type BodyLimits, type BufferedBodyBudget } from './read-body.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 import { explainRoute, ROUTE_EXPLAIN_PATH } from './route-explain-endpoint.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
@@ -33,6 +34,14 @@ export interface RequestHandlerOptions {
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
   bodyLimitBytes: number;
+  /** Deepest accepted JSON nesting (`server.max_json_depth`). */
+  maxJsonDepth: number;
+  /** A whole request must have arrived this long after it began (`server.request_timeout_ms`); absent = no own deadline. */
+  requestTimeoutMs?: number;
+  /** Request body bytes held at once across requests (`server.max_buffered_body`). */
+  bodyBudget?: BufferedBodyBudget;
+  /** Open connections: the connection cap, the drain, the dialect of errors outside a request. */
+  connections?: ConnectionTracker;
   observer?: RequestObserver;
   metrics?: GatewayMetrics;
   newRequestId: () => string;
@@ -48,7 +57,13 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The gateway's HTTP entry point: request id, auth, routing to endpoints, errors in the right dialect. */
 export function createRequestHandler(options: RequestHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
-  const { directory, authenticator, bodyLimitBytes, observer } = options;
+  const { directory, authenticator, observer, connections } = options;
+  const bodyLimits = (record: RequestRecord): BodyLimits => ({
+    limitBytes: options.bodyLimitBytes,
+    maxDepth: options.maxJsonDepth,
+    ...(options.requestTimeoutMs === undefined ? {} : { deadline: record.startedAt + options.requestTimeoutMs }),
+    ...(options.bodyBudget ? { budget: options.bodyBudget } : {}),
+  });
   const services: ModelCallServices = {
     router: options.router,
     ...(options.guard ? { guard: options.guard } : {}),
@@ -68,11 +83,21 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     response.setHeader('x-request-id', requestId);
     const dialect = dialectOf(path, request);
     if (dialect === 'anthropic') response.setHeader('request-id', requestId);
+    const connection = connections?.begin(request, response, dialect);
     // The record is reported once both the response has closed and the pipeline has settled
     // (a client disconnect aborts the upstream call, so the pipeline always settles).
     let pending = 2;
+    connections?.requestStarted();
     const settled = (): void => {
-      if (--pending > 0 || !observer) return;
+      if (--pending > 0) return;
+      try {
+        if (observer) report();
+      } finally {
+        connections?.requestSettled();
+      }
+    };
+    const report = (): void => {
+      if (!observer) return;
       record.durationMs = performance.now() - record.startedAt;
       if (!response.writableFinished) {
         record.errorCode ??= 'client_closed';
@@ -82,26 +107,28 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       observer(record);
     };
     response.once('close', settled);
-    route(request, response, record, dialect)
+    const served = connection?.overCap ? Promise.reject(overCapacity()) : route(request, response, record, dialect);
+    served
       .catch((error: unknown) => failModelCall(error, response, dialect, record))
       .finally(settled);
   };
 
   async function route(request: IncomingMessage, response: ServerResponse, record: RequestRecord, dialect: DialectName): Promise<void> {
     const { path, method } = record;
+    checkFraming(request);
     const endpoint = endpoints[path];
     if (endpoint) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       const identity = authenticator.identify(request.headers);
       record.apiKeyId = identity.keyId;
-      const body = await readJsonBody(request, bodyLimitBytes);
+      const body = await readJsonBody(request, bodyLimits(record));
       await serveModelCall(endpoint, body, request.headers, services, identity, response, record);
       return;
     }
     if (path === ROUTE_EXPLAIN_PATH) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       authenticator.identify(request.headers);
-      const body = await readJsonBody(request, bodyLimitBytes);
+      const body = await readJsonBody(request, bodyLimits(record));
       record.status = 200;
       sendJson(response, 200, explainRoute(body, request.headers, options.router, record.requestId));
       return;
@@ -109,6 +136,13 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     if (path === '/health' || path === '/healthz') {
       record.status = 200;
       sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/ready' || path === '/readyz') {
+      // Ready until a drain begins (SIGTERM): load balancers stop sending from its first moment.
+      const draining = connections?.draining === true;
+      record.status = draining ? 503 : 200;
+      sendJson(response, record.status, { status: draining ? 'draining' : 'ready' });
       return;
     }
     if (path.startsWith('/admin/') && options.admin) {
@@ -136,19 +170,34 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
   }
 }
 
+/** What Node would otherwise answer itself with an empty body: a missing Host, an unknown Expect. */
+function checkFraming(request: IncomingMessage): void {
+  if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+    throw new GatewayError('invalid_request', 'HTTP/1.1 requests need a Host header.', { param: 'host' });
+  }
+  const expect = request.headers.expect;
+  if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+    throw new GatewayError('invalid_request', `Unsupported Expect header "${expect.slice(0, 64)}"; only 100-continue is supported.`, { status: 417, param: 'expect' });
+  }
+}
+
+function overCapacity(): GatewayError {
+  return new GatewayError('overloaded', 'The gateway is at its limit of open connections (server.max_connections); retry shortly.', { retryAfterMs: 1000 });
+}
+
 function methodNotAllowed(method: string, path: string, allowed: string, response: ServerResponse): GatewayError {
   response.setHeader('allow', allowed);
   return new GatewayError('method_not_allowed', `${path} accepts ${allowed}, not ${method}.`);
 }
 
-function pathOf(url: string): string {
+export function pathOf(url: string): string {
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
 /** Anthropic for /v1/messages and for any request carrying `anthropic-version` (the Anthropic SDKs always do). */
-function dialectOf(path: string, request: IncomingMessage): DialectName {
+export function dialectOf(path: string, request: IncomingMessage): DialectName {
   if (path === '/v1/messages' || path.startsWith('/v1/messages/')) return 'anthropic';
   return request.headers['anthropic-version'] === undefined ? 'openai' : 'anthropic';
 }

@@ -19,10 +19,11 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 export function sendError(response: ServerResponse, error: GatewayError, dialect: DialectName): void {
   const encoded = DIALECT_ERRORS[dialect](error);
-  if (error.retryAfterMs !== undefined && error.status === 429) {
+  if (error.retryAfterMs !== undefined && (error.status === 429 || error.status === 503)) {
     response.setHeader('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
   }
-  if (error.code === 'body_too_large') response.setHeader('connection', 'close');
+  // A body left unread (too large, too slow, over the buffered-bytes budget) cannot be skipped on a kept-alive connection.
+  if (error.code === 'body_too_large' || error.code === 'request_timeout' || error.code === 'overloaded') response.setHeader('connection', 'close');
   sendJson(response, encoded.status, encoded.body);
 }
 

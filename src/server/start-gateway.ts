@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -26,6 +27,9 @@ import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
 import type { RequestObserver } from './request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
 import { createCompletionBatcher } from '../cache/completion-batcher.js';
+import { BufferedBodyBudget } from './read-body.js';
+import { ConnectionTracker } from './connection-tracker.js';
+import { createClientErrorHandler } from './client-error.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -37,6 +41,13 @@ export interface StartGatewayOptions {
   /** Deployment health (breakers, cooldowns) the router consults; default: all available. */
   health?: DeploymentHealth;
 }
+
+const netServerClose = NetServer.prototype.close;
+
+/** How often Node checks the headers and request timeouts (its default is 30 s). */
+const TIMEOUT_CHECK_INTERVAL_MS = 500;
+/** During a drain, an idle keep-alive connection gets this long to send one more request (answered with Connection: close). */
+const DRAIN_IDLE_CLOSE_MS = 500;
 
 export interface RunningGateway {
   /** e.g. http://127.0.0.1:4000 */
@@ -50,7 +61,7 @@ export interface RunningGateway {
   ledger?: Ledger;
   /** The embedded simulator, when the config enabled it. */
   simulator?: RunningSimulator;
-  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), frees upstream pools. */
+  /** Drains (see `close` below): stops accepting, lets in-flight requests finish up to `graceMs` (default server.shutdown_grace_ms), frees upstream pools. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -115,6 +126,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const batcher = createCompletionBatcher(config.batching.deployments, config.models.values());
   const extraObserver = options.observer;
   const router = new PolicyRouter(config, adapters, { health: options.health ?? executionPolicy.breakers });
+  const connections = new ConnectionTracker({ maxConnections: config.server.maxConnections, drainIdleCloseMs: DRAIN_IDLE_CLOSE_MS });
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
     router,
@@ -122,6 +134,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     executionPolicy,
     authenticator,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    maxJsonDepth: config.server.maxJsonDepth,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    bodyBudget: new BufferedBodyBudget(config.server.maxBufferedBodyBytes),
+    connections,
     newRequestId: randomUUID,
     metrics,
     ...(guard ? { guard } : {}),
@@ -134,12 +150,24 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       extraObserver?.(record);
     },
   });
-  const server = createServer({ requestTimeout: config.server.requestTimeoutMs, headersTimeout: Math.min(config.server.requestTimeoutMs, 60_000), keepAliveTimeout: 65_000 }, handler);
-  server.on('clientError', (error, socket) => {
-    if (socket.writable && !(error as NodeJS.ErrnoException).code?.startsWith('ECONNRESET')) {
-      socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"message":"Malformed HTTP request.","type":"invalid_request_error","param":null,"code":"invalid_request"}}');
-    } else socket.destroy();
-  });
+  const { headersTimeoutMs, requestTimeoutMs } = config.server;
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      // The handler's own timer answers a slow body with 408 in the caller's dialect; Node's check is the backstop.
+      requestTimeout: requestTimeoutMs + 1000,
+      // Node checks both timeouts every 30 s by default: a 5 s timeout could bite 35 s late.
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      keepAliveTimeout: 65_000,
+      // Node answers a missing Host with an empty 400 of its own: the handler answers it in the dialect instead.
+      requireHostHeader: false,
+    },
+    handler,
+  );
+  connections.attach(server);
+  server.on('clientError', createClientErrorHandler(connections, { headersTimeoutMs, requestTimeoutMs }));
+  // Node answers an unknown Expect with an empty 417 of its own; the handler answers it in the dialect.
+  server.on('checkExpectation', handler);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -153,13 +181,23 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const url = `http://${host}:${address.port}`;
 
   let closing: Promise<void> | undefined;
-  const close = (graceMs = 10_000): Promise<void> => {
+  /**
+   * The drain: /ready says draining, the listener closes, every response from now on says
+   * Connection: close, idle keep-alive connections close, and in-flight requests and streams get
+   * `graceMs` to finish before the remaining connections are closed. Then every request's ledger
+   * row is written and the stores close.
+   */
+  const close = (graceMs = config.server.shutdownGraceMs): Promise<void> => {
     closing ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      connections.drain();
+      // The net listener only: http's own close() would also drop idle keep-alive connections at
+      // once, racing a client that is sending its next request on one (a reset).
+      const closed = new Promise<void>((resolve) => netServerClose.call(server, () => resolve()));
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(timer);
+      server.close(); // stops Node's timeout checks; nothing is left to close
+      await connections.settled(graceMs);
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await simulator?.close();
       await cache?.close();

@@ -14,12 +14,13 @@ export type AnthropicErrorType =
 
 /**
  * Anthropic's error `type` for a gateway error. Every 404 (unknown endpoint or unknown model) is
- * `not_found_error`, as the Anthropic API answers an unknown model. 504 is Anthropic's
+ * `not_found_error`, as the Anthropic API answers an unknown model. 408 and 504 are Anthropic's
  * `timeout_error`, 503 (upstream unavailable) its `overloaded_error`.
  */
 export function anthropicErrorType(error: GatewayError): AnthropicErrorType {
   const status = error.status;
   if (status === 404) return 'not_found_error';
+  if (status === 408) return 'timeout_error';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   if (status === 413) return 'request_too_large';
