@@ -72,8 +72,9 @@ export class ConnectionTracker {
     response.once('close', () => {
       state.active -= 1;
       if (state.response === response) state.response = undefined;
-      // A response that began before the drain (its headers already said keep-alive) ends the connection when done.
-      if (this.drainingSince !== undefined && state.active === 0 && !state.socket.destroyed) state.socket.end();
+      // A response that began before the drain (its headers already said keep-alive): the client may
+      // reuse the connection at once, so it gets the same short wait as any idle connection.
+      if (this.drainingSince !== undefined && state.active === 0 && !state.socket.destroyed) this.closeWhenIdle(state);
     });
     return state;
   }
