@@ -60,7 +60,7 @@ export async function serveFromFlight<R extends CanonicalRequest>(flight: Flight
       const answer = flight.result ?? (await listener!.response());
       serving.settle(answer.usage, answerCharacters(answer));
       response.setHeader('x-switchyard-cost-usd', formatCost(record));
-      sendJson(response, 200, endpoint.encodeResponse(answer, encodeContext));
+      sendJson(response, 200, endpoint.encodeResponse(answer, encodeContext, request));
       record.status = 200;
     }
   } finally {

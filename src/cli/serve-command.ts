@@ -42,6 +42,7 @@ export function startupBanner(gateway: RunningGateway): string {
   const aliases = [...config.aliases].filter(([alias]) => !config.routing.policies.has(alias)).map(([alias, target]) => `${alias} → ${target}`).join(', ');
   const policies = [...config.routing.policies].map(([name, policy]) => `${name} (${policy.type})`).join(', ');
   lines.push('', ...(policies ? [`Routing: ${policies}; explain a decision with POST /v1/route/explain`] : []), ...(aliases ? [`Aliases: ${aliases}`] : []), '');
+  lines.push('Endpoints: POST /v1/chat/completions, /v1/completions, /v1/responses (OpenAI); POST /v1/messages (Anthropic); GET /v1/models', '');
   lines.push('Point your SDK at it:');
   lines.push(`  OpenAI SDK:    OPENAI_BASE_URL=${gateway.url}/v1`);
   lines.push(`  Anthropic SDK: ANTHROPIC_BASE_URL=${gateway.url}`);

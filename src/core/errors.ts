@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, retryable: true, description: "The API key's requests-per-minute or tokens-per-minute limit is reached; retry after `retry-after` seconds." },
   budget_exceeded: { status: 429, retryable: false, description: "The API key's daily, monthly or total USD budget would be exceeded." },
   not_found: { status: 404, retryable: false, description: 'No such endpoint.' },
+  response_not_found: { status: 404, retryable: false, description: 'No stored Responses API response with that id for this API key (never stored, expired, deleted, or created with another key).' },
   method_not_allowed: { status: 405, retryable: false, description: 'The endpoint does not accept this HTTP method.' },
   request_timeout: { status: 408, retryable: true, description: 'The request headers or body did not arrive within `server.headers_timeout_ms` / `server.request_timeout_ms`; the connection is closed.' },
   headers_too_large: { status: 431, retryable: false, description: 'The request line and headers exceed the server limit (16 KiB); the connection is closed.' },

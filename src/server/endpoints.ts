@@ -14,11 +14,18 @@ export type DialectName = 'openai' | 'anthropic';
  */
 export interface ModelEndpoint<R extends CanonicalRequest> {
   dialect: DialectName;
-  decode(body: unknown): R;
-  encodeResponse(response: ModelResponse, context: EncodeContext): object;
+  /** Wire body → canonical request; may look things up first (the Responses API's previous response). */
+  decode(body: unknown, client: DecodeClient): R | Promise<R>;
+  encodeResponse(response: ModelResponse, context: EncodeContext, request: R): object;
   createStreamEncoder(context: EncodeContext, request: R): StreamEncoder;
   call(adapter: ProviderAdapter, request: R, context: CallContext): Promise<ModelResponse>;
   stream(adapter: ProviderAdapter, request: R, context: CallContext): Promise<PartStream>;
+}
+
+/** Who sent the request, for decoders that read state the client owns. */
+export interface DecodeClient {
+  /** The client key's ledger id; null when anonymous. */
+  keyId: string | null;
 }
 
 export const DIALECT_ERRORS: Record<DialectName, (error: GatewayError) => EncodedError> = {

@@ -18,6 +18,9 @@ import { sendJson } from './respond.js';
 import type { CanonicalRequest, CompletionRequest } from '../core/request.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { CompletionBatcher } from '../cache/completion-batcher.js';
+import type { ResponseStore } from '../usage/response-store/response-store.js';
+import { createResponsesEndpoint } from './responses-endpoint.js';
+import { RESPONSES_PATH, serveStoredResponse } from './stored-responses-endpoint.js';
 
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
@@ -30,6 +33,8 @@ export interface RequestHandlerOptions {
   cache?: ResponseCache;
   /** Micro-batching of /v1/completions (src/cache); absent = off. */
   batcher?: CompletionBatcher;
+  /** Stored Responses API responses (`store`, `previous_response_id`); absent = storing off. */
+  responseStore?: ResponseStore;
   /** The admin API handler (`/admin/…`). */
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
@@ -72,9 +77,11 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     ...(options.cache ? { cache: options.cache } : {}),
   };
   const batcher = options.batcher;
-  const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = batcher
-    ? { ...MODEL_ENDPOINTS, '/v1/completions': { ...openAICompletionEndpoint, call: (adapter, request, context) => batcher.call(adapter, request, context) } satisfies ModelEndpoint<CompletionRequest> as ModelEndpoint<CanonicalRequest> }
-    : MODEL_ENDPOINTS;
+  const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = {
+    ...MODEL_ENDPOINTS,
+    [RESPONSES_PATH]: createResponsesEndpoint(options.responseStore) as ModelEndpoint<CanonicalRequest>,
+    ...(batcher ? { '/v1/completions': { ...openAICompletionEndpoint, call: (adapter, request, context) => batcher.call(adapter, request, context) } satisfies ModelEndpoint<CompletionRequest> as ModelEndpoint<CanonicalRequest> } : {}),
+  };
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : options.newRequestId();
@@ -125,6 +132,12 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       await serveModelCall(endpoint, body, request.headers, services, identity, response, record);
       return;
     }
+    if (path.startsWith(`${RESPONSES_PATH}/`)) {
+      const identity = authenticator.identify(request.headers);
+      record.status = 200;
+      await serveStoredResponse(options.responseStore, method, path, identity.keyId, response);
+      return;
+    }
     if (path === ROUTE_EXPLAIN_PATH) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       authenticator.identify(request.headers);
@@ -166,7 +179,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       else showModel(directory, decodeURIComponent(path.slice('/v1/models/'.length)), dialect, response);
       return;
     }
-    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/messages, POST /v1/route/explain and GET /v1/models.`);
+    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/route/explain and GET /v1/models.`);
   }
 }
 

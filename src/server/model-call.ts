@@ -48,7 +48,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
   response: ServerResponse,
   record: RequestRecord,
 ): Promise<void> {
-  const request = endpoint.decode(body);
+  const request = await endpoint.decode(body, { keyId: identity.keyId });
   record.modelAsked = request.model;
   record.stream = request.stream;
   const cache = services.cache;
@@ -144,7 +144,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
       addOtherAttemptsCost(record, attempts, executed.attempt);
       response.setHeader('x-switchyard-cost-usd', formatCost(record));
       response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
-      sendJson(response, 200, endpoint.encodeResponse(executed.answer, { model: served.model.name, requestId: record.requestId }));
+      sendJson(response, 200, endpoint.encodeResponse(executed.answer, { model: served.model.name, requestId: record.requestId }, request));
       record.status = 200;
     }
   } catch (error) {

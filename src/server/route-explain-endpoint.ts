@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { explainPlan, type PlanExplanation } from '../router/explain-plan.js';
 import type { Router } from '../router/route-types.js';
-import { openAIChatEndpoint } from './endpoints.js';
+import { decodeChatRequest } from '../dialects/openai/index.js';
 import { readLatencyBudget } from './model-call.js';
 
 export const ROUTE_EXPLAIN_PATH = '/v1/route/explain';
@@ -11,7 +11,7 @@ export const ROUTE_EXPLAIN_PATH = '/v1/route/explain';
  * planned by the router and returned as JSON. No upstream call, no ledger row, no spend.
  */
 export function explainRoute(body: unknown, headers: IncomingHttpHeaders, router: Router, requestId: string): PlanExplanation {
-  const request = openAIChatEndpoint.decode(body);
+  const request = decodeChatRequest(body);
   const latencyBudgetMs = readLatencyBudget(headers['x-switchyard-latency-budget-ms']);
   return explainPlan(router.plan(request, latencyBudgetMs === undefined ? { requestId, explain: true } : { latencyBudgetMs, requestId, explain: true }));
 }

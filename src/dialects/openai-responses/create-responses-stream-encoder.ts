@@ -1,0 +1,193 @@
+import type { GatewayError } from '../../core/errors.js';
+import type { FinishReason, StreamPart, Usage } from '../../core/response.js';
+import type { EncodeContext, StreamEncoder } from '../types.js';
+import { buildResponseObject, customToolInput, finalStatus, newItemId } from './build-response-object.js';
+import { encryptedReasoning } from './reasoning-content.js';
+import type { ResponsesCall } from './responses-call.js';
+import type { CustomToolCallItem, FunctionCallItem, ItemStatus, MessageItem, OutputItem, ReasoningItem, ResponseObject } from './responses-types.js';
+
+/** An output item being streamed, with the text it has accumulated. */
+type OpenItem =
+  | { kind: 'message'; index: number; item: MessageItem; text: string }
+  | { kind: 'reasoning'; index: number; item: ReasoningItem; text: string }
+  | { kind: 'function'; index: number; item: FunctionCallItem; text: string }
+  | { kind: 'custom'; index: number; item: CustomToolCallItem; text: string };
+
+/**
+ * Canonical stream parts → Responses SSE events, in the order OpenAI sends them:
+ * `response.created`, `response.in_progress`; per output item `response.output_item.added`, its
+ * content events (`content_part.added`, `output_text.delta`…, `output_text.done`,
+ * `content_part.done`; `reasoning_summary_part.added`, `reasoning_summary_text.delta`…;
+ * `function_call_arguments.delta`…, `.done`; `custom_tool_call_input.delta`, `.done`) and
+ * `response.output_item.done`; then `response.completed` (or `response.incomplete`) with the
+ * whole response and its usage. A failure after the first event is an `error` event followed by
+ * `response.failed`. Every event carries a `sequence_number`.
+ *
+ * Text and reasoning items close when another item begins; tool calls stay open until the
+ * generation finishes (their deltas may interleave). A custom tool's input arrives upstream as
+ * the JSON arguments `{"input": "…"}`, so it is sent in one delta when the call completes.
+ * `onFinal` receives the final response object (completed, incomplete or failed).
+ */
+export function createResponsesStreamEncoder(context: EncodeContext, call: ResponsesCall, onFinal?: (response: ResponseObject) => void): StreamEncoder {
+  let sequence = 0;
+  let started = false;
+  let ended = false;
+  const output: OutputItem[] = [];
+  /** The open text or reasoning item. */
+  let current: OpenItem | undefined;
+  /** Open tool calls by their canonical tool index. */
+  const tools = new Map<number, OpenItem>();
+  let finishReason: FinishReason | undefined;
+  let usage: Usage | undefined;
+
+  function event(type: string, fields: Record<string, unknown>): string {
+    const text = `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: sequence })}\n\n`;
+    sequence += 1;
+    return text;
+  }
+
+  function snapshot(status: ResponseObject['status'], extra: { error?: GatewayError } = {}): ResponseObject {
+    return buildResponseObject(call, context.model, { status, output: [...output], ...(usage === undefined ? {} : { usage }), ...extra });
+  }
+
+  function start(): string {
+    if (started) return '';
+    started = true;
+    const response = snapshot('in_progress');
+    return event('response.created', { response }) + event('response.in_progress', { response });
+  }
+
+  function open(entry: OpenItem): string {
+    output.push(entry.item);
+    let text = event('response.output_item.added', { output_index: entry.index, item: { ...entry.item } });
+    if (entry.kind === 'message') {
+      text += event('response.content_part.added', { item_id: entry.item.id, output_index: entry.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+    } else if (entry.kind === 'reasoning') {
+      text += event('response.reasoning_summary_part.added', { item_id: entry.item.id, output_index: entry.index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+    }
+    return text;
+  }
+
+  /** The done events of an item; its final form replaces the in-progress one in `output`. */
+  function close(entry: OpenItem, status: ItemStatus): string {
+    const { index } = entry;
+    let text = '';
+    switch (entry.kind) {
+      case 'message': {
+        const part = { type: 'output_text' as const, text: entry.text, annotations: [] as never[], logprobs: [] as never[] };
+        text += event('response.output_text.done', { item_id: entry.item.id, output_index: index, content_index: 0, text: entry.text, logprobs: [] });
+        text += event('response.content_part.done', { item_id: entry.item.id, output_index: index, content_index: 0, part });
+        output[index] = { ...entry.item, status, content: [part] };
+        break;
+      }
+      case 'reasoning': {
+        const part = { type: 'summary_text' as const, text: entry.text };
+        text += event('response.reasoning_summary_text.done', { item_id: entry.item.id, output_index: index, summary_index: 0, text: entry.text });
+        text += event('response.reasoning_summary_part.done', { item_id: entry.item.id, output_index: index, summary_index: 0, part });
+        output[index] = { ...entry.item, summary: [part], ...(call.encryptedReasoning ? { encrypted_content: encryptedReasoning(entry.text) } : {}) };
+        break;
+      }
+      case 'function':
+        text += event('response.function_call_arguments.done', { item_id: entry.item.id, output_index: index, name: entry.item.name, arguments: entry.text });
+        output[index] = { ...entry.item, status, arguments: entry.text };
+        break;
+      case 'custom': {
+        const input = customToolInput(entry.text);
+        if (input !== '') text += event('response.custom_tool_call_input.delta', { item_id: entry.item.id, output_index: index, delta: input });
+        text += event('response.custom_tool_call_input.done', { item_id: entry.item.id, output_index: index, input });
+        output[index] = { ...entry.item, status, input };
+        break;
+      }
+    }
+    return text + event('response.output_item.done', { output_index: index, item: output[index] });
+  }
+
+  function closeCurrent(status: ItemStatus = 'completed'): string {
+    if (current === undefined) return '';
+    const text = close(current, status);
+    current = undefined;
+    return text;
+  }
+
+  function closeAll(status: ItemStatus): string {
+    let text = closeCurrent(status);
+    const open = [...tools.values()].sort((left, right) => left.index - right.index);
+    tools.clear();
+    for (const entry of open) text += close(entry, status);
+    return text;
+  }
+
+  function textDelta(kind: 'message' | 'reasoning', delta: string): string {
+    let text = start();
+    if (current?.kind !== kind) {
+      text += closeCurrent();
+      const index = output.length;
+      current = kind === 'message'
+        ? { kind, index, item: { type: 'message', id: newItemId('msg'), status: 'in_progress', role: 'assistant', content: [] }, text: '' }
+        : { kind, index, item: { type: 'reasoning', id: newItemId('rs'), summary: [] }, text: '' };
+      text += open(current);
+    }
+    if (delta === '') return text;
+    current.text += delta;
+    const { id } = current.item;
+    return text + (kind === 'message'
+      ? event('response.output_text.delta', { item_id: id, output_index: current.index, content_index: 0, delta, logprobs: [] })
+      : event('response.reasoning_summary_text.delta', { item_id: id, output_index: current.index, summary_index: 0, delta }));
+  }
+
+  return {
+    push(part: StreamPart): string {
+      if (ended || ('index' in part && part.index !== 0)) return '';
+      switch (part.type) {
+        case 'start':
+          return start();
+        case 'text-delta':
+          return textDelta('message', part.text);
+        case 'reasoning-delta':
+          return textDelta('reasoning', part.text);
+        case 'tool-call-start': {
+          const text = start() + closeCurrent();
+          const index = output.length;
+          const entry: OpenItem = call.customTools.has(part.name)
+            ? { kind: 'custom', index, item: { type: 'custom_tool_call', id: newItemId('ctc'), status: 'in_progress', call_id: part.id, name: part.name, input: '' }, text: '' }
+            : { kind: 'function', index, item: { type: 'function_call', id: newItemId('fc'), status: 'in_progress', call_id: part.id, name: part.name, arguments: '' }, text: '' };
+          tools.set(part.toolIndex, entry);
+          return text + open(entry);
+        }
+        case 'tool-call-delta': {
+          const entry = tools.get(part.toolIndex);
+          if (entry === undefined || part.argumentsDelta === '') return '';
+          entry.text += part.argumentsDelta;
+          if (entry.kind !== 'function') return '';
+          return event('response.function_call_arguments.delta', { item_id: entry.item.id, output_index: entry.index, delta: part.argumentsDelta });
+        }
+        case 'finish':
+          finishReason = part.finishReason;
+          return start() + closeAll(finalStatus(finishReason).status === 'incomplete' ? 'incomplete' : 'completed');
+        case 'usage':
+          usage = part.usage;
+          return '';
+      }
+    },
+    end(): string {
+      if (ended) return '';
+      let text = start() + closeAll(finalStatus(finishReason).status === 'incomplete' ? 'incomplete' : 'completed');
+      ended = true;
+      const status = finalStatus(finishReason);
+      const response = buildResponseObject(call, context.model, { ...status, output, ...(usage === undefined ? {} : { usage }) });
+      text += event(status.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
+      onFinal?.(response);
+      return text;
+    },
+    error(error: GatewayError): string {
+      if (ended) return '';
+      let text = start();
+      ended = true;
+      text += event('error', { code: error.code, message: error.message, param: error.param ?? null });
+      const response = snapshot('failed', { error });
+      text += event('response.failed', { response });
+      onFinal?.(response);
+      return text;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { GatewayError } from '../../core/errors.js';
+import type { AssistantMessage, ContentPart, Message, ToolCall } from '../../core/request.js';
+import { dataUrlMediaType, invalidRequest, isObject, optionalString, requireArray, requireObject, requireString, type JsonObject } from '../field-readers.js';
+import { decodeReasoningItem } from './reasoning-content.js';
+
+/**
+ * Responses input items → canonical messages. Assistant output that belongs to one turn (a
+ * message, then its function calls) becomes one assistant message with tool calls; every
+ * `function_call_output` / `custom_tool_call_output` becomes a tool message.
+ */
+export class InputDecoder {
+  readonly messages: Message[] = [];
+
+  /** Adds a string input: one user message. */
+  addText(text: string): void {
+    this.messages.push({ role: 'user', content: [{ type: 'text', text }] });
+  }
+
+  addItems(value: unknown, param: string): void {
+    const items = requireArray(value, param);
+    for (let index = 0; index < items.length; index++) this.addItem(items[index], `${param}[${index}]`);
+  }
+
+  private addItem(value: unknown, param: string): void {
+    const item = requireObject(value, param);
+    const type = item.type ?? 'message';
+    switch (type) {
+      case 'message':
+        checkFields(item, MESSAGE_FIELDS, param);
+        return this.addMessage(item, param);
+      case 'function_call':
+        checkFields(item, CALL_FIELDS, param);
+        return this.addCall({
+          id: requireString(item.call_id, `${param}.call_id`, false),
+          name: requireString(item.name, `${param}.name`, false),
+          arguments: requireString(item.arguments, `${param}.arguments`),
+        });
+      case 'custom_tool_call':
+        checkFields(item, CUSTOM_CALL_FIELDS, param);
+        return this.addCall({
+          id: requireString(item.call_id, `${param}.call_id`, false),
+          name: requireString(item.name, `${param}.name`, false),
+          // A custom tool is a function with one string argument upstream (decode-responses-tools.ts).
+          arguments: JSON.stringify({ input: requireString(item.input, `${param}.input`) }),
+        });
+      case 'function_call_output':
+      case 'custom_tool_call_output':
+        checkFields(item, OUTPUT_FIELDS, param);
+        this.messages.push({
+          role: 'tool',
+          toolCallId: requireString(item.call_id, `${param}.call_id`, false),
+          content: decodeToolOutput(item.output, `${param}.output`),
+        });
+        return;
+      case 'reasoning':
+        checkFields(item, REASONING_FIELDS, param);
+        // Validated, then left out: no upstream wire takes earlier reasoning back (docs/compatibility.md).
+        decodeReasoningItem(item, param);
+        return;
+      case 'item_reference':
+        throw new GatewayError('unsupported', '`item_reference` input items are not supported; send the items themselves, or use previous_response_id.', { param: `${param}.type` });
+      default:
+        throw new GatewayError('unsupported', `Input items of type ${JSON.stringify(type)} are not supported: this gateway serves messages, function and custom tool calls and their outputs, and reasoning items.`, { param: `${param}.type` });
+    }
+  }
+
+  private addMessage(item: JsonObject, param: string): void {
+    const role = item.role;
+    switch (role) {
+      case 'user':
+        this.messages.push({ role: 'user', content: decodeUserContent(item.content, `${param}.content`) });
+        return;
+      case 'system':
+      case 'developer':
+        this.messages.push({ role: 'system', content: decodeText(item.content, `${param}.content`, INSTRUCTION_PARTS) });
+        return;
+      case 'assistant':
+        this.messages.push({ role: 'assistant', content: decodeText(item.content, `${param}.content`, ASSISTANT_PARTS) });
+        return;
+      default:
+        throw invalidRequest(`\`${param}.role\` must be one of user, assistant, system, developer`, `${param}.role`);
+    }
+  }
+
+  /** A call joins the assistant turn it follows, or opens one. */
+  private addCall(call: ToolCall): void {
+    const last = this.messages[this.messages.length - 1];
+    if (last?.role === 'assistant') {
+      (last.toolCalls ??= []).push(call);
+      return;
+    }
+    const turn: AssistantMessage = { role: 'assistant', content: '', toolCalls: [call] };
+    this.messages.push(turn);
+  }
+}
+
+/** Item fields that describe the item (ids, status, phase) rather than content: accepted, not needed upstream. */
+const ITEM_METADATA = ['type', 'id', 'status'];
+const MESSAGE_FIELDS = new Set([...ITEM_METADATA, 'role', 'content', 'phase']);
+const CALL_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'name', 'arguments']);
+const CUSTOM_CALL_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'name', 'input']);
+const OUTPUT_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'output']);
+const REASONING_FIELDS = new Set([...ITEM_METADATA, 'summary', 'content', 'encrypted_content']);
+
+function checkFields(item: JsonObject, allowed: ReadonlySet<string>, param: string): void {
+  for (const key of Object.keys(item)) {
+    if (!allowed.has(key) && item[key] !== null && item[key] !== undefined) {
+      throw invalidRequest(`Unknown field \`${param}.${key}\` on a ${String(item.type ?? 'message')} item`, `${param}.${key}`);
+    }
+  }
+}
+
+const INSTRUCTION_PARTS = new Set(['input_text']);
+const ASSISTANT_PARTS = new Set(['output_text', 'input_text', 'refusal']);
+
+/** Text content: a string, or text parts joined with newlines. */
+function decodeText(value: unknown, param: string, allowed: ReadonlySet<string>): string {
+  if (typeof value === 'string') return value;
+  const parts = requireArray(value, param);
+  let text = '';
+  for (let index = 0; index < parts.length; index++) {
+    const partParam = `${param}[${index}]`;
+    const part = requireObject(parts[index], partParam);
+    if (!allowed.has(String(part.type))) {
+      throw new GatewayError('unsupported', `Content part type ${JSON.stringify(part.type)} is not supported here; ${[...allowed].join(', ')} parts are.`, { param: `${partParam}.type` });
+    }
+    const piece = part.type === 'refusal' ? requireString(part.refusal, `${partParam}.refusal`) : requireString(part.text, `${partParam}.text`);
+    text = index === 0 ? piece : `${text}\n${piece}`;
+  }
+  return text;
+}
+
+function decodeUserContent(value: unknown, param: string): ContentPart[] {
+  if (typeof value === 'string') return [{ type: 'text', text: value }];
+  const parts = requireArray(value, param);
+  const content: ContentPart[] = [];
+  for (let index = 0; index < parts.length; index++) {
+    const partParam = `${param}[${index}]`;
+    const part = requireObject(parts[index], partParam);
+    if (part.type === 'input_text') content.push({ type: 'text', text: requireString(part.text, `${partParam}.text`) });
+    else if (part.type === 'input_image') content.push(decodeImage(part, partParam));
+    else {
+      throw new GatewayError('unsupported', `Content part type ${JSON.stringify(part.type)} is not supported; input_text and input_image parts are.`, { param: `${partParam}.type` });
+    }
+  }
+  return content;
+}
+
+function decodeImage(part: JsonObject, param: string): ContentPart {
+  if (part.file_id !== undefined && part.file_id !== null) {
+    throw new GatewayError('unsupported', 'Images by `file_id` are not supported (this gateway has no Files API); send `image_url` (an https or data: URL).', { param: `${param}.file_id` });
+  }
+  const url = requireString(part.image_url, `${param}.image_url`, false);
+  const detail = optionalString(part.detail, `${param}.detail`);
+  if (detail !== undefined && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
+    throw invalidRequest(`\`${param}.detail\` must be one of auto, low, high`, `${param}.detail`);
+  }
+  const mediaType = dataUrlMediaType(url);
+  return mediaType === undefined ? { type: 'image', url } : { type: 'image', url, mediaType };
+}
+
+/** A tool output: a string, or input_text parts joined with newlines. */
+function decodeToolOutput(value: unknown, param: string): string {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value) && isObject(value)) throw invalidRequest(`\`${param}\` must be a string or an array of input_text parts`, param);
+  return decodeText(value, param, INSTRUCTION_PARTS);
+}
