@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { CancelSignal } from './cancel.js';
+import type { EmbeddingRequest, EmbeddingResponse } from './embedding.js';
 import type { ChatRequest, CompletionRequest } from './request.js';
 import type { ModelResponse, StreamPart } from './response.js';
 
@@ -57,6 +58,13 @@ export interface ProviderAdapter {
   /** Legacy/FIM completions, when the upstream has them. */
   complete?(request: CompletionRequest, context: CallContext): Promise<ModelResponse>;
   streamComplete?(request: CompletionRequest, context: CallContext): Promise<PartStream>;
+  /** Embeddings (`POST /v1/embeddings` upstream), when the wire has them (OpenAI-compatible). */
+  embed?(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse>;
+  /**
+   * The upstream's own count of a request's input tokens without generating (Anthropic
+   * `POST /v1/messages/count_tokens`), when the wire has one.
+   */
+  countTokens?(request: ChatRequest, context: CallContext): Promise<number>;
   /** Release pooled connections. */
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { listModels, showModel } from './models-endpoint.js';
 import { readJsonBody, type BodyLimits, type BufferedBodyBudget } from './read-body.js';
 import type { ConnectionTracker } from './connection-tracker.js';
 import { explainRoute, ROUTE_EXPLAIN_PATH } from './route-explain-endpoint.js';
+import { COUNT_TOKENS_PATH, serveCountTokens } from './count-tokens-endpoint.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
 import type { CanonicalRequest, CompletionRequest } from '../core/request.js';
@@ -138,6 +139,13 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       await serveStoredResponse(options.responseStore, method, path, identity.keyId, response);
       return;
     }
+    if (path === COUNT_TOKENS_PATH) {
+      if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
+      const identity = authenticator.identify(request.headers);
+      record.apiKeyId = identity.keyId;
+      await serveCountTokens(await readJsonBody(request, bodyLimits(record)), identity, options.router, response, record);
+      return;
+    }
     if (path === ROUTE_EXPLAIN_PATH) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       authenticator.identify(request.headers);
@@ -179,7 +187,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       else showModel(directory, decodeURIComponent(path.slice('/v1/models/'.length)), dialect, response);
       return;
     }
-    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/route/explain and GET /v1/models.`);
+    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/route/explain and GET /v1/models.`);
   }
 }
 

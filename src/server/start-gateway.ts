@@ -66,7 +66,7 @@ export interface RunningGateway {
 }
 
 /** Requests to these paths are model requests: each leaves a ledger row, even when rejected. */
-const MODEL_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/messages']);
+const MODEL_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/messages', '/v1/messages/count_tokens']);
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 

@@ -35,6 +35,8 @@ export const DEFAULT_FLEET: SimFleet = {
         // Codestral (25.x): 256K context. Max output is not published: 32,768 is a plausible value.
         { name: 'codestral-latest', ttftMs: 150, tokensPerSecond: 100, contextWindow: 256_000, maxOutputTokens: 32_768, completions: true },
       ],
+      // Mistral docs (embeddings): mistral-embed returns 1024-dimensional vectors.
+      embeddingModels: [{ name: 'mistral-embed', dimensions: 1024 }],
     },
     {
       id: 'sim-openai',
@@ -44,6 +46,11 @@ export const DEFAULT_FLEET: SimFleet = {
         // OpenAI model pages: gpt-4o-mini 128,000 / 16,384; gpt-4.1 1,047,576 / 32,768.
         { name: 'gpt-4o-mini', ttftMs: 300, tokensPerSecond: 80, contextWindow: 128_000, maxOutputTokens: 16_384 },
         { name: 'gpt-4.1', ttftMs: 500, tokensPerSecond: 60, contextWindow: 1_047_576, maxOutputTokens: 32_768 },
+      ],
+      // OpenAI embeddings guide: text-embedding-3-small 1536 dimensions, -large 3072; both take `dimensions`.
+      embeddingModels: [
+        { name: 'text-embedding-3-small', dimensions: 1536, shortenable: true },
+        { name: 'text-embedding-3-large', dimensions: 3072, shortenable: true },
       ],
     },
     {

@@ -28,7 +28,7 @@ describe('errors', () => {
   it('404 for unknown providers and paths', async () => {
     const provider = await fetch(`${sim.url}/sim-nowhere/v1/chat/completions`, { method: 'POST', body: '{}' });
     expect(provider.status).toBe(404);
-    const path = await client.post<OpenAiErrorBody>('sim-openai', '/embeddings', {});
+    const path = await client.post<OpenAiErrorBody>('sim-openai', '/audio/speech', {});
     expect(path.status).toBe(404);
     expect(path.body.error.message).toContain('Unknown path');
     const anthropicPath = await client.post<AnthropicErrorBody>('sim-anthropic', '/chat/completions', {});

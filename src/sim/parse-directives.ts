@@ -8,6 +8,11 @@
  *   [[sim:fault=malformed]] broken JSON text in JSON mode
  *   [[sim:fault=401]] the provider refuses the key (401 in the wire's shape)
  *   [[sim:tokens=N]]  answer length   [[sim:ttft=MS]]  [[sim:tps=N]]  (absolute: not × timeScale)
+ *   [[sim:tool=NAME]] with tools offered and the choice left to the model: call the tool NAME
+ *                     (default: the first one); `none`: answer with text instead
+ *   [[sim:args=JSON]] the arguments of that call, as JSON text on one line (default: generated
+ *                     from the tool's schema)
+ * After a tool result the answer is text, so an agent's loop ends after one call.
  *
  * A fault may be scoped and counted: `[[sim:fault=503@sim-qwen*2]]` applies only when served by
  * provider (or model) `sim-qwen`, and only to the first 2 identical requests (then it answers).
@@ -29,9 +34,14 @@ export interface SimDirectives {
   tokens?: number;
   ttftMs?: number;
   tokensPerSecond?: number;
+  /** The tool to call when the model may choose (`none`: no call). */
+  tool?: string;
+  /** JSON text of the call's arguments. */
+  toolArguments?: string;
 }
 
-export const DIRECTIVE_PATTERN = /\[\[sim:([a-z]+)=([^\]]*)\]\]/g;
+/** A value runs to the last `]]` of a run of brackets, so JSON arguments may hold arrays. */
+export const DIRECTIVE_PATTERN = /\[\[sim:([a-z]+)=(.*?)\]\](?!\])/g;
 const FAULT_KINDS = new Set<string>(['401', '429', '500', '503', '529', 'reset', 'cut', 'hang', 'stall', 'midstream', 'malformed']);
 const FAULT_VALUE = /^([a-z0-9]+)(?:@([\w.:/-]+))?(?:\*(\d+))?$/;
 const NO_DIRECTIVES: SimDirectives = { faults: [] };
@@ -51,6 +61,14 @@ export function parseDirectives(text: string): SimDirectives {
       directives.faults.push(fault);
       continue;
     }
+    if (key === 'tool' && value !== '') {
+      directives.tool = value;
+      continue;
+    }
+    if (key === 'args') {
+      if (isJson(value)) directives.toolArguments = value;
+      continue;
+    }
     const number = Number(value);
     if (!Number.isFinite(number) || number < 0) continue;
     if (key === 'tokens') directives.tokens = Math.max(1, Math.floor(number));
@@ -58,6 +76,24 @@ export function parseDirectives(text: string): SimDirectives {
     else if (key === 'tps' && number > 0) directives.tokensPerSecond = number;
   }
   return directives;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The tool a model free to choose calls: the one the directives name (none for `none`), else the first. */
+export function steeredTool<T extends { name: string }>(definitions: readonly T[], directives: SimDirectives): (T & { arguments?: string }) | undefined {
+  if (directives.tool === 'none') return undefined;
+  const named = directives.tool === undefined ? undefined : definitions.find((definition) => definition.name === directives.tool);
+  const chosen = named ?? definitions[0];
+  if (chosen === undefined) return undefined;
+  return directives.toolArguments === undefined ? chosen : { ...chosen, arguments: directives.toolArguments };
 }
 
 /** Removes every directive from a text (used before hashing). */

@@ -21,7 +21,7 @@ export interface SimPrompt {
   /** Emit reasoning tokens before the answer. */
   reasoning: boolean;
   /** Answer with a call to this tool. */
-  tool?: { name: string; schema: unknown };
+  tool?: { name: string; schema: unknown; /** JSON text to send instead of generated arguments. */ arguments?: string };
   /** JSON mode: `schema` absent means any JSON object. */
   json?: { schema?: unknown };
   /** `call_` (openai) or `toolu_01` (anthropic). */
@@ -96,7 +96,7 @@ function planChoice(prompt: SimPrompt, index: number): SimChoicePlan {
   if (reasoning.capped) return { reasoning: reasoning.tokens, content: [], finish: 'length', completionTokens: reasoning.tokens.length };
 
   if (prompt.tool !== undefined) {
-    const argumentTokens = tokenize(JSON.stringify(generateFromSchema(prompt.tool.schema, random)));
+    const argumentTokens = tokenize(prompt.tool.arguments ?? JSON.stringify(generateFromSchema(prompt.tool.schema, random)));
     const capped = capTokens(argumentTokens, remaining);
     return {
       reasoning: reasoning.tokens,

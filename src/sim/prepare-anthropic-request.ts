@@ -1,6 +1,6 @@
 import { hashText } from './hash-text.js';
 import { detectLanguage, estimateTokens } from './generate-tokens.js';
-import { parseDirectives, stripDirectives } from './parse-directives.js';
+import { parseDirectives, steeredTool, stripDirectives, type SimDirectives } from './parse-directives.js';
 import { planResponse, type SimPrompt } from './plan-response.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { readAnthropicMessages } from './read-anthropic-messages.js';
@@ -33,7 +33,7 @@ function optionalNumber(body: Body, key: string, minimum: number, maximum: numbe
   return value;
 }
 
-function readTool(body: Body, lastIsToolResult: boolean): SimPrompt['tool'] {
+function readTool(body: Body, lastIsToolResult: boolean, directives: SimDirectives): SimPrompt['tool'] {
   const tools = body['tools'];
   const choice = body['tool_choice'];
   if (tools === undefined || tools === null) {
@@ -50,8 +50,8 @@ function readTool(body: Body, lastIsToolResult: boolean): SimPrompt['tool'] {
   if (choice !== undefined && choice !== null && !isRecord(choice)) bad('tool_choice: Input should be a valid dictionary');
   const type = isRecord(choice) ? choice['type'] : 'auto';
   if (definitions.length === 0 || type === 'none') return undefined;
-  if (type === 'auto') return lastIsToolResult ? undefined : definitions[0];
-  if (type === 'any') return definitions[0];
+  if (type === 'auto') return lastIsToolResult ? undefined : steeredTool(definitions, directives);
+  if (type === 'any') return steeredTool(definitions, { ...directives, tool: directives.tool === 'none' ? undefined : directives.tool });
   if (type === 'tool' && isRecord(choice)) {
     const forced = definitions.find((definition) => definition.name === choice['name']);
     if (forced === undefined) bad(`tool_choice: Tool '${String(choice['name'])}' not found in tools`);
@@ -94,14 +94,14 @@ export function prepareAnthropicMessages(provider: SimProviderSpec, body: unknow
   }
   const streamValue = body['stream'];
   if (streamValue !== undefined && streamValue !== null && typeof streamValue !== 'boolean') bad('stream: Input should be a valid boolean');
-  const tool = readTool(body, summary.lastIsToolResult);
+  const directives = parseDirectives(summary.lastUserText);
+  const tool = readTool(body, summary.lastIsToolResult, directives);
   const thinking = readThinking(body, maxTokens);
   const toolsText = body['tools'] === undefined ? '' : JSON.stringify(body['tools']);
   const promptTokens = estimateTokens(summary.promptText) + estimateTokens(toolsText);
   if (promptTokens > model.contextWindow) {
     throw anthropicError(400, 'invalid_request_error', `prompt is too long: ${promptTokens} tokens > ${model.contextWindow} maximum`, 'context_length');
   }
-  const directives = parseDirectives(summary.lastUserText);
   const { stream: _stream, ...rest } = body;
   const seed = hashText(`${provider.id}\nmessages\n${stripDirectives(JSON.stringify(rest))}`);
   const jsonMode = asksForJson(summary.systemText);

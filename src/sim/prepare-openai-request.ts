@@ -1,6 +1,6 @@
 import { hashText } from './hash-text.js';
 import { detectLanguage, estimateTokens } from './generate-tokens.js';
-import { parseDirectives, stripDirectives } from './parse-directives.js';
+import { parseDirectives, steeredTool, stripDirectives, type SimDirectives } from './parse-directives.js';
 import { planResponse, type SimPrompt } from './plan-response.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { readOpenAiMessages } from './read-openai-messages.js';
@@ -87,7 +87,7 @@ function contextError(model: SimModelSpec, promptTokens: number): never {
     { param: 'messages', code: 'context_length_exceeded', outcome: 'context_length' });
 }
 
-function readTool(body: Body, lastIsToolResult: boolean): SimPrompt['tool'] {
+function readTool(body: Body, lastIsToolResult: boolean, directives: SimDirectives): SimPrompt['tool'] {
   const tools = body['tools'];
   const choice = body['tool_choice'];
   if (tools === undefined || tools === null) {
@@ -103,9 +103,8 @@ function readTool(body: Body, lastIsToolResult: boolean): SimPrompt['tool'] {
     return { name: fn['name'], schema: fn['parameters'] ?? { type: 'object', properties: {} } };
   });
   if (definitions.length === 0 || choice === 'none') return undefined;
-  if (choice === undefined || choice === null || choice === 'auto' || choice === 'required') {
-    return choice === 'required' || !lastIsToolResult ? definitions[0] : undefined;
-  }
+  if (choice === 'required') return steeredTool(definitions, { ...directives, tool: directives.tool === 'none' ? undefined : directives.tool });
+  if (choice === undefined || choice === null || choice === 'auto') return lastIsToolResult ? undefined : steeredTool(definitions, directives);
   const named = isRecord(choice) && isRecord(choice['function']) ? choice['function']['name'] : undefined;
   if (typeof named !== 'string') bad("Invalid value for 'tool_choice'.", 'tool_choice');
   const forced = definitions.find((definition) => definition.name === named);
@@ -136,12 +135,12 @@ export function prepareOpenAiChat(provider: SimProviderSpec, body: unknown): Pre
   const model = findModel(provider, body);
   const summary = readOpenAiMessages(body['messages']);
   const common = readCommon(body, model, provider, model.maxOutputTokens);
-  const tool = readTool(body, summary.lastIsToolResult);
+  const directives = parseDirectives(summary.lastUserText);
+  const tool = readTool(body, summary.lastIsToolResult, directives);
   const toolsText = body['tools'] === undefined ? '' : JSON.stringify(body['tools']);
   const promptTokens = estimateTokens(summary.promptText) + estimateTokens(toolsText);
   if (promptTokens > model.contextWindow) contextError(model, promptTokens);
   const json = readJsonMode(body, summary.promptText);
-  const directives = parseDirectives(summary.lastUserText);
   const seed = requestSeed(provider, body, 'chat');
   const prompt: SimPrompt = {
     kind: 'chat',

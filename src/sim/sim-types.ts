@@ -39,6 +39,15 @@ export interface SimModelSpec {
   retryAfterSeconds?: number;
 }
 
+/** An embedding model served at `POST /v1/embeddings` (openai-compatible wire only). */
+export interface SimEmbeddingModelSpec {
+  name: string;
+  /** Length of a full vector. */
+  dimensions: number;
+  /** Accepts `dimensions` to shorten vectors (OpenAI text-embedding-3 does). */
+  shortenable?: boolean;
+}
+
 export type SimWire = 'openai-compatible' | 'anthropic';
 export type SimFlavor = 'deepseek' | 'openai' | 'generic';
 
@@ -51,6 +60,8 @@ export interface SimProviderSpec {
   /** When set, a missing or wrong key is answered 401 in the wire's error shape. */
   apiKey?: string;
   models: SimModelSpec[];
+  /** Embedding models (openai-compatible wire only). */
+  embeddingModels?: SimEmbeddingModelSpec[];
 }
 
 export interface SimFleet {

@@ -11,6 +11,8 @@ import { serveGeneration, writeError } from './serve-generation.js';
 import type { RunningSimulator, SimProviderSpec, StartSimulatorOptions } from './sim-types.js';
 import { MAX_CACHED_ANSWER_TOKENS, MAX_CACHED_BODY_CHARS, SimulatorState } from './simulator-state.js';
 import { UNKNOWN_MODEL } from './stats-recorder.js';
+import { countAnthropicTokens } from './count-anthropic-tokens.js';
+import { serveEmbeddings } from './serve-embeddings.js';
 import { invalidRequest, methodNotAllowed, notFound, openAiError, unauthorized } from './wire-errors.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -24,6 +26,12 @@ const ROUTES: Record<string, GenerationRoute> = {
   'openai-compatible /v1/chat/completions': { prepare: prepareOpenAiChat, encoder: OPENAI_CHAT_ENCODER },
   'openai-compatible /v1/completions': { prepare: prepareOpenAiCompletion, encoder: OPENAI_COMPLETION_ENCODER },
   'anthropic /v1/messages': { prepare: prepareAnthropicMessages, encoder: ANTHROPIC_MESSAGES_ENCODER },
+};
+
+/** Endpoints answered with one JSON object and no generation: not counted in generation stats, but recorded. */
+const UTILITY_ROUTES: Record<string, (provider: SimProviderSpec, body: unknown) => unknown> = {
+  'openai-compatible /v1/embeddings': serveEmbeddings,
+  'anthropic /v1/messages/count_tokens': countAnthropicTokens,
 };
 
 function writeJson(response: ServerResponse, status: number, value: unknown): void {
@@ -57,7 +65,8 @@ function modelsList(provider: SimProviderSpec): unknown {
     const data = provider.models.map((model) => ({ type: 'model', id: model.name, display_name: model.name, created_at: '2025-01-01T00:00:00Z' }));
     return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
   }
-  return { object: 'list', data: provider.models.map((model) => ({ id: model.name, object: 'model', created: 1_735_689_600, owned_by: provider.id })) };
+  const names = [...provider.models, ...(provider.embeddingModels ?? [])].map((model) => model.name);
+  return { object: 'list', data: names.map((name) => ({ id: name, object: 'model', created: 1_735_689_600, owned_by: provider.id })) };
 }
 
 function modelNameOf(provider: SimProviderSpec, text: string): string {
@@ -116,6 +125,25 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     });
   };
 
+  const handleUtility = (provider: SimProviderSpec, path: string, answer: (provider: SimProviderSpec, body: unknown) => unknown, request: IncomingMessage, response: ServerResponse): void => {
+    readBody(request, (raw) => {
+      if (raw === undefined) return writeError(response, invalidRequest(provider.wire, 'Request body too large.'));
+      state.record({ providerId: provider.id, method: 'POST', path, headers: request.headers, rawBody: raw });
+      const auth = isAuthorized(provider, request);
+      if (!auth.ok) return writeError(response, unauthorized(provider.wire, auth.keyGiven));
+      if (provider.wire === 'anthropic' && request.headers['anthropic-version'] === undefined) {
+        return writeError(response, invalidRequest('anthropic', 'anthropic-version: header is required'));
+      }
+      try {
+        writeJson(response, 200, answer(provider, JSON.parse(raw)));
+      } catch (error) {
+        if (error instanceof SimHttpError) return writeError(response, error);
+        if (error instanceof SyntaxError) return writeError(response, invalidRequest(provider.wire, 'The request body is not valid JSON.'));
+        throw error;
+      }
+    });
+  };
+
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '/';
     const query = url.indexOf('?');
@@ -141,6 +169,14 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       const auth = isAuthorized(provider, request);
       if (!auth.ok) return writeError(response, unauthorized(provider.wire, auth.keyGiven));
       return writeJson(response, 200, modelsList(provider));
+    }
+    const utility = UTILITY_ROUTES[`${provider.wire} ${path}`];
+    if (utility !== undefined) {
+      if (method !== 'POST') {
+        request.resume();
+        return writeError(response, methodNotAllowed(provider.wire, method));
+      }
+      return handleUtility(provider, path, utility, request, response);
     }
     const route = ROUTES[`${provider.wire} ${path}`];
     if (route === undefined) {

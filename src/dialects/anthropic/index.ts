@@ -4,3 +4,4 @@ export { encodeMessagesResponse, parseToolInput } from './encode-messages-respon
 export type { AnthropicContentBlock, AnthropicMessage } from './encode-messages-response.js';
 export { createMessagesStreamEncoder } from './create-messages-stream-encoder.js';
 export { encodeError } from './encode-error.js';
+export { decodeCountTokensRequest } from './decode-count-tokens-request.js';

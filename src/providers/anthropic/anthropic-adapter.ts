@@ -7,6 +7,7 @@ import { decodeUpstreamStream } from '../upstream-stream.js';
 import { decodeAnthropicResponse } from './decode-response.js';
 import { AnthropicStreamDecoder } from './decode-stream.js';
 import { encodeAnthropicBody } from './encode-request.js';
+import { COUNT_TOKENS_ENDPOINT, decodeCountTokensResponse, encodeCountTokensBody } from './count-tokens.js';
 
 /** Sent as `anthropic-version` when the provider settings name none. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -15,8 +16,9 @@ const MESSAGES_ENDPOINT = '/messages';
 
 /**
  * Adapter for the Anthropic Messages API: POST `<baseUrl>/messages` (base URL e.g.
- * `https://api.anthropic.com/v1`). Chat only: Anthropic has no completions endpoint. The
- * adapter owns the injected dispatcher: `close()` closes it.
+ * `https://api.anthropic.com/v1`), and `<baseUrl>/messages/count_tokens` for token counts. Chat
+ * only: Anthropic has no completions or embeddings endpoint. The adapter owns the injected
+ * dispatcher: `close()` closes it.
  */
 export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => {
   const target = resolveTarget(settings.baseUrl);
@@ -52,6 +54,19 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
       await expectEventStream(response, context.signal, errorContext);
       const decoder = new AnthropicStreamDecoder(errorContext, context.upstreamModel);
       return decodeUpstreamStream(response, context.signal, errorContext, decoder);
+    },
+    async countTokens(request, context) {
+      if (context.signal.aborted) throw abortError(context.signal, errorContext);
+      const response = await postJson({
+        dispatcher,
+        target,
+        endpoint: COUNT_TOKENS_ENDPOINT,
+        headers: providerHeaders(auth, settings.headers, context.requestId, false),
+        body: JSON.stringify(encodeCountTokensBody(request, settings.id, context.upstreamModel)),
+        signal: context.signal,
+        context: errorContext,
+      });
+      return decodeCountTokensResponse(await readJson(response, context.signal, errorContext), errorContext);
     },
     close: () => closeDispatcher(dispatcher),
   };
