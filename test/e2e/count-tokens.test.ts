@@ -76,7 +76,7 @@ describe('POST /v1/messages/count_tokens', () => {
 
     const streamed = await fetch(`${gateway.url}/v1/messages/count_tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'deepseek-chat', stream: true, messages: [{ role: 'user', content: 'x' }] }) });
     expect(streamed.status).toBe(400);
-    expect((await streamed.json()).error.message).toContain('stream');
+    expect(((await streamed.json()) as { error: { message: string } }).error.message).toContain('stream');
 
     const get = await fetch(`${gateway.url}/v1/messages/count_tokens`);
     expect(get.status).toBe(405);
