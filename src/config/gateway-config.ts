@@ -64,6 +64,10 @@ export interface GatewayConfig {
   models: Map<string, ModelEntry>;
   /** alias → model name; always contains `auto`. */
   aliases: Map<string, string>;
+  /** Embedding models (`/v1/embeddings` only; never in `models`, never routed to). */
+  embeddingModels: Map<string, ModelEntry>;
+  /** alias → embedding model name. */
+  embeddingAliases: Map<string, string>;
   defaultModel: string;
   /** Routing policies (`auto`, `auto:cheap`…), quality overrides, latency-stat settings. */
   routing: RoutingSettings;

@@ -84,6 +84,10 @@ export function embeddedConfigFile(fleet: SimFleet = DEFAULT_FLEET): ConfigFile 
       models[model.name] ??= { deployments: [] };
       models[model.name]!.deployments.push({ provider: provider.id, model: model.name });
     }
+    for (const model of provider.embeddingModels ?? []) {
+      models[model.name] ??= { kind: 'embedding', deployments: [] };
+      models[model.name]!.deployments.push({ provider: provider.id, model: model.name });
+    }
   }
   return { simulator: { enabled: true }, providers, models };
 }
@@ -133,6 +137,8 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
     ),
     models: Object.fromEntries([...config.models].map(([name, model]) => [name, model.deployments])),
     aliases: Object.fromEntries(config.aliases),
+    embeddingModels: Object.fromEntries([...config.embeddingModels].map(([name, model]) => [name, model.deployments])),
+    embeddingAliases: Object.fromEntries(config.embeddingAliases),
     defaultModel: config.defaultModel,
     routing: {
       builtinPolicies: config.routing.builtinPolicies,

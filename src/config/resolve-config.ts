@@ -7,6 +7,7 @@ import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
 import { resolveRouting } from '../router/policies/resolve-routing.js';
 import { ConfigError } from './config-error.js';
+import { splitEmbeddingModels } from './resolve-embedding-models.js';
 import { resolveResilience } from '../execution/resilience-config.js';
 import { resolveBatchingSettings, resolveCacheSettings } from '../cache/cache-config.js';
 import { DEFAULTS } from './gateway-config.js';
@@ -39,6 +40,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     models.set(name, { name, deployments });
   }
 
+  const embedding = splitEmbeddingModels(file, models, providers, problems);
   const firstModel = models.keys().next().value;
   const defaultModel = file.routing?.default_model ?? firstModel ?? '';
   if (models.size === 0) problems.push('models: at least one model is required');
@@ -46,7 +48,8 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
 
   const aliases = new Map<string, string>([['auto', defaultModel]]);
   for (const [alias, target] of Object.entries(file.routing?.aliases ?? {})) {
-    if (models.has(alias)) problems.push(`routing.aliases.${alias}: "${alias}" is already a model name`);
+    if (models.has(alias) || embedding.models.has(alias)) problems.push(`routing.aliases.${alias}: "${alias}" is already a model name`);
+    if (embedding.models.has(target)) continue;
     if (!models.has(target)) problems.push(`routing.aliases.${alias}: no model named "${target}"`);
     aliases.set(alias, target);
   }
@@ -81,9 +84,9 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
 
   const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
   const registry = buildModelRegistry(file.catalog, { source });
-  const coverage = checkCatalogCoverage(registry, { models, providers });
+  const coverage = checkCatalogCoverage(registry, { models: new Map([...models, ...embedding.models]), providers });
   for (const priced of coverage.deployments) {
-    const deployment = models.get(priced.model)?.deployments.find((candidate) => candidate.provider === priced.provider && candidate.upstreamModel === priced.upstreamModel);
+    const deployment = (models.get(priced.model) ?? embedding.models.get(priced.model))?.deployments.find((candidate) => candidate.provider === priced.provider && candidate.upstreamModel === priced.upstreamModel);
     if (deployment && priced.catalog) deployment.price = priced.catalog.price;
   }
   return {
@@ -110,6 +113,8 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     providers,
     models,
     aliases,
+    embeddingModels: embedding.models,
+    embeddingAliases: embedding.aliases,
     defaultModel,
     routing,
     dataDir: resolvePath(environment.SWITCHYARD_DATA_DIR || file.data_dir || 'data'),

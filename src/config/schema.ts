@@ -82,6 +82,8 @@ const deployment = z
 
 const model = z
   .object({
+    /** `embedding` for a model served by /v1/embeddings; default: from the built-in catalog, else chat. */
+    kind: z.enum(['chat', 'embedding']).optional(),
     deployments: z.array(deployment).min(1, 'a model needs at least one deployment'),
   })
   .strict();

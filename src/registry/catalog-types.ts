@@ -89,10 +89,17 @@ export interface CatalogDeployment {
   notes?: string;
 }
 
+/** What a model is for: generating text (the default), or embedding it (`POST /v1/embeddings`). */
+export type ModelKind = 'chat' | 'embedding';
+
 /** A model as written in built-in data or config. */
 export interface CatalogModel {
   name: string;
   vendor: string;
+  /** Absent = chat. Embedding models are served only by `/v1/embeddings` and never routed to. */
+  kind?: ModelKind;
+  /** Embedding models: the length of a full vector. */
+  dimensions?: number;
   tier: ModelTier;
   contextWindow?: number;
   maxOutputTokens?: number;
@@ -126,6 +133,8 @@ export interface ModelDeployment {
 export interface ModelInfo {
   name: string;
   vendor: string;
+  kind?: ModelKind;
+  dimensions?: number;
   tier: ModelTier;
   contextWindow?: number;
   maxOutputTokens?: number;

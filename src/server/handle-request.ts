@@ -14,6 +14,8 @@ import { readJsonBody, type BodyLimits, type BufferedBodyBudget } from './read-b
 import type { ConnectionTracker } from './connection-tracker.js';
 import { explainRoute, ROUTE_EXPLAIN_PATH } from './route-explain-endpoint.js';
 import { COUNT_TOKENS_PATH, serveCountTokens } from './count-tokens-endpoint.js';
+import { EMBEDDINGS_PATH, serveEmbeddings } from './embeddings-endpoint.js';
+import type { EmbeddingTargets } from './embedding-targets.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
 import type { CanonicalRequest, CompletionRequest } from '../core/request.js';
@@ -26,6 +28,8 @@ import { RESPONSES_PATH, serveStoredResponse } from './stored-responses-endpoint
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
   router: Router;
+  /** The embedding models (`/v1/embeddings`); absent = none configured. */
+  embeddings?: EmbeddingTargets;
   attemptObserver?: AttemptObserver;
   /** Retries, breakers, timeouts, hedging, output checks (src/execution). */
   executionPolicy?: ExecutionPolicy;
@@ -146,6 +150,14 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       await serveCountTokens(await readJsonBody(request, bodyLimits(record)), identity, options.router, response, record);
       return;
     }
+    if (path === EMBEDDINGS_PATH) {
+      if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
+      if (!options.embeddings) throw new GatewayError('internal_error', 'Embeddings are not wired into this gateway.');
+      const identity = authenticator.identify(request.headers);
+      record.apiKeyId = identity.keyId;
+      await serveEmbeddings(await readJsonBody(request, bodyLimits(record)), identity, options.embeddings, options.guard, response, record);
+      return;
+    }
     if (path === ROUTE_EXPLAIN_PATH) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       authenticator.identify(request.headers);
@@ -187,7 +199,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       else showModel(directory, decodeURIComponent(path.slice('/v1/models/'.length)), dialect, response);
       return;
     }
-    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/route/explain and GET /v1/models.`);
+    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, POST /v1/route/explain and GET /v1/models.`);
   }
 }
 

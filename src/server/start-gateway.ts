@@ -20,6 +20,7 @@ import { GatewayMetrics } from './gateway-metrics.js';
 import { toLedgerEntry } from './ledger-entry.js';
 import { createRequestHandler } from './handle-request.js';
 import { ModelDirectory } from './model-directory.js';
+import { EmbeddingTargets } from './embedding-targets.js';
 import { PolicyRouter } from '../router/policy-router.js';
 import { deploymentKey, type DeploymentHealth } from '../router/route-types.js';
 import { contextWindowsOf, createExecutionPolicy, timeoutsFor, type ExecutionPolicy } from '../execution/execution-policy.js';
@@ -66,7 +67,7 @@ export interface RunningGateway {
 }
 
 /** Requests to these paths are model requests: each leaves a ledger row, even when rejected. */
-const MODEL_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/messages', '/v1/messages/count_tokens']);
+const MODEL_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/messages', '/v1/messages/count_tokens', '/v1/embeddings']);
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 
@@ -130,6 +131,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),
     router,
+    embeddings: new EmbeddingTargets(config, adapters),
     attemptObserver: router.stats,
     executionPolicy,
     authenticator,

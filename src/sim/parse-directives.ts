@@ -11,7 +11,8 @@
  *   [[sim:tool=NAME]] with tools offered and the choice left to the model: call the tool NAME
  *                     (default: the first one); `none`: answer with text instead
  *   [[sim:args=JSON]] the arguments of that call, as JSON text on one line (default: generated
- *                     from the tool's schema)
+ *                     from the tool's schema); [[sim:args64=…]] the same JSON in base64, for
+ *                     clients that escape quotes in the prompt they send
  * After a tool result the answer is text, so an agent's loop ends after one call.
  *
  * A fault may be scoped and counted: `[[sim:fault=503@sim-qwen*2]]` applies only when served by
@@ -41,7 +42,7 @@ export interface SimDirectives {
 }
 
 /** A value runs to the last `]]` of a run of brackets, so JSON arguments may hold arrays. */
-export const DIRECTIVE_PATTERN = /\[\[sim:([a-z]+)=(.*?)\]\](?!\])/g;
+export const DIRECTIVE_PATTERN = /\[\[sim:([a-z0-9]+)=(.*?)\]\](?!\])/g;
 const FAULT_KINDS = new Set<string>(['401', '429', '500', '503', '529', 'reset', 'cut', 'hang', 'stall', 'midstream', 'malformed']);
 const FAULT_VALUE = /^([a-z0-9]+)(?:@([\w.:/-]+))?(?:\*(\d+))?$/;
 const NO_DIRECTIVES: SimDirectives = { faults: [] };
@@ -65,8 +66,9 @@ export function parseDirectives(text: string): SimDirectives {
       directives.tool = value;
       continue;
     }
-    if (key === 'args') {
-      if (isJson(value)) directives.toolArguments = value;
+    if (key === 'args' || key === 'args64') {
+      const json = key === 'args' ? value : Buffer.from(value, 'base64').toString('utf8');
+      if (isJson(json)) directives.toolArguments = json;
       continue;
     }
     const number = Number(value);

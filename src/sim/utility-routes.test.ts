@@ -94,6 +94,9 @@ describe('tool directives', () => {
       messages: [{ role: 'user', content }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: 'a b' }],
     });
     expect(after.body.choices[0].finish_reason).toBe('stop');
+    const encoded = Buffer.from('{"command":["pwd"]}').toString('base64');
+    const escaped = await post('sim-openai', '/v1/chat/completions', { model: 'gpt-4o-mini', tools, messages: [{ role: 'user', content: `"go [[sim:tool=shell]] [[sim:args64=${encoded}]]"` }] });
+    expect(escaped.body.choices[0].message.tool_calls[0].function).toEqual({ name: 'shell', arguments: '{"command":["pwd"]}' });
     const none = await post('sim-openai', '/v1/chat/completions', { model: 'gpt-4o-mini', tools, messages: [{ role: 'user', content: 'hi [[sim:tool=none]]' }] });
     expect(none.body.choices[0].finish_reason).toBe('stop');
   });

@@ -1,4 +1,4 @@
-/** The OpenAI client-facing dialect: `/v1/chat/completions` and `/v1/completions`. */
+/** The OpenAI client-facing dialect: `/v1/chat/completions`, `/v1/completions` and `/v1/embeddings`. */
 export { decodeChatRequest } from './decode-chat-request.js';
 export { decodeCompletionRequest, LEGACY_DEFAULT_MAX_TOKENS } from './decode-completion-request.js';
 export { encodeChatResponse } from './encode-chat-response.js';
@@ -9,3 +9,6 @@ export { createChatStreamEncoder, DONE_EVENT } from './create-chat-stream-encode
 export type { OpenAIStreamOptions } from './create-chat-stream-encoder.js';
 export { createCompletionStreamEncoder } from './create-completion-stream-encoder.js';
 export { encodeError } from './encode-error.js';
+export { decodeEmbeddingsRequest, MAX_EMBEDDING_INPUTS } from './decode-embeddings-request.js';
+export { encodeEmbeddingsResponse } from './encode-embeddings-response.js';
+export type { EmbeddingList } from './encode-embeddings-response.js';

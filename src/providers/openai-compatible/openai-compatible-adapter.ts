@@ -7,14 +7,15 @@ import { closeDispatcher, providerHeaders } from '../provider-headers.js';
 import { decodeResponse } from './decode-response.js';
 import { OpenAIStreamDecoder } from './decode-stream.js';
 import { encodeChatBody, encodeCompletionBody } from './encode-request.js';
+import { decodeEmbeddingsResponse, EMBEDDINGS_ENDPOINT, encodeEmbeddingsBody } from './embeddings.js';
 
 const CHAT_ENDPOINT = '/chat/completions';
 const COMPLETIONS_ENDPOINT = '/completions';
 
 /**
  * Adapter for OpenAI-compatible upstreams (OpenAI, DeepSeek, Qwen, Mistral, Together, Fireworks,
- * Groq, OpenRouter, vLLM, Ollama, llama.cpp …): POST `<baseUrl>/chat/completions` and, when
- * `quirks.completions`, `<baseUrl>/completions`. The adapter owns the injected dispatcher:
+ * Groq, OpenRouter, vLLM, Ollama, llama.cpp …): POST `<baseUrl>/chat/completions`,
+ * `<baseUrl>/embeddings` and, when `quirks.completions`, `<baseUrl>/completions`. The adapter owns the injected dispatcher:
  * `close()` closes it.
  */
 export const createOpenAICompatibleAdapter: AdapterFactory = (settings, dispatcher) => {
@@ -63,6 +64,11 @@ export const createOpenAICompatibleAdapter: AdapterFactory = (settings, dispatch
     wire: 'openai-compatible',
     chat: async (request, context) => answer(CHAT_ENDPOINT, encodeChatBody(request, options(context, false)), context),
     streamChat: async (request, context) => stream(CHAT_ENDPOINT, encodeChatBody(request, options(context, true)), context),
+    async embed(request, context) {
+      const response = await send(EMBEDDINGS_ENDPOINT, encodeEmbeddingsBody(request, context.upstreamModel), context, false);
+      const payload = await readJson(response, context.signal, errorContext);
+      return decodeEmbeddingsResponse(payload, request.input.length, context.upstreamModel, errorContext);
+    },
     close: () => closeDispatcher(dispatcher),
   };
   if (settings.quirks.completions) {

@@ -59,6 +59,18 @@ export const PRICE_SOURCES = {
     source: 'https://docs.fireworks.ai/serverless/pricing ("DeepSeek V3 family": input / cached input / output)',
     asOf: READ_DATE,
   },
+  openaiEmbeddings: {
+    source: `https://platform.openai.com/docs/pricing (Embeddings); cross-checked: https://platform.openai.com/docs/guides/embeddings ("pages per dollar"); ${LITELLM}`,
+    asOf: READ_DATE,
+  },
+  mistralEmbed: {
+    source: `https://mistral.ai/pricing via ${LITELLM} (mistral/mistral-embed input_cost_per_token 1e-7)`,
+    asOf: READ_DATE,
+  },
+  togetherEmbeddings: {
+    source: `https://www.together.ai/pricing (embeddings by model size) via ${LITELLM} (together-ai-embedding-up-to-150m 8e-9, together-ai-embedding-151m-to-350m 1.6e-8 per token)`,
+    asOf: READ_DATE,
+  },
   groq: {
     source: `https://groq.com/pricing via ${LITELLM} (input, 8B output) and groq-cost-tuning skill (smithery.ai, tessl.io) quoting groq.com/pricing (70B output)`,
     asOf: READ_DATE,
