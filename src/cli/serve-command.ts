@@ -4,6 +4,7 @@ import { startGateway } from '../server/start-gateway.js';
 import type { RunningGateway } from '../server/start-gateway.js';
 import type { CommonOptions } from './config-check-command.js';
 import { VERSION } from '../version.js';
+import { ENDPOINT_PATHS, namesByEndpoint } from '../server/served-endpoints.js';
 import { onShutdown } from './shutdown.js';
 
 /** `switchyard serve`: load config, start the gateway, say what is live, stop cleanly on signals. */
@@ -30,7 +31,7 @@ export function startupBanner(gateway: RunningGateway): string {
     lines.push('Providers:');
   }
   for (const [id, provider] of config.providers) {
-    const models = [...config.models.values()].filter((model) => model.deployments.some((d) => d.provider === id)).map((model) => model.name);
+    const models = [...config.models.values(), ...config.embeddingModels.values()].filter((model) => model.deployments.some((d) => d.provider === id)).map((model) => model.name);
     const where = provider.embeddedSimulator ? 'embedded simulator' : provider.settings.baseUrl;
     lines.push(`  ${id.padEnd(16)} ${provider.settings.wire.padEnd(18)} ${provider.simulated ? '[simulated] ' : ''}${where}`);
     lines.push(`  ${''.padEnd(16)} models: ${models.join(', ') || '(none)'}`);
@@ -42,7 +43,11 @@ export function startupBanner(gateway: RunningGateway): string {
   const aliases = [...config.aliases].filter(([alias]) => !config.routing.policies.has(alias)).map(([alias, target]) => `${alias} → ${target}`).join(', ');
   const policies = [...config.routing.policies].map(([name, policy]) => `${name} (${policy.type})`).join(', ');
   lines.push('', ...(policies ? [`Routing: ${policies}; explain a decision with POST /v1/route/explain`] : []), ...(aliases ? [`Aliases: ${aliases}`] : []), '');
-  lines.push('Endpoints: POST /v1/chat/completions, /v1/completions, /v1/responses (OpenAI); POST /v1/messages (Anthropic); GET /v1/models', '');
+  lines.push('Endpoints (and the names each serves; GET /v1/models lists them per name):');
+  for (const [endpoint, names] of namesByEndpoint(config)) {
+    lines.push(`  ${ENDPOINT_PATHS[endpoint].padEnd(38)} ${names.length > 0 ? names.join(', ') : '(none configured)'}`);
+  }
+  lines.push('');
   lines.push('Point your SDK at it:');
   lines.push(`  OpenAI SDK:    OPENAI_BASE_URL=${gateway.url}/v1`);
   lines.push(`  Anthropic SDK: ANTHROPIC_BASE_URL=${gateway.url}`);

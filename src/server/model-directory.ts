@@ -2,6 +2,7 @@ import type { Deployment, GatewayConfig, ModelEntry } from '../config/gateway-co
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { RoutingPolicy } from '../router/policies/routing-settings.js';
+import { endpointsOf, type ClientEndpoint } from './served-endpoints.js';
 
 /** Where one request goes: the model, the deployment chosen and its provider's adapter. */
 export interface Target {
@@ -17,6 +18,8 @@ export interface ListedModel {
   /** For routed names (`auto`, `auto:cheap`…): the routing policy's type. */
   policy?: string;
   providers: string[];
+  /** The client endpoints this name can be sent to. */
+  endpoints: ClientEndpoint[];
 }
 
 /**
@@ -28,8 +31,10 @@ export class ModelDirectory {
   private readonly aliases: Map<string, string>;
   private readonly adapters: Map<string, ProviderAdapter>;
   private readonly policies: Map<string, RoutingPolicy>;
+  private readonly config: GatewayConfig;
 
   constructor(config: GatewayConfig, adapters: Map<string, ProviderAdapter>) {
+    this.config = config;
     this.models = config.models;
     this.aliases = config.aliases;
     this.adapters = adapters;
@@ -50,15 +55,21 @@ export class ModelDirectory {
   list(): ListedModel[] {
     const listed: ListedModel[] = [];
     for (const model of this.models.values()) {
-      listed.push({ id: model.name, providers: model.deployments.map((deployment) => deployment.provider) });
+      listed.push({ id: model.name, providers: model.deployments.map((deployment) => deployment.provider), endpoints: endpointsOf(this.config, model.name) });
+    }
+    for (const model of this.config.embeddingModels.values()) {
+      listed.push({ id: model.name, providers: model.deployments.map((deployment) => deployment.provider), endpoints: ['embeddings'] });
     }
     for (const [name, policy] of this.policies) {
       const providers = new Set(policyProviders(policy));
-      listed.push({ id: name, policy: policy.type, providers: [...providers] });
+      listed.push({ id: name, policy: policy.type, providers: [...providers], endpoints: endpointsOf(this.config, name) });
     }
     for (const [alias, target] of this.aliases) {
       if (this.policies.has(alias)) continue;
-      listed.push({ id: alias, aliasOf: target, providers: this.models.get(target)?.deployments.map((d) => d.provider) ?? [] });
+      listed.push({ id: alias, aliasOf: target, providers: this.models.get(target)?.deployments.map((d) => d.provider) ?? [], endpoints: endpointsOf(this.config, alias) });
+    }
+    for (const [alias, target] of this.config.embeddingAliases) {
+      listed.push({ id: alias, aliasOf: target, providers: this.config.embeddingModels.get(target)?.deployments.map((d) => d.provider) ?? [], endpoints: ['embeddings'] });
     }
     return listed;
   }

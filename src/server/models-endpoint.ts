@@ -33,6 +33,7 @@ function openAIModel(model: ListedModel): Record<string, unknown> {
     owned_by: model.aliasOf === undefined && model.policy === undefined ? model.providers.join(',') : 'switchyard',
     ...(model.aliasOf === undefined ? {} : { alias_of: model.aliasOf }),
     ...(model.policy === undefined ? {} : { routing_policy: model.policy }),
+    endpoints: model.endpoints,
   };
 }
 
@@ -42,5 +43,6 @@ function anthropicModel(model: ListedModel): Record<string, unknown> {
     id: model.id,
     display_name: model.policy !== undefined ? `${model.id} (routed: ${model.policy})` : model.aliasOf === undefined ? model.id : `${model.id} (routes to ${model.aliasOf})`,
     created_at: new Date(CREATED * 1000).toISOString(),
+    endpoints: model.endpoints,
   };
 }

@@ -96,7 +96,7 @@ describe('bad input gets a clear error in the caller dialect and changes no stat
   });
 
   it('unknown endpoint → 404, wrong method → 405 with Allow', async () => {
-    const missing = await fetch(`${gateway.url}/v1/embeddings`, { method: 'POST', body: '{}' });
+    const missing = await fetch(`${gateway.url}/v1/audio/speech`, { method: 'POST', body: '{}' });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
     const wrongMethod = await fetch(`${gateway.url}${CHAT}`);

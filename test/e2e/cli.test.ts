@@ -78,6 +78,9 @@ describe('switchyard serve', () => {
     expect(banner).toContain(`ANTHROPIC_BASE_URL=${url}`);
     expect(banner).toContain('Routing: auto (cost-optimal), auto:cheap (cost-optimal)');
     expect(banner).toMatch(/Auth: OPEN/);
+    expect(banner).toMatch(/POST \/v1\/embeddings\s+mistral-embed, text-embedding-3-small, text-embedding-3-large\n/);
+    expect(banner).toMatch(/POST \/v1\/completions\s+deepseek-chat, deepseek-reasoner, qwen2\.5-coder-7b-instruct, qwen3-coder-plus, codestral-latest, auto/);
+    expect(banner).toMatch(/POST \/v1\/responses\s+deepseek-chat, .*claude-sonnet-4-20250514, auto/);
     const answer = await chat(url!, 'auto');
     expect(answer.status).toBe(200);
     expect(answer.body.choices![0]!.message.content).toContain('[simulated');

@@ -68,6 +68,18 @@ describe('POST /v1/embeddings', () => {
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBeGreaterThanOrEqual(400);
   });
 
+  it('lists what each name serves in GET /v1/models (both dialects)', async () => {
+    const listed = (await (await fetch(`${gateway.url}/v1/models`)).json()) as { data: Array<{ id: string; endpoints: string[] }> };
+    const endpointsOf = (id: string): string[] | undefined => listed.data.find((model) => model.id === id)?.endpoints;
+    expect(endpointsOf('text-embedding-3-small')).toEqual(['embeddings']);
+    expect(endpointsOf('embed')).toEqual(['embeddings']);
+    expect(endpointsOf('gpt-4o-mini')).toEqual(['chat', 'responses', 'messages']);
+    expect(endpointsOf('deepseek-chat')).toEqual(['chat', 'responses', 'messages', 'completions']);
+    expect(endpointsOf('auto')).toEqual(['chat', 'responses', 'messages', 'completions']);
+    const anthropic = (await (await fetch(`${gateway.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json()) as { data: Array<{ id: string; endpoints: string[] }> };
+    expect(anthropic.data.find((model) => model.id === 'claude-sonnet-4-20250514')?.endpoints).toEqual(['chat', 'responses', 'messages']);
+  });
+
   it('leaves one ledger row per embeddings request with its cost and input tokens', async () => {
     const { response } = await client.embeddings.create({ model: 'text-embedding-3-large', input: 'ledger me' }).withResponse();
     const id = response.headers.get('x-request-id')!;
