@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkTarget, quickCheck } from './check-answer.mjs';
 import { installCleanup, machineInfo, runLoad, startChild, stopAll } from './harness.mjs';
+import { runOpenLoop } from './open-loop.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
@@ -148,7 +149,7 @@ async function startTargets(tmp) {
       ready: /listening on (http:\/\/[^\s]+)/,
     }),
     ...variants.map((variant) =>
-      startChild(variant.name, node, [...prof(variant.name), variant.cli, 'serve', '--config', configFor('switchyard'), '--host', '127.0.0.1', '--port', '0'], {
+      startChild(variant.name, node, [...prof(variant.name), variant.cli, 'serve', '--config', configFor(variant.name), '--host', '127.0.0.1', '--port', '0'], {
         ready: /listening on (http:\/\/[^\s]+)/,
       }),
     ),
@@ -251,11 +252,84 @@ function goalLines(rows) {
   ];
 }
 
+/**
+ * The open-loop mode (`--rate`): every target but the direct upstream, at each rate and mode,
+ * round-robin; then the latency Switchyard (and each variant) adds over the bare proxy, per round
+ * (both ran seconds apart) and as the median of the rounds.
+ */
+async function fixedRate(targets, upstreamBase, checks) {
+  const measuredTargets = targets.filter((target) => target.name !== 'direct');
+  const results = new Map();
+  const key = (name, mode, rate) => `${name}/${mode}/${rate}`;
+  for (let round = 1; round <= rounds; round++) {
+    for (const rate of rates) {
+      for (const mode of modes) {
+        for (const target of measuredTargets) {
+          process.stderr.write(`  ${rounds > 1 ? `round ${round} ` : ''}${String(rate).padStart(5)}/s ${mode.padEnd(9)} ${target.name.padEnd(12)} `);
+          const result = await runOpenLoop({ ...requestFor(target, mode), rate, warmup, duration, verifyBody: quickCheck(mode === 'stream') });
+          process.stderr.write(`p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms${result.errors ? `, ${result.errors} errors` : ''}\n`);
+          const list = results.get(key(target.name, mode, rate)) ?? [];
+          list.push(result);
+          results.set(key(target.name, mode, rate), list);
+        }
+      }
+    }
+  }
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const header = ['target', 'mode', 'rate/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'generator lag p99 ms', 'added p50 ms', 'added p99 ms'];
+  const rows = [];
+  const added = [];
+  for (const rate of rates) {
+    for (const mode of modes) {
+      const bare = results.get(key('bare-proxy', mode, rate));
+      for (const target of measuredTargets) {
+        const list = results.get(key(target.name, mode, rate));
+        const delta = (field) => list.map((r, i) => r[field] - bare[i][field]);
+        const isBare = target.name === 'bare-proxy';
+        rows.push([
+          target.name, mode, String(rate), fmt(median(list.map((r) => r.p50Ms)), 2), fmt(median(list.map((r) => r.p90Ms)), 2), fmt(median(list.map((r) => r.p99Ms)), 2),
+          fmt(median(list.map((r) => r.p999Ms)), 2), fmt(Math.max(...list.map((r) => r.maxMs)), 2), String(list.reduce((n, r) => n + r.errors, 0)),
+          fmt(median(list.map((r) => r.lagP99Ms)), 2), isBare ? '-' : fmt(median(delta('p50Ms')), 2), isBare ? '-' : fmt(median(delta('p99Ms')), 2),
+        ]);
+        if (!isBare) {
+          const rounds = list.length > 1 ? ` [rounds: p50 ${delta('p50Ms').map((d) => fmt(d, 2)).join(' ')}; p99 ${delta('p99Ms').map((d) => fmt(d, 2)).join(' ')}]` : '';
+          added.push(`${target.name} at ${rate}/s, ${mode}: added p50 ${fmt(median(delta('p50Ms')), 2)} ms, p99 ${fmt(median(delta('p99Ms')), 2)} ms${target.name === 'switchyard' && rate === 500 ? (median(delta('p99Ms')) <= 1 ? ' (goal p99 ≤ 1 ms met)' : ' (goal p99 ≤ 1 ms not met)') : ''}${rounds}`);
+        }
+      }
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((l) => l[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const lines = [
+    '',
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}; node ${machine.node}; load avg at start ${machine.loadAvg.join(' ')}`,
+    `command: ${command}`,
+    `upstream: switchyard simulator (time scale 0), model ${MODEL}, ${tokens}-token answers; open loop at ${rates.join(', ')} req/s, latency from the scheduled send to the last byte; ${warmup} s warm-up + ${duration} s measured${rounds > 1 ? ` × ${rounds} rounds (medians)` : ''}; Switchyard cache ${flags.cache === 'miss' ? 'on, every request a miss (no-store)' : 'off'}`,
+    '',
+    line(header),
+    `|${widths.map((w, i) => (i < 2 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`,
+    ...rows.map(line),
+    '',
+    'added = target minus the bare proxy in the same round (median over rounds). A large generator lag means the load generator fell behind its schedule.',
+    ...added,
+  ];
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `overhead-rate-${stamp}.json`);
+  const json = { startedAt: stamp, command, machine, options: { duration, warmup, rounds, tokens, modes, rates, model: MODEL, upstreamBase, cache: flags.cache }, checks, results: Object.fromEntries(results) };
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  lines.push(`results: ${path.relative(ROOT, file)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const command = `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`.replace(/ --$/, '');
 const machine = machineInfo();
 const perRunS = warmup + duration + 3;
-installCleanup((30 + rounds * (3 + peers.length + variants.length) * modes.length * (perRunS + 10)) * 1000);
+installCleanup((30 + rounds * (3 + peers.length + variants.length) * modes.length * Math.max(1, rates.length) * (perRunS + 10)) * 1000);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
 try {
@@ -273,12 +347,24 @@ try {
     }
   }
   process.stderr.write(`all targets answer correctly; measuring ${warmup} s warm-up + ${duration} s per target and mode, ${connections} connections\n`);
+  if (rates.length > 0) {
+    await fixedRate(targets, upstreamBase, checks);
+  } else {
 
   // Round-robin over targets, so a burst of noise from a shared machine hits one round, not one target.
   const runs = new Map(targets.flatMap((target) => modes.map((mode) => [`${target.name}/${mode}`, []])));
+  // Switchyard and its variants also rotate their order each round, so none of them always runs
+  // right after the bare proxy (or after another gateway's ledger writer catching up).
+  const gateways = targets.filter((target) => target.name === 'switchyard' || target.variant);
+  const orderFor = (round) => {
+    const shift = (round - 1) % gateways.length;
+    const rotated = [...gateways.slice(shift), ...gateways.slice(0, shift)];
+    let next = 0;
+    return targets.map((target) => (target.name === 'switchyard' || target.variant ? rotated[next++] : target));
+  };
   for (let round = 1; round <= rounds; round++) {
     for (const mode of modes) {
-      for (const target of targets) {
+      for (const target of orderFor(round)) {
         process.stderr.write(`  ${rounds > 1 ? `round ${round} ` : ''}${mode.padEnd(9)} ${target.name.padEnd(12)} `);
         const result = await runLoad({ ...requestFor(target, mode), connections, warmup, duration, verifyBody: quickCheck(mode === 'stream'), cpuPid: target.pid });
         process.stderr.write(`${fmt(result.reqPerSec, 0)} req/s${result.errors ? `, ${result.errors} errors` : ''}\n`);
@@ -309,6 +395,7 @@ try {
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
   lines.push(`results: ${path.relative(ROOT, file)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+  }
 } catch (error) {
   process.stderr.write(`\noverhead: ${error.message}\n`);
   process.exitCode = 1;
