@@ -11,9 +11,22 @@ import { Pool } from 'undici';
  * `lagMs` is how late the generator itself sent (p99, max): when it is large, the generator, not
  * the target, could not keep the schedule on this machine.
  */
-export async function runOpenLoop({ url, headers, body, rate, warmup, duration, verifyBody, connections = 1024 }) {
+export async function runOpenLoop({
+  url,
+  headers,
+  body,
+  rate,
+  warmup,
+  duration,
+  verifyBody,
+  connections = 1024,
+}) {
   const target = new URL(url);
-  const pool = new Pool(target.origin, { connections, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const pool = new Pool(target.origin, {
+    connections,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
   const path = `${target.pathname}${target.search}`;
   const interval = 1000 / rate;
   const total = Math.round((warmup + duration) * rate);
@@ -70,7 +83,9 @@ export async function runOpenLoop({ url, headers, body, rate, warmup, duration, 
   const sorted = latencies.subarray(0, measured).sort();
   const sortedLags = lags.subarray(0, measured).sort();
   const percentile = (values, p) =>
-    values.length === 0 ? Number.NaN : values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+    values.length === 0
+      ? Number.NaN
+      : values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
   return {
     rate,
     ok,
