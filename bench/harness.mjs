@@ -12,7 +12,10 @@ const children = new Set();
  * group is returned as `url`). Rejects if the child exits or is not ready within `timeoutMs`.
  */
 export function startChild(name, command, args, { ready, env, timeoutMs = 20_000 } = {}) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const handle = { name, child, url: undefined, output: '', stop: () => stopChild(handle) };
   children.add(handle);
   child.once('exit', () => children.delete(handle));
@@ -76,8 +79,13 @@ export function installCleanup(deadlineMs) {
   process.once('SIGINT', () => abort('SIGINT', 130));
   process.once('SIGTERM', () => abort('SIGTERM', 143));
   process.on('uncaughtException', (error) => abort(`uncaught: ${error.stack ?? error}`, 1));
-  process.on('unhandledRejection', (error) => abort(`unhandled rejection: ${error?.stack ?? error}`, 1));
-  setTimeout(() => abort(`watchdog: run exceeded ${Math.round(deadlineMs / 1000)} s`, 1), deadlineMs).unref();
+  process.on('unhandledRejection', (error) =>
+    abort(`unhandled rejection: ${error?.stack ?? error}`, 1),
+  );
+  setTimeout(
+    () => abort(`watchdog: run exceeded ${Math.round(deadlineMs / 1000)} s`, 1),
+    deadlineMs,
+  ).unref();
 }
 
 /**
@@ -86,7 +94,16 @@ export function installCleanup(deadlineMs) {
  * window (not autocannon's whole-ms histogram). `verifyBody` checks each body cheaply; a failed
  * check counts as an error (mismatch).
  */
-export async function runLoad({ url, headers, body, connections, warmup, duration, verifyBody, cpuPid }) {
+export async function runLoad({
+  url,
+  headers,
+  body,
+  connections,
+  warmup,
+  duration,
+  verifyBody,
+  cpuPid,
+}) {
   const base = { url, method: 'POST', headers, body, connections, timeout: 10, verifyBody };
   if (warmup > 0) await autocannon({ ...base, duration: warmup });
   const cpuBefore = cpuPid === undefined ? undefined : processCpuMs(cpuPid);
@@ -109,7 +126,8 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
   const machineAfter = machineBusyMs();
 
   const sorted = latencies.subarray(0, count).sort();
-  const percentile = (p) => (count === 0 ? NaN : sorted[Math.min(count - 1, Math.ceil((p / 100) * count) - 1)]);
+  const percentile = (p) =>
+    count === 0 ? NaN : sorted[Math.min(count - 1, Math.ceil((p / 100) * count) - 1)];
   const ok = result['2xx'] - result.mismatches;
   const errors = result.errors + result.non2xx + result.mismatches;
   return {
@@ -122,10 +140,16 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
     errors,
     // CPU time (user + system, all threads) the process at cpuPid used per answered request in
     // the measured window; undefined when not asked for or not on Linux.
-    cpuUsPerRequest: cpuBefore === undefined || cpuAfter === undefined || ok + errors === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / (ok + errors),
+    cpuUsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined || ok + errors === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1000) / (ok + errors),
     // Busy CPU time of the whole machine (every core, every process: the load generator, the
     // upstream and the target) per answered request; undefined when /proc/stat is unreadable.
-    machineCpuUsPerRequest: machineBefore === undefined || machineAfter === undefined || ok + errors === 0 ? undefined : ((machineAfter - machineBefore) * 1000) / (ok + errors),
+    machineCpuUsPerRequest:
+      machineBefore === undefined || machineAfter === undefined || ok + errors === 0
+        ? undefined
+        : ((machineAfter - machineBefore) * 1000) / (ok + errors),
     detail: {
       durationS: result.duration,
       requests: result.requests.total,
@@ -133,7 +157,9 @@ export async function runLoad({ url, headers, body, connections, warmup, duratio
       transportErrors: result.errors - result.timeouts,
       timeouts: result.timeouts,
       mismatches: result.mismatches,
-      statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count: n }]) => [code, n])),
+      statusCodes: Object.fromEntries(
+        Object.entries(result.statusCodeStats).map(([code, { count: n }]) => [code, n]),
+      ),
       bytesPerSec: result.throughput.average,
     },
   };

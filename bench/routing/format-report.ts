@@ -68,9 +68,10 @@ export function formatReport(meta: RunMeta, reports: readonly WorkloadReport[]):
     const drift = report.results.reduce((total, result) => total + result.costDriftUsd, 0);
     const requests = report.results.reduce((total, result) => total + result.requests, 0);
     lines.push('', `replay check: ${mismatches} of ${requests} answers differed from the recorded text; gateway cost vs recorded cost: mean |Δ| $${(requests === 0 ? 0 : drift / requests).toExponential(1)} per answer`);
-    lines.push('', `recorded outcomes over all ${report.tasks} prompts (no requests): ` + report.recordedFullSet
+    const recorded = report.recordedFullSet
       .map((summary) => `${summary.strategy.replace(/^.*\//, '')} ${percent(summary.successRate)} ${usd(summary.costPerPromptUsd)}`)
-      .join('; '));
+      .join('; ');
+    lines.push('', `recorded outcomes over all ${report.tasks} prompts (no requests): ${recorded}`);
   }
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../core/errors.js';
+import type { GatewayError } from '../core/errors.js';
 import { dataUrlMediaType, optionalInteger, optionalNumber, path, requireString } from './field-readers.js';
 
 describe('field readers', () => {

@@ -48,7 +48,12 @@ describe('SpendGuard seeded from the ledger', () => {
   it('loads once for keys whose first uses arrive together, and not again afterwards', async () => {
     const { ledger } = await ledgerWithHistory();
     const queries: ReportQuery[] = [];
-    const counting = { report: (query: ReportQuery) => (queries.push(query), ledger.report(query)) };
+    const counting = {
+      report: (query: ReportQuery) => {
+        queries.push(query);
+        return ledger.report(query);
+      },
+    };
     const guard = createMemorySpendGuard({ ledger: counting });
     const keys = ['key_a', 'key_b', 'key_c', 'key_a', 'key_b'];
     const results = await Promise.all(keys.map((keyId) => guard.reserve({ keyId, limits: { totalBudgetUsd: 5 }, estimatedCostUsd: 0.1, estimatedTokens: 1, now: NOW })));

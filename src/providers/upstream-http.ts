@@ -73,7 +73,13 @@ export async function postJson(request: UpstreamRequest): Promise<UpstreamRespon
   let response: UpstreamResponse;
   try {
     request.dispatcher.dispatch(
-      { origin: target.origin, path: `${target.basePath}${request.endpoint}${target.search}`, method: 'POST', headers: request.headers, body: request.body },
+      {
+        origin: target.origin,
+        path: `${target.basePath}${request.endpoint}${target.search}`,
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+      },
       exchange,
     );
     response = await exchange.started;
@@ -130,7 +136,8 @@ class UpstreamExchange implements UpstreamBody, Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     if (this.signal.aborted || this.failure !== undefined || this.destroyed) {
-      const reason = this.signal.reason instanceof Error ? this.signal.reason : new Error('aborted');
+      const reason =
+        this.signal.reason instanceof Error ? this.signal.reason : new Error('aborted');
       controller.abort(this.failure ?? reason);
       return;
     }
@@ -280,7 +287,11 @@ export async function readLimitedText(body: UpstreamBody, limit: number): Promis
 }
 
 /** Reads a whole 2xx body and parses it as JSON; bad JSON is `upstream_bad_response`. */
-export async function readJson(response: UpstreamResponse, signal: CancelSignal, context: UpstreamErrorContext): Promise<unknown> {
+export async function readJson(
+  response: UpstreamResponse,
+  signal: CancelSignal,
+  context: UpstreamErrorContext,
+): Promise<unknown> {
   let text: string;
   try {
     text = await response.body.text();
@@ -290,7 +301,11 @@ export async function readJson(response: UpstreamResponse, signal: CancelSignal,
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badResponse(context, `upstream returned invalid JSON (HTTP ${response.statusCode}): ${text.slice(0, 200)}`, error);
+    throw badResponse(
+      context,
+      `upstream returned invalid JSON (HTTP ${response.statusCode}): ${text.slice(0, 200)}`,
+      error,
+    );
   }
 }
 
@@ -305,11 +320,15 @@ export async function expectEventStream(
   context: UpstreamErrorContext,
 ): Promise<void> {
   const contentType = response.headers['content-type'];
-  if (typeof contentType !== 'string' || !contentType.toLowerCase().includes('application/json')) return;
+  if (typeof contentType !== 'string' || !contentType.toLowerCase().includes('application/json'))
+    return;
   const payload = await readJson(response, signal, context);
   const detail = errorDetailFromPayload(payload);
   if (detail !== undefined) throw errorFromPayload(detail, context);
-  throw badResponse(context, 'upstream answered a streaming call with a JSON body instead of an event stream');
+  throw badResponse(
+    context,
+    'upstream answered a streaming call with a JSON body instead of an event stream',
+  );
 }
 
 /** Releases a response body the caller will not read. */

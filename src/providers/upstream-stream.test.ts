@@ -137,14 +137,14 @@ describe('decodeUpstreamStream', () => {
   const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
 
   it('hands out the parts of one body chunk as one batch', async () => {
-    const result = await byBatches([bytesOf(okChunk('a') + okChunk('b') + finishChunk + 'data: [DONE]\n\n')], 'openai-compatible');
+    const result = await byBatches([bytesOf(`${okChunk('a')}${okChunk('b')}${finishChunk}data: [DONE]\n\n`)], 'openai-compatible');
     expect(result.batches).toBe(1);
     expect(result.parts.map((part) => part.type)).toEqual(['start', 'text-delta', 'text-delta', 'finish']);
     expect(result.body.readableEnded).toBe(true);
   });
 
   it('delivers the parts before a bad event of the same chunk, then throws', async () => {
-    const result = await byBatches([bytesOf(okChunk('a') + okChunk('b') + 'data: {oops\n\n' + okChunk('c'))], 'openai-compatible');
+    const result = await byBatches([bytesOf(`${okChunk('a')}${okChunk('b')}data: {oops\n\n${okChunk('c')}`)], 'openai-compatible');
     expect(result.parts.map((part) => (part.type === 'text-delta' ? part.text : part.type))).toEqual(['start', 'a', 'b']);
     expect(result.error).toBe('upstream_bad_response');
     expect(result.body.destroyed).toBe(true);
@@ -157,7 +157,7 @@ describe('decodeUpstreamStream', () => {
   });
 
   it('reads the rest of the body after [DONE] (keep-alive) and ignores it', async () => {
-    const result = await byBatches([bytesOf(okChunk('a') + finishChunk + 'data: [DONE]\n\n'), bytesOf(okChunk('late'))], 'openai-compatible');
+    const result = await byBatches([bytesOf(`${okChunk('a')}${finishChunk}data: [DONE]\n\n`), bytesOf(okChunk('late'))], 'openai-compatible');
     expect(result.parts.map((part) => part.type)).toEqual(['start', 'text-delta', 'finish']);
     expect(result.body.readableEnded).toBe(true);
   });

@@ -69,7 +69,7 @@ describe('provider flavors', () => {
     expect(second.body.usage?.completion_tokens_details?.reasoning_tokens).toBe(0);
     const reasoning = await client.chat<OpenAI.ChatCompletion>('sim-openai-reasoning', { ...withSystem('o-sim', 'q'), max_completion_tokens: 5_000 });
     expect(reasoning.body.usage?.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
-    expect((reasoning.body.choices[0]?.message as ReasoningMessage).reasoning_content).toBeUndefined();
+    expect((reasoning.body.choices[0]!.message as ReasoningMessage).reasoning_content).toBeUndefined();
     const legacyParam = await client.chat<OpenAiErrorBody>('sim-openai-reasoning', { ...withSystem('o-sim', 'q'), max_tokens: 50 });
     expect([legacyParam.status, legacyParam.body.error.code]).toEqual([400, 'unsupported_parameter']);
   });

@@ -154,7 +154,7 @@ describe('openai-compatible chat completions', () => {
     const joined = deltas.map((delta) => delta.function?.arguments ?? '').join('');
     const call = body.choices[0]?.message.tool_calls?.[0];
     expect(joined).toBe(call?.type === 'function' ? call.function.arguments : '');
-    expect((events.at(-2)?.data as Chunk).choices[0]?.finish_reason).toBe('tool_calls');
+    expect((events.at(-2)!.data as Chunk).choices[0]?.finish_reason).toBe('tool_calls');
   });
 
   it('answers in text after a tool result, and validates tool-call pairing', async () => {

@@ -89,7 +89,7 @@ describe('safety', () => {
   let decoyHits = 0;
   let decoyUrl = '';
   beforeAll(async () => {
-    decoy = createServer((request, response) => {
+    decoy = createServer((_request, response) => {
       decoyHits += 1;
       response.end('{}');
     });

@@ -147,7 +147,7 @@ describe('createMessagesStreamEncoder', () => {
       { type: 'text-delta', index: 0, text: 'Hi' },
       { type: 'finish', index: 0, finishReason: 'stop', stopSequence: 'END' },
     ]);
-    expect((events[0]?.message as { id: string }).id).toBe('msg_req1');
+    expect((events[0]!.message as { id: string }).id).toBe('msg_req1');
     expect(events.at(-2)).toMatchObject({ delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' } });
   });
 
@@ -218,7 +218,7 @@ describe('createMessagesStreamEncoder', () => {
   it('maps every finish reason', () => {
     const reasons = (['stop', 'length', 'tool_calls', 'content_filter', 'pause'] as const).map((finishReason) => {
       const events = run([{ type: 'finish', index: 0, finishReason }]);
-      return (events.at(-2)?.delta as { stop_reason: string }).stop_reason;
+      return (events.at(-2)!.delta as { stop_reason: string }).stop_reason;
     });
     expect(reasons).toEqual(['end_turn', 'max_tokens', 'tool_use', 'refusal', 'pause_turn']);
   });
