@@ -3,7 +3,9 @@ import type { ChatRequest } from '../core/request.js';
 import type { ModelResponse } from '../core/response.js';
 import { resolveCacheSettings, type CacheConfigFile } from './cache-config.js';
 import { createMemoryCacheStore } from './memory-cache-store.js';
+import type { CachedAnswer, CacheStore } from './cache-store.js';
 import { cacheControl, isStorable, ResponseCache } from './response-cache.js';
+import { FlightAbandoned } from './single-flight.js';
 
 const request: ChatRequest = { kind: 'chat', model: 'auto', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
 
@@ -64,5 +66,67 @@ describe('isStorable', () => {
     expect(isStorable(json, answer('{"a":'))).toBe(false);
     const badTool = { ...answer(''), choices: [{ index: 0, text: '', toolCalls: [{ id: 'c', name: 'run', arguments: '{"x":' }], finishReason: 'tool_calls' as const }] };
     expect(isStorable(request, badTool)).toBe(false);
+  });
+});
+
+describe('ResponseCache.find with a store that answers later (Redis)', () => {
+  function slowCache(entry?: () => CachedAnswer | undefined): ResponseCache {
+    const problems: string[] = [];
+    const settings = resolveCacheSettings({}, {}, problems, Number);
+    const store: CacheStore = {
+      kind: 'redis',
+      get: () => new Promise((resolve) => setTimeout(() => resolve(entry?.()), 20)),
+      set: async () => {},
+      delete: async () => {},
+      close: async () => {},
+    };
+    return new ResponseCache(settings, store);
+  }
+
+  it('lets identical requests arriving during the lookup join the first one: one leader', async () => {
+    const cache = slowCache();
+    const tickets = Array.from({ length: 6 }, () => cache.ticket(request, {}, null)!);
+    const found = await Promise.all(tickets.map((ticket) => cache.find(ticket)));
+    expect(found.filter((result) => result === undefined)).toHaveLength(1);
+    expect(found.filter((result) => result?.status === 'shared')).toHaveLength(5);
+    const leader = cache.lead(tickets[found.indexOf(undefined)]!);
+    expect(found.every((result) => result === undefined || result.flight === leader)).toBe(true);
+    leader.complete({ model: 'm', provider: 'p' }, answer('one call'));
+    await cache.finish(tickets[0]!, leader, request, undefined);
+    expect(cache.flights.size).toBe(0);
+  });
+
+  it('serves requests that joined during the lookup the stored answer on a hit', async () => {
+    const stored: CachedAnswer = { response: answer('stored'), model: 'm', provider: 'p', storedAt: 0 };
+    const cache = slowCache(() => stored);
+    const found = await Promise.all([cache.find(cache.ticket(request, {}, null)!), cache.find(cache.ticket(request, {}, null)!)]);
+    expect(found.map((result) => result?.status)).toEqual(['hit', 'shared']);
+    expect(found[1]!.flight.result?.choices[0]!.text).toBe('stored');
+    expect(cache.flights.size).toBe(0);
+  });
+
+  it('tells joiners to make their own call when the leader gives up before calling upstream', async () => {
+    const cache = slowCache();
+    const leaderTicket = cache.ticket(request, {}, null)!;
+    const joinerTicket = cache.ticket(request, {}, null)!;
+    const [leader, joiner] = await Promise.all([cache.find(leaderTicket), cache.find(joinerTicket)]);
+    expect(leader).toBeUndefined();
+    cache.abandon(leaderTicket);
+    await expect(joiner!.flight.done).rejects.toBeInstanceOf(FlightAbandoned);
+    expect(cache.flights.size).toBe(0);
+    expect(await cache.find(cache.ticket(request, {}, null)!)).toBeUndefined(); // a new claim, not the abandoned flight
+  });
+
+  it('starts a fresh flight when every joiner of the claim left before the call began', async () => {
+    const cache = slowCache();
+    const leaderTicket = cache.ticket(request, {}, null)!;
+    const [, joiner] = await Promise.all([cache.find(leaderTicket), cache.find(cache.ticket(request, {}, null)!)]);
+    const gone = new AbortController();
+    joiner!.flight.attach(gone.signal);
+    gone.abort();
+    const flight = cache.lead(leaderTicket);
+    expect(flight).not.toBe(joiner!.flight);
+    expect(flight.signal.aborted).toBe(false);
+    expect(cache.flights.find(leaderTicket.key)).toBe(flight);
   });
 });

@@ -7,7 +7,7 @@ import { cacheKey } from './cache-key.js';
 import type { CachedAnswer, CacheStore } from './cache-store.js';
 import { createMemoryCacheStore } from './memory-cache-store.js';
 import { createRedisCacheStore } from './redis-cache-store.js';
-import { Flight, FlightRegistry } from './single-flight.js';
+import { Flight, FlightAbandoned, FlightRegistry } from './single-flight.js';
 
 export const CACHE_TTL_HEADER = 'x-switchyard-cache-ttl';
 
@@ -21,6 +21,11 @@ export interface CacheTicket {
   /** Join an identical call in flight, and let others join this one. */
   share: boolean;
   ttlMs: number;
+  /**
+   * The flight `find` registered for this request before its store lookup (sharing tickets): a
+   * request arriving during the lookup joins it instead of calling upstream too.
+   */
+  claimed?: Flight;
 }
 
 /**
@@ -54,27 +59,55 @@ export class ResponseCache {
 
   /**
    * A flight to serve this request from without a new upstream call: a completed one for a
-   * cache hit, or the identical call in flight. Undefined: the caller makes the call.
+   * cache hit, or the identical call in flight. Undefined: the caller makes the call (`lead`).
+   *
+   * The in-flight check and the claim of the key happen synchronously, before the store lookup
+   * is awaited: with a store that answers over the network (Redis), identical requests arriving
+   * during the lookup find the claimed flight and join it, so one replica makes one upstream call.
    */
   async find(ticket: CacheTicket): Promise<{ flight: Flight; status: 'hit' | 'shared'; entry?: CachedAnswer } | undefined> {
-    if (ticket.lookup) {
-      const entry = await this.store.get(ticket.key);
-      if (entry) {
-        const flight = new Flight(ticket.key);
-        flight.complete({ model: entry.model, provider: entry.provider }, entry.response, entry.usage);
-        return { flight, status: 'hit', entry };
-      }
-    }
     if (ticket.share) {
       const flight = this.flights.find(ticket.key);
       if (flight) return { flight, status: 'shared' };
+      ticket.claimed = this.flights.open(ticket.key);
+    }
+    if (ticket.lookup) {
+      const entry = await this.store.get(ticket.key);
+      if (entry) {
+        const flight = ticket.claimed ?? new Flight(ticket.key);
+        // Requests that joined the claim during the lookup are served the stored answer too.
+        flight.complete({ model: entry.model, provider: entry.provider }, entry.response, entry.usage);
+        this.flights.close(flight);
+        delete ticket.claimed;
+        return { flight, status: 'hit', entry };
+      }
     }
     return undefined;
   }
 
   /** A flight for a new upstream call; registered for joiners when the ticket allows sharing. */
   lead(ticket: CacheTicket): Flight {
+    const claimed = ticket.claimed;
+    delete ticket.claimed;
+    // Every joiner of the claim may have left before the call started: its signal is then spent.
+    if (claimed && !claimed.signal.aborted) return claimed;
+    if (claimed) this.abandonFlight(claimed);
     return ticket.share ? this.flights.open(ticket.key) : new Flight(ticket.key);
+  }
+
+  /**
+   * The request that claimed the key gives up before its upstream call (refused by admission,
+   * no route): requests that joined it make their own call (`FlightAbandoned`). Never throws.
+   */
+  abandon(ticket: CacheTicket): void {
+    const claimed = ticket.claimed;
+    delete ticket.claimed;
+    if (claimed) this.abandonFlight(claimed);
+  }
+
+  private abandonFlight(flight: Flight): void {
+    flight.fail(new FlightAbandoned());
+    this.flights.close(flight);
   }
 
   /** Stores the flight's answer when it is storable, then forgets the flight. Never throws. */

@@ -4,6 +4,17 @@ import { GatewayError } from '../core/errors.js';
 import type { ModelResponse, StreamPart, Usage } from '../core/response.js';
 import { ResponseCollector, responseToParts } from './response-parts.js';
 
+/**
+ * The failure of a flight whose leader gave up before calling upstream (admission refused it,
+ * say): it says nothing about the answer, so the requests that joined make their own call.
+ */
+export class FlightAbandoned extends Error {
+  override readonly name = 'FlightAbandoned';
+  constructor() {
+    super('the request leading this call gave up before calling upstream');
+  }
+}
+
 /** Which deployment is answering a flight (known once the executor found one that answers). */
 export interface FlightOrigin {
   model: string;

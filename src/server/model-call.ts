@@ -16,6 +16,7 @@ import { formatCost, settleCost } from './request-cost.js';
 import { sendError, sendJson, SSE_HEADERS, writeText } from './respond.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { produceFlight, serveFromFlight, settleSaved } from '../cache/serve-from-flight.js';
+import { FlightAbandoned } from '../cache/single-flight.js';
 import { answerCharacters } from '../cache/response-parts.js';
 
 /** Stream responses announce the cost as an HTTP trailer: it is known only at the end. */
@@ -58,6 +59,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
     // A hit, or an identical call in flight: no routing, no upstream call; admission still applies.
     const found = await cache.find(ticket);
     if (found) {
+      let rejoin = false;
       record.cacheStatus = found.status;
       record.route = `cache ${found.status}`;
       const reservation = await admit(identity, request, found.entry?.model ?? request.model, undefined, services.guard);
@@ -65,22 +67,40 @@ export async function serveModelCall<R extends CanonicalRequest>(
       const client = request.stream || found.status === 'shared' ? clientSignal(response) : NO_CLIENT_SIGNAL;
       try {
         await serveFromFlight(found.flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, settle: settleSaved(record, request, found.flight, found.entry) });
+      } catch (error) {
+        // The call this request joined never started: make it afresh (nothing was sent yet).
+        if (error instanceof FlightAbandoned && !response.headersSent) {
+          rejoin = true;
+          return;
+        }
+        throw error;
       } finally {
         client.release();
         reservation?.settle(0, 0);
+        if (rejoin) await serveModelCall(endpoint, body, headers, services, identity, response, record);
       }
       return;
     }
   }
-  const latencyBudgetMs = readLatencyBudget(headers[LATENCY_BUDGET_HEADER]);
-  const policy = services.executionPolicy;
-  const timeouts = policy ? readTimeoutHeaders(headers, policy.settings) : undefined;
-  const plan = services.router.plan(request, latencyBudgetMs === undefined ? { requestId: record.requestId } : { latencyBudgetMs, requestId: record.requestId });
-  record.route = plan.summary;
-  const first = plan.attempts[0]!;
-  record.model = first.model.name;
-  record.provider = first.deployment.provider;
-  const reservation = await admit(identity, request, first.model.name, first.deployment.price, services.guard);
+  let plan: RoutePlan;
+  let reservation: Awaited<ReturnType<typeof admit>>;
+  let policy: ExecutionPolicy | undefined;
+  let timeouts: ReturnType<typeof readTimeoutHeaders> | undefined;
+  try {
+    const latencyBudgetMs = readLatencyBudget(headers[LATENCY_BUDGET_HEADER]);
+    policy = services.executionPolicy;
+    timeouts = policy ? readTimeoutHeaders(headers, policy.settings) : undefined;
+    plan = services.router.plan(request, latencyBudgetMs === undefined ? { requestId: record.requestId } : { latencyBudgetMs, requestId: record.requestId });
+    record.route = plan.summary;
+    const first = plan.attempts[0]!;
+    record.model = first.model.name;
+    record.provider = first.deployment.provider;
+    reservation = await admit(identity, request, first.model.name, first.deployment.price, services.guard);
+  } catch (error) {
+    // Requests that joined this one's claim on the cache key make their own call.
+    if (cache && ticket) cache.abandon(ticket);
+    throw error;
+  }
 
   const client = clientSignal(response);
   const attempts: AttemptRecord[] = [];

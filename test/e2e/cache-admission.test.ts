@@ -35,4 +35,17 @@ describe('admission on cached answers', () => {
     await limited.chat.completions.create(request);
     await expect(limited.chat.completions.create(request)).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
   });
+
+  it('serves a request that joined a call whose leader admission then refused: it makes its own call', async () => {
+    // The leader claims the cache key, then waits for its key's spend baseline and is refused;
+    // the identical request that arrived meanwhile joined the claim, and calls upstream itself.
+    const broke = await createKey({ limits: { total_budget_usd: 0.000000001 } });
+    const paying = await createKey({});
+    const request = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: `Joined an abandoned call ${randomUUID()}` }] };
+    const before = gateway.simulator!.stats().requests;
+    const [refused, served] = await Promise.allSettled([broke.chat.completions.create(request), paying.chat.completions.create(request)]);
+    expect(served.status).toBe('fulfilled');
+    if (refused.status === 'rejected') expect(refused.reason).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    expect(gateway.simulator!.stats().requests - before).toBe(1);
+  });
 });

@@ -34,6 +34,22 @@ describe.skipIf(!url)('Redis cache store (REDIS_URL)', () => {
   });
 });
 
+describe.skipIf(!url)('single-flight with the Redis cache store on one replica', () => {
+  it('makes one upstream call for six identical concurrent requests (the key is claimed before the Redis lookup)', async () => {
+    const prefix = `switchyard-test:${randomUUID()}:`;
+    const gateway = await startTestGateway({ simulator: { time_scale: 1 }, cache: { store: { type: 'redis', key_prefix: prefix, timeout_ms: 500 } } }, { REDIS_URL: url! });
+    started.push(gateway);
+    for (let round = 0; round < 3; round += 1) {
+      const before = gateway.simulator!.stats().requests;
+      const prompt = `Write a docstring ${randomUUID()} [[sim:tokens=40]]`;
+      const answers = await Promise.all(Array.from({ length: 6 }, () => ask(gateway, prompt)));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(answers.filter((answer) => answer.cache === 'miss')).toHaveLength(1);
+      expect(gateway.simulator!.stats().requests - before).toBe(1);
+    }
+  });
+});
+
 describe('Redis cache store unreachable', () => {
   it('serves every request (as misses) when Redis refuses connections', async () => {
     const gateway = await startTestGateway({ cache: { store: { type: 'redis', timeout_ms: 50 } } }, { REDIS_URL: 'redis://127.0.0.1:9' });
