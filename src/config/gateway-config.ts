@@ -84,6 +84,13 @@ export interface GatewayConfig {
   };
   /** Exact response cache and single-flight (`cache:`). */
   cache: CacheSettings;
+  /** Stored Responses API responses (`responses:`); stored only when the ledger is enabled too. */
+  responses: {
+    store: boolean;
+    ttlMs: number;
+    maxBytes: number;
+    maxEntries: number;
+  };
   /** Micro-batching per deployment (`batching:`); empty = off. */
   batching: BatchingSettings;
   /** The model catalog (built-ins + `catalog:` overrides). */

@@ -128,6 +128,12 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
       }),
     },
     cache,
+    responses: {
+      store: file.responses?.store ?? true,
+      ttlMs: (file.responses?.ttl_seconds ?? 30 * 86_400) * 1000,
+      maxBytes: parseByteSize(file.responses?.max_bytes ?? 4 * 1024 * 1024),
+      maxEntries: file.responses?.max_entries ?? 100_000,
+    },
     batching,
     registry,
     resilience,

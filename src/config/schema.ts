@@ -179,6 +179,21 @@ export const configFileSchema = z
     cache: cacheConfigSchema.optional(),
     /** Micro-batching of small /v1/completions per deployment (docs/cache.md). */
     batching: batchingConfigSchema.optional(),
+    /** Stored Responses API responses, in the ledger's database (docs/compatibility.md#stored-responses). */
+    responses: z
+      .object({
+        /** Store responses that ask for it (`store`, default true); needs the ledger. Default true. */
+        store: z.boolean(),
+        /** How long a stored response lives (default 30 days). */
+        ttl_seconds: z.number().int().min(1).max(366 * 86_400),
+        /** A response whose stored JSON (with its conversation items) is larger is not stored (default 4mb). */
+        max_bytes: byteSize,
+        /** At most this many stored responses; the oldest go first (default 100000). */
+        max_entries: z.number().int().min(1).max(100_000_000),
+      })
+      .partial()
+      .strict()
+      .optional(),
     routing: z
       .object({
         /** The fallback model; when set and `policies` is absent, `auto` means this model. */

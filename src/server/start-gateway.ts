@@ -28,6 +28,7 @@ import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
 import type { RequestObserver } from './request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
 import { createCompletionBatcher } from '../cache/completion-batcher.js';
+import { openResponseStore } from '../usage/response-store/open-response-store.js';
 import { BufferedBodyBudget } from './read-body.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { createClientErrorHandler } from './client-error.js';
@@ -124,6 +125,9 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
   });
   const cache = await openResponseCache(config.cache);
+  const responseStore = config.ledger.enabled && config.responses.store
+    ? await openResponseStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ttlMs: config.responses.ttlMs, maxBytes: config.responses.maxBytes, maxEntries: config.responses.maxEntries })
+    : undefined;
   const batcher = createCompletionBatcher(config.batching.deployments, config.models.values());
   const extraObserver = options.observer;
   const router = new PolicyRouter(config, adapters, { health: options.health ?? executionPolicy.breakers });
@@ -145,6 +149,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     ...(guard ? { guard } : {}),
     ...(cache ? { cache } : {}),
     ...(batcher ? { batcher } : {}),
+    ...(responseStore ? { responseStore } : {}),
     admin,
     observer: (record) => {
       metrics.observe(record);
@@ -203,6 +208,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await simulator?.close();
       await cache?.close();
+      await responseStore?.close();
       keyDirectory?.close();
       await keyStore?.close();
       await ledger?.close();

@@ -27,6 +27,9 @@ const weatherTool: OpenAI.Responses.FunctionTool = {
 /** Output items passed back as input, as clients do (the SDK types the two lists apart). */
 const asInput = (items: readonly unknown[]): OpenAI.Responses.ResponseInputItem[] => items as OpenAI.Responses.ResponseInputItem[];
 
+/** The response's `store` field (the API sends it; the SDK's Response type leaves it out). */
+const storeFlag = (response: OpenAI.Responses.Response): unknown => (response as unknown as Record<string, unknown>).store;
+
 const upstreams = [
   { wire: 'openai-compatible', model: 'deepseek-chat', provider: 'sim-deepseek' },
   { wire: 'anthropic', model: 'claude-3-5-haiku-20241022', provider: 'sim-anthropic' },
@@ -125,6 +128,78 @@ describe.each(upstreams)('openai SDK → /v1/responses over the $wire wire', ({ 
     const next = await client.responses.create({ model, tools: [patchTool], input: [{ role: 'user', content: 'Patch the file' }, call, { type: 'custom_tool_call_output', call_id: call.call_id, output: 'Done: 1 file changed' }] });
     expect(next.output_text).toContain('[simulated');
     expect(JSON.stringify(gateway.simulator!.recentRequests().at(-1)!.body)).toContain('1 file changed');
+  });
+});
+
+describe.each(upstreams)('stored responses over the $wire wire', ({ model }) => {
+  it('continues a stored response with previous_response_id: its input and output come first', async () => {
+    const question = fresh('Write a function that reverses a string');
+    const first = await client.responses.create({ model, input: question, instructions: 'Answer in Python.' });
+    expect(storeFlag(first)).toBe(true);
+    const follow = await client.responses.create({ model, input: fresh('Now add a docstring'), previous_response_id: first.id });
+    expect(follow.previous_response_id).toBe(first.id);
+    expect(follow.output_text).toContain('[simulated');
+    const upstream = JSON.stringify(gateway.simulator!.recentRequests().at(-1)!.body);
+    expect(upstream).toContain(question);
+    expect(upstream).toContain(first.output_text.slice(0, 60));
+    // instructions are not carried over, as on OpenAI.
+    expect(upstream).not.toContain('Answer in Python.');
+  });
+
+  it('stores a streamed response too, and a function call round trip continues through previous_response_id', async () => {
+    const stream = client.responses.stream({ model, input: fresh('Weather in Rome?'), tools: [weatherTool] });
+    for await (const event of stream) void event;
+    const first = await stream.finalResponse();
+    const call = first.output.find((item) => item.type === 'function_call');
+    if (call?.type !== 'function_call') throw new Error('no function call');
+    const second = await client.responses.create({ model, tools: [weatherTool], previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: '{"sky": "clear-42"}' }] });
+    expect(second.status).toBe('completed');
+    expect(second.output_text).toContain('[simulated');
+    const upstream = JSON.stringify(gateway.simulator!.recentRequests().at(-1)!.body);
+    expect(upstream).toContain('clear-42');
+    expect(upstream).toContain(call.call_id);
+  });
+
+  it('serves GET, input_items and DELETE for a stored response, then 404', async () => {
+    const created = await client.responses.create({ model, input: fresh('Name a loop variable'), metadata: { ticket: 'T-1' } });
+    const fetched = await client.responses.retrieve(created.id);
+    expect(fetched.id).toBe(created.id);
+    expect(fetched.metadata).toEqual({ ticket: 'T-1' });
+    expect(fetched.output_text).toBe(created.output_text);
+    const items = await client.responses.inputItems.list(created.id);
+    expect(items.data).toHaveLength(1);
+    expect(items.data[0]).toMatchObject({ type: 'message', role: 'user' });
+    await client.responses.delete(created.id);
+    const gone = await client.responses.retrieve(created.id).catch((caught: unknown) => caught);
+    expect(gone).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((gone as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('response_not_found');
+    const follow = await client.responses.create({ model, input: 'again', previous_response_id: created.id }).catch((caught: unknown) => caught);
+    expect(follow).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((follow as InstanceType<typeof OpenAI.NotFoundError>).param).toBe('previous_response_id');
+  });
+
+  it('does not store a response sent with store: false', async () => {
+    const created = await client.responses.create({ model, input: fresh('Say hi'), store: false });
+    expect(storeFlag(created)).toBe(false);
+    await expect(client.responses.retrieve(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  });
+});
+
+describe('/v1/responses with storing off', () => {
+  it('answers, says store: false, and refuses previous_response_id with a clear 400', async () => {
+    const off = await startTestGateway({ responses: { store: false } });
+    try {
+      const offClient = new OpenAI({ baseURL: `${off.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
+      const created = await offClient.responses.create({ model: 'deepseek-chat', input: fresh('hi') });
+      expect(storeFlag(created)).toBe(false);
+      const error = await offClient.responses.create({ model: 'deepseek-chat', input: 'more', previous_response_id: created.id }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('previous_response_id');
+      expect((error as Error).message).toContain('does not store');
+      await expect(offClient.responses.retrieve(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    } finally {
+      await off.close();
+    }
   });
 });
 

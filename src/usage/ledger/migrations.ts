@@ -127,6 +127,25 @@ export const MIGRATIONS: readonly Migration[] = [
     // docs/ledger.md). Looking a request up by id is a rare operator task and can scan.
     statements: () => ['DROP INDEX IF EXISTS ledger_requests_request_id'],
   },
+  {
+    version: 5,
+    name: 'stored responses',
+    // Owned by src/usage/response-store/: Responses API responses kept for previous_response_id and
+    // GET /v1/responses/{id}. owner_key_id is '' for anonymous clients; body is the JSON of
+    // {response, inputItems}; bytes its UTF-8 length (the size bound is checked before insert).
+    statements: () => [
+      `CREATE TABLE stored_responses (
+        id TEXT PRIMARY KEY,
+        owner_key_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        bytes INTEGER NOT NULL,
+        body TEXT NOT NULL
+      )`,
+      'CREATE INDEX stored_responses_expires_at ON stored_responses (expires_at)',
+      'CREATE INDEX stored_responses_created_at ON stored_responses (created_at)',
+    ],
+  },
 ];
 
 /** Adds every request row to `ledger_daily` (migration 2 on an existing ledger; the bench after a bulk load into an empty rollup). */
