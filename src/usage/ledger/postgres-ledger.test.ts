@@ -102,7 +102,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
         expect(ledger.kind).toBe('postgres');
         await ledger.close();
         const tables = await admin.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [schema]);
-        expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual(['api_keys', 'ledger_attempts', 'ledger_daily', 'ledger_requests', 'schema_migrations']);
+        expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual(['api_keys', 'ledger_attempts', 'ledger_daily', 'ledger_requests', 'schema_migrations', 'stored_responses']);
       } finally {
         await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         await admin.end();
