@@ -1,3 +1,4 @@
+import { redactText } from '../core/redact.js';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { VERSION } from '../version.js';
@@ -144,7 +145,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`${error.message}\n\n${USAGE}`);
-    else process.stderr.write(`switchyard: ${error instanceof Error ? error.message : String(error)}\n`);
+    else process.stderr.write(`switchyard: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
     // Exit now: a failed start may leave timers or database handles that would keep the process up.
     process.exit(1);
   },

@@ -6,6 +6,7 @@ import type { CommonOptions } from './config-check-command.js';
 import { VERSION } from '../version.js';
 import { ENDPOINT_PATHS, namesByEndpoint } from '../server/served-endpoints.js';
 import { onShutdown } from './shutdown.js';
+import { redactUrl } from '../core/redact.js';
 
 /** `switchyard serve`: load config, start the gateway, say what is live, stop cleanly on signals. */
 export async function runServe(options: CommonOptions): Promise<number> {
@@ -32,7 +33,7 @@ export function startupBanner(gateway: RunningGateway): string {
   }
   for (const [id, provider] of config.providers) {
     const models = [...config.models.values(), ...config.embeddingModels.values()].filter((model) => model.deployments.some((d) => d.provider === id)).map((model) => model.name);
-    const where = provider.embeddedSimulator ? 'embedded simulator' : provider.settings.baseUrl;
+    const where = provider.embeddedSimulator ? 'embedded simulator' : redactUrl(provider.settings.baseUrl);
     lines.push(`  ${id.padEnd(16)} ${provider.settings.wire.padEnd(18)} ${provider.simulated ? '[simulated] ' : ''}${where}`);
     lines.push(`  ${''.padEnd(16)} models: ${models.join(', ') || '(none)'}`);
   }

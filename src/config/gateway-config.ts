@@ -27,6 +27,8 @@ export interface ResolvedProvider {
   /** Base URL still to be filled in with the embedded simulator's address. */
   embeddedSimulator: boolean;
   connections: number;
+  /** Lower-cased header names marked secret in config (`secret_headers`), redacted when printed. */
+  secretHeaders?: ReadonlySet<string>;
 }
 
 /** The validated, cross-checked runtime configuration. */

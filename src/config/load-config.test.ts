@@ -140,3 +140,31 @@ describe('parseByteSize', () => {
     expect(parseByteSize('10')).toBe(10);
   });
 });
+
+describe('redaction of secrets in printed config', () => {
+  const text = `
+providers:
+  custom:
+    type: openai-compatible
+    base_url: https://svc-user:hunter2-pass@llm.example.com/v1?api-key=sk-in-query&region=eu
+    headers: { x-session: sess-value-1, x-tenant: tenant-value-2, x-region: eu-west }
+    secret_headers: [x-tenant]
+models:
+  m: { deployments: [{ provider: custom }] }
+`;
+
+  it('config check and the startup banner show neither userinfo, secret query parameters nor secret headers', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sy-'));
+    writeFileSync(join(directory, 'switchyard.yaml'), text);
+    const config = loadConfig({ cwd: directory, environment: { DATABASE_URL: 'postgres://app:db-password-3@db.example:5432/ledger' } });
+    const printed = JSON.stringify(redactedConfig(config));
+    const { startupBanner } = await import('../cli/serve-command.js');
+    const banner = startupBanner({ config, url: 'http://127.0.0.1:4000' } as Parameters<typeof startupBanner>[0]);
+    for (const output of [printed, banner]) {
+      for (const secret of ['hunter2-pass', 'svc-user', 'sk-in-query', 'db-password-3']) expect(output).not.toContain(secret);
+    }
+    expect(banner).toContain('https://***@llm.example.com/v1?api-key=***&region=eu');
+    for (const secret of ['sess-value-1', 'tenant-value-2']) expect(printed).not.toContain(secret);
+    expect(printed).toContain('eu-west');
+  });
+});

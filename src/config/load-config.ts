@@ -1,3 +1,4 @@
+import { redactHeaders, redactUrl } from '../core/redact.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -104,13 +105,6 @@ function applyListenOverrides(config: GatewayConfig, environment: Record<string,
   if (host !== undefined) config.server.host = host;
 }
 
-/** A database URL with its password replaced by "***". */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
-}
-
-/** Header names whose values are treated as secrets when printed. */
-const SECRET_HEADER = /auth|key|token|secret|cookie|password/i;
 
 /** The config as JSON for `config check`, with every secret replaced by "***". */
 export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
@@ -127,10 +121,10 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
         id,
         {
           ...provider.settings,
+          baseUrl: redactUrl(provider.settings.baseUrl),
           apiKey: provider.settings.apiKey === undefined ? undefined : '***',
-          headers: Object.fromEntries(
-            Object.entries(provider.settings.headers).map(([name, value]) => [name, SECRET_HEADER.test(name) ? '***' : value]),
-          ),
+          headers: redactHeaders(provider.settings.headers, provider.secretHeaders),
+          secretHeaders: provider.secretHeaders ? [...provider.secretHeaders] : undefined,
           simulated: provider.simulated,
         },
       ]),
@@ -148,7 +142,7 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
     },
     cache: {
       ...config.cache,
-      store: config.cache.store.type === 'redis' ? { ...config.cache.store, url: config.cache.store.url.replace(/\/\/[^@/]*@/, '//***@') } : config.cache.store,
+      store: config.cache.store.type === 'redis' ? { ...config.cache.store, url: redactUrl(config.cache.store.url) } : config.cache.store,
       models: Object.fromEntries(config.cache.models),
       keys: Object.fromEntries(config.cache.keys),
     },

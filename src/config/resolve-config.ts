@@ -206,7 +206,13 @@ function resolveProvider(id: string, entry: ProviderEntry, environment: Environm
     ...(apiKey === undefined ? {} : { apiKey }),
     ...(entry.anthropic_version === undefined ? {} : { anthropicVersion: entry.anthropic_version }),
   };
-  return { settings, simulated: false, embeddedSimulator: false, connections: entry.connections ?? DEFAULTS.connections };
+  return {
+    settings,
+    simulated: false,
+    embeddedSimulator: false,
+    connections: entry.connections ?? DEFAULTS.connections,
+    ...(entry.secret_headers ? { secretHeaders: new Set(entry.secret_headers.map((name) => name.toLowerCase())) } : {}),
+  };
 }
 
 /** A provider entry served by the simulator fleet; without a base URL it is the embedded one. */

@@ -35,6 +35,8 @@ const providerCommon = {
   /** A literal key. Allowed, but prefer api_key_env. Always redacted when config is printed. */
   api_key: z.string().min(1).optional(),
   headers: headerMap.optional(),
+  /** Header names whose values are secret (redacted whenever printed), beyond the built-in list (authorization, x-api-key, *key*, *token*, *secret*, *session*…). */
+  secret_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, 'invalid header name')).optional(),
   quirks: quirks.optional(),
   /** Max pooled connections to this provider. */
   connections: z.number().int().min(1).max(4096).optional(),

@@ -1,3 +1,4 @@
+import { redactText } from '../core/redact.js';
 import { hashSecret, SECRET_PREFIX } from './key-input.js';
 import type { CreateKeyInput, KeyStore, VirtualKey } from './key-types.js';
 
@@ -33,7 +34,7 @@ const MAX_SECRET_LENGTH = 256;
 
 export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<KeyDirectory> {
   const { store } = options;
-  const log = options.log ?? ((message: string) => process.stderr.write(`[keys] ${message}\n`));
+  const log = options.log ?? ((message: string) => process.stderr.write(`[keys] ${redactText(message)}\n`));
   let byHash = new Map<string, VirtualKey>();
   /** Loads are numbered when they start; an older load finishing late never replaces a newer one. */
   let started = 0;

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CancelSignal } from '../core/cancel.js';
 import { GatewayError, type ErrorCode } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
 
 /** Who made the upstream call: names the provider in messages and knows the secret to scrub. */
 export interface UpstreamErrorContext {
@@ -22,7 +23,7 @@ export function scrubSecret(text: string, secret: string | undefined): string {
 
 /** Scrubs first (so truncation never leaves half a key), then truncates. */
 export function safeText(text: string, context: UpstreamErrorContext, limit = MAX_UPSTREAM_MESSAGE_LENGTH): string {
-  const scrubbed = scrubSecret(text, context.apiKey).trim();
+  const scrubbed = redactText(scrubSecret(text, context.apiKey)).trim();
   return scrubbed.length > limit ? `${scrubbed.slice(0, limit)}…` : scrubbed;
 }
 

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Cancel, NEVER_CANCELLED, type CancelSignal } from '../core/cancel.js';
 import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
 import { executeCall, executeStream, type AttemptRecord, type ExecutionContext } from '../execution/execute-plan.js';
 import { readTimeoutHeaders, type ExecutionPolicy } from '../execution/execution-policy.js';
 import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../router/route-types.js';
@@ -303,7 +304,10 @@ export function failModelCall(error: unknown, response: ServerResponse, dialect:
   const failure = toGatewayError(error);
   record.errorCode = failure.code;
   record.status = failure.status;
-  if (failure.code === 'internal_error') console.error(`[${record.requestId}] internal error`, failure.cause ?? failure);
+  if (failure.code === 'internal_error') {
+    const cause = failure.cause ?? failure;
+    process.stderr.write(`[${record.requestId}] internal error: ${redactText(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause))}\n`);
+  }
   if (response.headersSent || response.destroyed) {
     if (!response.writableEnded) response.destroy();
     return;

@@ -1,3 +1,4 @@
+import { redactText } from '../../core/redact.js';
 import { createEntryIdGenerator } from './entry-ids.js';
 import type { Ledger, LedgerEntry, LedgerWriteOptions, ReportQuery, UsageReport } from './ledger.js';
 import { entryToRows, type EntryRows } from './ledger-rows.js';
@@ -19,7 +20,7 @@ export interface LedgerStore<Queued> {
 }
 
 export function createQueuedLedger<Queued>(store: LedgerStore<Queued>, options: LedgerWriteOptions = {}): Ledger {
-  const log = options.log ?? ((message: string) => process.stderr.write(`[ledger] ${message}\n`));
+  const log = options.log ?? ((message: string) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
   const queue = new WriteQueue<Queued>((batch) => store.writeBatch(batch), { ...options, log });
   const nextEntryId = createEntryIdGenerator();
   let closing: Promise<void> | undefined;

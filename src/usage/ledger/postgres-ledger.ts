@@ -1,3 +1,4 @@
+import { redactText } from '../../core/redact.js';
 import pg from 'pg';
 import { createQueuedLedger } from './create-queued-ledger.js';
 import { dailyUpsertSql } from './daily-rollup.js';
@@ -22,7 +23,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * column-array (`unnest`) inserts, so a batch of any size is one statement (one round trip).
  */
 export async function openPostgresLedger(options: PostgresLedgerOptions): Promise<Ledger> {
-  const log = options.log ?? ((message: string) => process.stderr.write(`[ledger] ${message}\n`));
+  const log = options.log ?? ((message: string) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new Error(`ledger: invalid PostgreSQL schema name ${JSON.stringify(options.schema)}`);
   const pool = new pg.Pool({
     connectionString: options.url,

@@ -1,3 +1,4 @@
+import { redactText } from '../../core/redact.js';
 import type { LedgerStats, LedgerWriteOptions } from './ledger.js';
 
 export const DEFAULT_WRITE_OPTIONS: Required<Omit<LedgerWriteOptions, 'log'>> = {
@@ -52,7 +53,7 @@ export class WriteQueue<Item> {
   ) {
     const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     this.options = { ...DEFAULT_WRITE_OPTIONS, ...defined };
-    this.log = options.log ?? ((message) => process.stderr.write(`[ledger] ${message}\n`));
+    this.log = options.log ?? ((message) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
   }
 
   push(item: Item): void {
