@@ -80,6 +80,18 @@ export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }
 
+/** How long a client refused for an unreachable store is asked to wait. */
+export const STORAGE_RETRY_AFTER_MS = 1000;
+
+/**
+ * A failure of the key store, the spend guard's store or the ledger database as the client sees
+ * it: 503 `storage_unavailable` (retryable), never a 500. GatewayErrors pass through unchanged.
+ */
+export function toStorageError(value: unknown, what: string): GatewayError {
+  if (value instanceof GatewayError) return value;
+  return new GatewayError('storage_unavailable', `${what} is unreachable; retry shortly.`, { retryAfterMs: STORAGE_RETRY_AFTER_MS, cause: value });
+}
+
 /** Wraps anything thrown into a GatewayError; unknown errors become `internal_error`. */
 export function toGatewayError(value: unknown): GatewayError {
   if (value instanceof GatewayError) return value;

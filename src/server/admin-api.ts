@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateKeyInput, KeyLimits, KeyStore, SpendGuard, VirtualKey } from '../keys/key-types.js';
 import { KeyInputError } from '../keys/key-input.js';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError, toStorageError } from '../core/errors.js';
 import type { DeploymentBreakers } from '../execution/deployment-breakers.js';
 import { digest, presentedKey } from './authenticate.js';
 import { readJsonBody } from './read-body.js';
@@ -35,7 +35,13 @@ const LIMIT_FIELDS: Record<string, keyof KeyLimits> = {
  */
 export function createAdminApi(options: AdminApiOptions): (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void> {
   const expected = options.token === undefined ? undefined : Buffer.from(digest(options.token), 'hex');
-  return async (request, response, path) => {
+  return (request, response, path) =>
+    serve(request, response, path).catch((error: unknown) => {
+      // An unreachable key store (PostgreSQL or SQLite) is a retryable 503, not a 500 with a stack trace.
+      throw error instanceof KeyInputError ? new GatewayError('invalid_request', error.message) : toStorageError(error, 'The key store');
+    });
+
+  async function serve(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     if (expected === undefined || (!options.store && !options.resilience)) {
       throw new GatewayError('not_found', 'The admin API is disabled: set admin.token_env in the config to enable it.');
     }
@@ -87,7 +93,7 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
       throw new GatewayError('method_not_allowed', `/admin/keys/{id} accepts GET and DELETE, not ${method}.`);
     }
     throw new GatewayError('not_found', `No admin endpoint ${method} ${path}.`);
-  };
+  }
 }
 
 /** `GET /admin/breakers`: every configured deployment's breaker and cooldown. */
@@ -143,7 +149,8 @@ export function parseCreateKey(body: unknown): CreateKeyInput {
     if (typeof fields.limits !== 'object' || Array.isArray(fields.limits)) throw new GatewayError('invalid_request', '`limits` must be an object.', { param: 'limits' });
     const limits: KeyLimits = {};
     for (const [wire, value] of Object.entries(fields.limits as Record<string, unknown>)) {
-      const field = LIMIT_FIELDS[wire];
+      // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+      const field = Object.hasOwn(LIMIT_FIELDS, wire) ? LIMIT_FIELDS[wire] : undefined;
       if (!field) throw new GatewayError('invalid_request', `Unknown limit "${wire}"; known: ${Object.keys(LIMIT_FIELDS).join(', ')}.`, { param: `limits.${wire}` });
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
         throw new GatewayError('invalid_request', `\`limits.${wire}\` must be a positive number.`, { param: `limits.${wire}` });

@@ -1,6 +1,6 @@
 import type { Reservation, SpendGuard } from '../keys/key-types.js';
 import type { Price } from '../registry/catalog-types.js';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError, toStorageError } from '../core/errors.js';
 import type { CanonicalRequest } from '../core/request.js';
 import { costOfUsage } from '../usage/cost/cost-of-usage.js';
 import type { ClientIdentity } from './authenticate.js';
@@ -32,7 +32,10 @@ export async function admit(
   const inputTokens = approximateInputTokens(request);
   const outputTokens = (request.maxTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS) * (request.kind === 'completion' ? request.prompt.length : 1) * (request.n ?? 1);
   const estimatedCostUsd = price ? costOfUsage({ inputTokens, outputTokens }, price).costUsd : 0;
-  const result = await guard.reserve({ keyId: key.id, limits, estimatedCostUsd, estimatedTokens: inputTokens + outputTokens, now: Date.now() });
+  const result = await guard.reserve({ keyId: key.id, limits, estimatedCostUsd, estimatedTokens: inputTokens + outputTokens, now: Date.now() }).catch((error: unknown) => {
+    // A key's first use loads its spend from the ledger (or Redis): an outage there is a 503, not a 500.
+    throw error instanceof RangeError ? error : toStorageError(error, 'The store of key budgets and spend');
+  });
   if (result.ok) return result.reservation;
   throw new GatewayError(result.reason, result.message, result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs });
 }

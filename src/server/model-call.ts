@@ -307,6 +307,10 @@ export function failModelCall(error: unknown, response: ServerResponse, dialect:
   if (failure.code === 'internal_error') {
     const cause = failure.cause ?? failure;
     process.stderr.write(`[${record.requestId}] internal error: ${redactText(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause))}\n`);
+  } else if (failure.code === 'storage_unavailable') {
+    // One line, no stack: an outage of the store is an operational event, not a bug.
+    const cause = failure.cause instanceof Error ? failure.cause.message : String(failure.cause ?? '');
+    process.stderr.write(`[${record.requestId}] ${failure.message} (${redactText(cause)})\n`);
   }
   if (response.headersSent || response.destroyed) {
     if (!response.writableEnded) response.destroy();
