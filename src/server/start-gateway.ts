@@ -47,7 +47,7 @@ export interface StartGatewayOptions {
 const netServerClose = NetServer.prototype.close;
 
 /** How often Node checks the headers and request timeouts (its default is 30 s). */
-const TIMEOUT_CHECK_INTERVAL_MS = 500;
+const TIMEOUT_CHECK_INTERVAL_MS = 250;
 /** During a drain, an idle keep-alive connection gets this long to send one more request (answered with Connection: close). */
 const DRAIN_IDLE_CLOSE_MS = 500;
 
