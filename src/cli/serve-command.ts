@@ -43,7 +43,15 @@ export function startupBanner(gateway: RunningGateway): string {
   }
   const aliases = [...config.aliases].filter(([alias]) => !config.routing.policies.has(alias)).map(([alias, target]) => `${alias} → ${target}`).join(', ');
   const policies = [...config.routing.policies].map(([name, policy]) => `${name} (${policy.type})`).join(', ');
-  lines.push('', ...(policies ? [`Routing: ${policies}; explain a decision with POST /v1/route/explain`] : []), ...(aliases ? [`Aliases: ${aliases}`] : []), '');
+  const patterns = config.aliasPatterns.map((pattern) => `${pattern.pattern} → ${pattern.target}`).join(', ');
+  const agents = config.aliasPatterns.some((pattern) => pattern.target === 'auto') ? ' (the model names Claude Code, Codex CLI and opencode send by default are routed by auto)' : '';
+  lines.push(
+    '',
+    ...(policies ? [`Routing: ${policies}; explain a decision with POST /v1/route/explain`] : []),
+    ...(aliases ? [`Aliases: ${aliases}`] : []),
+    ...(patterns ? [`Alias patterns${agents}: ${patterns}`] : []),
+    '',
+  );
   lines.push('Endpoints (and the names each serves; GET /v1/models lists them per name):');
   for (const [endpoint, names] of namesByEndpoint(config)) {
     lines.push(`  ${ENDPOINT_PATHS[endpoint].padEnd(38)} ${names.length > 0 ? names.join(', ') : '(none configured)'}`);

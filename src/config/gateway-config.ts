@@ -1,3 +1,4 @@
+import type { AliasPattern } from '../router/model-aliases.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
 import type { Price } from '../registry/catalog-types.js';
 import type { ProviderSettings } from '../core/provider.js';
@@ -64,12 +65,14 @@ export interface GatewayConfig {
   };
   providers: Map<string, ResolvedProvider>;
   models: Map<string, ModelEntry>;
-  /** alias → model name; always contains `auto`. */
+  /** Exact alias → model or routing policy name; always contains `auto`. */
   aliases: Map<string, string>;
   /** Embedding models (`/v1/embeddings` only; never in `models`, never routed to). */
   embeddingModels: Map<string, ModelEntry>;
   /** alias → embedding model name. */
   embeddingAliases: Map<string, string>;
+  /** Glob aliases (`claude-*: auto`), the winning one first; exact names beat every pattern. */
+  aliasPatterns: AliasPattern[];
   defaultModel: string;
   /** Routing policies (`auto`, `auto:cheap`…), quality overrides, latency-stat settings. */
   routing: RoutingSettings;

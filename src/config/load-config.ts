@@ -7,6 +7,7 @@ import type { SimFleet } from '../sim/sim-types.js';
 import { ConfigError } from './config-error.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { resolveConfig } from './resolve-config.js';
+import { AGENT_MODEL_ALIASES } from './agent-model-aliases.js';
 import { configFileSchema } from './schema.js';
 import { describePolicy } from '../router/policies/routing-settings.js';
 import type { ConfigFile } from './schema.js';
@@ -75,6 +76,7 @@ export function parseConfigText(text: string, source: string): ConfigFile {
 /**
  * The no-config setup: every simulator fleet provider and model, routed by the built-in policies
  * (`auto`, `auto:cheap`, `auto:fast`, `auto:best`; docs/routing.md). deepseek-chat is the fallback model.
+ * The model names coding agents send by default (`claude-sonnet-*`, `gpt-5*`…) are routed by `auto`.
  */
 export function embeddedConfigFile(fleet: SimFleet = DEFAULT_FLEET): ConfigFile {
   const providers: NonNullable<ConfigFile['providers']> = {};
@@ -90,7 +92,7 @@ export function embeddedConfigFile(fleet: SimFleet = DEFAULT_FLEET): ConfigFile 
       models[model.name]!.deployments.push({ provider: provider.id, model: model.name });
     }
   }
-  return { simulator: { enabled: true }, providers, models };
+  return { simulator: { enabled: true }, providers, models, routing: { aliases: { ...AGENT_MODEL_ALIASES } } };
 }
 
 function applyListenOverrides(config: GatewayConfig, environment: Record<string, string | undefined>, overrides: { port?: number; host?: string }): void {
@@ -133,6 +135,7 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
     aliases: Object.fromEntries(config.aliases),
     embeddingModels: Object.fromEntries([...config.embeddingModels].map(([name, model]) => [name, model.deployments])),
     embeddingAliases: Object.fromEntries(config.embeddingAliases),
+    aliasPatterns: Object.fromEntries(config.aliasPatterns.map((pattern) => [pattern.pattern, pattern.target])),
     defaultModel: config.defaultModel,
     routing: {
       builtinPolicies: config.routing.builtinPolicies,

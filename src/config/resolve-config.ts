@@ -6,6 +6,7 @@ import type { ProviderQuirks } from '../core/provider.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
 import { resolveRouting } from '../router/policies/resolve-routing.js';
+import { compileAliasPattern, isAliasPattern, orderAliasPatterns, type AliasPattern } from '../router/model-aliases.js';
 import { ConfigError } from './config-error.js';
 import { splitEmbeddingModels } from './resolve-embedding-models.js';
 import { resolveResilience } from '../execution/resilience-config.js';
@@ -46,15 +47,8 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   if (models.size === 0) problems.push('models: at least one model is required');
   else if (!models.has(defaultModel)) problems.push(`routing.default_model: no model named "${defaultModel}"`);
 
-  const aliases = new Map<string, string>([['auto', defaultModel]]);
-  for (const [alias, target] of Object.entries(file.routing?.aliases ?? {})) {
-    if (models.has(alias) || embedding.models.has(alias)) problems.push(`routing.aliases.${alias}: "${alias}" is already a model name`);
-    if (embedding.models.has(target)) continue;
-    if (!models.has(target)) problems.push(`routing.aliases.${alias}: no model named "${target}"`);
-    aliases.set(alias, target);
-  }
-
   const routing = resolveRouting(file.routing, models, problems);
+  const { aliases, aliasPatterns } = resolveAliases(file.routing?.aliases ?? {}, defaultModel, models, embedding.models, routing.policies, problems);
 
   const apiKeys = [...(file.auth?.api_keys ?? [])];
   for (const name of file.auth?.api_keys_env ?? []) {
@@ -115,6 +109,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
     aliases,
     embeddingModels: embedding.models,
     embeddingAliases: embedding.aliases,
+    aliasPatterns,
     defaultModel,
     routing,
     dataDir: resolvePath(environment.SWITCHYARD_DATA_DIR || file.data_dir || 'data'),
@@ -250,4 +245,39 @@ export function parseByteSize(value: number | string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
   const unit = (match?.[2] || 'b').toLowerCase();
   return Math.floor(Number(match?.[1] ?? 0) * (UNITS[unit] ?? 1));
+}
+
+/**
+ * `routing.aliases`: exact names and glob patterns (`claude-*: auto`), each pointing at a model or
+ * a routing policy. `auto` means the default model when no policy of that name exists.
+ */
+function resolveAliases(
+  file: Record<string, string>,
+  defaultModel: string,
+  models: Map<string, ModelEntry>,
+  embeddingModels: ReadonlyMap<string, unknown>,
+  policies: ReadonlyMap<string, unknown>,
+  problems: string[],
+): { aliases: Map<string, string>; aliasPatterns: AliasPattern[] } {
+  const aliases = new Map<string, string>([['auto', defaultModel]]);
+  const patterns: AliasPattern[] = [];
+  const known = (): string => [...models.keys(), ...policies.keys()].join(', ');
+  for (const [alias, target] of Object.entries(file)) {
+    const at = `routing.aliases.${alias}`;
+    // Aliases of embedding models are the embeddings endpoint's (resolve-embedding-models).
+    if (embeddingModels.has(target)) {
+      if (models.has(alias) || embeddingModels.has(alias)) problems.push(`${at}: "${alias}" is already a model name`);
+      continue;
+    }
+    if (target !== 'auto' && !models.has(target) && !policies.has(target)) problems.push(`${at}: no model or routing policy named "${target}" (known: ${known()})`);
+    if (isAliasPattern(alias)) {
+      const compiled = compileAliasPattern(alias, target);
+      if (typeof compiled === 'string') problems.push(`${at}: ${compiled}`);
+      else patterns.push(compiled);
+      continue;
+    }
+    if (models.has(alias) || embeddingModels.has(alias)) problems.push(`${at}: "${alias}" is already a model name`);
+    aliases.set(alias, target);
+  }
+  return { aliases, aliasPatterns: orderAliasPatterns(patterns) };
 }

@@ -190,3 +190,29 @@ describe('PolicyRouter: models, health and latency', () => {
     for (let index = 0; index < 40; index++) expect(exploring.plan(chatRequest('Suggest a better name for this variable')).attempts[0]!.key).toBe('sim-qwen/qwen2.5-coder-7b-instruct');
   });
 });
+
+describe('PolicyRouter: alias patterns', () => {
+  const embedded = new PolicyRouter(fleetConfig(), offlineAdapters(fleetConfig()));
+
+  it('routes the names Claude Code and Codex CLI send by default through auto', () => {
+    for (const name of ['claude-opus-4-8', 'claude-sonnet-5', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'gpt-5', 'gpt-5-codex', 'gpt-5.1-codex-max']) {
+      const plan = embedded.plan(chatRequest('Write a Python function that reverses a string', name));
+      expect(plan.policy, name).toBe('cost-optimal');
+      expect(plan.summary, name).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')} = auto cost-optimal -> `));
+    }
+  });
+
+  it('serves an exact model name even when a pattern also matches it', () => {
+    const plan = embedded.plan(chatRequest('hi', 'claude-sonnet-4-20250514'));
+    expect(plan.policy).toBe('direct');
+    expect(plan.attempts[0]!.key).toBe('sim-anthropic/claude-sonnet-4-20250514');
+  });
+
+  it('routes a pattern pointing at a model as that model, and auto as the default model without an auto policy', () => {
+    const config = fleetConfig({ default_model: 'gpt-4o-mini', aliases: { 'claude-*': 'auto', 'my-*': 'deepseek-chat' } });
+    const pinned = new PolicyRouter(config, offlineAdapters(config));
+    expect(pinned.plan(chatRequest('hi', 'claude-opus-4-8')).attempts[0]!.key).toBe('sim-openai/gpt-4o-mini');
+    expect(pinned.plan(chatRequest('hi', 'my-model')).attempts[0]!.key).toBe('sim-deepseek/deepseek-chat');
+    expect(() => pinned.plan(chatRequest('hi', 'gpt-5'))).toThrow(expect.objectContaining({ code: 'model_not_found' }));
+  });
+});

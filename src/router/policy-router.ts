@@ -7,6 +7,7 @@ import { LatencyStats } from './latency-stats.js';
 import { ALWAYS_AVAILABLE } from './no-op-health.js';
 import { describeCondition, matchesRule } from './policies/match-rule.js';
 import type { CostOptimalPolicy, DeploymentRef, RoutingPolicy, TiersPolicy, WeightedPolicy } from './policies/routing-settings.js';
+import { resolveAlias, type AliasPattern } from './model-aliases.js';
 import { prepareCandidates } from './prepare-candidates.js';
 import { byCost, evaluate, orderCandidates, type CandidateInfo, type Evaluation, type EvaluationContext } from './rank-candidates.js';
 import type { DeploymentHealth, RoutePlan, RouteOptions, Router } from './route-types.js';
@@ -32,6 +33,7 @@ export class PolicyRouter implements Router {
   private readonly infos: Map<string, CandidateInfo>;
   private readonly byModel: Map<string, CandidateInfo[]>;
   private readonly aliases: Map<string, string>;
+  private readonly aliasPatterns: readonly AliasPattern[];
   private readonly policies: Map<string, RoutingPolicy>;
   private readonly health: DeploymentHealth;
   private readonly random: () => number;
@@ -39,11 +41,12 @@ export class PolicyRouter implements Router {
   private readonly resolved = new Map<readonly DeploymentRef[], CandidateInfo[]>();
   private readonly single = new Map<string, RoutePlan>();
 
-  constructor(config: Pick<GatewayConfig, 'models' | 'providers' | 'registry' | 'routing' | 'simulator' | 'aliases'>, adapters: Map<string, ProviderAdapter>, options: PolicyRouterOptions = {}) {
+  constructor(config: Pick<GatewayConfig, 'models' | 'providers' | 'registry' | 'routing' | 'simulator' | 'aliases' | 'aliasPatterns'>, adapters: Map<string, ProviderAdapter>, options: PolicyRouterOptions = {}) {
     const prepared = prepareCandidates(config, adapters);
     this.infos = prepared.infos;
     this.byModel = prepared.byModel;
     this.aliases = config.aliases;
+    this.aliasPatterns = config.aliasPatterns;
     this.policies = config.routing.policies;
     this.health = options.health ?? ALWAYS_AVAILABLE;
     this.stats = options.stats ?? new LatencyStats(config.routing.latency, prepared.priors);
@@ -57,8 +60,7 @@ export class PolicyRouter implements Router {
 
   plan(request: CanonicalRequest, options: RouteOptions = {}): RoutePlan {
     const asked = request.model;
-    const policy = this.policies.get(asked);
-    const modelName = policy ? undefined : this.byModel.has(asked) ? asked : this.aliases.get(asked);
+    const { policy, modelName } = this.resolveName(asked);
     const direct = modelName === undefined ? undefined : this.byModel.get(modelName);
     if (!policy && !direct) {
       throw new GatewayError('model_not_found', `The model "${truncate(asked)}" does not exist on this gateway. GET /v1/models lists the models, aliases and routing policies it serves.`, { param: 'model' });
@@ -84,7 +86,7 @@ export class PolicyRouter implements Router {
     const first = ordered.attempts[0]!;
     const winner = ordered.candidates.find((candidate) => candidate.rank === 0)!;
     const fallbacks = ordered.attempts.length - 1;
-    const head = policy ? `${asked} ${policy.type}${planned.tier === undefined ? '' : ` ${policy.type === 'weighted' ? 'arm' : 'tier'} ${planned.tier}`} -> ` : modelName !== asked ? `alias ${asked} -> ` : '';
+    const head = policy ? `${asked}${policy.name === asked ? '' : ` = ${policy.name}`} ${policy.type}${planned.tier === undefined ? '' : ` ${policy.type === 'weighted' ? 'arm' : 'tier'} ${planned.tier}`} -> ` : modelName !== asked ? `alias ${asked} -> ` : '';
     const detail = policy ? ` [${features.languages[0] ?? 'text'} ${features.task} ${features.promptTokens}+${features.expectedOutputTokens} tok${winner.predictedCostUsd === undefined ? '' : ` $${winner.predictedCostUsd.toPrecision(2)}`}]` : '';
     return {
       modelAsked: asked,
@@ -96,6 +98,22 @@ export class PolicyRouter implements Router {
       summary: `${head}${first.key}${detail}${fallbacks > 0 ? ` (+${fallbacks} fallback)` : ''}`,
       ...(planned.budget === undefined ? {} : { latencyBudgetMs: planned.budget }),
     };
+  }
+
+  /**
+   * What a name means: a policy or a model by its exact name, else by an exact alias, else by the
+   * winning glob alias (`claude-*: auto`). An alias may point at a policy; `auto` without a policy
+   * of that name is the default model.
+   */
+  private resolveName(asked: string): { policy?: RoutingPolicy; modelName?: string } {
+    const policy = this.policies.get(asked);
+    if (policy) return { policy };
+    if (this.byModel.has(asked)) return { modelName: asked };
+    const alias = resolveAlias(asked, this.aliases, this.aliasPatterns);
+    if (alias === undefined) return {};
+    const target = this.policies.get(alias.target);
+    if (target) return { policy: target };
+    return { modelName: this.byModel.has(alias.target) ? alias.target : this.aliases.get(alias.target) };
   }
 
   /**

@@ -13,7 +13,7 @@ export interface Target {
 
 export interface ListedModel {
   id: string;
-  /** For aliases: the model they resolve to. */
+  /** For aliases: the model or routing policy they resolve to (glob aliases are not listed: they are not names). */
   aliasOf?: string;
   /** For routed names (`auto`, `auto:cheap`…): the routing policy's type. */
   policy?: string;
@@ -66,7 +66,9 @@ export class ModelDirectory {
     }
     for (const [alias, target] of this.aliases) {
       if (this.policies.has(alias)) continue;
-      listed.push({ id: alias, aliasOf: target, providers: this.models.get(target)?.deployments.map((d) => d.provider) ?? [], endpoints: endpointsOf(this.config, alias) });
+      const policy = this.policies.get(target);
+      const providers = policy ? [...new Set(policyProviders(policy))] : (this.models.get(target)?.deployments.map((d) => d.provider) ?? []);
+      listed.push({ id: alias, aliasOf: target, providers, endpoints: endpointsOf(this.config, alias) });
     }
     for (const [alias, target] of this.config.embeddingAliases) {
       listed.push({ id: alias, aliasOf: target, providers: this.config.embeddingModels.get(target)?.deployments.map((d) => d.provider) ?? [], endpoints: ['embeddings'] });

@@ -77,6 +77,7 @@ describe('switchyard serve', () => {
     expect(banner).toContain(`OPENAI_BASE_URL=${url}/v1`);
     expect(banner).toContain(`ANTHROPIC_BASE_URL=${url}`);
     expect(banner).toContain('Routing: auto (cost-optimal), auto:cheap (cost-optimal)');
+    expect(banner).toMatch(/Alias patterns \(the model names Claude Code, Codex CLI and opencode send by default are routed by auto\): .*claude-sonnet-\* → auto/);
     expect(banner).toMatch(/Auth: OPEN/);
     expect(banner).toMatch(/POST \/v1\/embeddings\s+mistral-embed, text-embedding-3-small, text-embedding-3-large\n/);
     expect(banner).toMatch(/POST \/v1\/completions\s+deepseek-chat, deepseek-reasoner, qwen2\.5-coder-7b-instruct, qwen3-coder-plus, codestral-latest, auto/);

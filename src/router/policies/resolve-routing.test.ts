@@ -65,3 +65,26 @@ routing:
     expect(problems('routing: { aliases: { fast: deepseek-chat }, policies: { fast: { type: cost-optimal } } }').join('\n')).toContain('"fast" is also an alias in routing.aliases');
   });
 });
+
+describe('routing.aliases patterns', () => {
+  it('accepts glob aliases pointing at models and policies, and reports every bad one at once', () => {
+    const reported = problems('routing: { aliases: { "claude-*": auto, "gpt-5*": nope, "*": auto, "x-[ab]": deepseek-chat, "deepseek-chat": auto } }');
+    expect(reported.join('\n')).toContain('routing.aliases.gpt-5*: no model or routing policy named "nope"');
+    expect(reported.join('\n')).toContain('routing.aliases.*: "*": a pattern needs at least one literal character');
+    expect(reported.join('\n')).toContain('routing.aliases.x-[ab]: "x-[ab]": only * and ? are pattern characters');
+    expect(reported.join('\n')).toContain('routing.aliases.deepseek-chat: "deepseek-chat" is already a model name');
+    expect(reported.join('\n')).not.toContain('claude-*');
+  });
+
+  it('embeds the agent CLIs\' default model names as patterns routed by auto', () => {
+    const config = resolveConfig(embeddedConfigFile(), 'embedded', {});
+    const patterns = config.aliasPatterns.map((pattern) => pattern.pattern);
+    expect(patterns).toEqual(expect.arrayContaining(['claude-opus-*', 'claude-sonnet-*', 'claude-haiku-*', 'gpt-5*']));
+    expect(config.aliasPatterns.every((pattern) => pattern.target === 'auto')).toBe(true);
+  });
+
+  it('lets a pattern point at auto when default_model replaces the auto policy', () => {
+    const config = resolveConfig({ ...embeddedConfigFile(), routing: { default_model: 'gpt-4o-mini', aliases: { 'claude-*': 'auto' } } }, 'test', {});
+    expect(config.aliasPatterns[0]).toMatchObject({ pattern: 'claude-*', target: 'auto' });
+  });
+});
