@@ -120,7 +120,7 @@ describe('config validation reports every problem with its path', () => {
       expect.stringContaining('models.m.deployments[0].provider: no provider named "zzz"'),
       expect.stringContaining('routing.default_model: no model named "other"'),
       expect.stringContaining('routing.aliases.m: "m" is already a model name'),
-      expect.stringContaining('routing.aliases.x: no model named "missing"'),
+      expect.stringContaining('routing.aliases.x: no model or routing policy named "missing"'),
     ]));
   });
 
