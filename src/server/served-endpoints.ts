@@ -11,7 +11,7 @@ export const ENDPOINT_PATHS: Readonly<Record<ClientEndpoint, string>> = {
   embeddings: 'POST /v1/embeddings',
 };
 
-type EndpointConfig = Pick<GatewayConfig, 'models' | 'aliases' | 'embeddingModels' | 'embeddingAliases' | 'providers' | 'routing'>;
+type EndpointConfig = Pick<GatewayConfig, 'models' | 'aliases' | 'embeddingModels' | 'embeddingAliases' | 'providers' | 'routing'> & Partial<Pick<GatewayConfig, 'aliasPatterns'>>;
 
 /**
  * What a name (model, alias or routed name) serves: chat models serve chat, responses and
@@ -23,7 +23,9 @@ export function endpointsOf(config: EndpointConfig, name: string): ClientEndpoin
   const model = config.models.get(name) ?? (config.routing.policies.has(name) ? undefined : config.models.get(config.aliases.get(name) ?? ''));
   if (model) return chatEndpoints(config, [model]);
   if (config.routing.policies.has(name) || config.aliases.has(name)) return chatEndpoints(config, [...config.models.values()]);
-  return [];
+  // A name only a glob alias covers (`claude-opus-4-8` by `claude-*: auto`) serves what its target serves.
+  const pattern = config.aliasPatterns?.find((candidate) => candidate.matches.test(name));
+  return pattern === undefined ? [] : endpointsOf(config, pattern.target);
 }
 
 function chatEndpoints(config: EndpointConfig, models: ModelEntry[]): ClientEndpoint[] {
