@@ -1,5 +1,4 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { LabeledCounter, LabeledHistogram } from './labeled-metrics.js';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestRecord } from './request-record.js';
 
 /** Paths used as the `endpoint` label; anything else is "other" (clients must not mint label values). */
@@ -15,21 +14,21 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly requests: LabeledCounter;
-  private readonly tokens: LabeledCounter;
-  private readonly cost: LabeledCounter;
-  private readonly cacheHits: LabeledCounter;
-  private readonly latency: LabeledHistogram;
-  private readonly timeToFirstToken: LabeledHistogram;
+  private readonly requests: Counter<'endpoint' | 'model' | 'provider' | 'status' | 'code'>;
+  private readonly tokens: Counter<'model' | 'provider' | 'kind'>;
+  private readonly cost: Counter<'model' | 'provider'>;
+  private readonly cacheHits: Counter<'model'>;
+  private readonly latency: Histogram<'endpoint' | 'model' | 'provider' | 'stream'>;
+  private readonly timeToFirstToken: Histogram<'model' | 'provider'>;
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    const registry = this.registry;
-    this.requests = new LabeledCounter('switchyard_requests_total', 'Client requests by outcome (code is empty on success).', ['endpoint', 'model', 'provider', 'status', 'code'], registry);
-    this.tokens = new LabeledCounter('switchyard_tokens_total', 'Tokens reported by providers, by kind (input, cached_input, output, reasoning).', ['model', 'provider', 'kind'], registry);
-    this.cost = new LabeledCounter('switchyard_cost_usd_total', 'Upstream spend in USD.', ['model', 'provider'], registry);
-    this.cacheHits = new LabeledCounter('switchyard_cache_hits_total', 'Requests answered from the cache.', ['model'], registry);
-    this.latency = new LabeledHistogram('switchyard_request_duration_seconds', 'Time from request arrival to the end of the response.', ['endpoint', 'model', 'provider', 'stream'], LATENCY_BUCKETS, registry);
-    this.timeToFirstToken = new LabeledHistogram('switchyard_time_to_first_token_seconds', 'Streams: time from request arrival to the first content sent.', ['model', 'provider'], LATENCY_BUCKETS, registry);
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'switchyard_requests_total', help: 'Client requests by outcome (code is empty on success).', labelNames: ['endpoint', 'model', 'provider', 'status', 'code'], registers });
+    this.tokens = new Counter({ name: 'switchyard_tokens_total', help: 'Tokens reported by providers, by kind (input, cached_input, output, reasoning).', labelNames: ['model', 'provider', 'kind'], registers });
+    this.cost = new Counter({ name: 'switchyard_cost_usd_total', help: 'Upstream spend in USD.', labelNames: ['model', 'provider'], registers });
+    this.cacheHits = new Counter({ name: 'switchyard_cache_hits_total', help: 'Requests answered from the cache.', labelNames: ['model'], registers });
+    this.latency = new Histogram({ name: 'switchyard_request_duration_seconds', help: 'Time from request arrival to the end of the response.', labelNames: ['endpoint', 'model', 'provider', 'stream'], buckets: LATENCY_BUCKETS, registers });
+    this.timeToFirstToken = new Histogram({ name: 'switchyard_time_to_first_token_seconds', help: 'Streams: time from request arrival to the first content sent.', labelNames: ['model', 'provider'], buckets: LATENCY_BUCKETS, registers });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
   }
 
@@ -37,18 +36,19 @@ export class GatewayMetrics {
     const model = record.model ?? '-';
     const provider = record.provider ?? '-';
     const endpoint = KNOWN_ENDPOINTS.has(record.path) ? record.path : record.path.startsWith('/v1/models/') ? '/v1/models/{id}' : 'other';
-    this.requests.inc([endpoint, model, provider, String(record.status), record.errorCode ?? '']);
-    if (record.durationMs !== undefined) this.latency.observe([endpoint, model, provider, record.stream ? 'true' : 'false'], record.durationMs / 1000);
-    if (record.firstTokenMs !== undefined) this.timeToFirstToken.observe([model, provider], record.firstTokenMs / 1000);
+    this.requests.inc({ endpoint, model, provider, status: String(record.status), code: record.errorCode ?? '' });
+    const stream = record.stream ? 'true' : 'false';
+    if (Number.isFinite(record.durationMs)) this.latency.observe({ endpoint, model, provider, stream }, record.durationMs! / 1000);
+    if (Number.isFinite(record.firstTokenMs)) this.timeToFirstToken.observe({ model, provider }, record.firstTokenMs! / 1000);
     const usage = record.usage;
     if (usage) {
-      this.tokens.inc([model, provider, 'input'], usage.inputTokens);
-      this.tokens.inc([model, provider, 'output'], usage.outputTokens);
-      if (usage.cachedInputTokens) this.tokens.inc([model, provider, 'cached_input'], usage.cachedInputTokens);
-      if (usage.reasoningTokens) this.tokens.inc([model, provider, 'reasoning'], usage.reasoningTokens);
+      this.tokens.inc({ model, provider, kind: 'input' }, usage.inputTokens);
+      this.tokens.inc({ model, provider, kind: 'output' }, usage.outputTokens);
+      if (usage.cachedInputTokens) this.tokens.inc({ model, provider, kind: 'cached_input' }, usage.cachedInputTokens);
+      if (usage.reasoningTokens) this.tokens.inc({ model, provider, kind: 'reasoning' }, usage.reasoningTokens);
     }
-    if (record.costUsd !== undefined && record.costUsd > 0) this.cost.inc([model, provider], record.costUsd);
-    if (record.cacheStatus === 'hit') this.cacheHits.inc([model]);
+    if (record.costUsd !== undefined && record.costUsd > 0) this.cost.inc({ model, provider }, record.costUsd);
+    if (record.cacheStatus === 'hit') this.cacheHits.inc({ model });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
