@@ -1,13 +1,9 @@
 import type { FinishReason, StreamPart } from '../../core/response.js';
 import type { SseEvent } from '../sse-parser.js';
 import type { WireStreamDecoder } from '../upstream-stream.js';
-import { DeltaTemplate } from '../delta-template.js';
 import { badResponse, errorFromPayload, isRecord, type UpstreamErrorContext } from '../upstream-errors.js';
 import { decodeAnthropicUsage, mapStopReason, nowSeconds } from './decode-response.js';
 import type { AnthropicStreamEvent, AnthropicUsage } from './wire-types.js';
-
-/** Delta events the fast path may learn from before giving up on a stream whose deltas are never plain. */
-const MAX_TEMPLATE_TRIES = 4;
 
 /**
  * Turns Anthropic Messages stream events into canonical parts. Content blocks are numbered by
@@ -23,18 +19,11 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
   private stopSequence: string | undefined;
   /** API content block index → canonical toolIndex, for tool_use blocks. */
   private readonly toolIndexByBlock = new Map<number, number>();
-  /** Learned shapes of plain text and thinking deltas, which then skip JSON.parse (see DeltaTemplate). */
-  private readonly templates: Array<{ template: DeltaTemplate; event: string | undefined; part: 'text-delta' | 'reasoning-delta' }> = [];
-  private templateTries = 0;
 
   constructor(
     private readonly context: UpstreamErrorContext,
     private readonly fallbackModel: string,
-    /** Off only in tests that compare the fast path against the full decode. */
-    fastPath = true,
-  ) {
-    if (!fastPath) this.templateTries = MAX_TEMPLATE_TRIES;
-  }
+  ) {}
 
   /** True once `message_stop` arrived. */
   get isComplete(): boolean {
@@ -42,16 +31,6 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
   }
 
   push(event: SseEvent, out: StreamPart[]): void {
-    if (!this.stopped) {
-      for (const learned of this.templates) {
-        if (learned.event !== event.event) continue;
-        const text = learned.template.match(event.data);
-        if (text !== undefined) {
-          out.push({ type: learned.part, index: 0, text });
-          return;
-        }
-      }
-    }
     let payload: unknown;
     try {
       payload = JSON.parse(event.data);
@@ -69,13 +48,10 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
         this.requireStarted();
         this.blockStart(data, out);
         break;
-      case 'content_block_delta': {
+      case 'content_block_delta':
         this.requireStarted();
-        const before = out.length;
         this.blockDelta(data, out);
-        if (out.length === before + 1 && data.type === 'content_block_delta' && this.templateTries < MAX_TEMPLATE_TRIES) this.learn(event, out[before]!);
         break;
-      }
       case 'message_delta':
         this.requireStarted();
         if (isRecord(data.delta)) {
@@ -169,17 +145,6 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
         // signature_delta, citations_delta: nothing canonical to forward.
         break;
     }
-  }
-
-  /** Learns the fast path from a delta event that decoded to exactly one text or thinking part. */
-  private learn(event: SseEvent, part: StreamPart): void {
-    if (part.type !== 'text-delta' && part.type !== 'reasoning-delta') return;
-    if (this.templates.some((learned) => learned.part === part.type && learned.event === event.event)) return;
-    this.templateTries += 1;
-    const field = part.type === 'text-delta' ? 'text' : 'thinking';
-    const template = new DeltaTemplate();
-    const textAt = (parsed: unknown): unknown => (isRecord(parsed) && parsed.type === 'content_block_delta' && isRecord(parsed.delta) ? parsed.delta[field] : undefined);
-    if (template.learn(event.data, part.text, textAt)) this.templates.push({ template, event: event.event, part: part.type });
   }
 
   private mergeUsage(update: AnthropicUsage): void {

@@ -1,7 +1,6 @@
 import type { StreamPart, Usage } from '../../core/response.js';
 import type { SseEvent } from '../sse-parser.js';
 import type { WireStreamDecoder } from '../upstream-stream.js';
-import { DeltaTemplate } from '../delta-template.js';
 import {
   badResponse,
   errorDetailFromPayload,
@@ -19,9 +18,6 @@ import {
   syntheticToolCallId,
 } from './decode-response.js';
 import type { WireChoice, WireChunk, WireToolCall } from './wire-types.js';
-
-/** Events the fast path may learn from before giving up on a stream whose deltas are never plain. */
-const MAX_TEMPLATE_TRIES = 3;
 
 interface ToolSlot {
   toolIndex: number;
@@ -47,21 +43,11 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
   private done = false;
   private usage: Usage | undefined;
   private readonly choices = new Map<number, ChoiceState>();
-  /** Plain text deltas of one choice skip JSON.parse once their shape is learned (see DeltaTemplate). */
-  private readonly template = new DeltaTemplate();
-  private templateTries = 0;
-  private templateChoice: ChoiceState | undefined;
-  private templatePart: 'text-delta' | 'reasoning-delta' = 'text-delta';
-  private templateIndex = 0;
 
   constructor(
     private readonly context: UpstreamErrorContext,
     private readonly fallbackModel: string,
-    /** Off only in tests that compare the fast path against the full decode. */
-    fastPath = true,
-  ) {
-    if (!fastPath) this.templateTries = MAX_TEMPLATE_TRIES;
-  }
+  ) {}
 
   /** True once `data: [DONE]` arrived. */
   get isComplete(): boolean {
@@ -71,13 +57,6 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
   /** Decodes one SSE event, appending parts to `out`. */
   push(event: SseEvent, out: StreamPart[]): void {
     const data = event.data;
-    if (this.templateChoice !== undefined && !this.templateChoice.finished) {
-      const text = this.template.match(data);
-      if (text !== undefined) {
-        out.push({ type: this.templatePart, index: this.templateIndex, text });
-        return;
-      }
-    }
     if (data.charCodeAt(0) !== 123 /* '{' */) {
       const trimmed = data.trim();
       if (trimmed === '[DONE]') {
@@ -99,8 +78,6 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
       const detail = errorDetailFromPayload(payload) ?? { message: '' };
       throw errorFromPayload(detail, this.context);
     }
-    const wasStarted = this.started;
-    const before = out.length;
     if (!this.started) {
       this.started = true;
       out.push({
@@ -118,38 +95,6 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
     }
     const usage = isRecord(chunk.usage) ? chunk.usage : isRecord(chunk.x_groq) && isRecord(chunk.x_groq.usage) ? chunk.x_groq.usage : undefined;
     if (usage !== undefined) this.usage = decodeUsage(usage);
-    else if (wasStarted && out.length === before + 1 && this.templateChoice === undefined && this.templateTries < MAX_TEMPLATE_TRIES) {
-      this.learnTemplate(data, chunk, out[before]!);
-    }
-  }
-
-  /** Learns the fast path from an event that decoded to exactly one text or reasoning delta of a sole choice. */
-  private learnTemplate(data: string, chunk: WireChunk, part: StreamPart): void {
-    if ((part.type !== 'text-delta' && part.type !== 'reasoning-delta') || !Array.isArray(chunk.choices) || chunk.choices.length !== 1) return;
-    const choice = chunk.choices[0] as WireChoice;
-    let field: 'text' | 'content' | 'reasoning_content' | 'reasoning';
-    if (typeof choice.text === 'string') {
-      if (choice.text !== part.text) return;
-      field = 'text';
-    } else {
-      const delta = choice.delta;
-      if (!isRecord(delta) || delta.tool_calls !== undefined && delta.tool_calls !== null) return;
-      if (part.type === 'text-delta') field = 'content';
-      else field = typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '' ? 'reasoning_content' : 'reasoning';
-      if ((delta as Record<string, unknown>)[field] !== part.text) return;
-    }
-    this.templateTries += 1;
-    const textAt = (parsed: unknown): unknown => {
-      const first = isRecord(parsed) && Array.isArray(parsed.choices) ? (parsed.choices[0] as unknown) : undefined;
-      if (!isRecord(first)) return undefined;
-      if (field === 'text') return first.text;
-      return isRecord(first.delta) ? first.delta[field] : undefined;
-    };
-    if (this.template.learn(data, part.text, textAt)) {
-      this.templateChoice = this.choices.get(part.index);
-      this.templatePart = part.type;
-      this.templateIndex = part.index;
-    }
   }
 
   /**
