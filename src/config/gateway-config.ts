@@ -84,8 +84,6 @@ export interface GatewayConfig {
     databaseUrl?: string;
     batchSize?: number;
     flushIntervalMs?: number;
-    /** SQLite writer thread's nice value (default 10). */
-    workerNice?: number;
   };
   /** Exact response cache and single-flight (`cache:`). */
   cache: CacheSettings;

@@ -89,14 +89,6 @@ describe('config validation reports every problem with its path', () => {
     expect(problems.some((problem) => problem.startsWith('providers.BAD_ID'))).toBe(true);
   });
 
-  it('ledger.worker_nice is a nice value, 0 to 19', () => {
-    expect(problemsOf(() => parseConfigText('ledger: { worker_nice: 20 }\n', 'x.yaml')).some((problem) => problem.startsWith('ledger.worker_nice:'))).toBe(true);
-    expect(parseConfigText('ledger: { worker_nice: 0 }\n', 'x.yaml').ledger?.worker_nice).toBe(0);
-    const cwd = mkdtempSync(join(tmpdir(), 'sy-'));
-    writeFileSync(join(cwd, 'switchyard.yaml'), 'providers:\n  sim-openai: { type: simulated, base_url: http://127.0.0.1:4100/sim-openai/v1 }\nmodels:\n  gpt-4o-mini: { deployments: [{ provider: sim-openai }] }\nledger: { worker_nice: 5 }\n');
-    expect(loadConfig({ cwd, environment: {} }).ledger.workerNice).toBe(5);
-  });
-
   it('invalid YAML', () => {
     expect(problemsOf(() => parseConfigText('server: [unclosed', 'x.yaml'))[0]).toMatch(/not valid YAML/);
   });

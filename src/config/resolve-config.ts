@@ -119,7 +119,6 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
         databaseUrl: environment[file.ledger?.database_url_env ?? 'DATABASE_URL'] || undefined,
         batchSize: file.ledger?.batch_size,
         flushIntervalMs: file.ledger?.flush_interval_ms,
-        workerNice: file.ledger?.worker_nice,
       }),
     },
     cache,

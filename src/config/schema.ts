@@ -153,8 +153,6 @@ export const configFileSchema = z
         batch_size: z.number().int().min(1).max(100_000),
         /** Write whatever is queued at most this long after the first entry (ms). */
         flush_interval_ms: z.number().int().min(1).max(60_000),
-        /** SQLite only: the nice value (0–19) of the ledger's writer thread, so request handling wins the CPU under contention (Linux; default 10). */
-        worker_nice: z.number().int().min(0).max(19),
       })
       .partial()
       .strict()

@@ -113,7 +113,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const deploymentKeys = [...config.models.values()].flatMap((model) => model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)));
   registerResilienceMetrics(metrics.registry, executionPolicy.breakers, deploymentKeys);
   const ledger = options.ledger ?? (config.ledger.enabled
-    ? await openLedger({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ...definedOnly({ batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs, workerNice: config.ledger.workerNice }) })
+    ? await openLedger({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ...definedOnly({ batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs }) })
     : undefined);
   const referencePrice = config.registry.referenceDeployment()?.price;
   const guard = keyDirectory ? createMemorySpendGuard(ledger ? { ledger } : {}) : undefined;

@@ -7,18 +7,16 @@ export interface OpenLedgerOptions extends LedgerWriteOptions {
   databaseUrl?: string | undefined;
   /** Where the SQLite file lives (`<dataDir>/switchyard.db`). */
   dataDir: string;
-  /** SQLite only: nice value of the writer thread (see SqliteLedgerOptions). */
-  workerNice?: number;
 }
 
 /** Opens the configured ledger and brings its schema up to date. */
 export function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
-  const { databaseUrl, dataDir, workerNice, ...writeOptions } = options;
+  const { databaseUrl, dataDir, ...writeOptions } = options;
   if (databaseUrl !== undefined && databaseUrl !== '') {
     if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
       return Promise.reject(new Error('ledger: databaseUrl must be a postgres:// or postgresql:// URL'));
     }
     return openPostgresLedger({ ...writeOptions, url: databaseUrl });
   }
-  return openSqliteLedger({ ...writeOptions, dataDir, ...(workerNice === undefined ? {} : { workerNice }) });
+  return openSqliteLedger({ ...writeOptions, dataDir });
 }

@@ -10,20 +10,12 @@ import { buildReport, buildReportStatement } from './report-sql.js';
 import { type BatchSql, SqliteWorker } from './sqlite-worker.js';
 
 export const SQLITE_FILE_NAME = 'switchyard.db';
-export const DEFAULT_WORKER_NICE = 10;
 
 export interface SqliteLedgerOptions extends LedgerWriteOptions {
   /** Directory of the database file; created when missing. */
   dataDir: string;
   /** File name inside `dataDir` (default `switchyard.db`). */
   fileName?: string;
-  /**
-   * Nice value (0–19) of the writer thread (default 10). Ledger writes are batched background
-   * work: under CPU contention the request path should win, and the queue absorbs the lag
-   * (docs/ledger.md). Applied on Linux, where a thread can have its own priority; 0 keeps the
-   * normal priority.
-   */
-  workerNice?: number;
 }
 
 /**
@@ -44,7 +36,7 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
   } finally {
     database.close();
   }
-  const worker = new SqliteWorker(file, { nice: options.workerNice ?? DEFAULT_WORKER_NICE });
+  const worker = new SqliteWorker(file);
   return createQueuedLedger(
     {
       kind: 'sqlite',

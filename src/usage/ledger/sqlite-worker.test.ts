@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,21 +24,6 @@ describe('SqliteWorker', () => {
     expect(await worker.query('SELECT COUNT(*) AS n FROM numbers', [])).toEqual([{ n: 1n }]);
     await worker.close();
     await expect(worker.query('SELECT 1', [])).rejects.toThrow('closed');
-  });
-
-  it.runIf(process.platform === 'linux')('runs its thread at the given nice value, leaving the main thread as it was', async () => {
-    const niceOf = (task: string): number => {
-      // /proc/<pid>/task/<tid>/stat: the 19th field is the nice value (after the parenthesized name).
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    };
-    const before = new Map(readdirSync('/proc/self/task').map((task) => [task, niceOf(task)]));
-    const worker = new SqliteWorker(path.join(directory, 'nice.db'), { nice: 7 });
-    await worker.query('SELECT 1', []);
-    const niced = readdirSync('/proc/self/task').filter((task) => !before.has(task) && niceOf(task) === 7);
-    expect(niced.length).toBe(1);
-    expect(niceOf(String(process.pid))).toBe(before.get(String(process.pid)));
-    await worker.close();
   });
 
   it('adds each inserted request to the rollup once: a retried batch skips rows already stored, deleted rows change nothing', async () => {

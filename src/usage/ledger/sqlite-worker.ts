@@ -34,8 +34,6 @@ type WorkerReply = { id: number; ok: true; rows?: Record<string, unknown>[] } | 
 interface WorkerSettings {
   file: string;
   driverPath: string;
-  /** Nice value for this thread; 0 = unchanged. */
-  nice: number;
 }
 
 /**
@@ -47,18 +45,6 @@ interface WorkerSettings {
 function sqliteWorkerProgram(): void {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const settings = workerData as WorkerSettings;
-  if (settings.nice > 0) {
-    // On Linux a thread has its own priority: setpriority() with the thread id changes this
-    // thread only. Elsewhere (no /proc/thread-self), or when not permitted, it stays as it is.
-    try {
-      const fs = require('node:fs') as typeof import('node:fs');
-      const os = require('node:os') as typeof import('node:os');
-      const threadId = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-      if (Number.isInteger(threadId) && threadId > 0) os.setPriority(threadId, settings.nice);
-    } catch {
-      // Not Linux, or not allowed: normal priority.
-    }
-  }
   const Database = require(settings.driverPath) as typeof import('better-sqlite3');
   const database = new Database(settings.file);
   database.pragma('journal_mode = WAL');
@@ -125,10 +111,7 @@ export class SqliteWorker {
   private nextId = 0;
   private closed = false;
 
-  constructor(
-    private readonly file: string,
-    private readonly options: { nice?: number } = {},
-  ) {}
+  constructor(private readonly file: string) {}
 
   /** Writes a batch in one transaction; `entries` are `EntryRows` each as JSON text (`JSON.stringify(rows)`). */
   write(sql: BatchSql, entries: string[]): Promise<void> {
@@ -168,7 +151,7 @@ export class SqliteWorker {
 
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const settings: WorkerSettings = { file: this.file, driverPath: createRequire(import.meta.url).resolve('better-sqlite3'), nice: this.options.nice ?? 0 };
+    const settings: WorkerSettings = { file: this.file, driverPath: createRequire(import.meta.url).resolve('better-sqlite3') };
     const worker = new Worker(`(${sqliteWorkerProgram.toString()})()`, { eval: true, workerData: settings });
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
