@@ -101,6 +101,7 @@ describe('ResponseCache.find with a store that answers later (Redis)', () => {
     const cache = slowCache(() => stored);
     const found = await Promise.all([cache.find(cache.ticket(request, {}, null)!), cache.find(cache.ticket(request, {}, null)!)]);
     expect(found.map((result) => result?.status)).toEqual(['hit', 'shared']);
+    // biome-ignore lint/suspicious/noNonNullAssertedOptionalChain: an absent result fails the assertion either way
     expect(found[1]!.flight.result?.choices[0]!.text).toBe('stored');
     expect(cache.flights.size).toBe(0);
   });

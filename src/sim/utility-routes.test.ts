@@ -8,6 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests read fields of arbitrary JSON answers
 async function post(provider: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const response = await fetch(`${sim.url}/${provider}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
