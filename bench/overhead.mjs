@@ -138,6 +138,8 @@ async function startTargets(tmp) {
       file,
       [
         'server: { host: 127.0.0.1, port: 0 }',
+        // Request log lines off, so figures compare with runs from before JSON logs were the default.
+        'logging: { requests: false }',
         'providers:',
         `  sim-openai: { type: simulated, base_url: ${upstreamBase} }`,
         'models:',

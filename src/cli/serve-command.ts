@@ -1,5 +1,4 @@
 import { loadConfig } from '../config/load-config.js';
-import type { RequestRecord } from '../server/request-record.js';
 import { startGateway } from '../server/start-gateway.js';
 import type { RunningGateway } from '../server/start-gateway.js';
 import type { CommonOptions } from './config-check-command.js';
@@ -7,6 +6,7 @@ import { VERSION } from '../version.js';
 import { ENDPOINT_PATHS, namesByEndpoint } from '../server/served-endpoints.js';
 import { onShutdown } from './shutdown.js';
 import { redactUrl } from '../core/redact.js';
+import { createTelemetry } from '../telemetry/create-telemetry.js';
 
 /** `switchyard serve`: load config, start the gateway, say what is live, stop cleanly on signals. */
 export async function runServe(options: CommonOptions): Promise<number> {
@@ -14,9 +14,19 @@ export async function runServe(options: CommonOptions): Promise<number> {
     ...(options.config === undefined ? {} : { path: options.config }),
     overrides: { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) },
   });
-  const gateway = await startGateway(config, { processMetrics: true, ...(config.server.accessLog ? { observer: logRequest } : {}) });
+  const telemetry = createTelemetry({ logging: config.logging, serviceVersion: VERSION });
+  const gateway = await startGateway(config, {
+    processMetrics: true,
+    observer: (record) => telemetry.observe(record),
+    traceRequests: telemetry.tracing,
+    captureBodies: telemetry.captureBodies,
+  });
   process.stdout.write(`${startupBanner(gateway)}\n`);
-  onShutdown(() => gateway.close());
+  if (telemetry.exporter) process.stdout.write('  Tracing: OpenTelemetry spans are exported over OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_ENDPOINT).\n');
+  onShutdown(async () => {
+    await gateway.close();
+    await telemetry.close();
+  });
   return 0;
 }
 
@@ -67,12 +77,4 @@ export function startupBanner(gateway: RunningGateway): string {
   );
   lines.push(`  Try: curl ${gateway.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Write a Python hello world"}]}'`);
   return lines.join('\n');
-}
-
-function logRequest(record: RequestRecord): void {
-  const fields = [
-    record.method, record.path, record.status, record.model ?? '-', record.provider ?? '-',
-    `${(record.durationMs ?? 0).toFixed(1)}ms`, record.usage ? `${record.usage.inputTokens}+${record.usage.outputTokens}tok` : '-', record.errorCode ?? '',
-  ];
-  process.stdout.write(`[${record.requestId}] ${fields.join(' ')}\n`);
 }

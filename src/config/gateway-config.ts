@@ -5,6 +5,7 @@ import type { ProviderSettings } from '../core/provider.js';
 import type { RoutingSettings } from '../router/policies/routing-settings.js';
 import type { ResilienceConfig } from '../execution/resilience-config.js';
 import type { BatchingSettings, CacheSettings } from '../cache/cache-config.js';
+import type { LoggingSettings } from '../telemetry/logging-config.js';
 
 /** One way to reach a model: a provider and that provider's name for it. */
 export interface Deployment {
@@ -48,6 +49,8 @@ export interface GatewayConfig {
     shutdownGraceMs: number;
     accessLog: boolean;
   };
+  /** Log format and level, per-request lines, body logging (`logging:`). */
+  logging: LoggingSettings;
   auth: {
     apiKeys: string[];
     allowOpen: boolean;

@@ -113,6 +113,7 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
   return {
     source: config.source,
     server: config.server,
+    logging: config.logging,
     auth: { apiKeys: config.auth.apiKeys.map(() => '***'), allowOpen: config.auth.allowOpen, requireKeys: config.auth.requireKeys },
     admin: { enabled: config.admin.token !== undefined, token: config.admin.token === undefined ? undefined : '***' },
     simulator: config.simulator,

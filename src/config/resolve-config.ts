@@ -12,6 +12,7 @@ import { splitEmbeddingModels } from './resolve-embedding-models.js';
 import { resolveResilience } from '../execution/resilience-config.js';
 import { resolveBatchingSettings, resolveCacheSettings } from '../cache/cache-config.js';
 import { DEFAULTS } from './gateway-config.js';
+import { resolveLoggingSettings } from '../telemetry/logging-config.js';
 import type { GatewayConfig, ModelEntry, ResolvedProvider } from './gateway-config.js';
 import type { ConfigFile, ProviderEntry } from './schema.js';
 
@@ -97,6 +98,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
       shutdownGraceMs: file.server?.shutdown_grace_ms ?? DEFAULTS.shutdownGraceMs,
       accessLog: file.server?.access_log ?? false,
     },
+    logging: resolveLoggingSettings(file.logging, file.server?.access_log),
     auth: { apiKeys, allowOpen: file.auth?.allow_open ?? false, requireKeys: (file.auth?.require_keys ?? false) || apiKeys.length > 0 },
     admin: adminToken === undefined ? {} : { token: adminToken },
     simulator: {

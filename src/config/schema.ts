@@ -3,6 +3,7 @@ import { registryConfigSchema } from '../registry/registry-config-schema.js';
 import { routingExtrasSchema } from '../router/policies/routing-schema.js';
 import { resilienceConfigSchema } from '../execution/resilience-config.js';
 import { batchingConfigSchema, cacheConfigSchema } from '../cache/cache-config.js';
+import { loggingConfigSchema } from '../telemetry/logging-config.js';
 
 /**
  * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
@@ -115,7 +116,7 @@ export const configFileSchema = z
         max_json_depth: z.number().int().min(8).max(512),
         /** On SIGTERM/SIGINT, how long in-flight requests and streams may take to finish before connections are closed. */
         shutdown_grace_ms: z.number().int().min(0).max(600_000),
-        /** One log line per request (method, path, status, model, provider, ms). Off by default. */
+        /** Older switch for the per-request log line; `logging.requests` wins when both are given. */
         access_log: z.boolean(),
       })
       .partial()
@@ -141,6 +142,8 @@ export const configFileSchema = z
       })
       .strict()
       .optional(),
+    /** Log format, level, per-request lines and body logging (docs/observability.md). */
+    logging: loggingConfigSchema.optional(),
     /** Where the SQLite ledger and other local state live (env SWITCHYARD_DATA_DIR; default ./data). */
     data_dir: z.string().min(1).optional(),
     ledger: z

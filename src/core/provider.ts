@@ -12,6 +12,8 @@ export interface CallContext {
   signal: CancelSignal;
   /** Gateway request id, forwarded upstream as `x-request-id` for correlation. */
   requestId: string;
+  /** W3C `traceparent` of this attempt's span, sent upstream when the request is traced. */
+  traceparent?: string;
 }
 
 /**

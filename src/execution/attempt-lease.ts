@@ -5,6 +5,7 @@ import type { Usage } from '../core/response.js';
 import { costOfUsage } from '../usage/cost/cost-of-usage.js';
 import type { Watch } from './attempt-watchdog.js';
 import { Cancel } from '../core/cancel.js';
+import { formatTraceparent, newSpanId } from '../core/trace-context.js';
 import type { Permit } from './deployment-breakers.js';
 import type { AttemptRecord, ExecutionContext } from './execution-types.js';
 import { timeoutsFor, type ExecutionPolicy } from './execution-policy.js';
@@ -47,6 +48,10 @@ export class AttemptLease {
       ...(stream ? { firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs } : {}),
     });
     this.call = { upstreamModel: target.deployment.upstreamModel, signal: this.controller, requestId: context.requestId };
+    if (context.trace) {
+      this.attempt.spanId = newSpanId();
+      this.call.traceparent = formatTraceparent(context.trace.traceId, this.attempt.spanId, context.trace.sampled);
+    }
   }
 
   /** The first content arrived (streams): from now on the idle timeout applies. */

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../core/errors.js';
 import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
 import type { ModelResponse, StreamPart, Usage } from '../core/response.js';
 import type { AttemptTimeouts } from './resilience-config.js';
+import type { TraceContext } from '../core/trace-context.js';
 
 /** One upstream attempt, as the ledger and the route header report it. */
 export interface AttemptRecord {
@@ -30,10 +31,14 @@ export interface AttemptRecord {
   usage?: Usage;
   /** USD spent on this attempt; undefined when its price is unknown. */
   costUsd?: number;
+  /** This attempt's span id, when the request is traced (its `traceparent` upstream). */
+  spanId?: string;
 }
 
 export interface ExecutionContext {
   requestId: string;
+  /** The request's trace, when traced: every attempt gets a span id and sends its `traceparent` upstream. */
+  trace?: TraceContext;
   /** The client's abort signal: aborting it stops the current attempt and the whole plan. */
   signal: CancelSignal;
   /** Receives every attempt as it starts; the caller's record keeps them. */

@@ -3,13 +3,14 @@ import type { Dispatcher } from 'undici';
 /**
  * Headers for one upstream call: the wire's auth headers, then the operator's extra headers
  * (names lower-cased, so they replace rather than duplicate), then the protocol headers the
- * adapter depends on (content-type, accept, x-request-id), which extras cannot override.
+ * adapter depends on (content-type, accept, x-request-id, traceparent), which extras cannot override.
  */
 export function providerHeaders(
   auth: Record<string, string>,
   extra: Record<string, string>,
   requestId: string,
   stream: boolean,
+  traceparent?: string,
 ): Record<string, string> {
   const headers: Record<string, string> = { ...auth };
   for (const name in extra) {
@@ -19,6 +20,7 @@ export function providerHeaders(
   headers['content-type'] = 'application/json';
   headers['accept'] = stream ? 'text/event-stream' : 'application/json';
   headers['x-request-id'] = requestId;
+  if (traceparent !== undefined) headers['traceparent'] = traceparent;
   return headers;
 }
 

@@ -18,6 +18,7 @@ import { EMBEDDINGS_PATH, serveEmbeddings } from './embeddings-endpoint.js';
 import type { EmbeddingTargets } from './embedding-targets.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import { sendJson } from './respond.js';
+import { startTrace } from '../core/trace-context.js';
 import type { CanonicalRequest, CompletionRequest } from '../core/request.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { CompletionBatcher } from '../cache/completion-batcher.js';
@@ -55,6 +56,10 @@ export interface RequestHandlerOptions {
   observer?: RequestObserver;
   metrics?: GatewayMetrics;
   newRequestId: () => string;
+  /** Start a trace for every request (spans are exported); without it only a client's `traceparent` is continued. */
+  traceRequests?: boolean;
+  /** Keep each model request's decoded body on its record (for body logging). */
+  captureBodies?: boolean;
 }
 
 const MODEL_ENDPOINTS: Record<string, ModelEndpoint<CanonicalRequest>> = {
@@ -93,6 +98,8 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     const path = pathOf(request.url ?? '/');
     const record: RequestRecord = { requestId, method: request.method ?? 'GET', path, startedAt: performance.now(), startedAtWall: Date.now(), status: 0, stream: false };
     response.setHeader('x-request-id', requestId);
+    const traceparent = request.headers.traceparent;
+    if (options.traceRequests || traceparent !== undefined) record.trace = startTrace(traceparent);
     const dialect = dialectOf(path, request);
     if (dialect === 'anthropic') response.setHeader('request-id', requestId);
     const connection = connections?.begin(request, response, dialect);
@@ -134,6 +141,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       const identity = authenticator.identify(request.headers);
       record.apiKeyId = identity.keyId;
       const body = await readJsonBody(request, bodyLimits(record));
+      if (options.captureBodies) record.requestBody = body;
       await serveModelCall(endpoint, body, request.headers, services, identity, response, record);
       return;
     }

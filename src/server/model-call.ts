@@ -108,6 +108,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
   record.attempts = attempts;
   const execution: ExecutionContext = {
     requestId: record.requestId,
+    ...(record.trace ? { trace: record.trace } : {}),
     signal: client.signal,
     attempts,
     ...(services.attemptObserver ? { observer: services.attemptObserver } : {}),

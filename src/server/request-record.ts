@@ -1,6 +1,7 @@
 import type { AttemptRecord } from '../execution/execute-plan.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Usage } from '../core/response.js';
+import type { TraceContext } from '../core/trace-context.js';
 
 /**
  * What happened to one client request, filled in along the pipeline and reported once when the
@@ -39,6 +40,10 @@ export interface RequestRecord {
   route?: string;
   /** The upstream attempts made, in order (filled by the executor). */
   attempts?: AttemptRecord[];
+  /** The request's W3C trace (ids for spans and the upstream `traceparent`), when traced or the client sent one. */
+  trace?: TraceContext;
+  /** The decoded JSON body, kept only when body logging is on (`logging.bodies`). */
+  requestBody?: unknown;
 }
 
 export type RequestObserver = (record: RequestRecord) => void;

@@ -42,6 +42,10 @@ export interface StartGatewayOptions {
   ledger?: Ledger;
   /** Deployment health (breakers, cooldowns) the router consults; default: all available. */
   health?: DeploymentHealth;
+  /** Start a W3C trace for every request (the observer exports spans); a client's `traceparent` is continued either way. */
+  traceRequests?: boolean;
+  /** Keep model requests' bodies on their records (body logging). */
+  captureBodies?: boolean;
 }
 
 const netServerClose = NetServer.prototype.close;
@@ -146,6 +150,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     connections,
     newRequestId: randomUUID,
     metrics,
+    ...(options.traceRequests ? { traceRequests: true } : {}),
+    ...(options.captureBodies ? { captureBodies: true } : {}),
     ...(guard ? { guard } : {}),
     ...(cache ? { cache } : {}),
     ...(batcher ? { batcher } : {}),

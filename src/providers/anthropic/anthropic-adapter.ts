@@ -34,7 +34,7 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
       dispatcher,
       target,
       endpoint: MESSAGES_ENDPOINT,
-      headers: providerHeaders(auth, settings.headers, context.requestId, stream),
+      headers: providerHeaders(auth, settings.headers, context.requestId, stream, context.traceparent),
       body: JSON.stringify(body),
       signal: context.signal,
       context: errorContext,

@@ -25,7 +25,7 @@ export const createOpenAICompatibleAdapter: AdapterFactory = (settings, dispatch
   const authorization: Record<string, string> =
     settings.apiKey === undefined || settings.apiKey === '' ? {} : { authorization: `Bearer ${settings.apiKey}` };
   const headersFor = (context: CallContext, stream: boolean): Record<string, string> =>
-    providerHeaders(authorization, settings.headers, context.requestId, stream);
+    providerHeaders(authorization, settings.headers, context.requestId, stream, context.traceparent);
 
   async function send(endpoint: string, body: Record<string, unknown>, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
     if (context.signal.aborted) throw abortError(context.signal, errorContext);
