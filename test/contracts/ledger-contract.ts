@@ -135,6 +135,31 @@ export function describeLedgerContract(name: string, createStore: () => Promise<
       expect(await snapshot()).toEqual(before);
     });
 
+    it('lists recent requests, attempts, the traffic mix by prompt bucket and time slots', async () => {
+      const { ledger } = await fresh();
+      for (const entry of handCheckedEntries()) ledger.record(entry);
+      await ledger.flush();
+      const window = { from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + 2 * DAY };
+      const recent = await ledger.recentRequests({ ...window, limit: 2 });
+      expect(recent.map((row) => row.requestId)).toEqual(['five', 'four']);
+      expect(recent[0]).toMatchObject({ model: 'deepseek-chat', provider: 'together', status: 503, errorCode: 'upstream_unavailable', stream: true, attempts: 1, cacheStatus: 'miss', latencyMs: 100 });
+      const attempts = await ledger.attemptRows(window);
+      expect(attempts.map((row) => [row.provider, row.status])).toEqual([['together', 503], ['openai', 200], ['deepseek', 200], ['deepseek', 503]]);
+      expect(attempts[1]).toMatchObject({ model: 'gpt-4o-mini', latencyMs: 90, firstTokenMs: null, outputTokens: 0 });
+      expect(await ledger.trafficMix(window)).toEqual([
+        { model: 'deepseek-chat', provider: 'deepseek', bucket: '1k-4k', requests: 1, inputTokens: 1000, cachedInputTokens: 200, outputTokens: 300, costUsd: 0.0021 },
+        { model: 'gpt-4o-mini', provider: 'openai', bucket: '<1k', requests: 1, inputTokens: 500, cachedInputTokens: 0, outputTokens: 100, costUsd: 0.0003 },
+      ]);
+      const slots = await ledger.timeSeries({ ...window, slotMs: DAY });
+      expect(slots).toHaveLength(2);
+      expect(slots[0]).toMatchObject({ start: FIXTURE_EPOCH, requests: 2, errors: 0, failovers: 1, cacheHits: 0, savedByCacheUsd: 0 });
+      expect(slots[0]!.costUsd).toBeCloseTo(0.0024, 12);
+      expect(slots[0]!.savedByRoutingUsd).toBeCloseTo(0.0279, 12);
+      expect(slots[1]).toMatchObject({ start: FIXTURE_EPOCH + DAY, requests: 3, errors: 2, failovers: 0, cacheHits: 1, costUsd: 0 });
+      expect(slots[1]!.savedByCacheUsd).toBeCloseTo(0.0021, 12);
+      expect(slots[1]!.savedByRoutingUsd).toBeCloseTo(0.0279, 12);
+    });
+
     it('keeps two rows when a client reuses its request id', async () => {
       const { store, ledger } = await fresh();
       const entry = makeEntry({ requestId: 'client-chosen', startedAt: FIXTURE_EPOCH, costUsd: 0.001 });

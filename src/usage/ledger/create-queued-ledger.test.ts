@@ -18,6 +18,7 @@ function textStore(options: { failQueueFor?: string } = {}) {
     async writeBatch(batch) {
       batches.push([...batch]);
     },
+    select: async () => [],
     report: () => Promise.reject(new Error('not used')),
     close: async () => undefined,
   };

@@ -4,6 +4,15 @@ import type { Ledger, LedgerEntry, LedgerWriteOptions, ReportQuery, UsageReport 
 import { entryToRows, type EntryRows } from './ledger-rows.js';
 import { normalizeReportQuery, type NormalizedReportQuery } from './report-sql.js';
 import { WriteQueue } from './write-queue.js';
+import {
+  attemptRowsStatement, recentRequestsStatement, timeSeriesStatement, toAttemptRow, toRecentRequest, toTimeSlot, toTrafficRow, trafficMixStatement,
+  type Placeholder, type Statement, type WindowQuery,
+} from './detail-queries.js';
+
+function checkedWindow(query: WindowQuery): WindowQuery {
+  if (!Number.isFinite(query.from) || !Number.isFinite(query.to) || query.to < query.from) throw new RangeError('ledger query: from and to must be valid times, from <= to');
+  return query;
+}
 
 /**
  * What a store provides; the queue, row conversion and query checks are shared. `Queued` is the
@@ -16,6 +25,8 @@ export interface LedgerStore<Queued> {
   /** Writes one batch in one transaction; rows whose entry id is already stored are skipped. */
   writeBatch(batch: Queued[]): Promise<void>;
   report(query: NormalizedReportQuery): Promise<UsageReport>;
+  /** Runs a read-only statement built for this store's placeholders. */
+  select(build: (placeholder: Placeholder) => Statement): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -46,5 +57,9 @@ export function createQueuedLedger<Queued>(store: LedgerStore<Queued>, options: 
       return store.report(normalizeReportQuery(query));
     },
     stats: () => queue.stats(),
+    recentRequests: async (query) => (await store.select((placeholder) => recentRequestsStatement(checkedWindow(query), placeholder))).map(toRecentRequest),
+    attemptRows: async (query) => (await store.select((placeholder) => attemptRowsStatement(checkedWindow(query), placeholder))).map(toAttemptRow),
+    trafficMix: async (query) => (await store.select((placeholder) => trafficMixStatement(checkedWindow(query), placeholder))).map(toTrafficRow),
+    timeSeries: async (query) => (await store.select((placeholder) => timeSeriesStatement({ ...checkedWindow(query), slotMs: query.slotMs }, placeholder))).map((row) => toTimeSlot(row, query.slotMs)),
   };
 }

@@ -1,4 +1,8 @@
 import type { Usage } from '../../core/response.js';
+import type { AttemptRow, RecentRequest, TimeSlot, TrafficRow, WindowQuery } from './detail-queries.js';
+
+export type { AttemptRow, PromptBucket, RecentRequest, TimeSlot, TrafficRow, WindowQuery } from './detail-queries.js';
+export { PROMPT_BUCKETS } from './detail-queries.js';
 
 /**
  * How the exact cache took part in a request: `hit` served from the cache, `shared` joined an
@@ -147,6 +151,14 @@ export interface Ledger {
   close(): Promise<void>;
   report(query: ReportQuery): Promise<UsageReport>;
   stats(): LedgerStats;
+  /** The newest request rows in a window (default 50, at most 1,000), newest first. */
+  recentRequests(query: WindowQuery): Promise<RecentRequest[]>;
+  /** Upstream attempts in a window (default 20,000, at most 100,000), newest first: latency per deployment. */
+  attemptRows(query: WindowQuery): Promise<AttemptRow[]>;
+  /** Answered, non-cached requests by model, provider and prompt-size bucket: the traffic mix (break-even). */
+  trafficMix(query: WindowQuery): Promise<TrafficRow[]>;
+  /** Requests, errors, failovers, cache hits, spend and savings per time slot of `slotMs`. */
+  timeSeries(query: WindowQuery & { slotMs: number }): Promise<TimeSlot[]>;
 }
 
 /** Write-path tuning shared by both stores. Defaults in `DEFAULT_WRITE_OPTIONS`. */

@@ -49,6 +49,10 @@ export async function openPostgresLedger(options: PostgresLedgerOptions): Promis
         const result = await pool.query(statement.sql, statement.params);
         return buildReport(query, result.rows as Record<string, unknown>[]);
       },
+      async select(build) {
+        const statement = build((position) => `$${position}`);
+        return (await pool.query(statement.sql, statement.params)).rows as Record<string, unknown>[];
+      },
       close: () => pool.end(),
     },
     { ...options, log },

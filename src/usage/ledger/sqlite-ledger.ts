@@ -49,6 +49,10 @@ export async function openSqliteLedger(options: SqliteLedgerOptions): Promise<Le
         const statement = buildReportStatement(query, () => '?');
         return buildReport(query, await worker.query(statement.sql, statement.params));
       },
+      async select(build) {
+        const statement = build(() => '?');
+        return worker.query(statement.sql, statement.params);
+      },
       close: () => worker.close(),
     },
     options,
