@@ -13,13 +13,13 @@ describe('redactBody', () => {
       },
       10_000,
     );
-    const parsed = JSON.parse(text) as Record<string, any>;
+    const parsed = JSON.parse(text) as { model: string; max_tokens: number; api_key: string; metadata: { authorization: string; note: string }; messages: { content: string }[] };
     expect(parsed.model).toBe('auto');
     expect(parsed.max_tokens).toBe(20);
     expect(parsed.api_key).toBe(REDACTED);
     expect(parsed.metadata.authorization).toBe(REDACTED);
     expect(parsed.metadata.note).toBe(`my key is ${REDACTED} and ${REDACTED}`);
-    expect(parsed.messages[0].content).toBe(`${REDACTED} here, aws ${REDACTED}`);
+    expect(parsed.messages[0]?.content).toBe(`${REDACTED} here, aws ${REDACTED}`);
     expect(text).not.toContain('sk-abcdefghijklmnop1234');
   });
 

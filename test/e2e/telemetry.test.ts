@@ -8,6 +8,20 @@ import { resolveConfig } from '../../src/config/resolve-config.js';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
 import { createTelemetry, type Telemetry } from '../../src/telemetry/create-telemetry.js';
 
+interface OtlpSpanJson {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: Array<{ key: string; value: Record<string, unknown> }>;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+}
+interface ExportBody {
+  resourceSpans: Array<{ resource: { attributes: unknown[] }; scopeSpans: Array<{ spans: OtlpSpanJson[] }> }>;
+}
+
 /** An OpenAI-compatible upstream that remembers the headers of each call. */
 function startUpstream(seen: IncomingHttpHeaders[]): Promise<Server> {
   const server = createServer((request, response) => {
@@ -25,11 +39,11 @@ function startUpstream(seen: IncomingHttpHeaders[]): Promise<Server> {
 }
 
 /** An in-process OTLP/HTTP receiver: collects every ExportTraceServiceRequest body. */
-function startReceiver(bodies: Array<{ path: string; contentType: string | undefined; body: any }>): Promise<Server> {
+function startReceiver(bodies: Array<{ path: string; contentType: string | undefined; body: ExportBody }>): Promise<Server> {
   const server = createServer((request, response) => {
     let text = '';
     request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
-      bodies.push({ path: request.url ?? '', contentType: request.headers['content-type'], body: JSON.parse(text) });
+      bodies.push({ path: request.url ?? '', contentType: request.headers['content-type'], body: JSON.parse(text) as ExportBody });
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{}');
     });
@@ -41,7 +55,7 @@ const portOf = (server: Server): number => (server.address() as AddressInfo).por
 
 describe('logs and traces', () => {
   const upstreamHeaders: IncomingHttpHeaders[] = [];
-  const exports: Array<{ path: string; contentType: string | undefined; body: any }> = [];
+  const exports: Array<{ path: string; contentType: string | undefined; body: ExportBody }> = [];
   const lines: string[] = [];
   let upstream: Server;
   let receiver: Server;
@@ -108,8 +122,8 @@ describe('logs and traces', () => {
     expect(exports[0]!.path).toBe('/v1/traces');
     expect(exports[0]!.contentType).toBe('application/json');
     const resource = exports[0]!.body.resourceSpans[0];
-    expect(resource.resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'switchyard-test' } });
-    const spans = resource.scopeSpans[0].spans as Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes: Array<{ key: string; value: Record<string, unknown> }>; startTimeUnixNano: string; endTimeUnixNano: string }>;
+    expect(resource!.resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'switchyard-test' } });
+    const spans = resource!.scopeSpans[0]!.spans;
     const attribute = (span: (typeof spans)[number], key: string) => span.attributes.find((entry) => entry.key === key)?.value;
     const server = spans.find((span) => span.kind === 2)!;
     const client = spans.find((span) => span.kind === 3)!;
@@ -133,7 +147,7 @@ describe('logs and traces', () => {
     await response.text();
     expect(String(upstreamHeaders.at(-1)?.traceparent)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     await telemetry.exporter!.flush();
-    const spans = exports.at(-1)!.body.resourceSpans[0].scopeSpans[0].spans as Array<{ kind: number; parentSpanId?: string }>;
+    const spans = exports.at(-1)!.body.resourceSpans[0]!.scopeSpans[0]!.spans;
     expect(spans.find((span) => span.kind === 2)!.parentSpanId).toBeUndefined();
   });
 });

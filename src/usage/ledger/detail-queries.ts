@@ -92,7 +92,11 @@ const REQUEST_FIELDS = 'entry_id, request_id, started_at, api_key_id, model_aske
 
 function parameters(placeholder: Placeholder): { params: number[]; add: (value: number) => string } {
   const params: number[] = [];
-  return { params, add: (value) => (params.push(value), placeholder(params.length)) };
+  const add = (value: number): string => {
+    params.push(value);
+    return placeholder(params.length);
+  };
+  return { params, add };
 }
 
 const limitOf = (query: WindowQuery, fallback: number, max: number): number => Math.max(1, Math.min(max, Math.floor(query.limit ?? fallback)));
