@@ -30,6 +30,10 @@ function outageLedger(state: { down: boolean }): Ledger {
       return { rows: [], totals: { requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: 0, savedUsd: 0 } } as never;
     },
     stats: () => ({ queued: 0, written: 0, dropped: 0, failedWrites: 0, lastError: null }),
+    recentRequests: async () => [],
+    attemptRows: async () => [],
+    trafficMix: async () => [],
+    timeSeries: async () => [],
   };
 }
 
