@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { embeddedConfigFile } from '../dist/config/load-config.js';
 import { resolveConfig } from '../dist/config/resolve-config.js';
-import { startGateway } from '../dist/server/start-gateway.js';
+import { startGateway } from '../dist/app/start-gateway.js';
 import { DEFAULT_FLEET } from '../dist/sim/default-fleet.js';
 import { startSimulator } from '../dist/sim/start-simulator.js';
 

@@ -9,8 +9,7 @@ import { machineInfo } from './harness.mjs';
 import { embeddedConfigFile } from '../dist/config/load-config.js';
 import { resolveConfig } from '../dist/config/resolve-config.js';
 import { extractFeatures } from '../dist/router/features/extract-features.js';
-import { PolicyRouter } from '../dist/router/policy-router.js';
-import { chatRequest, offlineAdapters } from '../dist/router/router-fixture.js';
+import { createPolicyRouter } from '../dist/app/create-policy-router.js';
 
 const { values: flags } = parseArgs({ options: { iterations: { type: 'string', default: '20000' }, json: { type: 'boolean', default: false } } });
 const iterations = Number(flags.iterations);
@@ -44,6 +43,16 @@ function configWith(models, providers) {
   return resolveConfig(file, 'bench', {});
 }
 
+/** Adapters that never call anything: the router only plans. */
+function offlineAdapters(config) {
+  const refuse = () => Promise.reject(new Error('offline adapter'));
+  return new Map([...config.providers].map(([id, provider]) => [id, { id, wire: provider.settings.wire, chat: refuse, streamChat: refuse, close: () => Promise.resolve() }]));
+}
+
+function chatRequest(text) {
+  return { kind: 'chat', model: 'auto', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text }] }] };
+}
+
 function time(label, run, count) {
   for (let i = 0; i < Math.min(2000, count); i++) run(i); // warm-up
   const samples = new Float64Array(count);
@@ -62,7 +71,7 @@ const request = chatRequest('Write unit tests for this Python function:\ndef add
 const rows = [];
 for (const [models, providers] of [[10, 1], [100, 10]]) {
   const config = configWith(models, providers);
-  const router = new PolicyRouter(config, offlineAdapters(config));
+  const router = createPolicyRouter(config, offlineAdapters(config));
   const candidates = models * providers;
   for (const policy of ['cost-optimal', 'cost-optimal+budget', 'tiers', 'weighted']) {
     const asked = { ...request, model: policy };

@@ -1,6 +1,6 @@
 import { parseConfigText } from '../../src/config/load-config.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
-import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
+import { startGateway, type RunningGateway } from '../../src/app/start-gateway.js';
 import type { RunningSimulator } from '../../src/sim/sim-types.js';
 import { benchConfigFile, type RoutingSection } from './bench-config.js';
 import { benchFleet } from './bench-fleet.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { embeddedConfigFile, parseConfigText, redactedConfig } from '../config/load-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 

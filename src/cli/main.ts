@@ -1,6 +1,6 @@
 import { redactText } from '../core/redact.js';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { VERSION } from '../version.js';
 import { runConfigCheck } from './config-check-command.js';
 import { runModels } from './models-command.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load-config.js';
 import { decodeChatRequest } from '../dialects/openai/index.js';
 import { explainPlan, formatExplanation } from '../router/explain-plan.js';
-import { PolicyRouter } from '../router/policy-router.js';
+import { createPolicyRouter } from '../app/create-policy-router.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 
@@ -46,7 +46,7 @@ export function runRoute(options: RouteOptions): number {
     body.model ??= 'auto';
   }
   const adapters = new Map<string, ProviderAdapter>([...config.providers].map(([id, provider]) => [id, offlineAdapter(id, provider.settings.wire)]));
-  const router = new PolicyRouter(config, adapters);
+  const router = createPolicyRouter(config, adapters);
   let budget: number | undefined;
   if (options.latencyBudgetMs !== undefined) {
     budget = Number(options.latencyBudgetMs);

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load-config.js';
-import { startGateway } from '../server/start-gateway.js';
-import type { RunningGateway } from '../server/start-gateway.js';
+import { startGateway } from '../app/start-gateway.js';
+import type { RunningGateway } from '../app/start-gateway.js';
 import type { CommonOptions } from './config-check-command.js';
 import { VERSION } from '../version.js';
 import { ENDPOINT_PATHS, namesByEndpoint } from '../server/served-endpoints.js';

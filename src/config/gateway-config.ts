@@ -1,31 +1,13 @@
 import type { AliasPattern } from '../router/model-aliases.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
-import type { Price } from '../registry/catalog-types.js';
-import type { ProviderSettings } from '../core/provider.js';
+import type { ConfiguredProvider, ModelEntry } from '../core/deployment.js';
+export type { Deployment, ModelEntry } from '../core/deployment.js';
 import type { RoutingSettings } from '../router/policies/routing-settings.js';
 import type { ResilienceConfig } from '../execution/resilience-config.js';
 import type { BatchingSettings, CacheSettings } from '../cache/cache-config.js';
 import type { LoggingSettings } from '../telemetry/logging-config.js';
 
-/** One way to reach a model: a provider and that provider's name for it. */
-export interface Deployment {
-  provider: string;
-  upstreamModel: string;
-  /** The catalog price of this deployment, when the catalog knows it. */
-  price?: Price;
-}
-
-export interface ModelEntry {
-  name: string;
-  deployments: Deployment[];
-}
-
-export interface ResolvedProvider {
-  settings: ProviderSettings;
-  /** Served by the built-in simulator fleet (never a real provider). */
-  simulated: boolean;
-  /** The simulator fleet's provider id, for simulated providers. */
-  fleetProvider?: string;
+export interface ResolvedProvider extends ConfiguredProvider {
   /** Base URL still to be filled in with the embedded simulator's address. */
   embeddedSimulator: boolean;
   connections: number;

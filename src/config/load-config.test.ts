@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { EMBEDDED_SOURCE, loadConfig, parseConfigText, redactedConfig } from './load-config.js';
 import { parseByteSize } from './resolve-config.js';
 

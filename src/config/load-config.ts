@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_FLEET } from '../sim/default-fleet.js';
 import type { SimFleet } from '../sim/sim-types.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { resolveConfig } from './resolve-config.js';
 import { AGENT_MODEL_ALIASES } from './agent-model-aliases.js';

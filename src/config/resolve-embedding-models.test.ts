@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { parseConfigText } from './load-config.js';
 import { resolveConfig } from './resolve-config.js';
 

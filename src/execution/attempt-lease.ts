@@ -1,4 +1,4 @@
-import type { RouteTarget } from '../router/route-types.js';
+import type { RouteTarget } from '../core/route.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CallContext } from '../core/provider.js';
 import type { Usage } from '../core/response.js';

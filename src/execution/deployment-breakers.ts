@@ -1,4 +1,4 @@
-import type { DeploymentHealth } from '../router/route-types.js';
+import type { DeploymentHealth } from '../core/route.js';
 import type { BreakerSettings } from './resilience-config.js';
 
 /**

@@ -3,7 +3,7 @@ import { GatewayError } from '../core/errors.js';
 import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
 import type { ChatRequest } from '../core/request.js';
 import type { ModelResponse, StreamPart } from '../core/response.js';
-import type { AttemptObservation, RoutePlan, RouteTarget } from '../router/route-types.js';
+import type { AttemptObservation, RoutePlan, RouteTarget } from '../core/route.js';
 import { executeCall, executeStream, type AttemptRecord } from './execute-plan.js';
 import { createExecutionPolicy } from './execution-policy.js';
 import { RESILIENCE_DEFAULTS } from './resilience-config.js';

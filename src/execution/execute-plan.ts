@@ -2,7 +2,7 @@ import { GatewayError } from '../core/errors.js';
 import { partBatches } from '../core/provider.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { ModelResponse, StreamPart } from '../core/response.js';
-import type { RoutePlan } from '../router/route-types.js';
+import type { RoutePlan } from '../core/route.js';
 import type { AttemptLease } from './attempt-lease.js';
 import { assembleAnswer } from './assemble-answer.js';
 import { DeploymentBreakers } from './deployment-breakers.js';

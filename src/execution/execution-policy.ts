@@ -1,7 +1,7 @@
-import type { GatewayConfig } from '../config/gateway-config.js';
 import type { CancelSignal } from '../core/cancel.js';
-import { checkCatalogCoverage } from '../registry/match-config-provider.js';
-import { deploymentKey, type RouteTarget } from '../router/route-types.js';
+import { checkCatalogCoverage, type ConfiguredDeployments } from '../registry/match-config-provider.js';
+import type { ModelRegistry } from '../registry/model-registry.js';
+import { deploymentKey, type RouteTarget } from '../core/route.js';
 import { GatewayError } from '../core/errors.js';
 import { AttemptWatchdog } from './attempt-watchdog.js';
 import { DeploymentBreakers } from './deployment-breakers.js';
@@ -56,7 +56,7 @@ export function createExecutionPolicy(options: PolicyOptions = {}): ExecutionPol
 }
 
 /** Context windows of the configured deployments, from the catalog, by deployment key. */
-export function contextWindowsOf(config: Pick<GatewayConfig, 'models' | 'providers' | 'registry'>): Map<string, number> {
+export function contextWindowsOf(config: ConfiguredDeployments & { registry: ModelRegistry }): Map<string, number> {
   const windows = new Map<string, number>();
   for (const deployment of checkCatalogCoverage(config.registry, config).deployments) {
     const window = deployment.catalog?.contextWindow;

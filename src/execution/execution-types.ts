@@ -1,4 +1,4 @@
-import type { AttemptObserver, RouteTarget } from '../router/route-types.js';
+import type { AttemptObserver, RouteTarget } from '../core/route.js';
 import type { CancelSignal } from '../core/cancel.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';

@@ -1,4 +1,4 @@
-import type { RoutePlan, RouteTarget } from '../router/route-types.js';
+import type { RoutePlan, RouteTarget } from '../core/route.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { Usage } from '../core/response.js';
 import { estimateUsage } from '../usage/cost/estimate-usage.js';

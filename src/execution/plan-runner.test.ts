@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RoutePlan, RouteTarget } from '../router/route-types.js';
+import type { RoutePlan, RouteTarget } from '../core/route.js';
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
 import type { ChatRequest } from '../core/request.js';

@@ -1,4 +1,4 @@
-import type { RoutePlan, RouteTarget } from '../router/route-types.js';
+import type { RoutePlan, RouteTarget } from '../core/route.js';
 import { GatewayError } from '../core/errors.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { ModelResponse } from '../core/response.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 
 /**
  * Stable codes of registry failures. `catalog_invalid` is a config problem (shown like every other

@@ -4,34 +4,9 @@
  * these; `ModelRegistry` serves the merged, resolved result.
  */
 
-/** Prices apply to prompts larger than `aboveInputTokens` (the whole prompt, cached part included). */
-export interface PriceTier {
-  aboveInputTokens: number;
-  inputPerMillion?: number;
-  cachedInputPerMillion?: number;
-  cacheWritePerMillion?: number;
-  outputPerMillion?: number;
-}
+import type { Price } from '../core/deployment.js';
 
-/**
- * USD per million tokens. A missing figure means unknown (never zero): costs computed without it
- * are flagged. `tiers` hold prompt-size price steps (Qwen3-Coder-Plus, long-context Claude); the
- * top-level figures are the base step.
- */
-export interface Price {
-  inputPerMillion?: number;
-  /** Prompt tokens read from the provider's cache. Falls back to the input price when absent. */
-  cachedInputPerMillion?: number;
-  /** Prompt tokens written to the provider's cache (Anthropic 5-minute writes). Falls back to input. */
-  cacheWritePerMillion?: number;
-  /** Output tokens, reasoning tokens included. */
-  outputPerMillion?: number;
-  tiers?: readonly PriceTier[];
-  /** Where the figures come from: a URL or document name, with cross-checks. */
-  source: string;
-  /** YYYY-MM-DD: the source's own date, or the day the source was read when it carries none. */
-  asOf?: string;
-}
+export type { Price, PriceTier } from '../core/deployment.js';
 
 /** What a model (or one deployment of it) accepts. A missing flag means unknown. */
 export interface Capabilities {

@@ -1,4 +1,4 @@
-import type { GatewayConfig, ResolvedProvider } from '../config/gateway-config.js';
+import type { ConfiguredProvider, ModelEntry } from '../core/deployment.js';
 import { PROVIDER_PRESETS } from '../providers/presets.js';
 import type { ModelDeployment } from './catalog-types.js';
 import type { ModelRegistry } from './model-registry.js';
@@ -8,7 +8,7 @@ import type { ModelRegistry } from './model-registry.js';
  * simulator fleet provider it stands for, then the built-in preset whose base URL it uses (so a
  * provider named "ds" with `preset: deepseek` is priced as `deepseek`).
  */
-export function catalogProviderCandidates(providerId: string, provider: ResolvedProvider | undefined): string[] {
+export function catalogProviderCandidates(providerId: string, provider: ConfiguredProvider | undefined): string[] {
   const candidates = [providerId];
   if (provider?.fleetProvider !== undefined) candidates.push(provider.fleetProvider);
   const baseUrl = provider === undefined || provider.simulated ? undefined : normalizeBaseUrl(provider.settings.baseUrl);
@@ -32,6 +32,12 @@ export interface ConfiguredDeployment {
   catalog: ModelDeployment | undefined;
 }
 
+/** The configured models and providers, as config resolution produces them. */
+export interface ConfiguredDeployments {
+  models: ReadonlyMap<string, ModelEntry>;
+  providers: ReadonlyMap<string, ConfiguredProvider>;
+}
+
 export interface CatalogCoverage {
   deployments: ConfiguredDeployment[];
   /** One line per configured deployment without a catalog entry or without a complete price. */
@@ -42,7 +48,7 @@ export interface CatalogCoverage {
  * Matches every deployment of the gateway config to the catalog. Missing entries and unknown
  * prices are warnings, not errors: the gateway serves them and reports their cost as unknown.
  */
-export function checkCatalogCoverage(registry: ModelRegistry, config: Pick<GatewayConfig, 'models' | 'providers'>): CatalogCoverage {
+export function checkCatalogCoverage(registry: ModelRegistry, config: ConfiguredDeployments): CatalogCoverage {
   const deployments: ConfiguredDeployment[] = [];
   const warnings: string[] = [];
   for (const [name, model] of config.models) {

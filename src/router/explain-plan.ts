@@ -1,4 +1,4 @@
-import type { RoutePlan } from './route-types.js';
+import type { RoutePlan } from '../core/route.js';
 
 /** A plan as the explain endpoint returns it: plain JSON, no adapters or config objects. */
 export interface PlanExplanation {

@@ -1,4 +1,4 @@
-import type { AttemptObservation, AttemptObserver } from './route-types.js';
+import type { AttemptObservation, AttemptObserver } from '../core/route.js';
 import { LATENCY_DEFAULTS, type LatencySettings } from './policies/routing-settings.js';
 
 /** Expected speed of a deployment before it has been measured. */

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../config/load-config.js';
 import { LatencyStats } from './latency-stats.js';
-import { PolicyRouter } from './policy-router.js';
-import { chatRequest, fleetConfig, offlineAdapters } from './router-fixture.js';
+import { createPolicyRouter } from '../app/create-policy-router.js';
+import type { PolicyRouter } from './policy-router.js';
+import { chatRequest, fleetConfig, offlineAdapters } from '../../test/helpers/router-fixture.js';
 import type { ConfigFile } from '../config/schema.js';
 
 function router(routing?: ConfigFile['routing'], options: ConstructorParameters<typeof PolicyRouter>[2] = {}, timeScale = 1): PolicyRouter {
   const config = fleetConfig(routing, timeScale);
-  return new PolicyRouter(config, offlineAdapters(config), options);
+  return createPolicyRouter(config, offlineAdapters(config), options);
 }
 
 /** The seed's example, exactly as docs/routing.md writes it. */
@@ -144,7 +145,7 @@ describe('PolicyRouter: models, health and latency', () => {
   it('routes a model name across its deployments, cheapest first, and an alias the same way', () => {
     const config = fleetConfig({ aliases: { fast: 'deepseek-chat' } });
     config.models.get('deepseek-chat')!.deployments.unshift({ provider: 'sim-openai', upstreamModel: 'deepseek-chat', price: { inputPerMillion: 5, outputPerMillion: 5, source: 'test' } });
-    const direct = new PolicyRouter(config, offlineAdapters(config));
+    const direct = createPolicyRouter(config, offlineAdapters(config));
     const plan = direct.plan(chatRequest('hi', 'deepseek-chat'));
     expect(plan.attempts.map((target) => target.key)).toEqual(['sim-deepseek/deepseek-chat', 'sim-openai/deepseek-chat']);
     expect(plan).toMatchObject({ policy: 'direct', summary: 'sim-deepseek/deepseek-chat (+1 fallback)' });
@@ -192,7 +193,7 @@ describe('PolicyRouter: models, health and latency', () => {
 });
 
 describe('PolicyRouter: alias patterns', () => {
-  const embedded = new PolicyRouter(fleetConfig(), offlineAdapters(fleetConfig()));
+  const embedded = createPolicyRouter(fleetConfig(), offlineAdapters(fleetConfig()));
 
   it('routes the names Claude Code and Codex CLI send by default through auto', () => {
     for (const name of ['claude-opus-4-8', 'claude-sonnet-5', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'gpt-5', 'gpt-5-codex', 'gpt-5.1-codex-max']) {
@@ -210,7 +211,7 @@ describe('PolicyRouter: alias patterns', () => {
 
   it('routes a pattern pointing at a model as that model, and auto as the default model without an auto policy', () => {
     const config = fleetConfig({ default_model: 'gpt-4o-mini', aliases: { 'claude-*': 'auto', 'my-*': 'deepseek-chat' } });
-    const pinned = new PolicyRouter(config, offlineAdapters(config));
+    const pinned = createPolicyRouter(config, offlineAdapters(config));
     expect(pinned.plan(chatRequest('hi', 'claude-opus-4-8')).attempts[0]!.key).toBe('sim-openai/gpt-4o-mini');
     expect(pinned.plan(chatRequest('hi', 'my-model')).attempts[0]!.key).toBe('sim-deepseek/deepseek-chat');
     expect(() => pinned.plan(chatRequest('hi', 'gpt-5'))).toThrow(expect.objectContaining({ code: 'model_not_found' }));

@@ -1,22 +1,35 @@
-import type { GatewayConfig } from '../config/gateway-config.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { CanonicalRequest } from '../core/request.js';
 import { extractFeatures } from './features/extract-features.js';
-import { LatencyStats } from './latency-stats.js';
+import { LatencyStats, type LatencyPrior } from './latency-stats.js';
 import { ALWAYS_AVAILABLE } from './no-op-health.js';
 import { describeCondition, matchesRule } from './policies/match-rule.js';
-import type { CostOptimalPolicy, DeploymentRef, RoutingPolicy, TiersPolicy, WeightedPolicy } from './policies/routing-settings.js';
+import type { CostOptimalPolicy, DeploymentRef, RoutingPolicy, RoutingSettings, TiersPolicy, WeightedPolicy } from './policies/routing-settings.js';
 import { resolveAlias, type AliasPattern } from './model-aliases.js';
 import { prepareCandidates } from './prepare-candidates.js';
+import type { ConfiguredDeployments } from '../registry/match-config-provider.js';
+import type { ModelRegistry } from '../registry/model-registry.js';
 import { byCost, evaluate, orderCandidates, type CandidateInfo, type Evaluation, type EvaluationContext } from './rank-candidates.js';
-import type { DeploymentHealth, RoutePlan, RouteOptions, Router } from './route-types.js';
+import type { DeploymentHealth, RoutePlan, RouteOptions, Router } from '../core/route.js';
+
+/** What the router plans over: the configured models and providers, the catalog, the routing settings. */
+export interface RouterConfig extends ConfiguredDeployments {
+  registry: ModelRegistry;
+  routing: RoutingSettings;
+  /** alias → model name. */
+  aliases: Map<string, string>;
+  /** Glob aliases (`claude-*`), in the order they are tried. */
+  aliasPatterns: readonly AliasPattern[];
+}
 
 export interface PolicyRouterOptions {
   /** Breakers and cooldowns (default: everything available). */
   health?: DeploymentHealth;
-  /** Live latency stats (default: a fresh in-process store with the config's settings). */
+  /** Live latency stats (default: a fresh in-process store with the config's settings and `latencyPriors`). */
   stats?: LatencyStats;
+  /** Latency before any sample, by deployment key (the simulator's figures for simulated providers). */
+  latencyPriors?: ReadonlyMap<string, LatencyPrior>;
   /** Random draws for `weighted` with `split: random` (injectable for tests). */
   random?: () => number;
 }
@@ -41,7 +54,7 @@ export class PolicyRouter implements Router {
   private readonly resolved = new Map<readonly DeploymentRef[], CandidateInfo[]>();
   private readonly single = new Map<string, RoutePlan>();
 
-  constructor(config: Pick<GatewayConfig, 'models' | 'providers' | 'registry' | 'routing' | 'simulator' | 'aliases' | 'aliasPatterns'>, adapters: Map<string, ProviderAdapter>, options: PolicyRouterOptions = {}) {
+  constructor(config: RouterConfig, adapters: Map<string, ProviderAdapter>, options: PolicyRouterOptions = {}) {
     const prepared = prepareCandidates(config, adapters);
     this.infos = prepared.infos;
     this.byModel = prepared.byModel;
@@ -49,7 +62,7 @@ export class PolicyRouter implements Router {
     this.aliasPatterns = config.aliasPatterns;
     this.policies = config.routing.policies;
     this.health = options.health ?? ALWAYS_AVAILABLE;
-    this.stats = options.stats ?? new LatencyStats(config.routing.latency, prepared.priors);
+    this.stats = options.stats ?? new LatencyStats(config.routing.latency, options.latencyPriors);
     this.random = options.random ?? Math.random;
   }
 

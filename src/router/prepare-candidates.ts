@@ -1,12 +1,11 @@
-import type { GatewayConfig, ModelEntry } from '../config/gateway-config.js';
-import { catalogProviderCandidates } from '../registry/match-config-provider.js';
-import { DEFAULT_FLEET } from '../sim/default-fleet.js';
-import type { SimFleet } from '../sim/sim-types.js';
+import type { ModelEntry } from '../core/deployment.js';
+import { catalogProviderCandidates, type ConfiguredDeployments } from '../registry/match-config-provider.js';
+import type { ModelRegistry } from '../registry/model-registry.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import { qualityProfile } from './expected-quality.js';
-import type { LatencyPrior } from './latency-stats.js';
+import type { RoutingSettings } from './policies/routing-settings.js';
 import type { CandidateInfo } from './rank-candidates.js';
-import { deploymentKey, type RouteTarget } from './route-types.js';
+import { deploymentKey, type RouteTarget } from '../core/route.js';
 
 /**
  * Tier-4 reasoning models (deepseek-reasoner, o-series) spend hidden reasoning tokens before the
@@ -16,17 +15,15 @@ export const REASONING_OUTPUT_FACTOR = 3;
 
 /**
  * Everything the router needs about each configured deployment, computed once at startup:
- * its adapter, catalog price, capabilities, context window, quality profile and latency prior
- * (simulator fleet figures for simulated providers).
+ * its adapter, catalog price, capabilities, context window and quality profile. (Latency priors
+ * come from the composition root: the simulator's figures for simulated providers.)
  */
 export function prepareCandidates(
-  config: Pick<GatewayConfig, 'models' | 'providers' | 'registry' | 'routing' | 'simulator'>,
+  config: ConfiguredDeployments & { registry: ModelRegistry; routing: Pick<RoutingSettings, 'quality'> },
   adapters: Map<string, ProviderAdapter>,
-  fleet: SimFleet = DEFAULT_FLEET,
-): { infos: Map<string, CandidateInfo>; byModel: Map<string, CandidateInfo[]>; priors: Map<string, LatencyPrior> } {
+): { infos: Map<string, CandidateInfo>; byModel: Map<string, CandidateInfo[]> } {
   const infos = new Map<string, CandidateInfo>();
   const byModel = new Map<string, CandidateInfo[]>();
-  const priors = new Map<string, LatencyPrior>();
   for (const model of config.models.values()) {
     const list: CandidateInfo[] = [];
     for (const target of targetsOf(model, adapters)) {
@@ -47,17 +44,10 @@ export function prepareCandidates(
       };
       infos.set(target.key, info);
       list.push(info);
-      if (provider?.simulated) {
-        const spec = fleet.providers.find((candidate) => candidate.id === provider.fleetProvider)?.models.find((candidate) => candidate.name === target.deployment.upstreamModel);
-        if (spec) {
-          const scale = config.simulator.timeScale;
-          priors.set(target.key, { ttftMs: spec.ttftMs * scale, tokensPerSecond: scale === 0 ? Number.POSITIVE_INFINITY : spec.tokensPerSecond / scale });
-        }
-      }
     }
     byModel.set(model.name, list);
   }
-  return { infos, byModel, priors };
+  return { infos, byModel };
 }
 
 /** A model's deployments as route targets (with their adapters), in config order. */

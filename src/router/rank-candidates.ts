@@ -4,7 +4,7 @@ import type { RequestFeatures } from './features/extract-features.js';
 import { expectedQuality, type QualityProfile } from './expected-quality.js';
 import type { LatencyStats } from './latency-stats.js';
 import type { BudgetMode } from './policies/routing-settings.js';
-import type { CandidateVerdict, DeploymentHealth, RouteTarget } from './route-types.js';
+import type { CandidateVerdict, DeploymentHealth, RouteTarget } from '../core/route.js';
 
 /** A deployment with everything routing needs to know about it, precomputed at startup. */
 export interface CandidateInfo {

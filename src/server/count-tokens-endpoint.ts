@@ -4,7 +4,7 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { ChatRequest } from '../core/request.js';
 import { decodeCountTokensRequest } from '../dialects/anthropic/index.js';
-import type { Router } from '../router/route-types.js';
+import type { Router } from '../core/route.js';
 import { estimateUsage } from '../usage/cost/estimate-usage.js';
 import { admit } from './admission.js';
 import type { ClientIdentity } from './authenticate.js';

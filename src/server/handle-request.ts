@@ -6,7 +6,7 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { anthropicMessagesEndpoint, openAIChatEndpoint, openAICompletionEndpoint } from './endpoints.js';
 import type { DialectName, ModelEndpoint } from './endpoints.js';
 import { failModelCall, serveModelCall, type ModelCallServices } from './model-call.js';
-import type { AttemptObserver, Router } from '../router/route-types.js';
+import type { AttemptObserver, Router } from '../core/route.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { ModelDirectory } from './model-directory.js';
 import { listModels, showModel } from './models-endpoint.js';

@@ -5,7 +5,7 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
 import { executeCall, executeStream, type AttemptRecord, type ExecutionContext } from '../execution/execute-plan.js';
 import { readTimeoutHeaders, type ExecutionPolicy } from '../execution/execution-policy.js';
-import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../router/route-types.js';
+import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../core/route.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { StreamPart, Usage } from '../core/response.js';
 import type { ModelEndpoint } from './endpoints.js';
@@ -16,7 +16,7 @@ import type { RequestRecord } from './request-record.js';
 import { formatCost, settleCost } from './request-cost.js';
 import { sendError, sendJson, SSE_HEADERS, writeText } from './respond.js';
 import type { ResponseCache } from '../cache/response-cache.js';
-import { produceFlight, serveFromFlight, settleSaved } from '../cache/serve-from-flight.js';
+import { produceFlight, serveFromFlight, settleSaved } from './serve-from-flight.js';
 import { FlightAbandoned } from '../cache/single-flight.js';
 import { answerCharacters } from '../cache/response-parts.js';
 

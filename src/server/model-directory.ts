@@ -1,4 +1,5 @@
-import type { Deployment, GatewayConfig, ModelEntry } from '../config/gateway-config.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { Deployment, ModelEntry } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { RoutingPolicy } from '../router/policies/routing-settings.js';

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { explainPlan, type PlanExplanation } from '../router/explain-plan.js';
-import type { Router } from '../router/route-types.js';
+import type { Router } from '../core/route.js';
 import { decodeChatRequest } from '../dialects/openai/index.js';
 import { readLatencyBudget } from './model-call.js';
 

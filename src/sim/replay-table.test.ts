@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/resolve-config.js';
-import { startGateway, type RunningGateway } from '../server/start-gateway.js';
+import { startGateway, type RunningGateway } from '../app/start-gateway.js';
 import { lastUserText, SimReplayTable } from './replay-table.js';
 import { SimTestClient } from '../../test/helpers/sim-test-client.js';
 import type { RunningSimulator, SimFleet } from './sim-types.js';

@@ -9,7 +9,7 @@ import { resolveConfig } from '../../src/config/resolve-config.js';
 import type { KeyStore } from '../../src/keys/key-types.js';
 import { createAdminApi } from '../../src/server/admin-api.js';
 import { failModelCall } from '../../src/server/model-call.js';
-import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
+import { startGateway, type RunningGateway } from '../../src/app/start-gateway.js';
 import type { Ledger } from '../../src/usage/ledger/ledger.js';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve-config.js';
-import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
+import { startGateway, type RunningGateway } from '../../src/app/start-gateway.js';
 import { createTelemetry, type Telemetry } from '../../src/telemetry/create-telemetry.js';
 
 interface OtlpSpanJson {

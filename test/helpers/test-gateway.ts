@@ -5,8 +5,8 @@ import { embeddedConfigFile } from '../../src/config/load-config.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 import type { ConfigFile } from '../../src/config/schema.js';
 import type { RequestRecord } from '../../src/server/request-record.js';
-import { startGateway } from '../../src/server/start-gateway.js';
-import type { RunningGateway } from '../../src/server/start-gateway.js';
+import { startGateway } from '../../src/app/start-gateway.js';
+import type { RunningGateway } from '../../src/app/start-gateway.js';
 
 export interface TestGateway extends RunningGateway {
   /** Every finished request, in order of completion. */

@@ -4,7 +4,7 @@ import { TASK_KINDS } from '../features/classify-task.js';
 /**
  * The `routing.policies` part of the config file: one entry per routed name (`auto`,
  * `auto:cheap`, an operator's own name), each a tagged union on `type`. docs/routing.md is the
- * reference; resolve-routing.ts cross-checks names against the configured models.
+ * reference; config/resolve-routing.ts cross-checks names against the configured models.
  */
 
 const LANGUAGES = ['python', 'java', 'cpp', 'typescript', 'javascript', 'go', 'rust'] as const;

@@ -12,26 +12,26 @@ import type { ProviderAdapter } from '../core/provider.js';
 import { createKeyDirectory } from '../keys/key-directory.js';
 import { createMemorySpendGuard } from '../keys/memory-spend-guard.js';
 import { openKeyStore } from '../keys/open-key-store.js';
-import { createAdminApi } from './admin-api.js';
-import { Authenticator } from './authenticate.js';
+import { createAdminApi } from '../server/admin-api.js';
+import { Authenticator } from '../server/authenticate.js';
 import { openLedger } from '../usage/ledger/open-ledger.js';
 import type { Ledger } from '../usage/ledger/ledger.js';
-import { GatewayMetrics } from './gateway-metrics.js';
-import { toLedgerEntry } from './ledger-entry.js';
-import { createRequestHandler } from './handle-request.js';
-import { ModelDirectory } from './model-directory.js';
-import { EmbeddingTargets } from './embedding-targets.js';
-import { PolicyRouter } from '../router/policy-router.js';
-import { deploymentKey, type DeploymentHealth } from '../router/route-types.js';
+import { GatewayMetrics } from '../server/gateway-metrics.js';
+import { toLedgerEntry } from '../server/ledger-entry.js';
+import { createRequestHandler } from '../server/handle-request.js';
+import { ModelDirectory } from '../server/model-directory.js';
+import { createPolicyRouter } from './create-policy-router.js';
+import { deploymentKey, type DeploymentHealth } from '../core/route.js';
+import { EmbeddingTargets } from '../server/embedding-targets.js';
 import { contextWindowsOf, createExecutionPolicy, timeoutsFor, type ExecutionPolicy } from '../execution/execution-policy.js';
 import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
-import type { RequestObserver } from './request-record.js';
+import type { RequestObserver } from '../server/request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
 import { createCompletionBatcher } from '../cache/completion-batcher.js';
 import { openResponseStore } from '../usage/response-store/open-response-store.js';
-import { BufferedBodyBudget } from './read-body.js';
-import { ConnectionTracker } from './connection-tracker.js';
-import { createClientErrorHandler } from './client-error.js';
+import { BufferedBodyBudget } from '../server/read-body.js';
+import { ConnectionTracker } from '../server/connection-tracker.js';
+import { createClientErrorHandler } from '../server/client-error.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -134,7 +134,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     : undefined;
   const batcher = createCompletionBatcher(config.batching.deployments, config.models.values());
   const extraObserver = options.observer;
-  const router = new PolicyRouter(config, adapters, { health: options.health ?? executionPolicy.breakers });
+  const router = createPolicyRouter(config, adapters, { health: options.health ?? executionPolicy.breakers });
   const connections = new ConnectionTracker({ maxConnections: config.server.maxConnections, drainIdleCloseMs: DRAIN_IDLE_CLOSE_MS });
   const handler = createRequestHandler({
     directory: new ModelDirectory(config, adapters),

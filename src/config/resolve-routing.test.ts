@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config/config-error.js';
-import { embeddedConfigFile, parseConfigText } from '../../config/load-config.js';
-import { resolveConfig } from '../../config/resolve-config.js';
+import { ConfigError } from '../core/config-error.js';
+import { embeddedConfigFile, parseConfigText } from './load-config.js';
+import { resolveConfig } from './resolve-config.js';
 
 function problems(routingYaml: string): string[] {
   try {

@@ -1,9 +1,9 @@
-import { embeddedConfigFile } from '../config/load-config.js';
-import { resolveConfig } from '../config/resolve-config.js';
-import type { GatewayConfig } from '../config/gateway-config.js';
-import type { ConfigFile } from '../config/schema.js';
-import type { ProviderAdapter } from '../core/provider.js';
-import type { ChatRequest } from '../core/request.js';
+import { embeddedConfigFile } from '../../src/config/load-config.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
+import type { GatewayConfig } from '../../src/config/gateway-config.js';
+import type { ConfigFile } from '../../src/config/schema.js';
+import type { ProviderAdapter } from '../../src/core/provider.js';
+import type { ChatRequest } from '../../src/core/request.js';
 
 /**
  * The embedded simulator fleet's config with `routing` replaced, and adapters that never call

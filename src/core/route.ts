@@ -1,6 +1,6 @@
-import type { Deployment, ModelEntry } from '../config/gateway-config.js';
-import type { ProviderAdapter } from '../core/provider.js';
-import type { CanonicalRequest } from '../core/request.js';
+import type { Deployment, ModelEntry } from './deployment.js';
+import type { ProviderAdapter } from './provider.js';
+import type { CanonicalRequest } from './request.js';
 
 /**
  * The router's contract with the rest of the gateway. A router turns a decoded request into a

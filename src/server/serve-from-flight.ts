@@ -2,19 +2,19 @@ import type { ServerResponse } from 'node:http';
 import type { CancelSignal } from '../core/cancel.js';
 import { executeCall, executeStream, type ExecutedCall, type ExecutedStream, type ExecutionContext } from '../execution/execute-plan.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
-import type { RoutePlan } from '../router/route-types.js';
-import type { ModelEndpoint } from '../server/endpoints.js';
-import type { RequestRecord } from '../server/request-record.js';
-import { formatCost, settleCost } from '../server/request-cost.js';
-import { sendJson } from '../server/respond.js';
+import type { RoutePlan } from '../core/route.js';
+import type { ModelEndpoint } from './endpoints.js';
+import type { RequestRecord } from './request-record.js';
+import { formatCost, settleCost } from './request-cost.js';
+import { sendJson } from './respond.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { Usage } from '../core/response.js';
-import type { CachedAnswer } from './cache-store.js';
-import { answerCharacters } from './response-parts.js';
-import type { Flight, FlightOrigin } from './single-flight.js';
+import type { CachedAnswer } from '../cache/cache-store.js';
+import { answerCharacters } from '../cache/response-parts.js';
+import type { Flight, FlightOrigin } from '../cache/single-flight.js';
 
 /** The pipeline's SSE relay (src/server/model-call.ts), injected: a type-only reference keeps the runtime dependency one-way. */
-export type RelayFunction = typeof import('../server/model-call.js').relayStream;
+export type RelayFunction = typeof import('./model-call.js').relayStream;
 
 export interface FlightServing<R extends CanonicalRequest> {
   endpoint: ModelEndpoint<R>;

@@ -1,8 +1,8 @@
-import type { ModelEntry } from '../../config/gateway-config.js';
-import type { ConfigFile } from '../../config/schema.js';
-import { deploymentKey } from '../route-types.js';
-import type { PolicyFile } from './routing-schema.js';
-import { LATENCY_DEFAULTS, type DeploymentRef, type QualityOverride, type RoutingPolicy, type RoutingSettings } from './routing-settings.js';
+import type { ModelEntry } from '../core/deployment.js';
+import { deploymentKey } from '../core/route.js';
+import type { PolicyFile } from '../router/policies/routing-schema.js';
+import { LATENCY_DEFAULTS, type DeploymentRef, type QualityOverride, type RoutingPolicy, type RoutingSettings } from '../router/policies/routing-settings.js';
+import type { ConfigFile } from './schema.js';
 
 type RoutingFile = NonNullable<ConfigFile['routing']>;
 
