@@ -10,6 +10,7 @@ import { runCosts } from '../usage/reports/format-costs.js';
 import { runServe } from './serve-command.js';
 import { runSim } from './sim-command.js';
 import { runRoute } from './route-command.js';
+import { runBreakeven } from './breakeven-command.js';
 import { readFileSync } from 'node:fs';
 
 const USAGE = `Usage: switchyard <command> [options]
@@ -25,6 +26,10 @@ Commands:
   route --explain  Explain how a request would be routed, without calling any provider:
                    --prompt TEXT | --file body.json | chat body on stdin; [--model auto]
                    [--latency-budget-ms N] [--json]
+  breakeven        Self-hosting break-even over the ledger's traffic: --gpu PRESET | --gpu-hourly USD,
+                   [--tokens-per-second 60] [--concurrency 1] [--utilisation 0.5] [--from 30d]
+                   [--model CATALOG-MODEL | --quality PASS@1] [--max-prompt-tokens 16000]
+                   [--price-per-million USD] [--json] (docs/breakeven.md)
   models           The model catalog: prices (with sources), limits, capabilities, tiers.
                    --json; --import-prices <file|url> [--import-provider ID] reports what an
                    OpenRouter-shaped /api/v1/models document would change.
@@ -65,6 +70,14 @@ async function main(argv: string[]): Promise<number> {
       file: { type: 'string' },
       model: { type: 'string' },
       'latency-budget-ms': { type: 'string' },
+      gpu: { type: 'string' },
+      'gpu-hourly': { type: 'string' },
+      'tokens-per-second': { type: 'string' },
+      concurrency: { type: 'string' },
+      utilisation: { type: 'string' },
+      quality: { type: 'string' },
+      'max-prompt-tokens': { type: 'string' },
+      'price-per-million': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -119,6 +132,14 @@ async function main(argv: string[]): Promise<number> {
         readStdin: () => readFileSync(0, 'utf8'),
         ...(values.json ? { json: true } : {}),
         ...definedFlags({ config: values.config, prompt: values.prompt, file: values.file, model: values.model, latencyBudgetMs: values['latency-budget-ms'] }),
+      });
+    case 'breakeven':
+      return runBreakeven({
+        ...definedFlags({
+          config: values.config, gpu: values.gpu, gpuHourly: values['gpu-hourly'], tokensPerSecond: values['tokens-per-second'], concurrency: values.concurrency,
+          utilisation: values.utilisation, from: values.from, model: values.model, quality: values.quality, maxPromptTokens: values['max-prompt-tokens'], pricePerMillion: values['price-per-million'],
+        }),
+        ...(values.json ? { json: true } : {}),
       });
     case 'config':
       if (subcommand === 'check') return runConfigCheck(common);
