@@ -89,6 +89,8 @@ function unitVector(seedText: string, full: number, length: number): number[] {
 
 function toBase64(vector: number[]): string {
   const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((component, index) => bytes.writeFloatLE(component, index * 4));
+  vector.forEach((component, index) => {
+    bytes.writeFloatLE(component, index * 4);
+  });
   return bytes.toString('base64');
 }
