@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { definedOnly } from '../config/resolve-config.js';
@@ -46,7 +46,14 @@ export interface StartGatewayOptions {
   traceRequests?: boolean;
   /** Keep model requests' bodies on their records (body logging). */
   captureBodies?: boolean;
+  /** Re-reads and validates the config for a reload (SIGHUP, POST /admin/reload); throws on an invalid one. Absent: reload is off. */
+  loadConfig?: () => GatewayConfig;
+  /** Reload outcomes and warnings (default: standard error). */
+  log?: (message: string, fields?: Record<string, unknown>) => void;
 }
+
+/** What a reload did: applied (with the sections that only a restart changes, if any changed), or refused with the error. */
+export type ReloadResult = { ok: true; restartNeeded: string[] } | { ok: false; error: string };
 
 const netServerClose = NetServer.prototype.close;
 
@@ -67,6 +74,8 @@ export interface RunningGateway {
   ledger?: Ledger;
   /** The embedded simulator, when the config enabled it. */
   simulator?: RunningSimulator;
+  /** Re-reads the config (validated first); on success new requests use it, in-flight ones finish on the old one. */
+  reload(): Promise<ReloadResult>;
   /** Drains (see `close` below): stops accepting, lets in-flight requests finish up to `graceMs` (default server.shutdown_grace_ms), frees upstream pools. */
   close(graceMs?: number): Promise<void>;
 }
@@ -90,27 +99,25 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   }
   const keyStore = config.ledger.enabled ? await openKeyStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl }) : undefined;
   const keyDirectory = keyStore ? await createKeyDirectory({ store: keyStore }) : undefined;
-  const authenticator = new Authenticator({
-    staticKeys: config.auth.apiKeys,
-    required: config.auth.requireKeys,
-    ...(keyDirectory ? { virtualKeys: keyDirectory } : {}),
-  });
 
   let simulator: RunningSimulator | undefined;
   if (config.simulator.enabled) {
     simulator = await startSimulator({ host: '127.0.0.1', port: config.simulator.port, timeScale: config.simulator.timeScale });
   }
 
-  const adapters = new Map<string, ProviderAdapter>();
-  for (const [id, provider] of config.providers) {
-    const settings = { ...provider.settings };
-    if (provider.embeddedSimulator) {
-      if (!simulator) throw new Error(`Provider "${id}" needs the embedded simulator, but simulator.enabled is false.`);
-      settings.baseUrl = simulator.baseUrlFor(provider.fleetProvider ?? id);
+  const createAdapters = (current: GatewayConfig): Map<string, ProviderAdapter> => {
+    const created = new Map<string, ProviderAdapter>();
+    for (const [id, provider] of current.providers) {
+      const settings = { ...provider.settings };
+      if (provider.embeddedSimulator) {
+        if (!simulator) throw new Error(`Provider "${id}" needs the embedded simulator, but simulator.enabled is false.`);
+        settings.baseUrl = simulator.baseUrlFor(provider.fleetProvider ?? id);
+      }
+      const dispatcher = createProviderDispatcher(settings.baseUrl, { connections: provider.connections, connectTimeoutMs: timeoutsFor(current.resilience, id, undefined).connectMs });
+      created.set(id, createAdapter(settings, dispatcher));
     }
-    const dispatcher = createProviderDispatcher(settings.baseUrl, { connections: provider.connections, connectTimeoutMs: timeoutsFor(config.resilience, id, undefined).connectMs });
-    adapters.set(id, createAdapter(settings, dispatcher));
-  }
+    return created;
+  };
 
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics ?? false });
   const executionPolicy = createExecutionPolicy({ settings: config.resilience, contextWindows: contextWindowsOf(config) });
@@ -119,11 +126,11 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const ledger = options.ledger ?? (config.ledger.enabled
     ? await openLedger({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ...definedOnly({ batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs }) })
     : undefined);
-  const referencePrice = config.registry.referenceDeployment()?.price;
   const guard = keyDirectory ? createMemorySpendGuard(ledger ? { ledger } : {}) : undefined;
   const admin = createAdminApi({
     token: config.admin.token,
-    resilience: { breakers: executionPolicy.breakers, keys: deploymentKeys },
+    resilience: { breakers: executionPolicy.breakers, get keys() { return generation.deploymentKeys; } },
+    reload: () => reload(),
     store: keyStore,
     ...(guard ? { guard } : {}),
     ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
@@ -132,21 +139,34 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const responseStore = config.ledger.enabled && config.responses.store
     ? await openResponseStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ttlMs: config.responses.ttlMs, maxBytes: config.responses.maxBytes, maxEntries: config.responses.maxEntries })
     : undefined;
-  const batcher = createCompletionBatcher(config.batching.deployments, config.models.values());
   const extraObserver = options.observer;
-  const router = createPolicyRouter(config, adapters, { health: options.health ?? executionPolicy.breakers });
   const connections = new ConnectionTracker({ maxConnections: config.server.maxConnections, drainIdleCloseMs: DRAIN_IDLE_CLOSE_MS });
+  const bodyBudget = new BufferedBodyBudget(config.server.maxBufferedBodyBytes);
+  /**
+   * Everything a config reload replaces: upstream pools (adapters), router, model directory,
+   * batcher, authenticator and the request handler over them. Requests count themselves in and
+   * out, so a retired generation closes its pools once its last request is done.
+   */
+  const createGeneration = (current: GatewayConfig): Generation => {
+  const adapters = createAdapters(current);
+  const batcher = createCompletionBatcher(current.batching.deployments, current.models.values());
+  const router = createPolicyRouter(current, adapters, { health: options.health ?? executionPolicy.breakers });
+  const authenticator = new Authenticator({
+    staticKeys: current.auth.apiKeys,
+    required: current.auth.requireKeys,
+    ...(keyDirectory ? { virtualKeys: keyDirectory } : {}),
+  });
   const handler = createRequestHandler({
-    directory: new ModelDirectory(config, adapters),
+    directory: new ModelDirectory(current, adapters),
     router,
-    embeddings: new EmbeddingTargets(config, adapters),
+    embeddings: new EmbeddingTargets(current, adapters),
     attemptObserver: router.stats,
     executionPolicy,
     authenticator,
     bodyLimitBytes: config.server.bodyLimitBytes,
     maxJsonDepth: config.server.maxJsonDepth,
     requestTimeoutMs: config.server.requestTimeoutMs,
-    bodyBudget: new BufferedBodyBudget(config.server.maxBufferedBodyBytes),
+    bodyBudget,
     connections,
     newRequestId: randomUUID,
     metrics,
@@ -163,6 +183,55 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       extraObserver?.(record);
     },
   });
+  const referencePrice = current.registry.referenceDeployment()?.price;
+  return {
+    config: current,
+    adapters,
+    deploymentKeys: [...current.models.values()].flatMap((model) => model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name))),
+    inFlight: 0,
+    retired: false,
+    handle: handler,
+    close: () => Promise.all([...adapters.values()].map((adapter) => adapter.close())).then(() => undefined),
+  };
+  };
+  let generation = createGeneration(config);
+  const retire = (old: Generation): void => {
+    old.retired = true;
+    if (old.inFlight === 0) void old.close();
+  };
+  /** Every request runs on the generation current at its arrival, to its end. */
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
+    const serving = generation;
+    serving.inFlight++;
+    response.once('close', () => {
+      if (--serving.inFlight === 0 && serving.retired) void serving.close();
+    });
+    serving.handle(request, response);
+  };
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  let reloading: Promise<ReloadResult> | undefined;
+  const reload = (): Promise<ReloadResult> => {
+    reloading ??= (async (): Promise<ReloadResult> => {
+      if (!options.loadConfig) return { ok: false, error: 'reload is not available: the gateway was started without a config loader' };
+      try {
+        const next = options.loadConfig();
+        const built = createGeneration(next);
+        const restartNeeded = restartOnlyChanges(generation.config, next);
+        const old = generation;
+        generation = built;
+        retire(old);
+        log('config reloaded', { source: next.source, restart_needed: restartNeeded });
+        return { ok: true, restartNeeded };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log('config reload failed; the running config stays', { error: message });
+        return { ok: false, error: message };
+      }
+    })().finally(() => {
+      reloading = undefined;
+    });
+    return reloading;
+  };
   const { headersTimeoutMs, requestTimeoutMs } = config.server;
   const server = createServer(
     {
@@ -211,7 +280,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       clearTimeout(timer);
       server.close(); // stops Node's timeout checks; nothing is left to close
       await connections.settled(graceMs);
-      await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+      await generation.close();
       await simulator?.close();
       await cache?.close();
       await responseStore?.close();
@@ -222,5 +291,50 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     return closing;
   };
 
-  return { url, server, config, metrics, executionPolicy, ...(simulator ? { simulator } : {}), ...(ledger ? { ledger } : {}), close };
+  return {
+    url,
+    server,
+    get config() {
+      return generation.config;
+    },
+    metrics,
+    executionPolicy,
+    ...(simulator ? { simulator } : {}),
+    ...(ledger ? { ledger } : {}),
+    reload,
+    close,
+  };
+}
+
+interface Generation {
+  config: GatewayConfig;
+  adapters: Map<string, ProviderAdapter>;
+  deploymentKeys: string[];
+  inFlight: number;
+  retired: boolean;
+  handle: (request: IncomingMessage, response: ServerResponse) => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Sections a reload does not apply (the listener, stores, cache, simulator, resilience state and
+ * admin token live as long as the process): the names of those that changed, for the log.
+ */
+export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig): string[] {
+  const same = (left: unknown, right: unknown): boolean => JSON.stringify(left, mapsAsObjects) === JSON.stringify(right, mapsAsObjects);
+  const checks: Array<[string, unknown, unknown]> = [
+    ['server', running.server, next.server],
+    ['logging', running.logging, next.logging],
+    ['admin', running.admin.token !== undefined, next.admin.token !== undefined],
+    ['data_dir', running.dataDir, next.dataDir],
+    ['ledger', running.ledger, next.ledger],
+    ['simulator', running.simulator, next.simulator],
+    ['cache', running.cache, next.cache],
+    ['resilience', running.resilience, next.resilience],
+  ];
+  return checks.filter(([, left, right]) => !same(left, right)).map(([name]) => name);
+}
+
+function mapsAsObjects(_key: string, value: unknown): unknown {
+  return value instanceof Map ? Object.fromEntries(value) : value;
 }

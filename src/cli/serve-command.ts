@@ -10,17 +10,23 @@ import { createTelemetry } from '../telemetry/create-telemetry.js';
 
 /** `switchyard serve`: load config, start the gateway, say what is live, stop cleanly on signals. */
 export async function runServe(options: CommonOptions): Promise<number> {
-  const config = loadConfig({
-    ...(options.config === undefined ? {} : { path: options.config }),
-    overrides: { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) },
-  });
+  const load = () =>
+    loadConfig({
+      ...(options.config === undefined ? {} : { path: options.config }),
+      overrides: { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) },
+    });
+  const config = load();
   const telemetry = createTelemetry({ logging: config.logging, serviceVersion: VERSION });
   const gateway = await startGateway(config, {
     processMetrics: true,
     observer: (record) => telemetry.observe(record),
     traceRequests: telemetry.tracing,
     captureBodies: telemetry.captureBodies,
+    loadConfig: load,
+    log: (message, fields) => telemetry.logger.info(fields ?? {}, message),
   });
+  // SIGHUP (systemctl reload, log rotation) re-reads the config instead of ending the process.
+  process.on('SIGHUP', () => void gateway.reload());
   process.stdout.write(`${startupBanner(gateway)}\n`);
   if (telemetry.exporter) process.stdout.write('  Tracing: OpenTelemetry spans are exported over OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_ENDPOINT).\n');
   onShutdown(async () => {

@@ -17,6 +17,8 @@ export interface AdminApiOptions {
   onKeysChanged?: () => Promise<void>;
   /** Breakers and cooldowns per configured deployment, for `GET /admin/breakers`. */
   resilience?: { breakers: DeploymentBreakers; keys: readonly string[] };
+  /** `POST /admin/reload`: re-read the config (validated first; the running one stays on error). */
+  reload?: () => Promise<{ ok: true; restartNeeded: string[] } | { ok: false; error: string }>;
 }
 
 const LIMIT_FIELDS: Record<string, keyof KeyLimits> = {
@@ -48,6 +50,16 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
     const presented = presentedKey(request.headers);
     if (presented === undefined || !timingSafeEqual(Buffer.from(digest(presented), 'hex'), expected)) {
       throw new GatewayError('unauthorized', 'The admin API needs "Authorization: Bearer <admin token>".');
+    }
+    if (path === '/admin/reload' && options.reload) {
+      if ((request.method ?? 'GET') !== 'POST') {
+        response.setHeader('allow', 'POST');
+        throw new GatewayError('method_not_allowed', `/admin/reload accepts POST, not ${request.method}.`);
+      }
+      const result = await options.reload();
+      if (!result.ok) throw new GatewayError('invalid_request', `The config was not reloaded (the running one stays): ${result.error}`);
+      sendJson(response, 200, { reloaded: true, restart_needed: result.restartNeeded });
+      return;
     }
     if (path === '/admin/breakers' && options.resilience) {
       sendJson(response, 200, describeBreakers(options.resilience.breakers, options.resilience.keys));
