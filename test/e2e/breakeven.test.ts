@@ -11,7 +11,8 @@ const DAY = 86_400_000;
 /** A config on the simulator fleet whose ledger lives in a fresh directory. */
 function configIn(directory: string): string {
   const file = join(directory, 'switchyard.yaml');
-  writeFileSync(file, `data_dir: ${join(directory, 'data')}\nsimulator: { enabled: true }\nproviders: { sim-deepseek: { type: simulated }, sim-anthropic: { type: simulated } }\nmodels:\n  deepseek-chat: { deployments: [{ provider: sim-deepseek }] }\n  claude-sonnet-4-20250514: { deployments: [{ provider: sim-anthropic }] }\n`);
+  // The SQLite ledger in data_dir, even when the environment has a DATABASE_URL (CI does).
+  writeFileSync(file, `data_dir: ${join(directory, 'data')}\nledger: { database_url_env: SWITCHYARD_BREAKEVEN_TEST_NO_DATABASE }\nsimulator: { enabled: true }\nproviders: { sim-deepseek: { type: simulated }, sim-anthropic: { type: simulated } }\nmodels:\n  deepseek-chat: { deployments: [{ provider: sim-deepseek }] }\n  claude-sonnet-4-20250514: { deployments: [{ provider: sim-anthropic }] }\n`);
   return file;
 }
 
