@@ -165,6 +165,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     authenticator,
     bodyLimitBytes: config.server.bodyLimitBytes,
     maxJsonDepth: config.server.maxJsonDepth,
+    reserveOutputTokens: config.auth.reserveOutputTokens,
     requestTimeoutMs: config.server.requestTimeoutMs,
     bodyBudget,
     connections,

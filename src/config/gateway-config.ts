@@ -38,6 +38,8 @@ export interface GatewayConfig {
     allowOpen: boolean;
     /** Refuse requests without a valid key. */
     requireKeys: boolean;
+    /** Output tokens a keyed request without max_tokens reserves budget for, at most (`auth.reserve_output_tokens`). */
+    reserveOutputTokens: number;
   };
   admin: {
     /** The admin token; undefined = admin API disabled. Never printed. */
@@ -99,5 +101,6 @@ export const DEFAULTS = {
   maxBufferedBodyBytes: 256 * 1024 * 1024,
   maxJsonDepth: 64,
   shutdownGraceMs: 10_000,
+  reserveOutputTokens: 32_768,
   connections: 128,
 } as const;

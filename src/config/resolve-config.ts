@@ -83,7 +83,10 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   const coverage = checkCatalogCoverage(registry, { models: new Map([...models, ...embedding.models]), providers });
   for (const priced of coverage.deployments) {
     const deployment = (models.get(priced.model) ?? embedding.models.get(priced.model))?.deployments.find((candidate) => candidate.provider === priced.provider && candidate.upstreamModel === priced.upstreamModel);
-    if (deployment && priced.catalog) deployment.price = priced.catalog.price;
+    if (deployment && priced.catalog) {
+      deployment.price = priced.catalog.price;
+      if (priced.catalog.maxOutputTokens !== undefined) deployment.maxOutputTokens = priced.catalog.maxOutputTokens;
+    }
   }
   return {
     source,
@@ -100,7 +103,12 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
       accessLog: file.server?.access_log ?? false,
     },
     logging: resolveLoggingSettings(file.logging, file.server?.access_log),
-    auth: { apiKeys, allowOpen: file.auth?.allow_open ?? false, requireKeys: (file.auth?.require_keys ?? false) || apiKeys.length > 0 },
+    auth: {
+      apiKeys,
+      allowOpen: file.auth?.allow_open ?? false,
+      requireKeys: (file.auth?.require_keys ?? false) || apiKeys.length > 0,
+      reserveOutputTokens: file.auth?.reserve_output_tokens ?? DEFAULTS.reserveOutputTokens,
+    },
     admin: adminToken === undefined ? {} : { token: adminToken },
     simulator: {
       enabled: file.simulator?.enabled ?? usesEmbedded,

@@ -132,6 +132,8 @@ export const configFileSchema = z
         allow_open: z.boolean().optional(),
         /** Refuse requests without a valid key (virtual or static), even on loopback. */
         require_keys: z.boolean().optional(),
+        /** A keyed request without max_tokens reserves budget for the deployment's max output, capped at this many tokens (default 32768). */
+        reserve_output_tokens: z.number().int().min(1).max(10_000_000).optional(),
       })
       .strict()
       .optional(),

@@ -41,6 +41,8 @@ export interface Deployment {
   upstreamModel: string;
   /** The catalog price of this deployment, when the catalog knows it. */
   price?: Price;
+  /** The catalog's largest answer of this deployment (output tokens), when known. */
+  maxOutputTokens?: number;
 }
 
 export interface ModelEntry {

@@ -1,6 +1,6 @@
 import type { AttemptObserver, RouteTarget } from '../core/route.js';
 import type { CancelSignal } from '../core/cancel.js';
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode, GatewayError } from '../core/errors.js';
 import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
 import type { ModelResponse, StreamPart, Usage } from '../core/response.js';
 import type { AttemptTimeouts } from './resilience-config.js';
@@ -46,6 +46,13 @@ export interface ExecutionContext {
   observer?: AttemptObserver;
   /** Per-request timeout overrides (headers), already checked against the operator's bounds. */
   timeouts?: Partial<AttemptTimeouts>;
+  /**
+   * Runs before the first attempt on each target of the plan (failover, escalation) and before a
+   * hedge is armed (`concurrent`): the key's model scope and budget. Resolves undefined to go
+   * ahead, or with the error that skips this target (the plan moves on; the error is the
+   * request's if no target is left); rejects to end the request.
+   */
+  admitAttempt?: (target: RouteTarget, concurrent: boolean) => Promise<GatewayError | undefined>;
 }
 
 export type CallFunction<R> = (adapter: ProviderAdapter, request: R, context: CallContext) => Promise<ModelResponse>;

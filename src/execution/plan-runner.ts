@@ -50,6 +50,15 @@ export async function runPlan<T>(
   let contextOverflowAt: number | undefined;
   let lastError: GatewayError | undefined;
   const deferred: RouteTarget[] = [];
+  /** Targets the key's scope or budget refused, and those admitted (each target is admitted once). */
+  const refused = new Set<RouteTarget>();
+  const admitted = new Set<RouteTarget>();
+  const admitHedge = async (next: RouteTarget | undefined): Promise<RouteTarget | undefined> => {
+    if (!next || !context.admitAttempt) return next;
+    const refusal = await context.admitAttempt(next, true);
+    if (refusal) refused.add(next);
+    return refusal ? undefined : next;
+  };
 
   const skipped = (target: RouteTarget): boolean => {
     if (skipProviders.has(target.deployment.provider) || skipModels.has(target.model.name)) return true;
@@ -65,8 +74,19 @@ export async function runPlan<T>(
     const targets = phase === 0 ? plan.attempts : deferred;
     for (let index = 0; index < targets.length; index += 1) {
       const target = targets[index]!;
-      if (tried.has(target) || skipped(target)) continue;
+      if (tried.has(target) || skipped(target) || refused.has(target)) continue;
       if (phase === 1 && policy.breakers.providerCooled(target.key, policy.now())) continue;
+      if (!admitted.has(target) && context.admitAttempt) {
+        const refusal = await context.admitAttempt(target, false);
+        if (refusal) {
+          refused.add(target);
+          // A target outside the key's scope is no news after a real failure: that failure is the answer.
+          // A budget refusal is (the request could have been served within budget).
+          if (lastError === undefined || refusal.code !== 'model_not_allowed') lastError = refusal;
+          continue;
+        }
+        admitted.add(target);
+      }
       let permit = phase === 0 ? policy.breakers.acquire(target.key, policy.now()) : policy.breakers.force(target.key);
       if (permit === undefined) {
         deferred.push(target);
@@ -81,7 +101,7 @@ export async function runPlan<T>(
         let winner = lease;
         try {
           const delay = phase === 0 && transientRetries === 0 ? hedgeDelay(plan, target, policy) : undefined;
-          const hedgeTarget = delay === undefined ? undefined : plan.attempts.slice(index + 1).find((next) => !tried.has(next) && !skipped(next) && policy.breakers.available(next.key, policy.now()));
+          const hedgeTarget = delay === undefined ? undefined : await admitHedge(plan.attempts.slice(index + 1).find((next) => !tried.has(next) && !skipped(next) && !refused.has(next) && policy.breakers.available(next.key, policy.now())));
           if (delay !== undefined && hedgeTarget) {
             const raced = await raceHedge(lease, hedgeTarget, delay, request, context, policy, options.stream, deadlineAt, tryOnce, () => tried.add(hedgeTarget));
             value = raced.value;

@@ -59,6 +59,11 @@ export interface ReservationRequest {
   estimatedTokens: number;
   /** Epoch ms (for the minute, day and month windows). */
   now: number;
+  /**
+   * An extension of a request already admitted (a failover to a pricier target, a hedge): it
+   * reserves money and tokens but counts no request against `requestsPerMinute`.
+   */
+  extension?: boolean;
 }
 
 export type ReservationResult =

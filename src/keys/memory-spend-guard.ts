@@ -106,7 +106,7 @@ export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): S
       }
     }
     const retryAfterMs = ends.minute - now;
-    if (limits.requestsPerMinute !== undefined && rate.requests + 1 > limits.requestsPerMinute) {
+    if (!request.extension && limits.requestsPerMinute !== undefined && rate.requests + 1 > limits.requestsPerMinute) {
       return { ok: false, reason: 'rate_limited', message: `rate limit of ${limits.requestsPerMinute} requests per minute reached`, retryAfterMs };
     }
     if (limits.tokensPerMinute !== undefined) {
@@ -118,7 +118,7 @@ export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): S
       }
     }
 
-    rate.requests += 1;
+    if (!request.extension) rate.requests += 1;
     rate.tokens += request.estimatedTokens;
     for (const window of [state.day, state.month, state.total]) window.reservedNano += estimateNano;
     return { ok: true, reservation: reservationFor(state, { day: state.day.id, month: state.month.id, minute, estimateNano, estimatedTokens: request.estimatedTokens }) };

@@ -45,6 +45,8 @@ export interface RequestHandlerOptions {
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
   bodyLimitBytes: number;
+  /** Output tokens a keyed request without max_tokens reserves, at most (`auth.reserve_output_tokens`). */
+  reserveOutputTokens?: number;
   /** Deepest accepted JSON nesting (`server.max_json_depth`). */
   maxJsonDepth: number;
   /** A whole request must have arrived this long after it began (`server.request_timeout_ms`); absent = no own deadline. */
@@ -85,6 +87,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
     ...(options.executionPolicy ? { executionPolicy: options.executionPolicy } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.reserveOutputTokens === undefined ? {} : { reserveOutputTokens: options.reserveOutputTokens }),
   };
   const batcher = options.batcher;
   const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = {

@@ -10,7 +10,7 @@ import type { CanonicalRequest } from '../core/request.js';
 import type { StreamPart, Usage } from '../core/response.js';
 import type { ModelEndpoint } from './endpoints.js';
 import type { SpendGuard } from '../keys/key-types.js';
-import { admit } from './admission.js';
+import { admit, admitFirst, admitRequest, type RequestAdmission } from './admission.js';
 import type { ClientIdentity } from './authenticate.js';
 import type { RequestRecord } from './request-record.js';
 import { formatCost, settleCost } from './request-cost.js';
@@ -37,6 +37,8 @@ export interface ModelCallServices {
   executionPolicy?: ExecutionPolicy;
   /** The exact response cache and single-flight; absent = off. */
   cache?: ResponseCache;
+  /** Output tokens reserved for a keyed request without max_tokens, at most (`auth.reserve_output_tokens`). */
+  reserveOutputTokens?: number;
 }
 
 const LATENCY_BUDGET_HEADER = 'x-switchyard-latency-budget-ms';
@@ -84,7 +86,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
     }
   }
   let plan: RoutePlan;
-  let reservation: Awaited<ReturnType<typeof admit>>;
+  let admission: RequestAdmission | undefined;
   let policy: ExecutionPolicy | undefined;
   let timeouts: ReturnType<typeof readTimeoutHeaders> | undefined;
   try {
@@ -96,7 +98,10 @@ export async function serveModelCall<R extends CanonicalRequest>(
     const first = plan.attempts[0]!;
     record.model = first.model.name;
     record.provider = first.deployment.provider;
-    reservation = await admit(identity, request, first.model.name, first.deployment.price, services.guard);
+    // Every attempt is admitted against the key's scope and budget (the executor asks before each
+    // target); the first admissible one is reserved now, before a cache flight is led.
+    admission = admitRequest(identity, request, { guard: services.guard, ...(services.reserveOutputTokens === undefined ? {} : { reserveOutputTokens: services.reserveOutputTokens }) });
+    if (admission) await admitFirst(admission, plan.attempts);
   } catch (error) {
     // Requests that joined this one's claim on the cache key make their own call.
     if (cache && ticket) cache.abandon(ticket);
@@ -113,6 +118,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
     attempts,
     ...(services.attemptObserver ? { observer: services.attemptObserver } : {}),
     ...(timeouts ? { timeouts } : {}),
+    ...(admission ? { admitAttempt: admission.admitAttempt } : {}),
   };
   try {
     if (cache && ticket) {
@@ -185,7 +191,8 @@ export async function serveModelCall<R extends CanonicalRequest>(
     throw error;
   } finally {
     client.release();
-    reservation?.settle(record.costUsd ?? 0, record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0);
+    if (admission && admission.skipped.length > 0) record.route = `${record.route ?? ''}; skipped: ${admission.skipped.join(', ')}`;
+    admission?.settle(record.costUsd ?? 0, record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0);
   }
 }
 
