@@ -29,7 +29,7 @@ describe('loadConfig', () => {
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 4000 });
     expect(config.aliases.get('auto')).toBe('deepseek-chat');
     expect([...config.providers.values()].every((provider) => provider.simulated && provider.embeddedSimulator)).toBe(true);
-    expect(config.models.get('claude-3-5-haiku-20241022')?.deployments).toEqual([{ provider: 'sim-anthropic', upstreamModel: 'claude-3-5-haiku-20241022', price: expect.objectContaining({ inputPerMillion: 0.8, outputPerMillion: 4 }) }]);
+    expect(config.models.get('claude-3-5-haiku-20241022')?.deployments).toEqual([{ provider: 'sim-anthropic', upstreamModel: 'claude-3-5-haiku-20241022', price: expect.objectContaining({ inputPerMillion: 0.8, outputPerMillion: 4 }), maxOutputTokens: 8192 }]);
     expect(config.catalogWarnings).toEqual([]);
   });
 
