@@ -4,7 +4,7 @@ import { GatewayError, toStorageError } from '../core/errors.js';
 import type { CanonicalRequest } from '../core/request.js';
 import { costOfUsage } from '../usage/cost/cost-of-usage.js';
 import type { ClientIdentity } from './authenticate.js';
-import type { RouteTarget } from '../router/route-types.js';
+import type { RouteTarget } from '../core/route.js';
 
 /**
  * Output tokens reserved for a keyed request without max_tokens: the deployment's max output when
