@@ -34,6 +34,8 @@ const KNOWN_FIELDS = new Set([
   'stream_options', 'previous_response_id', 'include', 'prompt_cache_key', 'service_tier', 'truncation',
   'background', 'top_logprobs', 'conversation', 'prompt', 'context_management', 'moderation',
   'prompt_cache_options', 'prompt_cache_retention', 'max_tool_calls',
+  // Read and not used: Codex CLI's request bookkeeping (installation id, turn metadata), sent on every turn.
+  'client_metadata',
 ]);
 
 /** Fields refused whenever they are set: features of OpenAI's platform with no counterpart here. */
