@@ -1,40 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codexConfig } from './client-configs.js';
 import { startTestGateway, type TestGateway } from '../../helpers/test-gateway.js';
 import { CLI_TIMEOUT_MS, clientBinary, clientVersion, cliEnvironment, runCli, scratchDirectories, whenClientsInstalled } from './test-clients.js';
 
 let gateway: TestGateway;
-
-/**
- * The Codex config the test writes to $CODEX_HOME/config.toml (docs/clients.md shows the same).
- * Codex offers hosted web search, a multi-agent tool namespace, goals and image generation by
- * default; Switchyard refuses hosted tools by name, so they are switched off here.
- */
-export function codexConfig(baseUrl: string): string {
-  return [
-    'model = "gpt-4.1"',
-    'model_provider = "switchyard"',
-    'approval_policy = "never"',
-    'sandbox_mode = "danger-full-access"',
-    'web_search = "disabled"',
-    '',
-    '[features]',
-    'multi_agent = false',
-    'goals = false',
-    'image_generation = false',
-    '',
-    '[model_providers.switchyard]',
-    'name = "Switchyard"',
-    `base_url = "${baseUrl}/v1"`,
-    'wire_api = "responses"',
-    'env_key = "SWITCHYARD_API_KEY"',
-    '',
-    '[analytics]',
-    'enabled = false',
-    '',
-  ].join('\n');
-}
 
 describe(`Codex CLI ${clientVersion('@openai/codex')} (codex exec, wire_api = "responses")`, () => {
   whenClientsInstalled(() => {

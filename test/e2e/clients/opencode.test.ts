@@ -1,29 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opencodeConfig } from './client-configs.js';
 import { startTestGateway, type TestGateway } from '../../helpers/test-gateway.js';
 import { CLI_TIMEOUT_MS, clientBinary, clientVersion, cliEnvironment, runCli, scratchDirectories, whenClientsInstalled } from './test-clients.js';
 
 let gateway: TestGateway;
-
-/** The project config the test writes (docs/clients.md shows the same). */
-export function opencodeConfig(baseUrl: string): Record<string, unknown> {
-  return {
-    $schema: 'https://opencode.ai/config.json',
-    provider: {
-      switchyard: {
-        npm: '@ai-sdk/openai-compatible',
-        name: 'Switchyard',
-        options: { baseURL: `${baseUrl}/v1`, apiKey: 'sk-switchyard-test' },
-        models: { 'gpt-4.1': { name: 'gpt-4.1', tool_call: true } },
-      },
-    },
-    model: 'switchyard/gpt-4.1',
-    small_model: 'switchyard/gpt-4.1',
-    autoupdate: false,
-    share: 'disabled',
-  };
-}
 
 describe(`opencode ${clientVersion('opencode-ai')} (opencode run, openai-compatible provider)`, () => {
   whenClientsInstalled(() => {
