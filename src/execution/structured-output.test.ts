@@ -20,6 +20,13 @@ describe('structured-output checks', () => {
     expect(check.problem(answer('[1]'))).toBe('the answer is not a JSON object');
   });
 
+  it('json_schema: schemas declaring draft 2020-12 (zod 4, LangChain) compile and validate', () => {
+    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false };
+    const check = outputCheckFor({ ...base, responseFormat: { type: 'json_schema', name: 'fruit', schema } }, validators)!;
+    expect(check.problem(answer('{"name": "apple"}'))).toBeUndefined();
+    expect(check.problem(answer('{"count": 1}'))).toContain("must have required property 'name'");
+  });
+
   it('tools: the call must name an offered tool and its arguments must match its parameter schema', () => {
     const check = outputCheckFor({ ...base, tools: [{ name: 'get', parameters: { type: 'object', required: ['path'], properties: { path: { type: 'string' } } } }] }, validators)!;
     expect(check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": "a"}' }]))).toBeUndefined();

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { GatewayError } from '../core/errors.js';
 import type { CanonicalRequest, JsonSchema } from '../core/request.js';
 import type { ModelResponse } from '../core/response.js';
@@ -19,6 +20,8 @@ const MAX_CACHED_SCHEMAS = 256;
 
 export class SchemaValidators {
   private readonly ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+  /** For schemas that declare draft 2020-12 (`$schema`), as zod 4's JSON Schema output (LangChain) does. */
+  private readonly ajv2020 = new Ajv2020({ strict: false, allErrors: false, validateFormats: false });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   /** The validator of a schema; throws when the schema itself is invalid. */
@@ -26,11 +29,12 @@ export class SchemaValidators {
     const text = JSON.stringify(schema);
     let validate = this.compiled.get(text);
     if (validate) return validate;
+    const ajv = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12') ? this.ajv2020 : this.ajv;
     try {
-      validate = this.ajv.compile(schema);
+      validate = ajv.compile(schema);
     } finally {
       // ajv keeps every compiled schema object forever; drop it, the function stays usable.
-      this.ajv.removeSchema(schema);
+      ajv.removeSchema(schema);
     }
     if (this.compiled.size >= MAX_CACHED_SCHEMAS) this.compiled.delete(this.compiled.keys().next().value!);
     this.compiled.set(text, validate);

@@ -2,6 +2,7 @@ import { hashText } from './hash-text.js';
 import { detectLanguage, estimateTokens } from './generate-tokens.js';
 import { parseDirectives, steeredTool, stripDirectives, type SimDirectives } from './parse-directives.js';
 import { planResponse, type SimPrompt } from './plan-response.js';
+import { schemaInPrompt } from './schema-in-prompt.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { readAnthropicMessages } from './read-anthropic-messages.js';
 import type { SimProviderSpec } from './sim-types.js';
@@ -118,7 +119,7 @@ export function prepareAnthropicMessages(provider: SimProviderSpec, body: unknow
   };
   if (directives.tokens !== undefined) prompt.targetTokens = directives.tokens;
   if (tool !== undefined) prompt.tool = tool;
-  if (jsonMode) prompt.json = {};
+  if (jsonMode) prompt.json = schemaInPrompt(summary.systemText);
   return {
     endpoint: 'messages', model, stream: streamValue === true, streamUsage: true, directives, seed,
     choices: planResponse(prompt),

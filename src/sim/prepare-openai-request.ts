@@ -1,5 +1,6 @@
 import { hashText } from './hash-text.js';
 import { detectLanguage, estimateTokens } from './generate-tokens.js';
+import { schemaInPrompt } from './schema-in-prompt.js';
 import { parseDirectives, steeredTool, stripDirectives, type SimDirectives } from './parse-directives.js';
 import { planResponse, type SimPrompt } from './plan-response.js';
 import type { PreparedRequest } from './prepared-request.js';
@@ -119,7 +120,7 @@ function readJsonMode(body: Body, promptText: string): SimPrompt['json'] {
   if (format['type'] === 'text') return undefined;
   if (format['type'] === 'json_object') {
     if (!/json/i.test(promptText)) bad("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'messages', null);
-    return {};
+    return schemaInPrompt(promptText);
   }
   if (format['type'] === 'json_schema') {
     const spec = format['json_schema'];

@@ -111,3 +111,14 @@ describe('tool directives', () => {
     expect(called.body.content.find((block: { type: string }) => block.type === 'tool_use')).toMatchObject({ name: 'Bash', input: { command: 'echo hi' } });
   });
 });
+
+describe('JSON schema in an Anthropic system prompt', () => {
+  it('answers JSON that validates against the schema on the last line of the system prompt', async () => {
+    const schema = { type: 'object', properties: { name: { type: 'string' }, count: { type: 'integer' } }, required: ['name', 'count'] };
+    const system = `Respond with only a single valid JSON object that conforms to the JSON Schema "fruit" below.\n${JSON.stringify(schema)}`;
+    const answered = await post('sim-anthropic', '/v1/messages', { model: 'claude-sonnet-4-20250514', max_tokens: 300, system, messages: [{ role: 'user', content: 'a fruit' }] }, ANTHROPIC);
+    const parsed = JSON.parse(answered.body.content[0].text);
+    expect(typeof parsed.name).toBe('string');
+    expect(Number.isInteger(parsed.count)).toBe(true);
+  });
+});
