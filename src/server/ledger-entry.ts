@@ -51,6 +51,7 @@ export function toLedgerEntry(record: RequestRecord, referencePrice: Price | und
       cacheStatus: record.cacheStatus ?? 'none',
       routeReason: record.route ?? null,
       stream: record.stream,
+      endpoint: record.path,
     },
     attempts,
   };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway } from '../helpers/test-gateway.js';
@@ -287,5 +289,14 @@ describe('/v1/responses: reasoning, failures and refusals', () => {
     expect(record.model).toBe('qwen3-coder-plus');
     expect(record.attempts).toHaveLength(1);
     expect(record.costUsd).toBeGreaterThan(0);
+    await gateway.ledger!.flush();
+    const database = new Database(join(gateway.config.dataDir, 'switchyard.db'), { readonly: true });
+    try {
+      const row = database.prepare('SELECT endpoint, model, attempts, cost_nano_usd FROM ledger_requests WHERE request_id = ?').get(record.requestId) as Record<string, unknown>;
+      expect(row).toMatchObject({ endpoint: '/v1/responses', model: 'qwen3-coder-plus', attempts: 1 });
+      expect(row.cost_nano_usd).toBeGreaterThan(0);
+    } finally {
+      database.close();
+    }
   });
 });

@@ -22,6 +22,7 @@ const entry: LedgerEntry = {
     cacheStatus: 'miss',
     routeReason: 'auto: cheapest that passes',
     stream: true,
+    endpoint: '/v1/responses',
   },
   attempts: [
     {
@@ -79,6 +80,7 @@ describe('entryToRows: an entry as column values in column order', () => {
       cache_status: 'miss',
       route_reason: 'auto: cheapest that passes',
       stream: 1,
+      endpoint: '/v1/responses',
     } satisfies RequestRow);
   });
 

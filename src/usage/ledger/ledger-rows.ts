@@ -34,6 +34,7 @@ export interface RequestRow {
   cache_status: string;
   route_reason: string | null;
   stream: number;
+  endpoint: string | null;
 }
 
 /** A `ledger_attempts` row. */
@@ -75,6 +76,7 @@ export const REQUEST_COLUMNS = {
   output_tokens: 'bigint', reasoning_tokens: 'bigint', cost_nano_usd: 'bigint', cost_estimated: 'smallint',
   saved_nano_usd: 'bigint', reference_cost_nano_usd: 'bigint', latency_ms: 'integer', first_token_ms: 'integer',
   status: 'smallint', error_code: 'text', cache_status: 'text', route_reason: 'text', stream: 'smallint',
+  endpoint: 'text',
 } as const satisfies Record<keyof RequestRow, string>;
 
 export const ATTEMPT_COLUMNS = {
@@ -130,6 +132,7 @@ export function entryToRows(entry: LedgerEntry, entryId: string): EntryRows {
     CACHE_STATUSES.has(request.cacheStatus) ? request.cacheStatus : 'none',
     text(request.routeReason, 1000),
     request.stream === true ? 1 : 0,
+    text(request.endpoint, 100),
   ];
   const attempts: ColumnValue[][] = [];
   for (let index = 0; index < entry.attempts.length; index += 1) {

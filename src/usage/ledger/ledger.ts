@@ -48,6 +48,8 @@ export interface LedgerRequest {
   /** Why the router chose what it chose (short text, for example `tier-1: <500 tokens, no imports`). */
   routeReason?: string | null;
   stream: boolean;
+  /** The client endpoint (`/v1/chat/completions`, `/v1/responses`, `/v1/messages`…); null in rows written before migration 6. */
+  endpoint?: string | null;
 }
 
 /** One upstream call made for a request. Attempts are numbered by their order in the entry (1-based). */

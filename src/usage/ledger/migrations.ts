@@ -146,6 +146,12 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX stored_responses_created_at ON stored_responses (created_at)',
     ],
   },
+  {
+    version: 6,
+    name: 'request endpoint',
+    // Which client endpoint a request came in on (`/v1/responses`, `/v1/messages`…); NULL for older rows.
+    statements: () => ['ALTER TABLE ledger_requests ADD COLUMN endpoint TEXT'],
+  },
 ];
 
 /** Adds every request row to `ledger_daily` (migration 2 on an existing ledger; the bench after a bulk load into an empty rollup). */
