@@ -21,6 +21,8 @@ export interface FlightOrigin {
   provider: string;
   /** The deployment's price, to value what a joiner saved. */
   price?: Price;
+  /** The max_tokens sent, when it was clamped to the deployment's max output. */
+  maxTokensClamped?: number;
 }
 
 /** One client's view of a flight. Leave it when done; the last one to leave early aborts the call. */

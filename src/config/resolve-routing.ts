@@ -74,6 +74,7 @@ export function resolveRouting(
     policies,
     builtinPolicies: builtin,
     quality,
+    outputLimit: routing?.output_limit ?? 'clamp',
     latency: {
       ewmaAlpha: latency.ewma_alpha ?? LATENCY_DEFAULTS.ewmaAlpha,
       window: latency.window ?? LATENCY_DEFAULTS.window,

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   upstream_auth: { status: 502, retryable: false, description: "The provider rejected the gateway's credentials (HTTP 401/403). The key is never shown." },
   upstream_bad_request: { status: 400, retryable: false, description: 'The provider rejected the request as invalid (HTTP 400/404/422).' },
   context_length_exceeded: { status: 400, retryable: false, description: "The prompt does not fit the model's context window." },
+  output_limit_exceeded: { status: 400, retryable: false, description: "The request's `max_tokens` is above the model's maximum output and no deployment that fits (or may be clamped, `routing.output_limit: clamp`) could serve it; failed over while another deployment could." },
   upstream_bad_response: { status: 502, retryable: true, description: 'The provider answered with something that is not a valid response (bad JSON, broken stream).' },
   invalid_structured_output: { status: 502, retryable: false, description: "Every model tried answered with JSON or tool arguments that failed the request's response_format / tool schema (each attempt is in the ledger)." },
   upstream_stream_interrupted: { status: 502, retryable: false, description: 'The provider stream broke after part of the answer was already sent.' },

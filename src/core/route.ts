@@ -15,6 +15,8 @@ export interface RouteTarget {
   adapter: ProviderAdapter;
   /** Stable id of the deployment, `provider/model` (live stats and health are keyed on it). */
   key: string;
+  /** Its max output tokens (catalog), when `routing.output_limit` is `clamp`: a larger `max_tokens` is lowered to it. */
+  clampOutputTo?: number;
 }
 
 /** What the router thought of one candidate deployment. */
@@ -34,6 +36,8 @@ export interface CandidateVerdict {
   latencySamples?: number;
   /** Why it won, lost or was dropped, in words an operator can read. */
   reason: string;
+  /** The `max_tokens` it would be sent (its max output), when the request asked for more. */
+  maxTokensClampedTo?: number;
 }
 
 export interface RoutePlan {

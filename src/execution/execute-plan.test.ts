@@ -122,3 +122,23 @@ describe('executeStream', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('output limits', () => {
+  it('fails an upstream "max_tokens too large" over to the next deployment, and clamps max_tokens where the target says so', async () => {
+    const calls: string[] = [];
+    const seen: Array<number | undefined> = [];
+    const tooLarge = new GatewayError('output_limit_exceeded', 'a: max_tokens is too large');
+    const first = target('a', { fail: tooLarge }, calls);
+    const second = { ...target('b', {}, calls), clampOutputTo: 8_192 };
+    const spy = (adapter: ProviderAdapter, r: ChatRequest, c: CallContext) => {
+      seen.push(r.maxTokens);
+      return adapter.chat(r, c);
+    };
+    const { attempts, execution } = context();
+    const result = await executeCall(plan(first, second), { ...request, maxTokens: 32_000 }, spy, execution, noRetries());
+    expect(result.target.deployment.provider).toBe('b');
+    expect(calls).toEqual(['a:a-m', 'b:b-m']);
+    expect(seen).toEqual([32_000, 8_192]);
+    expect(attempts[0]!.endReason).toBe('failover: max_tokens above its output limit');
+  });
+});

@@ -1,6 +1,7 @@
 import { GatewayError } from '../core/errors.js';
 import { partBatches } from '../core/provider.js';
 import type { CanonicalRequest } from '../core/request.js';
+import { requestFor } from './clamp-output.js';
 import type { ModelResponse, StreamPart } from '../core/response.js';
 import type { RoutePlan } from '../core/route.js';
 import type { AttemptLease } from './attempt-lease.js';
@@ -34,7 +35,7 @@ function checkFor(request: CanonicalRequest, policy: ExecutionPolicy): OutputChe
 
 export async function executeCall<R extends CanonicalRequest>(plan: RoutePlan, request: R, call: CallFunction<R>, context: ExecutionContext, policy = defaultPolicy()): Promise<ExecutedCall> {
   const check = checkFor(request, policy);
-  const { value, lease } = await runPlan<ModelResponse>(plan, request, context, policy, (attempt) => call(attempt.target.adapter, request, attempt.call), {
+  const { value, lease } = await runPlan<ModelResponse>(plan, request, context, policy, (attempt) => call(attempt.target.adapter, requestFor(request, attempt.target), attempt.call), {
     stream: false,
     check,
     answerOf: (answer) => answer,
@@ -53,7 +54,7 @@ interface StreamOpening {
 export async function executeStream<R extends CanonicalRequest>(plan: RoutePlan, request: R, open: StreamFunction<R>, context: ExecutionContext, policy = defaultPolicy()): Promise<ExecutedStream> {
   const check = checkFor(request, policy);
   const tryOnce = async (lease: AttemptLease): Promise<StreamOpening> => {
-    const parts = await open(lease.target.adapter, request, lease.call);
+    const parts = await open(lease.target.adapter, requestFor(request, lease.target), lease.call);
     const iterator = partBatches(parts)[Symbol.asyncIterator]();
     const held: (readonly StreamPart[])[] = [];
     try {
@@ -113,5 +114,5 @@ async function* relayAttempt(opening: StreamOpening, lease: AttemptLease, contex
 
 /** Kept for callers that decide failover themselves: the request was not at fault. */
 export function shouldFailOver(error: GatewayError): boolean {
-  return error.retryable || error.code === 'upstream_auth' || error.code === 'unsupported' || error.code === 'context_length_exceeded';
+  return error.retryable || error.code === 'upstream_auth' || error.code === 'unsupported' || error.code === 'context_length_exceeded' || error.code === 'output_limit_exceeded';
 }

@@ -121,6 +121,10 @@ export async function runPlan<T>(
             lease.attempt.endReason = 'failover: context window too small';
             break;
           }
+          if (error.code === 'output_limit_exceeded') {
+            lease.attempt.endReason = 'failover: max_tokens above its output limit';
+            break;
+          }
           if (error.code === 'unsupported') {
             lease.attempt.endReason = `failover: ${error.code}`;
             break;

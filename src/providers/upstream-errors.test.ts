@@ -160,3 +160,21 @@ describe('transport errors', () => {
     expect(abortError(timed.signal, context)).toBe(reason);
   });
 });
+
+describe('output-limit errors', () => {
+  it('recognizes "max_tokens too large" in the providers\' wordings and nothing else', async () => {
+    const { codeForStatus, isOutputLimitError } = await import('./upstream-errors.js');
+    for (const message of [
+      'max_tokens: 32000 > 8192, which is the maximum allowed number of output tokens for claude-3-5-haiku-20241022',
+      'max_tokens is too large: 32000. This model supports at most 8192 completion tokens, whereas you provided 32000.',
+      'Invalid max_tokens value, the valid range of max_tokens is [1, 8192]',
+      "max_completion_tokens is too large: 40000. This model supports at most 16384 completion tokens",
+    ]) {
+      expect(isOutputLimitError({ message }), message).toBe(true);
+      expect(codeForStatus(400, { message }), message).toBe('output_limit_exceeded');
+    }
+    for (const message of ['`max_tokens` must be greater than `thinking.budget_tokens`.', 'messages: field required', "This model's maximum context length is 128000 tokens"]) {
+      expect(codeForStatus(400, { message }), message).not.toBe('output_limit_exceeded');
+    }
+  });
+});

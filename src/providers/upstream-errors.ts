@@ -103,6 +103,14 @@ export function isContextLengthError(detail: UpstreamErrorDetail): boolean {
   return CONTEXT_LENGTH_PATTERN.test(detail.message);
 }
 
+const OUTPUT_LIMIT_PATTERN =
+  /\b(max_tokens|max_completion_tokens|max_output_tokens)\b.*\b(too large|at most|maximum|exceeds?|greater than|valid range)|\b(max_tokens|max_completion_tokens)\b: ?\d+ ?> ?\d+/i;
+
+/** True when an upstream 4xx is really "max_tokens is above this model's output limit" (another model may take it). */
+export function isOutputLimitError(detail: UpstreamErrorDetail): boolean {
+  return OUTPUT_LIMIT_PATTERN.test(detail.message) && !/budget_tokens/.test(detail.message);
+}
+
 /** Maps an upstream HTTP status (and its error detail) to a gateway error code. */
 export function codeForStatus(status: number, detail: UpstreamErrorDetail): ErrorCode {
   if (status === 429) return 'upstream_rate_limited';
@@ -112,6 +120,7 @@ export function codeForStatus(status: number, detail: UpstreamErrorDetail): Erro
     if ((status === 400 || status === 404 || status === 413 || status === 422) && isContextLengthError(detail)) {
       return 'context_length_exceeded';
     }
+    if ((status === 400 || status === 422) && isOutputLimitError(detail)) return 'output_limit_exceeded';
     return 'upstream_bad_request';
   }
   if (status >= 500 && status <= 599) return 'upstream_unavailable';

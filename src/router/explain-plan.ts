@@ -20,6 +20,8 @@ export interface PlanExplanation {
     /** Latency samples behind the prediction; 0 = a prior. */
     latency_samples: number;
     reason: string;
+    /** The max_tokens it would be sent: its max output, below the request's max_tokens. */
+    max_tokens_clamped_to?: number;
   }>;
 }
 
@@ -42,6 +44,7 @@ export function explainPlan(plan: RoutePlan): PlanExplanation {
       predicted_latency_ms: candidate.predictedLatencyMs ?? null,
       latency_samples: candidate.latencySamples ?? 0,
       reason: candidate.reason,
+      ...(candidate.maxTokensClampedTo === undefined ? {} : { max_tokens_clamped_to: candidate.maxTokensClampedTo }),
     })),
   };
 }

@@ -217,3 +217,34 @@ describe('PolicyRouter: alias patterns', () => {
     expect(() => pinned.plan(chatRequest('hi', 'gpt-5'))).toThrow(expect.objectContaining({ code: 'model_not_found' }));
   });
 });
+
+describe('PolicyRouter: output limits', () => {
+  const limited = (maxTokens: number): ReturnType<typeof chatRequest> => ({ ...chatRequest('Write a Python function that reverses a string'), maxTokens });
+
+  it('ranks deployments whose max output is below max_tokens after those that fit, largest limit first, and says so', () => {
+    const config = fleetConfig();
+    const plan = new PolicyRouter(config, offlineAdapters(config)).plan(limited(32_000), { explain: true });
+    const firstShort = plan.candidates.findIndex((candidate) => candidate.maxTokensClampedTo !== undefined);
+    expect(firstShort).toBeGreaterThan(0);
+    expect(plan.candidates.slice(0, firstShort).every((candidate) => candidate.maxTokensClampedTo === undefined)).toBe(true);
+    expect(plan.candidates.slice(firstShort).filter((candidate) => candidate.rank !== undefined).every((candidate) => candidate.maxTokensClampedTo !== undefined)).toBe(true);
+    const short = plan.candidates.find((candidate) => candidate.key === 'sim-deepseek/deepseek-chat')!;
+    expect(short.maxTokensClampedTo).toBe(8_192);
+    expect(short.reason).toContain('max output 8192 < max_tokens');
+    expect(plan.attempts.find((target) => target.key === 'sim-deepseek/deepseek-chat')!.clampOutputTo).toBe(8_192);
+  });
+
+  it('with routing.output_limit: strict, drops them instead', () => {
+    const config = fleetConfig({ output_limit: 'strict' });
+    const plan = new PolicyRouter(config, offlineAdapters(config)).plan(limited(32_000), { explain: true });
+    expect(plan.attempts.map((target) => target.key)).not.toContain('sim-deepseek/deepseek-chat');
+    expect(plan.candidates.find((candidate) => candidate.key === 'sim-deepseek/deepseek-chat')!.reason).toContain('routing.output_limit: strict');
+    expect(plan.attempts.every((target) => target.clampOutputTo === undefined)).toBe(true);
+  });
+
+  it('leaves the order alone when max_tokens fits everywhere', () => {
+    const config = fleetConfig();
+    const plan = new PolicyRouter(config, offlineAdapters(config)).plan(limited(1_000), { explain: true });
+    expect(plan.candidates.every((candidate) => candidate.maxTokensClampedTo === undefined)).toBe(true);
+  });
+});

@@ -50,6 +50,7 @@ export class PolicyRouter implements Router {
   private readonly policies: Map<string, RoutingPolicy>;
   private readonly health: DeploymentHealth;
   private readonly random: () => number;
+  private readonly outputLimit: 'clamp' | 'strict';
   private latencyPlans = 0;
   private readonly resolved = new Map<readonly DeploymentRef[], CandidateInfo[]>();
   private readonly single = new Map<string, RoutePlan>();
@@ -64,6 +65,7 @@ export class PolicyRouter implements Router {
     this.health = options.health ?? ALWAYS_AVAILABLE;
     this.stats = options.stats ?? new LatencyStats(config.routing.latency, options.latencyPriors);
     this.random = options.random ?? Math.random;
+    this.outputLimit = config.routing.outputLimit;
   }
 
   /** Routed names (policies), for GET /v1/models. */
@@ -83,7 +85,7 @@ export class PolicyRouter implements Router {
     }
     const now = options.now ?? Date.now();
     const features = extractFeatures(request);
-    const context: EvaluationContext = { features, stats: this.stats, health: this.health, now };
+    const context: EvaluationContext = { features, stats: this.stats, health: this.health, now, outputLimit: this.outputLimit, ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }) };
     let planned: Plan;
     if (!policy) {
       const evaluations = direct!.map((info) => evaluate(info, context, '')).sort(byCost);

@@ -40,8 +40,10 @@ export function prepareCandidates(
         capabilities: catalog?.capabilities ?? {},
         outputFactor: catalog?.tier === 4 && catalog.capabilities.reasoning === true ? REASONING_OUTPUT_FACTOR : 1,
         ...(catalog?.contextWindow === undefined ? {} : { contextWindow: catalog.contextWindow }),
+        ...(catalog?.maxOutputTokens === undefined ? {} : { maxOutputTokens: catalog.maxOutputTokens }),
         ...(target.deployment.price === undefined ? {} : { price: target.deployment.price }),
       };
+      if (catalog?.maxOutputTokens !== undefined && config.routing.outputLimit === 'clamp') target.clampOutputTo = catalog.maxOutputTokens;
       infos.set(target.key, info);
       list.push(info);
     }

@@ -12,6 +12,8 @@ export interface CandidateInfo {
   profile: QualityProfile;
   capabilities: Capabilities;
   contextWindow?: number;
+  /** Max output tokens per answer (catalog). */
+  maxOutputTokens?: number;
   price?: Price;
   /** Output tokens per visible answer token: above 1 for models that always reason first. */
   outputFactor: number;
@@ -26,6 +28,8 @@ export interface Evaluation {
   healthy: boolean;
   /** Set when the deployment cannot serve the request at all. */
   drop?: string;
+  /** Its max output, when below the request's `max_tokens`: ranked after those that fit (and clamped if used). */
+  outputShort?: number;
   /** The policy's reason for its place (tier, arm, floor…). */
   reason: string;
   /** What the ordering decided about it (demoted, unavailable, explored), overriding `reason`. */
@@ -38,6 +42,10 @@ export interface EvaluationContext {
   stats: LatencyStats;
   health: DeploymentHealth;
   now: number;
+  /** The request's `max_tokens`, when it set one. */
+  maxTokens?: number;
+  /** `routing.output_limit` (default `clamp`). */
+  outputLimit?: 'clamp' | 'strict';
 }
 
 /** Expected cost: prompt at the input price (the cacheable prefix at the cached price, where there is one) plus expected output. */
@@ -69,6 +77,9 @@ export function evaluate(info: CandidateInfo, context: EvaluationContext, reason
   else if (features.fim && capabilities.fim === false) evaluation.drop = 'dropped: no fill-in-the-middle';
   else if (info.contextWindow !== undefined && features.promptTokens > info.contextWindow) {
     evaluation.drop = `dropped: ~${features.promptTokens} prompt tokens exceed its ${info.contextWindow}-token context window`;
+  } else if (info.maxOutputTokens !== undefined && context.maxTokens !== undefined && context.maxTokens > info.maxOutputTokens) {
+    if (context.outputLimit === 'strict') evaluation.drop = `dropped: max output ${info.maxOutputTokens} < max_tokens ${context.maxTokens} (routing.output_limit: strict)`;
+    else evaluation.outputShort = info.maxOutputTokens;
   }
   return evaluation;
 }
@@ -103,10 +114,12 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
   const slow: Evaluation[] = [];
   const unavailable: Evaluation[] = [];
   const dropped: Evaluation[] = [];
+  const short: Evaluation[] = [];
   const budget = options.latencyBudgetMs;
   for (const evaluation of preferred) {
     if (evaluation.drop !== undefined) dropped.push(evaluation);
     else if (!evaluation.healthy) unavailable.push(evaluation);
+    else if (evaluation.outputShort !== undefined) short.push(evaluation);
     else if (budget !== undefined && evaluation.latencyMs > budget) slow.push(evaluation);
     else fitting.push(evaluation);
   }
@@ -117,6 +130,9 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
     for (const evaluation of slow) evaluation.note = `predicted ${Math.round(evaluation.latencyMs)} ms misses the ${budget} ms budget: ${outcome}`;
   }
   for (const evaluation of unavailable) evaluation.note = 'unavailable (cooldown or open breaker): last resort';
+  // Largest limit first: the least clamping.
+  short.sort((a, b) => b.outputShort! - a.outputShort! || byCost(a, b));
+  for (const evaluation of short) evaluation.note = `max output ${evaluation.outputShort} < max_tokens: ranked after the deployments that fit; max_tokens clamped to ${evaluation.outputShort} if used`;
 
   if (options.explore) {
     const index = fitting.findIndex((evaluation, position) => position > 0 && options.stats.samples(evaluation.info.target.key) < options.stats.minSamples);
@@ -127,7 +143,7 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
     }
   }
 
-  let kept = removeSlow ? fitting.concat(unavailable) : fitting.concat(slow, unavailable);
+  let kept = removeSlow ? fitting.concat(short, unavailable) : fitting.concat(slow, short, unavailable);
   if (kept.length === 0) {
     // Nothing declared able to serve it: try the dropped ones rather than refuse (the upstream has the last word).
     kept = dropped.splice(0);
@@ -157,5 +173,6 @@ function verdict(evaluation: Evaluation, rank: number | undefined, stats: Latenc
   if (rank !== undefined) result.rank = rank;
   if (evaluation.score !== undefined) result.score = Math.round(evaluation.score * 10) / 10;
   if (evaluation.costUsd !== undefined) result.predictedCostUsd = evaluation.costUsd;
+  if (evaluation.outputShort !== undefined) result.maxTokensClampedTo = evaluation.outputShort;
   return result;
 }

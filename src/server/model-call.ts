@@ -7,6 +7,7 @@ import { executeCall, executeStream, type AttemptRecord, type ExecutionContext }
 import { readTimeoutHeaders, type ExecutionPolicy } from '../execution/execution-policy.js';
 import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../core/route.js';
 import type { CanonicalRequest } from '../core/request.js';
+import { clampedMaxTokens, MAX_TOKENS_CLAMPED_HEADER } from '../execution/clamp-output.js';
 import type { StreamPart, Usage } from '../core/response.js';
 import type { ModelEndpoint } from './endpoints.js';
 import type { SpendGuard } from '../keys/key-types.js';
@@ -151,7 +152,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
     } else if (request.stream) {
       const executed = await executeStream(plan, request, endpoint.stream, execution, policy);
       const served = executed.target;
-      announce(response, record, served, attempts);
+      announce(response, record, served, attempts, request);
       response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
       const encodeContext: EncodeContext = { model: served.model.name, requestId: record.requestId };
       const settle = (usage: Usage | undefined, answerCharacters: number): void => {
@@ -165,7 +166,7 @@ export async function serveModelCall<R extends CanonicalRequest>(
     } else {
       const executed = await executeCall(plan, request, endpoint.call, execution, policy);
       const served = executed.target;
-      announce(response, record, served, attempts);
+      announce(response, record, served, attempts, request);
       settleCost(record, request, executed.answer.usage, served.deployment.price, answerCharacters(executed.answer));
       executed.attempt.usage = record.usage;
       if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
@@ -213,8 +214,10 @@ function definedAnswer(model: string, provider: string, served: AttemptRecord): 
   return { model, provider, ...(served.usage ? { usage: served.usage } : {}), ...(served.costUsd === undefined ? {} : { costUsd: served.costUsd }) };
 }
 
-function announce(response: ServerResponse, record: RequestRecord, served: RouteTarget, attempts: AttemptRecord[]): void {
+function announce(response: ServerResponse, record: RequestRecord, served: RouteTarget, attempts: AttemptRecord[], request: CanonicalRequest): void {
   record.model = served.model.name;
+  const clamped = clampedMaxTokens(request, served);
+  if (clamped !== undefined) response.setHeader(MAX_TOKENS_CLAMPED_HEADER, String(clamped));
   record.provider = served.deployment.provider;
   response.setHeader('x-switchyard-model', served.model.name);
   response.setHeader('x-switchyard-provider', served.deployment.provider);

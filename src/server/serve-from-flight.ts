@@ -1,3 +1,4 @@
+import { clampedMaxTokens, MAX_TOKENS_CLAMPED_HEADER } from '../execution/clamp-output.js';
 import type { ServerResponse } from 'node:http';
 import type { CancelSignal } from '../core/cancel.js';
 import { executeCall, executeStream, type ExecutedCall, type ExecutedStream, type ExecutionContext } from '../execution/execute-plan.js';
@@ -46,6 +47,7 @@ export async function serveFromFlight<R extends CanonicalRequest>(flight: Flight
     record.provider = origin.provider;
     response.setHeader('x-switchyard-model', origin.model);
     response.setHeader('x-switchyard-provider', origin.provider);
+    if (origin.maxTokensClamped !== undefined) response.setHeader(MAX_TOKENS_CLAMPED_HEADER, String(origin.maxTokensClamped));
     response.setHeader('x-switchyard-cache', record.cacheStatus ?? 'none');
     const route = serving.routeHeader?.();
     if (route !== undefined) response.setHeader('x-switchyard-route', route);
@@ -103,13 +105,13 @@ export async function produceFlight<R extends CanonicalRequest>(
   try {
     if (request.stream) {
       const executed = await executeStream(plan, request, endpoint.stream, context, policy);
-      flight.begin(originOf(executed));
+      flight.begin(originOf(executed, request));
       for await (const batch of executed.batches) flight.push(batch);
       flight.finish();
       return executed;
     }
     const executed = await executeCall(plan, request, endpoint.call, context, policy);
-    flight.complete(originOf(executed), executed.answer);
+    flight.complete(originOf(executed, request), executed.answer);
     return executed;
   } catch (error) {
     flight.fail(error);
@@ -117,7 +119,11 @@ export async function produceFlight<R extends CanonicalRequest>(
   }
 }
 
-function originOf(executed: ExecutedCall | ExecutedStream): FlightOrigin {
+function originOf(executed: ExecutedCall | ExecutedStream, request: CanonicalRequest): FlightOrigin {
   const { model, deployment } = executed.target;
-  return deployment.price === undefined ? { model: model.name, provider: deployment.provider } : { model: model.name, provider: deployment.provider, price: deployment.price };
+  const origin: FlightOrigin = { model: model.name, provider: deployment.provider };
+  if (deployment.price !== undefined) origin.price = deployment.price;
+  const clamped = clampedMaxTokens(request, executed.target);
+  if (clamped !== undefined) origin.maxTokensClamped = clamped;
+  return origin;
 }

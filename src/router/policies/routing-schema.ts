@@ -114,6 +114,8 @@ export const routingExtrasSchema = {
   policies: z.record(z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'policy names are visible ASCII without spaces'), policySchema),
   /** Expected quality per model, overriding the catalog's priors. */
   quality: z.record(z.string().min(1), qualityOverride),
+  /** Deployments whose max output is below the request's max_tokens: ranked last and clamped (default), or dropped. */
+  output_limit: z.enum(['clamp', 'strict']),
   latency: z
     .object({
       /** Weight of the newest sample in the moving averages (0-1]. */

@@ -70,6 +70,11 @@ export interface RoutingSettings {
   builtinPolicies: boolean;
   quality: Map<string, QualityOverride>;
   latency: LatencySettings;
+  /**
+   * A deployment whose max output is below the request's `max_tokens`: `clamp` ranks it after the
+   * deployments that fit and, when used, sends `max_tokens` lowered to its limit; `strict` drops it.
+   */
+  outputLimit: 'clamp' | 'strict';
 }
 
 /** A policy as plain JSON for `config check`: deployments as `provider/model` keys. */
