@@ -1,5 +1,5 @@
 import type { CanonicalRequest } from '../core/request.js';
-import type { RouteTarget } from '../router/route-types.js';
+import type { RouteTarget } from '../core/route.js';
 
 /** The response header naming the `max_tokens` actually sent, when it was lowered to the serving deployment's max output. */
 export const MAX_TOKENS_CLAMPED_HEADER = 'x-switchyard-max-tokens-clamped';

@@ -223,7 +223,7 @@ describe('PolicyRouter: output limits', () => {
 
   it('ranks deployments whose max output is below max_tokens after those that fit, largest limit first, and says so', () => {
     const config = fleetConfig();
-    const plan = new PolicyRouter(config, offlineAdapters(config)).plan(limited(32_000), { explain: true });
+    const plan = createPolicyRouter(config, offlineAdapters(config)).plan(limited(32_000), { explain: true });
     const firstShort = plan.candidates.findIndex((candidate) => candidate.maxTokensClampedTo !== undefined);
     expect(firstShort).toBeGreaterThan(0);
     expect(plan.candidates.slice(0, firstShort).every((candidate) => candidate.maxTokensClampedTo === undefined)).toBe(true);
@@ -236,7 +236,7 @@ describe('PolicyRouter: output limits', () => {
 
   it('with routing.output_limit: strict, drops them instead', () => {
     const config = fleetConfig({ output_limit: 'strict' });
-    const plan = new PolicyRouter(config, offlineAdapters(config)).plan(limited(32_000), { explain: true });
+    const plan = createPolicyRouter(config, offlineAdapters(config)).plan(limited(32_000), { explain: true });
     expect(plan.attempts.map((target) => target.key)).not.toContain('sim-deepseek/deepseek-chat');
     expect(plan.candidates.find((candidate) => candidate.key === 'sim-deepseek/deepseek-chat')!.reason).toContain('routing.output_limit: strict');
     expect(plan.attempts.every((target) => target.clampOutputTo === undefined)).toBe(true);
@@ -244,7 +244,7 @@ describe('PolicyRouter: output limits', () => {
 
   it('leaves the order alone when max_tokens fits everywhere', () => {
     const config = fleetConfig();
-    const plan = new PolicyRouter(config, offlineAdapters(config)).plan(limited(1_000), { explain: true });
+    const plan = createPolicyRouter(config, offlineAdapters(config)).plan(limited(1_000), { explain: true });
     expect(plan.candidates.every((candidate) => candidate.maxTokensClampedTo === undefined)).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ export const REASONING_OUTPUT_FACTOR = 3;
  * come from the composition root: the simulator's figures for simulated providers.)
  */
 export function prepareCandidates(
-  config: ConfiguredDeployments & { registry: ModelRegistry; routing: Pick<RoutingSettings, 'quality'> },
+  config: ConfiguredDeployments & { registry: ModelRegistry; routing: Pick<RoutingSettings, 'quality'> & Partial<Pick<RoutingSettings, 'outputLimit'>> },
   adapters: Map<string, ProviderAdapter>,
 ): { infos: Map<string, CandidateInfo>; byModel: Map<string, CandidateInfo[]> } {
   const infos = new Map<string, CandidateInfo>();
@@ -43,7 +43,7 @@ export function prepareCandidates(
         ...(catalog?.maxOutputTokens === undefined ? {} : { maxOutputTokens: catalog.maxOutputTokens }),
         ...(target.deployment.price === undefined ? {} : { price: target.deployment.price }),
       };
-      if (catalog?.maxOutputTokens !== undefined && config.routing.outputLimit === 'clamp') target.clampOutputTo = catalog.maxOutputTokens;
+      if (catalog?.maxOutputTokens !== undefined && config.routing.outputLimit !== 'strict') target.clampOutputTo = catalog.maxOutputTokens;
       infos.set(target.key, info);
       list.push(info);
     }
