@@ -11,6 +11,8 @@ import type { RunningSimulator } from '../sim/sim-types.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import { createKeyDirectory } from '../keys/key-directory.js';
 import { createMemorySpendGuard } from '../keys/memory-spend-guard.js';
+import { createRedisSpendGuard } from '../keys/redis-spend-guard.js';
+import { openSharedState, registerSharedStateMetrics } from '../state/open-shared-state.js';
 import { openKeyStore } from '../keys/open-key-store.js';
 import { createAdminApi } from '../server/admin-api.js';
 import { Authenticator } from '../server/authenticate.js';
@@ -98,7 +100,9 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     );
   }
   const keyStore = config.ledger.enabled ? await openKeyStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl }) : undefined;
-  const keyDirectory = keyStore ? await createKeyDirectory({ store: keyStore }) : undefined;
+  const shared = openSharedState(config);
+  if (shared) await shared.ready(2000); // serves either way: per replica until Redis answers
+  const keyDirectory = keyStore ? await createKeyDirectory({ store: keyStore, refreshIntervalMs: config.sharedState.keyRefreshMs, ...(shared ? { events: shared } : {}) }) : undefined;
 
   let simulator: RunningSimulator | undefined;
   if (config.simulator.enabled) {
@@ -126,14 +130,19 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const ledger = options.ledger ?? (config.ledger.enabled
     ? await openLedger({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ...definedOnly({ batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs }) })
     : undefined);
-  const guard = keyDirectory ? createMemorySpendGuard(ledger ? { ledger } : {}) : undefined;
+  const guard = !keyDirectory
+    ? undefined
+    : shared && config.sharedState.redis
+      ? createRedisSpendGuard({ state: shared, whenDown: config.sharedState.redis.budgetsWhenDown, ...(ledger ? { ledger } : {}) })
+      : createMemorySpendGuard(ledger ? { ledger } : {});
+  if (shared) registerSharedStateMetrics(metrics.registry, shared, guard && 'fallbacks' in guard ? (guard as { readonly fallbacks: number }) : undefined);
   const admin = createAdminApi({
     token: config.admin.token,
     resilience: { breakers: executionPolicy.breakers, get keys() { return generation.deploymentKeys; } },
     reload: () => reload(),
     store: keyStore,
     ...(guard ? { guard } : {}),
-    ...(keyDirectory ? { onKeysChanged: () => keyDirectory.refresh() } : {}),
+    ...(keyDirectory ? { onKeysChanged: (change) => keyDirectory.apply(change, true) } : {}),
   });
   const cache = await openResponseCache(config.cache);
   const responseStore = config.ledger.enabled && config.responses.store
@@ -288,6 +297,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       keyDirectory?.close();
       await keyStore?.close();
       await ledger?.close();
+      await shared?.close();
     })();
     return closing;
   };

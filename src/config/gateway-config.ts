@@ -6,6 +6,7 @@ import type { RoutingSettings } from '../router/policies/routing-settings.js';
 import type { ResilienceConfig } from '../execution/resilience-config.js';
 import type { BatchingSettings, CacheSettings } from '../cache/cache-config.js';
 import type { LoggingSettings } from '../telemetry/logging-config.js';
+import type { SharedStateSettings } from '../state/shared-state-config.js';
 
 export interface ResolvedProvider extends ConfiguredProvider {
   /** Base URL still to be filled in with the embedded simulator's address. */
@@ -83,6 +84,8 @@ export interface GatewayConfig {
   };
   /** Micro-batching per deployment (`batching:`); empty = off. */
   batching: BatchingSettings;
+  /** Replica id and the Redis shared by replicas (`shared_state:`, or REDIS_URL alone). */
+  sharedState: SharedStateSettings;
   /** The model catalog (built-ins + `catalog:` overrides). */
   registry: ModelRegistry;
   /** Retries, breakers, timeouts, hedging, structured output (the `resilience:` section). */

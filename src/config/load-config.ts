@@ -151,5 +151,9 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
       keys: Object.fromEntries(config.cache.keys),
     },
     batching: Object.fromEntries(config.batching.deployments),
+    sharedState: {
+      ...config.sharedState,
+      ...(config.sharedState.redis ? { redis: { ...config.sharedState.redis, url: config.sharedState.redis.url.replace(/\/\/[^@/]*@/, '//***@') } } : {}),
+    },
   };
 }

@@ -11,6 +11,8 @@ import { ConfigError } from '../core/config-error.js';
 import { splitEmbeddingModels } from './resolve-embedding-models.js';
 import { resolveResilience } from '../execution/resilience-config.js';
 import { resolveBatchingSettings, resolveCacheSettings } from '../cache/cache-config.js';
+import { replicaIdFrom } from '../state/shared-state.js';
+import { resolveSharedStateSettings } from '../state/shared-state-config.js';
 import { DEFAULTS } from './gateway-config.js';
 import { resolveLoggingSettings } from '../telemetry/logging-config.js';
 import type { GatewayConfig, ResolvedProvider } from './gateway-config.js';
@@ -70,6 +72,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   const cache = resolveCacheSettings(file.cache, environment, problems, parseByteSize);
   const deploymentKeys = new Set([...models.values()].flatMap((model) => model.deployments.map((deployment) => `${deployment.provider}/${model.name}`)));
   const batching = resolveBatchingSettings(file.batching, deploymentKeys, problems);
+  const sharedState = resolveSharedStateSettings(file.shared_state, environment, replicaIdFrom(environment), problems);
 
   const requestTimeoutMs = file.server?.request_timeout_ms ?? DEFAULTS.requestTimeoutMs;
   if (file.server?.max_buffered_body !== undefined && file.server.body_limit !== undefined && parseByteSize(file.server.max_buffered_body) < parseByteSize(file.server.body_limit)) {
@@ -140,6 +143,7 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
       maxEntries: file.responses?.max_entries ?? 100_000,
     },
     batching,
+    sharedState,
     registry,
     resilience,
     catalogWarnings: coverage.warnings,

@@ -4,6 +4,7 @@ import { routingExtrasSchema } from '../router/policies/routing-schema.js';
 import { resilienceConfigSchema } from '../execution/resilience-config.js';
 import { batchingConfigSchema, cacheConfigSchema } from '../cache/cache-config.js';
 import { loggingConfigSchema } from '../telemetry/logging-config.js';
+import { sharedStateConfigSchema } from '../state/shared-state-config.js';
 
 /**
  * The config file schema (YAML or JSON). Field names are snake_case as written by operators;
@@ -184,6 +185,8 @@ export const configFileSchema = z
     cache: cacheConfigSchema.optional(),
     /** Micro-batching of small /v1/completions per deployment (docs/cache.md). */
     batching: batchingConfigSchema.optional(),
+    /** State shared by replicas through Redis: budgets, limits, key changes (docs/operations.md). */
+    shared_state: sharedStateConfigSchema.optional(),
     /** Stored Responses API responses, in the ledger's database (docs/compatibility.md#stored-responses). */
     responses: z
       .object({

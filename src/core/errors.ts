@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   upstream_stream_interrupted: { status: 502, retryable: false, description: 'The provider stream broke after part of the answer was already sent.' },
   // Gateway errors.
   overloaded: { status: 503, retryable: true, description: 'The gateway is at its limit of open connections (`server.max_connections`) or of buffered request bytes (`server.max_buffered_body`); retry after `retry-after` seconds.' },
-  storage_unavailable: { status: 503, retryable: true, description: 'The key store or the ledger database (SQLite or PostgreSQL) is unreachable; retry after `retry-after` seconds. Keys already loaded keep working.' },
+  storage_unavailable: { status: 503, retryable: true, description: 'The key store or the ledger database (SQLite or PostgreSQL) is unreachable, or the shared state store (Redis) is and a budgeted key is refused under `shared_state.budgets_when_down: fail_closed`; retry after `retry-after` seconds. Keys already loaded keep working.' },
   internal_error: { status: 500, retryable: false, description: 'An unexpected error inside the gateway.' },
   client_closed: { status: 499, retryable: false, description: 'The client closed the connection before the answer was complete.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; description: string }>;

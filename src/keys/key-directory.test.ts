@@ -6,6 +6,7 @@ import { createKeyDirectory, type KeyDirectory } from './key-directory.js';
 import { hashSecret } from './key-input.js';
 import type { KeyStore, VirtualKey } from './key-types.js';
 import { openSqliteKeyStore } from './sqlite-key-store.js';
+import { createMemorySharedState, MemoryHub } from '../state/memory-shared-state.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -109,5 +110,17 @@ describe('KeyDirectory', () => {
   it('fails to start when the store cannot be read', async () => {
     const store = { list: async () => { throw new Error('no table'); } } as unknown as KeyStore;
     await expect(createKeyDirectory({ store })).rejects.toThrow(/no table/);
+  });
+
+  it('applies another replica’s create and revoke at once over the shared state (no reload)', async () => {
+    const { here, elsewhere } = twoHandles();
+    const hub = new MemoryHub();
+    const mine = await createKeyDirectory({ store: here, refreshIntervalMs: 0, events: createMemorySharedState({ replicaId: 'a', hub }) });
+    const theirs = await createKeyDirectory({ store: elsewhere, refreshIntervalMs: 0, events: createMemorySharedState({ replicaId: 'b', hub }) });
+    cleanups.push(() => mine.close(), () => theirs.close());
+    const { key, secret } = await theirs.create({ name: 'made elsewhere' });
+    await eventually(() => mine.authenticate(secret)?.id === key.id, 500);
+    await theirs.revoke(key.id);
+    await eventually(() => mine.authenticate(secret) === undefined, 500);
   });
 });

@@ -1,6 +1,12 @@
 import { redactText } from '../core/redact.js';
 import { hashSecret, SECRET_PREFIX } from './key-input.js';
 import type { CreateKeyInput, KeyStore, VirtualKey } from './key-types.js';
+import type { SharedState } from '../state/shared-state.js';
+
+/** What replicas tell each other when a key changes (pub/sub channel `keys`). */
+export type KeyChange = { type: 'created'; key: VirtualKey } | { type: 'revoked'; id: string } | { type: 'changed'; id: string };
+
+const KEY_CHANNEL = 'keys';
 
 export interface KeyDirectoryOptions {
   store: KeyStore;
@@ -8,6 +14,8 @@ export interface KeyDirectoryOptions {
   refreshIntervalMs?: number;
   /** Error log sink (default: stderr). */
   log?: (message: string) => void;
+  /** Shared by replicas: changes made here are published, other replicas' changes applied at once. */
+  events?: SharedState;
 }
 
 /**
@@ -21,6 +29,8 @@ export interface KeyDirectory {
   create(input: CreateKeyInput): Promise<{ key: VirtualKey; secret: string }>;
   /** Revokes in the store and refuses the key here at once. False when no such key. */
   revoke(id: string): Promise<boolean>;
+  /** Applies a change made elsewhere (the admin API, another replica) here, and publishes it to the other replicas when `publish`. */
+  apply(change: KeyChange, publish?: boolean): Promise<void>;
   /** Reloads from the store now (failures are logged and keep the previous keys). */
   refresh(): Promise<void>;
   /** Active keys currently loaded. */
@@ -60,6 +70,29 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     }
   }
 
+  /** A change is newer than any load in progress: such a load must not undo it. */
+  function applyLocally(change: KeyChange): void {
+    started += 1;
+    applied = started;
+    if (change.type === 'created') {
+      if (change.key.revokedAt === undefined) byHash.set(change.key.hash, change.key);
+      return;
+    }
+    for (const [hash, key] of byHash) if (key.id === change.id) byHash.delete(hash);
+    if (change.type === 'changed') void refresh();
+  }
+
+  const unsubscribe = options.events?.subscribe(KEY_CHANNEL, (message) => {
+    try {
+      applyLocally(JSON.parse(message) as KeyChange);
+    } catch {
+      log('ignored a malformed key change message');
+    }
+  });
+  const publish = async (change: KeyChange): Promise<void> => {
+    await options.events?.publish(KEY_CHANNEL, JSON.stringify(change));
+  };
+
   await load(); // at start a failure is fatal: the gateway cannot authenticate anyone
   const interval = options.refreshIntervalMs ?? 5000;
   const timer = interval > 0 ? setInterval(() => void refresh(), interval) : undefined;
@@ -73,15 +106,19 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     },
     async create(input) {
       const created = await store.create(input);
-      await refresh();
-      byHash.set(created.key.hash, created.key); // even if the reload failed
+      applyLocally({ type: 'created', key: created.key });
+      await publish({ type: 'created', key: created.key });
       return created;
     },
     async revoke(id) {
       const revoked = await store.revoke(id);
-      await refresh();
-      for (const [hash, key] of byHash) if (key.id === id) byHash.delete(hash); // even if the reload failed
+      applyLocally({ type: 'revoked', id });
+      await publish({ type: 'revoked', id });
       return revoked;
+    },
+    async apply(change, shouldPublish = false) {
+      applyLocally(change);
+      if (shouldPublish) await publish(change);
     },
     refresh,
     get size() {
@@ -89,6 +126,7 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     },
     close() {
       closed = true;
+      unsubscribe?.();
       if (timer !== undefined) clearInterval(timer);
     },
   };

@@ -68,7 +68,7 @@ export interface ReservationRequest {
 
 export type ReservationResult =
   | { ok: true; reservation: Reservation }
-  | { ok: false; reason: 'rate_limited' | 'budget_exceeded'; message: string; retryAfterMs?: number };
+  | { ok: false; reason: 'rate_limited' | 'budget_exceeded' | 'unavailable'; message: string; retryAfterMs?: number };
 
 export interface Reservation {
   /** Replace the estimate with what was actually spent (0 when the call failed unbilled). */

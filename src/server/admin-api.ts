@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateKeyInput, KeyLimits, KeyStore, SpendGuard, VirtualKey } from '../keys/key-types.js';
 import { KeyInputError } from '../keys/key-input.js';
+import type { KeyChange } from '../keys/key-directory.js';
 import { GatewayError, toStorageError } from '../core/errors.js';
 import type { DeploymentBreakers } from '../execution/deployment-breakers.js';
 import { digest, presentedKey } from './authenticate.js';
@@ -13,8 +14,8 @@ export interface AdminApiOptions {
   token: string | undefined;
   store: KeyStore | undefined;
   guard?: SpendGuard;
-  /** Called after a key was created or revoked, so the hot-path lookup sees it at once. */
-  onKeysChanged?: () => Promise<void>;
+  /** Called after a key was created or revoked, so the hot-path lookup (of every replica) sees it at once. */
+  onKeysChanged?: (change: KeyChange) => Promise<void>;
   /** Breakers and cooldowns per configured deployment, for `GET /admin/breakers`. */
   resilience?: { breakers: DeploymentBreakers; keys: readonly string[] };
   /** `POST /admin/reload`: re-read the config (validated first; the running one stays on error). */
@@ -79,7 +80,7 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
         const { key, secret } = await store.create(input).catch((error: unknown) => {
           throw error instanceof KeyInputError ? new GatewayError('invalid_request', error.message) : error;
         });
-        await options.onKeysChanged?.();
+        await options.onKeysChanged?.({ type: 'created', key });
         sendJson(response, 201, { ...(await describe(key, options.guard)), key: secret });
         return;
       }
@@ -97,7 +98,7 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
       }
       if (method === 'DELETE') {
         if (!(await store.revoke(id))) throw new GatewayError('not_found', `No key with id "${id}".`);
-        await options.onKeysChanged?.();
+        await options.onKeysChanged?.({ type: 'revoked', id });
         sendJson(response, 200, { id, revoked: true });
         return;
       }

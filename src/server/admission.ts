@@ -133,7 +133,7 @@ export async function admit(
     throw error instanceof RangeError ? error : toStorageError(error, 'The store of key budgets and spend');
   });
   if (result.ok) return result.reservation;
-  throw new GatewayError(result.reason, result.message, result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs });
+  throw new GatewayError(result.reason === 'unavailable' ? 'storage_unavailable' : result.reason, result.message, result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs });
 }
 
 /** Prompt tokens by character count: cheap enough for every request, close enough for a reservation. */

@@ -19,7 +19,7 @@ interface Launched {
 }
 
 function launch(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Launched {
-  const environment: Record<string, string | undefined> = { ...process.env, PORT: undefined, HOST: undefined, SWITCHYARD_CONFIG: undefined, DATABASE_URL: undefined, SWITCHYARD_DATA_DIR: undefined, ...options.env };
+  const environment: Record<string, string | undefined> = { ...process.env, PORT: undefined, HOST: undefined, REDIS_URL: undefined, SWITCHYARD_CONFIG: undefined, DATABASE_URL: undefined, SWITCHYARD_DATA_DIR: undefined, ...options.env };
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'switchyard-cli-')), env: environment as NodeJS.ProcessEnv });
   running.push(child);
   let text = '';
