@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RedisSharedState } from '../state/redis-shared-state.js';
 import type { Ledger } from '../usage/ledger/ledger.js';
 import { nanoToUsd, usdToNano } from './key-input.js';
-import type { Reservation, ReservationRequest, ReservationResult, SpendGuard } from './key-types.js';
+import type { ReservationRequest, ReservationResult, SpendGuard } from './key-types.js';
 import { createLedgerSpendSeed, type SpendSeed } from './ledger-spend-seed.js';
 import { createMemorySpendGuard } from './memory-spend-guard.js';
 import { RESERVE_SCRIPT, SEED_SCRIPT, SETTLE_SCRIPT } from './spend-scripts.js';
