@@ -102,19 +102,14 @@ export function createRedisSharedState(options: RedisSharedStateOptions): RedisS
       return () => listeners.delete(listener);
     },
     ready(waitMs) {
-      if (up) return Promise.resolve(true);
+      // Both connections: a message published before this replica subscribed would be lost to it.
+      const connected = (client: Redis): Promise<void> => (client.status === 'ready' ? Promise.resolve() : new Promise((resolve) => client.once('ready', () => resolve())));
       return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          listeners.delete(onChange);
-          resolve(false);
-        }, waitMs);
-        const onChange = (next: boolean): void => {
-          if (!next) return;
+        const timer = setTimeout(() => resolve(false), waitMs);
+        void Promise.all([connected(redis), connected(subscriber)]).then(() => {
           clearTimeout(timer);
-          listeners.delete(onChange);
-          resolve(true);
-        };
-        listeners.add(onChange);
+          resolve(up);
+        });
       });
     },
     async get(name) {
