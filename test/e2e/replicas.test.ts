@@ -31,7 +31,7 @@ beforeAll(async () => {
         ledger: { database_url_env: 'TEST_DATABASE_URL', flush_interval_ms: 20 },
         cache: { enabled: false },
         // No periodic reload: key changes must arrive over pub/sub.
-        shared_state: { key_prefix: prefix, key_refresh_ms: 0 },
+        shared_state: { key_prefix: prefix, key_refresh_ms: 0, timeout_ms: 2000 }, // a loaded machine must not push a replica into local enforcement
       },
       { TEST_ADMIN_TOKEN: ADMIN_TOKEN, TEST_DATABASE_URL: databaseUrl, REDIS_URL, SWITCHYARD_REPLICA_ID: `replica-${index}` },
     ));
