@@ -13,7 +13,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { embeddedConfigFile } from '../dist/config/load-config.js';
 import { resolveConfig } from '../dist/config/resolve-config.js';
-import { startGateway } from '../dist/server/start-gateway.js';
+import { startGateway } from '../dist/app/start-gateway.js';
 
 const { values } = parseArgs({ options: { replicas: { type: 'string', default: '3' }, requests: { type: 'string', default: '200' } } });
 const count = Number(values.replicas);
