@@ -103,7 +103,7 @@ function createAdmission(key: VirtualKey, request: CanonicalRequest, options: Ad
         });
       if (!result.ok) {
         skipped.push(`${target.key}: ${result.reason}`);
-        return new GatewayError(result.reason, result.message, result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs });
+        return new GatewayError(result.reason === 'unavailable' ? 'storage_unavailable' : result.reason, result.message, result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs });
       }
       reservations.push(result.reservation);
       if (!concurrent) sequentialUsd = Math.max(sequentialUsd, costUsd);
