@@ -28,7 +28,15 @@ const basePath = upstream.pathname.replace(/\/$/, '');
 const pool = new Pool(upstream.origin, { connections: Number(values.connections) });
 
 // Hop-by-hop headers are never relayed (RFC 9110 §7.6.1).
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-connection',
+]);
 
 async function readBody(req) {
   const chunks = [];
@@ -77,7 +85,9 @@ server.keepAliveTimeout = 65_000;
 
 server.listen(Number(values.port), values.host, () => {
   const { port } = server.address();
-  process.stdout.write(`bare proxy listening on http://${values.host}:${port} → ${upstream.href}\n`);
+  process.stdout.write(
+    `bare proxy listening on http://${values.host}:${port} → ${upstream.href}\n`,
+  );
 });
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -3,7 +3,12 @@
 
 /** Sends one request and throws unless the answer is a valid chat completion (or SSE stream). */
 export async function checkTarget({ url, headers, body }, stream) {
-  const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await response.text();
   const fail = (why) => {
     throw new Error(`${why} (HTTP ${response.status}): ${text.slice(0, 300)}`);
@@ -17,10 +22,12 @@ export async function checkTarget({ url, headers, body }, stream) {
       fail('body is not JSON');
     }
     const content = answer?.choices?.[0]?.message?.content;
-    if (answer?.object !== 'chat.completion' || typeof content !== 'string' || content.length === 0) fail('not a chat.completion with content');
+    if (answer?.object !== 'chat.completion' || typeof content !== 'string' || content.length === 0)
+      fail('not a chat.completion with content');
     return { contentChars: content.length, completionTokens: answer.usage?.completion_tokens };
   }
-  if (!String(response.headers.get('content-type')).includes('text/event-stream')) fail('content-type is not text/event-stream');
+  if (!String(response.headers.get('content-type')).includes('text/event-stream'))
+    fail('content-type is not text/event-stream');
   const data = text
     .split(/\r?\n/)
     .filter((line) => line.startsWith('data:'))
@@ -35,7 +42,8 @@ export async function checkTarget({ url, headers, body }, stream) {
     } catch {
       fail(`SSE data is not JSON: ${payload.slice(0, 80)}`);
     }
-    if (chunk.error || chunk.object !== 'chat.completion.chunk') fail('SSE event is not a chat.completion.chunk');
+    if (chunk.error || chunk.object !== 'chat.completion.chunk')
+      fail('SSE event is not a chat.completion.chunk');
     const delta = chunk.choices?.[0]?.delta?.content;
     if (delta) {
       content += delta;
@@ -50,5 +58,6 @@ export async function checkTarget({ url, headers, body }, stream) {
 export function quickCheck(stream) {
   return stream
     ? (body) => body.trimEnd().endsWith('data: [DONE]') && !body.includes('"error":')
-    : (body) => body.startsWith('{') && body.includes('"chat.completion"') && !body.includes('"error":');
+    : (body) =>
+        body.startsWith('{') && body.includes('"chat.completion"') && !body.includes('"error":');
 }

@@ -23,16 +23,43 @@ function record() {
   const now = performance.now();
   const usage = { inputTokens: 20, outputTokens: 25 };
   return {
-    requestId: crypto.randomUUID(), method: 'POST', path: '/v1/chat/completions', startedAt: now, startedAtWall: Date.now(),
-    status: 200, stream: false, modelAsked: 'gpt-4o-mini', model: 'gpt-4o-mini', provider: 'sim-openai',
-    route: 'gpt-4o-mini (asked for by name); 1 deployment', usage, costUsd: 0.0000183, cacheStatus: 'none', durationMs: 3.2,
-    attempts: [{ key: 'sim-openai/gpt-4o-mini', provider: 'sim-openai', model: 'gpt-4o-mini', upstreamModel: 'gpt-4o-mini', startedAt: now, startedAtWall: Date.now(), endedAt: now + 3, status: 200, usage, costUsd: 0.0000183 }],
+    requestId: crypto.randomUUID(),
+    method: 'POST',
+    path: '/v1/chat/completions',
+    startedAt: now,
+    startedAtWall: Date.now(),
+    status: 200,
+    stream: false,
+    modelAsked: 'gpt-4o-mini',
+    model: 'gpt-4o-mini',
+    provider: 'sim-openai',
+    route: 'gpt-4o-mini (asked for by name); 1 deployment',
+    usage,
+    costUsd: 0.0000183,
+    cacheStatus: 'none',
+    durationMs: 3.2,
+    attempts: [
+      {
+        key: 'sim-openai/gpt-4o-mini',
+        provider: 'sim-openai',
+        model: 'gpt-4o-mini',
+        upstreamModel: 'gpt-4o-mini',
+        startedAt: now,
+        startedAtWall: Date.now(),
+        endedAt: now + 3,
+        status: 200,
+        usage,
+        costUsd: 0.0000183,
+      },
+    ],
   };
 }
 
 const records = Array.from({ length: BATCH }, record);
 // A thread that receives and drops the batches, as the SQLite writer would receive them.
-const sink = new Worker("require('node:worker_threads').parentPort.on('message', () => {})", { eval: true });
+const sink = new Worker("require('node:worker_threads').parentPort.on('message', () => {})", {
+  eval: true,
+});
 const perEntry = [];
 /** The batch hand-off: the one step done for a whole batch in a single event-loop turn. */
 const postMs = [];
@@ -40,7 +67,8 @@ let bytes = 0;
 for (let round = 0; round < WARMUP_BATCHES + MEASURED_BATCHES; round += 1) {
   const start = process.cpuUsage();
   const batch = [];
-  for (const finished of records) batch.push(JSON.stringify(entryToRows(toLedgerEntry(finished, price), nextId())));
+  for (const finished of records)
+    batch.push(JSON.stringify(entryToRows(toLedgerEntry(finished, price), nextId())));
   const beforePost = process.cpuUsage();
   sink.postMessage(batch);
   const used = process.cpuUsage(start);
@@ -54,8 +82,13 @@ for (let round = 0; round < WARMUP_BATCHES + MEASURED_BATCHES; round += 1) {
 await sink.terminate();
 perEntry.sort((a, b) => a - b);
 postMs.sort((a, b) => a - b);
-const at = (q) => perEntry[Math.min(perEntry.length - 1, Math.floor(q * perEntry.length))].toFixed(2);
+const at = (q) =>
+  perEntry[Math.min(perEntry.length - 1, Math.floor(q * perEntry.length))].toFixed(2);
 const machine = machineInfo();
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores; node ${machine.node}`);
-console.log(`ledger record path: ${at(0.5)} µs per entry (p10 ${at(0.1)}, p90 ${at(0.9)}), ${bytes.toFixed(0)} bytes of JSON per entry, ${BATCH}-entry batches`);
-console.log(`batch hand-off (one event-loop turn): ${postMs[postMs.length >> 1].toFixed(2)} ms median per ${BATCH}-entry batch`);
+console.log(
+  `ledger record path: ${at(0.5)} µs per entry (p10 ${at(0.1)}, p90 ${at(0.9)}), ${bytes.toFixed(0)} bytes of JSON per entry, ${BATCH}-entry batches`,
+);
+console.log(
+  `batch hand-off (one event-loop turn): ${postMs[postMs.length >> 1].toFixed(2)} ms median per ${BATCH}-entry batch`,
+);

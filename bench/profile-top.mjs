@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '20' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { top: { type: 'string', default: '20' } },
+  allowPositionals: true,
+});
 if (positionals.length !== 1) {
   process.stderr.write('usage: node bench/profile-top.mjs FILE.cpuprofile [--top N]\n');
   process.exit(2);
@@ -14,7 +17,8 @@ const top = Number(values.top);
 const profile = JSON.parse(readFileSync(positionals[0], 'utf8'));
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parents = new Map();
-for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+for (const node of profile.nodes)
+  for (const child of node.children ?? []) parents.set(child, node.id);
 
 const label = ({ callFrame: f }) => {
   const where = f.url.replace(/^file:\/\//, '').replace(/^.*?\/(dist|bench|node_modules)\//, '$1/');
@@ -53,4 +57,7 @@ const print = (title, entries) => {
 };
 console.log(`${positionals[0]}: ${(busy / 1e6).toFixed(2)} s busy`);
 print('self time (all code)', self);
-print('inclusive time (project code: dist/ and bench/)', [...inclusive].filter(([name]) => / (dist|bench)\//.test(name)));
+print(
+  'inclusive time (project code: dist/ and bench/)',
+  [...inclusive].filter(([name]) => / (dist|bench)\//.test(name)),
+);

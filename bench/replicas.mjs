@@ -15,7 +15,12 @@ import { embeddedConfigFile } from '../dist/config/load-config.js';
 import { resolveConfig } from '../dist/config/resolve-config.js';
 import { startGateway } from '../dist/app/start-gateway.js';
 
-const { values } = parseArgs({ options: { replicas: { type: 'string', default: '3' }, requests: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    replicas: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '200' },
+  },
+});
 const count = Number(values.replicas);
 const requests = Number(values.requests);
 const REDIS_URL = process.env.REDIS_URL;
@@ -48,13 +53,29 @@ try {
       ledger: { database_url_env: 'BENCH_DATABASE_URL', flush_interval_ms: 20 },
       shared_state: { key_prefix: prefix, key_refresh_ms: 0 },
     };
-    const environment = { BENCH_ADMIN_TOKEN: ADMIN_TOKEN, REDIS_URL, SWITCHYARD_REPLICA_ID: `bench-${index}`, ...(databaseUrl ? { BENCH_DATABASE_URL: databaseUrl } : {}) };
+    const environment = {
+      BENCH_ADMIN_TOKEN: ADMIN_TOKEN,
+      REDIS_URL,
+      SWITCHYARD_REPLICA_ID: `bench-${index}`,
+      ...(databaseUrl ? { BENCH_DATABASE_URL: databaseUrl } : {}),
+    };
     gateways.push(await startGateway(resolveConfig(file, 'bench', environment)));
   }
 
-  const admin = async (gateway, method, route, body) => (await fetch(`${gateway.url}${route}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })).json();
+  const admin = async (gateway, method, route, body) =>
+    (
+      await fetch(`${gateway.url}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      })
+    ).json();
   const ask = async (gateway, secret, body) => {
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await response.arrayBuffer();
     return response.status;
   };
@@ -68,43 +89,97 @@ try {
 
   // 1. Budget overshoot: `requests` concurrent requests near a $0.05 budget, round robin.
   const budgetUsd = 0.05;
-  const budgeted = await admin(gateways[0], 'POST', '/admin/keys', { name: 'bench-budget', limits: { total_budget_usd: budgetUsd } });
-  for (const gateway of gateways) await until(async () => (await ask(gateway, budgeted.key, { model: 'gpt-4.1', max_tokens: 1, messages: [{ role: 'user', content: 'warm [[sim:tokens=1]]' }] })) === 200);
-  const statuses = await Promise.all(Array.from({ length: requests }, (_, index) => ask(gateways[index % count], budgeted.key, { model: 'gpt-4.1', max_tokens: 300, messages: [{ role: 'user', content: `task ${index} [[sim:tokens=300]]` }] })));
+  const budgeted = await admin(gateways[0], 'POST', '/admin/keys', {
+    name: 'bench-budget',
+    limits: { total_budget_usd: budgetUsd },
+  });
+  for (const gateway of gateways)
+    await until(
+      async () =>
+        (await ask(gateway, budgeted.key, {
+          model: 'gpt-4.1',
+          max_tokens: 1,
+          messages: [{ role: 'user', content: 'warm [[sim:tokens=1]]' }],
+        })) === 200,
+    );
+  const statuses = await Promise.all(
+    Array.from({ length: requests }, (_, index) =>
+      ask(gateways[index % count], budgeted.key, {
+        model: 'gpt-4.1',
+        max_tokens: 300,
+        messages: [{ role: 'user', content: `task ${index} [[sim:tokens=300]]` }],
+      }),
+    ),
+  );
   await new Promise((resolve) => setTimeout(resolve, 300));
   const usage = (await admin(gateways[count - 1], 'GET', `/admin/keys/${budgeted.id}`)).usage;
-  console.log(`budget: ${count} replicas, ${requests} concurrent requests, budget $${budgetUsd}: ${statuses.filter((status) => status === 200).length} served, spend $${usage.totalUsd.toFixed(6)}, overshoot $${Math.max(0, usage.totalUsd - budgetUsd).toFixed(6)} (${((usage.totalUsd / budgetUsd - 1) * 100).toFixed(2)}%)`);
+  console.log(
+    `budget: ${count} replicas, ${requests} concurrent requests, budget $${budgetUsd}: ${statuses.filter((status) => status === 200).length} served, spend $${usage.totalUsd.toFixed(6)}, overshoot $${Math.max(0, usage.totalUsd - budgetUsd).toFixed(6)} (${((usage.totalUsd / budgetUsd - 1) * 100).toFixed(2)}%)`,
+  );
 
   // 2. Key propagation: create on replica 0, time until every other replica accepts; revoke, time until all refuse.
-  const probe = { model: 'gpt-4o-mini', max_tokens: 1, messages: [{ role: 'user', content: 'ping [[sim:tokens=1]]' }] };
+  const probe = {
+    model: 'gpt-4o-mini',
+    max_tokens: 1,
+    messages: [{ role: 'user', content: 'ping [[sim:tokens=1]]' }],
+  };
   const createDelays = [];
   const revokeDelays = [];
   for (let round = 0; round < 5; round += 1) {
     const made = await admin(gateways[0], 'POST', '/admin/keys', { name: `bench-${round}` });
     const madeAt = performance.now();
-    const reached = await Promise.all(gateways.slice(1).map((gateway) => until(async () => (await ask(gateway, made.key, probe)) === 200).then(() => performance.now() - madeAt)));
+    const reached = await Promise.all(
+      gateways
+        .slice(1)
+        .map((gateway) =>
+          until(async () => (await ask(gateway, made.key, probe)) === 200).then(
+            () => performance.now() - madeAt,
+          ),
+        ),
+    );
     createDelays.push(Math.max(...reached));
     const revokedAt = performance.now();
     await admin(gateways[1 % count], 'DELETE', `/admin/keys/${made.id}`);
-    const refused = await Promise.all(gateways.map((gateway) => until(async () => (await ask(gateway, made.key, probe)) === 401).then(() => performance.now() - revokedAt)));
+    const refused = await Promise.all(
+      gateways.map((gateway) =>
+        until(async () => (await ask(gateway, made.key, probe)) === 401).then(
+          () => performance.now() - revokedAt,
+        ),
+      ),
+    );
     revokeDelays.push(Math.max(...refused));
   }
-  const summary = (list) => `median ${[...list].sort((a, b) => a - b)[Math.floor(list.length / 2)].toFixed(1)} ms, max ${Math.max(...list).toFixed(1)} ms`;
-  console.log(`key created on one replica, accepted by all (admin answer to last acceptance, probe round trips included): ${summary(createDelays)}`);
-  console.log(`key revoked on one replica, refused by all (from the DELETE call): ${summary(revokeDelays)}`);
+  const summary = (list) =>
+    `median ${[...list].sort((a, b) => a - b)[Math.floor(list.length / 2)].toFixed(1)} ms, max ${Math.max(...list).toFixed(1)} ms`;
+  console.log(
+    `key created on one replica, accepted by all (admin answer to last acceptance, probe round trips included): ${summary(createDelays)}`,
+  );
+  console.log(
+    `key revoked on one replica, refused by all (from the DELETE call): ${summary(revokeDelays)}`,
+  );
 
   // 3. Identical bursts: six identical concurrent requests, round robin over the replicas.
   const open = await admin(gateways[0], 'POST', '/admin/keys', { name: 'bench-burst' });
-  for (const gateway of gateways) await until(async () => (await ask(gateway, open.key, probe)) === 200);
+  for (const gateway of gateways)
+    await until(async () => (await ask(gateway, open.key, probe)) === 200);
   const calls = [];
   for (let round = 0; round < 5; round += 1) {
-    const before = gateways[0].simulator.stats().requests + gateways.slice(1).reduce((sum, gateway) => sum + gateway.simulator.stats().requests, 0);
-    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `burst ${randomUUID()} [[sim:tokens=60]]` }] };
-    await Promise.all(Array.from({ length: 6 }, (_, index) => ask(gateways[index % count], open.key, body)));
+    const before =
+      gateways[0].simulator.stats().requests +
+      gateways.slice(1).reduce((sum, gateway) => sum + gateway.simulator.stats().requests, 0);
+    const body = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: `burst ${randomUUID()} [[sim:tokens=60]]` }],
+    };
+    await Promise.all(
+      Array.from({ length: 6 }, (_, index) => ask(gateways[index % count], open.key, body)),
+    );
     const after = gateways.reduce((sum, gateway) => sum + gateway.simulator.stats().requests, 0);
     calls.push(after - before);
   }
-  console.log(`upstream calls per burst of 6 identical concurrent requests over ${count} replicas: ${calls.join(', ')}`);
+  console.log(
+    `upstream calls per burst of 6 identical concurrent requests over ${count} replicas: ${calls.join(', ')}`,
+  );
 } finally {
   await Promise.all(gateways.map((gateway) => gateway.close(1000)));
   const redis = new Redis(REDIS_URL);

@@ -20,7 +20,11 @@ try {
   const answer = await fetch(`${sim.baseUrlFor('sim-openai')}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `Write a Python hello world [[sim:tokens=${tokens}]]` }] }),
+    body: JSON.stringify({
+      model: 'gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: `Write a Python hello world [[sim:tokens=${tokens}]]` }],
+    }),
   });
   body = Buffer.from(await answer.arrayBuffer());
 } finally {
@@ -68,11 +72,15 @@ function time(label, fn) {
 
 const machine = machineInfo();
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores; node ${machine.node}`);
-console.log(`one streamed answer: ${tokens} tokens, ${body.length} bytes upstream, ${events.length} SSE events, ${parts.length} parts, ${encode().length} characters encoded`);
+console.log(
+  `one streamed answer: ${tokens} tokens, ${body.length} bytes upstream, ${events.length} SSE events, ${parts.length} parts, ${encode().length} characters encoded`,
+);
 time('UTF-8 decode of the body', () => new Utf8Chunks().decode(body));
 time('SSE parse', () => new SseParser().feed(text));
 time('wire decode (template fast path)', () => decodeEvents(events, true));
 time('wire decode (JSON.parse of every event)', () => decodeEvents(events, false));
 time('encode (OpenAI chunks, one cons string)', encode);
 time('encode + Buffer.byteLength (as write() does)', () => Buffer.byteLength(encode()));
-time('whole chain', () => Buffer.byteLength(encodeParts(decodeEvents(new SseParser().feed(new Utf8Chunks().decode(body))))));
+time('whole chain', () =>
+  Buffer.byteLength(encodeParts(decodeEvents(new SseParser().feed(new Utf8Chunks().decode(body))))),
+);

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SETS = ['node20', 'node24'];
-const wanted = process.argv[2] ?? (Number(process.versions.node.split('.')[0]) >= 22 ? 'node24' : 'node20');
+const wanted =
+  process.argv[2] ?? (Number(process.versions.node.split('.')[0]) >= 22 ? 'node24' : 'node20');
 const sets = wanted === 'all' ? SETS : [wanted];
 for (const set of sets) {
   if (!SETS.includes(set)) {
@@ -23,6 +24,9 @@ for (const set of sets) {
   // registry this project installs from). `npm ci` refuses a lockfile without them; `npm install`
   // takes every version from the lockfile and skips the missing optional packages.
   console.log(`test-clients/${set}: npm install (from the lockfile)`);
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--include=optional'], { cwd: join(here, set), stdio: 'inherit' });
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--include=optional'], {
+    cwd: join(here, set),
+    stdio: 'inherit',
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -13,24 +13,44 @@ export type RoutingSection = NonNullable<ConfigFile['routing']>;
  * limits and strength tiers, no ledger, loopback only. `routing` is merged over
  * `{ default_model: gpt-4-1106-preview }` — that is where a policy under test goes.
  */
-export function benchConfigFile(baseUrlFor: (providerId: string) => string, routing: Partial<RoutingSection> = {}, extra: Partial<ConfigFile> = {}): ConfigFile {
+export function benchConfigFile(
+  baseUrlFor: (providerId: string) => string,
+  routing: Partial<RoutingSection> = {},
+  extra: Partial<ConfigFile> = {},
+): ConfigFile {
   const providers: NonNullable<ConfigFile['providers']> = {};
   const models: NonNullable<ConfigFile['models']> = {};
   const catalogModels: NonNullable<NonNullable<ConfigFile['catalog']>['models']> = {};
   for (const model of BENCH_MODELS) {
-    providers[model.provider] ??= { type: 'simulated', fleet_provider: model.provider, base_url: baseUrlFor(model.provider), connections: 64 };
+    providers[model.provider] ??= {
+      type: 'simulated',
+      fleet_provider: model.provider,
+      base_url: baseUrlFor(model.provider),
+      connections: 64,
+    };
     models[model.name] = { deployments: [{ provider: model.provider }] };
     catalogModels[model.name] = {
       tier: model.tier,
       vendor: model.provider.slice(3),
       context_window: model.contextWindow,
       max_output_tokens: 4096,
-      capabilities: { streaming: true, tools: false, json_mode: false, fim: false, reasoning: false },
+      capabilities: {
+        streaming: true,
+        tools: false,
+        json_mode: false,
+        fim: false,
+        reasoning: false,
+      },
       deployments: {
         [model.provider]: {
           context_window: model.contextWindow,
           max_output_tokens: 4096,
-          price: { input: model.inputPerMillion, output: model.outputPerMillion, source: 'RouterBench list prices (checked against its recorded costs)', as_of: '2024-03-01' },
+          price: {
+            input: model.inputPerMillion,
+            output: model.outputPerMillion,
+            source: 'RouterBench list prices (checked against its recorded costs)',
+            as_of: '2024-03-01',
+          },
         },
       },
     };

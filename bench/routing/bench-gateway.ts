@@ -10,8 +10,15 @@ import { benchFleet } from './bench-fleet.js';
  * config goes through the same schema validation as a config file (defaults applied, errors
  * reported), then through resolveConfig.
  */
-export async function startBenchGateway(simulator: RunningSimulator, routing: Partial<RoutingSection> | undefined, label: string): Promise<RunningGateway> {
+export async function startBenchGateway(
+  simulator: RunningSimulator,
+  routing: Partial<RoutingSection> | undefined,
+  label: string,
+): Promise<RunningGateway> {
   const source = `routing bench (${label})`;
-  const file = parseConfigText(JSON.stringify(benchConfigFile((id) => simulator.baseUrlFor(id), routing)), source);
+  const file = parseConfigText(
+    JSON.stringify(benchConfigFile((id) => simulator.baseUrlFor(id), routing)),
+    source,
+  );
   return startGateway(resolveConfig(file, source, {}, benchFleet()));
 }

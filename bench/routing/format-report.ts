@@ -22,7 +22,13 @@ export interface WorkloadReport {
   /** Holdout, through the gateway. */
   results: StrategyResult[];
   /** Per policy family: candidates tried on the tuning split and the winner's tuning figures. */
-  policyTuning?: Array<{ family: string; candidates: number; winner: string; tuningSuccess: number; tuningCostShare: number }>;
+  policyTuning?: Array<{
+    family: string;
+    candidates: number;
+    winner: string;
+    tuningSuccess: number;
+    tuningCostShare: number;
+  }>;
 }
 
 export interface RunMeta {
@@ -30,7 +36,13 @@ export interface RunMeta {
   startedAt: string;
   node: string;
   cpus: string;
-  options: { holdoutFraction: number; seed: number; concurrency: number; timeScale: number; generatedCount: number };
+  options: {
+    holdoutFraction: number;
+    seed: number;
+    concurrency: number;
+    timeScale: number;
+    generatedCount: number;
+  };
 }
 
 const usd = (value: number): string => `$${value < 0.01 ? value.toFixed(5) : value.toFixed(4)}`;
@@ -53,23 +65,43 @@ export function formatReport(meta: RunMeta, reports: readonly WorkloadReport[]):
   ];
   for (const report of reports) {
     const premium = report.results.find((result) => result.strategy === 'always-premium');
-    lines.push('', `### ${report.workload}: ${report.holdout} holdout prompts (of ${report.tasks}; ${report.tuning} kept for tuning)`, '');
-    lines.push('| strategy | success | cost / prompt | total cost | vs premium cost | p50 ms | p95 ms | errors | top models |');
+    lines.push(
+      '',
+      `### ${report.workload}: ${report.holdout} holdout prompts (of ${report.tasks}; ${report.tuning} kept for tuning)`,
+      '',
+    );
+    lines.push(
+      '| strategy | success | cost / prompt | total cost | vs premium cost | p50 ms | p95 ms | errors | top models |',
+    );
     lines.push('|---|--:|--:|--:|--:|--:|--:|--:|---|');
     for (const result of report.results) {
-      const share = premium && premium.totalCostUsd > 0 ? percent(result.totalCostUsd / premium.totalCostUsd) : '–';
-      lines.push(`| ${result.strategy} | ${percent(result.successRate)} | ${usd(result.costPerPromptUsd)} | ${usd(result.totalCostUsd)} | ${share} | ${Math.round(result.p50Ms)} | ${Math.round(result.p95Ms)} | ${result.errors} | ${topModels(result.modelMix, result.requests)} |`);
+      const share =
+        premium && premium.totalCostUsd > 0
+          ? percent(result.totalCostUsd / premium.totalCostUsd)
+          : '–';
+      lines.push(
+        `| ${result.strategy} | ${percent(result.successRate)} | ${usd(result.costPerPromptUsd)} | ${usd(result.totalCostUsd)} | ${share} | ${Math.round(result.p50Ms)} | ${Math.round(result.p95Ms)} | ${result.errors} | ${topModels(result.modelMix, result.requests)} |`,
+      );
     }
     for (const entry of report.policyTuning ?? []) {
-      lines.push(`- ${entry.family}: best of ${entry.candidates} configs on the tuning split (${percent(entry.tuningSuccess)} success at ${percent(entry.tuningCostShare)} of premium's cost there): ${entry.winner}`);
+      lines.push(
+        `- ${entry.family}: best of ${entry.candidates} configs on the tuning split (${percent(entry.tuningSuccess)} success at ${percent(entry.tuningCostShare)} of premium's cost there): ${entry.winner}`,
+      );
     }
-    if (report.policyTuning === undefined) lines.push('', 'policies: not run (this build has no routing policies)');
+    if (report.policyTuning === undefined)
+      lines.push('', 'policies: not run (this build has no routing policies)');
     const mismatches = report.results.reduce((total, result) => total + result.replayMismatches, 0);
     const drift = report.results.reduce((total, result) => total + result.costDriftUsd, 0);
     const requests = report.results.reduce((total, result) => total + result.requests, 0);
-    lines.push('', `replay check: ${mismatches} of ${requests} answers differed from the recorded text; gateway cost vs recorded cost: mean |Δ| $${(requests === 0 ? 0 : drift / requests).toExponential(1)} per answer`);
+    lines.push(
+      '',
+      `replay check: ${mismatches} of ${requests} answers differed from the recorded text; gateway cost vs recorded cost: mean |Δ| $${(requests === 0 ? 0 : drift / requests).toExponential(1)} per answer`,
+    );
     const recorded = report.recordedFullSet
-      .map((summary) => `${summary.strategy.replace(/^.*\//, '')} ${percent(summary.successRate)} ${usd(summary.costPerPromptUsd)}`)
+      .map(
+        (summary) =>
+          `${summary.strategy.replace(/^.*\//, '')} ${percent(summary.successRate)} ${usd(summary.costPerPromptUsd)}`,
+      )
       .join('; ');
     lines.push('', `recorded outcomes over all ${report.tasks} prompts (no requests): ${recorded}`);
   }

@@ -51,7 +51,10 @@ export function csvRecords(text: string): Array<Record<string, string>> {
   const [header, ...rows] = parseCsv(text);
   if (header === undefined) return [];
   return rows.map((row, index) => {
-    if (row.length !== header.length) throw new Error(`CSV: row ${index + 2} has ${row.length} fields, the header has ${header.length}`);
+    if (row.length !== header.length)
+      throw new Error(
+        `CSV: row ${index + 2} has ${row.length} fields, the header has ${header.length}`,
+      );
     const record: Record<string, string> = {};
     header.forEach((name, column) => {
       record[name] = row[column]!;
@@ -60,7 +63,20 @@ export function csvRecords(text: string): Array<Record<string, string>> {
   });
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\n': '',
+};
 
 /**
  * A Python list of string literals as `repr(list)` prints it (`['a', "b's"]`): single or double
@@ -68,7 +84,8 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\',
  */
 export function parsePythonStringList(text: string): string[] {
   const source = text.trim();
-  if (!source.startsWith('[') || !source.endsWith(']')) throw new Error(`not a Python list: ${source.slice(0, 40)}`);
+  if (!source.startsWith('[') || !source.endsWith(']'))
+    throw new Error(`not a Python list: ${source.slice(0, 40)}`);
   const items: string[] = [];
   let index = 1;
   const skipSpace = (): void => {
@@ -77,7 +94,8 @@ export function parsePythonStringList(text: string): string[] {
   skipSpace();
   while (source[index] !== ']') {
     const quote = source[index];
-    if (quote !== "'" && quote !== '"') throw new Error(`Python list: expected a string literal at ${index}`);
+    if (quote !== "'" && quote !== '"')
+      throw new Error(`Python list: expected a string literal at ${index}`);
     index++;
     let value = '';
     for (;;) {
@@ -89,7 +107,8 @@ export function parsePythonStringList(text: string): string[] {
         const width = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
         if (width > 0) {
           const hex = source.slice(index + 2, index + 2 + width);
-          if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) throw new Error(`Python list: bad \\${next} escape`);
+          if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width)
+            throw new Error(`Python list: bad \\${next} escape`);
           value += String.fromCodePoint(Number.parseInt(hex, 16));
           index += 2 + width;
           continue;
@@ -108,7 +127,8 @@ export function parsePythonStringList(text: string): string[] {
     if (source[index] === ',') {
       index++;
       skipSpace();
-    } else if (source[index] !== ']') throw new Error(`Python list: expected "," or "]" at ${index}`);
+    } else if (source[index] !== ']')
+      throw new Error(`Python list: expected "," or "]" at ${index}`);
   }
   if (index !== source.length - 1) throw new Error('Python list: text after the closing bracket');
   return items;

@@ -1,6 +1,14 @@
 import { extractFeatures } from '../../src/router/features/extract-features.js';
 import { PREMIUM_MODEL } from './bench-fleet.js';
-import { candidatePolicies, modelStats, pickBest, type EvaluatedCandidate, type PolicyCandidate, type PolicyFamily, type PromptFeatures } from './tune-policies.js';
+import {
+  candidatePolicies,
+  modelStats,
+  pickBest,
+  type EvaluatedCandidate,
+  type PolicyCandidate,
+  type PolicyFamily,
+  type PromptFeatures,
+} from './tune-policies.js';
 import type { StrategySummary } from './scoring.js';
 import type { Strategy } from './strategies.js';
 import type { BenchTask } from './workload.js';
@@ -11,12 +19,23 @@ export type EvaluateCandidate = (candidate: PolicyCandidate) => Promise<Strategy
 export interface TunedPolicies {
   strategies: Strategy[];
   /** Per family: how many candidates were tried, and the winner's figures on the tuning prompts. */
-  tuning: Array<{ family: PolicyFamily; candidates: number; winner: string; tuningSuccess: number; tuningCostShare: number }>;
+  tuning: Array<{
+    family: PolicyFamily;
+    candidates: number;
+    winner: string;
+    tuningSuccess: number;
+    tuningCostShare: number;
+  }>;
 }
 
 /** The router's own features of a prompt sent as one user message, exactly as the gateway computes them. */
 export function routerFeatures(prompt: string): PromptFeatures {
-  const features = extractFeatures({ kind: 'chat', model: 'auto', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }] });
+  const features = extractFeatures({
+    kind: 'chat',
+    model: 'auto',
+    stream: false,
+    messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
+  });
   return { task: features.task, imports: features.imports, difficulty: features.difficulty };
 }
 
@@ -28,10 +47,16 @@ const FAMILIES: readonly PolicyFamily[] = ['tiers', 'cost-optimal', 'weighted'];
  * family within the cost target becomes the strategy measured on the holdout. To add a policy,
  * add its candidates to `candidatePolicies` under a new family.
  */
-export async function tunePolicies(tuning: readonly BenchTask[], evaluate: EvaluateCandidate): Promise<TunedPolicies> {
+export async function tunePolicies(
+  tuning: readonly BenchTask[],
+  evaluate: EvaluateCandidate,
+): Promise<TunedPolicies> {
   const premiumCost = modelStats(tuning).find((stat) => stat.model === PREMIUM_MODEL)!.meanCostUsd;
   const evaluated = new Map<PolicyFamily, EvaluatedCandidate[]>();
-  for (const candidate of candidatePolicies(tuning, tuning.map((task) => routerFeatures(task.prompt)))) {
+  for (const candidate of candidatePolicies(
+    tuning,
+    tuning.map((task) => routerFeatures(task.prompt)),
+  )) {
     const summary = await evaluate(candidate);
     const list = evaluated.get(candidate.family) ?? [];
     list.push({ candidate, summary });
@@ -50,7 +75,13 @@ export async function tunePolicies(tuning: readonly BenchTask[], evaluate: Evalu
       ...(candidate.routing === undefined ? {} : { routing: candidate.routing }),
       note: candidate.label,
     });
-    result.tuning.push({ family, candidates: entries.length, winner: candidate.label, tuningSuccess: summary.successRate, tuningCostShare: summary.costPerPromptUsd / premiumCost });
+    result.tuning.push({
+      family,
+      candidates: entries.length,
+      winner: candidate.label,
+      tuningSuccess: summary.successRate,
+      tuningCostShare: summary.costPerPromptUsd / premiumCost,
+    });
   }
   return result;
 }

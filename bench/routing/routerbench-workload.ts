@@ -8,13 +8,20 @@ import type { BenchTask, TaskOutcome, Workload } from './workload.js';
  * (chars / 4), the answer as whatever the rest of the cost buys at the output price. When the
  * cost does not even cover that prompt, the prompt shrinks so that one answer token fits.
  */
-export function tokensForCost(model: BenchModel, promptText: string, costUsd: number): { promptTokens: number; completionTokens: number } {
+export function tokensForCost(
+  model: BenchModel,
+  promptText: string,
+  costUsd: number,
+): { promptTokens: number; completionTokens: number } {
   let promptTokens = estimateTokens(promptText);
   const left = costUsd * 1e6 - promptTokens * model.inputPerMillion;
   let completionTokens = Math.round(left / model.outputPerMillion);
   if (completionTokens < 1) {
     completionTokens = 1;
-    promptTokens = Math.max(0, Math.round((costUsd * 1e6 - model.outputPerMillion) / model.inputPerMillion));
+    promptTokens = Math.max(
+      0,
+      Math.round((costUsd * 1e6 - model.outputPerMillion) / model.inputPerMillion),
+    );
   }
   return { promptTokens, completionTokens };
 }
@@ -37,7 +44,8 @@ export function parseRouterBench(csvText: string): Workload {
   const tasks: BenchTask[] = records.map((record, index) => {
     const id = record['sample_id'];
     const promptList = record['prompt'];
-    if (id === undefined || promptList === undefined) throw new Error('RouterBench CSV: sample_id and prompt columns are required');
+    if (id === undefined || promptList === undefined)
+      throw new Error('RouterBench CSV: sample_id and prompt columns are required');
     const prompt = parsePythonStringList(promptList).join('\n');
     const outcomes: Record<string, TaskOutcome> = {};
     for (const model of BENCH_MODELS) {
@@ -47,13 +55,19 @@ export function parseRouterBench(csvText: string): Workload {
       if (passed === undefined || answer === undefined || !Number.isFinite(cost)) {
         throw new Error(`RouterBench CSV row ${index + 2}: missing columns for ${model.name}`);
       }
-      outcomes[model.name] = { passed: Number(passed) === 1, answer: textOf(answer), costUsd: cost, ...tokensForCost(model, prompt, cost) };
+      outcomes[model.name] = {
+        passed: Number(passed) === 1,
+        answer: textOf(answer),
+        costUsd: cost,
+        ...tokensForCost(model, prompt, cost),
+      };
     }
     return { id, prompt, group: record['eval_name'] ?? 'mbpp', outcomes };
   });
   return {
     name: 'routerbench-mbpp',
-    description: 'RouterBench MBPP (0-shot) prompts with the recorded answers, costs and pass/fail of 11 models',
+    description:
+      'RouterBench MBPP (0-shot) prompts with the recorded answers, costs and pass/fail of 11 models',
     tasks,
   };
 }

@@ -81,7 +81,10 @@ export function oracleModel(task: BenchTask, models: readonly string[]): string 
   for (const model of models) {
     const outcome = task.outcomes[model];
     if (outcome === undefined) continue;
-    const better = outcome.passed && !bestPassed ? true : outcome.passed === bestPassed && outcome.costUsd < bestCost;
+    const better =
+      outcome.passed && !bestPassed
+        ? true
+        : outcome.passed === bestPassed && outcome.costUsd < bestCost;
     if (better) {
       best = model;
       bestPassed = outcome.passed;
@@ -93,10 +96,23 @@ export function oracleModel(task: BenchTask, models: readonly string[]): string 
 }
 
 /** What a fixed choice of model per task would score from the recorded outcomes alone (no requests). */
-export function recordedSummary(strategy: string, tasks: readonly BenchTask[], choose: (task: BenchTask) => string): StrategySummary {
-  return summarize(strategy, tasks.map((task) => {
-    const model = choose(task);
-    const outcome = task.outcomes[model];
-    return { taskId: task.id, model, passed: outcome?.passed === true, costUsd: outcome?.costUsd ?? 0, latencyMs: 0 };
-  }));
+export function recordedSummary(
+  strategy: string,
+  tasks: readonly BenchTask[],
+  choose: (task: BenchTask) => string,
+): StrategySummary {
+  return summarize(
+    strategy,
+    tasks.map((task) => {
+      const model = choose(task);
+      const outcome = task.outcomes[model];
+      return {
+        taskId: task.id,
+        model,
+        passed: outcome?.passed === true,
+        costUsd: outcome?.costUsd ?? 0,
+        latencyMs: 0,
+      };
+    }),
+  );
 }

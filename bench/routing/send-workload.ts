@@ -22,8 +22,18 @@ export interface SentAnswer {
  * client (no retries: the gateway does those), at most `concurrency` at a time, and scores each
  * answer by the serving model's recorded outcome. Results come back in task order.
  */
-export async function sendWorkload(tasks: readonly BenchTask[], modelFor: (task: BenchTask) => string, options: SendOptions): Promise<SentAnswer[]> {
-  const client = new OpenAI({ baseURL: options.baseUrl, apiKey: 'sk-routing-bench', maxRetries: 0, timeout: 60_000, defaultHeaders: options.headers ?? {} });
+export async function sendWorkload(
+  tasks: readonly BenchTask[],
+  modelFor: (task: BenchTask) => string,
+  options: SendOptions,
+): Promise<SentAnswer[]> {
+  const client = new OpenAI({
+    baseURL: options.baseUrl,
+    apiKey: 'sk-routing-bench',
+    maxRetries: 0,
+    timeout: 60_000,
+    defaultHeaders: options.headers ?? {},
+  });
   const answers: SentAnswer[] = new Array(tasks.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -40,13 +50,28 @@ export async function sendWorkload(tasks: readonly BenchTask[], modelFor: (task:
         const model = response.headers.get('x-switchyard-model') ?? data.model;
         const costUsd = Number(response.headers.get('x-switchyard-cost-usd') ?? 'NaN');
         answers[index] = {
-          result: { taskId: task.id, model, passed: scoreAnswer(task, model), costUsd: Number.isFinite(costUsd) ? costUsd : 0, latencyMs },
+          result: {
+            taskId: task.id,
+            model,
+            passed: scoreAnswer(task, model),
+            costUsd: Number.isFinite(costUsd) ? costUsd : 0,
+            latencyMs,
+          },
           text: data.choices[0]?.message.content ?? '',
         };
       } catch (error) {
         const latencyMs = performance.now() - started;
         const message = error instanceof Error ? error.message : String(error);
-        answers[index] = { result: { taskId: task.id, passed: false, costUsd: 0, latencyMs, error: message.slice(0, 200) }, text: '' };
+        answers[index] = {
+          result: {
+            taskId: task.id,
+            passed: false,
+            costUsd: 0,
+            latencyMs,
+            error: message.slice(0, 200),
+          },
+          text: '',
+        };
       }
     }
   };

@@ -27,9 +27,29 @@ export function randomModel(task: BenchTask, seed: number): string {
 export function baselineStrategies(seed: number): Strategy[] {
   const cheapest = cheapestModel().name;
   return [
-    { name: 'oracle', kind: 'oracle', modelFor: (task) => oracleModel(task, MODEL_NAMES), note: 'cheapest model whose recorded answer passes (knows the outcomes)' },
-    { name: 'always-premium', kind: 'baseline', modelFor: () => PREMIUM_MODEL, note: PREMIUM_MODEL },
-    { name: 'always-cheapest', kind: 'baseline', modelFor: () => cheapest, note: `${cheapest} (lowest list price)` },
-    { name: 'random', kind: 'baseline', modelFor: (task) => randomModel(task, seed), note: `uniform over the ${MODEL_NAMES.length} models, seed ${seed}` },
+    {
+      name: 'oracle',
+      kind: 'oracle',
+      modelFor: (task) => oracleModel(task, MODEL_NAMES),
+      note: 'cheapest model whose recorded answer passes (knows the outcomes)',
+    },
+    {
+      name: 'always-premium',
+      kind: 'baseline',
+      modelFor: () => PREMIUM_MODEL,
+      note: PREMIUM_MODEL,
+    },
+    {
+      name: 'always-cheapest',
+      kind: 'baseline',
+      modelFor: () => cheapest,
+      note: `${cheapest} (lowest list price)`,
+    },
+    {
+      name: 'random',
+      kind: 'baseline',
+      modelFor: (task) => randomModel(task, seed),
+      note: `uniform over the ${MODEL_NAMES.length} models, seed ${seed}`,
+    },
   ];
 }

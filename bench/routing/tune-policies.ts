@@ -67,8 +67,14 @@ export function modelStats(tasks: readonly BenchTask[]): ModelStat[] {
       }
     }
     const byLanguage: Record<string, number> = {};
-    for (const [language, [languagePassed, count]] of languages) if (count >= MIN_LANGUAGE_SAMPLES) byLanguage[language] = languagePassed / count;
-    return { model: name, passRate: tasks.length === 0 ? 0 : passed / tasks.length, meanCostUsd: tasks.length === 0 ? 0 : cost / tasks.length, byLanguage };
+    for (const [language, [languagePassed, count]] of languages)
+      if (count >= MIN_LANGUAGE_SAMPLES) byLanguage[language] = languagePassed / count;
+    return {
+      model: name,
+      passRate: tasks.length === 0 ? 0 : passed / tasks.length,
+      meanCostUsd: tasks.length === 0 ? 0 : cost / tasks.length,
+      byLanguage,
+    };
   }).sort((a, b) => a.meanCostUsd - b.meanCostUsd);
 }
 
@@ -99,20 +105,34 @@ export interface PromptFeatures {
  * (least squares over the tuning prompts, difficulty from the router's features), per-language
  * bases shifted by the model's language pass rates. Written as `routing.quality` overrides.
  */
-export function fittedQuality(tuning: readonly BenchTask[], features: readonly PromptFeatures[], stats: readonly ModelStat[]): Record<string, Record<string, number>> {
-  const meanDifficulty = features.reduce((total, entry) => total + entry.difficulty, 0) / Math.max(1, features.length);
-  const variance = features.reduce((total, entry) => total + (entry.difficulty - meanDifficulty) ** 2, 0);
+export function fittedQuality(
+  tuning: readonly BenchTask[],
+  features: readonly PromptFeatures[],
+  stats: readonly ModelStat[],
+): Record<string, Record<string, number>> {
+  const meanDifficulty =
+    features.reduce((total, entry) => total + entry.difficulty, 0) / Math.max(1, features.length);
+  const variance = features.reduce(
+    (total, entry) => total + (entry.difficulty - meanDifficulty) ** 2,
+    0,
+  );
   const quality: Record<string, Record<string, number>> = {};
   for (const stat of stats) {
     let covariance = 0;
     tuning.forEach((task, index) => {
-      covariance += (features[index]!.difficulty - meanDifficulty) * ((task.outcomes[stat.model]?.passed ? 1 : 0) - stat.passRate);
+      covariance +=
+        (features[index]!.difficulty - meanDifficulty) *
+        ((task.outcomes[stat.model]?.passed ? 1 : 0) - stat.passRate);
     });
     // Ridge toward no slope: a few hard prompts should not make a model look perfect on easy ones.
     const slope = Math.min(0, covariance / (variance + RIDGE * tuning.length));
     const base = clampPercent(stat.passRate - slope * meanDifficulty);
-    const figures: Record<string, number> = { default: base, hard: clampPercent(stat.passRate + slope * (1 - meanDifficulty)) };
-    for (const [language, rate] of Object.entries(stat.byLanguage)) figures[language] = clampPercent(rate - slope * meanDifficulty);
+    const figures: Record<string, number> = {
+      default: base,
+      hard: clampPercent(stat.passRate + slope * (1 - meanDifficulty)),
+    };
+    for (const [language, rate] of Object.entries(stat.byLanguage))
+      figures[language] = clampPercent(rate - slope * meanDifficulty);
     quality[stat.model] = figures;
   }
   return quality;
@@ -130,7 +150,13 @@ function clampPercent(rate: number): number {
  * prompts of that bucket (buckets under `minimum` prompts take the choice over all prompts).
  * Returns the bucket → model map and the overall choice.
  */
-export function bucketChoices(tuning: readonly BenchTask[], keys: readonly string[], lambda: number, premiumCost: number, minimum = 8): { byBucket: Map<string, string>; overall: string } {
+export function bucketChoices(
+  tuning: readonly BenchTask[],
+  keys: readonly string[],
+  lambda: number,
+  premiumCost: number,
+  minimum = 8,
+): { byBucket: Map<string, string>; overall: string } {
   const choose = (tasks: readonly BenchTask[]): string => {
     let best = PREMIUM_MODEL;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -158,7 +184,8 @@ export function bucketChoices(tuning: readonly BenchTask[], keys: readonly strin
   });
   const overall = choose(tuning);
   const byBucket = new Map<string, string>();
-  for (const [key, tasks] of [...groups].sort()) byBucket.set(key, tasks.length >= minimum ? choose(tasks) : overall);
+  for (const [key, tasks] of [...groups].sort())
+    byBucket.set(key, tasks.length >= minimum ? choose(tasks) : overall);
   return { byBucket, overall };
 }
 
@@ -169,7 +196,10 @@ function difficultyBucket(difficulty: number): number {
 }
 
 /** A tiers policy from bucket choices: one tier per chosen model, one rule per bucket that differs from the default. */
-function tiersFromBuckets(scheme: 'task+imports' | 'difficulty', choices: { byBucket: Map<string, string>; overall: string }): Partial<RoutingSection> {
+function tiersFromBuckets(
+  scheme: 'task+imports' | 'difficulty',
+  choices: { byBucket: Map<string, string>; overall: string },
+): Partial<RoutingSection> {
   const tierOf = (model: string): string => model.replace(/^.*\//, '');
   const tiers: Record<string, string[]> = { [tierOf(choices.overall)]: [choices.overall] };
   const rules: TierRule[] = [];
@@ -178,19 +208,38 @@ function tiersFromBuckets(scheme: 'task+imports' | 'difficulty', choices: { byBu
     tiers[tierOf(model)] = [model];
     if (scheme === 'difficulty') {
       const index = Number(bucket);
-      const range = { ...(index > 0 ? { at_least: DIFFICULTY_EDGES[index - 1]! } : {}), ...(index < DIFFICULTY_EDGES.length ? { below: DIFFICULTY_EDGES[index]! } : {}) };
+      const range = {
+        ...(index > 0 ? { at_least: DIFFICULTY_EDGES[index - 1]! } : {}),
+        ...(index < DIFFICULTY_EDGES.length ? { below: DIFFICULTY_EDGES[index]! } : {}),
+      };
       rules.push({ when: { difficulty: range }, tier: tierOf(model) });
     } else {
-      const [task, imports] = bucket.split('+') as [TierTask, 'none' | 'standard-library' | 'third-party'];
+      const [task, imports] = bucket.split('+') as [
+        TierTask,
+        'none' | 'standard-library' | 'third-party',
+      ];
       rules.push({ when: { task, imports }, tier: tierOf(model) });
     }
   }
-  return { policies: { auto: { type: 'tiers', tiers, rules, default_tier: tierOf(choices.overall), fallback: 'stronger' } } };
+  return {
+    policies: {
+      auto: {
+        type: 'tiers',
+        tiers,
+        rules,
+        default_tier: tierOf(choices.overall),
+        fallback: 'stronger',
+      },
+    },
+  };
 }
 
 const LAMBDAS = [0, 0.1, 0.25, 0.5, 1, 2, 4, 8];
 
-export function candidatePolicies(tuning: readonly BenchTask[], features: readonly PromptFeatures[]): PolicyCandidate[] {
+export function candidatePolicies(
+  tuning: readonly BenchTask[],
+  features: readonly PromptFeatures[],
+): PolicyCandidate[] {
   const stats = modelStats(tuning);
   const premium = stats.find((stat) => stat.model === PREMIUM_MODEL)!;
   const front = paretoModels(stats);
@@ -202,15 +251,27 @@ export function candidatePolicies(tuning: readonly BenchTask[], features: readon
   const flat: Record<string, Record<string, number>> = {};
   for (const stat of stats) {
     const rate = clampPercent(stat.passRate);
-    flat[stat.model] = { default: rate, hard: rate, ...Object.fromEntries(Object.entries(stat.byLanguage).map(([language, value]) => [language, clampPercent(value)])) };
+    flat[stat.model] = {
+      default: rate,
+      hard: rate,
+      ...Object.fromEntries(
+        Object.entries(stat.byLanguage).map(([language, value]) => [language, clampPercent(value)]),
+      ),
+    };
   }
-  for (const [variant, table] of [['fitted to difficulty', quality], ['no difficulty term', flat]] as const) {
+  for (const [variant, table] of [
+    ['fitted to difficulty', quality],
+    ['no difficulty term', flat],
+  ] as const) {
     for (let floor = 20; floor <= 86; floor += 2) {
       candidates.push({
         family: 'cost-optimal',
         label: `quality_floor ${floor}, routing.quality = tuning pass rates per model and language, ${variant}`,
         alias: 'auto',
-        routing: { quality: table, policies: { auto: { type: 'cost-optimal', quality_floor: floor, rank_by: 'cost' } } },
+        routing: {
+          quality: table,
+          policies: { auto: { type: 'cost-optimal', quality_floor: floor, rank_by: 'cost' } },
+        },
       });
     }
   }
@@ -220,13 +281,20 @@ export function candidatePolicies(tuning: readonly BenchTask[], features: readon
     difficulty: features.map((entry) => String(difficultyBucket(entry.difficulty))),
   } as const;
   const seen = new Set<string>();
-  for (const [scheme, keys] of Object.entries(schemes) as Array<[keyof typeof schemes, readonly string[]]>) {
+  for (const [scheme, keys] of Object.entries(schemes) as Array<
+    [keyof typeof schemes, readonly string[]]
+  >) {
     for (const lambda of LAMBDAS) {
-      const routing = tiersFromBuckets(scheme, bucketChoices(tuning, keys, lambda, premium.meanCostUsd));
+      const routing = tiersFromBuckets(
+        scheme,
+        bucketChoices(tuning, keys, lambda, premium.meanCostUsd),
+      );
       const signature = JSON.stringify(routing);
       if (seen.has(signature)) continue;
       seen.add(signature);
-      const policy = routing.policies?.['auto'] as { tiers: Record<string, string[]>; rules: unknown[] } | undefined;
+      const policy = routing.policies?.['auto'] as
+        | { tiers: Record<string, string[]>; rules: unknown[] }
+        | undefined;
       candidates.push({
         family: 'tiers',
         label: `rules by ${scheme} bucket, each bucket's model maximizing tuning pass rate − ${lambda} × cost/premium cost (${Object.keys(policy?.tiers ?? {}).length} tiers, ${policy?.rules.length ?? 0} rules)`,
@@ -236,12 +304,29 @@ export function candidatePolicies(tuning: readonly BenchTask[], features: readon
     }
   }
 
-  for (const [cheap, share] of [[mid.model, 0.05], [mid.model, 0.1], [mid.model, 0.2], [small.model, 0.1], [small.model, 0.3]] as const) {
+  for (const [cheap, share] of [
+    [mid.model, 0.05],
+    [mid.model, 0.1],
+    [mid.model, 0.2],
+    [small.model, 0.1],
+    [small.model, 0.3],
+  ] as const) {
     candidates.push({
       family: 'weighted',
       label: `${Math.round((1 - share) * 100)}% ${cheap}, ${Math.round(share * 100)}% ${PREMIUM_MODEL}`,
       alias: 'auto',
-      routing: { policies: { auto: { type: 'weighted', split: 'random', arms: [{ deployments: [cheap], weight: 1 - share }, { deployments: [PREMIUM_MODEL], weight: share }] } } },
+      routing: {
+        policies: {
+          auto: {
+            type: 'weighted',
+            split: 'random',
+            arms: [
+              { deployments: [cheap], weight: 1 - share },
+              { deployments: [PREMIUM_MODEL], weight: share },
+            ],
+          },
+        },
+      },
     });
   }
   return candidates;
@@ -257,8 +342,25 @@ export interface EvaluatedCandidate {
  * The family's winner: the best success rate among candidates costing at most `costShare` of
  * premium's cost per prompt (ties: cheaper); when none is that cheap, the cheapest candidate.
  */
-export function pickBest(evaluated: readonly EvaluatedCandidate[], premiumCostPerPrompt: number, costShare = 0.1): EvaluatedCandidate | undefined {
-  const within = evaluated.filter((entry) => entry.summary.errors === 0 && entry.summary.costPerPromptUsd <= premiumCostPerPrompt * costShare);
-  const pool = within.length > 0 ? within : [...evaluated].sort((a, b) => a.summary.costPerPromptUsd - b.summary.costPerPromptUsd).slice(0, 1);
-  return [...pool].sort((a, b) => b.summary.successRate - a.summary.successRate || a.summary.costPerPromptUsd - b.summary.costPerPromptUsd)[0];
+export function pickBest(
+  evaluated: readonly EvaluatedCandidate[],
+  premiumCostPerPrompt: number,
+  costShare = 0.1,
+): EvaluatedCandidate | undefined {
+  const within = evaluated.filter(
+    (entry) =>
+      entry.summary.errors === 0 &&
+      entry.summary.costPerPromptUsd <= premiumCostPerPrompt * costShare,
+  );
+  const pool =
+    within.length > 0
+      ? within
+      : [...evaluated]
+          .sort((a, b) => a.summary.costPerPromptUsd - b.summary.costPerPromptUsd)
+          .slice(0, 1);
+  return [...pool].sort(
+    (a, b) =>
+      b.summary.successRate - a.summary.successRate ||
+      a.summary.costPerPromptUsd - b.summary.costPerPromptUsd,
+  )[0];
 }

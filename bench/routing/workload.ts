@@ -36,9 +36,16 @@ export interface WorkloadSplit {
  * round(fraction × n) are the holdout. The same ids, seed and fraction give the same split
  * regardless of the tasks' order.
  */
-export function splitTasks(tasks: BenchTask[], holdoutFraction: number, seed: number): WorkloadSplit {
-  if (!(holdoutFraction > 0 && holdoutFraction < 1)) throw new Error('the holdout fraction must be between 0 and 1');
-  const ranked = [...tasks].sort((a, b) => hashText(a.id, seed) - hashText(b.id, seed) || (a.id < b.id ? -1 : 1));
+export function splitTasks(
+  tasks: BenchTask[],
+  holdoutFraction: number,
+  seed: number,
+): WorkloadSplit {
+  if (!(holdoutFraction > 0 && holdoutFraction < 1))
+    throw new Error('the holdout fraction must be between 0 and 1');
+  const ranked = [...tasks].sort(
+    (a, b) => hashText(a.id, seed) - hashText(b.id, seed) || (a.id < b.id ? -1 : 1),
+  );
   const holdoutCount = Math.round(ranked.length * holdoutFraction);
   const holdout = new Set(ranked.slice(0, holdoutCount).map((task) => task.id));
   return {
@@ -48,10 +55,17 @@ export function splitTasks(tasks: BenchTask[], holdoutFraction: number, seed: nu
 }
 
 /** The simulator's replay table for these tasks: every model answers each prompt as recorded. */
-export function replayTableFor(tasks: Iterable<BenchTask>, table = new SimReplayTable()): SimReplayTable {
+export function replayTableFor(
+  tasks: Iterable<BenchTask>,
+  table = new SimReplayTable(),
+): SimReplayTable {
   for (const task of tasks) {
     for (const [model, outcome] of Object.entries(task.outcomes)) {
-      table.set(model, task.prompt, { text: outcome.answer, promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens });
+      table.set(model, task.prompt, {
+        text: outcome.answer,
+        promptTokens: outcome.promptTokens,
+        completionTokens: outcome.completionTokens,
+      });
     }
   }
   return table;

@@ -25,7 +25,12 @@ import { ModelDirectory } from '../server/model-directory.js';
 import { createPolicyRouter } from './create-policy-router.js';
 import { deploymentKey, type DeploymentHealth } from '../core/route.js';
 import { EmbeddingTargets } from '../server/embedding-targets.js';
-import { contextWindowsOf, createExecutionPolicy, timeoutsFor, type ExecutionPolicy } from '../execution/execution-policy.js';
+import {
+  contextWindowsOf,
+  createExecutionPolicy,
+  timeoutsFor,
+  type ExecutionPolicy,
+} from '../execution/execution-policy.js';
 import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
 import type { RequestObserver } from '../server/request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
@@ -83,7 +88,14 @@ export interface RunningGateway {
 }
 
 /** Requests to these paths are model requests: each leaves a ledger row, even when rejected. */
-const MODEL_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/messages', '/v1/messages/count_tokens', '/v1/embeddings']);
+const MODEL_PATHS = new Set([
+  '/v1/chat/completions',
+  '/v1/completions',
+  '/v1/responses',
+  '/v1/messages',
+  '/v1/messages/count_tokens',
+  '/v1/embeddings',
+]);
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 
@@ -92,21 +104,36 @@ export function isLoopback(host: string): boolean {
 }
 
 /** Starts the embedded simulator (if configured), the provider adapters and the HTTP server. */
-export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  options: StartGatewayOptions = {},
+): Promise<RunningGateway> {
   if (!config.auth.requireKeys && !isLoopback(config.server.host) && !config.auth.allowOpen) {
     throw new Error(
       `Refusing to serve without API keys on ${config.server.host}: anyone who can reach it could spend your provider credit. ` +
         'Set auth.require_keys (virtual keys) or auth.api_keys_env, listen on 127.0.0.1, or set auth.allow_open: true.',
     );
   }
-  const keyStore = config.ledger.enabled ? await openKeyStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl }) : undefined;
+  const keyStore = config.ledger.enabled
+    ? await openKeyStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl })
+    : undefined;
   const shared = openSharedState(config);
   if (shared) await shared.ready(2000); // serves either way: per replica until Redis answers
-  const keyDirectory = keyStore ? await createKeyDirectory({ store: keyStore, refreshIntervalMs: config.sharedState.keyRefreshMs, ...(shared ? { events: shared } : {}) }) : undefined;
+  const keyDirectory = keyStore
+    ? await createKeyDirectory({
+        store: keyStore,
+        refreshIntervalMs: config.sharedState.keyRefreshMs,
+        ...(shared ? { events: shared } : {}),
+      })
+    : undefined;
 
   let simulator: RunningSimulator | undefined;
   if (config.simulator.enabled) {
-    simulator = await startSimulator({ host: '127.0.0.1', port: config.simulator.port, timeScale: config.simulator.timeScale });
+    simulator = await startSimulator({
+      host: '127.0.0.1',
+      port: config.simulator.port,
+      timeScale: config.simulator.timeScale,
+    });
   }
 
   const createAdapters = (current: GatewayConfig): Map<string, ProviderAdapter> => {
@@ -114,42 +141,86 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     for (const [id, provider] of current.providers) {
       const settings = { ...provider.settings };
       if (provider.embeddedSimulator) {
-        if (!simulator) throw new Error(`Provider "${id}" needs the embedded simulator, but simulator.enabled is false.`);
+        if (!simulator)
+          throw new Error(
+            `Provider "${id}" needs the embedded simulator, but simulator.enabled is false.`,
+          );
         settings.baseUrl = simulator.baseUrlFor(provider.fleetProvider ?? id);
       }
-      const dispatcher = createProviderDispatcher(settings.baseUrl, { connections: provider.connections, connectTimeoutMs: timeoutsFor(current.resilience, id, undefined).connectMs });
+      const dispatcher = createProviderDispatcher(settings.baseUrl, {
+        connections: provider.connections,
+        connectTimeoutMs: timeoutsFor(current.resilience, id, undefined).connectMs,
+      });
       created.set(id, createAdapter(settings, dispatcher));
     }
     return created;
   };
 
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics ?? false });
-  const executionPolicy = createExecutionPolicy({ settings: config.resilience, contextWindows: contextWindowsOf(config) });
-  const deploymentKeys = [...config.models.values()].flatMap((model) => model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)));
+  const executionPolicy = createExecutionPolicy({
+    settings: config.resilience,
+    contextWindows: contextWindowsOf(config),
+  });
+  const deploymentKeys = [...config.models.values()].flatMap((model) =>
+    model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)),
+  );
   registerResilienceMetrics(metrics.registry, executionPolicy.breakers, deploymentKeys);
-  const ledger = options.ledger ?? (config.ledger.enabled
-    ? await openLedger({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ...definedOnly({ batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs }) })
-    : undefined);
+  const ledger =
+    options.ledger ??
+    (config.ledger.enabled
+      ? await openLedger({
+          dataDir: config.dataDir,
+          databaseUrl: config.ledger.databaseUrl,
+          ...definedOnly({
+            batchSize: config.ledger.batchSize,
+            flushIntervalMs: config.ledger.flushIntervalMs,
+          }),
+        })
+      : undefined);
   const guard = !keyDirectory
     ? undefined
     : shared && config.sharedState.redis
-      ? createRedisSpendGuard({ state: shared, whenDown: config.sharedState.redis.budgetsWhenDown, ...(ledger ? { ledger } : {}) })
+      ? createRedisSpendGuard({
+          state: shared,
+          whenDown: config.sharedState.redis.budgetsWhenDown,
+          ...(ledger ? { ledger } : {}),
+        })
       : createMemorySpendGuard(ledger ? { ledger } : {});
-  if (shared) registerSharedStateMetrics(metrics.registry, shared, guard && 'fallbacks' in guard ? (guard as { readonly fallbacks: number }) : undefined);
+  if (shared)
+    registerSharedStateMetrics(
+      metrics.registry,
+      shared,
+      guard && 'fallbacks' in guard ? (guard as { readonly fallbacks: number }) : undefined,
+    );
   const admin = createAdminApi({
     token: config.admin.token,
-    resilience: { breakers: executionPolicy.breakers, get keys() { return generation.deploymentKeys; } },
+    resilience: {
+      breakers: executionPolicy.breakers,
+      get keys() {
+        return generation.deploymentKeys;
+      },
+    },
     reload: () => reload(),
     store: keyStore,
     ...(guard ? { guard } : {}),
     ...(keyDirectory ? { onKeysChanged: (change) => keyDirectory.apply(change, true) } : {}),
   });
   const cache = await openResponseCache(config.cache);
-  const responseStore = config.ledger.enabled && config.responses.store
-    ? await openResponseStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl, ttlMs: config.responses.ttlMs, maxBytes: config.responses.maxBytes, maxEntries: config.responses.maxEntries })
-    : undefined;
+  const responseStore =
+    config.ledger.enabled && config.responses.store
+      ? await openResponseStore({
+          dataDir: config.dataDir,
+          databaseUrl: config.ledger.databaseUrl,
+          ttlMs: config.responses.ttlMs,
+          maxBytes: config.responses.maxBytes,
+          maxEntries: config.responses.maxEntries,
+        })
+      : undefined;
   const extraObserver = options.observer;
-  const connections = new ConnectionTracker({ maxConnections: config.server.maxConnections, drainIdleCloseMs: DRAIN_IDLE_CLOSE_MS });
+  const connections = new ConnectionTracker({
+    maxConnections: config.server.maxConnections,
+    drainIdleCloseMs: DRAIN_IDLE_CLOSE_MS,
+  });
   const bodyBudget = new BufferedBodyBudget(config.server.maxBufferedBodyBytes);
   /**
    * Everything a config reload replaces: upstream pools (adapters), router, model directory,
@@ -157,52 +228,58 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
    * out, so a retired generation closes its pools once its last request is done.
    */
   const createGeneration = (current: GatewayConfig): Generation => {
-  const adapters = createAdapters(current);
-  const batcher = createCompletionBatcher(current.batching.deployments, current.models.values());
-  const router = createPolicyRouter(current, adapters, { health: options.health ?? executionPolicy.breakers });
-  const authenticator = new Authenticator({
-    staticKeys: current.auth.apiKeys,
-    required: current.auth.requireKeys,
-    ...(keyDirectory ? { virtualKeys: keyDirectory } : {}),
-  });
-  const handler = createRequestHandler({
-    directory: new ModelDirectory(current, adapters),
-    router,
-    embeddings: new EmbeddingTargets(current, adapters),
-    attemptObserver: router.stats,
-    executionPolicy,
-    authenticator,
-    bodyLimitBytes: config.server.bodyLimitBytes,
-    maxJsonDepth: config.server.maxJsonDepth,
-    reserveOutputTokens: config.auth.reserveOutputTokens,
-    requestTimeoutMs: config.server.requestTimeoutMs,
-    bodyBudget,
-    connections,
-    newRequestId: randomUUID,
-    metrics,
-    ...(options.traceRequests ? { traceRequests: true } : {}),
-    ...(options.captureBodies ? { captureBodies: true } : {}),
-    ...(guard ? { guard } : {}),
-    ...(cache ? { cache } : {}),
-    ...(batcher ? { batcher } : {}),
-    ...(responseStore ? { responseStore } : {}),
-    admin,
-    observer: (record) => {
-      metrics.observe(record);
-      if (ledger && MODEL_PATHS.has(record.path)) ledger.record(toLedgerEntry(record, referencePrice));
-      extraObserver?.(record);
-    },
-  });
-  const referencePrice = current.registry.referenceDeployment()?.price;
-  return {
-    config: current,
-    adapters,
-    deploymentKeys: [...current.models.values()].flatMap((model) => model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name))),
-    inFlight: 0,
-    retired: false,
-    handle: handler,
-    close: () => Promise.all([...adapters.values()].map((adapter) => adapter.close())).then(() => undefined),
-  };
+    const adapters = createAdapters(current);
+    const batcher = createCompletionBatcher(current.batching.deployments, current.models.values());
+    const router = createPolicyRouter(current, adapters, {
+      health: options.health ?? executionPolicy.breakers,
+    });
+    const authenticator = new Authenticator({
+      staticKeys: current.auth.apiKeys,
+      required: current.auth.requireKeys,
+      ...(keyDirectory ? { virtualKeys: keyDirectory } : {}),
+    });
+    const handler = createRequestHandler({
+      directory: new ModelDirectory(current, adapters),
+      router,
+      embeddings: new EmbeddingTargets(current, adapters),
+      attemptObserver: router.stats,
+      executionPolicy,
+      authenticator,
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      maxJsonDepth: config.server.maxJsonDepth,
+      reserveOutputTokens: config.auth.reserveOutputTokens,
+      requestTimeoutMs: config.server.requestTimeoutMs,
+      bodyBudget,
+      connections,
+      newRequestId: randomUUID,
+      metrics,
+      ...(options.traceRequests ? { traceRequests: true } : {}),
+      ...(options.captureBodies ? { captureBodies: true } : {}),
+      ...(guard ? { guard } : {}),
+      ...(cache ? { cache } : {}),
+      ...(batcher ? { batcher } : {}),
+      ...(responseStore ? { responseStore } : {}),
+      admin,
+      observer: (record) => {
+        metrics.observe(record);
+        if (ledger && MODEL_PATHS.has(record.path))
+          ledger.record(toLedgerEntry(record, referencePrice));
+        extraObserver?.(record);
+      },
+    });
+    const referencePrice = current.registry.referenceDeployment()?.price;
+    return {
+      config: current,
+      adapters,
+      deploymentKeys: [...current.models.values()].flatMap((model) =>
+        model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)),
+      ),
+      inFlight: 0,
+      retired: false,
+      handle: handler,
+      close: () =>
+        Promise.all([...adapters.values()].map((adapter) => adapter.close())).then(() => undefined),
+    };
   };
   let generation = createGeneration(config);
   const retire = (old: Generation): void => {
@@ -222,7 +299,11 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   let reloading: Promise<ReloadResult> | undefined;
   const reload = (): Promise<ReloadResult> => {
     reloading ??= (async (): Promise<ReloadResult> => {
-      if (!options.loadConfig) return { ok: false, error: 'reload is not available: the gateway was started without a config loader' };
+      if (!options.loadConfig)
+        return {
+          ok: false,
+          error: 'reload is not available: the gateway was started without a config loader',
+        };
       try {
         const next = options.loadConfig();
         const built = createGeneration(next);
@@ -257,7 +338,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     handler,
   );
   connections.attach(server);
-  server.on('clientError', createClientErrorHandler(connections, { headersTimeoutMs, requestTimeoutMs }));
+  server.on(
+    'clientError',
+    createClientErrorHandler(connections, { headersTimeoutMs, requestTimeoutMs }),
+  );
   // Node answers an unknown Expect with an empty 417 of its own; the handler answers it in the dialect.
   server.on('checkExpectation', handler);
 
@@ -332,7 +416,8 @@ interface Generation {
  * admin token live as long as the process): the names of those that changed, for the log.
  */
 export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig): string[] {
-  const same = (left: unknown, right: unknown): boolean => JSON.stringify(left, mapsAsObjects) === JSON.stringify(right, mapsAsObjects);
+  const same = (left: unknown, right: unknown): boolean =>
+    JSON.stringify(left, mapsAsObjects) === JSON.stringify(right, mapsAsObjects);
   const checks: Array<[string, unknown, unknown]> = [
     ['server', running.server, next.server],
     ['logging', running.logging, next.logging],

@@ -5,10 +5,17 @@ import { z } from 'zod';
  * they configure; src/config/schema.ts and resolve-config.ts plug them in.
  */
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const byteSize = z.union([
   z.number().int().positive(),
-  z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i, 'a size like 64mb, 512kb or a number of bytes'),
+  z
+    .string()
+    .regex(
+      /^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i,
+      'a size like 64mb, 512kb or a number of bytes',
+    ),
 ]);
 const ONE_WEEK_SECONDS = 7 * 24 * 3600;
 
@@ -137,27 +144,57 @@ export function resolveCacheSettings(
   if (storeFile.type === 'redis') {
     const urlEnv = storeFile.url_env ?? 'REDIS_URL';
     const url = environment[urlEnv] || '';
-    if (url === '') problems.push(`cache.store.url_env: environment variable ${urlEnv} (the Redis URL) is not set`);
-    store = { type: 'redis', url, keyPrefix: storeFile.key_prefix ?? CACHE_DEFAULTS.redisPrefix, timeoutMs: storeFile.timeout_ms ?? CACHE_DEFAULTS.redisTimeoutMs };
+    if (url === '')
+      problems.push(
+        `cache.store.url_env: environment variable ${urlEnv} (the Redis URL) is not set`,
+      );
+    store = {
+      type: 'redis',
+      url,
+      keyPrefix: storeFile.key_prefix ?? CACHE_DEFAULTS.redisPrefix,
+      timeoutMs: storeFile.timeout_ms ?? CACHE_DEFAULTS.redisTimeoutMs,
+    };
   } else {
-    store = { type: 'memory', maxEntries: storeFile.max_entries ?? CACHE_DEFAULTS.maxEntries, maxBytes: parseByteSize(storeFile.max_bytes ?? CACHE_DEFAULTS.maxBytes) };
+    store = {
+      type: 'memory',
+      maxEntries: storeFile.max_entries ?? CACHE_DEFAULTS.maxEntries,
+      maxBytes: parseByteSize(storeFile.max_bytes ?? CACHE_DEFAULTS.maxBytes),
+    };
   }
   return {
-    policy: { enabled: file?.enabled ?? true, ttlMs: (file?.ttl_seconds ?? CACHE_DEFAULTS.ttlSeconds) * 1000, when: file?.when ?? 'always' },
+    policy: {
+      enabled: file?.enabled ?? true,
+      ttlMs: (file?.ttl_seconds ?? CACHE_DEFAULTS.ttlSeconds) * 1000,
+      when: file?.when ?? 'always',
+    },
     maxTtlMs: (file?.max_ttl_seconds ?? CACHE_DEFAULTS.maxTtlSeconds) * 1000,
     scope: file?.scope ?? 'shared',
     singleFlight: file?.single_flight ?? true,
     store,
-    models: new Map(Object.entries(file?.models ?? {}).map(([name, policy]) => [name, policyOverride(policy)])),
-    keys: new Map(Object.entries(file?.keys ?? {}).map(([id, policy]) => [id, policyOverride(policy)])),
+    models: new Map(
+      Object.entries(file?.models ?? {}).map(([name, policy]) => [name, policyOverride(policy)]),
+    ),
+    keys: new Map(
+      Object.entries(file?.keys ?? {}).map(([id, policy]) => [id, policyOverride(policy)]),
+    ),
   };
 }
 
-export function resolveBatchingSettings(file: BatchingConfigFile | undefined, deploymentKeys: Set<string>, problems: string[]): BatchingSettings {
+export function resolveBatchingSettings(
+  file: BatchingConfigFile | undefined,
+  deploymentKeys: Set<string>,
+  problems: string[],
+): BatchingSettings {
   const deployments = new Map<string, { windowMs: number; maxPrompts: number }>();
   for (const [key, entry] of Object.entries(file?.deployments ?? {})) {
-    if (!deploymentKeys.has(key)) problems.push(`batching.deployments.${key}: no deployment "${key}" (deployments are provider/model, e.g. ${[...deploymentKeys][0] ?? 'sim-qwen/qwen-coder'})`);
-    deployments.set(key, { windowMs: entry.window_ms ?? CACHE_DEFAULTS.batchWindowMs, maxPrompts: entry.max_prompts ?? CACHE_DEFAULTS.batchMaxPrompts });
+    if (!deploymentKeys.has(key))
+      problems.push(
+        `batching.deployments.${key}: no deployment "${key}" (deployments are provider/model, e.g. ${[...deploymentKeys][0] ?? 'sim-qwen/qwen-coder'})`,
+      );
+    deployments.set(key, {
+      windowMs: entry.window_ms ?? CACHE_DEFAULTS.batchWindowMs,
+      maxPrompts: entry.max_prompts ?? CACHE_DEFAULTS.batchMaxPrompts,
+    });
   }
   return { deployments };
 }

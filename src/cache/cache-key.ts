@@ -48,10 +48,12 @@ export function canonicalRequestText(request: CanonicalRequest): string {
 }
 
 function fieldText(request: CanonicalRequest, field: string, value: unknown): string {
-  if (request.kind === 'chat' && field === 'messages') return JSON.stringify(request.messages.map(normalizeMessage));
+  if (request.kind === 'chat' && field === 'messages')
+    return JSON.stringify(request.messages.map(normalizeMessage));
   if (request.kind === 'completion') {
     if (field === 'prompt') return JSON.stringify(request.prompt.map(normalizeText));
-    if (field === 'suffix' && request.suffix !== undefined) return JSON.stringify(normalizeText(request.suffix));
+    if (field === 'suffix' && request.suffix !== undefined)
+      return JSON.stringify(normalizeText(request.suffix));
   }
   return stableStringify(value);
 }
@@ -93,8 +95,11 @@ export function normalizeText(text: string): string {
 /** JSON with object keys in sorted order at every depth; undefined members are left out. */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : stableStringify(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : stableStringify(item))).join(',')}]`;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
+  const keys = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort();
   return `{${keys.map((key) => `${JSON.stringify(key)}:${stableStringify(record[key])}`).join(',')}}`;
 }

@@ -22,24 +22,49 @@ function fakeAdapter(fail?: GatewayError): ProviderAdapter & { calls: Completion
         id: 'cmpl-1',
         model: 'up',
         created: 1,
-        choices: request.prompt.map((prompt, index) => ({ index, text: `answer to ${prompt}`, toolCalls: [], finishReason: 'stop' as const })),
-        usage: { inputTokens: 30 * request.prompt.length, outputTokens: 10 * request.prompt.length },
+        choices: request.prompt.map((prompt, index) => ({
+          index,
+          text: `answer to ${prompt}`,
+          toolCalls: [],
+          finishReason: 'stop' as const,
+        })),
+        usage: {
+          inputTokens: 30 * request.prompt.length,
+          outputTokens: 10 * request.prompt.length,
+        },
       };
     },
   };
 }
 
-const request = (prompt: string, extra: Partial<CompletionRequest> = {}): CompletionRequest => ({ kind: 'completion', model: 'coder', stream: false, prompt: [prompt], maxTokens: 16, ...extra });
-const context = (signal = new AbortController().signal): CallContext => ({ upstreamModel: 'up', signal, requestId: 'r' });
+const request = (prompt: string, extra: Partial<CompletionRequest> = {}): CompletionRequest => ({
+  kind: 'completion',
+  model: 'coder',
+  stream: false,
+  prompt: [prompt],
+  maxTokens: 16,
+  ...extra,
+});
+const context = (signal = new AbortController().signal): CallContext => ({
+  upstreamModel: 'up',
+  signal,
+  requestId: 'r',
+});
 
 describe('CompletionBatcher', () => {
   it('sends concurrent single-prompt requests as one call and splits the answers back by index', async () => {
     const adapter = fakeAdapter();
     const batcher = new CompletionBatcher(new Map([['p/up', { windowMs: 5, maxPrompts: 8 }]]));
-    const answers = await Promise.all(['a', 'bb', 'ccc'].map((prompt) => batcher.call(adapter, request(prompt), context())));
+    const answers = await Promise.all(
+      ['a', 'bb', 'ccc'].map((prompt) => batcher.call(adapter, request(prompt), context())),
+    );
     expect(adapter.calls).toHaveLength(1);
     expect(adapter.calls[0]!.prompt).toEqual(['a', 'bb', 'ccc']);
-    expect(answers.map((answer) => answer.choices[0]!.text)).toEqual(['answer to a', 'answer to bb', 'answer to ccc']);
+    expect(answers.map((answer) => answer.choices[0]!.text)).toEqual([
+      'answer to a',
+      'answer to bb',
+      'answer to ccc',
+    ]);
     expect(answers.every((answer) => answer.choices[0]!.index === 0)).toBe(true);
     expect(answers.reduce((sum, answer) => sum + answer.usage!.inputTokens, 0)).toBe(90);
     expect(answers.reduce((sum, answer) => sum + answer.usage!.outputTokens, 0)).toBe(30);
@@ -50,10 +75,16 @@ describe('CompletionBatcher', () => {
     const adapter = fakeAdapter();
     const batcher = new CompletionBatcher(new Map([['p/up', { windowMs: 1000, maxPrompts: 2 }]]));
     const started = performance.now();
-    await Promise.all([batcher.call(adapter, request('a'), context()), batcher.call(adapter, request('b'), context())]);
+    await Promise.all([
+      batcher.call(adapter, request('a'), context()),
+      batcher.call(adapter, request('b'), context()),
+    ]);
     expect(performance.now() - started).toBeLessThan(500);
     const other = new CompletionBatcher(new Map([['p/up', { windowMs: 5, maxPrompts: 8 }]]));
-    await Promise.all([other.call(adapter, request('a'), context()), other.call(adapter, request('b', { temperature: 0.5 }), context())]);
+    await Promise.all([
+      other.call(adapter, request('a'), context()),
+      other.call(adapter, request('b', { temperature: 0.5 }), context()),
+    ]);
     expect(other.stats.calls).toBe(2);
   });
 
@@ -72,7 +103,9 @@ describe('CompletionBatcher', () => {
   it('fails every member when the batched call fails', async () => {
     const batcher = new CompletionBatcher(new Map([['p/up', { windowMs: 5, maxPrompts: 8 }]]));
     const adapter = fakeAdapter(new GatewayError('upstream_unavailable', 'down'));
-    const results = await Promise.allSettled(['a', 'b'].map((prompt) => batcher.call(adapter, request(prompt), context())));
+    const results = await Promise.allSettled(
+      ['a', 'b'].map((prompt) => batcher.call(adapter, request(prompt), context())),
+    );
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
   });
 
@@ -96,7 +129,14 @@ describe('splitResponse and shareOut', () => {
     expect(shareOut(7, [0, 0])).toEqual([4, 3]);
   });
   it('refuses a batch answer with a missing choice', () => {
-    const response: ModelResponse = { id: '', model: 'm', created: 0, choices: [{ index: 0, text: 'x', toolCalls: [], finishReason: 'stop' }] };
-    expect(() => splitResponse(response, [request('a'), request('b')])).toThrow(/2 prompts with 1 choices/);
+    const response: ModelResponse = {
+      id: '',
+      model: 'm',
+      created: 0,
+      choices: [{ index: 0, text: 'x', toolCalls: [], finishReason: 'stop' }],
+    };
+    expect(() => splitResponse(response, [request('a'), request('b')])).toThrow(
+      /2 prompts with 1 choices/,
+    );
   });
 });

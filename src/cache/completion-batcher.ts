@@ -51,11 +51,26 @@ export class CompletionBatcher {
   constructor(private readonly windows: Map<string, BatchWindow>) {}
 
   /** A call function for the completions endpoint: batches where configured, else calls through. */
-  call(adapter: ProviderAdapter, request: CompletionRequest, context: CallContext): Promise<ModelResponse> {
+  call(
+    adapter: ProviderAdapter,
+    request: CompletionRequest,
+    context: CallContext,
+  ): Promise<ModelResponse> {
     const complete = adapter.complete?.bind(adapter);
-    if (!complete) throw new GatewayError('unsupported', `Provider "${adapter.id}" has no /completions endpoint.`, { param: 'model' });
+    if (!complete)
+      throw new GatewayError(
+        'unsupported',
+        `Provider "${adapter.id}" has no /completions endpoint.`,
+        { param: 'model' },
+      );
     const window = this.windows.get(`${adapter.id}/${context.upstreamModel}`);
-    if (!window || request.stream || request.prompt.length !== 1 || (request.n ?? 1) !== 1 || request.echo === true) {
+    if (
+      !window ||
+      request.stream ||
+      request.prompt.length !== 1 ||
+      (request.n ?? 1) !== 1 ||
+      request.echo === true
+    ) {
       this.count(1);
       return complete(request, context);
     }
@@ -83,12 +98,17 @@ export class CompletionBatcher {
     if (this.pending.get(groupKey) === batch) this.pending.delete(groupKey);
     clearTimeout(batch.timer);
     const members = batch.members.filter((member) => !member.context.signal.aborted);
-    for (const member of batch.members) if (member.context.signal.aborted) settle(member, undefined, member.context.signal.reason ?? closed());
+    for (const member of batch.members)
+      if (member.context.signal.aborted)
+        settle(member, undefined, member.context.signal.reason ?? closed());
     if (members.length === 0) return;
     if (members.length === 1) {
       const only = members[0]!;
       this.count(1);
-      batch.adapter.complete!(only.request, only.context).then((response) => settle(only, response), (error: unknown) => settle(only, undefined, error));
+      batch.adapter.complete!(only.request, only.context).then(
+        (response) => settle(only, response),
+        (error: unknown) => settle(only, undefined, error),
+      );
       return;
     }
     void this.callBatch(batch, members);
@@ -107,11 +127,21 @@ export class CompletionBatcher {
       detach.push(() => member.context.signal.removeEventListener('abort', leave));
     }
     const first = members[0]!;
-    const combined: CompletionRequest = { ...first.request, prompt: members.map((member) => member.request.prompt[0]!) };
+    const combined: CompletionRequest = {
+      ...first.request,
+      prompt: members.map((member) => member.request.prompt[0]!),
+    };
     this.count(members.length);
     try {
-      const response = await batch.adapter.complete!(combined, { upstreamModel: batch.upstreamModel, signal: controller.signal, requestId: first.context.requestId });
-      const shares = splitResponse(response, members.map((member) => member.request));
+      const response = await batch.adapter.complete!(combined, {
+        upstreamModel: batch.upstreamModel,
+        signal: controller.signal,
+        requestId: first.context.requestId,
+      });
+      const shares = splitResponse(
+        response,
+        members.map((member) => member.request),
+      );
       members.forEach((member, index) => settle(member, shares[index]));
     } catch (error) {
       for (const member of members) settle(member, undefined, error);
@@ -135,26 +165,49 @@ function closed(): GatewayError {
 /** The request without its per-request fields: requests batch together only when equal here. */
 function shapeOf(request: CompletionRequest): string {
   const shape: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(request)) if (!PER_REQUEST_FIELDS.has(field)) shape[field] = value;
+  for (const [field, value] of Object.entries(request))
+    if (!PER_REQUEST_FIELDS.has(field)) shape[field] = value;
   return stableStringify(shape);
 }
 
 /** One response per member, from the choice at its index, with its share of the usage. */
-export function splitResponse(response: ModelResponse, requests: CompletionRequest[]): ModelResponse[] {
-  const choices = requests.map((_, index) => response.choices.find((choice) => choice.index === index));
+export function splitResponse(
+  response: ModelResponse,
+  requests: CompletionRequest[],
+): ModelResponse[] {
+  const choices = requests.map((_, index) =>
+    response.choices.find((choice) => choice.index === index),
+  );
   if (choices.some((choice) => choice === undefined)) {
-    throw new GatewayError('upstream_bad_response', `The upstream answered a batch of ${requests.length} prompts with ${response.choices.length} choices.`);
+    throw new GatewayError(
+      'upstream_bad_response',
+      `The upstream answered a batch of ${requests.length} prompts with ${response.choices.length} choices.`,
+    );
   }
-  const inputWeights = requests.map((request) => request.prompt[0]!.length + (request.suffix?.length ?? 0) + 1);
+  const inputWeights = requests.map(
+    (request) => request.prompt[0]!.length + (request.suffix?.length ?? 0) + 1,
+  );
   const outputWeights = choices.map((choice) => choice!.text.length + 1);
   const usage = response.usage;
   const inputShares = usage ? shareOut(usage.inputTokens, inputWeights) : [];
   const outputShares = usage ? shareOut(usage.outputTokens, outputWeights) : [];
-  const cachedShares = usage?.cachedInputTokens === undefined ? undefined : shareOut(usage.cachedInputTokens, inputWeights);
-  const reasoningShares = usage?.reasoningTokens === undefined ? undefined : shareOut(usage.reasoningTokens, outputWeights);
+  const cachedShares =
+    usage?.cachedInputTokens === undefined
+      ? undefined
+      : shareOut(usage.cachedInputTokens, inputWeights);
+  const reasoningShares =
+    usage?.reasoningTokens === undefined
+      ? undefined
+      : shareOut(usage.reasoningTokens, outputWeights);
   return choices.map((choice, index) => {
-    const part: ModelResponse = { id: response.id, model: response.model, created: response.created, choices: [{ ...choice!, index: 0 }] };
-    if (response.systemFingerprint !== undefined) part.systemFingerprint = response.systemFingerprint;
+    const part: ModelResponse = {
+      id: response.id,
+      model: response.model,
+      created: response.created,
+      choices: [{ ...choice!, index: 0 }],
+    };
+    if (response.systemFingerprint !== undefined)
+      part.systemFingerprint = response.systemFingerprint;
     if (usage) {
       const share: Usage = { inputTokens: inputShares[index]!, outputTokens: outputShares[index]! };
       if (cachedShares) share.cachedInputTokens = cachedShares[index]!;
@@ -168,10 +221,14 @@ export function splitResponse(response: ModelResponse, requests: CompletionReque
 /** `total` split in proportion to `weights`, in whole numbers that add up to `total`. */
 export function shareOut(total: number, weights: number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
-  const exact = weights.map((weight) => (sum === 0 ? total / weights.length : (total * weight) / sum));
+  const exact = weights.map((weight) =>
+    sum === 0 ? total / weights.length : (total * weight) / sum,
+  );
   const shares = exact.map(Math.floor);
   let left = total - shares.reduce((a, b) => a + b, 0);
-  const order = exact.map((value, index) => [value - Math.floor(value), index] as const).sort((a, b) => b[0] - a[0]);
+  const order = exact
+    .map((value, index) => [value - Math.floor(value), index] as const)
+    .sort((a, b) => b[0] - a[0]);
   for (const [, index] of order) {
     if (left <= 0) break;
     shares[index]!++;

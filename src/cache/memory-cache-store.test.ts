@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { describeCacheStoreContract, sampleAnswer } from '../../test/contracts/cache-store-contract.js';
+import {
+  describeCacheStoreContract,
+  sampleAnswer,
+} from '../../test/contracts/cache-store-contract.js';
 import { createMemoryCacheStore, entrySize } from './memory-cache-store.js';
 
-describeCacheStoreContract('memory', () => Promise.resolve(createMemoryCacheStore({ maxEntries: 100, maxBytes: 1024 * 1024 })));
+describeCacheStoreContract('memory', () =>
+  Promise.resolve(createMemoryCacheStore({ maxEntries: 100, maxBytes: 1024 * 1024 })),
+);
 
 describe('memory cache store bounds', () => {
   it('evicts the least recently used entry beyond maxEntries', async () => {

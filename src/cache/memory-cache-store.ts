@@ -20,7 +20,9 @@ interface Slot {
  * order, so re-inserting on every hit makes its first key the least recently used one. Expired
  * entries are dropped when read and when they reach the LRU end.
  */
-export function createMemoryCacheStore(options: MemoryCacheStoreOptions): CacheStore & { readonly size: number; readonly bytes: number } {
+export function createMemoryCacheStore(
+  options: MemoryCacheStoreOptions,
+): CacheStore & { readonly size: number; readonly bytes: number } {
   const slots = new Map<string, Slot>();
   const now = options.now ?? Date.now;
   let bytes = 0;
@@ -89,7 +91,8 @@ export function entrySize(key: string, answer: CachedAnswer): number {
   let characters = key.length + answer.response.id.length + answer.response.model.length;
   for (const choice of answer.response.choices) {
     characters += choice.text.length + (choice.reasoning?.length ?? 0);
-    for (const call of choice.toolCalls) characters += call.id.length + call.name.length + call.arguments.length;
+    for (const call of choice.toolCalls)
+      characters += call.id.length + call.name.length + call.arguments.length;
   }
   return characters * 2 + ENTRY_OVERHEAD_BYTES;
 }

@@ -7,7 +7,12 @@ import type { CachedAnswer, CacheStore } from './cache-store.js';
 import { cacheControl, isStorable, ResponseCache } from './response-cache.js';
 import { FlightAbandoned } from './single-flight.js';
 
-const request: ChatRequest = { kind: 'chat', model: 'auto', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
+const request: ChatRequest = {
+  kind: 'chat',
+  model: 'auto',
+  stream: false,
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+};
 
 function cacheWith(file: CacheConfigFile = {}): ResponseCache {
   const problems: string[] = [];
@@ -16,15 +21,28 @@ function cacheWith(file: CacheConfigFile = {}): ResponseCache {
   return new ResponseCache(settings, createMemoryCacheStore({ maxEntries: 10, maxBytes: 1 << 20 }));
 }
 
-const answer = (text: string, finishReason: 'stop' | 'content_filter' = 'stop'): ModelResponse => ({ id: '', model: 'm', created: 0, choices: [{ index: 0, text, toolCalls: [], finishReason }] });
+const answer = (text: string, finishReason: 'stop' | 'content_filter' = 'stop'): ModelResponse => ({
+  id: '',
+  model: 'm',
+  created: 0,
+  choices: [{ index: 0, text, toolCalls: [], finishReason }],
+});
 
 describe('ResponseCache.ticket', () => {
   it('is on by default for any temperature, with a 5-minute TTL and sharing', () => {
-    expect(cacheWith().ticket({ ...request, temperature: 1 }, {}, null)).toMatchObject({ lookup: true, store: true, share: true, ttlMs: 300_000 });
+    expect(cacheWith().ticket({ ...request, temperature: 1 }, {}, null)).toMatchObject({
+      lookup: true,
+      store: true,
+      share: true,
+      ttlMs: 300_000,
+    });
   });
 
   it('applies per-model then per-key overrides: off, TTL, temperature 0 only', () => {
-    const cache = cacheWith({ models: { auto: { when: 'temperature_zero', ttl_seconds: 60 } }, keys: { key_off: { enabled: false }, key_long: { ttl_seconds: 3600 } } });
+    const cache = cacheWith({
+      models: { auto: { when: 'temperature_zero', ttl_seconds: 60 } },
+      keys: { key_off: { enabled: false }, key_long: { ttl_seconds: 3600 } },
+    });
     expect(cache.ticket({ ...request, temperature: 0.3 }, {}, null)).toBeUndefined();
     expect(cache.ticket(request, {}, null)).toBeUndefined();
     expect(cache.ticket({ ...request, temperature: 0 }, {}, null)?.ttlMs).toBe(60_000);
@@ -35,10 +53,21 @@ describe('ResponseCache.ticket', () => {
 
   it('reads Cache-Control and x-switchyard-cache-ttl, and refuses a TTL out of bounds', () => {
     const cache = cacheWith({ max_ttl_seconds: 600 });
-    expect(cache.ticket(request, { 'cache-control': 'No-Cache' }, null)).toMatchObject({ lookup: false, store: true, share: false });
-    expect(cache.ticket(request, { 'cache-control': 'max-age=0, no-store' }, null)).toMatchObject({ lookup: true, store: false, share: false });
+    expect(cache.ticket(request, { 'cache-control': 'No-Cache' }, null)).toMatchObject({
+      lookup: false,
+      store: true,
+      share: false,
+    });
+    expect(cache.ticket(request, { 'cache-control': 'max-age=0, no-store' }, null)).toMatchObject({
+      lookup: true,
+      store: false,
+      share: false,
+    });
     expect(cache.ticket(request, { 'x-switchyard-cache-ttl': '30' }, null)?.ttlMs).toBe(30_000);
-    for (const bad of ['0', '601', '1.5', 'soon']) expect(() => cache.ticket(request, { 'x-switchyard-cache-ttl': bad }, null)).toThrow(/x-switchyard-cache-ttl/);
+    for (const bad of ['0', '601', '1.5', 'soon'])
+      expect(() => cache.ticket(request, { 'x-switchyard-cache-ttl': bad }, null)).toThrow(
+        /x-switchyard-cache-ttl/,
+      );
   });
 
   it('keeps entries private to each key with scope: key', () => {
@@ -64,7 +93,17 @@ describe('isStorable', () => {
     const json: ChatRequest = { ...request, responseFormat: { type: 'json_object' } };
     expect(isStorable(json, answer('{"a":1}'))).toBe(true);
     expect(isStorable(json, answer('{"a":'))).toBe(false);
-    const badTool = { ...answer(''), choices: [{ index: 0, text: '', toolCalls: [{ id: 'c', name: 'run', arguments: '{"x":' }], finishReason: 'tool_calls' as const }] };
+    const badTool = {
+      ...answer(''),
+      choices: [
+        {
+          index: 0,
+          text: '',
+          toolCalls: [{ id: 'c', name: 'run', arguments: '{"x":' }],
+          finishReason: 'tool_calls' as const,
+        },
+      ],
+    };
     expect(isStorable(request, badTool)).toBe(false);
   });
 });
@@ -97,9 +136,17 @@ describe('ResponseCache.find with a store that answers later (Redis)', () => {
   });
 
   it('serves requests that joined during the lookup the stored answer on a hit', async () => {
-    const stored: CachedAnswer = { response: answer('stored'), model: 'm', provider: 'p', storedAt: 0 };
+    const stored: CachedAnswer = {
+      response: answer('stored'),
+      model: 'm',
+      provider: 'p',
+      storedAt: 0,
+    };
     const cache = slowCache(() => stored);
-    const found = await Promise.all([cache.find(cache.ticket(request, {}, null)!), cache.find(cache.ticket(request, {}, null)!)]);
+    const found = await Promise.all([
+      cache.find(cache.ticket(request, {}, null)!),
+      cache.find(cache.ticket(request, {}, null)!),
+    ]);
     expect(found.map((result) => result?.status)).toEqual(['hit', 'shared']);
     // biome-ignore lint/suspicious/noNonNullAssertedOptionalChain: an absent result fails the assertion either way
     expect(found[1]!.flight.result?.choices[0]!.text).toBe('stored');
@@ -110,7 +157,10 @@ describe('ResponseCache.find with a store that answers later (Redis)', () => {
     const cache = slowCache();
     const leaderTicket = cache.ticket(request, {}, null)!;
     const joinerTicket = cache.ticket(request, {}, null)!;
-    const [leader, joiner] = await Promise.all([cache.find(leaderTicket), cache.find(joinerTicket)]);
+    const [leader, joiner] = await Promise.all([
+      cache.find(leaderTicket),
+      cache.find(joinerTicket),
+    ]);
     expect(leader).toBeUndefined();
     cache.abandon(leaderTicket);
     await expect(joiner!.flight.done).rejects.toBeInstanceOf(FlightAbandoned);
@@ -121,7 +171,10 @@ describe('ResponseCache.find with a store that answers later (Redis)', () => {
   it('starts a fresh flight when every joiner of the claim left before the call began', async () => {
     const cache = slowCache();
     const leaderTicket = cache.ticket(request, {}, null)!;
-    const [, joiner] = await Promise.all([cache.find(leaderTicket), cache.find(cache.ticket(request, {}, null)!)]);
+    const [, joiner] = await Promise.all([
+      cache.find(leaderTicket),
+      cache.find(cache.ticket(request, {}, null)!),
+    ]);
     const gone = new AbortController();
     joiner!.flight.attach(gone.signal);
     gone.abort();

@@ -42,7 +42,11 @@ export class ResponseCache {
   ) {}
 
   /** A ticket, or undefined when this request is not cacheable (cache status `none`). */
-  ticket(request: CanonicalRequest, headers: IncomingHttpHeaders, keyId: string | null): CacheTicket | undefined {
+  ticket(
+    request: CanonicalRequest,
+    headers: IncomingHttpHeaders,
+    keyId: string | null,
+  ): CacheTicket | undefined {
     const policy = this.policyFor(request.model, keyId);
     if (!policy.enabled) return undefined;
     if (policy.when === 'temperature_zero' && request.temperature !== 0) return undefined;
@@ -65,7 +69,9 @@ export class ResponseCache {
    * is awaited: with a store that answers over the network (Redis), identical requests arriving
    * during the lookup find the claimed flight and join it, so one replica makes one upstream call.
    */
-  async find(ticket: CacheTicket): Promise<{ flight: Flight; status: 'hit' | 'shared'; entry?: CachedAnswer } | undefined> {
+  async find(
+    ticket: CacheTicket,
+  ): Promise<{ flight: Flight; status: 'hit' | 'shared'; entry?: CachedAnswer } | undefined> {
     if (ticket.share) {
       const flight = this.flights.find(ticket.key);
       if (flight) return { flight, status: 'shared' };
@@ -76,7 +82,11 @@ export class ResponseCache {
       if (entry) {
         const flight = ticket.claimed ?? new Flight(ticket.key);
         // Requests that joined the claim during the lookup are served the stored answer too.
-        flight.complete({ model: entry.model, provider: entry.provider }, entry.response, entry.usage);
+        flight.complete(
+          { model: entry.model, provider: entry.provider },
+          entry.response,
+          entry.usage,
+        );
         this.flights.close(flight);
         delete ticket.claimed;
         return { flight, status: 'hit', entry };
@@ -111,7 +121,12 @@ export class ResponseCache {
   }
 
   /** Stores the flight's answer when it is storable, then forgets the flight. Never throws. */
-  async finish(ticket: CacheTicket, flight: Flight, request: CanonicalRequest, answer: Omit<CachedAnswer, 'response' | 'storedAt'> | undefined): Promise<void> {
+  async finish(
+    ticket: CacheTicket,
+    flight: Flight,
+    request: CanonicalRequest,
+    answer: Omit<CachedAnswer, 'response' | 'storedAt'> | undefined,
+  ): Promise<void> {
     try {
       if (!answer || !ticket.store) return;
       const response = await flight.done.catch(() => undefined);
@@ -140,16 +155,26 @@ export class ResponseCache {
     const seconds = Number(header);
     const maxSeconds = this.settings.maxTtlMs / 1000;
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > maxSeconds) {
-      throw new GatewayError('invalid_request', `${CACHE_TTL_HEADER} must be a whole number of seconds from 1 to ${maxSeconds}.`, { param: CACHE_TTL_HEADER });
+      throw new GatewayError(
+        'invalid_request',
+        `${CACHE_TTL_HEADER} must be a whole number of seconds from 1 to ${maxSeconds}.`,
+        { param: CACHE_TTL_HEADER },
+      );
     }
     return seconds * 1000;
   }
 }
 
 /** `no-cache` and `no-store` from a Cache-Control request header (other directives ignored). */
-export function cacheControl(header: string | string[] | undefined): { noCache: boolean; noStore: boolean } {
+export function cacheControl(header: string | string[] | undefined): {
+  noCache: boolean;
+  noStore: boolean;
+} {
   if (header === undefined) return { noCache: false, noStore: false };
-  const directives = (Array.isArray(header) ? header.join(',') : header).toLowerCase().split(',').map((directive) => directive.trim());
+  const directives = (Array.isArray(header) ? header.join(',') : header)
+    .toLowerCase()
+    .split(',')
+    .map((directive) => directive.trim());
   return { noCache: directives.includes('no-cache'), noStore: directives.includes('no-store') };
 }
 
@@ -160,11 +185,25 @@ export function cacheControl(header: string | string[] | undefined): { noCache: 
  */
 export function isStorable(request: CanonicalRequest, response: ModelResponse): boolean {
   if (response.choices.length === 0) return false;
-  const wantsJson = request.kind === 'chat' && request.responseFormat !== undefined && request.responseFormat.type !== 'text';
+  const wantsJson =
+    request.kind === 'chat' &&
+    request.responseFormat !== undefined &&
+    request.responseFormat.type !== 'text';
   for (const choice of response.choices) {
-    if (choice.finishReason !== 'stop' && choice.finishReason !== 'length' && choice.finishReason !== 'tool_calls') return false;
+    if (
+      choice.finishReason !== 'stop' &&
+      choice.finishReason !== 'length' &&
+      choice.finishReason !== 'tool_calls'
+    )
+      return false;
     for (const call of choice.toolCalls) if (!isJson(call.arguments || '{}')) return false;
-    if (wantsJson && choice.finishReason === 'stop' && choice.toolCalls.length === 0 && !isJson(choice.text)) return false;
+    if (
+      wantsJson &&
+      choice.finishReason === 'stop' &&
+      choice.toolCalls.length === 0 &&
+      !isJson(choice.text)
+    )
+      return false;
   }
   return true;
 }
@@ -178,17 +217,32 @@ function isJson(text: string): boolean {
   }
 }
 
-export async function openResponseCache(settings: CacheSettings): Promise<ResponseCache | undefined> {
-  const everyPolicyOff = !settings.policy.enabled && ![...settings.models.values(), ...settings.keys.values()].some((policy) => policy.enabled === true);
+export async function openResponseCache(
+  settings: CacheSettings,
+): Promise<ResponseCache | undefined> {
+  const everyPolicyOff =
+    !settings.policy.enabled &&
+    ![...settings.models.values(), ...settings.keys.values()].some(
+      (policy) => policy.enabled === true,
+    );
   if (everyPolicyOff) return undefined;
-  const store = settings.store.type === 'redis'
-    ? createRedisCacheStore({
-        url: settings.store.url,
-        keyPrefix: settings.store.keyPrefix,
-        timeoutMs: settings.store.timeoutMs,
-        onStateChange: (up, error) => console.warn(up ? 'cache: Redis is reachable again' : `cache: Redis unreachable, serving without the cache (${error?.message ?? 'error'})`),
-      })
-    : createMemoryCacheStore({ maxEntries: settings.store.maxEntries, maxBytes: settings.store.maxBytes });
+  const store =
+    settings.store.type === 'redis'
+      ? createRedisCacheStore({
+          url: settings.store.url,
+          keyPrefix: settings.store.keyPrefix,
+          timeoutMs: settings.store.timeoutMs,
+          onStateChange: (up, error) =>
+            console.warn(
+              up
+                ? 'cache: Redis is reachable again'
+                : `cache: Redis unreachable, serving without the cache (${error?.message ?? 'error'})`,
+            ),
+        })
+      : createMemoryCacheStore({
+          maxEntries: settings.store.maxEntries,
+          maxBytes: settings.store.maxBytes,
+        });
   if ('ready' in store) await store.ready(2000);
   return new ResponseCache(settings, store);
 }

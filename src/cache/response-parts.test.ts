@@ -7,7 +7,13 @@ const answer: ModelResponse = {
   model: 'up',
   created: 1700000000,
   choices: [
-    { index: 0, text: 'Here you go', reasoning: 'think', toolCalls: [{ id: 'c1', name: 'run', arguments: '{"a":1}' }], finishReason: 'tool_calls' },
+    {
+      index: 0,
+      text: 'Here you go',
+      reasoning: 'think',
+      toolCalls: [{ id: 'c1', name: 'run', arguments: '{"a":1}' }],
+      finishReason: 'tool_calls',
+    },
     { index: 1, text: 'second', toolCalls: [], finishReason: 'stop', stopSequence: '\n\n' },
   ],
   usage: { inputTokens: 10, outputTokens: 5 },
@@ -29,7 +35,12 @@ describe('responseToParts and ResponseCollector', () => {
   });
 
   it('uses the given usage when the response has none, and emits an empty text delta for an empty answer', () => {
-    const empty: ModelResponse = { id: '', model: 'm', created: 0, choices: [{ index: 0, text: '', toolCalls: [], finishReason: 'stop' }] };
+    const empty: ModelResponse = {
+      id: '',
+      model: 'm',
+      created: 0,
+      choices: [{ index: 0, text: '', toolCalls: [], finishReason: 'stop' }],
+    };
     const parts = responseToParts(empty, { inputTokens: 3, outputTokens: 0 });
     expect(parts.map((part) => part.type)).toEqual(['start', 'text-delta', 'finish', 'usage']);
   });

@@ -7,17 +7,33 @@ import type { Choice, FinishReason, ModelResponse, StreamPart, Usage } from '../
  * or non-streamed answer into a well-formed stream of its own. `usage` stands in when the
  * response carries none (an estimate the gateway billed).
  */
-export function responseToParts(response: ModelResponse, usage: Usage | undefined = response.usage): StreamPart[] {
-  const parts: StreamPart[] = [{ type: 'start', id: response.id, model: response.model, created: response.created }];
+export function responseToParts(
+  response: ModelResponse,
+  usage: Usage | undefined = response.usage,
+): StreamPart[] {
+  const parts: StreamPart[] = [
+    { type: 'start', id: response.id, model: response.model, created: response.created },
+  ];
   for (const choice of response.choices) {
     const index = choice.index;
     if (choice.reasoning) parts.push({ type: 'reasoning-delta', index, text: choice.reasoning });
-    if (choice.text !== '' || choice.toolCalls.length === 0) parts.push({ type: 'text-delta', index, text: choice.text });
+    if (choice.text !== '' || choice.toolCalls.length === 0)
+      parts.push({ type: 'text-delta', index, text: choice.text });
     choice.toolCalls.forEach((call, toolIndex) => {
       parts.push({ type: 'tool-call-start', index, toolIndex, id: call.id, name: call.name });
-      if (call.arguments !== '') parts.push({ type: 'tool-call-delta', index, toolIndex, argumentsDelta: call.arguments });
+      if (call.arguments !== '')
+        parts.push({ type: 'tool-call-delta', index, toolIndex, argumentsDelta: call.arguments });
     });
-    parts.push(choice.stopSequence === undefined ? { type: 'finish', index, finishReason: choice.finishReason } : { type: 'finish', index, finishReason: choice.finishReason, stopSequence: choice.stopSequence });
+    parts.push(
+      choice.stopSequence === undefined
+        ? { type: 'finish', index, finishReason: choice.finishReason }
+        : {
+            type: 'finish',
+            index,
+            finishReason: choice.finishReason,
+            stopSequence: choice.stopSequence,
+          },
+    );
   }
   if (usage) parts.push({ type: 'usage', usage });
   return parts;
@@ -82,18 +98,31 @@ export class ResponseCollector {
 
   /** True when every choice seen got its finish part. */
   get complete(): boolean {
-    return this.choices.length > 0 && this.choices.every((choice) => choice !== undefined && choice.finishReason !== undefined);
+    return (
+      this.choices.length > 0 &&
+      this.choices.every((choice) => choice !== undefined && choice.finishReason !== undefined)
+    );
   }
 
   response(): ModelResponse {
     const choices: Choice[] = [];
     this.choices.forEach((state, index) => {
-      const choice: Choice = { index, text: state.text, toolCalls: state.toolCalls.filter((call) => call !== undefined), finishReason: state.finishReason ?? 'stop' };
+      const choice: Choice = {
+        index,
+        text: state.text,
+        toolCalls: state.toolCalls.filter((call) => call !== undefined),
+        finishReason: state.finishReason ?? 'stop',
+      };
       if (state.reasoning !== '') choice.reasoning = state.reasoning;
       if (state.stopSequence !== undefined) choice.stopSequence = state.stopSequence;
       choices.push(choice);
     });
-    const response: ModelResponse = { id: this.id, model: this.model, created: this.created, choices };
+    const response: ModelResponse = {
+      id: this.id,
+      model: this.model,
+      created: this.created,
+      choices,
+    };
     if (this.usage) response.usage = this.usage;
     return response;
   }

@@ -5,7 +5,8 @@ import { Flight, FlightRegistry } from './single-flight.js';
 
 async function collect(batches: AsyncIterable<readonly StreamPart[]>): Promise<string> {
   let text = '';
-  for await (const batch of batches) for (const part of batch) if (part.type === 'text-delta') text += part.text;
+  for await (const batch of batches)
+    for (const part of batch) if (part.type === 'text-delta') text += part.text;
   return text;
 }
 
@@ -17,11 +18,17 @@ describe('Flight', () => {
     const first = flight.attach(new AbortController().signal);
     const firstText = collect(first.batches());
     flight.begin({ model: 'm', provider: 'p' });
-    flight.push([{ type: 'start', id: 'x', model: 'm', created: 1 }, { type: 'text-delta', index: 0, text: 'Hello' }]);
+    flight.push([
+      { type: 'start', id: 'x', model: 'm', created: 1 },
+      { type: 'text-delta', index: 0, text: 'Hello' },
+    ]);
     await tick();
     const late = flight.attach(new AbortController().signal);
     const lateText = collect(late.batches());
-    flight.push([{ type: 'text-delta', index: 0, text: ', world' }, { type: 'finish', index: 0, finishReason: 'stop' }]);
+    flight.push([
+      { type: 'text-delta', index: 0, text: ', world' },
+      { type: 'finish', index: 0, finishReason: 'stop' },
+    ]);
     flight.finish();
     expect(await firstText).toBe('Hello, world');
     expect(await lateText).toBe('Hello, world');
@@ -59,7 +66,12 @@ describe('Flight', () => {
     const flight = new Flight('k');
     const stream = collect(flight.attach(new AbortController().signal).batches());
     const whole = flight.attach(new AbortController().signal).response();
-    const answer = { id: 'a', model: 'm', created: 1, choices: [{ index: 0, text: 'def f(): pass', toolCalls: [], finishReason: 'stop' as const }] };
+    const answer = {
+      id: 'a',
+      model: 'm',
+      created: 1,
+      choices: [{ index: 0, text: 'def f(): pass', toolCalls: [], finishReason: 'stop' as const }],
+    };
     flight.complete({ model: 'm', provider: 'p' }, answer);
     expect(await stream).toBe('def f(): pass');
     expect(await whole).toBe(answer);

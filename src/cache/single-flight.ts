@@ -162,7 +162,13 @@ export class Flight {
       signal.removeEventListener('abort', leave);
       this.listeners--;
       this.wake();
-      if (this.listeners === 0 && this.state === 'running') this.controller.abort(new GatewayError('client_closed', 'Every client waiting for this answer closed the connection.'));
+      if (this.listeners === 0 && this.state === 'running')
+        this.controller.abort(
+          new GatewayError(
+            'client_closed',
+            'Every client waiting for this answer closed the connection.',
+          ),
+        );
     };
     signal.addEventListener('abort', leave, { once: true });
     if (signal.aborted) leave();
@@ -180,11 +186,18 @@ export class Flight {
         let next = 0;
         try {
           for (;;) {
-            if (flight.wholeGiven && flight.produced.length === 0) flight.produced.push(responseToParts(flight.whole!, flight.whole!.usage ?? flight.wholeUsage));
+            if (flight.wholeGiven && flight.produced.length === 0)
+              flight.produced.push(
+                responseToParts(flight.whole!, flight.whole!.usage ?? flight.wholeUsage),
+              );
             while (next < flight.produced.length) yield flight.produced[next++]!;
             if (flight.state === 'done') return;
             if (flight.state === 'failed') throw flight.failure;
-            if (left) throw signal.reason ?? new GatewayError('client_closed', 'The client closed the connection.');
+            if (left)
+              throw (
+                signal.reason ??
+                new GatewayError('client_closed', 'The client closed the connection.')
+              );
             await new Promise<void>((resolve) => flight.wakers.push(resolve));
           }
         } finally {
@@ -203,7 +216,10 @@ export class Flight {
 
 function abortion(signal: CancelSignal): Promise<never> {
   return new Promise((_, reject) => {
-    const fail = (): void => reject(signal.reason ?? new GatewayError('client_closed', 'The client closed the connection.'));
+    const fail = (): void =>
+      reject(
+        signal.reason ?? new GatewayError('client_closed', 'The client closed the connection.'),
+      );
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });

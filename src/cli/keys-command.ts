@@ -28,7 +28,10 @@ export interface KeysCommandOptions {
 export async function runKeys(options: KeysCommandOptions): Promise<number> {
   const out = options.stdout ?? process.stdout;
   const config = loadConfig({ ...(options.config === undefined ? {} : { path: options.config }) });
-  const store = await openKeyStore({ dataDir: config.dataDir, databaseUrl: config.ledger.databaseUrl });
+  const store = await openKeyStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.ledger.databaseUrl,
+  });
   try {
     switch (options.action) {
       case 'create': {
@@ -39,15 +42,33 @@ export async function runKeys(options: KeysCommandOptions): Promise<number> {
         setNumber(limits, 'dailyBudgetUsd', options.dailyBudget, '--daily-budget');
         setNumber(limits, 'monthlyBudgetUsd', options.monthlyBudget, '--monthly-budget');
         setNumber(limits, 'totalBudgetUsd', options.totalBudget, '--total-budget');
-        const models = options.models?.split(',').map((model) => model.trim()).filter((model) => model !== '');
-        const { key, secret } = await store.create({ name: options.name, limits, ...(models && models.length > 0 ? { allowedModels: models } : {}) });
-        if (options.json) out.write(`${JSON.stringify({ ...key, hash: undefined, key: secret }, null, 2)}\n`);
-        else out.write(`Created ${key.id} (${key.name}). The key is shown only this once:\n\n  ${secret}\n\n${describe(key)}\n`);
+        const models = options.models
+          ?.split(',')
+          .map((model) => model.trim())
+          .filter((model) => model !== '');
+        const { key, secret } = await store.create({
+          name: options.name,
+          limits,
+          ...(models && models.length > 0 ? { allowedModels: models } : {}),
+        });
+        if (options.json)
+          out.write(`${JSON.stringify({ ...key, hash: undefined, key: secret }, null, 2)}\n`);
+        else
+          out.write(
+            `Created ${key.id} (${key.name}). The key is shown only this once:\n\n  ${secret}\n\n${describe(key)}\n`,
+          );
         return 0;
       }
       case 'list': {
         const keys = await store.list();
-        if (options.json) out.write(`${JSON.stringify(keys.map((key) => ({ ...key, hash: undefined })), null, 2)}\n`);
+        if (options.json)
+          out.write(
+            `${JSON.stringify(
+              keys.map((key) => ({ ...key, hash: undefined })),
+              null,
+              2,
+            )}\n`,
+          );
         else out.write(keys.length === 0 ? 'No keys.\n' : `${keys.map(describe).join('\n')}\n`);
         return 0;
       }
@@ -61,22 +82,34 @@ export async function runKeys(options: KeysCommandOptions): Promise<number> {
         return 0;
       }
       default:
-        throw new Error('usage: switchyard keys create --name N [--models a,b] [--rpm N] [--tpm N] [--daily-budget USD] [--monthly-budget USD] [--total-budget USD] | keys list [--json] | keys revoke ID');
+        throw new Error(
+          'usage: switchyard keys create --name N [--models a,b] [--rpm N] [--tpm N] [--daily-budget USD] [--monthly-budget USD] [--total-budget USD] | keys list [--json] | keys revoke ID',
+        );
     }
   } finally {
     await store.close();
   }
 }
 
-function setNumber(limits: KeyLimits, field: keyof KeyLimits, text: string | undefined, flag: string): void {
+function setNumber(
+  limits: KeyLimits,
+  field: keyof KeyLimits,
+  text: string | undefined,
+  flag: string,
+): void {
   if (text === undefined) return;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} must be a positive number, got "${text}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${flag} must be a positive number, got "${text}"`);
   limits[field] = value;
 }
 
 function describe(key: VirtualKey): string {
-  const limits = Object.entries(key.limits).map(([name, value]) => `${name}=${value}`).join(' ') || 'no limits';
-  const state = key.revokedAt === undefined ? 'active' : `revoked ${new Date(key.revokedAt).toISOString()}`;
+  const limits =
+    Object.entries(key.limits)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ') || 'no limits';
+  const state =
+    key.revokedAt === undefined ? 'active' : `revoked ${new Date(key.revokedAt).toISOString()}`;
   return `${key.id}  ${key.prefix}…  ${key.name}  [${state}]  models: ${key.allowedModels?.join(',') ?? 'all'}  ${limits}`;
 }

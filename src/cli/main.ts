@@ -92,24 +92,39 @@ async function main(argv: string[]): Promise<number> {
   }
   const port = values.port === undefined ? undefined : parsePort(values.port);
   const [command = 'serve', subcommand] = positionals;
-  const common = { ...(values.config === undefined ? {} : { config: values.config }), ...(port === undefined ? {} : { port }), ...(values.host === undefined ? {} : { host: values.host }) };
+  const common = {
+    ...(values.config === undefined ? {} : { config: values.config }),
+    ...(port === undefined ? {} : { port }),
+    ...(values.host === undefined ? {} : { host: values.host }),
+  };
   switch (command) {
     case 'serve':
       return runServe(common);
     case 'sim':
-      return runSim({ ...common, ...(values['time-scale'] === undefined ? {} : { timeScale: Number(values['time-scale']) }) });
+      return runSim({
+        ...common,
+        ...(values['time-scale'] === undefined ? {} : { timeScale: Number(values['time-scale']) }),
+      });
     case 'keys':
       return runKeys({
         ...(values.config === undefined ? {} : { config: values.config }),
         action: subcommand,
         ...definedFlags({
-          id: positionals[2], name: values.name, models: values.models, rpm: values.rpm, tpm: values.tpm,
-          dailyBudget: values['daily-budget'], monthlyBudget: values['monthly-budget'], totalBudget: values['total-budget'],
+          id: positionals[2],
+          name: values.name,
+          models: values.models,
+          rpm: values.rpm,
+          tpm: values.tpm,
+          dailyBudget: values['daily-budget'],
+          monthlyBudget: values['monthly-budget'],
+          totalBudget: values['total-budget'],
         }),
         ...(values.json ? { json: true } : {}),
       });
     case 'costs': {
-      const config = loadConfig({ ...(values.config === undefined ? {} : { path: values.config }) });
+      const config = loadConfig({
+        ...(values.config === undefined ? {} : { path: values.config }),
+      });
       return runCosts({
         dataDir: config.dataDir,
         databaseUrl: config.ledger.databaseUrl,
@@ -124,20 +139,37 @@ async function main(argv: string[]): Promise<number> {
         ...common,
         ...(values.json ? { json: true } : {}),
         ...(values['import-prices'] === undefined ? {} : { importPrices: values['import-prices'] }),
-        ...(values['import-provider'] === undefined ? {} : { importProvider: values['import-provider'] }),
+        ...(values['import-provider'] === undefined
+          ? {}
+          : { importProvider: values['import-provider'] }),
       });
     case 'route':
       return runRoute({
         explain: values.explain ?? false,
         readStdin: () => readFileSync(0, 'utf8'),
         ...(values.json ? { json: true } : {}),
-        ...definedFlags({ config: values.config, prompt: values.prompt, file: values.file, model: values.model, latencyBudgetMs: values['latency-budget-ms'] }),
+        ...definedFlags({
+          config: values.config,
+          prompt: values.prompt,
+          file: values.file,
+          model: values.model,
+          latencyBudgetMs: values['latency-budget-ms'],
+        }),
       });
     case 'breakeven':
       return runBreakeven({
         ...definedFlags({
-          config: values.config, gpu: values.gpu, gpuHourly: values['gpu-hourly'], tokensPerSecond: values['tokens-per-second'], concurrency: values.concurrency,
-          utilisation: values.utilisation, from: values.from, model: values.model, quality: values.quality, maxPromptTokens: values['max-prompt-tokens'], pricePerMillion: values['price-per-million'],
+          config: values.config,
+          gpu: values.gpu,
+          gpuHourly: values['gpu-hourly'],
+          tokensPerSecond: values['tokens-per-second'],
+          concurrency: values.concurrency,
+          utilisation: values.utilisation,
+          from: values.from,
+          model: values.model,
+          quality: values.quality,
+          maxPromptTokens: values['max-prompt-tokens'],
+          pricePerMillion: values['price-per-million'],
         }),
         ...(values.json ? { json: true } : {}),
       });
@@ -150,12 +182,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function definedFlags(flags: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(flags).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(flags).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--port', [`--port must be an integer 0-65535, got "${text}"`]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('--port', [`--port must be an integer 0-65535, got "${text}"`]);
   return port;
 }
 
@@ -165,8 +200,15 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`${error.message}\n\n${USAGE}`);
-    else process.stderr.write(`switchyard: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
+    else if (
+      error instanceof TypeError &&
+      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+    )
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+    else
+      process.stderr.write(
+        `switchyard: ${redactText(error instanceof Error ? error.message : String(error))}\n`,
+      );
     // Exit now: a failed start may leave timers or database handles that would keep the process up.
     process.exit(1);
   },

@@ -35,12 +35,19 @@ export async function runModels(options: ModelsCommandOptions = {}): Promise<num
     ...(options.environment === undefined ? {} : { environment: options.environment }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
-  const registry = options.catalog === undefined && options.catalogOverlays === undefined
-    ? config.registry
-    : buildModelRegistry(options.catalog, { source: config.source, overlays: options.catalogOverlays ?? [] });
+  const registry =
+    options.catalog === undefined && options.catalogOverlays === undefined
+      ? config.registry
+      : buildModelRegistry(options.catalog, {
+          source: config.source,
+          overlays: options.catalogOverlays ?? [],
+        });
 
   if (options.importPrices !== undefined) {
-    const document = await loadPriceDocument(options.importPrices, options.cwd === undefined ? {} : { cwd: options.cwd });
+    const document = await loadPriceDocument(
+      options.importPrices,
+      options.cwd === undefined ? {} : { cwd: options.cwd },
+    );
     const report = importOpenRouterPrices(registry, document.text, {
       source: document.source,
       ...(options.importProvider === undefined ? {} : { provider: options.importProvider }),
@@ -70,7 +77,9 @@ export async function runModels(options: ModelsCommandOptions = {}): Promise<num
             model: entry.model,
             provider: entry.provider,
             upstreamModel: entry.upstreamModel,
-            catalog: entry.catalog ? { model: entry.catalog.model, provider: entry.catalog.provider } : null,
+            catalog: entry.catalog
+              ? { model: entry.catalog.model, provider: entry.catalog.provider }
+              : null,
           })),
           warnings: coverage.warnings,
         },
@@ -80,12 +89,15 @@ export async function runModels(options: ModelsCommandOptions = {}): Promise<num
     );
     return 0;
   }
-  stdout.write(`${formatCatalogTable({ deployments: registry.allDeployments(), configured: coverage.deployments })}\n\n`);
+  stdout.write(
+    `${formatCatalogTable({ deployments: registry.allDeployments(), configured: coverage.deployments })}\n\n`,
+  );
   stdout.write(
     `Config: ${config.source}. * = served by this config. Prices are USD per million tokens; ? = unknown, ` +
       '- = cached input billed at the input price. Sources: `switchyard models --json` and docs/registry.md.\n',
   );
-  if (registry.referenceModel !== undefined) stdout.write(`Savings are reported against ${registry.referenceModel}.\n`);
+  if (registry.referenceModel !== undefined)
+    stdout.write(`Savings are reported against ${registry.referenceModel}.\n`);
   for (const warning of coverage.warnings) stdout.write(`warning: ${warning}\n`);
   return 0;
 }

@@ -21,31 +21,45 @@ export interface RouteOptions {
 
 /** An adapter that never calls anything: planning needs the targets, not a connection. */
 function offlineAdapter(id: string, wire: 'openai-compatible' | 'anthropic'): ProviderAdapter {
-  const refuse = (): Promise<never> => Promise.reject(new Error('route --explain makes no upstream calls'));
+  const refuse = (): Promise<never> =>
+    Promise.reject(new Error('route --explain makes no upstream calls'));
   return { id, wire, chat: refuse, streamChat: refuse, close: () => Promise.resolve() };
 }
 
 /** `switchyard route --explain`: plans a request with the configured router and prints why. */
 export function runRoute(options: RouteOptions): number {
   if (!options.explain) {
-    process.stderr.write('switchyard route needs --explain (it explains a routing decision without calling any provider).\n');
+    process.stderr.write(
+      'switchyard route needs --explain (it explains a routing decision without calling any provider).\n',
+    );
     return 2;
   }
   const config = loadConfig(options.config === undefined ? {} : { path: options.config });
   let body: Record<string, unknown>;
-  if (options.prompt !== undefined) body = { model: options.model ?? 'auto', messages: [{ role: 'user', content: options.prompt }] };
+  if (options.prompt !== undefined)
+    body = {
+      model: options.model ?? 'auto',
+      messages: [{ role: 'user', content: options.prompt }],
+    };
   else {
-    const text = options.file === undefined || options.file === '-' ? options.readStdin() : readFileSync(options.file, 'utf8');
+    const text =
+      options.file === undefined || options.file === '-'
+        ? options.readStdin()
+        : readFileSync(options.file, 'utf8');
     try {
       body = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      process.stderr.write('The request body is not valid JSON (give a chat completion body, or use --prompt).\n');
+      process.stderr.write(
+        'The request body is not valid JSON (give a chat completion body, or use --prompt).\n',
+      );
       return 2;
     }
     if (options.model !== undefined) body.model = options.model;
     body.model ??= 'auto';
   }
-  const adapters = new Map<string, ProviderAdapter>([...config.providers].map(([id, provider]) => [id, offlineAdapter(id, provider.settings.wire)]));
+  const adapters = new Map<string, ProviderAdapter>(
+    [...config.providers].map(([id, provider]) => [id, offlineAdapter(id, provider.settings.wire)]),
+  );
   const router = createPolicyRouter(config, adapters);
   let budget: number | undefined;
   if (options.latencyBudgetMs !== undefined) {
@@ -56,8 +70,15 @@ export function runRoute(options: RouteOptions): number {
     }
   }
   try {
-    const explanation = explainPlan(router.plan(decodeChatRequest(body), budget === undefined ? { explain: true } : { latencyBudgetMs: budget, explain: true }));
-    process.stdout.write(options.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation));
+    const explanation = explainPlan(
+      router.plan(
+        decodeChatRequest(body),
+        budget === undefined ? { explain: true } : { latencyBudgetMs: budget, explain: true },
+      ),
+    );
+    process.stdout.write(
+      options.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation),
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;

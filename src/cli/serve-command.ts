@@ -13,7 +13,10 @@ export async function runServe(options: CommonOptions): Promise<number> {
   const load = () =>
     loadConfig({
       ...(options.config === undefined ? {} : { path: options.config }),
-      overrides: { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) },
+      overrides: {
+        ...(options.port === undefined ? {} : { port: options.port }),
+        ...(options.host === undefined ? {} : { host: options.host }),
+      },
     });
   const config = load();
   const telemetry = createTelemetry({ logging: config.logging, serviceVersion: VERSION });
@@ -28,7 +31,10 @@ export async function runServe(options: CommonOptions): Promise<number> {
   // SIGHUP (systemctl reload, log rotation) re-reads the config instead of ending the process.
   process.on('SIGHUP', () => void gateway.reload());
   process.stdout.write(`${startupBanner(gateway)}\n`);
-  if (telemetry.exporter) process.stdout.write('  Tracing: OpenTelemetry spans are exported over OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_ENDPOINT).\n');
+  if (telemetry.exporter)
+    process.stdout.write(
+      '  Tracing: OpenTelemetry spans are exported over OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_ENDPOINT).\n',
+    );
   onShutdown(async () => {
     await gateway.close();
     await telemetry.close();
@@ -38,29 +44,50 @@ export async function runServe(options: CommonOptions): Promise<number> {
 
 export function startupBanner(gateway: RunningGateway): string {
   const { config } = gateway;
-  const lines = [`Switchyard ${VERSION} listening on ${gateway.url}`, `  config: ${config.source}`, ''];
+  const lines = [
+    `Switchyard ${VERSION} listening on ${gateway.url}`,
+    `  config: ${config.source}`,
+    '',
+  ];
   const simulated = [...config.providers.values()].filter((provider) => provider.simulated);
   if (simulated.length === config.providers.size) {
-    lines.push('Providers — SIMULATED: no real provider is called; answers are generated locally by the built-in simulator.');
+    lines.push(
+      'Providers — SIMULATED: no real provider is called; answers are generated locally by the built-in simulator.',
+    );
   } else if (simulated.length > 0) {
     lines.push(`Providers (${simulated.length} of ${config.providers.size} simulated):`);
   } else {
     lines.push('Providers:');
   }
   for (const [id, provider] of config.providers) {
-    const models = [...config.models.values(), ...config.embeddingModels.values()].filter((model) => model.deployments.some((d) => d.provider === id)).map((model) => model.name);
-    const where = provider.embeddedSimulator ? 'embedded simulator' : redactUrl(provider.settings.baseUrl);
-    lines.push(`  ${id.padEnd(16)} ${provider.settings.wire.padEnd(18)} ${provider.simulated ? '[simulated] ' : ''}${where}`);
+    const models = [...config.models.values(), ...config.embeddingModels.values()]
+      .filter((model) => model.deployments.some((d) => d.provider === id))
+      .map((model) => model.name);
+    const where = provider.embeddedSimulator
+      ? 'embedded simulator'
+      : redactUrl(provider.settings.baseUrl);
+    lines.push(
+      `  ${id.padEnd(16)} ${provider.settings.wire.padEnd(18)} ${provider.simulated ? '[simulated] ' : ''}${where}`,
+    );
     lines.push(`  ${''.padEnd(16)} models: ${models.join(', ') || '(none)'}`);
   }
   if (config.catalogWarnings.length > 0) {
     lines.push('', 'Catalog: cost will be reported as unknown for:');
     for (const warning of config.catalogWarnings) lines.push(`  ${warning}`);
   }
-  const aliases = [...config.aliases].filter(([alias]) => !config.routing.policies.has(alias)).map(([alias, target]) => `${alias} → ${target}`).join(', ');
-  const policies = [...config.routing.policies].map(([name, policy]) => `${name} (${policy.type})`).join(', ');
-  const patterns = config.aliasPatterns.map((pattern) => `${pattern.pattern} → ${pattern.target}`).join(', ');
-  const agents = config.aliasPatterns.some((pattern) => pattern.target === 'auto') ? ' (the model names Claude Code, Codex CLI and opencode send by default are routed by auto)' : '';
+  const aliases = [...config.aliases]
+    .filter(([alias]) => !config.routing.policies.has(alias))
+    .map(([alias, target]) => `${alias} → ${target}`)
+    .join(', ');
+  const policies = [...config.routing.policies]
+    .map(([name, policy]) => `${name} (${policy.type})`)
+    .join(', ');
+  const patterns = config.aliasPatterns
+    .map((pattern) => `${pattern.pattern} → ${pattern.target}`)
+    .join(', ');
+  const agents = config.aliasPatterns.some((pattern) => pattern.target === 'auto')
+    ? ' (the model names Claude Code, Codex CLI and opencode send by default are routed by auto)'
+    : '';
   lines.push(
     '',
     ...(policies ? [`Routing: ${policies}; explain a decision with POST /v1/route/explain`] : []),
@@ -70,7 +97,9 @@ export function startupBanner(gateway: RunningGateway): string {
   );
   lines.push('Endpoints (and the names each serves; GET /v1/models lists them per name):');
   for (const [endpoint, names] of namesByEndpoint(config)) {
-    lines.push(`  ${ENDPOINT_PATHS[endpoint].padEnd(38)} ${names.length > 0 ? names.join(', ') : '(none configured)'}`);
+    lines.push(
+      `  ${ENDPOINT_PATHS[endpoint].padEnd(38)} ${names.length > 0 ? names.join(', ') : '(none configured)'}`,
+    );
   }
   lines.push('');
   lines.push('Point your SDK at it:');
@@ -81,6 +110,8 @@ export function startupBanner(gateway: RunningGateway): string {
       ? `  Auth: an API key is required (Authorization: Bearer … or x-api-key): virtual keys${config.auth.apiKeys.length > 0 ? ` or one of ${config.auth.apiKeys.length} static key(s)` : ''}.`
       : '  Auth: OPEN — no key required; any key (or none) is accepted, virtual keys are still recognised and limited.',
   );
-  lines.push(`  Try: curl ${gateway.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Write a Python hello world"}]}'`);
+  lines.push(
+    `  Try: curl ${gateway.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Write a Python hello world"}]}'`,
+  );
   return lines.join('\n');
 }

@@ -41,7 +41,9 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     if (!existsSync(source)) throw new ConfigError(source, ['the config file does not exist']);
     file = parseConfigText(readFileSync(source, 'utf8'), source);
   } else {
-    const found = DEFAULT_CONFIG_FILES.map((name) => resolve(cwd, name)).find((candidate) => existsSync(candidate));
+    const found = DEFAULT_CONFIG_FILES.map((name) => resolve(cwd, name)).find((candidate) =>
+      existsSync(candidate),
+    );
     if (found) {
       source = found;
       file = parseConfigText(readFileSync(found, 'utf8'), found);
@@ -67,7 +69,9 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   if (!result.success) {
     throw new ConfigError(
       source,
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`),
+      result.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      ),
     );
   }
   return result.data;
@@ -92,21 +96,30 @@ export function embeddedConfigFile(fleet: SimFleet = DEFAULT_FLEET): ConfigFile 
       models[model.name]!.deployments.push({ provider: provider.id, model: model.name });
     }
   }
-  return { simulator: { enabled: true }, providers, models, routing: { aliases: { ...AGENT_MODEL_ALIASES } } };
+  return {
+    simulator: { enabled: true },
+    providers,
+    models,
+    routing: { aliases: { ...AGENT_MODEL_ALIASES } },
+  };
 }
 
-function applyListenOverrides(config: GatewayConfig, environment: Record<string, string | undefined>, overrides: { port?: number; host?: string }): void {
+function applyListenOverrides(
+  config: GatewayConfig,
+  environment: Record<string, string | undefined>,
+  overrides: { port?: number; host?: string },
+): void {
   const envPort = environment.PORT;
   if (overrides.port !== undefined) config.server.port = overrides.port;
   else if (envPort) {
     const port = Number(envPort);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', [`PORT must be an integer 0-65535, got "${envPort}"`]);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError('PORT', [`PORT must be an integer 0-65535, got "${envPort}"`]);
     config.server.port = port;
   }
   const host = overrides.host ?? (environment.HOST || undefined);
   if (host !== undefined) config.server.host = host;
 }
-
 
 /** The config as JSON for `config check`, with every secret replaced by "***". */
 export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
@@ -114,11 +127,22 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
     source: config.source,
     server: config.server,
     logging: config.logging,
-    auth: { apiKeys: config.auth.apiKeys.map(() => '***'), allowOpen: config.auth.allowOpen, requireKeys: config.auth.requireKeys },
-    admin: { enabled: config.admin.token !== undefined, token: config.admin.token === undefined ? undefined : '***' },
+    auth: {
+      apiKeys: config.auth.apiKeys.map(() => '***'),
+      allowOpen: config.auth.allowOpen,
+      requireKeys: config.auth.requireKeys,
+    },
+    admin: {
+      enabled: config.admin.token !== undefined,
+      token: config.admin.token === undefined ? undefined : '***',
+    },
     simulator: config.simulator,
     dataDir: config.dataDir,
-    ledger: { ...config.ledger, databaseUrl: config.ledger.databaseUrl === undefined ? undefined : redactUrl(config.ledger.databaseUrl) },
+    ledger: {
+      ...config.ledger,
+      databaseUrl:
+        config.ledger.databaseUrl === undefined ? undefined : redactUrl(config.ledger.databaseUrl),
+    },
     providers: Object.fromEntries(
       [...config.providers].map(([id, provider]) => [
         id,
@@ -132,28 +156,46 @@ export function redactedConfig(config: GatewayConfig): Record<string, unknown> {
         },
       ]),
     ),
-    models: Object.fromEntries([...config.models].map(([name, model]) => [name, model.deployments])),
+    models: Object.fromEntries(
+      [...config.models].map(([name, model]) => [name, model.deployments]),
+    ),
     aliases: Object.fromEntries(config.aliases),
-    embeddingModels: Object.fromEntries([...config.embeddingModels].map(([name, model]) => [name, model.deployments])),
+    embeddingModels: Object.fromEntries(
+      [...config.embeddingModels].map(([name, model]) => [name, model.deployments]),
+    ),
     embeddingAliases: Object.fromEntries(config.embeddingAliases),
-    aliasPatterns: Object.fromEntries(config.aliasPatterns.map((pattern) => [pattern.pattern, pattern.target])),
+    aliasPatterns: Object.fromEntries(
+      config.aliasPatterns.map((pattern) => [pattern.pattern, pattern.target]),
+    ),
     defaultModel: config.defaultModel,
     routing: {
       builtinPolicies: config.routing.builtinPolicies,
-      policies: Object.fromEntries([...config.routing.policies].map(([name, policy]) => [name, describePolicy(policy)])),
+      policies: Object.fromEntries(
+        [...config.routing.policies].map(([name, policy]) => [name, describePolicy(policy)]),
+      ),
       quality: Object.fromEntries(config.routing.quality),
       latency: config.routing.latency,
     },
     cache: {
       ...config.cache,
-      store: config.cache.store.type === 'redis' ? { ...config.cache.store, url: redactUrl(config.cache.store.url) } : config.cache.store,
+      store:
+        config.cache.store.type === 'redis'
+          ? { ...config.cache.store, url: redactUrl(config.cache.store.url) }
+          : config.cache.store,
       models: Object.fromEntries(config.cache.models),
       keys: Object.fromEntries(config.cache.keys),
     },
     batching: Object.fromEntries(config.batching.deployments),
     sharedState: {
       ...config.sharedState,
-      ...(config.sharedState.redis ? { redis: { ...config.sharedState.redis, url: config.sharedState.redis.url.replace(/\/\/[^@/]*@/, '//***@') } } : {}),
+      ...(config.sharedState.redis
+        ? {
+            redis: {
+              ...config.sharedState.redis,
+              url: config.sharedState.redis.url.replace(/\/\/[^@/]*@/, '//***@'),
+            },
+          }
+        : {}),
     },
   };
 }

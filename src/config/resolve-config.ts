@@ -6,7 +6,12 @@ import type { ProviderQuirks } from '../core/provider.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
 import { resolveRouting } from './resolve-routing.js';
-import { compileAliasPattern, isAliasPattern, orderAliasPatterns, type AliasPattern } from '../router/model-aliases.js';
+import {
+  compileAliasPattern,
+  isAliasPattern,
+  orderAliasPatterns,
+  type AliasPattern,
+} from '../router/model-aliases.js';
 import { ConfigError } from '../core/config-error.js';
 import { splitEmbeddingModels } from './resolve-embedding-models.js';
 import { resolveResilience } from '../execution/resilience-config.js';
@@ -26,7 +31,12 @@ type Environment = Record<string, string | undefined>;
  * keys from the environment, and checks cross-references (every deployment names a provider,
  * every alias a model). All problems are reported together.
  */
-export function resolveConfig(file: ConfigFile, source: string, environment: Environment, fleet: SimFleet = DEFAULT_FLEET): GatewayConfig {
+export function resolveConfig(
+  file: ConfigFile,
+  source: string,
+  environment: Environment,
+  fleet: SimFleet = DEFAULT_FLEET,
+): GatewayConfig {
   const problems: string[] = [];
   const providers = new Map<string, ResolvedProvider>();
   for (const [id, entry] of Object.entries(file.providers ?? {})) {
@@ -38,7 +48,9 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   for (const [name, entry] of Object.entries(file.models ?? {})) {
     const deployments = entry.deployments.map((deployment, index) => {
       if (!file.providers?.[deployment.provider]) {
-        problems.push(`models.${name}.deployments[${index}].provider: no provider named "${deployment.provider}" (known: ${Object.keys(file.providers ?? {}).join(', ') || 'none'})`);
+        problems.push(
+          `models.${name}.deployments[${index}].provider: no provider named "${deployment.provider}" (known: ${Object.keys(file.providers ?? {}).join(', ') || 'none'})`,
+        );
       }
       return { provider: deployment.provider, upstreamModel: deployment.model ?? name };
     });
@@ -49,10 +61,18 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   const firstModel = models.keys().next().value;
   const defaultModel = file.routing?.default_model ?? firstModel ?? '';
   if (models.size === 0) problems.push('models: at least one model is required');
-  else if (!models.has(defaultModel)) problems.push(`routing.default_model: no model named "${defaultModel}"`);
+  else if (!models.has(defaultModel))
+    problems.push(`routing.default_model: no model named "${defaultModel}"`);
 
   const routing = resolveRouting(file.routing, models, problems);
-  const { aliases, aliasPatterns } = resolveAliases(file.routing?.aliases ?? {}, defaultModel, models, embedding.models, routing.policies, problems);
+  const { aliases, aliasPatterns } = resolveAliases(
+    file.routing?.aliases ?? {},
+    defaultModel,
+    models,
+    embedding.models,
+    routing.policies,
+    problems,
+  );
 
   const apiKeys = [...(file.auth?.api_keys ?? [])];
   for (const name of file.auth?.api_keys_env ?? []) {
@@ -64,31 +84,63 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   let adminToken: string | undefined;
   if (file.admin?.token_env !== undefined) {
     adminToken = environment[file.admin.token_env] || undefined;
-    if (adminToken === undefined) problems.push(`admin.token_env: environment variable ${file.admin.token_env} is not set`);
-    else if (adminToken.length < 16) problems.push(`admin.token_env: the admin token in ${file.admin.token_env} must be at least 16 characters`);
+    if (adminToken === undefined)
+      problems.push(`admin.token_env: environment variable ${file.admin.token_env} is not set`);
+    else if (adminToken.length < 16)
+      problems.push(
+        `admin.token_env: the admin token in ${file.admin.token_env} must be at least 16 characters`,
+      );
   }
 
-  const resilience = resolveResilience(file.resilience, new Set(Object.keys(file.providers ?? {})), problems);
+  const resilience = resolveResilience(
+    file.resilience,
+    new Set(Object.keys(file.providers ?? {})),
+    problems,
+  );
   const cache = resolveCacheSettings(file.cache, environment, problems, parseByteSize);
-  const deploymentKeys = new Set([...models.values()].flatMap((model) => model.deployments.map((deployment) => `${deployment.provider}/${model.name}`)));
+  const deploymentKeys = new Set(
+    [...models.values()].flatMap((model) =>
+      model.deployments.map((deployment) => `${deployment.provider}/${model.name}`),
+    ),
+  );
   const batching = resolveBatchingSettings(file.batching, deploymentKeys, problems);
-  const sharedState = resolveSharedStateSettings(file.shared_state, environment, replicaIdFrom(environment), problems);
+  const sharedState = resolveSharedStateSettings(
+    file.shared_state,
+    environment,
+    replicaIdFrom(environment),
+    problems,
+  );
 
   const requestTimeoutMs = file.server?.request_timeout_ms ?? DEFAULTS.requestTimeoutMs;
-  if (file.server?.max_buffered_body !== undefined && file.server.body_limit !== undefined && parseByteSize(file.server.max_buffered_body) < parseByteSize(file.server.body_limit)) {
-    problems.push('server.max_buffered_body: must be at least server.body_limit (one largest body must fit)');
+  if (
+    file.server?.max_buffered_body !== undefined &&
+    file.server.body_limit !== undefined &&
+    parseByteSize(file.server.max_buffered_body) < parseByteSize(file.server.body_limit)
+  ) {
+    problems.push(
+      'server.max_buffered_body: must be at least server.body_limit (one largest body must fit)',
+    );
   }
 
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const usesEmbedded = [...providers.values()].some((provider) => provider.embeddedSimulator);
   const registry = buildModelRegistry(file.catalog, { source });
-  const coverage = checkCatalogCoverage(registry, { models: new Map([...models, ...embedding.models]), providers });
+  const coverage = checkCatalogCoverage(registry, {
+    models: new Map([...models, ...embedding.models]),
+    providers,
+  });
   for (const priced of coverage.deployments) {
-    const deployment = (models.get(priced.model) ?? embedding.models.get(priced.model))?.deployments.find((candidate) => candidate.provider === priced.provider && candidate.upstreamModel === priced.upstreamModel);
+    const deployment = (
+      models.get(priced.model) ?? embedding.models.get(priced.model)
+    )?.deployments.find(
+      (candidate) =>
+        candidate.provider === priced.provider && candidate.upstreamModel === priced.upstreamModel,
+    );
     if (deployment && priced.catalog) {
       deployment.price = priced.catalog.price;
-      if (priced.catalog.maxOutputTokens !== undefined) deployment.maxOutputTokens = priced.catalog.maxOutputTokens;
+      if (priced.catalog.maxOutputTokens !== undefined)
+        deployment.maxOutputTokens = priced.catalog.maxOutputTokens;
     }
   }
   return {
@@ -98,9 +150,14 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
       port: file.server?.port ?? DEFAULTS.port,
       bodyLimitBytes: parseByteSize(file.server?.body_limit ?? DEFAULTS.bodyLimitBytes),
       requestTimeoutMs,
-      headersTimeoutMs: Math.min(file.server?.headers_timeout_ms ?? DEFAULTS.headersTimeoutMs, requestTimeoutMs),
+      headersTimeoutMs: Math.min(
+        file.server?.headers_timeout_ms ?? DEFAULTS.headersTimeoutMs,
+        requestTimeoutMs,
+      ),
       maxConnections: file.server?.max_connections ?? DEFAULTS.maxConnections,
-      maxBufferedBodyBytes: parseByteSize(file.server?.max_buffered_body ?? DEFAULTS.maxBufferedBodyBytes),
+      maxBufferedBodyBytes: parseByteSize(
+        file.server?.max_buffered_body ?? DEFAULTS.maxBufferedBodyBytes,
+      ),
       maxJsonDepth: file.server?.max_json_depth ?? DEFAULTS.maxJsonDepth,
       shutdownGraceMs: file.server?.shutdown_grace_ms ?? DEFAULTS.shutdownGraceMs,
       accessLog: file.server?.access_log ?? false,
@@ -150,13 +207,21 @@ export function resolveConfig(file: ConfigFile, source: string, environment: Env
   };
 }
 
-function resolveProvider(id: string, entry: ProviderEntry, environment: Environment, fleet: SimFleet, problems: string[]): ResolvedProvider | undefined {
+function resolveProvider(
+  id: string,
+  entry: ProviderEntry,
+  environment: Environment,
+  fleet: SimFleet,
+  problems: string[],
+): ResolvedProvider | undefined {
   const at = `providers.${id}`;
   if ('type' in entry && entry.type === 'simulated') {
     const fleetId = entry.fleet_provider ?? id;
     const spec = fleet.providers.find((candidate) => candidate.id === fleetId);
     if (!spec) {
-      problems.push(`${at}.fleet_provider: the simulator has no provider "${fleetId}" (known: ${fleet.providers.map((p) => p.id).join(', ')})`);
+      problems.push(
+        `${at}.fleet_provider: the simulator has no provider "${fleetId}" (known: ${fleet.providers.map((p) => p.id).join(', ')})`,
+      );
       return undefined;
     }
     return simulatedProvider(id, spec, entry.base_url, entry.connections);
@@ -171,7 +236,9 @@ function resolveProvider(id: string, entry: ProviderEntry, environment: Environm
   if ('preset' in entry) {
     const preset = PROVIDER_PRESETS[entry.preset];
     if (!preset) {
-      problems.push(`${at}.preset: unknown preset "${entry.preset}" (known: ${Object.keys(PROVIDER_PRESETS).join(', ')})`);
+      problems.push(
+        `${at}.preset: unknown preset "${entry.preset}" (known: ${Object.keys(PROVIDER_PRESETS).join(', ')})`,
+      );
       return undefined;
     }
     wire = preset.wire;
@@ -220,12 +287,19 @@ function resolveProvider(id: string, entry: ProviderEntry, environment: Environm
     simulated: false,
     embeddedSimulator: false,
     connections: entry.connections ?? DEFAULTS.connections,
-    ...(entry.secret_headers ? { secretHeaders: new Set(entry.secret_headers.map((name) => name.toLowerCase())) } : {}),
+    ...(entry.secret_headers
+      ? { secretHeaders: new Set(entry.secret_headers.map((name) => name.toLowerCase())) }
+      : {}),
   };
 }
 
 /** A provider entry served by the simulator fleet; without a base URL it is the embedded one. */
-export function simulatedProvider(id: string, spec: SimProviderSpec, baseUrl?: string, connections?: number): ResolvedProvider {
+export function simulatedProvider(
+  id: string,
+  spec: SimProviderSpec,
+  baseUrl?: string,
+  connections?: number,
+): ResolvedProvider {
   return {
     settings: {
       id,
@@ -233,7 +307,9 @@ export function simulatedProvider(id: string, spec: SimProviderSpec, baseUrl?: s
       baseUrl: baseUrl?.replace(/\/+$/, '') ?? '',
       headers: {},
       quirks: resolveQuirks({
-        completions: spec.wire === 'openai-compatible' && spec.models.some((model) => model.completions === true),
+        completions:
+          spec.wire === 'openai-compatible' &&
+          spec.models.some((model) => model.completions === true),
         noMultipleChoices: spec.wire === 'anthropic',
         streamUsage: spec.wire === 'openai-compatible',
       }),
@@ -248,11 +324,21 @@ export function simulatedProvider(id: string, spec: SimProviderSpec, baseUrl?: s
 
 /** `value` without its undefined entries, for spreading optional fields. */
 export function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
 }
 
 /** Sizes are binary, as in most servers' configs: `4mb` = 4 MiB. */
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  mb: 1024 ** 2,
+  gb: 1024 ** 3,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
 
 export function parseByteSize(value: number | string): number {
   if (typeof value === 'number') return value;
@@ -280,17 +366,20 @@ function resolveAliases(
     const at = `routing.aliases.${alias}`;
     // Aliases of embedding models are the embeddings endpoint's (resolve-embedding-models).
     if (embeddingModels.has(target)) {
-      if (models.has(alias) || embeddingModels.has(alias)) problems.push(`${at}: "${alias}" is already a model name`);
+      if (models.has(alias) || embeddingModels.has(alias))
+        problems.push(`${at}: "${alias}" is already a model name`);
       continue;
     }
-    if (target !== 'auto' && !models.has(target) && !policies.has(target)) problems.push(`${at}: no model or routing policy named "${target}" (known: ${known()})`);
+    if (target !== 'auto' && !models.has(target) && !policies.has(target))
+      problems.push(`${at}: no model or routing policy named "${target}" (known: ${known()})`);
     if (isAliasPattern(alias)) {
       const compiled = compileAliasPattern(alias, target);
       if (typeof compiled === 'string') problems.push(`${at}: ${compiled}`);
       else patterns.push(compiled);
       continue;
     }
-    if (models.has(alias) || embeddingModels.has(alias)) problems.push(`${at}: "${alias}" is already a model name`);
+    if (models.has(alias) || embeddingModels.has(alias))
+      problems.push(`${at}: "${alias}" is already a model name`);
     aliases.set(alias, target);
   }
   return { aliases, aliasPatterns: orderAliasPatterns(patterns) };

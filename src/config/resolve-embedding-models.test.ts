@@ -35,12 +35,22 @@ routing:
   aliases: { small-embed: text-embedding-3-small, chat: gpt-4.1-mini }
 `);
     expect([...config.models.keys()]).toEqual(['gpt-4.1-mini']);
-    expect([...config.embeddingModels.keys()]).toEqual(['text-embedding-3-small', 'embed-fr', 'house-embedder']);
-    expect(Object.fromEntries(config.embeddingAliases)).toEqual({ 'small-embed': 'text-embedding-3-small' });
+    expect([...config.embeddingModels.keys()]).toEqual([
+      'text-embedding-3-small',
+      'embed-fr',
+      'house-embedder',
+    ]);
+    expect(Object.fromEntries(config.embeddingAliases)).toEqual({
+      'small-embed': 'text-embedding-3-small',
+    });
     expect(config.aliases.get('chat')).toBe('gpt-4.1-mini');
     expect(config.aliases.has('small-embed')).toBe(false);
-    expect(config.embeddingModels.get('text-embedding-3-small')!.deployments[0]!.price).toMatchObject({ inputPerMillion: 0.02, outputPerMillion: 0 });
-    expect(config.embeddingModels.get('embed-fr')!.deployments[0]!.price).toMatchObject({ inputPerMillion: 0.1 });
+    expect(
+      config.embeddingModels.get('text-embedding-3-small')!.deployments[0]!.price,
+    ).toMatchObject({ inputPerMillion: 0.02, outputPerMillion: 0 });
+    expect(config.embeddingModels.get('embed-fr')!.deployments[0]!.price).toMatchObject({
+      inputPerMillion: 0.1,
+    });
     expect(config.catalogWarnings.join('\n')).toContain('house-embedder');
   });
 
@@ -55,12 +65,27 @@ models:
 routing:
   default_model: claude-embed
 `);
-    expect(problems.join('\n')).toContain('models.claude-embed.deployments[0].provider: "anthropic" speaks anthropic, which has no embeddings');
-    expect(problems.join('\n')).toContain('routing.default_model: "claude-embed" is an embedding model');
+    expect(problems.join('\n')).toContain(
+      'models.claude-embed.deployments[0].provider: "anthropic" speaks anthropic, which has no embeddings',
+    );
+    expect(problems.join('\n')).toContain(
+      'routing.default_model: "claude-embed" is an embedding model',
+    );
   });
 
   it('serves the simulated embedding models in the embedded defaults, never as chat', () => {
-    const config = resolveConfig({ simulator: { enabled: true }, providers: { 'sim-openai': { type: 'simulated' } }, models: { 'gpt-4o-mini': { deployments: [{ provider: 'sim-openai' }] }, 'text-embedding-3-small': { deployments: [{ provider: 'sim-openai' }] } } }, 'test', {});
+    const config = resolveConfig(
+      {
+        simulator: { enabled: true },
+        providers: { 'sim-openai': { type: 'simulated' } },
+        models: {
+          'gpt-4o-mini': { deployments: [{ provider: 'sim-openai' }] },
+          'text-embedding-3-small': { deployments: [{ provider: 'sim-openai' }] },
+        },
+      },
+      'test',
+      {},
+    );
     expect(config.embeddingModels.has('text-embedding-3-small')).toBe(true);
     expect(config.models.has('text-embedding-3-small')).toBe(false);
   });

@@ -9,12 +9,26 @@ export interface EmbeddingModels {
   aliases: Map<string, string>;
 }
 
-const BUILTIN_EMBEDDING_NAMES = new Set(BUILTIN_CATALOG.filter((model) => model.kind === 'embedding').flatMap((model) => [model.name, ...model.deployments.map((deployment) => deployment.upstreamModel)]));
+const BUILTIN_EMBEDDING_NAMES = new Set(
+  BUILTIN_CATALOG.filter((model) => model.kind === 'embedding').flatMap((model) => [
+    model.name,
+    ...model.deployments.map((deployment) => deployment.upstreamModel),
+  ]),
+);
 
 /** `kind` as written, else `embedding` when the built-in catalog knows the model (or its upstream name) as one. */
-export function isEmbeddingEntry(name: string, entry: NonNullable<ConfigFile['models']>[string]): boolean {
+export function isEmbeddingEntry(
+  name: string,
+  entry: NonNullable<ConfigFile['models']>[string],
+): boolean {
   if (entry.kind !== undefined) return entry.kind === 'embedding';
-  return BUILTIN_EMBEDDING_NAMES.has(name) || entry.deployments.every((deployment) => deployment.model !== undefined && BUILTIN_EMBEDDING_NAMES.has(deployment.model));
+  return (
+    BUILTIN_EMBEDDING_NAMES.has(name) ||
+    entry.deployments.every(
+      (deployment) =>
+        deployment.model !== undefined && BUILTIN_EMBEDDING_NAMES.has(deployment.model),
+    )
+  );
 }
 
 /**
@@ -37,7 +51,9 @@ export function splitEmbeddingModels(
     model.deployments.forEach((deployment, index) => {
       const wire = providers.get(deployment.provider)?.settings.wire;
       if (wire !== undefined && wire !== 'openai-compatible') {
-        problems.push(`models.${name}.deployments[${index}].provider: "${deployment.provider}" speaks ${wire}, which has no embeddings; an embedding model needs an OpenAI-compatible provider`);
+        problems.push(
+          `models.${name}.deployments[${index}].provider: "${deployment.provider}" speaks ${wire}, which has no embeddings; an embedding model needs an OpenAI-compatible provider`,
+        );
       }
     });
   }
@@ -46,7 +62,9 @@ export function splitEmbeddingModels(
     if (embedding.has(target)) aliases.set(alias, target);
   }
   if (file.routing?.default_model !== undefined && embedding.has(file.routing.default_model)) {
-    problems.push(`routing.default_model: "${file.routing.default_model}" is an embedding model; the default model answers chat requests`);
+    problems.push(
+      `routing.default_model: "${file.routing.default_model}" is an embedding model; the default model answers chat requests`,
+    );
   }
   return { models: embedding, aliases };
 }

@@ -1,7 +1,13 @@
 import type { ModelEntry } from '../core/deployment.js';
 import { deploymentKey } from '../core/route.js';
 import type { PolicyFile } from '../router/policies/routing-schema.js';
-import { LATENCY_DEFAULTS, type DeploymentRef, type QualityOverride, type RoutingPolicy, type RoutingSettings } from '../router/policies/routing-settings.js';
+import {
+  LATENCY_DEFAULTS,
+  type DeploymentRef,
+  type QualityOverride,
+  type RoutingPolicy,
+  type RoutingSettings,
+} from '../router/policies/routing-settings.js';
 import type { ConfigFile } from './schema.js';
 
 type RoutingFile = NonNullable<ConfigFile['routing']>;
@@ -24,7 +30,10 @@ export function resolveRouting(
     const refs: DeploymentRef[] = [];
     names.forEach((name, index) => {
       const found = lookup(name, models);
-      if (found.length === 0) problems.push(`${at}[${index}]: no model or provider/model deployment named "${name}" (models: ${[...models.keys()].join(', ')})`);
+      if (found.length === 0)
+        problems.push(
+          `${at}[${index}]: no model or provider/model deployment named "${name}" (models: ${[...models.keys()].join(', ')})`,
+        );
       for (const ref of found) if (!refs.some((known) => known.key === ref.key)) refs.push(ref);
     });
     return refs;
@@ -33,40 +42,74 @@ export function resolveRouting(
   const allModels = [...models.keys()];
   const builtin = routing?.policies === undefined;
   const files: Array<[string, PolicyFile]> = builtin
-    ? builtinPolicies(routing?.default_model !== undefined).filter(([name]) => routing?.aliases?.[name] === undefined && !models.has(name))
+    ? builtinPolicies(routing?.default_model !== undefined).filter(
+        ([name]) => routing?.aliases?.[name] === undefined && !models.has(name),
+      )
     : Object.entries(routing.policies!);
   for (const [name, file] of files) {
     const at = `routing.policies.${name}`;
     if (models.has(name)) problems.push(`${at}: "${name}" is already a model name`);
-    if (routing?.aliases?.[name] !== undefined) problems.push(`${at}: "${name}" is also an alias in routing.aliases`);
-    const common = { name, budgetMode: file.latency_budget_mode, ...(file.latency_budget_ms === undefined ? {} : { latencyBudgetMs: file.latency_budget_ms }) };
+    if (routing?.aliases?.[name] !== undefined)
+      problems.push(`${at}: "${name}" is also an alias in routing.aliases`);
+    const common = {
+      name,
+      budgetMode: file.latency_budget_mode,
+      ...(file.latency_budget_ms === undefined ? {} : { latencyBudgetMs: file.latency_budget_ms }),
+    };
     if (file.type === 'tiers') {
       const tierNames = Object.keys(file.tiers);
       const tiers = Object.entries(file.tiers).map(([tierName, tier]) => {
         const list = Array.isArray(tier) ? tier : tier.deployments;
         const budget = Array.isArray(tier) ? undefined : tier.latency_budget_ms;
-        return { name: tierName, refs: refsOf(list, `${at}.tiers.${tierName}${Array.isArray(tier) ? '' : '.deployments'}`), ...(budget === undefined ? {} : { latencyBudgetMs: budget }) };
+        return {
+          name: tierName,
+          refs: refsOf(list, `${at}.tiers.${tierName}${Array.isArray(tier) ? '' : '.deployments'}`),
+          ...(budget === undefined ? {} : { latencyBudgetMs: budget }),
+        };
       });
       const indexOf = (tierName: string, where: string): number => {
         const index = tierNames.indexOf(tierName);
-        if (index < 0) problems.push(`${where}: no tier named "${tierName}" (tiers: ${tierNames.join(', ')})`);
+        if (index < 0)
+          problems.push(`${where}: no tier named "${tierName}" (tiers: ${tierNames.join(', ')})`);
         return Math.max(0, index);
       };
-      const rules = file.rules.map((rule, index) => ({ when: rule.when, tier: indexOf(rule.tier, `${at}.rules[${index}].tier`) }));
-      const defaultTier = file.default_tier === undefined ? 0 : indexOf(file.default_tier, `${at}.default_tier`);
-      policies.set(name, { ...common, type: 'tiers', tiers, rules, defaultTier, fallback: file.fallback });
+      const rules = file.rules.map((rule, index) => ({
+        when: rule.when,
+        tier: indexOf(rule.tier, `${at}.rules[${index}].tier`),
+      }));
+      const defaultTier =
+        file.default_tier === undefined ? 0 : indexOf(file.default_tier, `${at}.default_tier`);
+      policies.set(name, {
+        ...common,
+        type: 'tiers',
+        tiers,
+        rules,
+        defaultTier,
+        fallback: file.fallback,
+      });
     } else if (file.type === 'cost-optimal') {
       const candidates = refsOf(file.candidates ?? allModels, `${at}.candidates`);
-      policies.set(name, { ...common, type: 'cost-optimal', candidates, qualityFloor: file.quality_floor, rankBy: file.rank_by });
+      policies.set(name, {
+        ...common,
+        type: 'cost-optimal',
+        candidates,
+        qualityFloor: file.quality_floor,
+        rankBy: file.rank_by,
+      });
     } else {
-      const arms = file.arms.map((arm, index) => ({ label: arm.label ?? arm.deployments.join('+'), weight: arm.weight, refs: refsOf(arm.deployments, `${at}.arms[${index}].deployments`) }));
+      const arms = file.arms.map((arm, index) => ({
+        label: arm.label ?? arm.deployments.join('+'),
+        weight: arm.weight,
+        refs: refsOf(arm.deployments, `${at}.arms[${index}].deployments`),
+      }));
       policies.set(name, { ...common, type: 'weighted', split: file.split, arms });
     }
   }
 
   const quality = new Map<string, QualityOverride>();
   for (const [model, override] of Object.entries(routing?.quality ?? {})) {
-    if (!models.has(model)) problems.push(`routing.quality.${model}: no configured model named "${model}"`);
+    if (!models.has(model))
+      problems.push(`routing.quality.${model}: no configured model named "${model}"`);
     quality.set(model, override as QualityOverride);
   }
   const latency = routing?.latency ?? {};
@@ -86,12 +129,18 @@ export function resolveRouting(
 
 function lookup(name: string, models: Map<string, ModelEntry>): DeploymentRef[] {
   const model = models.get(name);
-  if (model) return model.deployments.map((deployment) => ({ model: name, provider: deployment.provider, key: deploymentKey(deployment.provider, name) }));
+  if (model)
+    return model.deployments.map((deployment) => ({
+      model: name,
+      provider: deployment.provider,
+      key: deploymentKey(deployment.provider, name),
+    }));
   const slash = name.indexOf('/');
   if (slash > 0) {
     const provider = name.slice(0, slash);
     const modelName = name.slice(slash + 1);
-    if (models.get(modelName)?.deployments.some((deployment) => deployment.provider === provider)) return [{ model: modelName, provider, key: deploymentKey(provider, modelName) }];
+    if (models.get(modelName)?.deployments.some((deployment) => deployment.provider === provider))
+      return [{ model: modelName, provider, key: deploymentKey(provider, modelName) }];
   }
   return [];
 }

@@ -13,7 +13,10 @@ import { sharedStateConfigSchema } from '../state/shared-state-config.js';
 
 const providerId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'provider ids are lowercase letters, digits, ".", "_" or "-" (max 64)');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    'provider ids are lowercase letters, digits, ".", "_" or "-" (max 64)',
+  );
 
 const headerMap = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'invalid header name'), z.string());
 
@@ -33,7 +36,10 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or http
 /** Fields every upstream provider entry may carry. */
 const providerCommon = {
   /** Name of the environment variable holding the key (preferred: keeps secrets out of files). */
-  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
   /** A literal key. Allowed, but prefer api_key_env. Always redacted when config is printed. */
   api_key: z.string().min(1).optional(),
   headers: headerMap.optional(),
@@ -94,7 +100,12 @@ const model = z
 
 const byteSize = z.union([
   z.number().int().positive(),
-  z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i, 'a size like 4mb, 512kb or a number of bytes'),
+  z
+    .string()
+    .regex(
+      /^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i,
+      'a size like 4mb, 512kb or a number of bytes',
+    ),
 ]);
 
 export const configFileSchema = z
@@ -128,7 +139,9 @@ export const configFileSchema = z
         /** Names of environment variables, each holding one accepted client API key. */
         api_keys_env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
         /** Literal client API keys (prefer api_keys_env). */
-        api_keys: z.array(z.string().min(8, 'client API keys must be at least 8 characters')).optional(),
+        api_keys: z
+          .array(z.string().min(8, 'client API keys must be at least 8 characters'))
+          .optional(),
         /** Allow serving without keys on a non-loopback address. */
         allow_open: z.boolean().optional(),
         /** Refuse requests without a valid key (virtual or static), even on loopback. */
@@ -193,7 +206,11 @@ export const configFileSchema = z
         /** Store responses that ask for it (`store`, default true); needs the ledger. Default true. */
         store: z.boolean(),
         /** How long a stored response lives (default 30 days). */
-        ttl_seconds: z.number().int().min(1).max(366 * 86_400),
+        ttl_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(366 * 86_400),
         /** A response whose stored JSON (with its conversation items) is larger is not stored (default 4mb). */
         max_bytes: byteSize,
         /** At most this many stored responses; the oldest go first (default 100000). */

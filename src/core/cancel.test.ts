@@ -80,7 +80,9 @@ describe('Cancel', () => {
       const cancel = new Cancel();
       const before = new Cancel();
       before.abort(new Error('already gone'));
-      await expect(pool.request({ path: '/', method: 'GET', signal: before })).rejects.toThrow('already gone');
+      await expect(pool.request({ path: '/', method: 'GET', signal: before })).rejects.toThrow(
+        'already gone',
+      );
 
       const answer = await pool.request({ path: '/', method: 'GET', signal: cancel });
       const reading = answer.body.text();

@@ -55,7 +55,8 @@ export class Cancel implements CancelSignal, Abortable {
   abort(reason?: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+    this.reason =
+      reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
     const listeners = this.listeners;
     this.listeners = undefined;
     if (listeners === undefined) return;

@@ -4,7 +4,9 @@ export class ConfigError extends Error {
   readonly source: string;
 
   constructor(source: string, problems: string[]) {
-    super(`Invalid configuration (${source}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    super(
+      `Invalid configuration (${source}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
     this.source = source;
     this.problems = problems;

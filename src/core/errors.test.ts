@@ -6,14 +6,31 @@ import { ERROR_CODES, GatewayError, toGatewayError } from './errors.js';
 describe('error registry', () => {
   it('docs/errors.md lists exactly the registered codes, with their status and retryability', () => {
     const text = readFileSync(resolve(import.meta.dirname, '../../docs/errors.md'), 'utf8');
-    const rows = [...text.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| (yes|no) \|/gm)].map((match) => [match[1], Number(match[2]), match[3] === 'yes']);
-    const registry = Object.entries(ERROR_CODES).map(([code, entry]) => [code, entry.status, entry.retryable]);
+    const rows = [...text.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| (yes|no) \|/gm)].map((match) => [
+      match[1],
+      Number(match[2]),
+      match[3] === 'yes',
+    ]);
+    const registry = Object.entries(ERROR_CODES).map(([code, entry]) => [
+      code,
+      entry.status,
+      entry.retryable,
+    ]);
     expect(rows).toEqual(registry);
   });
 
   it('GatewayError takes its status and retryability from the registry unless overridden', () => {
-    const error = new GatewayError('upstream_rate_limited', 'slow down', { provider: 'p', retryAfterMs: 1500 });
-    expect(error).toMatchObject({ code: 'upstream_rate_limited', status: 429, retryable: true, provider: 'p', retryAfterMs: 1500 });
+    const error = new GatewayError('upstream_rate_limited', 'slow down', {
+      provider: 'p',
+      retryAfterMs: 1500,
+    });
+    expect(error).toMatchObject({
+      code: 'upstream_rate_limited',
+      status: 429,
+      retryable: true,
+      provider: 'p',
+      retryAfterMs: 1500,
+    });
     expect(new GatewayError('upstream_bad_request', 'x', { status: 422 }).status).toBe(422);
   });
 

@@ -101,4 +101,7 @@ export interface ProviderQuirks {
 }
 
 /** Factory signature: the HTTP dispatcher is injected so tests can point it anywhere. */
-export type AdapterFactory = (settings: ProviderSettings, dispatcher: Dispatcher) => ProviderAdapter;
+export type AdapterFactory = (
+  settings: ProviderSettings,
+  dispatcher: Dispatcher,
+) => ProviderAdapter;

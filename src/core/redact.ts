@@ -19,8 +19,16 @@ export function isSecretName(name: string, extra: ReadonlySet<string> = EMPTY): 
 const EMPTY: ReadonlySet<string> = new Set();
 
 /** Header values with the secret ones (built-in names, plus `extra`, lower-cased) replaced by "***". */
-export function redactHeaders(headers: Readonly<Record<string, string>>, extra: ReadonlySet<string> = EMPTY): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, isSecretName(name, extra) ? REDACTED : value]));
+export function redactHeaders(
+  headers: Readonly<Record<string, string>>,
+  extra: ReadonlySet<string> = EMPTY,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      isSecretName(name, extra) ? REDACTED : value,
+    ]),
+  );
 }
 
 /**
@@ -54,7 +62,9 @@ function redactOneUrl(url: string): string {
     .map((pair) => {
       const equals = pair.indexOf('=');
       const name = decodeSafely(equals === -1 ? pair : pair.slice(0, equals));
-      return equals !== -1 && (isSecretName(name) || /^(sig|pw|pwd|pass)$/i.test(name)) ? `${pair.slice(0, equals)}=${REDACTED}` : pair;
+      return equals !== -1 && (isSecretName(name) || /^(sig|pw|pwd|pass)$/i.test(name))
+        ? `${pair.slice(0, equals)}=${REDACTED}`
+        : pair;
     })
     .join('&');
   return `${url.slice(0, schemeEnd)}${rest.slice(0, query)}?${redactedQuery}${hash === -1 ? '' : rest.slice(hash)}`;

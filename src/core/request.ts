@@ -48,7 +48,13 @@ export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 export type ResponseFormat =
   | { type: 'text' }
   | { type: 'json_object' }
-  | { type: 'json_schema'; name: string; schema: JsonSchema; strict?: boolean; description?: string };
+  | {
+      type: 'json_schema';
+      name: string;
+      schema: JsonSchema;
+      strict?: boolean;
+      description?: string;
+    };
 
 /** Sampling and limit parameters shared by chat and completion requests. */
 export interface SamplingParams {

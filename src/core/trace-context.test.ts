@@ -3,11 +3,23 @@ import { formatTraceparent, parseTraceparent, startTrace } from './trace-context
 
 describe('trace context', () => {
   it('parses a valid traceparent and rejects malformed or all-zero ones', () => {
-    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7', sampled: true });
-    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00')?.sampled).toBe(false);
-    expect(parseTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBeUndefined();
-    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01')).toBeUndefined();
-    expect(parseTraceparent('ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBeUndefined();
+    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toEqual({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      parentSpanId: '00f067aa0ba902b7',
+      sampled: true,
+    });
+    expect(
+      parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00')?.sampled,
+    ).toBe(false);
+    expect(
+      parseTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01'),
+    ).toBeUndefined();
+    expect(
+      parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01'),
+    ).toBeUndefined();
+    expect(
+      parseTraceparent('ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'),
+    ).toBeUndefined();
     expect(parseTraceparent('garbage')).toBeUndefined();
     expect(parseTraceparent(undefined)).toBeUndefined();
   });
@@ -20,6 +32,8 @@ describe('trace context', () => {
     const fresh = startTrace(undefined);
     expect(fresh.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(fresh.parentSpanId).toBeUndefined();
-    expect(formatTraceparent(fresh.traceId, 'aaaaaaaaaaaaaaaa', true)).toBe(`00-${fresh.traceId}-aaaaaaaaaaaaaaaa-01`);
+    expect(formatTraceparent(fresh.traceId, 'aaaaaaaaaaaaaaaa', true)).toBe(
+      `00-${fresh.traceId}-aaaaaaaaaaaaaaaa-01`,
+    );
   });
 });

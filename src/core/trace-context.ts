@@ -21,18 +21,30 @@ const INVALID_TRACE = '0'.repeat(32);
 const INVALID_SPAN = '0'.repeat(16);
 
 /** Parses a `traceparent` header value; undefined when it is absent or malformed (then a new trace starts). */
-export function parseTraceparent(value: string | string[] | undefined): { traceId: string; parentSpanId: string; sampled: boolean } | undefined {
+export function parseTraceparent(
+  value: string | string[] | undefined,
+): { traceId: string; parentSpanId: string; sampled: boolean } | undefined {
   if (typeof value !== 'string') return undefined;
   const match = TRACEPARENT.exec(value.trim().toLowerCase());
-  if (!match || match[1] === 'ff' || match[2] === INVALID_TRACE || match[3] === INVALID_SPAN) return undefined;
-  return { traceId: match[2]!, parentSpanId: match[3]!, sampled: (Number.parseInt(match[4]!, 16) & 1) === 1 };
+  if (!match || match[1] === 'ff' || match[2] === INVALID_TRACE || match[3] === INVALID_SPAN)
+    return undefined;
+  return {
+    traceId: match[2]!,
+    parentSpanId: match[3]!,
+    sampled: (Number.parseInt(match[4]!, 16) & 1) === 1,
+  };
 }
 
 /** The request's trace: continues the client's `traceparent` when valid, else starts a new sampled trace. */
 export function startTrace(traceparent: string | string[] | undefined): TraceContext {
   const parent = parseTraceparent(traceparent);
   return parent
-    ? { traceId: parent.traceId, spanId: newSpanId(), parentSpanId: parent.parentSpanId, sampled: parent.sampled }
+    ? {
+        traceId: parent.traceId,
+        spanId: newSpanId(),
+        parentSpanId: parent.parentSpanId,
+        sampled: parent.sampled,
+      }
     : { traceId: randomBytes(16).toString('hex'), spanId: newSpanId(), sampled: true };
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayError } from '../core/errors.js';
-import { dataUrlMediaType, optionalInteger, optionalNumber, path, requireString } from './field-readers.js';
+import {
+  dataUrlMediaType,
+  optionalInteger,
+  optionalNumber,
+  path,
+  requireString,
+} from './field-readers.js';
 
 describe('field readers', () => {
   it('extracts the media type of data URLs', () => {
@@ -22,8 +28,12 @@ describe('field readers', () => {
     expect(message(() => optionalInteger('1', 'a'))).toBe('`a` must be an integer');
     expect(message(() => optionalInteger(0, 'a', 1))).toBe('`a` must be a positive integer');
     expect(message(() => optionalInteger(-1, 'a', 0))).toBe('`a` must be a non-negative integer');
-    expect(message(() => optionalInteger(9, 'a', 1, 8))).toBe('`a` must be an integer between 1 and 8');
-    expect(message(() => optionalNumber(Number.POSITIVE_INFINITY, 'b', 0, 1))).toBe('`b` must be a number between 0 and 1');
+    expect(message(() => optionalInteger(9, 'a', 1, 8))).toBe(
+      '`a` must be an integer between 1 and 8',
+    );
+    expect(message(() => optionalNumber(Number.POSITIVE_INFINITY, 'b', 0, 1))).toBe(
+      '`b` must be a number between 0 and 1',
+    );
     expect(message(() => requireString('', 'c', false))).toBe('`c` must not be empty');
   });
 

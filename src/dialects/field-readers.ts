@@ -34,7 +34,8 @@ export function requireArray(value: unknown, param: string): unknown[] {
 /** A required string; `allowEmpty` false rejects ''. */
 export function requireString(value: unknown, param: string, allowEmpty = true): string {
   if (typeof value !== 'string') throw invalidRequest(`\`${param}\` must be a string`, param);
-  if (!allowEmpty && value.length === 0) throw invalidRequest(`\`${param}\` must not be empty`, param);
+  if (!allowEmpty && value.length === 0)
+    throw invalidRequest(`\`${param}\` must not be empty`, param);
   return value;
 }
 
@@ -51,7 +52,12 @@ export function optionalBoolean(value: unknown, param: string): boolean | undefi
 }
 
 /** A finite number in [minimum, maximum]. */
-export function optionalNumber(value: unknown, param: string, minimum: number, maximum: number): number | undefined {
+export function optionalNumber(
+  value: unknown,
+  param: string,
+  minimum: number,
+  maximum: number,
+): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !(value >= minimum && value <= maximum)) {
     throw invalidRequest(`\`${param}\` must be a number between ${minimum} and ${maximum}`, param);

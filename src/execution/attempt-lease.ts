@@ -42,15 +42,28 @@ export class AttemptLease {
     context.attempts.push(this.attempt);
     context.signal.addEventListener('abort', this.onClientAbort, { once: true });
     // The request's own total (x-switchyard-timeout-ms) is its deadline, passed in as remainingMs.
-    const timeouts = timeoutsFor(policy.settings, target.deployment.provider, context.timeouts, false);
+    const timeouts = timeoutsFor(
+      policy.settings,
+      target.deployment.provider,
+      context.timeouts,
+      false,
+    );
     this.watch = policy.watchdog.watch(this.controller, target.deployment.provider, {
       totalMs: Math.max(1, Math.min(timeouts.totalMs, remainingMs)),
       ...(stream ? { firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs } : {}),
     });
-    this.call = { upstreamModel: target.deployment.upstreamModel, signal: this.controller, requestId: context.requestId };
+    this.call = {
+      upstreamModel: target.deployment.upstreamModel,
+      signal: this.controller,
+      requestId: context.requestId,
+    };
     if (context.trace) {
       this.attempt.spanId = newSpanId();
-      this.call.traceparent = formatTraceparent(context.trace.traceId, this.attempt.spanId, context.trace.sampled);
+      this.call.traceparent = formatTraceparent(
+        context.trace.traceId,
+        this.attempt.spanId,
+        context.trace.sampled,
+      );
     }
   }
 
@@ -69,8 +82,15 @@ export class AttemptLease {
     attempt.status = 200;
     this.policy.breakers.succeeded(this.target.key, this.permit, this.policy.now());
     const firstTokenMs = attempt.firstTokenAt - attempt.startedAt;
-    if (this.policy.settings.hedging.mode !== 'off') this.policy.ttft.add(this.target.key, firstTokenMs);
-    this.context.observer?.observe({ key: this.target.key, ok: true, firstTokenMs, durationMs: attempt.endedAt - attempt.startedAt, ...(outputTokens === undefined ? {} : { outputTokens }) });
+    if (this.policy.settings.hedging.mode !== 'off')
+      this.policy.ttft.add(this.target.key, firstTokenMs);
+    this.context.observer?.observe({
+      key: this.target.key,
+      ok: true,
+      firstTokenMs,
+      durationMs: attempt.endedAt - attempt.startedAt,
+      ...(outputTokens === undefined ? {} : { outputTokens }),
+    });
   }
 
   /** The attempt answered, but the answer failed its structured-output check. */
@@ -88,18 +108,37 @@ export class AttemptLease {
 
   /** The attempt failed: records why, feeds the breaker when the failure says something about the deployment. */
   failed(thrown: unknown): GatewayError {
-    const error = this.context.signal.aborted ? new GatewayError('client_closed', 'The client closed the connection.') : toGatewayError(thrown);
+    const error = this.context.signal.aborted
+      ? new GatewayError('client_closed', 'The client closed the connection.')
+      : toGatewayError(thrown);
     if (!this.release()) return error;
     const attempt = this.attempt;
     attempt.endedAt = performance.now();
     attempt.errorCode = error.code;
     attempt.status = error.code === 'client_closed' ? 499 : (error.upstreamStatus ?? error.status);
     const now = this.policy.now();
-    if (error.retryable) this.policy.breakers.failed(this.target.key, this.permit, now, error.code, error.retryAfterMs);
+    if (error.retryable)
+      this.policy.breakers.failed(
+        this.target.key,
+        this.permit,
+        now,
+        error.code,
+        error.retryAfterMs,
+      );
     else this.policy.breakers.released(this.target.key, this.permit);
-    if (error.code === 'upstream_auth') this.policy.breakers.coolProvider(this.target.deployment.provider, now, `${error.code}, HTTP ${error.upstreamStatus ?? '401/403'}`);
+    if (error.code === 'upstream_auth')
+      this.policy.breakers.coolProvider(
+        this.target.deployment.provider,
+        now,
+        `${error.code}, HTTP ${error.upstreamStatus ?? '401/403'}`,
+      );
     if (error.code !== 'client_closed') {
-      this.context.observer?.observe({ key: this.target.key, ok: false, durationMs: attempt.endedAt - attempt.startedAt, errorCode: error.code });
+      this.context.observer?.observe({
+        key: this.target.key,
+        ok: false,
+        durationMs: attempt.endedAt - attempt.startedAt,
+        errorCode: error.code,
+      });
     }
     return error;
   }

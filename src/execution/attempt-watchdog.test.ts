@@ -10,7 +10,11 @@ describe('AttemptWatchdog (fake clock, ticks by hand)', () => {
     const stalled = new AbortController();
     const slow = new AbortController();
     watchdog.watch(silent, 'a', { totalMs: 10_000, firstTokenMs: 100, idleMs: 50 });
-    const stalledWatch = watchdog.watch(stalled, 'b', { totalMs: 10_000, firstTokenMs: 100, idleMs: 50 });
+    const stalledWatch = watchdog.watch(stalled, 'b', {
+      totalMs: 10_000,
+      firstTokenMs: 100,
+      idleMs: 50,
+    });
     watchdog.watch(slow, 'c', { totalMs: 300 });
     now = 60;
     watchdog.flowing(stalledWatch);

@@ -84,16 +84,22 @@ export class AttemptWatchdog {
     for (const watch of this.watched) {
       let reason: string | undefined;
       if (now >= watch.totalAt) reason = 'the attempt exceeded its total timeout';
-      else if (watch.firstTokenAt !== undefined && now >= watch.firstTokenAt) reason = 'no first token within the first-token timeout';
+      else if (watch.firstTokenAt !== undefined && now >= watch.firstTokenAt)
+        reason = 'no first token within the first-token timeout';
       else if (watch.firstTokenAt === undefined && watch.idleMs !== undefined) {
         if (watch.chunks !== watch.seenChunks) {
           watch.seenChunks = watch.chunks;
           watch.lastActivity = now;
-        } else if (now - watch.lastActivity >= watch.idleMs) reason = 'the stream went silent longer than the idle timeout';
+        } else if (now - watch.lastActivity >= watch.idleMs)
+          reason = 'the stream went silent longer than the idle timeout';
       }
       if (reason !== undefined) {
         this.unwatch(watch);
-        watch.controller.abort(new GatewayError('upstream_timeout', `${watch.provider}: ${reason}`, { provider: watch.provider }));
+        watch.controller.abort(
+          new GatewayError('upstream_timeout', `${watch.provider}: ${reason}`, {
+            provider: watch.provider,
+          }),
+        );
       }
     }
   }

@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentBreakers } from './deployment-breakers.js';
 
-const settings = { windowMs: 10_000, minRequests: 4, errorRate: 0.5, consecutiveFailures: 3, openMs: 1000, halfOpenProbes: 1, authCooldownMs: 60_000 };
+const settings = {
+  windowMs: 10_000,
+  minRequests: 4,
+  errorRate: 0.5,
+  consecutiveFailures: 3,
+  openMs: 1000,
+  halfOpenProbes: 1,
+  authCooldownMs: 60_000,
+};
 
 describe('DeploymentBreakers', () => {
   it('opens after consecutive failures, lets one probe through after open_ms, closes on its success', () => {
     const breakers = new DeploymentBreakers(settings, () => {});
-    for (let index = 0; index < 3; index += 1) breakers.failed('p/m', breakers.acquire('p/m', 0)!, 0, 'upstream_unavailable');
+    for (let index = 0; index < 3; index += 1)
+      breakers.failed('p/m', breakers.acquire('p/m', 0)!, 0, 'upstream_unavailable');
     expect(breakers.available('p/m', 10)).toBe(false);
     expect(breakers.acquire('p/m', 10)).toBeUndefined();
-    expect(breakers.snapshot(10)[0]).toMatchObject({ state: 'open', opened: 1, lastError: 'upstream_unavailable' });
+    expect(breakers.snapshot(10)[0]).toMatchObject({
+      state: 'open',
+      opened: 1,
+      lastError: 'upstream_unavailable',
+    });
     const probe = breakers.acquire('p/m', 1000);
     expect(probe).toBe('probe');
     expect(breakers.acquire('p/m', 1000)).toBeUndefined(); // one probe at a time
@@ -20,7 +33,8 @@ describe('DeploymentBreakers', () => {
 
   it('reopens when the half-open probe fails', () => {
     const breakers = new DeploymentBreakers(settings, () => {});
-    for (let index = 0; index < 3; index += 1) breakers.failed('p/m', 'normal', 0, 'upstream_timeout');
+    for (let index = 0; index < 3; index += 1)
+      breakers.failed('p/m', 'normal', 0, 'upstream_timeout');
     const probe = breakers.acquire('p/m', 1000)!;
     breakers.failed('p/m', probe, 1000, 'upstream_timeout');
     expect(breakers.snapshot(1500)[0]).toMatchObject({ state: 'open', opened: 2 });
@@ -54,6 +68,9 @@ describe('DeploymentBreakers', () => {
     expect(breakers.available('q/b', 60_000)).toBe(true);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toContain('provider "q" refused');
-    expect(breakers.snapshot(10, ['q/a'])[0]).toMatchObject({ available: false, cooldownReason: 'upstream_auth, HTTP 401' });
+    expect(breakers.snapshot(10, ['q/a'])[0]).toMatchObject({
+      available: false,
+      cooldownReason: 'upstream_auth, HTTP 401',
+    });
   });
 });

@@ -61,7 +61,8 @@ export class DeploymentBreakers implements DeploymentHealth {
 
   constructor(
     private readonly settings: BreakerSettings,
-    private readonly alert: (message: string) => void = (message) => console.warn(`[switchyard] ${message}`),
+    private readonly alert: (message: string) => void = (message) =>
+      console.warn(`[switchyard] ${message}`),
   ) {
     this.bucketMs = Math.max(1, Math.ceil(settings.windowMs / BUCKETS));
   }
@@ -112,7 +113,8 @@ export class DeploymentBreakers implements DeploymentHealth {
     if (permit === 'probe') {
       breaker.probesInFlight = Math.max(0, breaker.probesInFlight - 1);
       breaker.probeSuccesses += 1;
-      if (breaker.state === 'half-open' && breaker.probeSuccesses >= this.settings.halfOpenProbes) this.close(breaker);
+      if (breaker.state === 'half-open' && breaker.probeSuccesses >= this.settings.halfOpenProbes)
+        this.close(breaker);
     }
   }
 
@@ -124,10 +126,14 @@ export class DeploymentBreakers implements DeploymentHealth {
     breaker.consecutiveFailures += 1;
     if (permit === 'probe') breaker.probesInFlight = Math.max(0, breaker.probesInFlight - 1);
     if (retryAfterMs !== undefined && retryAfterMs > 0) {
-      breaker.cooldownUntil = Math.max(breaker.cooldownUntil, now + Math.min(retryAfterMs, this.settings.openMs));
+      breaker.cooldownUntil = Math.max(
+        breaker.cooldownUntil,
+        now + Math.min(retryAfterMs, this.settings.openMs),
+      );
       breaker.cooldownReason = `${errorCode} (retry-after)`;
     }
-    if (breaker.state === 'half-open' || (breaker.state === 'closed' && this.tripped(breaker, now))) this.open(breaker, now);
+    if (breaker.state === 'half-open' || (breaker.state === 'closed' && this.tripped(breaker, now)))
+      this.open(breaker, now);
   }
 
   /** The attempt ended without a verdict on the deployment (client gone, lost a hedge, bad request). */
@@ -142,7 +148,9 @@ export class DeploymentBreakers implements DeploymentHealth {
     const current = this.providerCooldowns.get(provider);
     if (current && current.until > now) return;
     this.providerCooldowns.set(provider, { until: now + this.settings.authCooldownMs, reason });
-    this.alert(`provider "${provider}" refused the gateway's credentials (${reason}); its deployments are skipped for ${Math.round(this.settings.authCooldownMs / 1000)} s. Check the provider's API key setting.`);
+    this.alert(
+      `provider "${provider}" refused the gateway's credentials (${reason}); its deployments are skipped for ${Math.round(this.settings.authCooldownMs / 1000)} s. Check the provider's API key setting.`,
+    );
   }
 
   snapshot(now: number, keys: Iterable<string> = this.breakers.keys()): BreakerSnapshot[] {
@@ -161,7 +169,11 @@ export class DeploymentBreakers implements DeploymentHealth {
           }
         }
       }
-      const cooldownUntil = providerCooled ? provider.until : breaker && breaker.cooldownUntil > now ? breaker.cooldownUntil : null;
+      const cooldownUntil = providerCooled
+        ? provider.until
+        : breaker && breaker.cooldownUntil > now
+          ? breaker.cooldownUntil
+          : null;
       result.push({
         key,
         state: breaker?.state ?? 'closed',
@@ -171,7 +183,11 @@ export class DeploymentBreakers implements DeploymentHealth {
         windowFailures,
         openUntil: breaker?.state === 'open' ? breaker.openUntil : null,
         cooldownUntil,
-        cooldownReason: providerCooled ? provider.reason : cooldownUntil === null ? null : (breaker?.cooldownReason ?? null),
+        cooldownReason: providerCooled
+          ? provider.reason
+          : cooldownUntil === null
+            ? null
+            : (breaker?.cooldownReason ?? null),
         opened: breaker?.opened ?? 0,
         lastError: breaker?.lastError ?? null,
       });
@@ -190,8 +206,16 @@ export class DeploymentBreakers implements DeploymentHealth {
     let breaker = this.breakers.get(key);
     if (!breaker) {
       breaker = {
-        state: 'closed', openUntil: 0, consecutiveFailures: 0, probesInFlight: 0, probeSuccesses: 0, cooldownUntil: 0, opened: 0,
-        bucketEpochs: new Array<number>(BUCKETS).fill(-1), bucketRequests: new Array<number>(BUCKETS).fill(0), bucketFailures: new Array<number>(BUCKETS).fill(0),
+        state: 'closed',
+        openUntil: 0,
+        consecutiveFailures: 0,
+        probesInFlight: 0,
+        probeSuccesses: 0,
+        cooldownUntil: 0,
+        opened: 0,
+        bucketEpochs: new Array<number>(BUCKETS).fill(-1),
+        bucketRequests: new Array<number>(BUCKETS).fill(0),
+        bucketFailures: new Array<number>(BUCKETS).fill(0),
       };
       this.breakers.set(key, breaker);
     }

@@ -9,15 +9,37 @@ import { createExecutionPolicy } from './execution-policy.js';
 import { RESILIENCE_DEFAULTS } from './resilience-config.js';
 
 /** No retries: these tests are about failover between deployments. */
-const noRetries = () => createExecutionPolicy({ settings: { ...RESILIENCE_DEFAULTS, retries: { ...RESILIENCE_DEFAULTS.retries, maxPerDeployment: 0 } } });
+const noRetries = () =>
+  createExecutionPolicy({
+    settings: {
+      ...RESILIENCE_DEFAULTS,
+      retries: { ...RESILIENCE_DEFAULTS.retries, maxPerDeployment: 0 },
+    },
+  });
 
-const request: ChatRequest = { kind: 'chat', model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], stream: false };
+const request: ChatRequest = {
+  kind: 'chat',
+  model: 'm',
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+  stream: false,
+};
 
 function answer(text: string): ModelResponse {
-  return { id: 'x', model: 'm', created: 1, choices: [{ index: 0, text, toolCalls: [], finishReason: 'stop' }], usage: { inputTokens: 1, outputTokens: 2 } } as ModelResponse;
+  return {
+    id: 'x',
+    model: 'm',
+    created: 1,
+    choices: [{ index: 0, text, toolCalls: [], finishReason: 'stop' }],
+    usage: { inputTokens: 1, outputTokens: 2 },
+  } as ModelResponse;
 }
 
-type Behaviour = { fail?: GatewayError; text?: string; failAfterStart?: GatewayError; failAfterContent?: GatewayError };
+type Behaviour = {
+  fail?: GatewayError;
+  text?: string;
+  failAfterStart?: GatewayError;
+  failAfterContent?: GatewayError;
+};
 
 function target(provider: string, behaviour: Behaviour, calls: string[]): RouteTarget {
   const adapter = {
@@ -42,7 +64,12 @@ function target(provider: string, behaviour: Behaviour, calls: string[]): RouteT
     },
     close: async () => {},
   } as ProviderAdapter;
-  return { model: { name: 'm', deployments: [] }, deployment: { provider, upstreamModel: `${provider}-m` }, adapter, key: `${provider}/m` };
+  return {
+    model: { name: 'm', deployments: [] },
+    deployment: { provider, upstreamModel: `${provider}-m` },
+    adapter,
+    key: `${provider}/m`,
+  };
 }
 
 function plan(...targets: RouteTarget[]): RoutePlan {
@@ -52,11 +79,21 @@ function plan(...targets: RouteTarget[]): RoutePlan {
 function context(signal = new AbortController().signal) {
   const attempts: AttemptRecord[] = [];
   const observed: AttemptObservation[] = [];
-  return { attempts, observed, execution: { requestId: 'r', signal, attempts, observer: { observe: (o: AttemptObservation) => observed.push(o) } } };
+  return {
+    attempts,
+    observed,
+    execution: {
+      requestId: 'r',
+      signal,
+      attempts,
+      observer: { observe: (o: AttemptObservation) => observed.push(o) },
+    },
+  };
 }
 
 const chat = (adapter: ProviderAdapter, r: ChatRequest, c: CallContext) => adapter.chat(r, c);
-const stream = (adapter: ProviderAdapter, r: ChatRequest, c: CallContext) => adapter.streamChat(r, c);
+const stream = (adapter: ProviderAdapter, r: ChatRequest, c: CallContext) =>
+  adapter.streamChat(r, c);
 
 async function collect(batches: AsyncIterable<readonly StreamPart[]>): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
@@ -68,27 +105,65 @@ describe('executeCall', () => {
   it('fails over to the next deployment on a retryable error and records both attempts', async () => {
     const calls: string[] = [];
     const { attempts, observed, execution } = context();
-    const result = await executeCall(plan(target('a', { fail: new GatewayError('upstream_rate_limited', '429', { upstreamStatus: 429 }) }, calls), target('b', {}, calls)), request, chat, execution, noRetries());
+    const result = await executeCall(
+      plan(
+        target(
+          'a',
+          { fail: new GatewayError('upstream_rate_limited', '429', { upstreamStatus: 429 }) },
+          calls,
+        ),
+        target('b', {}, calls),
+      ),
+      request,
+      chat,
+      execution,
+      noRetries(),
+    );
     expect(result.answer.choices[0]!.text).toBe('b');
     expect(calls).toEqual(['a:a-m', 'b:b-m']);
     expect(attempts.map((a) => [a.provider, a.status, a.errorCode, a.endReason])).toEqual([
       ['a', 429, 'upstream_rate_limited', 'failover: upstream_rate_limited'],
       ['b', 200, undefined, undefined],
     ]);
-    expect(observed.map((o) => [o.key, o.ok])).toEqual([['a/m', false], ['b/m', true]]);
+    expect(observed.map((o) => [o.key, o.ok])).toEqual([
+      ['a/m', false],
+      ['b/m', true],
+    ]);
   });
 
   it('does not fail over when the request itself is at fault', async () => {
     const calls: string[] = [];
     const { execution } = context();
-    await expect(executeCall(plan(target('a', { fail: new GatewayError('upstream_bad_request', 'bad') }, calls), target('b', {}, calls)), request, chat, execution, noRetries())).rejects.toMatchObject({ code: 'upstream_bad_request' });
+    await expect(
+      executeCall(
+        plan(
+          target('a', { fail: new GatewayError('upstream_bad_request', 'bad') }, calls),
+          target('b', {}, calls),
+        ),
+        request,
+        chat,
+        execution,
+        noRetries(),
+      ),
+    ).rejects.toMatchObject({ code: 'upstream_bad_request' });
     expect(calls).toEqual(['a:a-m']);
   });
 
   it('throws the last error when every deployment failed', async () => {
     const calls: string[] = [];
     const { attempts, execution } = context();
-    await expect(executeCall(plan(target('a', { fail: new GatewayError('upstream_unavailable', '503') }, calls), target('b', { fail: new GatewayError('upstream_timeout', 'slow') }, calls)), request, chat, execution, noRetries())).rejects.toMatchObject({ code: 'upstream_timeout' });
+    await expect(
+      executeCall(
+        plan(
+          target('a', { fail: new GatewayError('upstream_unavailable', '503') }, calls),
+          target('b', { fail: new GatewayError('upstream_timeout', 'slow') }, calls),
+        ),
+        request,
+        chat,
+        execution,
+        noRetries(),
+      ),
+    ).rejects.toMatchObject({ code: 'upstream_timeout' });
     expect(attempts).toHaveLength(2);
   });
 });
@@ -97,17 +172,40 @@ describe('executeStream', () => {
   it('fails over when the stream breaks before its first content part', async () => {
     const calls: string[] = [];
     const { attempts, execution } = context();
-    const result = await executeStream(plan(target('a', { failAfterStart: new GatewayError('upstream_bad_response', 'cut') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution, noRetries());
+    const result = await executeStream(
+      plan(
+        target('a', { failAfterStart: new GatewayError('upstream_bad_response', 'cut') }, calls),
+        target('b', {}, calls),
+      ),
+      { ...request, stream: true },
+      stream,
+      execution,
+      noRetries(),
+    );
     const parts = await collect(result.batches);
-    expect(parts.filter((p) => p.type === 'text-delta')).toEqual([{ type: 'text-delta', index: 0, text: 'b' }]);
+    expect(parts.filter((p) => p.type === 'text-delta')).toEqual([
+      { type: 'text-delta', index: 0, text: 'b' },
+    ]);
     expect(parts[0]!.type).toBe('start');
-    expect(attempts.map((a) => [a.provider, a.status, a.errorCode])).toEqual([['a', 502, 'upstream_bad_response'], ['b', 200, undefined]]);
+    expect(attempts.map((a) => [a.provider, a.status, a.errorCode])).toEqual([
+      ['a', 502, 'upstream_bad_response'],
+      ['b', 200, undefined],
+    ]);
   });
 
   it('does not fail over after content went out: the error reaches the consumer', async () => {
     const calls: string[] = [];
     const { attempts, execution } = context();
-    const result = await executeStream(plan(target('a', { failAfterContent: new GatewayError('upstream_bad_response', 'cut') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution, noRetries());
+    const result = await executeStream(
+      plan(
+        target('a', { failAfterContent: new GatewayError('upstream_bad_response', 'cut') }, calls),
+        target('b', {}, calls),
+      ),
+      { ...request, stream: true },
+      stream,
+      execution,
+      noRetries(),
+    );
     await expect(collect(result.batches)).rejects.toMatchObject({ code: 'upstream_bad_response' });
     expect(calls).toEqual(['a:a-m']);
     expect(attempts[0]).toMatchObject({ errorCode: 'upstream_bad_response' });
@@ -118,7 +216,18 @@ describe('executeStream', () => {
     const controller = new AbortController();
     controller.abort(new GatewayError('client_closed', 'gone'));
     const { execution } = context(controller.signal);
-    await expect(executeStream(plan(target('a', { fail: new GatewayError('upstream_unavailable', '503') }, calls), target('b', {}, calls)), { ...request, stream: true }, stream, execution, noRetries())).rejects.toMatchObject({ code: 'client_closed' });
+    await expect(
+      executeStream(
+        plan(
+          target('a', { fail: new GatewayError('upstream_unavailable', '503') }, calls),
+          target('b', {}, calls),
+        ),
+        { ...request, stream: true },
+        stream,
+        execution,
+        noRetries(),
+      ),
+    ).rejects.toMatchObject({ code: 'client_closed' });
     expect(calls).toEqual([]);
   });
 });
@@ -135,7 +244,13 @@ describe('output limits', () => {
       return adapter.chat(r, c);
     };
     const { attempts, execution } = context();
-    const result = await executeCall(plan(first, second), { ...request, maxTokens: 32_000 }, spy, execution, noRetries());
+    const result = await executeCall(
+      plan(first, second),
+      { ...request, maxTokens: 32_000 },
+      spy,
+      execution,
+      noRetries(),
+    );
     expect(result.target.deployment.provider).toBe('b');
     expect(calls).toEqual(['a:a-m', 'b:b-m']);
     expect(seen).toEqual([32_000, 8_192]);

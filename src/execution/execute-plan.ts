@@ -8,11 +8,24 @@ import type { AttemptLease } from './attempt-lease.js';
 import { assembleAnswer } from './assemble-answer.js';
 import { DeploymentBreakers } from './deployment-breakers.js';
 import { createExecutionPolicy, type ExecutionPolicy } from './execution-policy.js';
-import type { CallFunction, ExecutedCall, ExecutedStream, ExecutionContext, StreamFunction } from './execution-types.js';
+import type {
+  CallFunction,
+  ExecutedCall,
+  ExecutedStream,
+  ExecutionContext,
+  StreamFunction,
+} from './execution-types.js';
 import { runPlan } from './plan-runner.js';
 import { outputCheckFor, type OutputCheck } from './structured-output.js';
 
-export type { AttemptRecord, CallFunction, ExecutedCall, ExecutedStream, ExecutionContext, StreamFunction } from './execution-types.js';
+export type {
+  AttemptRecord,
+  CallFunction,
+  ExecutedCall,
+  ExecutedStream,
+  ExecutionContext,
+  StreamFunction,
+} from './execution-types.js';
 
 /**
  * The executor: runs a route plan's attempts (retries, failover, breakers, timeouts, hedging,
@@ -30,16 +43,31 @@ function defaultPolicy(): ExecutionPolicy {
 }
 
 function checkFor(request: CanonicalRequest, policy: ExecutionPolicy): OutputCheck | undefined {
-  return policy.settings.structuredOutput.mode === 'validate' ? outputCheckFor(request, policy.validators) : undefined;
+  return policy.settings.structuredOutput.mode === 'validate'
+    ? outputCheckFor(request, policy.validators)
+    : undefined;
 }
 
-export async function executeCall<R extends CanonicalRequest>(plan: RoutePlan, request: R, call: CallFunction<R>, context: ExecutionContext, policy = defaultPolicy()): Promise<ExecutedCall> {
+export async function executeCall<R extends CanonicalRequest>(
+  plan: RoutePlan,
+  request: R,
+  call: CallFunction<R>,
+  context: ExecutionContext,
+  policy = defaultPolicy(),
+): Promise<ExecutedCall> {
   const check = checkFor(request, policy);
-  const { value, lease } = await runPlan<ModelResponse>(plan, request, context, policy, (attempt) => call(attempt.target.adapter, requestFor(request, attempt.target), attempt.call), {
-    stream: false,
-    check,
-    answerOf: (answer) => answer,
-  });
+  const { value, lease } = await runPlan<ModelResponse>(
+    plan,
+    request,
+    context,
+    policy,
+    (attempt) => call(attempt.target.adapter, requestFor(request, attempt.target), attempt.call),
+    {
+      stream: false,
+      check,
+      answerOf: (answer) => answer,
+    },
+  );
   lease.succeeded(value.usage?.outputTokens ?? 0);
   return { answer: value, target: lease.target, attempt: lease.attempt };
 }
@@ -51,7 +79,13 @@ interface StreamOpening {
   answer?: ModelResponse;
 }
 
-export async function executeStream<R extends CanonicalRequest>(plan: RoutePlan, request: R, open: StreamFunction<R>, context: ExecutionContext, policy = defaultPolicy()): Promise<ExecutedStream> {
+export async function executeStream<R extends CanonicalRequest>(
+  plan: RoutePlan,
+  request: R,
+  open: StreamFunction<R>,
+  context: ExecutionContext,
+  policy = defaultPolicy(),
+): Promise<ExecutedStream> {
   const check = checkFor(request, policy);
   const tryOnce = async (lease: AttemptLease): Promise<StreamOpening> => {
     const parts = await open(lease.target.adapter, requestFor(request, lease.target), lease.call);
@@ -65,7 +99,10 @@ export async function executeStream<R extends CanonicalRequest>(plan: RoutePlan,
         if (next.done) break;
         lease.watch.chunks += 1;
         held.push(next.value);
-        if (lease.attempt.firstTokenAt === undefined && next.value.some((part) => part.type !== 'start')) {
+        if (
+          lease.attempt.firstTokenAt === undefined &&
+          next.value.some((part) => part.type !== 'start')
+        ) {
           lease.flowing();
           if (!check) break;
         }
@@ -76,12 +113,24 @@ export async function executeStream<R extends CanonicalRequest>(plan: RoutePlan,
     }
     return check ? { held, iterator, answer: assembleAnswer(held) } : { held, iterator };
   };
-  const { value, lease } = await runPlan<StreamOpening>(plan, request, context, policy, tryOnce, { stream: true, check, answerOf: (opening) => opening.answer });
+  const { value, lease } = await runPlan<StreamOpening>(plan, request, context, policy, tryOnce, {
+    stream: true,
+    check,
+    answerOf: (opening) => opening.answer,
+  });
   if (lease.attempt.firstTokenAt === undefined) lease.flowing();
-  return { batches: relayAttempt(value, lease, context), target: lease.target, attempt: lease.attempt };
+  return {
+    batches: relayAttempt(value, lease, context),
+    target: lease.target,
+    attempt: lease.attempt,
+  };
 }
 
-async function* relayAttempt(opening: StreamOpening, lease: AttemptLease, context: ExecutionContext): AsyncGenerator<readonly StreamPart[]> {
+async function* relayAttempt(
+  opening: StreamOpening,
+  lease: AttemptLease,
+  context: ExecutionContext,
+): AsyncGenerator<readonly StreamPart[]> {
   const { held, iterator } = opening;
   let outputTokens: number | undefined;
   let finished = false;
@@ -94,7 +143,8 @@ async function* relayAttempt(opening: StreamOpening, lease: AttemptLease, contex
       const next = await iterator.next();
       if (next.done) break;
       lease.watch.chunks += 1;
-      for (const part of next.value) if (part.type === 'usage') outputTokens = part.usage.outputTokens;
+      for (const part of next.value)
+        if (part.type === 'usage') outputTokens = part.usage.outputTokens;
       yield next.value;
     }
     finished = true;
@@ -105,8 +155,15 @@ async function* relayAttempt(opening: StreamOpening, lease: AttemptLease, contex
   } finally {
     if (!finished) {
       // The consumer stopped early (client gone, or it failed): release the upstream body.
-      lease.failed(new GatewayError(context.signal.aborted ? 'client_closed' : 'internal_error', 'The relay stopped before the end of the stream.'));
-      lease.abort(new GatewayError('client_closed', 'The relay stopped before the end of the stream.'));
+      lease.failed(
+        new GatewayError(
+          context.signal.aborted ? 'client_closed' : 'internal_error',
+          'The relay stopped before the end of the stream.',
+        ),
+      );
+      lease.abort(
+        new GatewayError('client_closed', 'The relay stopped before the end of the stream.'),
+      );
       void iterator.return?.();
     }
   }
@@ -114,5 +171,11 @@ async function* relayAttempt(opening: StreamOpening, lease: AttemptLease, contex
 
 /** Kept for callers that decide failover themselves: the request was not at fault. */
 export function shouldFailOver(error: GatewayError): boolean {
-  return error.retryable || error.code === 'upstream_auth' || error.code === 'unsupported' || error.code === 'context_length_exceeded' || error.code === 'output_limit_exceeded';
+  return (
+    error.retryable ||
+    error.code === 'upstream_auth' ||
+    error.code === 'unsupported' ||
+    error.code === 'context_length_exceeded' ||
+    error.code === 'output_limit_exceeded'
+  );
 }

@@ -1,11 +1,18 @@
 import type { CancelSignal } from '../core/cancel.js';
-import { checkCatalogCoverage, type ConfiguredDeployments } from '../registry/match-config-provider.js';
+import {
+  checkCatalogCoverage,
+  type ConfiguredDeployments,
+} from '../registry/match-config-provider.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
 import { deploymentKey, type RouteTarget } from '../core/route.js';
 import { GatewayError } from '../core/errors.js';
 import { AttemptWatchdog } from './attempt-watchdog.js';
 import { DeploymentBreakers } from './deployment-breakers.js';
-import { RESILIENCE_DEFAULTS, type AttemptTimeouts, type ResilienceConfig } from './resilience-config.js';
+import {
+  RESILIENCE_DEFAULTS,
+  type AttemptTimeouts,
+  type ResilienceConfig,
+} from './resilience-config.js';
 import { SchemaValidators } from './structured-output.js';
 import { TtftWindows } from './ttft-windows.js';
 
@@ -56,11 +63,14 @@ export function createExecutionPolicy(options: PolicyOptions = {}): ExecutionPol
 }
 
 /** Context windows of the configured deployments, from the catalog, by deployment key. */
-export function contextWindowsOf(config: ConfiguredDeployments & { registry: ModelRegistry }): Map<string, number> {
+export function contextWindowsOf(
+  config: ConfiguredDeployments & { registry: ModelRegistry },
+): Map<string, number> {
   const windows = new Map<string, number>();
   for (const deployment of checkCatalogCoverage(config.registry, config).deployments) {
     const window = deployment.catalog?.contextWindow;
-    if (window !== undefined) windows.set(deploymentKey(deployment.provider, deployment.model), window);
+    if (window !== undefined)
+      windows.set(deploymentKey(deployment.provider, deployment.model), window);
   }
   return windows;
 }
@@ -69,7 +79,12 @@ export function contextWindowsOf(config: ConfiguredDeployments & { registry: Mod
  * The timeouts of one attempt on a provider, with the request's header overrides of the first-token
  * and idle timeouts. The header total is the request's deadline, not an attempt's (`withTotal`).
  */
-export function timeoutsFor(settings: ResilienceConfig, provider: string, overrides: Partial<AttemptTimeouts> | undefined, withTotal = true): AttemptTimeouts {
+export function timeoutsFor(
+  settings: ResilienceConfig,
+  provider: string,
+  overrides: Partial<AttemptTimeouts> | undefined,
+  withTotal = true,
+): AttemptTimeouts {
   const base = settings.providerTimeouts.get(provider) ?? settings.timeouts;
   if (overrides === undefined) return base;
   const { totalMs, ...perAttempt } = overrides;
@@ -87,9 +102,14 @@ export const TIMEOUT_HEADERS = {
 } as const;
 
 /** Per-request timeout overrides from headers; out-of-bounds values are rejected, not clamped. */
-const TIMEOUT_HEADER_ENTRIES = Object.entries(TIMEOUT_HEADERS) as Array<[keyof typeof TIMEOUT_HEADERS, keyof AttemptTimeouts]>;
+const TIMEOUT_HEADER_ENTRIES = Object.entries(TIMEOUT_HEADERS) as Array<
+  [keyof typeof TIMEOUT_HEADERS, keyof AttemptTimeouts]
+>;
 
-export function readTimeoutHeaders(headers: Record<string, string | string[] | undefined>, settings: ResilienceConfig): Partial<AttemptTimeouts> | undefined {
+export function readTimeoutHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  settings: ResilienceConfig,
+): Partial<AttemptTimeouts> | undefined {
   let overrides: Partial<AttemptTimeouts> | undefined;
   for (const [header, field] of TIMEOUT_HEADER_ENTRIES) {
     const value = headers[header];
@@ -97,7 +117,11 @@ export function readTimeoutHeaders(headers: Record<string, string | string[] | u
     const milliseconds = Number(value);
     const { minMs, maxMs } = settings.headerBounds;
     if (!Number.isInteger(milliseconds) || milliseconds < minMs || milliseconds > maxMs) {
-      throw new GatewayError('invalid_request', `${header} must be a whole number of milliseconds between ${minMs} and ${maxMs} (the operator's bounds).`, { param: header });
+      throw new GatewayError(
+        'invalid_request',
+        `${header} must be a whole number of milliseconds between ${minMs} and ${maxMs} (the operator's bounds).`,
+        { param: header },
+      );
     }
     overrides ??= {};
     overrides[field] = milliseconds;

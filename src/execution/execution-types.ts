@@ -55,8 +55,16 @@ export interface ExecutionContext {
   admitAttempt?: (target: RouteTarget, concurrent: boolean) => Promise<GatewayError | undefined>;
 }
 
-export type CallFunction<R> = (adapter: ProviderAdapter, request: R, context: CallContext) => Promise<ModelResponse>;
-export type StreamFunction<R> = (adapter: ProviderAdapter, request: R, context: CallContext) => Promise<PartStream>;
+export type CallFunction<R> = (
+  adapter: ProviderAdapter,
+  request: R,
+  context: CallContext,
+) => Promise<ModelResponse>;
+export type StreamFunction<R> = (
+  adapter: ProviderAdapter,
+  request: R,
+  context: CallContext,
+) => Promise<PartStream>;
 
 export interface ExecutedCall {
   answer: ModelResponse;

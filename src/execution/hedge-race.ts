@@ -13,16 +13,27 @@ import type { ExecutionPolicy } from './execution-policy.js';
  */
 
 /** The hedge delay for this target, or undefined when hedging does not apply (off, other model, too few samples). */
-export function hedgeDelay(plan: RoutePlan, target: RouteTarget, policy: ExecutionPolicy): number | undefined {
+export function hedgeDelay(
+  plan: RoutePlan,
+  target: RouteTarget,
+  policy: ExecutionPolicy,
+): number | undefined {
   const hedging = policy.settings.hedging;
   if (hedging.mode === 'off') return undefined;
-  if (hedging.models && !hedging.models.has(target.model.name) && !(plan.tier !== undefined && hedging.models.has(plan.tier))) return undefined;
+  if (
+    hedging.models &&
+    !hedging.models.has(target.model.name) &&
+    !(plan.tier !== undefined && hedging.models.has(plan.tier))
+  )
+    return undefined;
   const p95 = policy.ttft.p95(target.key, hedging.minSamples);
   if (p95 === undefined) return undefined;
   return Math.min(hedging.maxDelayMs, Math.max(hedging.minDelayMs, p95));
 }
 
-type Settled<T> = { lease: AttemptLease; ok: true; value: T } | { lease: AttemptLease; ok: false; error: unknown };
+type Settled<T> =
+  | { lease: AttemptLease; ok: true; value: T }
+  | { lease: AttemptLease; ok: false; error: unknown };
 
 function settle<T>(lease: AttemptLease, promise: Promise<T>): Promise<Settled<T>> {
   return promise.then(
@@ -59,7 +70,14 @@ export async function raceHedge<T>(
   const permit = policy.breakers.acquire(hedgeTarget.key, policy.now());
   if (permit === undefined || context.signal.aborted) return unwrap(await first);
   markTried();
-  const hedge = new AttemptLease(hedgeTarget, permit, context, policy, stream, deadlineAt - performance.now());
+  const hedge = new AttemptLease(
+    hedgeTarget,
+    permit,
+    context,
+    policy,
+    stream,
+    deadlineAt - performance.now(),
+  );
   const second = settle(hedge, tryOnce(hedge));
   const winner = await Promise.race([first, second]);
   const other = winner.lease === primary ? second : first;

@@ -61,13 +61,15 @@ export async function runPlan<T>(
   };
 
   const skipped = (target: RouteTarget): boolean => {
-    if (skipProviders.has(target.deployment.provider) || skipModels.has(target.model.name)) return true;
+    if (skipProviders.has(target.deployment.provider) || skipModels.has(target.model.name))
+      return true;
     if (contextOverflowAt === undefined) return false;
     const window = policy.contextWindowOf(target);
     return window !== undefined && window <= contextOverflowAt;
   };
   const checkClient = (): void => {
-    if (context.signal.aborted) throw new GatewayError('client_closed', 'The client closed the connection.');
+    if (context.signal.aborted)
+      throw new GatewayError('client_closed', 'The client closed the connection.');
   };
 
   for (let phase = 0; phase < 2; phase += 1) {
@@ -87,7 +89,10 @@ export async function runPlan<T>(
         }
         admitted.add(target);
       }
-      let permit = phase === 0 ? policy.breakers.acquire(target.key, policy.now()) : policy.breakers.force(target.key);
+      let permit =
+        phase === 0
+          ? policy.breakers.acquire(target.key, policy.now())
+          : policy.breakers.force(target.key);
       if (permit === undefined) {
         deferred.push(target);
         continue;
@@ -96,14 +101,46 @@ export async function runPlan<T>(
       let transientRetries = 0;
       for (;;) {
         checkClient();
-        const lease = new AttemptLease(target, permit, context, policy, options.stream, deadlineAt - performance.now());
+        const lease = new AttemptLease(
+          target,
+          permit,
+          context,
+          policy,
+          options.stream,
+          deadlineAt - performance.now(),
+        );
         let value: T;
         let winner = lease;
         try {
-          const delay = phase === 0 && transientRetries === 0 ? hedgeDelay(plan, target, policy) : undefined;
-          const hedgeTarget = delay === undefined ? undefined : await admitHedge(plan.attempts.slice(index + 1).find((next) => !tried.has(next) && !skipped(next) && !refused.has(next) && policy.breakers.available(next.key, policy.now())));
+          const delay =
+            phase === 0 && transientRetries === 0 ? hedgeDelay(plan, target, policy) : undefined;
+          const hedgeTarget =
+            delay === undefined
+              ? undefined
+              : await admitHedge(
+                  plan.attempts
+                    .slice(index + 1)
+                    .find(
+                      (next) =>
+                        !tried.has(next) &&
+                        !skipped(next) &&
+                        !refused.has(next) &&
+                        policy.breakers.available(next.key, policy.now()),
+                    ),
+                );
           if (delay !== undefined && hedgeTarget) {
-            const raced = await raceHedge(lease, hedgeTarget, delay, request, context, policy, options.stream, deadlineAt, tryOnce, () => tried.add(hedgeTarget));
+            const raced = await raceHedge(
+              lease,
+              hedgeTarget,
+              delay,
+              request,
+              context,
+              policy,
+              options.stream,
+              deadlineAt,
+              tryOnce,
+              () => tried.add(hedgeTarget),
+            );
             value = raced.value;
             winner = raced.lease;
           } else value = await tryOnce(lease);
@@ -117,7 +154,10 @@ export async function runPlan<T>(
             break;
           }
           if (error.code === 'context_length_exceeded') {
-            contextOverflowAt = Math.max(contextOverflowAt ?? 0, policy.contextWindowOf(target) ?? 0);
+            contextOverflowAt = Math.max(
+              contextOverflowAt ?? 0,
+              policy.contextWindowOf(target) ?? 0,
+            );
             lease.attempt.endReason = 'failover: context window too small';
             break;
           }
@@ -130,7 +170,13 @@ export async function runPlan<T>(
             break;
           }
           if (!error.retryable) throw error;
-          const verdict = decideRetry(transientRetries, error.retryAfterMs, deadlineAt - performance.now(), settings.retries, policy.random);
+          const verdict = decideRetry(
+            transientRetries,
+            error.retryAfterMs,
+            deadlineAt - performance.now(),
+            settings.retries,
+            policy.random,
+          );
           if (!verdict.retry) {
             lease.attempt.endReason = `failover: ${error.code}${verdict.why === 'retries exhausted' ? '' : ` (${verdict.why})`}`;
             break;
@@ -138,7 +184,10 @@ export async function runPlan<T>(
           lease.attempt.endReason = `retry: ${error.code}`;
           transientRetries += 1;
           await policy.sleep(verdict.waitMs, context.signal).catch(() => checkClient());
-          permit = phase === 1 ? policy.breakers.force(target.key) : policy.breakers.acquire(target.key, policy.now(), true);
+          permit =
+            phase === 1
+              ? policy.breakers.force(target.key)
+              : policy.breakers.acquire(target.key, policy.now(), true);
           if (permit === undefined) {
             // Its breaker opened meanwhile: try the others first, keep it as a last resort.
             lease.attempt.endReason = `failover: ${error.code} (breaker opened)`;
@@ -148,25 +197,42 @@ export async function runPlan<T>(
           }
           continue;
         }
-        const problem = options.check && options.answerOf ? checkAnswer(options.check, options.answerOf(value)) : undefined;
+        const problem =
+          options.check && options.answerOf
+            ? checkAnswer(options.check, options.answerOf(value))
+            : undefined;
         if (problem === undefined) return { value, lease: winner };
         // An invalid structured answer: the deployment is healthy, the answer is not.
         winner.invalid(problem, options.answerOf?.(value)?.usage);
         const model = winner.target.model.name;
         const count = (invalidAnswers.get(model) ?? 0) + 1;
         invalidAnswers.set(model, count);
-        lastError = new GatewayError('invalid_structured_output', `The model's answer failed the structured-output check after ${context.attempts.filter((attempt) => attempt.errorCode === 'invalid_structured_output').length} tries: ${problem}.`, { provider: winner.target.deployment.provider });
-        if (settings.structuredOutput.mode === 'validate' && count >= settings.structuredOutput.invalidAnswersPerModel) {
+        lastError = new GatewayError(
+          'invalid_structured_output',
+          `The model's answer failed the structured-output check after ${context.attempts.filter((attempt) => attempt.errorCode === 'invalid_structured_output').length} tries: ${problem}.`,
+          { provider: winner.target.deployment.provider },
+        );
+        if (
+          settings.structuredOutput.mode === 'validate' &&
+          count >= settings.structuredOutput.invalidAnswersPerModel
+        ) {
           winner.attempt.endReason = 'escalate: invalid structured output';
           skipModels.add(model);
           break;
         }
         winner.attempt.endReason = 'retry: invalid structured output';
-        permit = policy.breakers.acquire(target.key, policy.now()) ?? policy.breakers.force(target.key);
+        permit =
+          policy.breakers.acquire(target.key, policy.now()) ?? policy.breakers.force(target.key);
       }
     }
   }
-  throw lastError ?? new GatewayError('upstream_unavailable', 'No deployment of the route plan was available (open breakers or cooldowns).');
+  throw (
+    lastError ??
+    new GatewayError(
+      'upstream_unavailable',
+      'No deployment of the route plan was available (open breakers or cooldowns).',
+    )
+  );
 }
 
 function checkAnswer(check: OutputCheck, answer: ModelResponse | undefined): string | undefined {

@@ -93,7 +93,11 @@ export const resilienceConfigSchema = z
     /** Per-provider timeouts, over the defaults: provider id → timeouts. */
     provider_timeouts: z.record(z.string(), timeoutsSchema).optional(),
     /** Bounds on the per-request timeout headers (`x-switchyard-*-timeout-ms`). */
-    header_bounds: z.object({ min_ms: milliseconds, max_ms: milliseconds }).partial().strict().optional(),
+    header_bounds: z
+      .object({ min_ms: milliseconds, max_ms: milliseconds })
+      .partial()
+      .strict()
+      .optional(),
     hedging: hedgingSchema.optional(),
     structured_output: structuredOutputSchema.optional(),
   })
@@ -127,9 +131,17 @@ export interface RetrySettings {
 
 export type HedgingSettings =
   | { mode: 'off' }
-  | { mode: 'p95'; models?: ReadonlySet<string>; minSamples: number; minDelayMs: number; maxDelayMs: number };
+  | {
+      mode: 'p95';
+      models?: ReadonlySet<string>;
+      minSamples: number;
+      minDelayMs: number;
+      maxDelayMs: number;
+    };
 
-export type StructuredOutputSettings = { mode: 'off' } | { mode: 'validate'; invalidAnswersPerModel: number };
+export type StructuredOutputSettings =
+  | { mode: 'off' }
+  | { mode: 'validate'; invalidAnswersPerModel: number };
 
 export interface ResilienceConfig {
   deadlineMs: number;
@@ -145,7 +157,15 @@ export interface ResilienceConfig {
 export const RESILIENCE_DEFAULTS: ResilienceConfig = {
   deadlineMs: 300_000,
   retries: { maxPerDeployment: 2, baseDelayMs: 100, maxDelayMs: 2_000, maxRetryAfterMs: 10_000 },
-  breaker: { windowMs: 30_000, minRequests: 20, errorRate: 0.5, consecutiveFailures: 5, openMs: 15_000, halfOpenProbes: 1, authCooldownMs: 300_000 },
+  breaker: {
+    windowMs: 30_000,
+    minRequests: 20,
+    errorRate: 0.5,
+    consecutiveFailures: 5,
+    openMs: 15_000,
+    halfOpenProbes: 1,
+    authCooldownMs: 300_000,
+  },
   timeouts: { connectMs: 10_000, firstTokenMs: 60_000, idleMs: 60_000, totalMs: 300_000 },
   providerTimeouts: new Map(),
   headerBounds: { minMs: 100, maxMs: 600_000 },
@@ -153,7 +173,10 @@ export const RESILIENCE_DEFAULTS: ResilienceConfig = {
   structuredOutput: { mode: 'validate', invalidAnswersPerModel: 2 },
 };
 
-function timeoutsOf(file: z.infer<typeof timeoutsSchema> | undefined, base: AttemptTimeouts): AttemptTimeouts {
+function timeoutsOf(
+  file: z.infer<typeof timeoutsSchema> | undefined,
+  base: AttemptTimeouts,
+): AttemptTimeouts {
   return {
     connectMs: file?.connect_ms ?? base.connectMs,
     firstTokenMs: file?.first_token_ms ?? base.firstTokenMs,
@@ -163,12 +186,17 @@ function timeoutsOf(file: z.infer<typeof timeoutsSchema> | undefined, base: Atte
 }
 
 /** The runtime settings; `problems` collects cross-reference errors (unknown provider ids). */
-export function resolveResilience(file: ResilienceConfigFile | undefined, providerIds: ReadonlySet<string>, problems: string[]): ResilienceConfig {
+export function resolveResilience(
+  file: ResilienceConfigFile | undefined,
+  providerIds: ReadonlySet<string>,
+  problems: string[],
+): ResilienceConfig {
   const defaults = RESILIENCE_DEFAULTS;
   const timeouts = timeoutsOf(file?.timeouts, defaults.timeouts);
   const providerTimeouts = new Map<string, AttemptTimeouts>();
   for (const [id, entry] of Object.entries(file?.provider_timeouts ?? {})) {
-    if (!providerIds.has(id)) problems.push(`resilience.provider_timeouts.${id}: no provider named "${id}"`);
+    if (!providerIds.has(id))
+      problems.push(`resilience.provider_timeouts.${id}: no provider named "${id}"`);
     providerTimeouts.set(id, timeoutsOf(entry, timeouts));
   }
   const retries: RetrySettings = {
@@ -177,7 +205,8 @@ export function resolveResilience(file: ResilienceConfigFile | undefined, provid
     maxDelayMs: file?.retries?.max_delay_ms ?? defaults.retries.maxDelayMs,
     maxRetryAfterMs: file?.retries?.max_retry_after_ms ?? defaults.retries.maxRetryAfterMs,
   };
-  if (retries.maxDelayMs < retries.baseDelayMs) problems.push('resilience.retries.max_delay_ms must be at least base_delay_ms');
+  if (retries.maxDelayMs < retries.baseDelayMs)
+    problems.push('resilience.retries.max_delay_ms must be at least base_delay_ms');
   const breakerFile = file?.breaker ?? {};
   const breaker: BreakerSettings = {
     windowMs: breakerFile.window_ms ?? defaults.breaker.windowMs,
@@ -188,8 +217,12 @@ export function resolveResilience(file: ResilienceConfigFile | undefined, provid
     halfOpenProbes: breakerFile.half_open_probes ?? defaults.breaker.halfOpenProbes,
     authCooldownMs: breakerFile.auth_cooldown_ms ?? defaults.breaker.authCooldownMs,
   };
-  const headerBounds = { minMs: file?.header_bounds?.min_ms ?? defaults.headerBounds.minMs, maxMs: file?.header_bounds?.max_ms ?? defaults.headerBounds.maxMs };
-  if (headerBounds.maxMs < headerBounds.minMs) problems.push('resilience.header_bounds.max_ms must be at least min_ms');
+  const headerBounds = {
+    minMs: file?.header_bounds?.min_ms ?? defaults.headerBounds.minMs,
+    maxMs: file?.header_bounds?.max_ms ?? defaults.headerBounds.maxMs,
+  };
+  if (headerBounds.maxMs < headerBounds.minMs)
+    problems.push('resilience.header_bounds.max_ms must be at least min_ms');
   let hedging: HedgingSettings = defaults.hedging;
   if (file?.hedging?.mode === 'p95') {
     const minDelayMs = file.hedging.min_delay_ms ?? 50;
@@ -203,6 +236,17 @@ export function resolveResilience(file: ResilienceConfigFile | undefined, provid
   }
   const structured = file?.structured_output;
   const structuredOutput: StructuredOutputSettings =
-    structured?.mode === 'off' ? { mode: 'off' } : { mode: 'validate', invalidAnswersPerModel: structured?.invalid_answers_per_model ?? 2 };
-  return { deadlineMs: file?.deadline_ms ?? defaults.deadlineMs, retries, breaker, timeouts, providerTimeouts, headerBounds, hedging, structuredOutput };
+    structured?.mode === 'off'
+      ? { mode: 'off' }
+      : { mode: 'validate', invalidAnswersPerModel: structured?.invalid_answers_per_model ?? 2 };
+  return {
+    deadlineMs: file?.deadline_ms ?? defaults.deadlineMs,
+    retries,
+    breaker,
+    timeouts,
+    providerTimeouts,
+    headerBounds,
+    hedging,
+    structuredOutput,
+  };
 }

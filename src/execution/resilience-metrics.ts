@@ -7,7 +7,11 @@ const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
  * Breaker state on /metrics, read from the breakers when Prometheus scrapes (nothing on the
  * request path). Labels are the configured deployment keys only, so the series are bounded.
  */
-export function registerResilienceMetrics(registry: Registry, breakers: DeploymentBreakers, keys: readonly string[]): void {
+export function registerResilienceMetrics(
+  registry: Registry,
+  breakers: DeploymentBreakers,
+  keys: readonly string[],
+): void {
   const registers = [registry];
   const snapshot = () => breakers.snapshot(Date.now(), keys);
   new Gauge({

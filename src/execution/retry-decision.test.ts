@@ -12,14 +12,32 @@ describe('backoff and retry decisions', () => {
   });
 
   it('honours Retry-After when it fits the cap and the time left, else moves on', () => {
-    expect(decideRetry(0, 1500, 10_000, settings, () => 0.5)).toEqual({ retry: true, waitMs: 1500 });
-    expect(decideRetry(0, 6000, 10_000, settings, () => 0.5)).toEqual({ retry: false, why: 'retry-after too long' });
-    expect(decideRetry(0, 1500, 1000, settings, () => 0.5)).toEqual({ retry: false, why: 'no time left' });
+    expect(decideRetry(0, 1500, 10_000, settings, () => 0.5)).toEqual({
+      retry: true,
+      waitMs: 1500,
+    });
+    expect(decideRetry(0, 6000, 10_000, settings, () => 0.5)).toEqual({
+      retry: false,
+      why: 'retry-after too long',
+    });
+    expect(decideRetry(0, 1500, 1000, settings, () => 0.5)).toEqual({
+      retry: false,
+      why: 'no time left',
+    });
   });
 
   it('stops after max_per_deployment retries and when the backoff does not fit', () => {
-    expect(decideRetry(2, undefined, 10_000, settings, () => 0.5)).toEqual({ retry: false, why: 'retries exhausted' });
-    expect(decideRetry(1, undefined, 10_000, settings, () => 0.5)).toEqual({ retry: true, waitMs: 100 });
-    expect(decideRetry(1, undefined, 50, settings, () => 0.5)).toEqual({ retry: false, why: 'no time left' });
+    expect(decideRetry(2, undefined, 10_000, settings, () => 0.5)).toEqual({
+      retry: false,
+      why: 'retries exhausted',
+    });
+    expect(decideRetry(1, undefined, 10_000, settings, () => 0.5)).toEqual({
+      retry: true,
+      waitMs: 100,
+    });
+    expect(decideRetry(1, undefined, 50, settings, () => 0.5)).toEqual({
+      retry: false,
+      why: 'no time left',
+    });
   });
 });

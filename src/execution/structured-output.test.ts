@@ -3,8 +3,21 @@ import type { ChatRequest } from '../core/request.js';
 import type { ModelResponse } from '../core/response.js';
 import { outputCheckFor, SchemaValidators } from './structured-output.js';
 
-const base: ChatRequest = { kind: 'chat', model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], stream: false };
-const answer = (text: string, toolCalls: ModelResponse['choices'][number]['toolCalls'] = []): ModelResponse => ({ id: 'x', model: 'm', created: 1, choices: [{ index: 0, text, toolCalls, finishReason: toolCalls.length ? 'tool_calls' : 'stop' }] });
+const base: ChatRequest = {
+  kind: 'chat',
+  model: 'm',
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+  stream: false,
+};
+const answer = (
+  text: string,
+  toolCalls: ModelResponse['choices'][number]['toolCalls'] = [],
+): ModelResponse => ({
+  id: 'x',
+  model: 'm',
+  created: 1,
+  choices: [{ index: 0, text, toolCalls, finishReason: toolCalls.length ? 'tool_calls' : 'stop' }],
+});
 
 describe('structured-output checks', () => {
   const validators = new SchemaValidators();
@@ -21,18 +34,50 @@ describe('structured-output checks', () => {
   });
 
   it('json_schema: schemas declaring draft 2020-12 (zod 4, LangChain) compile and validate', () => {
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false };
-    const check = outputCheckFor({ ...base, responseFormat: { type: 'json_schema', name: 'fruit', schema } }, validators)!;
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { name: { type: 'string' } },
+      required: ['name'],
+      additionalProperties: false,
+    };
+    const check = outputCheckFor(
+      { ...base, responseFormat: { type: 'json_schema', name: 'fruit', schema } },
+      validators,
+    )!;
     expect(check.problem(answer('{"name": "apple"}'))).toBeUndefined();
     expect(check.problem(answer('{"count": 1}'))).toContain("must have required property 'name'");
   });
 
   it('tools: the call must name an offered tool and its arguments must match its parameter schema', () => {
-    const check = outputCheckFor({ ...base, tools: [{ name: 'get', parameters: { type: 'object', required: ['path'], properties: { path: { type: 'string' } } } }] }, validators)!;
-    expect(check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": "a"}' }]))).toBeUndefined();
-    expect(check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": 1}' }]))).toContain('/path must be string');
-    expect(check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": "a"' }]))).toContain('are not a JSON object');
-    expect(check.problem(answer('', [{ id: '1', name: 'put', arguments: '{}' }]))).toContain('unknown tool "put"');
+    const check = outputCheckFor(
+      {
+        ...base,
+        tools: [
+          {
+            name: 'get',
+            parameters: {
+              type: 'object',
+              required: ['path'],
+              properties: { path: { type: 'string' } },
+            },
+          },
+        ],
+      },
+      validators,
+    )!;
+    expect(
+      check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": "a"}' }])),
+    ).toBeUndefined();
+    expect(
+      check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": 1}' }])),
+    ).toContain('/path must be string');
+    expect(
+      check.problem(answer('', [{ id: '1', name: 'get', arguments: '{"path": "a"' }])),
+    ).toContain('are not a JSON object');
+    expect(check.problem(answer('', [{ id: '1', name: 'put', arguments: '{}' }]))).toContain(
+      'unknown tool "put"',
+    );
     expect(check.problem(answer('just text'))).toBeUndefined(); // tools offered, none called: fine
   });
 });

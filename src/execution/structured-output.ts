@@ -21,7 +21,11 @@ const MAX_CACHED_SCHEMAS = 256;
 export class SchemaValidators {
   private readonly ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
   /** For schemas that declare draft 2020-12 (`$schema`), as zod 4's JSON Schema output (LangChain) does. */
-  private readonly ajv2020 = new Ajv2020({ strict: false, allErrors: false, validateFormats: false });
+  private readonly ajv2020 = new Ajv2020({
+    strict: false,
+    allErrors: false,
+    validateFormats: false,
+  });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   /** The validator of a schema; throws when the schema itself is invalid. */
@@ -29,14 +33,18 @@ export class SchemaValidators {
     const text = JSON.stringify(schema);
     let validate = this.compiled.get(text);
     if (validate) return validate;
-    const ajv = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12') ? this.ajv2020 : this.ajv;
+    const ajv =
+      typeof schema.$schema === 'string' && schema.$schema.includes('2020-12')
+        ? this.ajv2020
+        : this.ajv;
     try {
       validate = ajv.compile(schema);
     } finally {
       // ajv keeps every compiled schema object forever; drop it, the function stays usable.
       ajv.removeSchema(schema);
     }
-    if (this.compiled.size >= MAX_CACHED_SCHEMAS) this.compiled.delete(this.compiled.keys().next().value!);
+    if (this.compiled.size >= MAX_CACHED_SCHEMAS)
+      this.compiled.delete(this.compiled.keys().next().value!);
     this.compiled.set(text, validate);
     return validate;
   }
@@ -49,10 +57,16 @@ export class SchemaValidators {
 }
 
 /** The check for a request, or undefined when the request asks for no structure. */
-export function outputCheckFor(request: CanonicalRequest, validators: SchemaValidators): OutputCheck | undefined {
+export function outputCheckFor(
+  request: CanonicalRequest,
+  validators: SchemaValidators,
+): OutputCheck | undefined {
   if (request.kind !== 'chat') return undefined;
   const format = request.responseFormat;
-  const tools = request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none' ? request.tools : undefined;
+  const tools =
+    request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none'
+      ? request.tools
+      : undefined;
   const jsonText = format?.type === 'json_object' || format?.type === 'json_schema';
   if (!jsonText && !tools) return undefined;
 
@@ -61,7 +75,11 @@ export function outputCheckFor(request: CanonicalRequest, validators: SchemaVali
     try {
       schema = validators.validator(format.schema);
     } catch (error) {
-      throw new GatewayError('invalid_request', `response_format.json_schema.schema is not a valid JSON Schema: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown problem'}`, { param: 'response_format' });
+      throw new GatewayError(
+        'invalid_request',
+        `response_format.json_schema.schema is not a valid JSON Schema: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown problem'}`,
+        { param: 'response_format' },
+      );
     }
   }
   const toolValidators = new Map<string, ValidateFunction | undefined>();
@@ -82,20 +100,32 @@ export function outputCheckFor(request: CanonicalRequest, validators: SchemaVali
         if (jsonText && choice.toolCalls.length === 0) {
           const parsed = parseJson(choice.text);
           if (parsed === undefined) return `${where}the answer is not valid JSON`;
-          if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
+          if (
+            typeof parsed.value !== 'object' ||
+            parsed.value === null ||
+            Array.isArray(parsed.value)
+          ) {
             if (!schema) return `${where}the answer is not a JSON object`;
           }
-          if (schema && !schema(parsed.value)) return `${where}the answer ${validators.describeErrors(schema)}`;
+          if (schema && !schema(parsed.value))
+            return `${where}the answer ${validators.describeErrors(schema)}`;
         }
         if (tools) {
           for (const call of choice.toolCalls) {
-            if (!toolValidators.has(call.name)) return `${where}the answer calls an unknown tool "${call.name.slice(0, 64)}"`;
+            if (!toolValidators.has(call.name))
+              return `${where}the answer calls an unknown tool "${call.name.slice(0, 64)}"`;
             const parsed = parseJson(call.arguments === '' ? '{}' : call.arguments);
-            if (parsed === undefined || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
+            if (
+              parsed === undefined ||
+              typeof parsed.value !== 'object' ||
+              parsed.value === null ||
+              Array.isArray(parsed.value)
+            ) {
               return `${where}the arguments of tool "${call.name}" are not a JSON object`;
             }
             const validate = toolValidators.get(call.name);
-            if (validate && !validate(parsed.value)) return `${where}the arguments of tool "${call.name}" ${validators.describeErrors(validate)}`;
+            if (validate && !validate(parsed.value))
+              return `${where}the arguments of tool "${call.name}" ${validators.describeErrors(validate)}`;
           }
         }
       }

@@ -17,12 +17,24 @@ function twoHandles(): { here: KeyStore; elsewhere: KeyStore } {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-keys-'));
   const here = openSqliteKeyStore({ dataDir });
   const elsewhere = openSqliteKeyStore({ dataDir });
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => here.close(), () => elsewhere.close());
+  cleanups.push(
+    () => rmSync(dataDir, { recursive: true, force: true }),
+    () => here.close(),
+    () => elsewhere.close(),
+  );
   return { here, elsewhere };
 }
 
-async function directoryOn(store: KeyStore, refreshIntervalMs = 0, log?: (message: string) => void): Promise<KeyDirectory> {
-  const directory = await createKeyDirectory({ store, refreshIntervalMs, ...(log === undefined ? {} : { log }) });
+async function directoryOn(
+  store: KeyStore,
+  refreshIntervalMs = 0,
+  log?: (message: string) => void,
+): Promise<KeyDirectory> {
+  const directory = await createKeyDirectory({
+    store,
+    refreshIntervalMs,
+    ...(log === undefined ? {} : { log }),
+  });
   cleanups.push(() => directory.close());
   return directory;
 }
@@ -36,7 +48,14 @@ async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void>
 }
 
 function fakeKey(id: string): VirtualKey {
-  return { id, name: id, prefix: 'sy-xxxxxxx', hash: hashSecret(`sy-${id}`), createdAt: 0, limits: {} };
+  return {
+    id,
+    name: id,
+    prefix: 'sy-xxxxxxx',
+    hash: hashSecret(`sy-${id}`),
+    createdAt: 0,
+    limits: {},
+  };
 }
 
 describe('KeyDirectory', () => {
@@ -78,13 +97,20 @@ describe('KeyDirectory', () => {
   it('keeps the loaded keys when a refresh fails, and logs it', async () => {
     const key = fakeKey('key_a');
     let failing = false;
-    const store = { list: async () => { if (failing) throw new Error('database gone'); return [key]; } } as unknown as KeyStore;
+    const store = {
+      list: async () => {
+        if (failing) throw new Error('database gone');
+        return [key];
+      },
+    } as unknown as KeyStore;
     const messages: string[] = [];
     const directory = await directoryOn(store, 0, (message) => messages.push(message));
     failing = true;
     await directory.refresh();
     expect(directory.authenticate('sy-key_a')?.id).toBe('key_a');
-    expect(messages.join('\n')).toMatch(/key refresh failed, keeping the 1 keys loaded: database gone/);
+    expect(messages.join('\n')).toMatch(
+      /key refresh failed, keeping the 1 keys loaded: database gone/,
+    );
   });
 
   it('never lets an older load that finishes late replace a newer one', async () => {
@@ -108,16 +134,31 @@ describe('KeyDirectory', () => {
   });
 
   it('fails to start when the store cannot be read', async () => {
-    const store = { list: async () => { throw new Error('no table'); } } as unknown as KeyStore;
+    const store = {
+      list: async () => {
+        throw new Error('no table');
+      },
+    } as unknown as KeyStore;
     await expect(createKeyDirectory({ store })).rejects.toThrow(/no table/);
   });
 
   it('applies another replica’s create and revoke at once over the shared state (no reload)', async () => {
     const { here, elsewhere } = twoHandles();
     const hub = new MemoryHub();
-    const mine = await createKeyDirectory({ store: here, refreshIntervalMs: 0, events: createMemorySharedState({ replicaId: 'a', hub }) });
-    const theirs = await createKeyDirectory({ store: elsewhere, refreshIntervalMs: 0, events: createMemorySharedState({ replicaId: 'b', hub }) });
-    cleanups.push(() => mine.close(), () => theirs.close());
+    const mine = await createKeyDirectory({
+      store: here,
+      refreshIntervalMs: 0,
+      events: createMemorySharedState({ replicaId: 'a', hub }),
+    });
+    const theirs = await createKeyDirectory({
+      store: elsewhere,
+      refreshIntervalMs: 0,
+      events: createMemorySharedState({ replicaId: 'b', hub }),
+    });
+    cleanups.push(
+      () => mine.close(),
+      () => theirs.close(),
+    );
     const { key, secret } = await theirs.create({ name: 'made elsewhere' });
     await eventually(() => mine.authenticate(secret)?.id === key.id, 500);
     await theirs.revoke(key.id);

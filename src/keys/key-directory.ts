@@ -4,7 +4,10 @@ import type { CreateKeyInput, KeyStore, VirtualKey } from './key-types.js';
 import type { SharedState } from '../state/shared-state.js';
 
 /** What replicas tell each other when a key changes (pub/sub channel `keys`). */
-export type KeyChange = { type: 'created'; key: VirtualKey } | { type: 'revoked'; id: string } | { type: 'changed'; id: string };
+export type KeyChange =
+  | { type: 'created'; key: VirtualKey }
+  | { type: 'revoked'; id: string }
+  | { type: 'changed'; id: string };
 
 const KEY_CHANNEL = 'keys';
 
@@ -44,7 +47,8 @@ const MAX_SECRET_LENGTH = 256;
 
 export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<KeyDirectory> {
   const { store } = options;
-  const log = options.log ?? ((message: string) => process.stderr.write(`[keys] ${redactText(message)}\n`));
+  const log =
+    options.log ?? ((message: string) => process.stderr.write(`[keys] ${redactText(message)}\n`));
   let byHash = new Map<string, VirtualKey>();
   /** Loads are numbered when they start; an older load finishing late never replaces a newer one. */
   let started = 0;
@@ -66,7 +70,9 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
     try {
       await load();
     } catch (error) {
-      log(`key refresh failed, keeping the ${byHash.size} keys loaded: ${error instanceof Error ? error.message : String(error)}`);
+      log(
+        `key refresh failed, keeping the ${byHash.size} keys loaded: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -100,7 +106,8 @@ export async function createKeyDirectory(options: KeyDirectoryOptions): Promise<
 
   return {
     authenticate(secret) {
-      if (closed || secret.length > MAX_SECRET_LENGTH || !secret.startsWith(SECRET_PREFIX)) return undefined;
+      if (closed || secret.length > MAX_SECRET_LENGTH || !secret.startsWith(SECRET_PREFIX))
+        return undefined;
       // A map lookup by hash: the hash of a guessed secret tells an attacker nothing about a real one.
       return byHash.get(hashSecret(secret));
     },

@@ -37,14 +37,21 @@ export function generateKeyId(): string {
 }
 
 /** Checks and normalizes what an admin sent; throws KeyInputError with a message naming the field. */
-export function validateCreateKeyInput(input: unknown): Required<Pick<CreateKeyInput, 'name' | 'limits'>> & Pick<CreateKeyInput, 'allowedModels'> {
+export function validateCreateKeyInput(
+  input: unknown,
+): Required<Pick<CreateKeyInput, 'name' | 'limits'>> & Pick<CreateKeyInput, 'allowedModels'> {
   if (!isRecord(input)) throw new KeyInputError('key input must be an object');
   for (const field of Object.keys(input)) {
-    if (field !== 'name' && field !== 'allowedModels' && field !== 'limits') throw new KeyInputError(`unknown key field ${JSON.stringify(field)}`);
+    if (field !== 'name' && field !== 'allowedModels' && field !== 'limits')
+      throw new KeyInputError(`unknown key field ${JSON.stringify(field)}`);
   }
   const name = validateName(input.name);
-  const allowedModels = input.allowedModels === undefined || input.allowedModels === null ? undefined : validateAllowedModels(input.allowedModels);
-  const limits = input.limits === undefined || input.limits === null ? {} : validateLimits(input.limits);
+  const allowedModels =
+    input.allowedModels === undefined || input.allowedModels === null
+      ? undefined
+      : validateAllowedModels(input.allowedModels);
+  const limits =
+    input.limits === undefined || input.limits === null ? {} : validateLimits(input.limits);
   return allowedModels === undefined ? { name, limits } : { name, allowedModels, limits };
 }
 
@@ -52,20 +59,35 @@ function validateName(value: unknown): string {
   if (typeof value !== 'string') throw new KeyInputError('name is required and must be a string');
   const name = value.trim();
   if (name === '') throw new KeyInputError('name must not be empty');
-  if (name.length > MAX_NAME_LENGTH) throw new KeyInputError(`name must be at most ${MAX_NAME_LENGTH} characters (got ${name.length})`);
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new KeyInputError('name must not contain control characters');
+  if (name.length > MAX_NAME_LENGTH)
+    throw new KeyInputError(
+      `name must be at most ${MAX_NAME_LENGTH} characters (got ${name.length})`,
+    );
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    throw new KeyInputError('name must not contain control characters');
   return name;
 }
 
 function validateAllowedModels(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new KeyInputError('allowedModels must be an array of model names (omit it to allow every model)');
-  if (value.length === 0) throw new KeyInputError('allowedModels must list at least one model (omit it to allow every model)');
-  if (value.length > MAX_ALLOWED_MODELS) throw new KeyInputError(`allowedModels must list at most ${MAX_ALLOWED_MODELS} models`);
+  if (!Array.isArray(value))
+    throw new KeyInputError(
+      'allowedModels must be an array of model names (omit it to allow every model)',
+    );
+  if (value.length === 0)
+    throw new KeyInputError(
+      'allowedModels must list at least one model (omit it to allow every model)',
+    );
+  if (value.length > MAX_ALLOWED_MODELS)
+    throw new KeyInputError(`allowedModels must list at most ${MAX_ALLOWED_MODELS} models`);
   const models: string[] = [];
   for (const item of value) {
-    if (typeof item !== 'string' || item.trim() === '') throw new KeyInputError('allowedModels entries must be non-empty strings');
+    if (typeof item !== 'string' || item.trim() === '')
+      throw new KeyInputError('allowedModels entries must be non-empty strings');
     const model = item.trim();
-    if (model.length > MAX_MODEL_NAME_LENGTH) throw new KeyInputError(`allowedModels entry is longer than ${MAX_MODEL_NAME_LENGTH} characters`);
+    if (model.length > MAX_MODEL_NAME_LENGTH)
+      throw new KeyInputError(
+        `allowedModels entry is longer than ${MAX_MODEL_NAME_LENGTH} characters`,
+      );
     if (!models.includes(model)) models.push(model);
   }
   return models;
@@ -77,18 +99,28 @@ export function validateLimits(value: unknown): KeyLimits {
   const limits: KeyLimits = {};
   for (const [field, limit] of Object.entries(value)) {
     if (!LIMIT_NAMES.has(field)) {
-      throw new KeyInputError(`unknown limit ${JSON.stringify(field)} (known: ${[...RATE_LIMITS, ...BUDGET_LIMITS].join(', ')})`);
+      throw new KeyInputError(
+        `unknown limit ${JSON.stringify(field)} (known: ${[...RATE_LIMITS, ...BUDGET_LIMITS].join(', ')})`,
+      );
     }
     if (limit === undefined || limit === null) continue;
     if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) {
-      throw new KeyInputError(`limits.${field} must be a positive number (got ${JSON.stringify(limit)})`);
+      throw new KeyInputError(
+        `limits.${field} must be a positive number (got ${JSON.stringify(limit)})`,
+      );
     }
     if ((RATE_LIMITS as readonly string[]).includes(field)) {
-      if (!Number.isInteger(limit)) throw new KeyInputError(`limits.${field} must be a whole number (got ${limit})`);
-      if (limit > MAX_RATE) throw new KeyInputError(`limits.${field} must be at most ${MAX_RATE} (got ${limit})`);
+      if (!Number.isInteger(limit))
+        throw new KeyInputError(`limits.${field} must be a whole number (got ${limit})`);
+      if (limit > MAX_RATE)
+        throw new KeyInputError(`limits.${field} must be at most ${MAX_RATE} (got ${limit})`);
     } else {
-      if (limit > MAX_BUDGET_USD) throw new KeyInputError(`limits.${field} must be at most ${MAX_BUDGET_USD} USD (got ${limit})`);
-      if (usdToNano(limit) === 0) throw new KeyInputError(`limits.${field} must be at least 0.000000001 USD (got ${limit})`);
+      if (limit > MAX_BUDGET_USD)
+        throw new KeyInputError(
+          `limits.${field} must be at most ${MAX_BUDGET_USD} USD (got ${limit})`,
+        );
+      if (usdToNano(limit) === 0)
+        throw new KeyInputError(`limits.${field} must be at least 0.000000001 USD (got ${limit})`);
     }
     limits[field as keyof KeyLimits] = limit;
   }

@@ -1,4 +1,12 @@
-import { generateKeyId, generateSecret, hashSecret, nanoToUsd, PREFIX_LENGTH, usdToNano, validateCreateKeyInput } from './key-input.js';
+import {
+  generateKeyId,
+  generateSecret,
+  hashSecret,
+  nanoToUsd,
+  PREFIX_LENGTH,
+  usdToNano,
+  validateCreateKeyInput,
+} from './key-input.js';
 import type { KeyLimits, VirtualKey } from './key-types.js';
 
 /** Integers as the drivers return them: number (SQLite), string (pg int8). */
@@ -21,8 +29,18 @@ export interface KeyRow {
 }
 
 export const KEY_COLUMN_NAMES = [
-  'id', 'name', 'prefix', 'secret_hash', 'created_at', 'revoked_at', 'allowed_models', 'requests_per_minute',
-  'tokens_per_minute', 'daily_budget_nano_usd', 'monthly_budget_nano_usd', 'total_budget_nano_usd',
+  'id',
+  'name',
+  'prefix',
+  'secret_hash',
+  'created_at',
+  'revoked_at',
+  'allowed_models',
+  'requests_per_minute',
+  'tokens_per_minute',
+  'daily_budget_nano_usd',
+  'monthly_budget_nano_usd',
+  'total_budget_nano_usd',
 ] as const satisfies readonly (keyof KeyRow)[];
 
 export const KEY_COLUMNS_SQL = KEY_COLUMN_NAMES.join(', ');
@@ -86,19 +104,29 @@ export function rowToKey(row: Record<string, unknown>): VirtualKey {
 
 function parseModels(text: string): string[] {
   const parsed: unknown = JSON.parse(text);
-  return Array.isArray(parsed) ? parsed.filter((model): model is string => typeof model === 'string') : [];
+  return Array.isArray(parsed)
+    ? parsed.filter((model): model is string => typeof model === 'string')
+    : [];
 }
 
 function nanoOrNull(usd: number | undefined): number | null {
   return usd === undefined ? null : usdToNano(usd);
 }
 
-function setNumber(limits: KeyLimits, field: 'requestsPerMinute' | 'tokensPerMinute', value: unknown): void {
+function setNumber(
+  limits: KeyLimits,
+  field: 'requestsPerMinute' | 'tokensPerMinute',
+  value: unknown,
+): void {
   const number = toNumber(value as DatabaseInteger);
   if (number !== undefined) limits[field] = number;
 }
 
-function setUsd(limits: KeyLimits, field: 'dailyBudgetUsd' | 'monthlyBudgetUsd' | 'totalBudgetUsd', value: unknown): void {
+function setUsd(
+  limits: KeyLimits,
+  field: 'dailyBudgetUsd' | 'monthlyBudgetUsd' | 'totalBudgetUsd',
+  value: unknown,
+): void {
   const nano = toNumber(value as DatabaseInteger);
   if (nano !== undefined) limits[field] = nanoToUsd(nano);
 }

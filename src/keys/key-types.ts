@@ -68,7 +68,12 @@ export interface ReservationRequest {
 
 export type ReservationResult =
   | { ok: true; reservation: Reservation }
-  | { ok: false; reason: 'rate_limited' | 'budget_exceeded' | 'unavailable'; message: string; retryAfterMs?: number };
+  | {
+      ok: false;
+      reason: 'rate_limited' | 'budget_exceeded' | 'unavailable';
+      message: string;
+      retryAfterMs?: number;
+    };
 
 export interface Reservation {
   /** Replace the estimate with what was actually spent (0 when the call failed unbilled). */
@@ -84,5 +89,14 @@ export interface Reservation {
 export interface SpendGuard {
   reserve(request: ReservationRequest): Promise<ReservationResult>;
   /** Spent so far per window, for the admin API. */
-  usage(keyId: string, now: number): Promise<{ dailyUsd: number; monthlyUsd: number; totalUsd: number; requestsThisMinute: number; tokensThisMinute: number }>;
+  usage(
+    keyId: string,
+    now: number,
+  ): Promise<{
+    dailyUsd: number;
+    monthlyUsd: number;
+    totalUsd: number;
+    requestsThisMinute: number;
+    tokensThisMinute: number;
+  }>;
 }

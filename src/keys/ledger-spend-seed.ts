@@ -37,7 +37,10 @@ export function createLedgerSpendSeed(ledger: Pick<Ledger, 'report'>): SpendSeed
   };
 }
 
-async function loadBaselines(ledger: Pick<Ledger, 'report'>, at: number): Promise<{ at: number; byKey: Map<string, SpentBaseline> }> {
+async function loadBaselines(
+  ledger: Pick<Ledger, 'report'>,
+  at: number,
+): Promise<{ at: number; byKey: Map<string, SpentBaseline> }> {
   const dayStart = dayWindow(at) * DAY_MS;
   const month = monthWindow(at);
   const [daily, monthly, total] = await Promise.all([

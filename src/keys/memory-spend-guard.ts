@@ -1,6 +1,12 @@
 import type { Ledger } from '../usage/ledger/ledger.js';
 import { nanoToUsd, usdToNano } from './key-input.js';
-import type { KeyLimits, Reservation, ReservationRequest, ReservationResult, SpendGuard } from './key-types.js';
+import type {
+  KeyLimits,
+  Reservation,
+  ReservationRequest,
+  ReservationResult,
+  SpendGuard,
+} from './key-types.js';
 import { createLedgerSpendSeed, type SpendSeed, type SpentBaseline } from './ledger-spend-seed.js';
 import { dayWindow, formatUsd, minuteWindow, monthWindow, windowEnds } from './spend-windows.js';
 
@@ -33,7 +39,11 @@ interface KeyState {
 }
 
 type BudgetName = 'daily' | 'monthly' | 'total';
-const BUDGETS: readonly { name: BudgetName; limit: keyof KeyLimits; window: 'day' | 'month' | 'total' }[] = [
+const BUDGETS: readonly {
+  name: BudgetName;
+  limit: keyof KeyLimits;
+  window: 'day' | 'month' | 'total';
+}[] = [
   { name: 'total', limit: 'totalBudgetUsd', window: 'total' },
   { name: 'monthly', limit: 'monthlyBudgetUsd', window: 'month' },
   { name: 'daily', limit: 'dailyBudgetUsd', window: 'day' },
@@ -46,7 +56,8 @@ const BUDGETS: readonly { name: BudgetName; limit: keyof KeyLimits; window: 'day
  * this process started); concurrent first uses share that one load.
  */
 export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): SpendGuard {
-  const seed: SpendSeed | undefined = 'ledger' in options ? createLedgerSpendSeed(options.ledger) : options.seed;
+  const seed: SpendSeed | undefined =
+    'ledger' in options ? createLedgerSpendSeed(options.ledger) : options.seed;
   const states = new Map<string, KeyState>();
   const seeding = new Map<string, Promise<KeyState>>();
   let sweptMinute = 0;
@@ -58,7 +69,9 @@ export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): S
     if (pending === undefined) {
       // Asynchronous from the first step, so the map entry exists before the load can settle (or throw).
       pending = Promise.resolve()
-        .then(() => (seed === undefined ? { dailyUsd: 0, monthlyUsd: 0, totalUsd: 0 } : seed(keyId, now)))
+        .then(() =>
+          seed === undefined ? { dailyUsd: 0, monthlyUsd: 0, totalUsd: 0 } : seed(keyId, now),
+        )
         .then((baseline) => {
           const seeded = initialState(baseline, now);
           states.set(keyId, seeded);
@@ -74,7 +87,8 @@ export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): S
   function sweep(minute: number): void {
     if (minute <= sweptMinute) return;
     sweptMinute = minute;
-    for (const state of states.values()) if (state.minute !== undefined && state.minute.id < minute) delete state.minute;
+    for (const state of states.values())
+      if (state.minute !== undefined && state.minute.id < minute) delete state.minute;
   }
 
   function admit(state: KeyState, request: ReservationRequest): ReservationResult {
@@ -84,7 +98,8 @@ export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): S
     sweep(minute);
     roll(state.day, dayWindow(now));
     roll(state.month, monthWindow(now));
-    if (state.minute === undefined || state.minute.id < minute) state.minute = { id: minute, requests: 0, tokens: 0 };
+    if (state.minute === undefined || state.minute.id < minute)
+      state.minute = { id: minute, requests: 0, tokens: 0 };
     const rate = state.minute;
     const ends = windowEnds(now);
 
@@ -95,8 +110,16 @@ export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): S
       const limitNano = usdToNano(limit);
       const committed = window.spentNano + window.reservedNano;
       if (committed >= limitNano || committed + estimateNano > limitNano) {
-        const inFlight = window.reservedNano > 0 ? ` and ${formatUsd(nanoToUsd(window.reservedNano))} reserved for requests in flight` : '';
-        const retryAfterMs = budget.window === 'day' ? ends.day - now : budget.window === 'month' ? ends.month - now : undefined;
+        const inFlight =
+          window.reservedNano > 0
+            ? ` and ${formatUsd(nanoToUsd(window.reservedNano))} reserved for requests in flight`
+            : '';
+        const retryAfterMs =
+          budget.window === 'day'
+            ? ends.day - now
+            : budget.window === 'month'
+              ? ends.month - now
+              : undefined;
         return {
           ok: false,
           reason: 'budget_exceeded',
@@ -106,22 +129,49 @@ export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): S
       }
     }
     const retryAfterMs = ends.minute - now;
-    if (!request.extension && limits.requestsPerMinute !== undefined && rate.requests + 1 > limits.requestsPerMinute) {
-      return { ok: false, reason: 'rate_limited', message: `rate limit of ${limits.requestsPerMinute} requests per minute reached`, retryAfterMs };
+    if (
+      !request.extension &&
+      limits.requestsPerMinute !== undefined &&
+      rate.requests + 1 > limits.requestsPerMinute
+    ) {
+      return {
+        ok: false,
+        reason: 'rate_limited',
+        message: `rate limit of ${limits.requestsPerMinute} requests per minute reached`,
+        retryAfterMs,
+      };
     }
     if (limits.tokensPerMinute !== undefined) {
       if (request.estimatedTokens > limits.tokensPerMinute) {
-        return { ok: false, reason: 'rate_limited', message: `this request needs about ${request.estimatedTokens} tokens, more than the key's limit of ${limits.tokensPerMinute} tokens per minute` };
+        return {
+          ok: false,
+          reason: 'rate_limited',
+          message: `this request needs about ${request.estimatedTokens} tokens, more than the key's limit of ${limits.tokensPerMinute} tokens per minute`,
+        };
       }
       if (rate.tokens + request.estimatedTokens > limits.tokensPerMinute) {
-        return { ok: false, reason: 'rate_limited', message: `rate limit of ${limits.tokensPerMinute} tokens per minute reached (${rate.tokens} used this minute, this request needs about ${request.estimatedTokens})`, retryAfterMs };
+        return {
+          ok: false,
+          reason: 'rate_limited',
+          message: `rate limit of ${limits.tokensPerMinute} tokens per minute reached (${rate.tokens} used this minute, this request needs about ${request.estimatedTokens})`,
+          retryAfterMs,
+        };
       }
     }
 
     if (!request.extension) rate.requests += 1;
     rate.tokens += request.estimatedTokens;
     for (const window of [state.day, state.month, state.total]) window.reservedNano += estimateNano;
-    return { ok: true, reservation: reservationFor(state, { day: state.day.id, month: state.month.id, minute, estimateNano, estimatedTokens: request.estimatedTokens }) };
+    return {
+      ok: true,
+      reservation: reservationFor(state, {
+        day: state.day.id,
+        month: state.month.id,
+        minute,
+        estimateNano,
+        estimatedTokens: request.estimatedTokens,
+      }),
+    };
   }
 
   return {
@@ -136,7 +186,8 @@ export function createMemorySpendGuard(options: MemorySpendGuardOptions = {}): S
     async usage(keyId, now) {
       const state = await stateFor(keyId, now);
       const minute = minuteWindow(now);
-      const rate = state.minute !== undefined && state.minute.id === minute ? state.minute : undefined;
+      const rate =
+        state.minute !== undefined && state.minute.id === minute ? state.minute : undefined;
       return {
         dailyUsd: state.day.id === dayWindow(now) ? nanoToUsd(state.day.spentNano) : 0,
         monthlyUsd: state.month.id === monthWindow(now) ? nanoToUsd(state.month.spentNano) : 0,
@@ -168,9 +219,19 @@ function reservationFor(state: KeyState, reserved: ReservedAmounts): Reservation
       if (settled) return;
       settled = true;
       // A cost that is not a usable number is counted as the estimate rather than as free.
-      const actualNano = Number.isFinite(actualCostUsd) && actualCostUsd >= 0 ? usdToNano(actualCostUsd) : reserved.estimateNano;
-      const tokens = Number.isFinite(actualTokens) && actualTokens >= 0 ? actualTokens : reserved.estimatedTokens;
-      const windows: [CostWindow, number][] = [[state.day, reserved.day], [state.month, reserved.month], [state.total, 0]];
+      const actualNano =
+        Number.isFinite(actualCostUsd) && actualCostUsd >= 0
+          ? usdToNano(actualCostUsd)
+          : reserved.estimateNano;
+      const tokens =
+        Number.isFinite(actualTokens) && actualTokens >= 0
+          ? actualTokens
+          : reserved.estimatedTokens;
+      const windows: [CostWindow, number][] = [
+        [state.day, reserved.day],
+        [state.month, reserved.month],
+        [state.total, 0],
+      ];
       for (const [window, id] of windows) {
         if (window.id !== id) continue;
         window.reservedNano = Math.max(0, window.reservedNano - reserved.estimateNano);
@@ -187,7 +248,11 @@ function initialState(baseline: SpentBaseline, now: number): KeyState {
   const at = baseline.at ?? now;
   return {
     day: { id: dayWindow(at), spentNano: nonNegativeNano(baseline.dailyUsd), reservedNano: 0 },
-    month: { id: monthWindow(at), spentNano: nonNegativeNano(baseline.monthlyUsd), reservedNano: 0 },
+    month: {
+      id: monthWindow(at),
+      spentNano: nonNegativeNano(baseline.monthlyUsd),
+      reservedNano: 0,
+    },
     total: { id: 0, spentNano: nonNegativeNano(baseline.totalUsd), reservedNano: 0 },
   };
 }
@@ -205,8 +270,10 @@ function nonNegativeNano(usd: number): number {
 }
 
 function invalidRequest(request: ReservationRequest): string | undefined {
-  if (!Number.isFinite(request.estimatedCostUsd) || request.estimatedCostUsd < 0) return `estimatedCostUsd must be a non-negative number (got ${request.estimatedCostUsd})`;
-  if (!Number.isFinite(request.estimatedTokens) || request.estimatedTokens < 0) return `estimatedTokens must be a non-negative number (got ${request.estimatedTokens})`;
+  if (!Number.isFinite(request.estimatedCostUsd) || request.estimatedCostUsd < 0)
+    return `estimatedCostUsd must be a non-negative number (got ${request.estimatedCostUsd})`;
+  if (!Number.isFinite(request.estimatedTokens) || request.estimatedTokens < 0)
+    return `estimatedTokens must be a non-negative number (got ${request.estimatedTokens})`;
   if (!Number.isFinite(request.now)) return 'now must be a valid time';
   return undefined;
 }

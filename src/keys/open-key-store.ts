@@ -16,7 +16,8 @@ export interface OpenKeyStoreOptions {
 export async function openKeyStore(options: OpenKeyStoreOptions): Promise<KeyStore> {
   const { databaseUrl } = options;
   if (databaseUrl !== undefined && databaseUrl !== '') {
-    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('keys: databaseUrl must be a postgres:// or postgresql:// URL');
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl))
+      throw new Error('keys: databaseUrl must be a postgres:// or postgresql:// URL');
     return openPostgresKeyStore({
       url: databaseUrl,
       ...(options.schema === undefined ? {} : { schema: options.schema }),

@@ -2,7 +2,10 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../usage/ledger/migrations.js';
 import { openPostgresLedger } from '../usage/ledger/postgres-ledger.js';
-import { describeKeyStoreContract, type KeyStoreLocation } from '../../test/contracts/key-store-contract.js';
+import {
+  describeKeyStoreContract,
+  type KeyStoreLocation,
+} from '../../test/contracts/key-store-contract.js';
 import { openKeyStore } from './open-key-store.js';
 import { openPostgresKeyStore } from './postgres-key-store.js';
 
@@ -29,7 +32,11 @@ const unavailable = await postgresUnavailable();
 async function createPostgresLocation(): Promise<KeyStoreLocation & { schema: string }> {
   schemaCounter += 1;
   const schema = `switchyard_keys_test_${RUN_ID}_${schemaCounter}`;
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({
+    connectionString: DATABASE_URL,
+    max: 1,
+    options: `-c search_path=${schema}`,
+  });
   return {
     schema,
     open: () => openKeyStore({ dataDir: '/nonexistent/unused', databaseUrl: DATABASE_URL, schema }),
@@ -46,11 +53,15 @@ async function createPostgresLocation(): Promise<KeyStoreLocation & { schema: st
 if (unavailable !== undefined && process.env.CI === 'true') {
   describe('PostgreSQL key store', () => {
     it('needs PostgreSQL under CI', () => {
-      throw new Error(`PostgreSQL is required when CI=true but ${DATABASE_URL} is unreachable: ${unavailable}`);
+      throw new Error(
+        `PostgreSQL is required when CI=true but ${DATABASE_URL} is unreachable: ${unavailable}`,
+      );
     });
   });
 } else if (unavailable !== undefined) {
-  process.stderr.write(`PostgreSQL key store tests SKIPPED: ${DATABASE_URL} unreachable (${unavailable}); under CI=true this fails.\n`);
+  process.stderr.write(
+    `PostgreSQL key store tests SKIPPED: ${DATABASE_URL} unreachable (${unavailable}); under CI=true this fails.\n`,
+  );
   describe.skip('PostgreSQL key store (unreachable)', () => {
     it('needs PostgreSQL', () => undefined);
   });
@@ -70,8 +81,12 @@ if (unavailable !== undefined && process.env.CI === 'true') {
         const admin = new pg.Client({ connectionString: DATABASE_URL });
         await admin.connect();
         try {
-          const versions = await admin.query(`SELECT version FROM ${location.schema}.schema_migrations ORDER BY version`);
-          expect(versions.rows.map((row: { version: number }) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
+          const versions = await admin.query(
+            `SELECT version FROM ${location.schema}.schema_migrations ORDER BY version`,
+          );
+          expect(versions.rows.map((row: { version: number }) => row.version)).toEqual(
+            MIGRATIONS.map((migration) => migration.version),
+          );
         } finally {
           await admin.end();
         }
@@ -81,7 +96,9 @@ if (unavailable !== undefined && process.env.CI === 'true') {
     });
 
     it('rejects an invalid schema name', async () => {
-      await expect(openPostgresKeyStore({ url: DATABASE_URL, schema: 'x; DROP TABLE y' })).rejects.toThrow(/invalid PostgreSQL schema/);
+      await expect(
+        openPostgresKeyStore({ url: DATABASE_URL, schema: 'x; DROP TABLE y' }),
+      ).rejects.toThrow(/invalid PostgreSQL schema/);
     });
   });
 }

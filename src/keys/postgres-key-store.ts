@@ -19,7 +19,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Keys in the shared PostgreSQL database (`api_keys`, migration 3), so every replica sees the same keys. */
 export async function openPostgresKeyStore(options: PostgresKeyStoreOptions): Promise<KeyStore> {
   const log = options.log ?? ((message: string) => process.stderr.write(`[keys] ${message}\n`));
-  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new Error(`keys: invalid PostgreSQL schema name ${JSON.stringify(options.schema)}`);
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
+    throw new Error(`keys: invalid PostgreSQL schema name ${JSON.stringify(options.schema)}`);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 2,
@@ -37,26 +38,37 @@ export async function openPostgresKeyStore(options: PostgresKeyStoreOptions): Pr
     if (closed) throw new Error('key store is closed');
     return (await pool.query(sql, params)).rows as Record<string, unknown>[];
   };
-  const one = (rows: Record<string, unknown>[]): VirtualKey | undefined => (rows[0] === undefined ? undefined : rowToKey(rows[0]));
+  const one = (rows: Record<string, unknown>[]): VirtualKey | undefined =>
+    rows[0] === undefined ? undefined : rowToKey(rows[0]);
   const placeholders = KEY_COLUMN_NAMES.map((_, index) => `$${index + 1}`).join(', ');
 
   return {
     async create(input: CreateKeyInput) {
       const created = newKey(input);
-      await query(`INSERT INTO api_keys (${KEY_COLUMNS_SQL}) VALUES (${placeholders})`, keyToValues(created.key));
+      await query(
+        `INSERT INTO api_keys (${KEY_COLUMNS_SQL}) VALUES (${placeholders})`,
+        keyToValues(created.key),
+      );
       return created;
     },
     async list() {
-      return (await query(`SELECT ${KEY_COLUMNS_SQL} FROM api_keys ORDER BY created_at, id`)).map(rowToKey);
+      return (await query(`SELECT ${KEY_COLUMNS_SQL} FROM api_keys ORDER BY created_at, id`)).map(
+        rowToKey,
+      );
     },
     async get(id: string) {
       return one(await query(`SELECT ${KEY_COLUMNS_SQL} FROM api_keys WHERE id = $1`, [id]));
     },
     async findByHash(hash: string) {
-      return one(await query(`SELECT ${KEY_COLUMNS_SQL} FROM api_keys WHERE secret_hash = $1`, [hash]));
+      return one(
+        await query(`SELECT ${KEY_COLUMNS_SQL} FROM api_keys WHERE secret_hash = $1`, [hash]),
+      );
     },
     async revoke(id: string) {
-      const rows = await query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 RETURNING id', [Date.now(), id]);
+      const rows = await query(
+        'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 RETURNING id',
+        [Date.now(), id],
+      );
       return rows.length > 0;
     },
     async close() {

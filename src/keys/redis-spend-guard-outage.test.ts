@@ -19,7 +19,11 @@ async function freePort(): Promise<number> {
 }
 
 function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -55,12 +59,27 @@ describe.skipIf(!hasRedis)('Redis spend guard across a Redis outage', () => {
     const port = await freePort();
     children.push(await startRedis(port));
     const alerts: string[] = [];
-    const state = createRedisSharedState({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'outage:', replicaId: 'r1', log: (message) => alerts.push(message) });
+    const state = createRedisSharedState({
+      url: `redis://127.0.0.1:${port}`,
+      keyPrefix: 'outage:',
+      replicaId: 'r1',
+      log: (message) => alerts.push(message),
+    });
     states.push(state);
     expect(await state.ready(5000)).toBe(true);
     let ledgerSpend = 0;
-    const guard = createRedisSpendGuard({ state, seed: () => ({ dailyUsd: ledgerSpend, monthlyUsd: ledgerSpend, totalUsd: ledgerSpend }), log: (message) => alerts.push(message) });
-    const request = (now = Date.now()) => ({ keyId: 'key_outage', limits: { totalBudgetUsd: 1 }, estimatedCostUsd: 0.1, estimatedTokens: 1, now });
+    const guard = createRedisSpendGuard({
+      state,
+      seed: () => ({ dailyUsd: ledgerSpend, monthlyUsd: ledgerSpend, totalUsd: ledgerSpend }),
+      log: (message) => alerts.push(message),
+    });
+    const request = (now = Date.now()) => ({
+      keyId: 'key_outage',
+      limits: { totalBudgetUsd: 1 },
+      estimatedCostUsd: 0.1,
+      estimatedTokens: 1,
+      now,
+    });
 
     const shared = await guard.reserve(request());
     expect(shared.ok).toBe(true);

@@ -20,7 +20,12 @@ interface Outcome {
  * `actual(index)` after a random delay. `arrivalSpreadMs` = 0 fires them all at once; otherwise
  * arrivals are spread so admissions interleave with settlements.
  */
-async function run(seed: number, count: number, actual: (index: number) => number, arrivalSpreadMs: number): Promise<Outcome> {
+async function run(
+  seed: number,
+  count: number,
+  actual: (index: number) => number,
+  arrivalSpreadMs: number,
+): Promise<Outcome> {
   const random = seededRandom(seed);
   let seedCalls = 0;
   const guard = createMemorySpendGuard({
@@ -39,7 +44,13 @@ async function run(seed: number, count: number, actual: (index: number) => numbe
       const arrival = Math.floor(random() * arrivalSpreadMs);
       const work = 1 + Math.floor(random() * 30);
       if (arrival > 0) await sleep(arrival);
-      const result = await guard.reserve({ keyId: 'key_busy', limits: { dailyBudgetUsd: BUDGET }, estimatedCostUsd: ESTIMATE, estimatedTokens: 500, now: NOW });
+      const result = await guard.reserve({
+        keyId: 'key_busy',
+        limits: { dailyBudgetUsd: BUDGET },
+        estimatedCostUsd: ESTIMATE,
+        estimatedTokens: 500,
+        now: NOW,
+      });
       if (!result.ok) {
         expect(result.reason).toBe('budget_exceeded');
         return;
@@ -55,11 +66,17 @@ async function run(seed: number, count: number, actual: (index: number) => numbe
   );
   expect(seedCalls).toBe(1);
   const usage = await guard.usage('key_busy', NOW);
-  expect(usage.dailyUsd).toBeCloseTo(settled.reduce((sum, cost) => sum + cost, 0), 9);
+  expect(usage.dailyUsd).toBeCloseTo(
+    settled.reduce((sum, cost) => sum + cost, 0),
+    9,
+  );
   return {
     accepted,
     finalSpendUsd: usage.dailyUsd,
-    overshootAllowanceUsd: lastAdmissionInFlight.reduce((sum, index) => sum + (actual(index) - ESTIMATE), 0),
+    overshootAllowanceUsd: lastAdmissionInFlight.reduce(
+      (sum, index) => sum + (actual(index) - ESTIMATE),
+      0,
+    ),
   };
 }
 
@@ -87,10 +104,15 @@ describe('SpendGuard under concurrency', () => {
   it('dearer than estimated: overshoot bounded by (actual − estimate) of the requests in flight', async () => {
     for (const seed of [6, 7, 8]) {
       const costs = seededRandom(seed * 101);
-      const actuals = Array.from({ length: 200 }, () => ESTIMATE + Math.round(costs() * 20_000_000) / 1e9); // $0.01–$0.03
+      const actuals = Array.from(
+        { length: 200 },
+        () => ESTIMATE + Math.round(costs() * 20_000_000) / 1e9,
+      ); // $0.01–$0.03
       for (const spread of [0, 40]) {
         const outcome = await run(seed, 200, (index) => actuals[index]!, spread);
-        expect(outcome.finalSpendUsd - BUDGET).toBeLessThanOrEqual(outcome.overshootAllowanceUsd + 1e-9);
+        expect(outcome.finalSpendUsd - BUDGET).toBeLessThanOrEqual(
+          outcome.overshootAllowanceUsd + 1e-9,
+        );
         if (spread === 0) expect(outcome.accepted).toBe(100); // all admitted before any settled
       }
     }

@@ -15,7 +15,8 @@ function temporaryDirectory(): string {
   return directory;
 }
 afterEach(() => {
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+  for (const directory of directories.splice(0))
+    rmSync(directory, { recursive: true, force: true });
 });
 
 describeKeyStoreContract('SQLite', async () => {
@@ -39,7 +40,11 @@ describe('SQLite key store and ledger', () => {
   function versions(dataDir: string): number[] {
     const database = new Database(path.join(dataDir, 'switchyard.db'), { readonly: true });
     try {
-      return (database.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version);
+      return (
+        database.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as {
+          version: number;
+        }[]
+      ).map((row) => row.version);
     } finally {
       database.close();
     }
@@ -64,7 +69,19 @@ describe('SQLite key store and ledger', () => {
     const ledger = await openSqliteLedger({ dataDir });
     const store = await openKeyStore({ dataDir });
     const { key } = await store.create({ name: 'beside the ledger' });
-    ledger.record({ request: { requestId: 'r1', startedAt: Date.now(), apiKeyId: key.id, costUsd: 0.5, latencyMs: 1, status: 200, cacheStatus: 'miss', stream: false }, attempts: [] });
+    ledger.record({
+      request: {
+        requestId: 'r1',
+        startedAt: Date.now(),
+        apiKeyId: key.id,
+        costUsd: 0.5,
+        latencyMs: 1,
+        status: 200,
+        cacheStatus: 'miss',
+        stream: false,
+      },
+      attempts: [],
+    });
     await ledger.flush();
     const report = await ledger.report({ from: 0, to: Date.now() + 1000, groupBy: ['key'] });
     expect(report.rows[0]?.group.key).toBe(key.id);
@@ -74,6 +91,8 @@ describe('SQLite key store and ledger', () => {
   });
 
   it('refuses a non-PostgreSQL database URL', async () => {
-    await expect(openKeyStore({ dataDir: temporaryDirectory(), databaseUrl: 'mysql://x' })).rejects.toThrow(/postgres:\/\//);
+    await expect(
+      openKeyStore({ dataDir: temporaryDirectory(), databaseUrl: 'mysql://x' }),
+    ).rejects.toThrow(/postgres:\/\//);
   });
 });

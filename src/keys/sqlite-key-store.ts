@@ -29,16 +29,25 @@ export function openSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
     database.close();
     throw error;
   }
-  const insert = database.prepare(`INSERT INTO api_keys (${KEY_COLUMNS_SQL}) VALUES (${KEY_COLUMN_NAMES.map(() => '?').join(', ')})`);
-  const selectAll = database.prepare(`SELECT ${KEY_COLUMNS_SQL} FROM api_keys ORDER BY created_at, id`);
+  const insert = database.prepare(
+    `INSERT INTO api_keys (${KEY_COLUMNS_SQL}) VALUES (${KEY_COLUMN_NAMES.map(() => '?').join(', ')})`,
+  );
+  const selectAll = database.prepare(
+    `SELECT ${KEY_COLUMNS_SQL} FROM api_keys ORDER BY created_at, id`,
+  );
   const selectById = database.prepare(`SELECT ${KEY_COLUMNS_SQL} FROM api_keys WHERE id = ?`);
-  const selectByHash = database.prepare(`SELECT ${KEY_COLUMNS_SQL} FROM api_keys WHERE secret_hash = ?`);
-  const revoke = database.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?');
+  const selectByHash = database.prepare(
+    `SELECT ${KEY_COLUMNS_SQL} FROM api_keys WHERE secret_hash = ?`,
+  );
+  const revoke = database.prepare(
+    'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?',
+  );
   let closed = false;
   const open = (): void => {
     if (closed) throw new Error('key store is closed');
   };
-  const one = (row: unknown): VirtualKey | undefined => (row === undefined ? undefined : rowToKey(row as Record<string, unknown>));
+  const one = (row: unknown): VirtualKey | undefined =>
+    row === undefined ? undefined : rowToKey(row as Record<string, unknown>);
 
   return {
     async create(input: CreateKeyInput) {

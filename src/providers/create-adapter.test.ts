@@ -18,8 +18,18 @@ beforeAll(async () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(
         request.url?.endsWith('/messages')
-          ? JSON.stringify({ id: 'msg', model: 'c', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn' })
-          : JSON.stringify({ id: 'x', model: 'm', created: 1, choices: [{ index: 0, message: { content: 'ok' }, finish_reason: 'stop' }] }),
+          ? JSON.stringify({
+              id: 'msg',
+              model: 'c',
+              content: [{ type: 'text', text: 'ok' }],
+              stop_reason: 'end_turn',
+            })
+          : JSON.stringify({
+              id: 'x',
+              model: 'm',
+              created: 1,
+              choices: [{ index: 0, message: { content: 'ok' }, finish_reason: 'stop' }],
+            }),
       );
     });
   });
@@ -41,8 +51,17 @@ const base = (overrides: Partial<ProviderSettings>): ProviderSettings => ({
   ...overrides,
 });
 
-const context = () => ({ upstreamModel: 'm', signal: new AbortController().signal, requestId: 'rid' });
-const hello = { kind: 'chat' as const, model: 'm', stream: false, messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }] };
+const context = () => ({
+  upstreamModel: 'm',
+  signal: new AbortController().signal,
+  requestId: 'rid',
+});
+const hello = {
+  kind: 'chat' as const,
+  model: 'm',
+  stream: false,
+  messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }],
+};
 
 describe('createAdapter', () => {
   it('picks the adapter by wire and exposes completions only with the quirk', () => {
@@ -51,7 +70,10 @@ describe('createAdapter', () => {
     expect(plain.wire).toBe('openai-compatible');
     expect(plain.complete).toBeUndefined();
     expect(plain.streamComplete).toBeUndefined();
-    const withCompletions = createAdapter(base({ quirks: resolveQuirks({ completions: true }) }), pool);
+    const withCompletions = createAdapter(
+      base({ quirks: resolveQuirks({ completions: true }) }),
+      pool,
+    );
     expect(typeof withCompletions.complete).toBe('function');
     const anthropic = createAdapter(base({ wire: 'anthropic' }), pool);
     expect(anthropic.wire).toBe('anthropic');
@@ -61,11 +83,21 @@ describe('createAdapter', () => {
   it('sends no credentials without a key, lower-cases extra headers, keeps protocol headers', async () => {
     seen.length = 0;
     const adapter = createAdapter(
-      base({ headers: { 'X-Title': 'Switchyard', 'Content-Type': 'text/plain', 'HTTP-Referer': 'https://example.test' } }),
+      base({
+        headers: {
+          'X-Title': 'Switchyard',
+          'Content-Type': 'text/plain',
+          'HTTP-Referer': 'https://example.test',
+        },
+      }),
       createProviderDispatcher(origin),
     );
     await adapter.chat(hello, context());
-    expect(seen[0]).toMatchObject({ 'x-title': 'Switchyard', 'content-type': 'application/json', 'http-referer': 'https://example.test' });
+    expect(seen[0]).toMatchObject({
+      'x-title': 'Switchyard',
+      'content-type': 'application/json',
+      'http-referer': 'https://example.test',
+    });
     expect(seen[0]).not.toHaveProperty('authorization');
     await adapter.close();
     await adapter.close();
@@ -79,13 +111,19 @@ describe('createAdapter', () => {
     );
     const response = await adapter.chat(hello, context());
     expect(response.choices[0]?.text).toBe('ok');
-    expect(seen[0]).toMatchObject({ 'x-api-key': 'sk-ant-test', 'anthropic-version': '2024-01-01' });
+    expect(seen[0]).toMatchObject({
+      'x-api-key': 'sk-ant-test',
+      'anthropic-version': '2024-01-01',
+    });
     expect(seen[0]).not.toHaveProperty('authorization');
     await adapter.close();
   });
 
   it('rejects (does not throw synchronously) on encoding errors', async () => {
-    const adapter = createAdapter(base({ quirks: resolveQuirks({ noMultipleChoices: true }) }), createProviderDispatcher(origin));
+    const adapter = createAdapter(
+      base({ quirks: resolveQuirks({ noMultipleChoices: true }) }),
+      createProviderDispatcher(origin),
+    );
     const call = adapter.chat({ ...hello, n: 4 }, context());
     expect(call).toBeInstanceOf(Promise);
     await expect(call).rejects.toMatchObject({ code: 'unsupported' });
@@ -103,12 +141,28 @@ describe('createProviderDispatcher', () => {
 
 describe('presets', () => {
   it('fills quirks from the defaults', () => {
-    expect(resolveQuirks({ noSeed: true, completions: undefined })).toEqual({ ...DEFAULT_QUIRKS, noSeed: true });
+    expect(resolveQuirks({ noSeed: true, completions: undefined })).toEqual({
+      ...DEFAULT_QUIRKS,
+      noSeed: true,
+    });
   });
 
   it('are all valid settings seeds with a source note', async () => {
     const ids = Object.keys(PROVIDER_PRESETS);
-    for (const id of ['deepseek', 'qwen', 'mistral', 'together', 'fireworks', 'groq', 'openrouter', 'openai', 'anthropic', 'vllm', 'ollama', 'llamacpp']) {
+    for (const id of [
+      'deepseek',
+      'qwen',
+      'mistral',
+      'together',
+      'fireworks',
+      'groq',
+      'openrouter',
+      'openai',
+      'anthropic',
+      'vllm',
+      'ollama',
+      'llamacpp',
+    ]) {
       expect(ids).toContain(id);
     }
     for (const [id, preset] of Object.entries(PROVIDER_PRESETS)) {
@@ -117,7 +171,10 @@ describe('presets', () => {
       expect(preset.baseUrl.endsWith('/'), id).toBe(false);
       expect(preset.notes.length, id).toBeGreaterThan(20);
       expect(Object.keys(preset.quirks).sort(), id).toEqual(Object.keys(DEFAULT_QUIRKS).sort());
-      const adapter = createAdapter({ id, wire: preset.wire, baseUrl: preset.baseUrl, headers: {}, quirks: preset.quirks }, new Pool(url.origin));
+      const adapter = createAdapter(
+        { id, wire: preset.wire, baseUrl: preset.baseUrl, headers: {}, quirks: preset.quirks },
+        new Pool(url.origin),
+      );
       expect(adapter.wire).toBe(preset.wire);
       await adapter.close();
     }
@@ -128,6 +185,15 @@ describe('presets', () => {
       .filter(([, preset]) => preset.quirks.completions)
       .map(([id]) => id)
       .sort();
-    expect(withCompletions).toEqual(['deepseek-beta', 'fireworks', 'llamacpp', 'ollama', 'openai', 'openrouter', 'together', 'vllm']);
+    expect(withCompletions).toEqual([
+      'deepseek-beta',
+      'fireworks',
+      'llamacpp',
+      'ollama',
+      'openai',
+      'openrouter',
+      'together',
+      'vllm',
+    ]);
   });
 });

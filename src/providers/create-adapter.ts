@@ -26,20 +26,24 @@ export interface ProviderDispatcherOptions {
   bodyTimeoutMs?: number;
 }
 
-export const DEFAULT_DISPATCHER_OPTIONS: Readonly<Required<ProviderDispatcherOptions>> = Object.freeze({
-  connections: 128,
-  keepAliveTimeoutMs: 30_000,
-  connectTimeoutMs: 10_000,
-  headersTimeoutMs: 600_000,
-  bodyTimeoutMs: 300_000,
-});
+export const DEFAULT_DISPATCHER_OPTIONS: Readonly<Required<ProviderDispatcherOptions>> =
+  Object.freeze({
+    connections: 128,
+    keepAliveTimeoutMs: 30_000,
+    connectTimeoutMs: 10_000,
+    headersTimeoutMs: 600_000,
+    bodyTimeoutMs: 300_000,
+  });
 
 /**
  * A keep-alive connection pool for one provider: an undici Pool bound to the base URL's origin,
  * HTTP/1.1 without pipelining (a slow generation must not hold up the next request). Per-call
  * deadlines are the gateway's job (via the call's AbortSignal); these timeouts are backstops.
  */
-export function createProviderDispatcher(baseUrl: string, options: ProviderDispatcherOptions = {}): Pool {
+export function createProviderDispatcher(
+  baseUrl: string,
+  options: ProviderDispatcherOptions = {},
+): Pool {
   const resolved = { ...DEFAULT_DISPATCHER_OPTIONS, ...definedOnly(options) };
   return new Pool(new URL(baseUrl).origin, {
     connections: resolved.connections,
@@ -53,7 +57,9 @@ export function createProviderDispatcher(baseUrl: string, options: ProviderDispa
 
 function definedOnly(options: ProviderDispatcherOptions): ProviderDispatcherOptions {
   const result: ProviderDispatcherOptions = {};
-  for (const [key, value] of Object.entries(options) as Array<[keyof ProviderDispatcherOptions, number | undefined]>) {
+  for (const [key, value] of Object.entries(options) as Array<
+    [keyof ProviderDispatcherOptions, number | undefined]
+  >) {
     if (value !== undefined) result[key] = value;
   }
   return result;

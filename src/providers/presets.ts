@@ -33,7 +33,9 @@ export interface ProviderPreset {
   notes: string;
 }
 
-function preset(fields: Omit<ProviderPreset, 'quirks'> & { quirks?: Partial<ProviderQuirks> }): ProviderPreset {
+function preset(
+  fields: Omit<ProviderPreset, 'quirks'> & { quirks?: Partial<ProviderQuirks> },
+): ProviderPreset {
   return { ...fields, quirks: resolveQuirks(fields.quirks) };
 }
 
@@ -55,7 +57,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     apiKeyEnv: 'DEEPSEEK_API_KEY',
     apiKeyRequired: true,
     quirks: { noMultipleChoices: true, noSeed: true, completions: true },
-    notes: 'api-docs.deepseek.com FIM Completion (Beta): POST https://api.deepseek.com/beta/completions with prompt + suffix, max 4K tokens.',
+    notes:
+      'api-docs.deepseek.com FIM Completion (Beta): POST https://api.deepseek.com/beta/completions with prompt + suffix, max 4K tokens.',
   }),
   qwen: preset({
     wire: 'openai-compatible',
@@ -82,7 +85,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     apiKeyEnv: 'TOGETHER_API_KEY',
     apiKeyRequired: true,
     quirks: { completions: true },
-    notes: 'docs.together.ai OpenAI compatibility: chat/completions and completions supported (docs also show api.together.ai/v1).',
+    notes:
+      'docs.together.ai OpenAI compatibility: chat/completions and completions supported (docs also show api.together.ai/v1).',
   }),
   fireworks: preset({
     wire: 'openai-compatible',
@@ -130,7 +134,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     apiKeyEnv: 'ANTHROPIC_API_KEY',
     apiKeyRequired: true,
     quirks: { streamUsage: false, noMultipleChoices: true, noSeed: true },
-    notes: 'docs.anthropic.com Messages API: POST /v1/messages, x-api-key + anthropic-version; 529 overloaded_error; no n, seed or completions.',
+    notes:
+      'docs.anthropic.com Messages API: POST /v1/messages, x-api-key + anthropic-version; 529 overloaded_error; no n, seed or completions.',
   }),
   vllm: preset({
     wire: 'openai-compatible',

@@ -3,7 +3,9 @@ import { parseSse, SseParser, type SseEvent } from './sse-parser.js';
 
 const encoder = new TextEncoder();
 
-async function* fromChunks(chunks: Array<Uint8Array | string>): AsyncGenerator<Uint8Array | string> {
+async function* fromChunks(
+  chunks: Array<Uint8Array | string>,
+): AsyncGenerator<Uint8Array | string> {
   for (const chunk of chunks) yield chunk;
 }
 
@@ -45,21 +47,34 @@ describe('parseSse', () => {
   });
 
   it('does not dispatch a final event without its blank line', async () => {
-    expect(await parseWhole('data: complete\n\ndata: incomplete\n')).toEqual([{ data: 'complete' }]);
+    expect(await parseWhole('data: complete\n\ndata: incomplete\n')).toEqual([
+      { data: 'complete' },
+    ]);
     expect(await parseWhole('data: complete\n\ndata: no line end')).toEqual([{ data: 'complete' }]);
   });
 
   it('strips a leading BOM once, and only at the start', async () => {
     expect(await parseWhole('\uFEFFdata: x\n\n')).toEqual([{ data: 'x' }]);
-    expect(await collect([new Uint8Array([0xef]), new Uint8Array([0xbb, 0xbf]), encoder.encode('data: y\n\n')])).toEqual([
-      { data: 'y' },
-    ]);
+    expect(
+      await collect([
+        new Uint8Array([0xef]),
+        new Uint8Array([0xbb, 0xbf]),
+        encoder.encode('data: y\n\n'),
+      ]),
+    ).toEqual([{ data: 'y' }]);
     expect(await parseWhole('data: a\n\n\uFEFFdata: b\n\n')).toEqual([{ data: 'a' }]);
   });
 
   it('keeps the last event id across events and ignores ids containing NUL', async () => {
-    const events = await parseWhole('id: 1\ndata: a\n\ndata: b\n\nid: 2\u0000\ndata: c\n\nid\ndata: d\n\n');
-    expect(events).toEqual([{ id: '1', data: 'a' }, { id: '1', data: 'b' }, { id: '1', data: 'c' }, { data: 'd' }]);
+    const events = await parseWhole(
+      'id: 1\ndata: a\n\ndata: b\n\nid: 2\u0000\ndata: c\n\nid\ndata: d\n\n',
+    );
+    expect(events).toEqual([
+      { id: '1', data: 'a' },
+      { id: '1', data: 'b' },
+      { id: '1', data: 'c' },
+      { data: 'd' },
+    ]);
   });
 
   it('records retry only when it is all digits', () => {
@@ -80,7 +95,10 @@ describe('parseSse', () => {
   });
 
   it('treats a CRLF split across chunks as one line end', async () => {
-    expect(await collect(['data: a\r', '\n\r', '\ndata: b\r\n\r\n'])).toEqual([{ data: 'a' }, { data: 'b' }]);
+    expect(await collect(['data: a\r', '\n\r', '\ndata: b\r\n\r\n'])).toEqual([
+      { data: 'a' },
+      { data: 'b' },
+    ]);
   });
 
   it('accepts string chunks', async () => {
@@ -114,7 +132,11 @@ describe('parseSse split at every byte offset', () => {
     const expected = await collect([bytes]);
     for (let first = 0; first <= bytes.length; first += 3) {
       for (let second = first; second <= bytes.length; second += 5) {
-        const events = await collect([bytes.subarray(0, first), bytes.subarray(first, second), bytes.subarray(second)]);
+        const events = await collect([
+          bytes.subarray(0, first),
+          bytes.subarray(first, second),
+          bytes.subarray(second),
+        ]);
         expect(events, `split at ${first}/${second}`).toEqual(expected);
       }
     }

@@ -50,10 +50,16 @@ export class SseParser {
     let nextLineFeed = -2;
     let nextCarriageReturn = -2;
     while (position < length) {
-      if (nextLineFeed !== -1 && nextLineFeed < position) nextLineFeed = text.indexOf('\n', position);
-      if (nextCarriageReturn !== -1 && nextCarriageReturn < position) nextCarriageReturn = text.indexOf('\r', position);
+      if (nextLineFeed !== -1 && nextLineFeed < position)
+        nextLineFeed = text.indexOf('\n', position);
+      if (nextCarriageReturn !== -1 && nextCarriageReturn < position)
+        nextCarriageReturn = text.indexOf('\r', position);
       const end =
-        nextCarriageReturn === -1 ? nextLineFeed : nextLineFeed === -1 ? nextCarriageReturn : Math.min(nextLineFeed, nextCarriageReturn);
+        nextCarriageReturn === -1
+          ? nextLineFeed
+          : nextLineFeed === -1
+            ? nextCarriageReturn
+            : Math.min(nextLineFeed, nextCarriageReturn);
       if (end === -1) {
         this.partialLine.push(position === 0 ? text : text.slice(position));
         break;
@@ -65,7 +71,8 @@ export class SseParser {
       } else if (this.partialLine.length === 0 && isDataField(text, position, end)) {
         // The common line, `data:` whole in this piece: its value straight from the text (no
         // copies of the line and the field name).
-        const valueStart = text.charCodeAt(position + 5) === 32 /* ' ' */ ? position + 6 : position + 5;
+        const valueStart =
+          text.charCodeAt(position + 5) === 32 /* ' ' */ ? position + 6 : position + 5;
         this.dataLines.push(text.slice(valueStart, end));
         this.hasData = true;
       } else {
@@ -130,7 +137,8 @@ export class SseParser {
     const eventType = this.eventType;
     this.eventType = '';
     if (!this.hasData) return undefined;
-    const data = this.dataLines.length === 1 ? (this.dataLines[0] as string) : this.dataLines.join('\n');
+    const data =
+      this.dataLines.length === 1 ? (this.dataLines[0] as string) : this.dataLines.join('\n');
     this.dataLines.length = 0;
     this.hasData = false;
     const event: SseEvent = { data };
@@ -157,7 +165,9 @@ function isDataField(text: string, position: number, end: number): boolean {
  * so a multi-byte character split across chunks is decoded once whole. An unfinished final
  * event (no blank line before the end) is discarded, as the spec requires.
  */
-export async function* parseSse(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseEvent> {
+export async function* parseSse(
+  body: AsyncIterable<Uint8Array | string>,
+): AsyncGenerator<SseEvent> {
   const parser = new SseParser();
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   for await (const chunk of body) {

@@ -22,7 +22,11 @@ export function scrubSecret(text: string, secret: string | undefined): string {
 }
 
 /** Scrubs first (so truncation never leaves half a key), then truncates. */
-export function safeText(text: string, context: UpstreamErrorContext, limit = MAX_UPSTREAM_MESSAGE_LENGTH): string {
+export function safeText(
+  text: string,
+  context: UpstreamErrorContext,
+  limit = MAX_UPSTREAM_MESSAGE_LENGTH,
+): string {
   const scrubbed = redactText(scrubSecret(text, context.apiKey)).trim();
   return scrubbed.length > limit ? `${scrubbed.slice(0, limit)}…` : scrubbed;
 }
@@ -31,7 +35,10 @@ export function safeText(text: string, context: UpstreamErrorContext, limit = MA
  * Milliseconds the upstream asked us to wait: `retry-after-ms` (OpenAI), else `retry-after` as
  * seconds or an HTTP-date. Undefined when absent or unparseable.
  */
-export function parseRetryAfter(headers: IncomingHttpHeaders, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: IncomingHttpHeaders,
+  now = Date.now(),
+): number | undefined {
   const milliseconds = firstHeader(headers['retry-after-ms']);
   if (milliseconds !== undefined && /^\d+(\.\d+)?$/.test(milliseconds.trim())) {
     return Math.ceil(Number(milliseconds));
@@ -69,9 +76,15 @@ export function errorDetailFromPayload(payload: unknown): UpstreamErrorDetail | 
   const inner = payload['error'];
   if (typeof inner === 'string') return { message: inner };
   const source = isRecord(inner) ? inner : payload;
-  const rawMessage = source['message'] ?? source['detail'] ?? payload['message'] ?? payload['detail'];
+  const rawMessage =
+    source['message'] ?? source['detail'] ?? payload['message'] ?? payload['detail'];
   if (rawMessage === undefined && !isRecord(inner)) return undefined;
-  const message = typeof rawMessage === 'string' ? rawMessage : rawMessage === undefined ? '' : JSON.stringify(rawMessage);
+  const message =
+    typeof rawMessage === 'string'
+      ? rawMessage
+      : rawMessage === undefined
+        ? ''
+        : JSON.stringify(rawMessage);
   const detail: UpstreamErrorDetail = { message };
   const code = source['code'];
   if (typeof code === 'string') detail.code = code;
@@ -99,7 +112,8 @@ const CONTEXT_LENGTH_PATTERN =
 
 /** True when an upstream 4xx is really "the prompt does not fit the context window". */
 export function isContextLengthError(detail: UpstreamErrorDetail): boolean {
-  if (detail.code === 'context_length_exceeded' || detail.type === 'exceed_context_size_error') return true;
+  if (detail.code === 'context_length_exceeded' || detail.type === 'exceed_context_size_error')
+    return true;
   return CONTEXT_LENGTH_PATTERN.test(detail.message);
 }
 
@@ -117,10 +131,14 @@ export function codeForStatus(status: number, detail: UpstreamErrorDetail): Erro
   if (status === 401 || status === 402 || status === 403) return 'upstream_auth';
   if (status === 408) return 'upstream_timeout';
   if (status >= 400 && status < 500) {
-    if ((status === 400 || status === 404 || status === 413 || status === 422) && isContextLengthError(detail)) {
+    if (
+      (status === 400 || status === 404 || status === 413 || status === 422) &&
+      isContextLengthError(detail)
+    ) {
       return 'context_length_exceeded';
     }
-    if ((status === 400 || status === 422) && isOutputLimitError(detail)) return 'output_limit_exceeded';
+    if ((status === 400 || status === 422) && isOutputLimitError(detail))
+      return 'output_limit_exceeded';
     return 'upstream_bad_request';
   }
   if (status >= 500 && status <= 599) return 'upstream_unavailable';
@@ -152,14 +170,19 @@ export function errorFromStatus(
  * like an HTTP status; `overloaded_error` / `rate_limit_error` by their type; anything else is
  * a bad response.
  */
-export function errorFromPayload(detail: UpstreamErrorDetail, context: UpstreamErrorContext): GatewayError {
+export function errorFromPayload(
+  detail: UpstreamErrorDetail,
+  context: UpstreamErrorContext,
+): GatewayError {
   const quoted = safeText(detail.message, context);
   const label = detail.type ?? (detail.code === undefined ? 'an error' : `error ${detail.code}`);
   const message = `${context.provider}: upstream reported ${label} during the response${quoted === '' ? '' : `: ${quoted}`}`;
   let code: ErrorCode = 'upstream_bad_response';
   if (detail.type === 'overloaded_error') code = 'upstream_unavailable';
-  else if (detail.type === 'rate_limit_error' || detail.code === 'rate_limit_exceeded') code = 'upstream_rate_limited';
-  else if (detail.status !== undefined && detail.status >= 400) code = codeForStatus(detail.status, detail);
+  else if (detail.type === 'rate_limit_error' || detail.code === 'rate_limit_exceeded')
+    code = 'upstream_rate_limited';
+  else if (detail.status !== undefined && detail.status >= 400)
+    code = codeForStatus(detail.status, detail);
   return new GatewayError(code, message, {
     provider: context.provider,
     ...(detail.status === undefined ? {} : { upstreamStatus: detail.status }),
@@ -167,24 +190,41 @@ export function errorFromPayload(detail: UpstreamErrorDetail, context: UpstreamE
 }
 
 /** A 2xx answer that is not what the wire format promises (bad JSON, broken stream). */
-export function badResponse(context: UpstreamErrorContext, problem: string, cause?: unknown): GatewayError {
-  return new GatewayError('upstream_bad_response', `${context.provider}: ${safeText(problem, context)}`, {
-    provider: context.provider,
-    ...(cause === undefined ? {} : { cause }),
-  });
+export function badResponse(
+  context: UpstreamErrorContext,
+  problem: string,
+  cause?: unknown,
+): GatewayError {
+  return new GatewayError(
+    'upstream_bad_response',
+    `${context.provider}: ${safeText(problem, context)}`,
+    {
+      provider: context.provider,
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
 }
 
 /** The error for a call aborted by its signal: the signal's GatewayError reason, else client_closed. */
 export function abortError(signal: CancelSignal, context: UpstreamErrorContext): GatewayError {
   const reason: unknown = signal.reason;
   if (reason instanceof GatewayError) return reason;
-  return new GatewayError('client_closed', `${context.provider}: upstream call aborted by the client`, {
-    provider: context.provider,
-    cause: reason,
-  });
+  return new GatewayError(
+    'client_closed',
+    `${context.provider}: upstream call aborted by the client`,
+    {
+      provider: context.provider,
+      cause: reason,
+    },
+  );
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
 const BAD_RESPONSE_CODES = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_RES_EXCEEDED_MAX_SIZE',
@@ -197,7 +237,11 @@ const BAD_RESPONSE_CODES = new Set([
  * over whatever undici threw; socket failures are `upstream_unavailable`; undici timeouts are
  * `upstream_timeout`; errors without a code are gateway bugs (`internal_error`).
  */
-export function errorFromTransport(error: unknown, signal: CancelSignal, context: UpstreamErrorContext): GatewayError {
+export function errorFromTransport(
+  error: unknown,
+  signal: CancelSignal,
+  context: UpstreamErrorContext,
+): GatewayError {
   if (signal.aborted) return abortError(signal, context);
   if (error instanceof GatewayError) return error;
   const code = transportCode(error);
@@ -205,18 +249,38 @@ export function errorFromTransport(error: unknown, signal: CancelSignal, context
   const suffix = `${code ?? 'unknown error'}${description === '' ? '' : `: ${description}`}`;
   const options = { provider: context.provider, cause: error };
   if (code === undefined) {
-    return new GatewayError('internal_error', `${context.provider}: upstream call failed (${suffix})`, options);
+    return new GatewayError(
+      'internal_error',
+      `${context.provider}: upstream call failed (${suffix})`,
+      options,
+    );
   }
   if (TIMEOUT_CODES.has(code)) {
-    return new GatewayError('upstream_timeout', `${context.provider}: upstream did not answer in time (${suffix})`, options);
+    return new GatewayError(
+      'upstream_timeout',
+      `${context.provider}: upstream did not answer in time (${suffix})`,
+      options,
+    );
   }
   if (BAD_RESPONSE_CODES.has(code) || code.startsWith('HPE_')) {
-    return new GatewayError('upstream_bad_response', `${context.provider}: malformed upstream HTTP response (${suffix})`, options);
+    return new GatewayError(
+      'upstream_bad_response',
+      `${context.provider}: malformed upstream HTTP response (${suffix})`,
+      options,
+    );
   }
   if (code === 'UND_ERR_ABORTED') {
-    return new GatewayError('client_closed', `${context.provider}: upstream call aborted (${suffix})`, options);
+    return new GatewayError(
+      'client_closed',
+      `${context.provider}: upstream call aborted (${suffix})`,
+      options,
+    );
   }
-  return new GatewayError('upstream_unavailable', `${context.provider}: connection to upstream failed (${suffix})`, options);
+  return new GatewayError(
+    'upstream_unavailable',
+    `${context.provider}: connection to upstream failed (${suffix})`,
+    options,
+  );
 }
 
 function transportCode(error: unknown, depth = 0): string | undefined {

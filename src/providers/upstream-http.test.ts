@@ -10,14 +10,24 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
 const running: Array<{ server: Server; pool: Pool }> = [];
 
-async function upstream(handler: Handler): Promise<{ call: (signal?: Cancel) => Promise<UpstreamResponse>; server: Server }> {
+async function upstream(
+  handler: Handler,
+): Promise<{ call: (signal?: Cancel) => Promise<UpstreamResponse>; server: Server }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 1 });
   running.push({ server, pool });
   const call = (signal = new Cancel()): Promise<UpstreamResponse> =>
-    postJson({ dispatcher: pool, target: resolveTarget(`http://127.0.0.1:${port}/v1`), endpoint: '/chat', headers: { 'content-type': 'application/json' }, body: '{}', signal, context: { provider: 'test' } });
+    postJson({
+      dispatcher: pool,
+      target: resolveTarget(`http://127.0.0.1:${port}/v1`),
+      endpoint: '/chat',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      signal,
+      context: { provider: 'test' },
+    });
   return { call, server };
 }
 
@@ -29,7 +39,8 @@ afterEach(async () => {
   }
 });
 
-const closed = (request: IncomingMessage): Promise<void> => new Promise((resolve) => request.socket.once('close', () => resolve()));
+const closed = (request: IncomingMessage): Promise<void> =>
+  new Promise((resolve) => request.socket.once('close', () => resolve()));
 
 describe('postJson: the upstream exchange', () => {
   it('reads a body sent in many chunks whole, and its headers', async () => {
@@ -81,7 +92,8 @@ describe('postJson: the upstream exchange', () => {
     expect(blocked).toBe(true);
     expect(written).toBeLessThan(8 * 1024 * 1024);
     let read = 0;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) read += next.value.length;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      read += next.value.length;
     expect(written).toBeGreaterThanOrEqual(8 * 1024 * 1024);
     expect(read).toBe(written - first.length);
   });

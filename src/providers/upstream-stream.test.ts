@@ -17,7 +17,9 @@ const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url))
 
 type Wire = 'openai-compatible' | 'anthropic';
 const decoderFor = (wire: Wire): WireStreamDecoder =>
-  wire === 'anthropic' ? new AnthropicStreamDecoder(context, 'fallback') : new OpenAIStreamDecoder(context, 'fallback');
+  wire === 'anthropic'
+    ? new AnthropicStreamDecoder(context, 'fallback')
+    : new OpenAIStreamDecoder(context, 'fallback');
 
 interface Outcome {
   parts: StreamPart[];
@@ -72,9 +74,17 @@ function upstream(body: Readable): UpstreamResponse {
   return { statusCode: 200, headers: {}, body: body as unknown as UpstreamResponse['body'] };
 }
 
-async function byBatches(chunks: Array<Uint8Array | Error>, wire: Wire): Promise<Outcome & { batches: number; body: Readable }> {
+async function byBatches(
+  chunks: Array<Uint8Array | Error>,
+  wire: Wire,
+): Promise<Outcome & { batches: number; body: Readable }> {
   const body = bodyOf(chunks);
-  const stream = decodeUpstreamStream(upstream(body), new AbortController().signal, context, decoderFor(wire));
+  const stream = decodeUpstreamStream(
+    upstream(body),
+    new AbortController().signal,
+    context,
+    decoderFor(wire),
+  );
   const parts: StreamPart[] = [];
   let batches = 0;
   try {
@@ -90,7 +100,12 @@ async function byBatches(chunks: Array<Uint8Array | Error>, wire: Wire): Promise
 }
 
 async function byParts(chunks: Array<Uint8Array | Error>, wire: Wire): Promise<Outcome> {
-  const stream = decodeUpstreamStream(upstream(bodyOf(chunks)), new AbortController().signal, context, decoderFor(wire));
+  const stream = decodeUpstreamStream(
+    upstream(bodyOf(chunks)),
+    new AbortController().signal,
+    context,
+    decoderFor(wire),
+  );
   const parts: StreamPart[] = [];
   try {
     for await (const part of stream) parts.push(part);
@@ -103,7 +118,10 @@ async function byParts(chunks: Array<Uint8Array | Error>, wire: Wire): Promise<O
 function streamFixtures(wire: Wire): Array<[string, Buffer]> {
   return readdirSync(join(FIXTURES, wire))
     .filter((name) => name.startsWith('stream-'))
-    .map((name): [string, Buffer] => [name, readFileSync(join(FIXTURES, wire, name, 'upstream.sse'))]);
+    .map((name): [string, Buffer] => [
+      name,
+      readFileSync(join(FIXTURES, wire, name, 'upstream.sse')),
+    ]);
 }
 
 describe('decodeUpstreamStream', () => {
@@ -125,7 +143,9 @@ describe('decodeUpstreamStream', () => {
         expect(await byParts([bytes], wire)).toEqual(expected);
         for (let offset = 1; offset < bytes.length; offset += 7) {
           const split = await byBatches([bytes.subarray(0, offset), bytes.subarray(offset)], wire);
-          expect({ parts: split.parts, error: split.error }, `split at ${offset}`).toEqual(expected);
+          expect({ parts: split.parts, error: split.error }, `split at ${offset}`).toEqual(
+            expected,
+          );
         }
       });
     }
@@ -137,34 +157,58 @@ describe('decodeUpstreamStream', () => {
   const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
 
   it('hands out the parts of one body chunk as one batch', async () => {
-    const result = await byBatches([bytesOf(`${okChunk('a')}${okChunk('b')}${finishChunk}data: [DONE]\n\n`)], 'openai-compatible');
+    const result = await byBatches(
+      [bytesOf(`${okChunk('a')}${okChunk('b')}${finishChunk}data: [DONE]\n\n`)],
+      'openai-compatible',
+    );
     expect(result.batches).toBe(1);
-    expect(result.parts.map((part) => part.type)).toEqual(['start', 'text-delta', 'text-delta', 'finish']);
+    expect(result.parts.map((part) => part.type)).toEqual([
+      'start',
+      'text-delta',
+      'text-delta',
+      'finish',
+    ]);
     expect(result.body.readableEnded).toBe(true);
   });
 
   it('delivers the parts before a bad event of the same chunk, then throws', async () => {
-    const result = await byBatches([bytesOf(`${okChunk('a')}${okChunk('b')}data: {oops\n\n${okChunk('c')}`)], 'openai-compatible');
-    expect(result.parts.map((part) => (part.type === 'text-delta' ? part.text : part.type))).toEqual(['start', 'a', 'b']);
+    const result = await byBatches(
+      [bytesOf(`${okChunk('a')}${okChunk('b')}data: {oops\n\n${okChunk('c')}`)],
+      'openai-compatible',
+    );
+    expect(
+      result.parts.map((part) => (part.type === 'text-delta' ? part.text : part.type)),
+    ).toEqual(['start', 'a', 'b']);
     expect(result.error).toBe('upstream_bad_response');
     expect(result.body.destroyed).toBe(true);
   });
 
   it('maps a transport failure after some parts', async () => {
-    const result = await byBatches([bytesOf(okChunk('a')), Object.assign(new Error('reset'), { code: 'ECONNRESET' })], 'openai-compatible');
+    const result = await byBatches(
+      [bytesOf(okChunk('a')), Object.assign(new Error('reset'), { code: 'ECONNRESET' })],
+      'openai-compatible',
+    );
     expect(result.parts.map((part) => part.type)).toEqual(['start', 'text-delta']);
     expect(result.error).toBe('upstream_unavailable');
   });
 
   it('reads the rest of the body after [DONE] (keep-alive) and ignores it', async () => {
-    const result = await byBatches([bytesOf(`${okChunk('a')}${finishChunk}data: [DONE]\n\n`), bytesOf(okChunk('late'))], 'openai-compatible');
+    const result = await byBatches(
+      [bytesOf(`${okChunk('a')}${finishChunk}data: [DONE]\n\n`), bytesOf(okChunk('late'))],
+      'openai-compatible',
+    );
     expect(result.parts.map((part) => part.type)).toEqual(['start', 'text-delta', 'finish']);
     expect(result.body.readableEnded).toBe(true);
   });
 
   it('releases the body when the consumer stops early', async () => {
     const body = bodyOf([bytesOf(okChunk('a')), bytesOf(okChunk('b')), bytesOf(finishChunk)]);
-    const stream = decodeUpstreamStream(upstream(body), new AbortController().signal, context, decoderFor('openai-compatible'));
+    const stream = decodeUpstreamStream(
+      upstream(body),
+      new AbortController().signal,
+      context,
+      decoderFor('openai-compatible'),
+    );
     for await (const batch of partBatches(stream)) if (batch.length > 0) break;
     expect(body.destroyed).toBe(true);
   });
@@ -185,7 +229,9 @@ describe('Utf8Chunks', () => {
   function sample(seed: number, length: number): Uint8Array {
     let state = seed;
     const next = (): number => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const pieces = ['a', '\n', 'é', '€', '😀', '\uFEFF'].map((text) => [...new TextEncoder().encode(text)]);
+    const pieces = ['a', '\n', 'é', '€', '😀', '\uFEFF'].map((text) => [
+      ...new TextEncoder().encode(text),
+    ]);
     const bytes: number[] = [];
     while (bytes.length < length) {
       const roll = next();

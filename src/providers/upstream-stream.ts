@@ -33,7 +33,9 @@ export class Utf8Chunks {
   decode(chunk: Uint8Array): string {
     if (chunk.length === 0) return '';
     if (this.clean && isAscii(chunk)) {
-      return (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)).toString('latin1');
+      return (
+        Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)
+      ).toString('latin1');
     }
     this.clean = (chunk[chunk.length - 1] as number) < 0x80;
     return this.decoder.decode(chunk, { stream: true });

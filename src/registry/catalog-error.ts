@@ -5,8 +5,10 @@ import { ConfigError } from '../core/config-error.js';
  * ConfigError); the price-import codes describe a document the operator pointed us at.
  */
 export const CATALOG_ERROR_CODES = {
-  catalog_invalid: 'The catalog section of the config (or the built-in data) is invalid or has broken references.',
-  price_document_unreadable: 'The price document could not be read (missing file, HTTP error, timeout).',
+  catalog_invalid:
+    'The catalog section of the config (or the built-in data) is invalid or has broken references.',
+  price_document_unreadable:
+    'The price document could not be read (missing file, HTTP error, timeout).',
   price_document_invalid: 'The price document is not an OpenRouter-shaped `/models` JSON document.',
 } as const;
 
@@ -16,7 +18,12 @@ export type CatalogErrorCode = keyof typeof CATALOG_ERROR_CODES;
 export class CatalogError extends ConfigError {
   readonly code: CatalogErrorCode;
 
-  constructor(code: CatalogErrorCode, source: string, problems: string[], options: { cause?: unknown } = {}) {
+  constructor(
+    code: CatalogErrorCode,
+    source: string,
+    problems: string[],
+    options: { cause?: unknown } = {},
+  ) {
     super(source, problems);
     this.name = 'CatalogError';
     this.code = code;

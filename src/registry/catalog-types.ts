@@ -20,7 +20,13 @@ export interface Capabilities {
   reasoning?: boolean;
 }
 
-export const CAPABILITY_NAMES = ['tools', 'jsonMode', 'fim', 'streaming', 'reasoning'] as const satisfies ReadonlyArray<keyof Capabilities>;
+export const CAPABILITY_NAMES = [
+  'tools',
+  'jsonMode',
+  'fim',
+  'streaming',
+  'reasoning',
+] as const satisfies ReadonlyArray<keyof Capabilities>;
 
 /**
  * Coarse strength class used by tier rules: 1 small/fast, 2 mid, 3 strong, 4 frontier/reasoning.
@@ -28,9 +34,21 @@ export const CAPABILITY_NAMES = ['tools', 'jsonMode', 'fim', 'streaming', 'reaso
  */
 export type ModelTier = 1 | 2 | 3 | 4;
 
-export const TIER_NAMES: Readonly<Record<ModelTier, string>> = { 1: 'small', 2: 'medium', 3: 'strong', 4: 'frontier' };
+export const TIER_NAMES: Readonly<Record<ModelTier, string>> = {
+  1: 'small',
+  2: 'medium',
+  3: 'strong',
+  4: 'frontier',
+};
 
-export type ProgrammingLanguage = 'python' | 'java' | 'cpp' | 'typescript' | 'javascript' | 'go' | 'rust';
+export type ProgrammingLanguage =
+  | 'python'
+  | 'java'
+  | 'cpp'
+  | 'typescript'
+  | 'javascript'
+  | 'go'
+  | 'rust';
 
 /** One published pass@1 figure (percent). `language` absent = an aggregate over languages. */
 export interface QualityPrior {

@@ -5,7 +5,9 @@ import type { RegistryConfig, RegistryConfigModel } from './registry-config-sche
  * (a later deployment entry replaces the fields it sets). Used to apply persisted price-import
  * overrides on top of the config's own `catalog:` section.
  */
-export function combineCatalogSections(...sections: ReadonlyArray<RegistryConfig | undefined>): RegistryConfig {
+export function combineCatalogSections(
+  ...sections: ReadonlyArray<RegistryConfig | undefined>
+): RegistryConfig {
   const combined: RegistryConfig = {};
   const models: Record<string, RegistryConfigModel> = {};
   for (const section of sections) {

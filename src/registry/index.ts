@@ -23,7 +23,11 @@ export type { BuildRegistryOptions, DeploymentQuery } from './model-registry.js'
 export { registryConfigSchema } from './registry-config-schema.js';
 export type { RegistryConfig } from './registry-config-schema.js';
 export { importOpenRouterPrices } from './import/import-openrouter-prices.js';
-export type { FieldChange, ImportOptions, PriceImportReport } from './import/import-openrouter-prices.js';
+export type {
+  FieldChange,
+  ImportOptions,
+  PriceImportReport,
+} from './import/import-openrouter-prices.js';
 export { loadPriceDocument } from './import/load-price-document.js';
 export type { LoadPriceDocumentOptions, PriceDocument } from './import/load-price-document.js';
 export { parseOpenRouterDocument, perMillion } from './import/parse-openrouter-document.js';

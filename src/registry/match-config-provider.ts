@@ -8,10 +8,16 @@ import type { ModelRegistry } from './model-registry.js';
  * simulator fleet provider it stands for, then the built-in preset whose base URL it uses (so a
  * provider named "ds" with `preset: deepseek` is priced as `deepseek`).
  */
-export function catalogProviderCandidates(providerId: string, provider: ConfiguredProvider | undefined): string[] {
+export function catalogProviderCandidates(
+  providerId: string,
+  provider: ConfiguredProvider | undefined,
+): string[] {
   const candidates = [providerId];
   if (provider?.fleetProvider !== undefined) candidates.push(provider.fleetProvider);
-  const baseUrl = provider === undefined || provider.simulated ? undefined : normalizeBaseUrl(provider.settings.baseUrl);
+  const baseUrl =
+    provider === undefined || provider.simulated
+      ? undefined
+      : normalizeBaseUrl(provider.settings.baseUrl);
   if (baseUrl) {
     for (const [presetId, preset] of Object.entries(PROVIDER_PRESETS)) {
       if (normalizeBaseUrl(preset.baseUrl) === baseUrl) candidates.push(presetId);
@@ -48,18 +54,38 @@ export interface CatalogCoverage {
  * Matches every deployment of the gateway config to the catalog. Missing entries and unknown
  * prices are warnings, not errors: the gateway serves them and reports their cost as unknown.
  */
-export function checkCatalogCoverage(registry: ModelRegistry, config: ConfiguredDeployments): CatalogCoverage {
+export function checkCatalogCoverage(
+  registry: ModelRegistry,
+  config: ConfiguredDeployments,
+): CatalogCoverage {
   const deployments: ConfiguredDeployment[] = [];
   const warnings: string[] = [];
   for (const [name, model] of config.models) {
     model.deployments.forEach((deployment, index) => {
-      const providers = catalogProviderCandidates(deployment.provider, config.providers.get(deployment.provider));
-      const catalog = registry.find({ model: name, providers, upstreamModel: deployment.upstreamModel });
-      deployments.push({ model: name, provider: deployment.provider, upstreamModel: deployment.upstreamModel, catalog });
+      const providers = catalogProviderCandidates(
+        deployment.provider,
+        config.providers.get(deployment.provider),
+      );
+      const catalog = registry.find({
+        model: name,
+        providers,
+        upstreamModel: deployment.upstreamModel,
+      });
+      deployments.push({
+        model: name,
+        provider: deployment.provider,
+        upstreamModel: deployment.upstreamModel,
+        catalog,
+      });
       const at = `models.${name}.deployments[${index}] (${deployment.provider})`;
       if (!catalog) warnings.push(`${at}: not in the catalog; cost will be reported as unknown`);
-      else if (catalog.price.inputPerMillion === undefined || catalog.price.outputPerMillion === undefined) {
-        warnings.push(`${at}: the catalog has no complete price (${catalog.price.source}); cost will be reported as unknown`);
+      else if (
+        catalog.price.inputPerMillion === undefined ||
+        catalog.price.outputPerMillion === undefined
+      ) {
+        warnings.push(
+          `${at}: the catalog has no complete price (${catalog.price.source}); cost will be reported as unknown`,
+        );
       }
     });
   }

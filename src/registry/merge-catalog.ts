@@ -1,4 +1,11 @@
-import type { Capabilities, CatalogDeployment, CatalogModel, Price, PriceTier, QualityPrior } from './catalog-types.js';
+import type {
+  Capabilities,
+  CatalogDeployment,
+  CatalogModel,
+  Price,
+  PriceTier,
+  QualityPrior,
+} from './catalog-types.js';
 import type {
   RegistryConfig,
   RegistryConfigCapabilities,
@@ -14,7 +21,11 @@ export const CONFIG_PRICE_SOURCE = 'operator config';
  * models and deployments, and new models. Problems (a new model without a tier or deployments) are
  * appended to `problems`, each prefixed by its config path; the offending model is skipped.
  */
-export function mergeCatalog(builtin: readonly CatalogModel[], config: RegistryConfig | undefined, problems: string[]): CatalogModel[] {
+export function mergeCatalog(
+  builtin: readonly CatalogModel[],
+  config: RegistryConfig | undefined,
+  problems: string[],
+): CatalogModel[] {
   const merged = new Map<string, CatalogModel>(builtin.map((model) => [model.name, model]));
   for (const [name, override] of Object.entries(config?.models ?? {})) {
     const path = `catalog.models.${name}`;
@@ -24,8 +35,12 @@ export function mergeCatalog(builtin: readonly CatalogModel[], config: RegistryC
       continue;
     }
     const deployments = Object.entries(override.deployments ?? {});
-    if (override.tier === undefined) problems.push(`${path}.tier: "${name}" is not a built-in model, so it needs a tier (1-4)`);
-    if (deployments.length === 0) problems.push(`${path}.deployments: "${name}" is not a built-in model, so it needs at least one deployment`);
+    if (override.tier === undefined)
+      problems.push(`${path}.tier: "${name}" is not a built-in model, so it needs a tier (1-4)`);
+    if (deployments.length === 0)
+      problems.push(
+        `${path}.deployments: "${name}" is not a built-in model, so it needs at least one deployment`,
+      );
     if (override.tier === undefined || deployments.length === 0) continue;
     merged.set(name, {
       name,
@@ -57,30 +72,43 @@ function overrideModel(model: CatalogModel, override: RegistryConfigModel): Cata
     ...optional('contextWindow', override.context_window),
     ...optional('maxOutputTokens', override.max_output_tokens),
     capabilities: { ...model.capabilities, ...toCapabilities(override.capabilities) },
-    ...(override.quality_priors === undefined ? {} : { qualityPriors: toQualityPriors(model.name, override.quality_priors) }),
+    ...(override.quality_priors === undefined
+      ? {}
+      : { qualityPriors: toQualityPriors(model.name, override.quality_priors) }),
     ...optional('openRouterId', override.openrouter_id),
     ...optional('notes', override.notes),
     deployments,
   };
 }
 
-function newDeployment(model: string, provider: string, entry: RegistryConfigDeployment): CatalogDeployment {
+function newDeployment(
+  model: string,
+  provider: string,
+  entry: RegistryConfigDeployment,
+): CatalogDeployment {
   return overrideDeployment({ provider, upstreamModel: model }, entry);
 }
 
-function overrideDeployment(deployment: CatalogDeployment, entry: RegistryConfigDeployment): CatalogDeployment {
+function overrideDeployment(
+  deployment: CatalogDeployment,
+  entry: RegistryConfigDeployment,
+): CatalogDeployment {
   const result: CatalogDeployment = {
     ...deployment,
     ...optional('upstreamModel', entry.upstream_model),
     ...optional('contextWindow', entry.context_window),
     ...optional('maxOutputTokens', entry.max_output_tokens),
   };
-  if (entry.capabilities !== undefined) result.capabilities = { ...deployment.capabilities, ...toCapabilities(entry.capabilities) };
+  if (entry.capabilities !== undefined)
+    result.capabilities = { ...deployment.capabilities, ...toCapabilities(entry.capabilities) };
   if (entry.price !== undefined) {
     result.price = toPrice(entry.price);
     delete result.priceAs;
   } else if (entry.price_as !== undefined) {
-    result.priceAs = { ...optional('model', entry.price_as.model), provider: entry.price_as.provider };
+    result.priceAs = {
+      ...optional('model', entry.price_as.model),
+      provider: entry.price_as.provider,
+    };
     delete result.price;
   }
   return result;
@@ -88,14 +116,25 @@ function overrideDeployment(deployment: CatalogDeployment, entry: RegistryConfig
 
 /** Config price (snake_case) → catalog price. */
 export function toPrice(price: RegistryConfigPrice): Price {
-  const result: Price = { ...rates(price), source: price.source ?? CONFIG_PRICE_SOURCE, ...optional('asOf', price.as_of) };
+  const result: Price = {
+    ...rates(price),
+    source: price.source ?? CONFIG_PRICE_SOURCE,
+    ...optional('asOf', price.as_of),
+  };
   if (price.tiers !== undefined) {
-    result.tiers = price.tiers.map((tier): PriceTier => ({ aboveInputTokens: tier.above_input_tokens, ...rates(tier) }));
+    result.tiers = price.tiers.map(
+      (tier): PriceTier => ({ aboveInputTokens: tier.above_input_tokens, ...rates(tier) }),
+    );
   }
   return result;
 }
 
-function rates(value: { input?: number | undefined; cached_input?: number | undefined; cache_write?: number | undefined; output?: number | undefined }) {
+function rates(value: {
+  input?: number | undefined;
+  cached_input?: number | undefined;
+  cache_write?: number | undefined;
+  output?: number | undefined;
+}) {
   return {
     ...optional('inputPerMillion', value.input),
     ...optional('cachedInputPerMillion', value.cached_input),
@@ -115,7 +154,10 @@ function toCapabilities(value: RegistryConfigCapabilities | undefined): Capabili
   };
 }
 
-function toQualityPriors(model: string, priors: NonNullable<RegistryConfigModel['quality_priors']>): QualityPrior[] {
+function toQualityPriors(
+  model: string,
+  priors: NonNullable<RegistryConfigModel['quality_priors']>,
+): QualityPrior[] {
   return priors.map((prior) => ({
     benchmark: prior.benchmark,
     ...optional('language', prior.language),

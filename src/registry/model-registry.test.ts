@@ -25,7 +25,9 @@ describe('built-in catalog', () => {
         continue;
       }
       expect(price.source.length, `${deployment.model}@${deployment.provider}`).toBeGreaterThan(10);
-      expect(price.asOf, `${deployment.model}@${deployment.provider}`).toMatch(/^20\d\d-\d\d-\d\d$/);
+      expect(price.asOf, `${deployment.model}@${deployment.provider}`).toMatch(
+        /^20\d\d-\d\d-\d\d$/,
+      );
     }
   });
 
@@ -35,8 +37,12 @@ describe('built-in catalog', () => {
         const deployment = registry.deployment(model.name, provider.id);
         expect(deployment, `${model.name}@${provider.id}`).toBeDefined();
         expect(deployment!.simulated).toBe(true);
-        expect(deployment!.price.inputPerMillion, `${model.name}@${provider.id}`).toBeGreaterThan(0);
-        expect(deployment!.price.outputPerMillion, `${model.name}@${provider.id}`).toBeGreaterThan(0);
+        expect(deployment!.price.inputPerMillion, `${model.name}@${provider.id}`).toBeGreaterThan(
+          0,
+        );
+        expect(deployment!.price.outputPerMillion, `${model.name}@${provider.id}`).toBeGreaterThan(
+          0,
+        );
         expect(deployment!.pricedAs).toBeDefined();
       }
     }
@@ -51,9 +57,14 @@ describe('built-in catalog', () => {
     for (const provider of DEFAULT_FLEET.providers) {
       for (const model of provider.models) {
         const deployment = registry.deployment(model.name, provider.id)!;
-        expect(deployment.contextWindow ?? model.contextWindow, `${model.name} context`).toBe(model.contextWindow);
+        expect(deployment.contextWindow ?? model.contextWindow, `${model.name} context`).toBe(
+          model.contextWindow,
+        );
         // Codestral's max output is unpublished (the fleet's value is marked "plausible"): unknown here.
-        if (deployment.maxOutputTokens !== undefined) expect(deployment.maxOutputTokens, `${model.name} max output`).toBe(model.maxOutputTokens);
+        if (deployment.maxOutputTokens !== undefined)
+          expect(deployment.maxOutputTokens, `${model.name} max output`).toBe(
+            model.maxOutputTokens,
+          );
       }
     }
   });
@@ -66,29 +77,42 @@ describe('built-in catalog', () => {
   });
 
   it('lists several providers for one model, each with its own upstream name', () => {
-    const names = registry.deployments('llama-3.3-70b-instruct').map((deployment) => `${deployment.provider}:${deployment.upstreamModel}`);
+    const names = registry
+      .deployments('llama-3.3-70b-instruct')
+      .map((deployment) => `${deployment.provider}:${deployment.upstreamModel}`);
     expect(names).toEqual([
       'groq:llama-3.3-70b-versatile',
       'fireworks:accounts/fireworks/models/llama-v3p3-70b-instruct',
       'together:meta-llama/Llama-3.3-70B-Instruct-Turbo',
     ]);
-    expect(registry.deployment('llama-3.3-70b-instruct', 'together')!.price).toEqual({ source: UNKNOWN_PRICE_SOURCE });
+    expect(registry.deployment('llama-3.3-70b-instruct', 'together')!.price).toEqual({
+      source: UNKNOWN_PRICE_SOURCE,
+    });
   });
 
   it('lets deployments override model limits and capabilities', () => {
     expect(registry.deployment('deepseek-chat', 'deepseek')!.capabilities.fim).toBe(false);
     expect(registry.deployment('deepseek-chat', 'deepseek-beta')!.capabilities.fim).toBe(true);
-    expect(registry.deployment('qwen2.5-coder-7b-instruct', 'fireworks')!.contextWindow).toBe(32_768);
+    expect(registry.deployment('qwen2.5-coder-7b-instruct', 'fireworks')!.contextWindow).toBe(
+      32_768,
+    );
     expect(registry.deployment('qwen2.5-coder-7b-instruct', 'qwen')!.contextWindow).toBe(131_072);
   });
 
   it('keeps quality priors with their benchmark and source', () => {
     const priors = registry.model('qwen2.5-coder-7b-instruct')!.qualityPriors;
-    expect(priors.find((prior) => prior.language === 'python')).toMatchObject({ passAt1: 87.8, source: expect.stringContaining('Qwen2.5-Coder Technical Report') });
+    expect(priors.find((prior) => prior.language === 'python')).toMatchObject({
+      passAt1: 87.8,
+      source: expect.stringContaining('Qwen2.5-Coder Technical Report'),
+    });
   });
 
   it('finds a configured deployment by upstream name when the config names the model differently', () => {
-    const found = registry.find({ model: 'fast', providers: ['ds', 'deepseek'], upstreamModel: 'deepseek-chat' });
+    const found = registry.find({
+      model: 'fast',
+      providers: ['ds', 'deepseek'],
+      upstreamModel: 'deepseek-chat',
+    });
     expect(found?.model).toBe('deepseek-chat');
   });
 
@@ -107,18 +131,35 @@ describe('catalog config', () => {
           capabilities: { fim: false },
           deployments: {
             deepseek: { price: { input: 0.3, output: 0.5, as_of: '2026-12-01' } },
-            vllm: { upstream_model: 'deepseek-ai/DeepSeek-V3.2', price_as: { provider: 'deepseek' } },
+            vllm: {
+              upstream_model: 'deepseek-ai/DeepSeek-V3.2',
+              price_as: { provider: 'deepseek' },
+            },
           },
         },
-        'my-coder': { tier: 1, deployments: { ollama: { upstream_model: 'qwen2.5-coder:7b', price: { input: 0, output: 0 } } } },
+        'my-coder': {
+          tier: 1,
+          deployments: {
+            ollama: { upstream_model: 'qwen2.5-coder:7b', price: { input: 0, output: 0 } },
+          },
+        },
       },
     });
     const deepseek = registry.deployment('deepseek-chat', 'deepseek')!;
-    expect(deepseek.price).toEqual({ inputPerMillion: 0.3, outputPerMillion: 0.5, source: 'operator config', asOf: '2026-12-01' });
+    expect(deepseek.price).toEqual({
+      inputPerMillion: 0.3,
+      outputPerMillion: 0.5,
+      source: 'operator config',
+      asOf: '2026-12-01',
+    });
     expect(deepseek.tier).toBe(2);
     expect(registry.deployment('deepseek-chat', 'deepseek-beta')!.capabilities.fim).toBe(false);
     expect(registry.deployment('deepseek-chat', 'vllm')!.price.inputPerMillion).toBe(0.3);
-    expect(registry.deployment('my-coder', 'ollama')).toMatchObject({ upstreamModel: 'qwen2.5-coder:7b', tier: 1, price: { inputPerMillion: 0 } });
+    expect(registry.deployment('my-coder', 'ollama')).toMatchObject({
+      upstreamModel: 'qwen2.5-coder:7b',
+      tier: 1,
+      price: { inputPerMillion: 0 },
+    });
     expect(registry.referenceModel).toBe('claude-sonnet-4-20250514');
   });
 
@@ -129,8 +170,15 @@ describe('catalog config', () => {
           reference_model: 'nope',
           models: {
             'new-model': { deployments: { x: { price: { input: 1, output: 1 } } } },
-            'deepseek-chat': { deployments: { vllm: { price_as: { model: 'missing', provider: 'deepseek' } } } },
-            'gpt-4o': { deployments: { a: { price_as: { provider: 'b' } }, b: { price_as: { provider: 'a' } } } },
+            'deepseek-chat': {
+              deployments: { vllm: { price_as: { model: 'missing', provider: 'deepseek' } } },
+            },
+            'gpt-4o': {
+              deployments: {
+                a: { price_as: { provider: 'b' } },
+                b: { price_as: { provider: 'a' } },
+              },
+            },
           },
         },
         { source: 'switchyard.yaml' },
@@ -141,26 +189,55 @@ describe('catalog config', () => {
     } catch (error) {
       const problems = (error as CatalogError).problems;
       expect((error as CatalogError).code).toBe('catalog_invalid');
-      expect(problems).toContain('catalog.models.new-model.tier: "new-model" is not a built-in model, so it needs a tier (1-4)');
-      expect(problems).toContain('catalog.models.deepseek-chat.deployments.vllm.price_as: no deployment of "missing" on provider "deepseek"');
-      expect(problems.some((problem) => problem.startsWith('catalog.models.gpt-4o.deployments.a.price_as: price references loop'))).toBe(true);
+      expect(problems).toContain(
+        'catalog.models.new-model.tier: "new-model" is not a built-in model, so it needs a tier (1-4)',
+      );
+      expect(problems).toContain(
+        'catalog.models.deepseek-chat.deployments.vllm.price_as: no deployment of "missing" on provider "deepseek"',
+      );
+      expect(
+        problems.some((problem) =>
+          problem.startsWith('catalog.models.gpt-4o.deployments.a.price_as: price references loop'),
+        ),
+      ).toBe(true);
       expect(problems).toContain('catalog.reference_model: no model named "nope"');
       expect((error as Error).message).toContain('switchyard.yaml');
     }
   });
 
   it('rejects schema violations with paths', () => {
-    expect(() => buildModelRegistry({ models: { x: { tier: 7 } } })).toThrow(/catalog\.models\.x\.tier/);
-    expect(() => buildModelRegistry({ models: { 'gpt-4o': { deployments: { openai: { price: { input: -1 } } } } } })).toThrow(/never negative/);
-    expect(() => buildModelRegistry({ models: { 'gpt-4o': { deployments: { openai: { price: { input: 1 }, price_as: { provider: 'x' } } } } } })).toThrow(/either price or price_as/);
+    expect(() => buildModelRegistry({ models: { x: { tier: 7 } } })).toThrow(
+      /catalog\.models\.x\.tier/,
+    );
+    expect(() =>
+      buildModelRegistry({
+        models: { 'gpt-4o': { deployments: { openai: { price: { input: -1 } } } } },
+      }),
+    ).toThrow(/never negative/);
+    expect(() =>
+      buildModelRegistry({
+        models: {
+          'gpt-4o': {
+            deployments: { openai: { price: { input: 1 }, price_as: { provider: 'x' } } },
+          },
+        },
+      }),
+    ).toThrow(/either price or price_as/);
     expect(() => buildModelRegistry({ surprise: true })).toThrow(/catalog/);
   });
 
   it('applies overlays after the main section', () => {
     const registry = buildModelRegistry(
       { models: { 'gpt-4o': { deployments: { openai: { price: { input: 1, output: 2 } } } } } },
-      { overlays: [{ models: { 'gpt-4o': { deployments: { openai: { price: { input: 3, output: 4 } } } } } }] },
+      {
+        overlays: [
+          { models: { 'gpt-4o': { deployments: { openai: { price: { input: 3, output: 4 } } } } } },
+        ],
+      },
     );
-    expect(registry.deployment('gpt-4o', 'openai')!.price).toMatchObject({ inputPerMillion: 3, outputPerMillion: 4 });
+    expect(registry.deployment('gpt-4o', 'openai')!.price).toMatchObject({
+      inputPerMillion: 3,
+      outputPerMillion: 4,
+    });
   });
 });

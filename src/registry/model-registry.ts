@@ -42,7 +42,9 @@ export class ModelRegistry {
 
   /** Every model, sorted by tier then name. */
   list(): ModelInfo[] {
-    return [...this.models.values()].sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name));
+    return [...this.models.values()].sort(
+      (a, b) => a.tier - b.tier || a.name.localeCompare(b.name),
+    );
   }
 
   /** Every deployment of every model, in `list()` order. */
@@ -63,7 +65,10 @@ export class ModelRegistry {
     if (query.upstreamModel === undefined) return undefined;
     for (const provider of query.providers) {
       for (const model of this.models.values()) {
-        const match = model.deployments.find((deployment) => deployment.provider === provider && deployment.upstreamModel === query.upstreamModel);
+        const match = model.deployments.find(
+          (deployment) =>
+            deployment.provider === provider && deployment.upstreamModel === query.upstreamModel,
+        );
         if (match) return match;
       }
     }
@@ -74,7 +79,9 @@ export class ModelRegistry {
   referenceDeployment(): ModelDeployment | undefined {
     if (this.referenceModel === undefined) return undefined;
     const priced = this.deployments(this.referenceModel).filter(
-      (deployment) => deployment.price.inputPerMillion !== undefined && deployment.price.outputPerMillion !== undefined,
+      (deployment) =>
+        deployment.price.inputPerMillion !== undefined &&
+        deployment.price.outputPerMillion !== undefined,
     );
     const real = priced.filter((deployment) => !deployment.simulated);
     const candidates = real.length > 0 ? real : priced;
@@ -89,7 +96,10 @@ export function parseSection(section: unknown, source: string): RegistryConfig {
   throw new CatalogError(
     'catalog_invalid',
     source,
-    parsed.error.issues.map((issue) => `catalog${issue.path.length > 0 ? '.' : ''}${issue.path.join('.')}: ${issue.message}`),
+    parsed.error.issues.map(
+      (issue) =>
+        `catalog${issue.path.length > 0 ? '.' : ''}${issue.path.join('.')}: ${issue.message}`,
+    ),
   );
 }
 
@@ -111,14 +121,23 @@ export interface BuildRegistryOptions {
  * already parsed). Validates the section, merges it, resolves price references and checks
  * `reference_model`. Throws CatalogError (code `catalog_invalid`) listing every problem.
  */
-export function buildModelRegistry(catalogSection?: unknown, options: BuildRegistryOptions = {}): ModelRegistry {
+export function buildModelRegistry(
+  catalogSection?: unknown,
+  options: BuildRegistryOptions = {},
+): ModelRegistry {
   const source = options.source ?? 'catalog';
-  const sections = [catalogSection, ...(options.overlays ?? [])].map((section, index) => parseSection(section, index === 0 ? source : `${source} (overlay ${index})`));
+  const sections = [catalogSection, ...(options.overlays ?? [])].map((section, index) =>
+    parseSection(section, index === 0 ? source : `${source} (overlay ${index})`),
+  );
   const config: RegistryConfig = combineCatalogSections(...sections);
   const problems: string[] = [];
   const merged = mergeCatalog(options.builtin ?? BUILTIN_CATALOG, config, problems);
   const models = resolveCatalog(merged, problems);
-  const referenceModel = config.reference_model ?? (models.some((model) => model.name === DEFAULT_REFERENCE_MODEL) ? DEFAULT_REFERENCE_MODEL : undefined);
+  const referenceModel =
+    config.reference_model ??
+    (models.some((model) => model.name === DEFAULT_REFERENCE_MODEL)
+      ? DEFAULT_REFERENCE_MODEL
+      : undefined);
   if (referenceModel !== undefined && !models.some((model) => model.name === referenceModel)) {
     problems.push(`catalog.reference_model: no model named "${referenceModel}"`);
   }

@@ -40,24 +40,55 @@ describe('registryConfigSchema', () => {
     const file = fileSchema.parse(parse(EXAMPLE));
     const registry = buildModelRegistry(file.catalog);
     expect(registry.referenceModel).toBe('claude-sonnet-4-20250514');
-    expect(registry.deployment('deepseek-chat', 'my-vllm')!.price).toMatchObject({ inputPerMillion: 0.28, asOf: '2026-11-01' });
-    expect(registry.deployment('qwen2.5-coder-7b-instruct', 'qwen')!.price.inputPerMillion).toBe(0.1);
+    expect(registry.deployment('deepseek-chat', 'my-vllm')!.price).toMatchObject({
+      inputPerMillion: 0.28,
+      asOf: '2026-11-01',
+    });
+    expect(registry.deployment('qwen2.5-coder-7b-instruct', 'qwen')!.price.inputPerMillion).toBe(
+      0.1,
+    );
     // The simulated deployment still borrows the Fireworks price it names.
-    expect(registry.deployment('qwen2.5-coder-7b-instruct', 'sim-qwen')!.pricedAs).toEqual({ model: 'qwen2.5-coder-7b-instruct', provider: 'fireworks' });
-    expect(registry.model('local-coder')).toMatchObject({ tier: 1, vendor: 'qwen', capabilities: { fim: true, streaming: true } });
-    expect(registry.model('local-coder')!.qualityPriors[0]).toMatchObject({ subject: 'local-coder', passAt1: 87.8 });
+    expect(registry.deployment('qwen2.5-coder-7b-instruct', 'sim-qwen')!.pricedAs).toEqual({
+      model: 'qwen2.5-coder-7b-instruct',
+      provider: 'fireworks',
+    });
+    expect(registry.model('local-coder')).toMatchObject({
+      tier: 1,
+      vendor: 'qwen',
+      capabilities: { fim: true, streaming: true },
+    });
+    expect(registry.model('local-coder')!.qualityPriors[0]).toMatchObject({
+      subject: 'local-coder',
+      passAt1: 87.8,
+    });
   });
 });
 
 describe('combineCatalogSections', () => {
   it('lets later sections win per field and per deployment', () => {
     const combined = combineCatalogSections(
-      { reference_model: 'gpt-4o', models: { 'gpt-4o': { tier: 2, deployments: { openai: { price_as: { provider: 'x' } }, azure: { upstream_model: 'a' } } } } },
+      {
+        reference_model: 'gpt-4o',
+        models: {
+          'gpt-4o': {
+            tier: 2,
+            deployments: {
+              openai: { price_as: { provider: 'x' } },
+              azure: { upstream_model: 'a' },
+            },
+          },
+        },
+      },
       { models: { 'gpt-4o': { deployments: { openai: { price: { input: 1 } } } } } },
     );
     expect(combined).toEqual({
       reference_model: 'gpt-4o',
-      models: { 'gpt-4o': { tier: 2, deployments: { openai: { price: { input: 1 } }, azure: { upstream_model: 'a' } } } },
+      models: {
+        'gpt-4o': {
+          tier: 2,
+          deployments: { openai: { price: { input: 1 } }, azure: { upstream_model: 'a' } },
+        },
+      },
     });
   });
 });

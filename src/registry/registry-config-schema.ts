@@ -8,9 +8,15 @@ import { z } from 'zod';
 
 const providerId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'provider ids are lowercase letters, digits, ".", "_" or "-" (max 64)');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    'provider ids are lowercase letters, digits, ".", "_" or "-" (max 64)',
+  );
 
-const usdPerMillion = z.number().finite().min(0, 'prices are USD per million tokens, never negative');
+const usdPerMillion = z
+  .number()
+  .finite()
+  .min(0, 'prices are USD per million tokens, never negative');
 const tokenCount = z.number().int().positive();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-28');
 
@@ -54,7 +60,10 @@ const deployment = z
     upstream_model: z.string().min(1).optional(),
     price: price.optional(),
     /** Take the price of another deployment: `{ provider }` (same model) or `{ model, provider }`. */
-    price_as: z.object({ model: z.string().min(1).optional(), provider: providerId }).strict().optional(),
+    price_as: z
+      .object({ model: z.string().min(1).optional(), provider: providerId })
+      .strict()
+      .optional(),
     context_window: tokenCount.optional(),
     max_output_tokens: tokenCount.optional(),
     capabilities: capabilities.optional(),
@@ -67,7 +76,9 @@ const deployment = z
 const qualityPrior = z
   .object({
     benchmark: z.string().min(1),
-    language: z.enum(['python', 'java', 'cpp', 'typescript', 'javascript', 'go', 'rust']).optional(),
+    language: z
+      .enum(['python', 'java', 'cpp', 'typescript', 'javascript', 'go', 'rust'])
+      .optional(),
     pass_at_1: z.number().min(0).max(100),
     /** The model version measured; defaults to the model's name. */
     subject: z.string().min(1).optional(),

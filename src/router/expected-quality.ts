@@ -26,7 +26,11 @@ export interface QualityProfile {
  * figure. Aider polyglot (multi-turn edits, a far harder scale) is left out of the means.
  * Config overrides (`routing.quality`) replace any figure they name.
  */
-export function qualityProfile(priors: readonly QualityPrior[], tier: ModelTier | undefined, override?: QualityOverride): QualityProfile {
+export function qualityProfile(
+  priors: readonly QualityPrior[],
+  tier: ModelTier | undefined,
+  override?: QualityOverride,
+): QualityProfile {
   const sums = new Map<string, [number, number]>();
   let total = 0;
   let count = 0;
@@ -39,7 +43,9 @@ export function qualityProfile(priors: readonly QualityPrior[], tier: ModelTier 
     total += prior.passAt1;
     count++;
   }
-  const byLanguage = new Map<string, number>([...sums].map(([language, [sum, n]]) => [language, sum / n]));
+  const byLanguage = new Map<string, number>(
+    [...sums].map(([language, [sum, n]]) => [language, sum / n]),
+  );
   const tierKey = tier ?? 2;
   let fallback = count > 0 ? total / count : TIER_QUALITY[tierKey];
   let gap = TIER_DIFFICULTY_GAP[tierKey];
@@ -57,7 +63,12 @@ export function qualityProfile(priors: readonly QualityPrior[], tier: ModelTier 
 }
 
 /** Expected pass@1 percent for a request in `language` at `difficulty` (0-1). */
-export function expectedQuality(profile: QualityProfile, language: string | undefined, difficulty: number): number {
-  const base = (language === undefined ? undefined : profile.byLanguage.get(language)) ?? profile.fallback;
+export function expectedQuality(
+  profile: QualityProfile,
+  language: string | undefined,
+  difficulty: number,
+): number {
+  const base =
+    (language === undefined ? undefined : profile.byLanguage.get(language)) ?? profile.fallback;
   return base - profile.gap * difficulty;
 }

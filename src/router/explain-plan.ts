@@ -44,7 +44,9 @@ export function explainPlan(plan: RoutePlan): PlanExplanation {
       predicted_latency_ms: candidate.predictedLatencyMs ?? null,
       latency_samples: candidate.latencySamples ?? 0,
       reason: candidate.reason,
-      ...(candidate.maxTokensClampedTo === undefined ? {} : { max_tokens_clamped_to: candidate.maxTokensClampedTo }),
+      ...(candidate.maxTokensClampedTo === undefined
+        ? {}
+        : { max_tokens_clamped_to: candidate.maxTokensClampedTo }),
     })),
   };
 }
@@ -55,11 +57,22 @@ function cell(value: string, width: number): string {
 
 /** The explanation as text for a terminal (`switchyard route --explain`). */
 export function formatExplanation(explanation: PlanExplanation): string {
-  const lines = [`Route: ${explanation.summary}`, `Policy: ${explanation.policy}${explanation.tier === undefined ? '' : `, tier ${explanation.tier}`}${explanation.latency_budget_ms === undefined ? '' : `, latency budget ${explanation.latency_budget_ms} ms`}`, '', 'Features:'];
+  const lines = [
+    `Route: ${explanation.summary}`,
+    `Policy: ${explanation.policy}${explanation.tier === undefined ? '' : `, tier ${explanation.tier}`}${explanation.latency_budget_ms === undefined ? '' : `, latency budget ${explanation.latency_budget_ms} ms`}`,
+    '',
+    'Features:',
+  ];
   for (const [name, value] of Object.entries(explanation.features)) {
-    lines.push(`  ${name.padEnd(24)} ${Array.isArray(value) ? value.join(', ') || '-' : String(value)}`);
+    lines.push(
+      `  ${name.padEnd(24)} ${Array.isArray(value) ? value.join(', ') || '-' : String(value)}`,
+    );
   }
-  lines.push('', `Candidates (${explanation.candidates.length}):`, `  ${cell('rank', 5)}${cell('deployment', 44)}${cell('score', 7)}${cell('cost USD', 11)}${cell('latency (n)', 16)}reason`);
+  lines.push(
+    '',
+    `Candidates (${explanation.candidates.length}):`,
+    `  ${cell('rank', 5)}${cell('deployment', 44)}${cell('score', 7)}${cell('cost USD', 11)}${cell('latency (n)', 16)}reason`,
+  );
   for (const candidate of explanation.candidates) {
     lines.push(
       `  ${cell(candidate.rank === null ? '-' : String(candidate.rank + 1), 5)}${cell(candidate.deployment, 44)}${cell(candidate.score === null ? '-' : candidate.score.toFixed(1), 7)}` +

@@ -53,7 +53,10 @@ class DeploymentStats {
   }
 
   addSpeed(value: number, alpha: number): void {
-    this.tokensPerSecond = this.speedSamples === 0 ? value : this.tokensPerSecond + alpha * (value - this.tokensPerSecond);
+    this.tokensPerSecond =
+      this.speedSamples === 0
+        ? value
+        : this.tokensPerSecond + alpha * (value - this.tokensPerSecond);
     this.speedSamples++;
   }
 
@@ -78,7 +81,10 @@ export class LatencyStats implements AttemptObserver {
   private readonly priors: ReadonlyMap<string, LatencyPrior>;
   private readonly stats = new Map<string, DeploymentStats>();
 
-  constructor(settings: Partial<LatencySettings> = {}, priors: ReadonlyMap<string, LatencyPrior> = new Map()) {
+  constructor(
+    settings: Partial<LatencySettings> = {},
+    priors: ReadonlyMap<string, LatencyPrior> = new Map(),
+  ) {
     this.settings = { ...LATENCY_DEFAULTS, ...settings };
     this.priors = priors;
   }
@@ -107,24 +113,44 @@ export class LatencyStats implements AttemptObserver {
     } else {
       // A whole answer at once: the time to its first token is the duration less the generation
       // time the current speed estimate predicts for its tokens.
-      stats.addTtft(Math.max(0, observation.durationMs - (output * 1000) / stats.tokensPerSecond), alpha);
+      stats.addTtft(
+        Math.max(0, observation.durationMs - (output * 1000) / stats.tokensPerSecond),
+        alpha,
+      );
     }
   }
 
   snapshot(key: string): LatencySnapshot {
     const stats = this.stats.get(key);
-    const source = stats && stats.samples > 0 ? 'measured' : this.priors.has(key) ? 'prior' : 'default';
+    const source =
+      stats && stats.samples > 0 ? 'measured' : this.priors.has(key) ? 'prior' : 'default';
     const prior = this.priors.get(key) ?? DEFAULT_PRIOR;
-    if (!stats) return { samples: 0, ttftMs: prior.ttftMs, tokensPerSecond: prior.tokensPerSecond, errorRate: 0, source };
+    if (!stats)
+      return {
+        samples: 0,
+        ttftMs: prior.ttftMs,
+        tokensPerSecond: prior.tokensPerSecond,
+        errorRate: 0,
+        source,
+      };
     const p95 = stats.p95TtftMs();
-    return { samples: stats.samples, ttftMs: stats.ttftMs, tokensPerSecond: stats.tokensPerSecond, errorRate: stats.errorRate, source, ...(p95 === undefined ? {} : { p95TtftMs: p95 }) };
+    return {
+      samples: stats.samples,
+      ttftMs: stats.ttftMs,
+      tokensPerSecond: stats.tokensPerSecond,
+      errorRate: stats.errorRate,
+      source,
+      ...(p95 === undefined ? {} : { p95TtftMs: p95 }),
+    };
   }
 
   /** Predicted milliseconds to the end of an answer of `outputTokens`: TTFT + output / tokens per second. */
   predictMs(key: string, outputTokens: number): number {
     const stats = this.stats.get(key);
     const ttft = stats ? stats.ttftMs : (this.priors.get(key) ?? DEFAULT_PRIOR).ttftMs;
-    const speed = stats ? stats.tokensPerSecond : (this.priors.get(key) ?? DEFAULT_PRIOR).tokensPerSecond;
+    const speed = stats
+      ? stats.tokensPerSecond
+      : (this.priors.get(key) ?? DEFAULT_PRIOR).tokensPerSecond;
     return speed > 0 && Number.isFinite(speed) ? ttft + (outputTokens * 1000) / speed : ttft;
   }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileAliasPattern, orderAliasPatterns, resolveAlias, type AliasPattern } from './model-aliases.js';
+import {
+  compileAliasPattern,
+  orderAliasPatterns,
+  resolveAlias,
+  type AliasPattern,
+} from './model-aliases.js';
 
 const compiled = (pattern: string, target = 'auto'): AliasPattern => {
   const result = compileAliasPattern(pattern, target);
@@ -31,16 +36,31 @@ describe('model alias patterns', () => {
   });
 
   it('lets exact aliases win over patterns and the most specific pattern win over a general one', () => {
-    const patterns = orderAliasPatterns([compiled('claude-*', 'auto'), compiled('claude-haiku-*', 'auto:cheap'), compiled('claude-?aiku-*', 'auto:fast')]);
+    const patterns = orderAliasPatterns([
+      compiled('claude-*', 'auto'),
+      compiled('claude-haiku-*', 'auto:cheap'),
+      compiled('claude-?aiku-*', 'auto:fast'),
+    ]);
     const exact = new Map([['claude-haiku-legacy', 'deepseek-chat']]);
-    expect(resolveAlias('claude-opus-4-8', exact, patterns)).toEqual({ target: 'auto', pattern: 'claude-*' });
-    expect(resolveAlias('claude-haiku-4-5', exact, patterns)).toEqual({ target: 'auto:cheap', pattern: 'claude-haiku-*' });
-    expect(resolveAlias('claude-haiku-legacy', exact, patterns)).toEqual({ target: 'deepseek-chat' });
+    expect(resolveAlias('claude-opus-4-8', exact, patterns)).toEqual({
+      target: 'auto',
+      pattern: 'claude-*',
+    });
+    expect(resolveAlias('claude-haiku-4-5', exact, patterns)).toEqual({
+      target: 'auto:cheap',
+      pattern: 'claude-haiku-*',
+    });
+    expect(resolveAlias('claude-haiku-legacy', exact, patterns)).toEqual({
+      target: 'deepseek-chat',
+    });
     expect(resolveAlias('gpt-5', exact, patterns)).toBeUndefined();
   });
 
   it('breaks a specificity tie by declaration order', () => {
-    const patterns = orderAliasPatterns([compiled('gpt-5*', 'first'), compiled('gpt-*5', 'second')]);
+    const patterns = orderAliasPatterns([
+      compiled('gpt-5*', 'first'),
+      compiled('gpt-*5', 'second'),
+    ]);
     expect(resolveAlias('gpt-5', new Map(), patterns)?.target).toBe('first');
   });
 });

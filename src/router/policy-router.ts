@@ -5,12 +5,26 @@ import { extractFeatures } from './features/extract-features.js';
 import { LatencyStats, type LatencyPrior } from './latency-stats.js';
 import { ALWAYS_AVAILABLE } from './no-op-health.js';
 import { describeCondition, matchesRule } from './policies/match-rule.js';
-import type { CostOptimalPolicy, DeploymentRef, RoutingPolicy, RoutingSettings, TiersPolicy, WeightedPolicy } from './policies/routing-settings.js';
+import type {
+  CostOptimalPolicy,
+  DeploymentRef,
+  RoutingPolicy,
+  RoutingSettings,
+  TiersPolicy,
+  WeightedPolicy,
+} from './policies/routing-settings.js';
 import { resolveAlias, type AliasPattern } from './model-aliases.js';
 import { prepareCandidates } from './prepare-candidates.js';
 import type { ConfiguredDeployments } from '../registry/match-config-provider.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
-import { byCost, evaluate, orderCandidates, type CandidateInfo, type Evaluation, type EvaluationContext } from './rank-candidates.js';
+import {
+  byCost,
+  evaluate,
+  orderCandidates,
+  type CandidateInfo,
+  type Evaluation,
+  type EvaluationContext,
+} from './rank-candidates.js';
 import type { DeploymentHealth, RoutePlan, RouteOptions, Router } from '../core/route.js';
 
 /** What the router plans over: the configured models and providers, the catalog, the routing settings. */
@@ -34,7 +48,13 @@ export interface PolicyRouterOptions {
   random?: () => number;
 }
 
-type Plan = { evaluations: Evaluation[]; tier?: string; budget?: number; latencySensitive: boolean; budgetMode: 'demote' | 'remove' };
+type Plan = {
+  evaluations: Evaluation[];
+  tier?: string;
+  budget?: number;
+  latencySensitive: boolean;
+  budgetMode: 'demote' | 'remove';
+};
 
 /**
  * The router: `auto`, `auto:*` and operator-named policies are planned by their policy (tiers,
@@ -55,7 +75,11 @@ export class PolicyRouter implements Router {
   private readonly resolved = new Map<readonly DeploymentRef[], CandidateInfo[]>();
   private readonly single = new Map<string, RoutePlan>();
 
-  constructor(config: RouterConfig, adapters: Map<string, ProviderAdapter>, options: PolicyRouterOptions = {}) {
+  constructor(
+    config: RouterConfig,
+    adapters: Map<string, ProviderAdapter>,
+    options: PolicyRouterOptions = {},
+  ) {
     const prepared = prepareCandidates(config, adapters);
     this.infos = prepared.infos;
     this.byModel = prepared.byModel;
@@ -78,31 +102,71 @@ export class PolicyRouter implements Router {
     const { policy, modelName } = this.resolveName(asked);
     const direct = modelName === undefined ? undefined : this.byModel.get(modelName);
     if (!policy && !direct) {
-      throw new GatewayError('model_not_found', `The model "${truncate(asked)}" does not exist on this gateway. GET /v1/models lists the models, aliases and routing policies it serves.`, { param: 'model' });
+      throw new GatewayError(
+        'model_not_found',
+        `The model "${truncate(asked)}" does not exist on this gateway. GET /v1/models lists the models, aliases and routing policies it serves.`,
+        { param: 'model' },
+      );
     }
-    if (!policy && direct!.length === 1 && options.latencyBudgetMs === undefined && options.explain !== true) {
+    if (
+      !policy &&
+      direct!.length === 1 &&
+      options.latencyBudgetMs === undefined &&
+      options.explain !== true
+    ) {
       return this.onlyDeployment(asked, modelName!, direct![0]!);
     }
     const now = options.now ?? Date.now();
     const features = extractFeatures(request);
-    const context: EvaluationContext = { features, stats: this.stats, health: this.health, now, outputLimit: this.outputLimit, ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }) };
+    const context: EvaluationContext = {
+      features,
+      stats: this.stats,
+      health: this.health,
+      now,
+      outputLimit: this.outputLimit,
+      ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+    };
     let planned: Plan;
     if (!policy) {
       const evaluations = direct!.map((info) => evaluate(info, context, '')).sort(byCost);
-      evaluations.forEach((evaluation, index) => (evaluation.reason = index === 0 ? 'cheapest deployment' : 'next deployment by cost'));
-      planned = { evaluations, latencySensitive: options.latencyBudgetMs !== undefined, budgetMode: 'demote', ...budgetOf(options.latencyBudgetMs) };
+      evaluations.forEach(
+        (evaluation, index) =>
+          (evaluation.reason = index === 0 ? 'cheapest deployment' : 'next deployment by cost'),
+      );
+      planned = {
+        evaluations,
+        latencySensitive: options.latencyBudgetMs !== undefined,
+        budgetMode: 'demote',
+        ...budgetOf(options.latencyBudgetMs),
+      };
     } else if (policy.type === 'tiers') planned = this.planTiers(policy, context, options);
-    else if (policy.type === 'cost-optimal') planned = this.planCostOptimal(policy, context, options);
+    else if (policy.type === 'cost-optimal')
+      planned = this.planCostOptimal(policy, context, options);
     else planned = this.planWeighted(policy, context, options);
 
     const share = this.stats.explorationShare;
-    const explore = planned.latencySensitive && share > 0 && ++this.latencyPlans % Math.max(1, Math.round(1 / share)) === 0;
-    const ordered = orderCandidates(planned.evaluations, { budgetMode: planned.budgetMode, explore, stats: this.stats, now, ...(planned.budget === undefined ? {} : { latencyBudgetMs: planned.budget }) });
+    const explore =
+      planned.latencySensitive &&
+      share > 0 &&
+      ++this.latencyPlans % Math.max(1, Math.round(1 / share)) === 0;
+    const ordered = orderCandidates(planned.evaluations, {
+      budgetMode: planned.budgetMode,
+      explore,
+      stats: this.stats,
+      now,
+      ...(planned.budget === undefined ? {} : { latencyBudgetMs: planned.budget }),
+    });
     const first = ordered.attempts[0]!;
     const winner = ordered.candidates.find((candidate) => candidate.rank === 0)!;
     const fallbacks = ordered.attempts.length - 1;
-    const head = policy ? `${asked}${policy.name === asked ? '' : ` = ${policy.name}`} ${policy.type}${planned.tier === undefined ? '' : ` ${policy.type === 'weighted' ? 'arm' : 'tier'} ${planned.tier}`} -> ` : modelName !== asked ? `alias ${asked} -> ` : '';
-    const detail = policy ? ` [${features.languages[0] ?? 'text'} ${features.task} ${features.promptTokens}+${features.expectedOutputTokens} tok${winner.predictedCostUsd === undefined ? '' : ` $${winner.predictedCostUsd.toPrecision(2)}`}]` : '';
+    const head = policy
+      ? `${asked}${policy.name === asked ? '' : ` = ${policy.name}`} ${policy.type}${planned.tier === undefined ? '' : ` ${policy.type === 'weighted' ? 'arm' : 'tier'} ${planned.tier}`} -> `
+      : modelName !== asked
+        ? `alias ${asked} -> `
+        : '';
+    const detail = policy
+      ? ` [${features.languages[0] ?? 'text'} ${features.task} ${features.promptTokens}+${features.expectedOutputTokens} tok${winner.predictedCostUsd === undefined ? '' : ` $${winner.predictedCostUsd.toPrecision(2)}`}]`
+      : '';
     return {
       modelAsked: asked,
       policy: policy ? policy.type : modelName !== asked ? 'alias' : 'direct',
@@ -128,7 +192,9 @@ export class PolicyRouter implements Router {
     if (alias === undefined) return {};
     const target = this.policies.get(alias.target);
     if (target) return { policy: target };
-    return { modelName: this.byModel.has(alias.target) ? alias.target : this.aliases.get(alias.target) };
+    return {
+      modelName: this.byModel.has(alias.target) ? alias.target : this.aliases.get(alias.target),
+    };
   }
 
   /**
@@ -144,7 +210,15 @@ export class PolicyRouter implements Router {
         modelAsked: asked,
         policy: aliased ? 'alias' : 'direct',
         attempts: [target],
-        candidates: [{ key: target.key, model: target.model.name, provider: target.deployment.provider, rank: 0, reason: 'won: the only deployment' }],
+        candidates: [
+          {
+            key: target.key,
+            model: target.model.name,
+            provider: target.deployment.provider,
+            rank: 0,
+            reason: 'won: the only deployment',
+          },
+        ],
         summary: `${aliased ? `alias ${asked} -> ` : ''}${target.key}`,
       };
       this.single.set(asked, plan);
@@ -165,7 +239,9 @@ export class PolicyRouter implements Router {
   private planTiers(policy: TiersPolicy, context: EvaluationContext, options: RouteOptions): Plan {
     let chosen = policy.defaultTier;
     let why = 'default tier (no rule matched)';
-    const rule = policy.rules.findIndex((candidate) => matchesRule(candidate.when, context.features));
+    const rule = policy.rules.findIndex((candidate) =>
+      matchesRule(candidate.when, context.features),
+    );
     if (rule >= 0) {
       chosen = policy.rules[rule]!.tier;
       why = `rule ${rule + 1}: ${describeCondition(policy.rules[rule]!.when)}`;
@@ -182,13 +258,25 @@ export class PolicyRouter implements Router {
       const fresh = this.infosOf(tier.refs).filter((info) => !seen.has(info.target.key));
       for (const info of fresh) seen.add(info.target.key);
       const reason = index === chosen ? `tier ${tier.name} (${why})` : `fallback tier ${tier.name}`;
-      evaluations.push(...fresh.map((info) => scored(evaluate(info, context, reason))).sort(byCost));
+      evaluations.push(
+        ...fresh.map((info) => scored(evaluate(info, context, reason))).sort(byCost),
+      );
     }
     const tier = policy.tiers[chosen]!;
-    return { evaluations, tier: tier.name, latencySensitive: false, budgetMode: policy.budgetMode, ...budgetOf(options.latencyBudgetMs ?? tier.latencyBudgetMs ?? policy.latencyBudgetMs) };
+    return {
+      evaluations,
+      tier: tier.name,
+      latencySensitive: false,
+      budgetMode: policy.budgetMode,
+      ...budgetOf(options.latencyBudgetMs ?? tier.latencyBudgetMs ?? policy.latencyBudgetMs),
+    };
   }
 
-  private planCostOptimal(policy: CostOptimalPolicy, context: EvaluationContext, options: RouteOptions): Plan {
+  private planCostOptimal(
+    policy: CostOptimalPolicy,
+    context: EvaluationContext,
+    options: RouteOptions,
+  ): Plan {
     const meets: Evaluation[] = [];
     const below: Evaluation[] = [];
     const floor = policy.qualityFloor;
@@ -203,18 +291,32 @@ export class PolicyRouter implements Router {
         below.push(evaluation);
       }
     }
-    const byQuality = (a: Evaluation, b: Evaluation): number => b.quality - a.quality || byCost(a, b);
+    const byQuality = (a: Evaluation, b: Evaluation): number =>
+      b.quality - a.quality || byCost(a, b);
     if (policy.rankBy === 'cost') meets.sort((a, b) => byCost(a, b) || b.quality - a.quality);
-    else if (policy.rankBy === 'latency') meets.sort((a, b) => a.latencyMs - b.latencyMs || byCost(a, b));
+    else if (policy.rankBy === 'latency')
+      meets.sort((a, b) => a.latencyMs - b.latencyMs || byCost(a, b));
     else meets.sort(byQuality);
     below.sort(byQuality);
     const budget = options.latencyBudgetMs ?? policy.latencyBudgetMs;
-    return { evaluations: [...meets, ...below], latencySensitive: budget !== undefined || policy.rankBy === 'latency', budgetMode: policy.budgetMode, ...budgetOf(budget) };
+    return {
+      evaluations: [...meets, ...below],
+      latencySensitive: budget !== undefined || policy.rankBy === 'latency',
+      budgetMode: policy.budgetMode,
+      ...budgetOf(budget),
+    };
   }
 
-  private planWeighted(policy: WeightedPolicy, context: EvaluationContext, options: RouteOptions): Plan {
+  private planWeighted(
+    policy: WeightedPolicy,
+    context: EvaluationContext,
+    options: RouteOptions,
+  ): Plan {
     const total = policy.arms.reduce((sum, arm) => sum + arm.weight, 0);
-    const draw = policy.split === 'request-id' && options.requestId !== undefined ? hashToUnit(options.requestId) : this.random();
+    const draw =
+      policy.split === 'request-id' && options.requestId !== undefined
+        ? hashToUnit(options.requestId)
+        : this.random();
     let chosen = policy.arms.length - 1;
     for (let index = 0, cumulative = 0; index < policy.arms.length; index++) {
       cumulative += policy.arms[index]!.weight / total;
@@ -223,19 +325,39 @@ export class PolicyRouter implements Router {
         break;
       }
     }
-    const order = [chosen, ...policy.arms.map((_, index) => index).filter((index) => index !== chosen).sort((a, b) => policy.arms[b]!.weight - policy.arms[a]!.weight)];
+    const order = [
+      chosen,
+      ...policy.arms
+        .map((_, index) => index)
+        .filter((index) => index !== chosen)
+        .sort((a, b) => policy.arms[b]!.weight - policy.arms[a]!.weight),
+    ];
     const seen = new Set<string>();
     const evaluations: Evaluation[] = [];
-    const how = policy.split === 'request-id' && options.requestId !== undefined ? 'by request id' : 'by random draw';
+    const how =
+      policy.split === 'request-id' && options.requestId !== undefined
+        ? 'by request id'
+        : 'by random draw';
     for (const index of order) {
       const arm = policy.arms[index]!;
       const fresh = this.infosOf(arm.refs).filter((info) => !seen.has(info.target.key));
       for (const info of fresh) seen.add(info.target.key);
-      const reason = index === chosen ? `arm ${arm.label} (weight ${arm.weight}/${total}, ${how})` : `other arm ${arm.label}`;
-      evaluations.push(...fresh.map((info) => scored(evaluate(info, context, reason))).sort(byCost));
+      const reason =
+        index === chosen
+          ? `arm ${arm.label} (weight ${arm.weight}/${total}, ${how})`
+          : `other arm ${arm.label}`;
+      evaluations.push(
+        ...fresh.map((info) => scored(evaluate(info, context, reason))).sort(byCost),
+      );
     }
     const budget = options.latencyBudgetMs ?? policy.latencyBudgetMs;
-    return { evaluations, tier: policy.arms[chosen]!.label, latencySensitive: budget !== undefined, budgetMode: policy.budgetMode, ...budgetOf(budget) };
+    return {
+      evaluations,
+      tier: policy.arms[chosen]!.label,
+      latencySensitive: budget !== undefined,
+      budgetMode: policy.budgetMode,
+      ...budgetOf(budget),
+    };
   }
 }
 

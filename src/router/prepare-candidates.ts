@@ -1,5 +1,8 @@
 import type { ModelEntry } from '../core/deployment.js';
-import { catalogProviderCandidates, type ConfiguredDeployments } from '../registry/match-config-provider.js';
+import {
+  catalogProviderCandidates,
+  type ConfiguredDeployments,
+} from '../registry/match-config-provider.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import { qualityProfile } from './expected-quality.js';
@@ -19,7 +22,10 @@ export const REASONING_OUTPUT_FACTOR = 3;
  * come from the composition root: the simulator's figures for simulated providers.)
  */
 export function prepareCandidates(
-  config: ConfiguredDeployments & { registry: ModelRegistry; routing: Pick<RoutingSettings, 'quality'> & Partial<Pick<RoutingSettings, 'outputLimit'>> },
+  config: ConfiguredDeployments & {
+    registry: ModelRegistry;
+    routing: Pick<RoutingSettings, 'quality'> & Partial<Pick<RoutingSettings, 'outputLimit'>>;
+  },
   adapters: Map<string, ProviderAdapter>,
 ): { infos: Map<string, CandidateInfo>; byModel: Map<string, CandidateInfo[]> } {
   const infos = new Map<string, CandidateInfo>();
@@ -33,17 +39,25 @@ export function prepareCandidates(
         providers: catalogProviderCandidates(target.deployment.provider, provider),
         upstreamModel: target.deployment.upstreamModel,
       });
-      const override = config.routing.quality.get(model.name) ?? (catalog ? config.routing.quality.get(catalog.model) : undefined);
+      const override =
+        config.routing.quality.get(model.name) ??
+        (catalog ? config.routing.quality.get(catalog.model) : undefined);
       const info: CandidateInfo = {
         target,
         profile: qualityProfile(catalog?.qualityPriors ?? [], catalog?.tier, override),
         capabilities: catalog?.capabilities ?? {},
-        outputFactor: catalog?.tier === 4 && catalog.capabilities.reasoning === true ? REASONING_OUTPUT_FACTOR : 1,
+        outputFactor:
+          catalog?.tier === 4 && catalog.capabilities.reasoning === true
+            ? REASONING_OUTPUT_FACTOR
+            : 1,
         ...(catalog?.contextWindow === undefined ? {} : { contextWindow: catalog.contextWindow }),
-        ...(catalog?.maxOutputTokens === undefined ? {} : { maxOutputTokens: catalog.maxOutputTokens }),
+        ...(catalog?.maxOutputTokens === undefined
+          ? {}
+          : { maxOutputTokens: catalog.maxOutputTokens }),
         ...(target.deployment.price === undefined ? {} : { price: target.deployment.price }),
       };
-      if (catalog?.maxOutputTokens !== undefined && config.routing.outputLimit !== 'strict') target.clampOutputTo = catalog.maxOutputTokens;
+      if (catalog?.maxOutputTokens !== undefined && config.routing.outputLimit !== 'strict')
+        target.clampOutputTo = catalog.maxOutputTokens;
       infos.set(target.key, info);
       list.push(info);
     }
@@ -53,10 +67,14 @@ export function prepareCandidates(
 }
 
 /** A model's deployments as route targets (with their adapters), in config order. */
-export function targetsOf(model: ModelEntry, adapters: Map<string, ProviderAdapter>): RouteTarget[] {
+export function targetsOf(
+  model: ModelEntry,
+  adapters: Map<string, ProviderAdapter>,
+): RouteTarget[] {
   return model.deployments.map((deployment) => {
     const adapter = adapters.get(deployment.provider);
-    if (!adapter) throw new Error(`No adapter for provider "${deployment.provider}" (model "${model.name}").`);
+    if (!adapter)
+      throw new Error(`No adapter for provider "${deployment.provider}" (model "${model.name}").`);
     return { model, deployment, adapter, key: deploymentKey(deployment.provider, model.name) };
   });
 }

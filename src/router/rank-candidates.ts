@@ -49,17 +49,33 @@ export interface EvaluationContext {
 }
 
 /** Expected cost: prompt at the input price (the cacheable prefix at the cached price, where there is one) plus expected output. */
-export function predictCost(price: Price | undefined, features: RequestFeatures, outputTokens = features.expectedOutputTokens): number | undefined {
-  if (price?.inputPerMillion === undefined || price.outputPerMillion === undefined) return undefined;
-  const cachedInputTokens = price.cachedInputPerMillion === undefined ? 0 : features.cacheablePromptTokens;
+export function predictCost(
+  price: Price | undefined,
+  features: RequestFeatures,
+  outputTokens = features.expectedOutputTokens,
+): number | undefined {
+  if (price?.inputPerMillion === undefined || price.outputPerMillion === undefined)
+    return undefined;
+  const cachedInputTokens =
+    price.cachedInputPerMillion === undefined ? 0 : features.cacheablePromptTokens;
   if (price.tiers === undefined || price.tiers.length === 0) {
     // No prompt-size steps: the same arithmetic as costOfUsage, without its breakdown objects.
-    return ((features.promptTokens - cachedInputTokens) * price.inputPerMillion + cachedInputTokens * (price.cachedInputPerMillion ?? 0) + outputTokens * price.outputPerMillion) / 1_000_000;
+    return (
+      ((features.promptTokens - cachedInputTokens) * price.inputPerMillion +
+        cachedInputTokens * (price.cachedInputPerMillion ?? 0) +
+        outputTokens * price.outputPerMillion) /
+      1_000_000
+    );
   }
-  return costOfUsage({ inputTokens: features.promptTokens, outputTokens, cachedInputTokens }, price).costUsd;
+  return costOfUsage({ inputTokens: features.promptTokens, outputTokens, cachedInputTokens }, price)
+    .costUsd;
 }
 
-export function evaluate(info: CandidateInfo, context: EvaluationContext, reason: string): Evaluation {
+export function evaluate(
+  info: CandidateInfo,
+  context: EvaluationContext,
+  reason: string,
+): Evaluation {
   const { features } = context;
   const outputTokens = features.expectedOutputTokens * info.outputFactor;
   const evaluation: Evaluation = {
@@ -73,12 +89,19 @@ export function evaluate(info: CandidateInfo, context: EvaluationContext, reason
   if (cost !== undefined) evaluation.costUsd = cost;
   const { capabilities } = info;
   if (features.tools && capabilities.tools === false) evaluation.drop = 'dropped: no tool calling';
-  else if (features.json && capabilities.jsonMode === false) evaluation.drop = 'dropped: no JSON mode';
-  else if (features.fim && capabilities.fim === false) evaluation.drop = 'dropped: no fill-in-the-middle';
+  else if (features.json && capabilities.jsonMode === false)
+    evaluation.drop = 'dropped: no JSON mode';
+  else if (features.fim && capabilities.fim === false)
+    evaluation.drop = 'dropped: no fill-in-the-middle';
   else if (info.contextWindow !== undefined && features.promptTokens > info.contextWindow) {
     evaluation.drop = `dropped: ~${features.promptTokens} prompt tokens exceed its ${info.contextWindow}-token context window`;
-  } else if (info.maxOutputTokens !== undefined && context.maxTokens !== undefined && context.maxTokens > info.maxOutputTokens) {
-    if (context.outputLimit === 'strict') evaluation.drop = `dropped: max output ${info.maxOutputTokens} < max_tokens ${context.maxTokens} (routing.output_limit: strict)`;
+  } else if (
+    info.maxOutputTokens !== undefined &&
+    context.maxTokens !== undefined &&
+    context.maxTokens > info.maxOutputTokens
+  ) {
+    if (context.outputLimit === 'strict')
+      evaluation.drop = `dropped: max output ${info.maxOutputTokens} < max_tokens ${context.maxTokens} (routing.output_limit: strict)`;
     else evaluation.outputShort = info.maxOutputTokens;
   }
   return evaluation;
@@ -109,7 +132,10 @@ export interface OrderedPlan {
  * predicted to miss it are demoted behind them (fastest first) or removed; unavailable ones
  * (cooldown, open breaker) go last, as a last resort. O(candidates log candidates).
  */
-export function orderCandidates(preferred: readonly Evaluation[], options: OrderOptions): OrderedPlan {
+export function orderCandidates(
+  preferred: readonly Evaluation[],
+  options: OrderOptions,
+): OrderedPlan {
   const fitting: Evaluation[] = [];
   const slow: Evaluation[] = [];
   const unavailable: Evaluation[] = [];
@@ -127,15 +153,22 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
   if (slow.length > 0) {
     slow.sort((a, b) => a.latencyMs - b.latencyMs);
     const outcome = removeSlow ? 'removed' : 'demoted';
-    for (const evaluation of slow) evaluation.note = `predicted ${Math.round(evaluation.latencyMs)} ms misses the ${budget} ms budget: ${outcome}`;
+    for (const evaluation of slow)
+      evaluation.note = `predicted ${Math.round(evaluation.latencyMs)} ms misses the ${budget} ms budget: ${outcome}`;
   }
-  for (const evaluation of unavailable) evaluation.note = 'unavailable (cooldown or open breaker): last resort';
+  for (const evaluation of unavailable)
+    evaluation.note = 'unavailable (cooldown or open breaker): last resort';
   // Largest limit first: the least clamping.
   short.sort((a, b) => b.outputShort! - a.outputShort! || byCost(a, b));
-  for (const evaluation of short) evaluation.note = `max output ${evaluation.outputShort} < max_tokens: ranked after the deployments that fit; max_tokens clamped to ${evaluation.outputShort} if used`;
+  for (const evaluation of short)
+    evaluation.note = `max output ${evaluation.outputShort} < max_tokens: ranked after the deployments that fit; max_tokens clamped to ${evaluation.outputShort} if used`;
 
   if (options.explore) {
-    const index = fitting.findIndex((evaluation, position) => position > 0 && options.stats.samples(evaluation.info.target.key) < options.stats.minSamples);
+    const index = fitting.findIndex(
+      (evaluation, position) =>
+        position > 0 &&
+        options.stats.samples(evaluation.info.target.key) < options.stats.minSamples,
+    );
     if (index > 0 && options.stats.tryStartProbe(fitting[index]!.info.target.key, options.now)) {
       const [explored] = fitting.splice(index, 1);
       explored!.note = `exploring: ${options.stats.samples(explored!.info.target.key)} latency samples so far (${explored!.reason})`;
@@ -143,11 +176,14 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
     }
   }
 
-  let kept = removeSlow ? fitting.concat(short, unavailable) : fitting.concat(slow, short, unavailable);
+  let kept = removeSlow
+    ? fitting.concat(short, unavailable)
+    : fitting.concat(slow, short, unavailable);
   if (kept.length === 0) {
     // Nothing declared able to serve it: try the dropped ones rather than refuse (the upstream has the last word).
     kept = dropped.splice(0);
-    for (const evaluation of kept) evaluation.note = `${evaluation.drop}; tried anyway: no other candidate`;
+    for (const evaluation of kept)
+      evaluation.note = `${evaluation.drop}; tried anyway: no other candidate`;
   }
   const attempts: RouteTarget[] = new Array<RouteTarget>(kept.length);
   const candidates: CandidateVerdict[] = [];
@@ -155,12 +191,17 @@ export function orderCandidates(preferred: readonly Evaluation[], options: Order
     attempts[rank] = kept[rank]!.info.target;
     candidates.push(verdict(kept[rank]!, rank, options.stats));
   }
-  if (removeSlow) for (const evaluation of slow) candidates.push(verdict(evaluation, undefined, options.stats));
+  if (removeSlow)
+    for (const evaluation of slow) candidates.push(verdict(evaluation, undefined, options.stats));
   for (const evaluation of dropped) candidates.push(verdict(evaluation, undefined, options.stats));
   return { attempts, candidates };
 }
 
-function verdict(evaluation: Evaluation, rank: number | undefined, stats: LatencyStats): CandidateVerdict {
+function verdict(
+  evaluation: Evaluation,
+  rank: number | undefined,
+  stats: LatencyStats,
+): CandidateVerdict {
   const target = evaluation.info.target;
   const result: CandidateVerdict = {
     key: target.key,
@@ -168,7 +209,10 @@ function verdict(evaluation: Evaluation, rank: number | undefined, stats: Latenc
     provider: target.deployment.provider,
     predictedLatencyMs: Math.round(evaluation.latencyMs),
     latencySamples: stats.samples(target.key),
-    reason: evaluation.note ?? evaluation.drop ?? (rank === 0 ? `won: ${evaluation.reason}` : `fallback: ${evaluation.reason}`),
+    reason:
+      evaluation.note ??
+      evaluation.drop ??
+      (rank === 0 ? `won: ${evaluation.reason}` : `fallback: ${evaluation.reason}`),
   };
   if (rank !== undefined) result.rank = rank;
   if (evaluation.score !== undefined) result.score = Math.round(evaluation.score * 10) / 10;

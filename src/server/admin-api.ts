@@ -1,6 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CreateKeyInput, KeyLimits, KeyStore, SpendGuard, VirtualKey } from '../keys/key-types.js';
+import type {
+  CreateKeyInput,
+  KeyLimits,
+  KeyStore,
+  SpendGuard,
+  VirtualKey,
+} from '../keys/key-types.js';
 import { KeyInputError } from '../keys/key-input.js';
 import type { KeyChange } from '../keys/key-directory.js';
 import { GatewayError, toStorageError } from '../core/errors.js';
@@ -36,56 +42,96 @@ const LIMIT_FIELDS: Record<string, keyof KeyLimits> = {
  * `GET /admin/breakers` (breakers and cooldowns per deployment).
  * Key secrets appear once, in the creation answer; hashes never.
  */
-export function createAdminApi(options: AdminApiOptions): (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void> {
-  const expected = options.token === undefined ? undefined : Buffer.from(digest(options.token), 'hex');
+export function createAdminApi(
+  options: AdminApiOptions,
+): (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void> {
+  const expected =
+    options.token === undefined ? undefined : Buffer.from(digest(options.token), 'hex');
   return (request, response, path) =>
     serve(request, response, path).catch((error: unknown) => {
       // An unreachable key store (PostgreSQL or SQLite) is a retryable 503, not a 500 with a stack trace.
-      throw error instanceof KeyInputError ? new GatewayError('invalid_request', error.message) : toStorageError(error, 'The key store');
+      throw error instanceof KeyInputError
+        ? new GatewayError('invalid_request', error.message)
+        : toStorageError(error, 'The key store');
     });
 
-  async function serve(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+  async function serve(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<void> {
     if (expected === undefined || (!options.store && !options.resilience)) {
-      throw new GatewayError('not_found', 'The admin API is disabled: set admin.token_env in the config to enable it.');
+      throw new GatewayError(
+        'not_found',
+        'The admin API is disabled: set admin.token_env in the config to enable it.',
+      );
     }
     const presented = presentedKey(request.headers);
-    if (presented === undefined || !timingSafeEqual(Buffer.from(digest(presented), 'hex'), expected)) {
-      throw new GatewayError('unauthorized', 'The admin API needs "Authorization: Bearer <admin token>".');
+    if (
+      presented === undefined ||
+      !timingSafeEqual(Buffer.from(digest(presented), 'hex'), expected)
+    ) {
+      throw new GatewayError(
+        'unauthorized',
+        'The admin API needs "Authorization: Bearer <admin token>".',
+      );
     }
     if (path === '/admin/reload' && options.reload) {
       if ((request.method ?? 'GET') !== 'POST') {
         response.setHeader('allow', 'POST');
-        throw new GatewayError('method_not_allowed', `/admin/reload accepts POST, not ${request.method}.`);
+        throw new GatewayError(
+          'method_not_allowed',
+          `/admin/reload accepts POST, not ${request.method}.`,
+        );
       }
       const result = await options.reload();
-      if (!result.ok) throw new GatewayError('invalid_request', `The config was not reloaded (the running one stays): ${result.error}`);
+      if (!result.ok)
+        throw new GatewayError(
+          'invalid_request',
+          `The config was not reloaded (the running one stays): ${result.error}`,
+        );
       sendJson(response, 200, { reloaded: true, restart_needed: result.restartNeeded });
       return;
     }
     if (path === '/admin/breakers' && options.resilience) {
-      sendJson(response, 200, describeBreakers(options.resilience.breakers, options.resilience.keys));
+      sendJson(
+        response,
+        200,
+        describeBreakers(options.resilience.breakers, options.resilience.keys),
+      );
       return;
     }
-    if (!options.store) throw new GatewayError('not_found', 'The key admin API needs the ledger (ledger.enabled).');
+    if (!options.store)
+      throw new GatewayError('not_found', 'The key admin API needs the ledger (ledger.enabled).');
     const store = options.store;
     const method = request.method ?? 'GET';
     if (path === '/admin/keys') {
       if (method === 'GET') {
         const keys = await store.list();
-        sendJson(response, 200, { object: 'list', data: await Promise.all(keys.map((key) => describe(key, options.guard))) });
+        sendJson(response, 200, {
+          object: 'list',
+          data: await Promise.all(keys.map((key) => describe(key, options.guard))),
+        });
         return;
       }
       if (method === 'POST') {
-        const input = parseCreateKey(await readJsonBody(request, { limitBytes: 64 * 1024, maxDepth: 16 }));
+        const input = parseCreateKey(
+          await readJsonBody(request, { limitBytes: 64 * 1024, maxDepth: 16 }),
+        );
         const { key, secret } = await store.create(input).catch((error: unknown) => {
-          throw error instanceof KeyInputError ? new GatewayError('invalid_request', error.message) : error;
+          throw error instanceof KeyInputError
+            ? new GatewayError('invalid_request', error.message)
+            : error;
         });
         await options.onKeysChanged?.({ type: 'created', key });
         sendJson(response, 201, { ...(await describe(key, options.guard)), key: secret });
         return;
       }
       response.setHeader('allow', 'GET, POST');
-      throw new GatewayError('method_not_allowed', `/admin/keys accepts GET and POST, not ${method}.`);
+      throw new GatewayError(
+        'method_not_allowed',
+        `/admin/keys accepts GET and POST, not ${method}.`,
+      );
     }
     const match = /^\/admin\/keys\/([A-Za-z0-9_-]{1,64})$/.exec(path);
     if (match) {
@@ -97,13 +143,17 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
         return;
       }
       if (method === 'DELETE') {
-        if (!(await store.revoke(id))) throw new GatewayError('not_found', `No key with id "${id}".`);
+        if (!(await store.revoke(id)))
+          throw new GatewayError('not_found', `No key with id "${id}".`);
         await options.onKeysChanged?.({ type: 'revoked', id });
         sendJson(response, 200, { id, revoked: true });
         return;
       }
       response.setHeader('allow', 'GET, DELETE');
-      throw new GatewayError('method_not_allowed', `/admin/keys/{id} accepts GET and DELETE, not ${method}.`);
+      throw new GatewayError(
+        'method_not_allowed',
+        `/admin/keys/{id} accepts GET and DELETE, not ${method}.`,
+      );
     }
     throw new GatewayError('not_found', `No admin endpoint ${method} ${path}.`);
   }
@@ -111,7 +161,8 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
 
 /** `GET /admin/breakers`: every configured deployment's breaker and cooldown. */
 function describeBreakers(breakers: DeploymentBreakers, keys: readonly string[]): unknown {
-  const iso = (epoch: number | null): string | null => (epoch === null ? null : new Date(epoch).toISOString());
+  const iso = (epoch: number | null): string | null =>
+    epoch === null ? null : new Date(epoch).toISOString();
   return {
     object: 'list',
     data: breakers.snapshot(Date.now(), keys).map((entry) => ({
@@ -131,8 +182,15 @@ function describeBreakers(breakers: DeploymentBreakers, keys: readonly string[])
 }
 
 /** A key as the admin API shows it: never the hash, never the secret. */
-async function describe(key: VirtualKey, guard: SpendGuard | undefined): Promise<Record<string, unknown>> {
-  const limits = Object.fromEntries(Object.entries(LIMIT_FIELDS).flatMap(([wire, field]) => (key.limits[field] === undefined ? [] : [[wire, key.limits[field]]])));
+async function describe(
+  key: VirtualKey,
+  guard: SpendGuard | undefined,
+): Promise<Record<string, unknown>> {
+  const limits = Object.fromEntries(
+    Object.entries(LIMIT_FIELDS).flatMap(([wire, field]) =>
+      key.limits[field] === undefined ? [] : [[wire, key.limits[field]]],
+    ),
+  );
   return {
     id: key.id,
     name: key.name,
@@ -146,27 +204,48 @@ async function describe(key: VirtualKey, guard: SpendGuard | undefined): Promise
 }
 
 export function parseCreateKey(body: unknown): CreateKeyInput {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('invalid_request', 'The body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new GatewayError('invalid_request', 'The body must be a JSON object.');
   const fields = body as Record<string, unknown>;
   if (typeof fields.name !== 'string' || fields.name.trim() === '' || fields.name.length > 100) {
-    throw new GatewayError('invalid_request', '`name` must be a non-empty string of at most 100 characters.', { param: 'name' });
+    throw new GatewayError(
+      'invalid_request',
+      '`name` must be a non-empty string of at most 100 characters.',
+      { param: 'name' },
+    );
   }
   const input: CreateKeyInput = { name: fields.name.trim() };
   if (fields.allowed_models !== undefined && fields.allowed_models !== null) {
-    if (!Array.isArray(fields.allowed_models) || fields.allowed_models.length === 0 || !fields.allowed_models.every((model) => typeof model === 'string' && model !== '')) {
-      throw new GatewayError('invalid_request', '`allowed_models` must be a non-empty array of model names.', { param: 'allowed_models' });
+    if (
+      !Array.isArray(fields.allowed_models) ||
+      fields.allowed_models.length === 0 ||
+      !fields.allowed_models.every((model) => typeof model === 'string' && model !== '')
+    ) {
+      throw new GatewayError(
+        'invalid_request',
+        '`allowed_models` must be a non-empty array of model names.',
+        { param: 'allowed_models' },
+      );
     }
     input.allowedModels = fields.allowed_models as string[];
   }
   if (fields.limits !== undefined && fields.limits !== null) {
-    if (typeof fields.limits !== 'object' || Array.isArray(fields.limits)) throw new GatewayError('invalid_request', '`limits` must be an object.', { param: 'limits' });
+    if (typeof fields.limits !== 'object' || Array.isArray(fields.limits))
+      throw new GatewayError('invalid_request', '`limits` must be an object.', { param: 'limits' });
     const limits: KeyLimits = {};
     for (const [wire, value] of Object.entries(fields.limits as Record<string, unknown>)) {
       // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
       const field = Object.hasOwn(LIMIT_FIELDS, wire) ? LIMIT_FIELDS[wire] : undefined;
-      if (!field) throw new GatewayError('invalid_request', `Unknown limit "${wire}"; known: ${Object.keys(LIMIT_FIELDS).join(', ')}.`, { param: `limits.${wire}` });
+      if (!field)
+        throw new GatewayError(
+          'invalid_request',
+          `Unknown limit "${wire}"; known: ${Object.keys(LIMIT_FIELDS).join(', ')}.`,
+          { param: `limits.${wire}` },
+        );
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-        throw new GatewayError('invalid_request', `\`limits.${wire}\` must be a positive number.`, { param: `limits.${wire}` });
+        throw new GatewayError('invalid_request', `\`limits.${wire}\` must be a positive number.`, {
+          param: `limits.${wire}`,
+        });
       }
       limits[field] = value;
     }

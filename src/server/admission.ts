@@ -36,12 +36,19 @@ export interface AdmissionOptions {
  * reserves its whole estimate; an extension the budget refuses skips that target. With no target
  * left, the request gets the refusal (403 model_not_allowed, 429 budget_exceeded or rate_limited).
  */
-export function admitRequest(identity: ClientIdentity, request: CanonicalRequest, options: AdmissionOptions): RequestAdmission | undefined {
+export function admitRequest(
+  identity: ClientIdentity,
+  request: CanonicalRequest,
+  options: AdmissionOptions,
+): RequestAdmission | undefined {
   return identity.key ? createAdmission(identity.key, request, options) : undefined;
 }
 
 /** Admits the plan's first admissible target before anything runs; throws the refusal when there is none. */
-export async function admitFirst(admission: RequestAdmission, targets: readonly RouteTarget[]): Promise<void> {
+export async function admitFirst(
+  admission: RequestAdmission,
+  targets: readonly RouteTarget[],
+): Promise<void> {
   let refusal: GatewayError | undefined;
   for (const target of targets) {
     refusal = await admission.admitAttempt(target, false);
@@ -50,7 +57,11 @@ export async function admitFirst(admission: RequestAdmission, targets: readonly 
   throw refusal ?? new GatewayError('upstream_unavailable', 'The route plan has no target.');
 }
 
-function createAdmission(key: VirtualKey, request: CanonicalRequest, options: AdmissionOptions): RequestAdmission {
+function createAdmission(
+  key: VirtualKey,
+  request: CanonicalRequest,
+  options: AdmissionOptions,
+): RequestAdmission {
   const guard = options.guard;
   const cap = options.reserveOutputTokens ?? DEFAULT_RESERVE_OUTPUT_TOKENS;
   const inputTokens = approximateInputTokens(request);
@@ -60,13 +71,19 @@ function createAdmission(key: VirtualKey, request: CanonicalRequest, options: Ad
   let sequentialUsd = 0;
   let admittedAny = false;
   const verdicts = new Map<RouteTarget, GatewayError | undefined>();
-  const scopeAllows = (model: string): boolean => !key.allowedModels || key.allowedModels.includes(request.model) || key.allowedModels.includes(model);
+  const scopeAllows = (model: string): boolean =>
+    !key.allowedModels ||
+    key.allowedModels.includes(request.model) ||
+    key.allowedModels.includes(model);
 
   const estimate = (target: RouteTarget): { costUsd: number; tokens: number } => {
     const bound = request.maxTokens ?? Math.min(target.deployment.maxOutputTokens ?? cap, cap);
     const outputTokens = bound * copies;
     const price = target.deployment.price;
-    return { costUsd: price ? costOfUsage({ inputTokens, outputTokens }, price).costUsd : 0, tokens: inputTokens + outputTokens };
+    return {
+      costUsd: price ? costOfUsage({ inputTokens, outputTokens }, price).costUsd : 0,
+      tokens: inputTokens + outputTokens,
+    };
   };
 
   const admission: RequestAdmission = {
@@ -80,35 +97,57 @@ function createAdmission(key: VirtualKey, request: CanonicalRequest, options: Ad
     },
     settle(costUsd, tokens) {
       // The first reservation takes the actual spend; extensions are released (their part is in that spend).
-      reservations.forEach((reservation, index) => reservation.settle(index === 0 ? costUsd : 0, index === 0 ? tokens : 0));
+      reservations.forEach((reservation, index) =>
+        reservation.settle(index === 0 ? costUsd : 0, index === 0 ? tokens : 0),
+      );
     },
   };
   return admission;
 
-  async function judge(target: RouteTarget, concurrent: boolean): Promise<GatewayError | undefined> {
-      if (!scopeAllows(target.model.name)) {
-        skipped.push(`${target.key}: model not allowed for this key`);
-        return new GatewayError('model_not_allowed', `This API key may not use "${request.model}" (no model of its route is allowed). Allowed: ${key.allowedModels!.join(', ')}.`, { param: 'model' });
-      }
-      // Keys without limits are reserved too: the guard's per-key spend is what the admin API shows.
-      if (!guard) return undefined;
-      const { costUsd, tokens } = estimate(target);
-      const extraUsd = concurrent || !admittedAny ? costUsd : Math.max(0, costUsd - sequentialUsd);
-      if (admittedAny && extraUsd === 0) return undefined;
-      const result = await guard
-        .reserve({ keyId: key.id, limits: key.limits, estimatedCostUsd: extraUsd, estimatedTokens: admittedAny ? 0 : tokens, now: Date.now(), ...(admittedAny ? { extension: true } : {}) })
-        .catch((error: unknown) => {
-          // A key's first use loads its spend from the ledger (or Redis): an outage there is a 503, not a 500.
-          throw error instanceof RangeError ? error : toStorageError(error, 'The store of key budgets and spend');
-        });
-      if (!result.ok) {
-        skipped.push(`${target.key}: ${result.reason}`);
-        return new GatewayError(result.reason === 'unavailable' ? 'storage_unavailable' : result.reason, result.message, result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs });
-      }
-      reservations.push(result.reservation);
-      if (!concurrent) sequentialUsd = Math.max(sequentialUsd, costUsd);
-      admittedAny = true;
-      return undefined;
+  async function judge(
+    target: RouteTarget,
+    concurrent: boolean,
+  ): Promise<GatewayError | undefined> {
+    if (!scopeAllows(target.model.name)) {
+      skipped.push(`${target.key}: model not allowed for this key`);
+      return new GatewayError(
+        'model_not_allowed',
+        `This API key may not use "${request.model}" (no model of its route is allowed). Allowed: ${key.allowedModels!.join(', ')}.`,
+        { param: 'model' },
+      );
+    }
+    // Keys without limits are reserved too: the guard's per-key spend is what the admin API shows.
+    if (!guard) return undefined;
+    const { costUsd, tokens } = estimate(target);
+    const extraUsd = concurrent || !admittedAny ? costUsd : Math.max(0, costUsd - sequentialUsd);
+    if (admittedAny && extraUsd === 0) return undefined;
+    const result = await guard
+      .reserve({
+        keyId: key.id,
+        limits: key.limits,
+        estimatedCostUsd: extraUsd,
+        estimatedTokens: admittedAny ? 0 : tokens,
+        now: Date.now(),
+        ...(admittedAny ? { extension: true } : {}),
+      })
+      .catch((error: unknown) => {
+        // A key's first use loads its spend from the ledger (or Redis): an outage there is a 503, not a 500.
+        throw error instanceof RangeError
+          ? error
+          : toStorageError(error, 'The store of key budgets and spend');
+      });
+    if (!result.ok) {
+      skipped.push(`${target.key}: ${result.reason}`);
+      return new GatewayError(
+        result.reason === 'unavailable' ? 'storage_unavailable' : result.reason,
+        result.message,
+        result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs },
+      );
+    }
+    reservations.push(result.reservation);
+    if (!concurrent) sequentialUsd = Math.max(sequentialUsd, costUsd);
+    admittedAny = true;
+    return undefined;
   }
 }
 
@@ -122,18 +161,43 @@ export async function admit(
 ): Promise<Reservation | undefined> {
   const key = identity.key;
   if (!key) return undefined;
-  if (key.allowedModels && !key.allowedModels.includes(request.model) && !key.allowedModels.includes(servedModel)) {
-    throw new GatewayError('model_not_allowed', `This API key may not use "${request.model}". Allowed: ${key.allowedModels.join(', ')}.`, { param: 'model' });
+  if (
+    key.allowedModels &&
+    !key.allowedModels.includes(request.model) &&
+    !key.allowedModels.includes(servedModel)
+  ) {
+    throw new GatewayError(
+      'model_not_allowed',
+      `This API key may not use "${request.model}". Allowed: ${key.allowedModels.join(', ')}.`,
+      { param: 'model' },
+    );
   }
   if (!guard) return undefined;
   const inputTokens = approximateInputTokens(request);
-  const outputTokens = (request.maxTokens ?? 0) * (request.kind === 'completion' ? request.prompt.length : 1) * (request.n ?? 1);
+  const outputTokens =
+    (request.maxTokens ?? 0) *
+    (request.kind === 'completion' ? request.prompt.length : 1) *
+    (request.n ?? 1);
   const estimatedCostUsd = price ? costOfUsage({ inputTokens, outputTokens }, price).costUsd : 0;
-  const result = await guard.reserve({ keyId: key.id, limits: key.limits, estimatedCostUsd, estimatedTokens: inputTokens + outputTokens, now: Date.now() }).catch((error: unknown) => {
-    throw error instanceof RangeError ? error : toStorageError(error, 'The store of key budgets and spend');
-  });
+  const result = await guard
+    .reserve({
+      keyId: key.id,
+      limits: key.limits,
+      estimatedCostUsd,
+      estimatedTokens: inputTokens + outputTokens,
+      now: Date.now(),
+    })
+    .catch((error: unknown) => {
+      throw error instanceof RangeError
+        ? error
+        : toStorageError(error, 'The store of key budgets and spend');
+    });
   if (result.ok) return result.reservation;
-  throw new GatewayError(result.reason === 'unavailable' ? 'storage_unavailable' : result.reason, result.message, result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs });
+  throw new GatewayError(
+    result.reason === 'unavailable' ? 'storage_unavailable' : result.reason,
+    result.message,
+    result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs },
+  );
 }
 
 /** Prompt tokens by character count: cheap enough for every request, close enough for a reservation. */
@@ -145,10 +209,12 @@ function approximateInputTokens(request: CanonicalRequest): number {
   } else {
     for (const message of request.messages) {
       if (message.role === 'user') {
-        for (const part of message.content) if (part.type === 'text') characters += part.text.length;
+        for (const part of message.content)
+          if (part.type === 'text') characters += part.text.length;
       } else {
         characters += message.content.length;
-        if (message.role === 'assistant') for (const call of message.toolCalls ?? []) characters += call.arguments.length;
+        if (message.role === 'assistant')
+          for (const call of message.toolCalls ?? []) characters += call.arguments.length;
       }
     }
   }

@@ -38,10 +38,12 @@ export class Authenticator {
   private readonly virtualKeys: KeyLookup | undefined;
 
   constructor(options: AuthenticatorOptions) {
-    this.staticKeys = new Map(options.staticKeys.map((key) => {
-      const hash = digest(key);
-      return [hash, `static-${hash.slice(0, 12)}`];
-    }));
+    this.staticKeys = new Map(
+      options.staticKeys.map((key) => {
+        const hash = digest(key);
+        return [hash, `static-${hash.slice(0, 12)}`];
+      }),
+    );
     this.required = options.required || options.staticKeys.length > 0;
     this.virtualKeys = options.virtualKeys;
   }
@@ -62,7 +64,10 @@ export class Authenticator {
     }
     if (!this.required) return ANONYMOUS;
     if (secret === undefined) {
-      throw new GatewayError('unauthorized', 'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>".');
+      throw new GatewayError(
+        'unauthorized',
+        'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>".',
+      );
     }
     throw new GatewayError('unauthorized', 'Invalid API key.');
   }

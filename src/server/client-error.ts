@@ -14,7 +14,10 @@ export interface ClientErrorSettings {
  * in the dialect the path implies (from the connection's last request or the bytes that failed
  * to parse; OpenAI when nothing is known), with the right status, and the connection closed.
  */
-export function createClientErrorHandler(tracker: ConnectionTracker, settings: ClientErrorSettings): (error: Error, socket: Socket) => void {
+export function createClientErrorHandler(
+  tracker: ConnectionTracker,
+  settings: ClientErrorSettings,
+): (error: Error, socket: Socket) => void {
   return (error, socket) => {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const state = tracker.stateOf(socket);
@@ -24,7 +27,10 @@ export function createClientErrorHandler(tracker: ConnectionTracker, settings: C
       return;
     }
     const rawPacket = (error as { rawPacket?: unknown }).rawPacket;
-    const dialect = dialectOfPacket(Buffer.isBuffer(rawPacket) ? rawPacket : undefined) ?? state?.dialect ?? 'openai';
+    const dialect =
+      dialectOfPacket(Buffer.isBuffer(rawPacket) ? rawPacket : undefined) ??
+      state?.dialect ??
+      'openai';
     socket.end(rawErrorResponse(errorFor(code, state?.response !== undefined, settings), dialect));
   };
 }
@@ -32,19 +38,37 @@ export function createClientErrorHandler(tracker: ConnectionTracker, settings: C
 function errorFor(code: string, inRequest: boolean, settings: ClientErrorSettings): GatewayError {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return inRequest
-      ? new GatewayError('request_timeout', `The request body did not arrive within ${settings.requestTimeoutMs} ms (server.request_timeout_ms); the connection is closed.`)
-      : new GatewayError('request_timeout', `The request headers did not arrive within ${settings.headersTimeoutMs} ms (server.headers_timeout_ms); the connection is closed.`);
+      ? new GatewayError(
+          'request_timeout',
+          `The request body did not arrive within ${settings.requestTimeoutMs} ms (server.request_timeout_ms); the connection is closed.`,
+        )
+      : new GatewayError(
+          'request_timeout',
+          `The request headers did not arrive within ${settings.headersTimeoutMs} ms (server.headers_timeout_ms); the connection is closed.`,
+        );
   }
-  if (code === 'HPE_HEADER_OVERFLOW') return new GatewayError('headers_too_large', 'The request line and headers are larger than the server accepts (16 KiB); the connection is closed.');
-  const reason = code.startsWith('HPE_') ? ` (${code.slice(4).toLowerCase().replaceAll('_', ' ')})` : '';
-  return new GatewayError('invalid_request', `Malformed HTTP request${reason}; the connection is closed.`);
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new GatewayError(
+      'headers_too_large',
+      'The request line and headers are larger than the server accepts (16 KiB); the connection is closed.',
+    );
+  const reason = code.startsWith('HPE_')
+    ? ` (${code.slice(4).toLowerCase().replaceAll('_', ' ')})`
+    : '';
+  return new GatewayError(
+    'invalid_request',
+    `Malformed HTTP request${reason}; the connection is closed.`,
+  );
 }
 
 /** A whole HTTP/1.1 error response as bytes to write on a socket that has no response object. */
 export function rawErrorResponse(error: GatewayError, dialect: DialectName): string {
   const encoded = DIALECT_ERRORS[dialect](error);
   const body = JSON.stringify(encoded.body);
-  const retryAfter = error.retryAfterMs === undefined ? '' : `retry-after: ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))}\r\n`;
+  const retryAfter =
+    error.retryAfterMs === undefined
+      ? ''
+      : `retry-after: ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))}\r\n`;
   return `HTTP/1.1 ${encoded.status} ${STATUS_CODES[encoded.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${retryAfter}connection: close\r\n\r\n${body}`;
 }
 

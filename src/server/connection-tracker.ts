@@ -47,7 +47,14 @@ export class ConnectionTracker {
         socket.destroy();
         return;
       }
-      const state: ConnectionState = { socket, active: 0, response: undefined, dialect: undefined, overCap: open >= this.options.maxConnections, idleTimer: undefined };
+      const state: ConnectionState = {
+        socket,
+        active: 0,
+        response: undefined,
+        dialect: undefined,
+        overCap: open >= this.options.maxConnections,
+        idleTimer: undefined,
+      };
       this.states.set(socket, state);
       socket.once('close', () => {
         if (state.idleTimer !== undefined) clearTimeout(state.idleTimer);
@@ -58,7 +65,11 @@ export class ConnectionTracker {
   }
 
   /** Marks a request as started on its connection; returns the connection's state. */
-  begin(request: IncomingMessage, response: ServerResponse, dialect: DialectName): ConnectionState | undefined {
+  begin(
+    request: IncomingMessage,
+    response: ServerResponse,
+    dialect: DialectName,
+  ): ConnectionState | undefined {
     const state = this.states.get(request.socket);
     if (!state) return undefined;
     state.active += 1;
@@ -68,13 +79,15 @@ export class ConnectionTracker {
       clearTimeout(state.idleTimer);
       state.idleTimer = undefined;
     }
-    if (this.drainingSince !== undefined || state.overCap) response.setHeader('connection', 'close');
+    if (this.drainingSince !== undefined || state.overCap)
+      response.setHeader('connection', 'close');
     response.once('close', () => {
       state.active -= 1;
       if (state.response === response) state.response = undefined;
       // A response that began before the drain (its headers already said keep-alive): the client may
       // reuse the connection at once, so it gets the same short wait as any idle connection.
-      if (this.drainingSince !== undefined && state.active === 0 && !state.socket.destroyed) this.closeWhenIdle(state);
+      if (this.drainingSince !== undefined && state.active === 0 && !state.socket.destroyed)
+        this.closeWhenIdle(state);
     });
     return state;
   }
@@ -119,7 +132,8 @@ export class ConnectionTracker {
     if (this.drainingSince !== undefined) return;
     this.drainingSince = Date.now();
     for (const state of this.states.values()) {
-      if (state.response && !state.response.headersSent) state.response.setHeader('connection', 'close');
+      if (state.response && !state.response.headersSent)
+        state.response.setHeader('connection', 'close');
       if (state.active === 0) this.closeWhenIdle(state);
     }
   }

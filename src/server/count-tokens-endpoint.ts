@@ -25,7 +25,13 @@ export type TokenCountSource = 'upstream' | 'tokenizer';
  * no token usage (a count is not spend). An upstream count that fails with a retryable error or a
  * 404 falls back to the tokenizer; any other upstream error is the client's answer.
  */
-export async function serveCountTokens(body: unknown, identity: ClientIdentity, router: Router, response: ServerResponse, record: RequestRecord): Promise<void> {
+export async function serveCountTokens(
+  body: unknown,
+  identity: ClientIdentity,
+  router: Router,
+  response: ServerResponse,
+  record: RequestRecord,
+): Promise<void> {
   const request = decodeCountTokensRequest(body);
   record.modelAsked = request.model;
   record.costUsd = 0;
@@ -41,7 +47,13 @@ export async function serveCountTokens(body: unknown, identity: ClientIdentity, 
   if (target.adapter.countTokens) {
     record.provider = target.deployment.provider;
     response.setHeader('x-switchyard-provider', target.deployment.provider);
-    inputTokens = await upstreamCount(target.adapter.countTokens.bind(target.adapter), request, target.deployment.upstreamModel, response, record);
+    inputTokens = await upstreamCount(
+      target.adapter.countTokens.bind(target.adapter),
+      request,
+      target.deployment.upstreamModel,
+      response,
+      record,
+    );
     if (inputTokens !== undefined) source = 'upstream';
   }
   inputTokens ??= estimateUsage(request).usage.inputTokens;
@@ -53,17 +65,25 @@ export async function serveCountTokens(body: unknown, identity: ClientIdentity, 
 
 type CountTokens = NonNullable<ProviderAdapter['countTokens']>;
 
-async function upstreamCount(count: CountTokens, request: ChatRequest, upstreamModel: string, response: ServerResponse, record: RequestRecord): Promise<number | undefined> {
+async function upstreamCount(
+  count: CountTokens,
+  request: ChatRequest,
+  upstreamModel: string,
+  response: ServerResponse,
+  record: RequestRecord,
+): Promise<number | undefined> {
   const signal = new Cancel();
   const onClose = (): void => {
-    if (!response.writableFinished) signal.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+    if (!response.writableFinished)
+      signal.abort(new GatewayError('client_closed', 'The client closed the connection.'));
   };
   response.once('close', onClose);
   try {
     return await count(request, { upstreamModel, signal, requestId: record.requestId });
   } catch (thrown) {
     const error = toGatewayError(thrown);
-    if (error.code === 'client_closed' || !(error.retryable || error.upstreamStatus === 404)) throw error;
+    if (error.code === 'client_closed' || !(error.retryable || error.upstreamStatus === 404))
+      throw error;
     return undefined;
   } finally {
     response.removeListener('close', onClose);

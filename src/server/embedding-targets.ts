@@ -22,7 +22,13 @@ export class EmbeddingTargets {
   private readonly routedNames: ReadonlySet<string>;
   private readonly adapters: ReadonlyMap<string, ProviderAdapter>;
 
-  constructor(config: Pick<GatewayConfig, 'embeddingModels' | 'embeddingAliases' | 'models' | 'aliases' | 'routing'>, adapters: ReadonlyMap<string, ProviderAdapter>) {
+  constructor(
+    config: Pick<
+      GatewayConfig,
+      'embeddingModels' | 'embeddingAliases' | 'models' | 'aliases' | 'routing'
+    >,
+    adapters: ReadonlyMap<string, ProviderAdapter>,
+  ) {
     this.models = config.embeddingModels;
     this.aliases = config.embeddingAliases;
     this.routedNames = new Set(['auto', ...config.routing.policies.keys()]);
@@ -39,7 +45,11 @@ export class EmbeddingTargets {
     if (!model) throw this.notEmbedding(name);
     return model.deployments.map((deployment) => {
       const adapter = this.adapters.get(deployment.provider);
-      if (!adapter?.embed) throw new GatewayError('internal_error', `Provider "${deployment.provider}" cannot serve embeddings.`);
+      if (!adapter?.embed)
+        throw new GatewayError(
+          'internal_error',
+          `Provider "${deployment.provider}" cannot serve embeddings.`,
+        );
       return { model, deployment, adapter, key: `${deployment.provider}/${model.name}` };
     });
   }
@@ -47,13 +57,28 @@ export class EmbeddingTargets {
   private notEmbedding(name: string): GatewayError {
     const shown = name.length > 100 ? `${name.slice(0, 100)}…` : name;
     const available = this.names();
-    const list = available.length > 0 ? `Embedding models here: ${available.join(', ')}.` : 'This gateway has no embedding models configured (models.<name>.kind: embedding).';
+    const list =
+      available.length > 0
+        ? `Embedding models here: ${available.join(', ')}.`
+        : 'This gateway has no embedding models configured (models.<name>.kind: embedding).';
     if (this.routedNames.has(name)) {
-      return new GatewayError('unsupported', `"${shown}" routes chat requests; it is not an embedding model. Name an embedding model. ${list}`, { param: 'model' });
+      return new GatewayError(
+        'unsupported',
+        `"${shown}" routes chat requests; it is not an embedding model. Name an embedding model. ${list}`,
+        { param: 'model' },
+      );
     }
     if (this.chatNames.has(name)) {
-      return new GatewayError('unsupported', `"${shown}" is a chat model; /v1/embeddings needs an embedding model. ${list}`, { param: 'model' });
+      return new GatewayError(
+        'unsupported',
+        `"${shown}" is a chat model; /v1/embeddings needs an embedding model. ${list}`,
+        { param: 'model' },
+      );
     }
-    return new GatewayError('model_not_found', `The embedding model "${shown}" does not exist on this gateway. ${list}`, { param: 'model' });
+    return new GatewayError(
+      'model_not_found',
+      `The embedding model "${shown}" does not exist on this gateway. ${list}`,
+      { param: 'model' },
+    );
   }
 }

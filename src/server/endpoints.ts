@@ -37,7 +37,8 @@ export const openAIChatEndpoint: ModelEndpoint<ChatRequest> = {
   dialect: 'openai',
   decode: openai.decodeChatRequest,
   encodeResponse: openai.encodeChatResponse,
-  createStreamEncoder: (context, request) => openai.createChatStreamEncoder(context, { includeUsage: request.streamUsage === true }),
+  createStreamEncoder: (context, request) =>
+    openai.createChatStreamEncoder(context, { includeUsage: request.streamUsage === true }),
   call: (adapter, request, context) => adapter.chat(request, context),
   stream: (adapter, request, context) => adapter.streamChat(request, context),
 };
@@ -46,7 +47,8 @@ export const openAICompletionEndpoint: ModelEndpoint<CompletionRequest> = {
   dialect: 'openai',
   decode: openai.decodeCompletionRequest,
   encodeResponse: openai.encodeCompletionResponse,
-  createStreamEncoder: (context, request) => openai.createCompletionStreamEncoder(context, { includeUsage: request.streamUsage === true }),
+  createStreamEncoder: (context, request) =>
+    openai.createCompletionStreamEncoder(context, { includeUsage: request.streamUsage === true }),
   call: (adapter, request, context) => {
     if (!adapter.complete) throw completionsUnsupported(adapter);
     return adapter.complete(request, context);

@@ -3,7 +3,11 @@ import { GatewayError } from '../core/errors.js';
 import type { SpendGuard } from '../keys/key-types.js';
 import type { Authenticator } from './authenticate.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
-import { anthropicMessagesEndpoint, openAIChatEndpoint, openAICompletionEndpoint } from './endpoints.js';
+import {
+  anthropicMessagesEndpoint,
+  openAIChatEndpoint,
+  openAICompletionEndpoint,
+} from './endpoints.js';
 import type { DialectName, ModelEndpoint } from './endpoints.js';
 import { failModelCall, serveModelCall, type ModelCallServices } from './model-call.js';
 import type { AttemptObserver, Router } from '../core/route.js';
@@ -73,12 +77,16 @@ const MODEL_ENDPOINTS: Record<string, ModelEndpoint<CanonicalRequest>> = {
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The gateway's HTTP entry point: request id, auth, routing to endpoints, errors in the right dialect. */
-export function createRequestHandler(options: RequestHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestHandler(
+  options: RequestHandlerOptions,
+): (request: IncomingMessage, response: ServerResponse) => void {
   const { directory, authenticator, observer, connections } = options;
   const bodyLimits = (record: RequestRecord): BodyLimits => ({
     limitBytes: options.bodyLimitBytes,
     maxDepth: options.maxJsonDepth,
-    ...(options.requestTimeoutMs === undefined ? {} : { deadline: record.startedAt + options.requestTimeoutMs }),
+    ...(options.requestTimeoutMs === undefined
+      ? {}
+      : { deadline: record.startedAt + options.requestTimeoutMs }),
     ...(options.bodyBudget ? { budget: options.bodyBudget } : {}),
   });
   const services: ModelCallServices = {
@@ -87,19 +95,41 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
     ...(options.executionPolicy ? { executionPolicy: options.executionPolicy } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
-    ...(options.reserveOutputTokens === undefined ? {} : { reserveOutputTokens: options.reserveOutputTokens }),
+    ...(options.reserveOutputTokens === undefined
+      ? {}
+      : { reserveOutputTokens: options.reserveOutputTokens }),
   };
   const batcher = options.batcher;
   const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = {
     ...MODEL_ENDPOINTS,
-    [RESPONSES_PATH]: createResponsesEndpoint(options.responseStore) as ModelEndpoint<CanonicalRequest>,
-    ...(batcher ? { '/v1/completions': { ...openAICompletionEndpoint, call: (adapter, request, context) => batcher.call(adapter, request, context) } satisfies ModelEndpoint<CompletionRequest> as ModelEndpoint<CanonicalRequest> } : {}),
+    [RESPONSES_PATH]: createResponsesEndpoint(
+      options.responseStore,
+    ) as ModelEndpoint<CanonicalRequest>,
+    ...(batcher
+      ? {
+          '/v1/completions': {
+            ...openAICompletionEndpoint,
+            call: (adapter, request, context) => batcher.call(adapter, request, context),
+          } satisfies ModelEndpoint<CompletionRequest> as ModelEndpoint<CanonicalRequest>,
+        }
+      : {}),
   };
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];
-    const requestId = typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId) ? incomingId : options.newRequestId();
+    const requestId =
+      typeof incomingId === 'string' && REQUEST_ID_PATTERN.test(incomingId)
+        ? incomingId
+        : options.newRequestId();
     const path = pathOf(request.url ?? '/');
-    const record: RequestRecord = { requestId, method: request.method ?? 'GET', path, startedAt: performance.now(), startedAtWall: Date.now(), status: 0, stream: false };
+    const record: RequestRecord = {
+      requestId,
+      method: request.method ?? 'GET',
+      path,
+      startedAt: performance.now(),
+      startedAtWall: Date.now(),
+      status: 0,
+      stream: false,
+    };
     response.setHeader('x-request-id', requestId);
     const traceparent = request.headers.traceparent;
     if (options.traceRequests || traceparent !== undefined) record.trace = startTrace(traceparent);
@@ -129,13 +159,20 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       observer(record);
     };
     response.once('close', settled);
-    const served = connection?.overCap ? Promise.reject(overCapacity()) : route(request, response, record, dialect);
+    const served = connection?.overCap
+      ? Promise.reject(overCapacity())
+      : route(request, response, record, dialect);
     served
       .catch((error: unknown) => failModelCall(error, response, dialect, record))
       .finally(settled);
   };
 
-  async function route(request: IncomingMessage, response: ServerResponse, record: RequestRecord, dialect: DialectName): Promise<void> {
+  async function route(
+    request: IncomingMessage,
+    response: ServerResponse,
+    record: RequestRecord,
+    dialect: DialectName,
+  ): Promise<void> {
     const { path, method } = record;
     checkFraming(request);
     const endpoint = endpoints[path];
@@ -158,15 +195,29 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       const identity = authenticator.identify(request.headers);
       record.apiKeyId = identity.keyId;
-      await serveCountTokens(await readJsonBody(request, bodyLimits(record)), identity, options.router, response, record);
+      await serveCountTokens(
+        await readJsonBody(request, bodyLimits(record)),
+        identity,
+        options.router,
+        response,
+        record,
+      );
       return;
     }
     if (path === EMBEDDINGS_PATH) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
-      if (!options.embeddings) throw new GatewayError('internal_error', 'Embeddings are not wired into this gateway.');
+      if (!options.embeddings)
+        throw new GatewayError('internal_error', 'Embeddings are not wired into this gateway.');
       const identity = authenticator.identify(request.headers);
       record.apiKeyId = identity.keyId;
-      await serveEmbeddings(await readJsonBody(request, bodyLimits(record)), identity, options.embeddings, options.guard, response, record);
+      await serveEmbeddings(
+        await readJsonBody(request, bodyLimits(record)),
+        identity,
+        options.embeddings,
+        options.guard,
+        response,
+        record,
+      );
       return;
     }
     if (path === ROUTE_EXPLAIN_PATH) {
@@ -174,7 +225,11 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       authenticator.identify(request.headers);
       const body = await readJsonBody(request, bodyLimits(record));
       record.status = 200;
-      sendJson(response, 200, explainRoute(body, request.headers, options.router, record.requestId));
+      sendJson(
+        response,
+        200,
+        explainRoute(body, request.headers, options.router, record.requestId),
+      );
       return;
     }
     if (path === '/health' || path === '/healthz') {
@@ -207,29 +262,53 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       authenticator.identify(request.headers);
       record.status = 200;
       if (path === '/v1/models') listModels(directory, dialect, response);
-      else showModel(directory, decodeURIComponent(path.slice('/v1/models/'.length)), dialect, response);
+      else
+        showModel(
+          directory,
+          decodeURIComponent(path.slice('/v1/models/'.length)),
+          dialect,
+          response,
+        );
       return;
     }
-    throw new GatewayError('not_found', `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, POST /v1/route/explain and GET /v1/models.`);
+    throw new GatewayError(
+      'not_found',
+      `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, POST /v1/route/explain and GET /v1/models.`,
+    );
   }
 }
 
 /** What Node would otherwise answer itself with an empty body: a missing Host, an unknown Expect. */
 function checkFraming(request: IncomingMessage): void {
   if (request.httpVersion === '1.1' && request.headers.host === undefined) {
-    throw new GatewayError('invalid_request', 'HTTP/1.1 requests need a Host header.', { param: 'host' });
+    throw new GatewayError('invalid_request', 'HTTP/1.1 requests need a Host header.', {
+      param: 'host',
+    });
   }
   const expect = request.headers.expect;
   if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
-    throw new GatewayError('invalid_request', `Unsupported Expect header "${expect.slice(0, 64)}"; only 100-continue is supported.`, { status: 417, param: 'expect' });
+    throw new GatewayError(
+      'invalid_request',
+      `Unsupported Expect header "${expect.slice(0, 64)}"; only 100-continue is supported.`,
+      { status: 417, param: 'expect' },
+    );
   }
 }
 
 function overCapacity(): GatewayError {
-  return new GatewayError('overloaded', 'The gateway is at its limit of open connections (server.max_connections); retry shortly.', { retryAfterMs: 1000 });
+  return new GatewayError(
+    'overloaded',
+    'The gateway is at its limit of open connections (server.max_connections); retry shortly.',
+    { retryAfterMs: 1000 },
+  );
 }
 
-function methodNotAllowed(method: string, path: string, allowed: string, response: ServerResponse): GatewayError {
+function methodNotAllowed(
+  method: string,
+  path: string,
+  allowed: string,
+  response: ServerResponse,
+): GatewayError {
   response.setHeader('allow', allowed);
   return new GatewayError('method_not_allowed', `${path} accepts ${allowed}, not ${method}.`);
 }

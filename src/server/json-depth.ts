@@ -18,14 +18,16 @@ export function findTooDeep(value: unknown, maxDepth: number): string | undefine
     if (Array.isArray(step.value)) {
       for (let index = step.value.length - 1; index >= 0; index--) {
         const child: unknown = step.value[index];
-        if (isContainer(child)) stack.push({ value: child, depth: step.depth + 1, parent: step, key: index });
+        if (isContainer(child))
+          stack.push({ value: child, depth: step.depth + 1, parent: step, key: index });
       }
     } else {
       const record = step.value as Record<string, unknown>;
       const keys = Object.keys(record);
       for (let index = keys.length - 1; index >= 0; index--) {
         const child = record[keys[index]!];
-        if (isContainer(child)) stack.push({ value: child, depth: step.depth + 1, parent: step, key: keys[index]! });
+        if (isContainer(child))
+          stack.push({ value: child, depth: step.depth + 1, parent: step, key: keys[index]! });
       }
     }
   }
@@ -43,7 +45,8 @@ function pathOf(step: Step): string {
   const keys: Array<string | number> = [];
   for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) keys.push(at.key);
   let path = '';
-  for (const key of keys.reverse()) path = typeof key === 'number' ? `${path}[${key}]` : joinKey(path, key);
+  for (const key of keys.reverse())
+    path = typeof key === 'number' ? `${path}[${key}]` : joinKey(path, key);
   return path === '' ? '(the body)' : path;
 }
 

@@ -10,10 +10,14 @@ const NOT_CALLED = new Set(['unsupported', 'invalid_request', 'internal_error'])
  * One ledger entry from a finished request: the request row, and the upstream attempt when one
  * was made. `referencePrice` prices the same tokens on the reference model (savings by routing).
  */
-export function toLedgerEntry(record: RequestRecord, referencePrice: Price | undefined): LedgerEntry {
+export function toLedgerEntry(
+  record: RequestRecord,
+  referencePrice: Price | undefined,
+): LedgerEntry {
   const latencyMs = record.durationMs ?? performance.now() - record.startedAt;
   const costUsd = record.costUsd ?? 0;
-  const referenceCost = record.usage && referencePrice ? costOfUsage(record.usage, referencePrice) : undefined;
+  const referenceCost =
+    record.usage && referencePrice ? costOfUsage(record.usage, referencePrice) : undefined;
   const attempts: LedgerAttempt[] = [];
   for (const attempt of record.attempts ?? []) {
     if (NOT_CALLED.has(attempt.errorCode ?? '')) continue;
@@ -24,7 +28,8 @@ export function toLedgerEntry(record: RequestRecord, referencePrice: Price | und
       upstreamModel: attempt.upstreamModel,
       startedAt: attempt.startedAtWall,
       latencyMs: endedAt - attempt.startedAt,
-      firstTokenMs: attempt.firstTokenAt === undefined ? null : attempt.firstTokenAt - attempt.startedAt,
+      firstTokenMs:
+        attempt.firstTokenAt === undefined ? null : attempt.firstTokenAt - attempt.startedAt,
       ...(attempt.usage ? { usage: attempt.usage } : {}),
       costUsd: attempt.costUsd ?? 0,
       status: attempt.status ?? (record.errorCode === 'client_closed' ? 499 : record.status),
@@ -43,7 +48,8 @@ export function toLedgerEntry(record: RequestRecord, referencePrice: Price | und
       costUsd,
       costEstimated: record.costEstimated ?? false,
       ...(record.savedUsd === undefined ? {} : { savedUsd: record.savedUsd }),
-      referenceCostUsd: referenceCost && referenceCost.unpriced.length === 0 ? referenceCost.costUsd : null,
+      referenceCostUsd:
+        referenceCost && referenceCost.unpriced.length === 0 ? referenceCost.costUsd : null,
       latencyMs,
       firstTokenMs: record.firstTokenMs ?? null,
       status: record.status,

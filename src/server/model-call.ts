@@ -3,7 +3,12 @@ import { Cancel, NEVER_CANCELLED, type CancelSignal } from '../core/cancel.js';
 import type { EncodeContext, StreamEncoder } from '../dialects/types.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
-import { executeCall, executeStream, type AttemptRecord, type ExecutionContext } from '../execution/execute-plan.js';
+import {
+  executeCall,
+  executeStream,
+  type AttemptRecord,
+  type ExecutionContext,
+} from '../execution/execute-plan.js';
 import { readTimeoutHeaders, type ExecutionPolicy } from '../execution/execution-policy.js';
 import type { AttemptObserver, RoutePlan, RouteTarget, Router } from '../core/route.js';
 import type { CanonicalRequest } from '../core/request.js';
@@ -66,11 +71,26 @@ export async function serveModelCall<R extends CanonicalRequest>(
       let rejoin = false;
       record.cacheStatus = found.status;
       record.route = `cache ${found.status}`;
-      const reservation = await admit(identity, request, found.entry?.model ?? request.model, undefined, services.guard);
+      const reservation = await admit(
+        identity,
+        request,
+        found.entry?.model ?? request.model,
+        undefined,
+        services.guard,
+      );
       // A stored answer sent as JSON has nothing to abort: no client signal needed.
-      const client = request.stream || found.status === 'shared' ? clientSignal(response) : NO_CLIENT_SIGNAL;
+      const client =
+        request.stream || found.status === 'shared' ? clientSignal(response) : NO_CLIENT_SIGNAL;
       try {
-        await serveFromFlight(found.flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, settle: settleSaved(record, request, found.flight, found.entry) });
+        await serveFromFlight(found.flight, {
+          endpoint,
+          request,
+          response,
+          record,
+          signal: client.signal,
+          relay: relayStream,
+          settle: settleSaved(record, request, found.flight, found.entry),
+        });
       } catch (error) {
         // The call this request joined never started: make it afresh (nothing was sent yet).
         if (error instanceof FlightAbandoned && !response.headersSent) {
@@ -81,7 +101,8 @@ export async function serveModelCall<R extends CanonicalRequest>(
       } finally {
         client.release();
         reservation?.settle(0, 0);
-        if (rejoin) await serveModelCall(endpoint, body, headers, services, identity, response, record);
+        if (rejoin)
+          await serveModelCall(endpoint, body, headers, services, identity, response, record);
       }
       return;
     }
@@ -94,14 +115,24 @@ export async function serveModelCall<R extends CanonicalRequest>(
     const latencyBudgetMs = readLatencyBudget(headers[LATENCY_BUDGET_HEADER]);
     policy = services.executionPolicy;
     timeouts = policy ? readTimeoutHeaders(headers, policy.settings) : undefined;
-    plan = services.router.plan(request, latencyBudgetMs === undefined ? { requestId: record.requestId } : { latencyBudgetMs, requestId: record.requestId });
+    plan = services.router.plan(
+      request,
+      latencyBudgetMs === undefined
+        ? { requestId: record.requestId }
+        : { latencyBudgetMs, requestId: record.requestId },
+    );
     record.route = plan.summary;
     const first = plan.attempts[0]!;
     record.model = first.model.name;
     record.provider = first.deployment.provider;
     // Every attempt is admitted against the key's scope and budget (the executor asks before each
     // target); the first admissible one is reserved now, before a cache flight is led.
-    admission = admitRequest(identity, request, { guard: services.guard, ...(services.reserveOutputTokens === undefined ? {} : { reserveOutputTokens: services.reserveOutputTokens }) });
+    admission = admitRequest(identity, request, {
+      guard: services.guard,
+      ...(services.reserveOutputTokens === undefined
+        ? {}
+        : { reserveOutputTokens: services.reserveOutputTokens }),
+    });
     if (admission) await admitFirst(admission, plan.attempts);
   } catch (error) {
     // Requests that joined this one's claim on the cache key make their own call.
@@ -130,7 +161,10 @@ export async function serveModelCall<R extends CanonicalRequest>(
         settleCost(record, request, usage, flight.originPrice, characters);
         // The served attempt answered (200) without an error code: failed and invalid attempts carry
         // one, a hedge loser ends as 499.
-        const served = attempts.findLast((attempt) => attempt.status === 200 && attempt.errorCode === undefined) ?? attempts.findLast((attempt) => attempt.errorCode === undefined);
+        const served =
+          attempts.findLast(
+            (attempt) => attempt.status === 200 && attempt.errorCode === undefined,
+          ) ?? attempts.findLast((attempt) => attempt.errorCode === undefined);
         if (served) {
           served.usage = record.usage;
           if (record.costUsd !== undefined) served.costUsd = record.costUsd;
@@ -138,23 +172,47 @@ export async function serveModelCall<R extends CanonicalRequest>(
         addOtherAttemptsCost(record, attempts, served);
       };
       try {
-        await serveFromFlight(flight, { endpoint, request, response, record, signal: client.signal, relay: relayStream, routeHeader: () => routeHeader(plan, attempts), settle });
+        await serveFromFlight(flight, {
+          endpoint,
+          request,
+          response,
+          record,
+          signal: client.signal,
+          relay: relayStream,
+          routeHeader: () => routeHeader(plan, attempts),
+          settle,
+        });
       } finally {
         const executed = await produced;
         const answer = executed ? await flight.done.catch(() => undefined) : undefined;
         if (executed) {
           // This client may have left early while others listened: account for the whole answer.
-          if (answer && record.errorCode === 'client_closed') settle(answer.usage, answerCharacters(answer));
+          if (answer && record.errorCode === 'client_closed')
+            settle(answer.usage, answerCharacters(answer));
           if (attempts.length > 1) record.route = `${record.route}; ${attemptsSummary(attempts)}`;
         }
-        await cache.finish(ticket, flight, request, executed && answer ? definedAnswer(executed.target.model.name, executed.target.deployment.provider, executed.attempt) : undefined);
+        await cache.finish(
+          ticket,
+          flight,
+          request,
+          executed && answer
+            ? definedAnswer(
+                executed.target.model.name,
+                executed.target.deployment.provider,
+                executed.attempt,
+              )
+            : undefined,
+        );
       }
     } else if (request.stream) {
       const executed = await executeStream(plan, request, endpoint.stream, execution, policy);
       const served = executed.target;
       announce(response, record, served, attempts, request);
       response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
-      const encodeContext: EncodeContext = { model: served.model.name, requestId: record.requestId };
+      const encodeContext: EncodeContext = {
+        model: served.model.name,
+        requestId: record.requestId,
+      };
       const settle = (usage: Usage | undefined, answerCharacters: number): void => {
         settleCost(record, request, usage, served.deployment.price, answerCharacters);
         executed.attempt.usage = record.usage;
@@ -162,18 +220,39 @@ export async function serveModelCall<R extends CanonicalRequest>(
         addOtherAttemptsCost(record, attempts, executed.attempt);
         response.addTrailers({ 'x-switchyard-cost-usd': formatCost(record) });
       };
-      await relayStream(executed.batches, endpoint.createStreamEncoder(encodeContext, request), response, record, client.signal, settle);
+      await relayStream(
+        executed.batches,
+        endpoint.createStreamEncoder(encodeContext, request),
+        response,
+        record,
+        client.signal,
+        settle,
+      );
     } else {
       const executed = await executeCall(plan, request, endpoint.call, execution, policy);
       const served = executed.target;
       announce(response, record, served, attempts, request);
-      settleCost(record, request, executed.answer.usage, served.deployment.price, answerCharacters(executed.answer));
+      settleCost(
+        record,
+        request,
+        executed.answer.usage,
+        served.deployment.price,
+        answerCharacters(executed.answer),
+      );
       executed.attempt.usage = record.usage;
       if (record.costUsd !== undefined) executed.attempt.costUsd = record.costUsd;
       addOtherAttemptsCost(record, attempts, executed.attempt);
       response.setHeader('x-switchyard-cost-usd', formatCost(record));
       response.setHeader('x-switchyard-route', routeHeader(plan, attempts));
-      sendJson(response, 200, endpoint.encodeResponse(executed.answer, { model: served.model.name, requestId: record.requestId }, request));
+      sendJson(
+        response,
+        200,
+        endpoint.encodeResponse(
+          executed.answer,
+          { model: served.model.name, requestId: record.requestId },
+          request,
+        ),
+      );
       record.status = 200;
     }
   } catch (error) {
@@ -192,8 +271,12 @@ export async function serveModelCall<R extends CanonicalRequest>(
     throw error;
   } finally {
     client.release();
-    if (admission && admission.skipped.length > 0) record.route = `${record.route ?? ''}; skipped: ${admission.skipped.join(', ')}`;
-    admission?.settle(record.costUsd ?? 0, record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0);
+    if (admission && admission.skipped.length > 0)
+      record.route = `${record.route ?? ''}; skipped: ${admission.skipped.join(', ')}`;
+    admission?.settle(
+      record.costUsd ?? 0,
+      record.usage ? record.usage.inputTokens + record.usage.outputTokens : 0,
+    );
   }
 }
 
@@ -203,18 +286,34 @@ const NO_CLIENT_SIGNAL = { signal: NEVER_CANCELLED, release: (): void => {} };
 function clientSignal(response: ServerResponse): { signal: CancelSignal; release: () => void } {
   const controller = new Cancel();
   const onClose = (): void => {
-    if (!response.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+    if (!response.writableFinished)
+      controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
   };
   response.once('close', onClose);
   return { signal: controller, release: () => response.removeListener('close', onClose) };
 }
 
 /** What a cache hit on this answer saves: the served attempt's tokens and cost (not those of failed or invalid attempts). */
-function definedAnswer(model: string, provider: string, served: AttemptRecord): { model: string; provider: string; usage?: Usage; costUsd?: number } {
-  return { model, provider, ...(served.usage ? { usage: served.usage } : {}), ...(served.costUsd === undefined ? {} : { costUsd: served.costUsd }) };
+function definedAnswer(
+  model: string,
+  provider: string,
+  served: AttemptRecord,
+): { model: string; provider: string; usage?: Usage; costUsd?: number } {
+  return {
+    model,
+    provider,
+    ...(served.usage ? { usage: served.usage } : {}),
+    ...(served.costUsd === undefined ? {} : { costUsd: served.costUsd }),
+  };
 }
 
-function announce(response: ServerResponse, record: RequestRecord, served: RouteTarget, attempts: AttemptRecord[], request: CanonicalRequest): void {
+function announce(
+  response: ServerResponse,
+  record: RequestRecord,
+  served: RouteTarget,
+  attempts: AttemptRecord[],
+  request: CanonicalRequest,
+): void {
   record.model = served.model.name;
   const clamped = clampedMaxTokens(request, served);
   if (clamped !== undefined) response.setHeader(MAX_TOKENS_CLAMPED_HEADER, String(clamped));
@@ -238,9 +337,14 @@ function attemptsSummary(attempts: AttemptRecord[]): string {
 }
 
 /** Attempts other than the served one that cost something (invalid answers, hedge losers) are charged to the request too. */
-function addOtherAttemptsCost(record: RequestRecord, attempts: AttemptRecord[], served: AttemptRecord | undefined): void {
+function addOtherAttemptsCost(
+  record: RequestRecord,
+  attempts: AttemptRecord[],
+  served: AttemptRecord | undefined,
+): void {
   let extra = 0;
-  for (const attempt of attempts) if (attempt !== served && attempt.costUsd !== undefined) extra += attempt.costUsd;
+  for (const attempt of attempts)
+    if (attempt !== served && attempt.costUsd !== undefined) extra += attempt.costUsd;
   if (extra > 0) record.costUsd = (record.costUsd ?? 0) + extra;
 }
 
@@ -248,7 +352,11 @@ export function readLatencyBudget(value: string | string[] | undefined): number 
   if (typeof value !== 'string') return undefined;
   const budget = Number(value);
   if (!Number.isFinite(budget) || budget <= 0) {
-    throw new GatewayError('invalid_request', `${LATENCY_BUDGET_HEADER} must be a positive number of milliseconds.`, { param: LATENCY_BUDGET_HEADER });
+    throw new GatewayError(
+      'invalid_request',
+      `${LATENCY_BUDGET_HEADER} must be a positive number of milliseconds.`,
+      { param: LATENCY_BUDGET_HEADER },
+    );
   }
   return budget;
 }
@@ -278,8 +386,10 @@ export async function relayStream(
         for (const part of batch) {
           if (part.type === 'usage') usage = part.usage;
           else if (part.type !== 'start') {
-            if (record.firstTokenMs === undefined) record.firstTokenMs = performance.now() - record.startedAt;
-            if (part.type === 'text-delta' || part.type === 'reasoning-delta') characters += part.text.length;
+            if (record.firstTokenMs === undefined)
+              record.firstTokenMs = performance.now() - record.startedAt;
+            if (part.type === 'text-delta' || part.type === 'reasoning-delta')
+              characters += part.text.length;
             else if (part.type === 'tool-call-delta') characters += part.argumentsDelta.length;
           }
           text += encoder.push(part);
@@ -302,31 +412,45 @@ export async function relayStream(
       response.destroy();
       return;
     }
-    const interrupted = error.code.startsWith('upstream_') || error.code === 'context_length_exceeded'
-      ? new GatewayError('upstream_stream_interrupted', `The upstream stream failed after it began: ${error.message}`, { provider: error.provider, cause: error })
-      : error;
+    const interrupted =
+      error.code.startsWith('upstream_') || error.code === 'context_length_exceeded'
+        ? new GatewayError(
+            'upstream_stream_interrupted',
+            `The upstream stream failed after it began: ${error.message}`,
+            { provider: error.provider, cause: error },
+          )
+        : error;
     record.errorCode = interrupted.code;
     if (!response.destroyed) response.end(encoder.error(interrupted));
   }
 }
 
 /** Sends a failure in the dialect's shape, unless the response already started. */
-export function failModelCall(error: unknown, response: ServerResponse, dialect: 'openai' | 'anthropic', record: RequestRecord): void {
+export function failModelCall(
+  error: unknown,
+  response: ServerResponse,
+  dialect: 'openai' | 'anthropic',
+  record: RequestRecord,
+): void {
   const failure = toGatewayError(error);
   record.errorCode = failure.code;
   record.status = failure.status;
   if (failure.code === 'internal_error') {
     const cause = failure.cause ?? failure;
-    process.stderr.write(`[${record.requestId}] internal error: ${redactText(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause))}\n`);
+    process.stderr.write(
+      `[${record.requestId}] internal error: ${redactText(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause))}\n`,
+    );
   } else if (failure.code === 'storage_unavailable') {
     // One line, no stack: an outage of the store is an operational event, not a bug.
-    const cause = failure.cause instanceof Error ? failure.cause.message : String(failure.cause ?? '');
+    const cause =
+      failure.cause instanceof Error ? failure.cause.message : String(failure.cause ?? '');
     process.stderr.write(`[${record.requestId}] ${failure.message} (${redactText(cause)})\n`);
   }
   if (response.headersSent || response.destroyed) {
     if (!response.writableEnded) response.destroy();
     return;
   }
-  if (!response.hasHeader('x-switchyard-cost-usd')) response.setHeader('x-switchyard-cost-usd', '0');
+  if (!response.hasHeader('x-switchyard-cost-usd'))
+    response.setHeader('x-switchyard-cost-usd', '0');
   sendError(response, failure, dialect);
 }

@@ -45,34 +45,65 @@ export class ModelDirectory {
   resolve(name: string): Target {
     const model = this.models.get(name) ?? this.models.get(this.aliases.get(name) ?? '');
     if (!model) {
-      throw new GatewayError('model_not_found', `The model "${truncate(name)}" does not exist on this gateway. GET /v1/models lists the models and aliases it serves.`, { param: 'model' });
+      throw new GatewayError(
+        'model_not_found',
+        `The model "${truncate(name)}" does not exist on this gateway. GET /v1/models lists the models and aliases it serves.`,
+        { param: 'model' },
+      );
     }
     const deployment = model.deployments[0]!;
     const adapter = this.adapters.get(deployment.provider);
-    if (!adapter) throw new GatewayError('internal_error', `No adapter for provider "${deployment.provider}".`);
+    if (!adapter)
+      throw new GatewayError('internal_error', `No adapter for provider "${deployment.provider}".`);
     return { model, deployment, adapter };
   }
 
   list(): ListedModel[] {
     const listed: ListedModel[] = [];
     for (const model of this.models.values()) {
-      listed.push({ id: model.name, providers: model.deployments.map((deployment) => deployment.provider), endpoints: endpointsOf(this.config, model.name) });
+      listed.push({
+        id: model.name,
+        providers: model.deployments.map((deployment) => deployment.provider),
+        endpoints: endpointsOf(this.config, model.name),
+      });
     }
     for (const model of this.config.embeddingModels.values()) {
-      listed.push({ id: model.name, providers: model.deployments.map((deployment) => deployment.provider), endpoints: ['embeddings'] });
+      listed.push({
+        id: model.name,
+        providers: model.deployments.map((deployment) => deployment.provider),
+        endpoints: ['embeddings'],
+      });
     }
     for (const [name, policy] of this.policies) {
       const providers = new Set(policyProviders(policy));
-      listed.push({ id: name, policy: policy.type, providers: [...providers], endpoints: endpointsOf(this.config, name) });
+      listed.push({
+        id: name,
+        policy: policy.type,
+        providers: [...providers],
+        endpoints: endpointsOf(this.config, name),
+      });
     }
     for (const [alias, target] of this.aliases) {
       if (this.policies.has(alias)) continue;
       const policy = this.policies.get(target);
-      const providers = policy ? [...new Set(policyProviders(policy))] : (this.models.get(target)?.deployments.map((d) => d.provider) ?? []);
-      listed.push({ id: alias, aliasOf: target, providers, endpoints: endpointsOf(this.config, alias) });
+      const providers = policy
+        ? [...new Set(policyProviders(policy))]
+        : (this.models.get(target)?.deployments.map((d) => d.provider) ?? []);
+      listed.push({
+        id: alias,
+        aliasOf: target,
+        providers,
+        endpoints: endpointsOf(this.config, alias),
+      });
     }
     for (const [alias, target] of this.config.embeddingAliases) {
-      listed.push({ id: alias, aliasOf: target, providers: this.config.embeddingModels.get(target)?.deployments.map((d) => d.provider) ?? [], endpoints: ['embeddings'] });
+      listed.push({
+        id: alias,
+        aliasOf: target,
+        providers:
+          this.config.embeddingModels.get(target)?.deployments.map((d) => d.provider) ?? [],
+        endpoints: ['embeddings'],
+      });
     }
     return listed;
   }
@@ -83,7 +114,12 @@ export class ModelDirectory {
 }
 
 function policyProviders(policy: RoutingPolicy): string[] {
-  const refs = policy.type === 'tiers' ? policy.tiers.flatMap((tier) => tier.refs) : policy.type === 'cost-optimal' ? policy.candidates : policy.arms.flatMap((arm) => arm.refs);
+  const refs =
+    policy.type === 'tiers'
+      ? policy.tiers.flatMap((tier) => tier.refs)
+      : policy.type === 'cost-optimal'
+        ? policy.candidates
+        : policy.arms.flatMap((arm) => arm.refs);
   return refs.map((ref) => ref.provider);
 }
 

@@ -8,20 +8,39 @@ import { sendJson } from './respond.js';
 const CREATED = 1_735_689_600; // 2025-01-01T00:00:00Z
 
 /** GET /v1/models in the caller's dialect: OpenAI's list object, or Anthropic's paged list. */
-export function listModels(directory: ModelDirectory, dialect: DialectName, response: ServerResponse): void {
+export function listModels(
+  directory: ModelDirectory,
+  dialect: DialectName,
+  response: ServerResponse,
+): void {
   const models = directory.list();
   if (dialect === 'anthropic') {
     const data = models.map(anthropicModel);
-    sendJson(response, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+    sendJson(response, 200, {
+      data,
+      has_more: false,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+    });
   } else {
     sendJson(response, 200, { object: 'list', data: models.map(openAIModel) });
   }
 }
 
 /** GET /v1/models/{id}. */
-export function showModel(directory: ModelDirectory, id: string, dialect: DialectName, response: ServerResponse): void {
+export function showModel(
+  directory: ModelDirectory,
+  id: string,
+  dialect: DialectName,
+  response: ServerResponse,
+): void {
   const model = directory.find(id);
-  if (!model) throw new GatewayError('model_not_found', `The model "${id.slice(0, 100)}" does not exist on this gateway.`, { param: 'model' });
+  if (!model)
+    throw new GatewayError(
+      'model_not_found',
+      `The model "${id.slice(0, 100)}" does not exist on this gateway.`,
+      { param: 'model' },
+    );
   sendJson(response, 200, dialect === 'anthropic' ? anthropicModel(model) : openAIModel(model));
 }
 
@@ -30,7 +49,10 @@ function openAIModel(model: ListedModel): Record<string, unknown> {
     id: model.id,
     object: 'model',
     created: CREATED,
-    owned_by: model.aliasOf === undefined && model.policy === undefined ? model.providers.join(',') : 'switchyard',
+    owned_by:
+      model.aliasOf === undefined && model.policy === undefined
+        ? model.providers.join(',')
+        : 'switchyard',
     ...(model.aliasOf === undefined ? {} : { alias_of: model.aliasOf }),
     ...(model.policy === undefined ? {} : { routing_policy: model.policy }),
     endpoints: model.endpoints,
@@ -41,7 +63,12 @@ function anthropicModel(model: ListedModel): Record<string, unknown> {
   return {
     type: 'model',
     id: model.id,
-    display_name: model.policy !== undefined ? `${model.id} (routed: ${model.policy})` : model.aliasOf === undefined ? model.id : `${model.id} (routes to ${model.aliasOf})`,
+    display_name:
+      model.policy !== undefined
+        ? `${model.id} (routed: ${model.policy})`
+        : model.aliasOf === undefined
+          ? model.id
+          : `${model.id} (routes to ${model.aliasOf})`,
     created_at: new Date(CREATED * 1000).toISOString(),
     endpoints: model.endpoints,
   };

@@ -47,7 +47,10 @@ const OVERLOAD_RETRY_MS = 1000;
 export function readJsonBody(request: IncomingMessage, limits: BodyLimits): Promise<unknown> {
   const { limitBytes, budget } = limits;
   const declaredText = request.headers['content-length'];
-  const declared = declaredText === undefined || !Number.isFinite(Number(declaredText)) ? undefined : Number(declaredText);
+  const declared =
+    declaredText === undefined || !Number.isFinite(Number(declaredText))
+      ? undefined
+      : Number(declaredText);
   if (declared !== undefined && declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
   let held = 0;
   if (budget && declared !== undefined && declared > 0) {
@@ -83,13 +86,25 @@ export function readJsonBody(request: IncomingMessage, limits: BodyLimits): Prom
     };
     if (limits.deadline !== undefined) {
       const remaining = Math.max(0, limits.deadline - performance.now());
-      timer = setTimeout(() => fail(new GatewayError('request_timeout', 'The request body did not arrive in time (server.request_timeout_ms); the connection is closed.')), remaining);
+      timer = setTimeout(
+        () =>
+          fail(
+            new GatewayError(
+              'request_timeout',
+              'The request body did not arrive in time (server.request_timeout_ms); the connection is closed.',
+            ),
+          ),
+        remaining,
+      );
     }
     request.on('data', onData);
     request.once('end', () => {
       if (settled) return;
       finish();
-      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+      const text =
+        chunks.length === 1
+          ? chunks[0]!.toString('utf8')
+          : Buffer.concat(chunks, size).toString('utf8');
       chunks.length = 0;
       if (text.trim() === '') {
         reject(new GatewayError('invalid_json', 'The request body is empty; send a JSON object.'));
@@ -99,28 +114,60 @@ export function readJsonBody(request: IncomingMessage, limits: BodyLimits): Prom
       try {
         value = JSON.parse(text);
       } catch (error) {
-        reject(new GatewayError('invalid_json', `The request body is not valid JSON: ${(error as Error).message}`));
+        reject(
+          new GatewayError(
+            'invalid_json',
+            `The request body is not valid JSON: ${(error as Error).message}`,
+          ),
+        );
         return;
       }
       const deep = findTooDeep(value, limits.maxDepth);
       if (deep !== undefined) {
-        reject(new GatewayError('invalid_request', `The request body is nested deeper than the limit of ${limits.maxDepth} levels (server.max_json_depth) at ${deep}.`, { param: deep }));
+        reject(
+          new GatewayError(
+            'invalid_request',
+            `The request body is nested deeper than the limit of ${limits.maxDepth} levels (server.max_json_depth) at ${deep}.`,
+            { param: deep },
+          ),
+        );
         return;
       }
       resolve(value);
     });
-    request.once('error', (error) => fail(new GatewayError('client_closed', 'The client connection failed while sending the body.', { cause: error })));
-    request.once('aborted', () => fail(new GatewayError('client_closed', 'The client aborted while sending the body.')));
+    request.once('error', (error) =>
+      fail(
+        new GatewayError('client_closed', 'The client connection failed while sending the body.', {
+          cause: error,
+        }),
+      ),
+    );
+    request.once('aborted', () =>
+      fail(new GatewayError('client_closed', 'The client aborted while sending the body.')),
+    );
     request.once('close', () => {
-      if (!request.complete) fail(new GatewayError('client_closed', 'The client closed the connection while sending the body.'));
+      if (!request.complete)
+        fail(
+          new GatewayError(
+            'client_closed',
+            'The client closed the connection while sending the body.',
+          ),
+        );
     });
   });
 }
 
 function tooLarge(limitBytes: number): GatewayError {
-  return new GatewayError('body_too_large', `The request body is larger than the limit of ${limitBytes} bytes (server.body_limit).`);
+  return new GatewayError(
+    'body_too_large',
+    `The request body is larger than the limit of ${limitBytes} bytes (server.body_limit).`,
+  );
 }
 
 function overloaded(budget: BufferedBodyBudget): GatewayError {
-  return new GatewayError('overloaded', `The gateway holds ${budget.limitBytes} bytes of request bodies at once (server.max_buffered_body) and is at that limit; retry shortly.`, { retryAfterMs: OVERLOAD_RETRY_MS });
+  return new GatewayError(
+    'overloaded',
+    `The gateway holds ${budget.limitBytes} bytes of request bodies at once (server.max_buffered_body) and is at that limit; retry shortly.`,
+    { retryAfterMs: OVERLOAD_RETRY_MS },
+  );
 }

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from './request-record.js';
 import { formatCost } from './request-cost.js';
 
-const record = (costUsd: number | undefined): RequestRecord => ({ requestId: 'r', method: 'POST', path: '/v1/chat/completions', startedAt: 0, startedAtWall: 0, status: 200, stream: false, ...(costUsd === undefined ? {} : { costUsd }) });
+const record = (costUsd: number | undefined): RequestRecord => ({
+  requestId: 'r',
+  method: 'POST',
+  path: '/v1/chat/completions',
+  startedAt: 0,
+  startedAtWall: 0,
+  status: 200,
+  stream: false,
+  ...(costUsd === undefined ? {} : { costUsd }),
+});
 
 describe('formatCost', () => {
   it('writes USD with up to 8 decimals and no trailing zeros', () => {

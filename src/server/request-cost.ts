@@ -13,12 +13,21 @@ const CHARACTERS_PER_OUTPUT_TOKEN = 4;
  * priced as is; without it, usage is estimated (prompt with a real tokenizer, the answer from
  * its length) and marked estimated. An unknown price leaves the cost undefined.
  */
-export function settleCost(record: RequestRecord, request: CanonicalRequest, reported: Usage | undefined, price: Price | undefined, answerCharacters: number): void {
+export function settleCost(
+  record: RequestRecord,
+  request: CanonicalRequest,
+  reported: Usage | undefined,
+  price: Price | undefined,
+  answerCharacters: number,
+): void {
   let usage = reported;
   let estimated = false;
   if (usage === undefined) {
     const estimate = estimateUsage(request).usage;
-    usage = { ...estimate, outputTokens: Math.ceil(answerCharacters / CHARACTERS_PER_OUTPUT_TOKEN) };
+    usage = {
+      ...estimate,
+      outputTokens: Math.ceil(answerCharacters / CHARACTERS_PER_OUTPUT_TOKEN),
+    };
     estimated = true;
   }
   record.usage = usage;

@@ -44,13 +44,19 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * kernel's loopback buffers take a few MiB first); bounded so a broken limit fails instead of
  * looping.
  */
-async function fillUntilBlocked(response: ServerResponse, signal: Cancel): Promise<{ waiting?: Promise<void> }> {
+async function fillUntilBlocked(
+  response: ServerResponse,
+  signal: Cancel,
+): Promise<{ waiting?: Promise<void> }> {
   for (let writes = 1; writes <= 8192; writes += 1) {
     const waiting = writeText(response, EVENT, signal);
     if (waiting === undefined) continue;
     expect(response.writableLength).toBeGreaterThan(STREAM_BUFFER_LIMIT);
     let settled = false;
-    void waiting.then(() => (settled = true), () => (settled = true));
+    void waiting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await turn();
     await turn();
     if (!settled) return { waiting };

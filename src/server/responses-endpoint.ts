@@ -11,13 +11,26 @@ import type { DecodeClient, ModelEndpoint } from './endpoints.js';
  * `previous_response_id` is looked up (for the same client key) before decoding, and every
  * completed or incomplete response asked to be stored (`store`, default true) is saved.
  */
-export function createResponsesEndpoint(store: ResponseStore | undefined): ModelEndpoint<ChatRequest> {
+export function createResponsesEndpoint(
+  store: ResponseStore | undefined,
+): ModelEndpoint<ChatRequest> {
   const owners = new WeakMap<ChatRequest, string | null>();
 
   const save = (request: ChatRequest, response: ResponseObject): void => {
     const call = responses.responsesCallOf(request);
-    if (!call.store || store === undefined || response.status === 'failed' || response.status === 'in_progress') return;
-    const stored = store.save({ id: response.id, ownerKeyId: owners.get(request) ?? null, response, inputItems: call.inputItems });
+    if (
+      !call.store ||
+      store === undefined ||
+      response.status === 'failed' ||
+      response.status === 'in_progress'
+    )
+      return;
+    const stored = store.save({
+      id: response.id,
+      ownerKeyId: owners.get(request) ?? null,
+      response,
+      inputItems: call.inputItems,
+    });
     // Over the size bound: the client learns it was not stored before it sees the object.
     if (!stored) response.store = false;
   };
@@ -26,27 +39,53 @@ export function createResponsesEndpoint(store: ResponseStore | undefined): Model
     dialect: 'openai',
     async decode(body: unknown, client: DecodeClient) {
       const previous = await findPrevious(store, body, client.keyId);
-      const request = responses.decodeResponsesRequest(body, { storing: store !== undefined, newResponseId: responses.newResponseId, ...(previous ? { previous } : {}) });
+      const request = responses.decodeResponsesRequest(body, {
+        storing: store !== undefined,
+        newResponseId: responses.newResponseId,
+        ...(previous ? { previous } : {}),
+      });
       owners.set(request, client.keyId);
       return request;
     },
     encodeResponse(answer, context, request) {
-      const response = responses.encodeResponsesResponse(answer, context, responses.responsesCallOf(request));
+      const response = responses.encodeResponsesResponse(
+        answer,
+        context,
+        responses.responsesCallOf(request),
+      );
       save(request, response);
       return response;
     },
-    createStreamEncoder: (context, request) => responses.createResponsesStreamEncoder(context, responses.responsesCallOf(request), (response) => save(request, response)),
+    createStreamEncoder: (context, request) =>
+      responses.createResponsesStreamEncoder(
+        context,
+        responses.responsesCallOf(request),
+        (response) => save(request, response),
+      ),
     call: (adapter, request, context) => adapter.chat(request, context),
     stream: (adapter, request, context) => adapter.streamChat(request, context),
   };
 }
 
-async function findPrevious(store: ResponseStore | undefined, body: unknown, keyId: string | null): Promise<PreviousResponse | undefined> {
-  if (store === undefined || !isObject(body) || typeof body.previous_response_id !== 'string') return undefined;
+async function findPrevious(
+  store: ResponseStore | undefined,
+  body: unknown,
+  keyId: string | null,
+): Promise<PreviousResponse | undefined> {
+  if (store === undefined || !isObject(body) || typeof body.previous_response_id !== 'string')
+    return undefined;
   const id = body.previous_response_id;
   const stored = await store.get(id, keyId);
   if (stored === undefined) {
-    throw new GatewayError('response_not_found', `No stored response "${id.slice(0, 100)}" (it may have expired, been deleted, or belong to another key).`, { param: 'previous_response_id' });
+    throw new GatewayError(
+      'response_not_found',
+      `No stored response "${id.slice(0, 100)}" (it may have expired, been deleted, or belong to another key).`,
+      { param: 'previous_response_id' },
+    );
   }
-  return { id, inputItems: stored.inputItems, output: Array.isArray(stored.response.output) ? stored.response.output : [] };
+  return {
+    id,
+    inputItems: stored.inputItems,
+    output: Array.isArray(stored.response.output) ? stored.response.output : [],
+  };
 }

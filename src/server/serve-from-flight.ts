@@ -1,7 +1,13 @@
 import { clampedMaxTokens, MAX_TOKENS_CLAMPED_HEADER } from '../execution/clamp-output.js';
 import type { ServerResponse } from 'node:http';
 import type { CancelSignal } from '../core/cancel.js';
-import { executeCall, executeStream, type ExecutedCall, type ExecutedStream, type ExecutionContext } from '../execution/execute-plan.js';
+import {
+  executeCall,
+  executeStream,
+  type ExecutedCall,
+  type ExecutedStream,
+  type ExecutionContext,
+} from '../execution/execute-plan.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { RoutePlan } from '../core/route.js';
 import type { ModelEndpoint } from './endpoints.js';
@@ -37,17 +43,22 @@ export interface FlightServing<R extends CanonicalRequest> {
  * client asked for a stream, else as JSON. Either kind of client can be served from either kind
  * of answer: parts are collected into a response, a response is turned into parts.
  */
-export async function serveFromFlight<R extends CanonicalRequest>(flight: Flight, serving: FlightServing<R>): Promise<void> {
+export async function serveFromFlight<R extends CanonicalRequest>(
+  flight: Flight,
+  serving: FlightServing<R>,
+): Promise<void> {
   const { endpoint, request, response, record } = serving;
   // A complete answer served as JSON needs no listener: nothing to wait for, nothing to abort.
-  const listener = request.stream || flight.result === undefined ? flight.attach(serving.signal) : undefined;
+  const listener =
+    request.stream || flight.result === undefined ? flight.attach(serving.signal) : undefined;
   try {
     const origin = flight.knownOrigin ?? (await flight.origin);
     record.model = origin.model;
     record.provider = origin.provider;
     response.setHeader('x-switchyard-model', origin.model);
     response.setHeader('x-switchyard-provider', origin.provider);
-    if (origin.maxTokensClamped !== undefined) response.setHeader(MAX_TOKENS_CLAMPED_HEADER, String(origin.maxTokensClamped));
+    if (origin.maxTokensClamped !== undefined)
+      response.setHeader(MAX_TOKENS_CLAMPED_HEADER, String(origin.maxTokensClamped));
     response.setHeader('x-switchyard-cache', record.cacheStatus ?? 'none');
     const route = serving.routeHeader?.();
     if (route !== undefined) response.setHeader('x-switchyard-route', route);
@@ -57,7 +68,14 @@ export async function serveFromFlight<R extends CanonicalRequest>(flight: Flight
         serving.settle(usage, characters);
         response.addTrailers({ 'x-switchyard-cost-usd': formatCost(record) });
       };
-      await serving.relay(listener!.batches(), endpoint.createStreamEncoder(encodeContext, request), response, record, serving.signal, settle);
+      await serving.relay(
+        listener!.batches(),
+        endpoint.createStreamEncoder(encodeContext, request),
+        response,
+        record,
+        serving.signal,
+        settle,
+      );
     } else {
       const answer = flight.result ?? (await listener!.response());
       serving.settle(answer.usage, answerCharacters(answer));
@@ -71,7 +89,12 @@ export async function serveFromFlight<R extends CanonicalRequest>(flight: Flight
 }
 
 /** Settles a hit or a joiner: nothing spent upstream, the answer's tokens and cost saved. */
-export function settleSaved(record: RequestRecord, request: CanonicalRequest, flight: Flight, entry: CachedAnswer | undefined): (usage: Usage | undefined, characters: number) => void {
+export function settleSaved(
+  record: RequestRecord,
+  request: CanonicalRequest,
+  flight: Flight,
+  entry: CachedAnswer | undefined,
+): (usage: Usage | undefined, characters: number) => void {
   return (usage, characters) => {
     if (entry) {
       if (entry.usage) record.usage = entry.usage;
@@ -119,7 +142,10 @@ export async function produceFlight<R extends CanonicalRequest>(
   }
 }
 
-function originOf(executed: ExecutedCall | ExecutedStream, request: CanonicalRequest): FlightOrigin {
+function originOf(
+  executed: ExecutedCall | ExecutedStream,
+  request: CanonicalRequest,
+): FlightOrigin {
   const { model, deployment } = executed.target;
   const origin: FlightOrigin = { model: model.name, provider: deployment.provider };
   if (deployment.price !== undefined) origin.price = deployment.price;

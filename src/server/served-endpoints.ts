@@ -11,7 +11,11 @@ export const ENDPOINT_PATHS: Readonly<Record<ClientEndpoint, string>> = {
   embeddings: 'POST /v1/embeddings',
 };
 
-type EndpointConfig = Pick<GatewayConfig, 'models' | 'aliases' | 'embeddingModels' | 'embeddingAliases' | 'providers' | 'routing'> & Partial<Pick<GatewayConfig, 'aliasPatterns'>>;
+type EndpointConfig = Pick<
+  GatewayConfig,
+  'models' | 'aliases' | 'embeddingModels' | 'embeddingAliases' | 'providers' | 'routing'
+> &
+  Partial<Pick<GatewayConfig, 'aliasPatterns'>>;
 
 /**
  * What a name (model, alias or routed name) serves: chat models serve chat, responses and
@@ -20,23 +24,44 @@ type EndpointConfig = Pick<GatewayConfig, 'models' | 'aliases' | 'embeddingModel
  */
 export function endpointsOf(config: EndpointConfig, name: string): ClientEndpoint[] {
   if (config.embeddingModels.has(name) || config.embeddingAliases.has(name)) return ['embeddings'];
-  const model = config.models.get(name) ?? (config.routing.policies.has(name) ? undefined : config.models.get(config.aliases.get(name) ?? ''));
+  const model =
+    config.models.get(name) ??
+    (config.routing.policies.has(name)
+      ? undefined
+      : config.models.get(config.aliases.get(name) ?? ''));
   if (model) return chatEndpoints(config, [model]);
-  if (config.routing.policies.has(name) || config.aliases.has(name)) return chatEndpoints(config, [...config.models.values()]);
+  if (config.routing.policies.has(name) || config.aliases.has(name))
+    return chatEndpoints(config, [...config.models.values()]);
   // A name only a glob alias covers (`claude-opus-4-8` by `claude-*: auto`) serves what its target serves.
   const pattern = config.aliasPatterns?.find((candidate) => candidate.matches.test(name));
   return pattern === undefined ? [] : endpointsOf(config, pattern.target);
 }
 
 function chatEndpoints(config: EndpointConfig, models: ModelEntry[]): ClientEndpoint[] {
-  const completions = models.some((model) => model.deployments.some((deployment) => config.providers.get(deployment.provider)?.settings.quirks.completions === true));
-  return completions ? ['chat', 'responses', 'messages', 'completions'] : ['chat', 'responses', 'messages'];
+  const completions = models.some((model) =>
+    model.deployments.some(
+      (deployment) =>
+        config.providers.get(deployment.provider)?.settings.quirks.completions === true,
+    ),
+  );
+  return completions
+    ? ['chat', 'responses', 'messages', 'completions']
+    : ['chat', 'responses', 'messages'];
 }
 
 /** Per endpoint, the names it serves (models first, then aliases and routed names), for the startup banner. */
 export function namesByEndpoint(config: EndpointConfig): Map<ClientEndpoint, string[]> {
-  const names = [...config.models.keys(), ...config.embeddingModels.keys(), ...config.aliases.keys(), ...config.routing.policies.keys(), ...config.embeddingAliases.keys()];
-  const byEndpoint = new Map<ClientEndpoint, string[]>((Object.keys(ENDPOINT_PATHS) as ClientEndpoint[]).map((endpoint) => [endpoint, []]));
-  for (const name of new Set(names)) for (const endpoint of endpointsOf(config, name)) byEndpoint.get(endpoint)!.push(name);
+  const names = [
+    ...config.models.keys(),
+    ...config.embeddingModels.keys(),
+    ...config.aliases.keys(),
+    ...config.routing.policies.keys(),
+    ...config.embeddingAliases.keys(),
+  ];
+  const byEndpoint = new Map<ClientEndpoint, string[]>(
+    (Object.keys(ENDPOINT_PATHS) as ClientEndpoint[]).map((endpoint) => [endpoint, []]),
+  );
+  for (const name of new Set(names))
+    for (const endpoint of endpointsOf(config, name)) byEndpoint.get(endpoint)!.push(name);
   return byEndpoint;
 }

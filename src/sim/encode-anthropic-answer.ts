@@ -25,9 +25,14 @@ function usage(answer: SimAnswer): Record<string, number> {
 function contentBlocks(answer: SimAnswer, choice: SimChoicePlan): Record<string, unknown>[] {
   const blocks: Record<string, unknown>[] = [];
   if (answer.prepared.visibleReasoning && choice.reasoning.length > 0) {
-    blocks.push({ type: 'thinking', thinking: choice.reasoning.join(''), signature: signature(answer) });
+    blocks.push({
+      type: 'thinking',
+      thinking: choice.reasoning.join(''),
+      signature: signature(answer),
+    });
   }
-  if (choice.content.length > 0 || choice.toolCall === undefined) blocks.push({ type: 'text', text: choice.content.join('') });
+  if (choice.content.length > 0 || choice.toolCall === undefined)
+    blocks.push({ type: 'text', text: choice.content.join('') });
   if (choice.toolCall !== undefined) {
     const argumentsText = choice.toolCall.arguments.join('');
     let input: unknown;
@@ -46,7 +51,10 @@ function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-const STREAM_ERROR = sse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream).' } });
+const STREAM_ERROR = sse('error', {
+  type: 'error',
+  error: { type: 'overloaded_error', message: 'Overloaded (simulated, mid-stream).' },
+});
 
 /** Messages API answers: `message` JSON and the full SSE event sequence. */
 export const ANTHROPIC_MESSAGES_ENCODER: SimAnswerEncoder = {
@@ -72,22 +80,41 @@ export const ANTHROPIC_MESSAGES_ENCODER: SimAnswerEncoder = {
       text: sse('message_start', {
         type: 'message_start',
         message: {
-          id: answer.id, type: 'message', role: 'assistant', content: [], model: answer.prepared.model.name,
-          stop_reason: null, stop_sequence: null, usage: { ...fullUsage, output_tokens: 1 },
+          id: answer.id,
+          type: 'message',
+          role: 'assistant',
+          content: [],
+          model: answer.prepared.model.name,
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...fullUsage, output_tokens: 1 },
         },
       }),
       tokens: 0,
     });
     let index = 0;
     const open = (block: Record<string, unknown>): void => {
-      events.push({ text: sse('content_block_start', { type: 'content_block_start', index, content_block: block }), tokens: 0 });
+      events.push({
+        text: sse('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: block,
+        }),
+        tokens: 0,
+      });
       if (index === 0) events.push({ text: sse('ping', { type: 'ping' }), tokens: 0 });
     };
     const delta = (value: Record<string, unknown>, tokens: number): void => {
-      events.push({ text: sse('content_block_delta', { type: 'content_block_delta', index, delta: value }), tokens });
+      events.push({
+        text: sse('content_block_delta', { type: 'content_block_delta', index, delta: value }),
+        tokens,
+      });
     };
     const close = (): void => {
-      events.push({ text: sse('content_block_stop', { type: 'content_block_stop', index }), tokens: 0 });
+      events.push({
+        text: sse('content_block_stop', { type: 'content_block_stop', index }),
+        tokens: 0,
+      });
       index++;
     };
     if (answer.prepared.visibleReasoning && choice.reasoning.length > 0) {
@@ -103,7 +130,8 @@ export const ANTHROPIC_MESSAGES_ENCODER: SimAnswerEncoder = {
     }
     if (choice.toolCall !== undefined) {
       open({ type: 'tool_use', id: choice.toolCall.id, name: choice.toolCall.name, input: {} });
-      for (const token of choice.toolCall.arguments) delta({ type: 'input_json_delta', partial_json: token }, 1);
+      for (const token of choice.toolCall.arguments)
+        delta({ type: 'input_json_delta', partial_json: token }, 1);
       close();
     }
     events.push({

@@ -3,7 +3,11 @@ import type { SimChoicePlan } from './plan-response.js';
 import type { SimFlavor } from './sim-types.js';
 
 /** The usage object in the provider flavor's shape. */
-export function openAiUsage(usage: SimUsage, flavor: SimFlavor, reasoningModel: boolean): Record<string, unknown> {
+export function openAiUsage(
+  usage: SimUsage,
+  flavor: SimFlavor,
+  reasoningModel: boolean,
+): Record<string, unknown> {
   const base: Record<string, unknown> = {
     prompt_tokens: usage.promptTokens,
     completion_tokens: usage.completionTokens,
@@ -12,13 +16,17 @@ export function openAiUsage(usage: SimUsage, flavor: SimFlavor, reasoningModel: 
   if (flavor === 'openai') {
     base['prompt_tokens_details'] = { cached_tokens: usage.cachedTokens, audio_tokens: 0 };
     base['completion_tokens_details'] = {
-      reasoning_tokens: usage.reasoningTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0,
+      reasoning_tokens: usage.reasoningTokens,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
     };
   } else if (flavor === 'deepseek') {
     base['prompt_tokens_details'] = { cached_tokens: usage.cachedTokens };
     base['prompt_cache_hit_tokens'] = usage.cachedTokens;
     base['prompt_cache_miss_tokens'] = usage.promptTokens - usage.cachedTokens;
-    if (reasoningModel) base['completion_tokens_details'] = { reasoning_tokens: usage.reasoningTokens };
+    if (reasoningModel)
+      base['completion_tokens_details'] = { reasoning_tokens: usage.reasoningTokens };
   }
   return base;
 }
@@ -30,13 +38,18 @@ function fingerprint(answer: SimAnswer): string {
 function chatMessage(choice: SimChoicePlan, answer: SimAnswer): Record<string, unknown> {
   const message: Record<string, unknown> = {
     role: 'assistant',
-    content: choice.toolCall !== undefined && choice.content.length === 0 ? null : choice.content.join(''),
+    content:
+      choice.toolCall !== undefined && choice.content.length === 0 ? null : choice.content.join(''),
   };
   if (answer.prepared.visibleReasoning) message['reasoning_content'] = choice.reasoning.join('');
   if (choice.toolCall !== undefined) {
-    message['tool_calls'] = [{
-      id: choice.toolCall.id, type: 'function', function: { name: choice.toolCall.name, arguments: choice.toolCall.arguments.join('') },
-    }];
+    message['tool_calls'] = [
+      {
+        id: choice.toolCall.id,
+        type: 'function',
+        function: { name: choice.toolCall.name, arguments: choice.toolCall.arguments.join('') },
+      },
+    ];
   }
   if (answer.flavor === 'openai') message['refusal'] = null;
   return message;
@@ -47,7 +60,12 @@ function usageFor(answer: SimAnswer): Record<string, unknown> {
 }
 
 const OPENAI_STREAM_ERROR = `data: ${JSON.stringify({
-  error: { message: 'The server had an error while processing your request (simulated, mid-stream).', type: 'server_error', param: null, code: null },
+  error: {
+    message: 'The server had an error while processing your request (simulated, mid-stream).',
+    type: 'server_error',
+    param: null,
+    code: null,
+  },
 })}\n\n`;
 
 /** `chat.completion` / `chat.completion.chunk` */
@@ -60,7 +78,10 @@ export const OPENAI_CHAT_ENCODER: SimAnswerEncoder = {
       created: answer.created,
       model: answer.prepared.model.name,
       choices: answer.choices.map((choice, index) => ({
-        index, message: chatMessage(choice, answer), logprobs: null, finish_reason: choice.finish,
+        index,
+        message: chatMessage(choice, answer),
+        logprobs: null,
+        finish_reason: choice.finish,
       })),
       usage: usageFor(answer),
       system_fingerprint: fingerprint(answer),
@@ -70,22 +91,57 @@ export const OPENAI_CHAT_ENCODER: SimAnswerEncoder = {
     const head = `data: {"id":"${answer.id}","object":"chat.completion.chunk","created":${answer.created},"model":${JSON.stringify(answer.prepared.model.name)},"system_fingerprint":"${fingerprint(answer)}","choices":[`;
     const tail = answer.prepared.streamUsage ? '],"usage":null}\n\n' : ']}\n\n';
     const events: SimStreamEvent[] = [];
-    const delta = (index: number, deltaJson: string, finish: string | null, tokens: number): void => {
-      events.push({ text: `${head}{"index":${index},"delta":${deltaJson},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}${tail}`, tokens });
+    const delta = (
+      index: number,
+      deltaJson: string,
+      finish: string | null,
+      tokens: number,
+    ): void => {
+      events.push({
+        text: `${head}{"index":${index},"delta":${deltaJson},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}${tail}`,
+        tokens,
+      });
     };
     const visible = answer.prepared.visibleReasoning;
     answer.choices.forEach((choice, index) => {
       const toolOnly = choice.toolCall !== undefined && choice.content.length === 0;
-      delta(index, visible ? `{"role":"assistant","content":${toolOnly ? 'null' : '""'},"reasoning_content":""}` : `{"role":"assistant","content":${toolOnly ? 'null' : '""'}}`, null, 0);
-      if (visible) for (const token of choice.reasoning) delta(index, `{"content":null,"reasoning_content":${JSON.stringify(token)}}`, null, 1);
+      delta(
+        index,
+        visible
+          ? `{"role":"assistant","content":${toolOnly ? 'null' : '""'},"reasoning_content":""}`
+          : `{"role":"assistant","content":${toolOnly ? 'null' : '""'}}`,
+        null,
+        0,
+      );
+      if (visible)
+        for (const token of choice.reasoning)
+          delta(index, `{"content":null,"reasoning_content":${JSON.stringify(token)}}`, null, 1);
       const hiddenReasoning = visible ? 0 : choice.reasoning.length;
       choice.content.forEach((token, position) => {
-        delta(index, visible ? `{"content":${JSON.stringify(token)},"reasoning_content":null}` : `{"content":${JSON.stringify(token)}}`, null, 1 + (position === 0 ? hiddenReasoning : 0));
+        delta(
+          index,
+          visible
+            ? `{"content":${JSON.stringify(token)},"reasoning_content":null}`
+            : `{"content":${JSON.stringify(token)}}`,
+          null,
+          1 + (position === 0 ? hiddenReasoning : 0),
+        );
       });
       const call = choice.toolCall;
       if (call !== undefined) {
-        delta(index, `{"tool_calls":[{"index":0,"id":"${call.id}","type":"function","function":{"name":${JSON.stringify(call.name)},"arguments":""}}]}`, null, hiddenReasoning);
-        for (const token of call.arguments) delta(index, `{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(token)}}}]}`, null, 1);
+        delta(
+          index,
+          `{"tool_calls":[{"index":0,"id":"${call.id}","type":"function","function":{"name":${JSON.stringify(call.name)},"arguments":""}}]}`,
+          null,
+          hiddenReasoning,
+        );
+        for (const token of call.arguments)
+          delta(
+            index,
+            `{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(token)}}}]}`,
+            null,
+            1,
+          );
       }
       delta(index, '{}', choice.finish, 0);
     });
@@ -112,7 +168,10 @@ export const OPENAI_COMPLETION_ENCODER: SimAnswerEncoder = {
       created: answer.created,
       model: answer.prepared.model.name,
       choices: answer.choices.map((choice, index) => ({
-        text: completionText(answer, index, choice), index, logprobs: null, finish_reason: choice.finish,
+        text: completionText(answer, index, choice),
+        index,
+        logprobs: null,
+        finish_reason: choice.finish,
       })),
       usage: usageFor(answer),
       system_fingerprint: fingerprint(answer),
@@ -122,7 +181,10 @@ export const OPENAI_COMPLETION_ENCODER: SimAnswerEncoder = {
     const head = `data: {"id":"${answer.id}","object":"text_completion","created":${answer.created},"model":${JSON.stringify(answer.prepared.model.name)},"system_fingerprint":"${fingerprint(answer)}","choices":[`;
     const events: SimStreamEvent[] = [];
     const piece = (index: number, text: string, finish: string | null, tokens: number): void => {
-      events.push({ text: `${head}{"text":${JSON.stringify(text)},"index":${index},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]}\n\n`, tokens });
+      events.push({
+        text: `${head}{"text":${JSON.stringify(text)},"index":${index},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]}\n\n`,
+        tokens,
+      });
     };
     answer.choices.forEach((choice, index) => {
       const echo = answer.prepared.echo?.[index];
@@ -130,7 +192,8 @@ export const OPENAI_COMPLETION_ENCODER: SimAnswerEncoder = {
       for (const token of choice.content) piece(index, token, null, 1);
       piece(index, '', choice.finish, 0);
     });
-    if (answer.prepared.streamUsage) events.push({ text: `${head}],"usage":${JSON.stringify(usageFor(answer))}}\n\n`, tokens: 0 });
+    if (answer.prepared.streamUsage)
+      events.push({ text: `${head}],"usage":${JSON.stringify(usageFor(answer))}}\n\n`, tokens: 0 });
     events.push({ text: 'data: [DONE]\n\n', tokens: 0 });
     return events;
   },

@@ -31,12 +31,22 @@ export function detectLanguage(text: string): SimLanguage {
 }
 
 const LANGUAGE_NAMES: Record<SimLanguage, string> = {
-  python: 'Python', typescript: 'TypeScript', javascript: 'JavaScript', go: 'Go', rust: 'Rust', java: 'Java',
+  python: 'Python',
+  typescript: 'TypeScript',
+  javascript: 'JavaScript',
+  go: 'Go',
+  rust: 'Rust',
+  java: 'Java',
 };
 const TASKS = [
-  ['merge overlapping ranges', 'merge ranges'], ['remove duplicate entries', 'dedupe items'], ['parse the config lines', 'parse config'],
-  ['group records by key', 'group by key'], ['retry a flaky call', 'retry call'], ['sum the valid values', 'sum values'],
-  ['chunk a list into batches', 'chunk items'], ['normalize user input', 'normalize input'],
+  ['merge overlapping ranges', 'merge ranges'],
+  ['remove duplicate entries', 'dedupe items'],
+  ['parse the config lines', 'parse config'],
+  ['group records by key', 'group by key'],
+  ['retry a flaky call', 'retry call'],
+  ['sum the valid values', 'sum values'],
+  ['chunk a list into batches', 'chunk items'],
+  ['normalize user input', 'normalize input'],
 ] as const;
 const OPENERS = [
   'Here is a compact way to {task} in {lang}.',
@@ -67,7 +77,9 @@ function snakeName(phrase: string): string {
   return words(phrase).join('_');
 }
 function camelName(phrase: string): string {
-  return words(phrase).map((word, index) => (index === 0 ? word : word[0]?.toUpperCase() + word.slice(1))).join('');
+  return words(phrase)
+    .map((word, index) => (index === 0 ? word : word[0]?.toUpperCase() + word.slice(1)))
+    .join('');
 }
 
 /** A short, syntactically plausible snippet (without fences). */
@@ -111,11 +123,20 @@ function fill(template: string, task: string, language: SimLanguage): string {
  * A chat answer of exactly `count` tokens: the prefix, a sentence, a fenced snippet, then closing
  * sentences as needed (the text is cut at `count` tokens, wherever that falls).
  */
-export function generateChatTokens(random: SeededRandom, prefix: string, language: SimLanguage, count: number): string[] {
+export function generateChatTokens(
+  random: SeededRandom,
+  prefix: string,
+  language: SimLanguage,
+  count: number,
+): string[] {
   const [task, phrase] = random.pick(TASKS);
   const tokens = tokenize(prefix);
   tokens.push(...tokenize(fill(random.pick(OPENERS), task, language)));
-  tokens.push(...tokenize(`\n\n\`\`\`${language}\n${codeSnippet(language, phrase, random.integer(0, 1))}\n\`\`\`\n\n`));
+  tokens.push(
+    ...tokenize(
+      `\n\n\`\`\`${language}\n${codeSnippet(language, phrase, random.integer(0, 1))}\n\`\`\`\n\n`,
+    ),
+  );
   let closers = 0;
   while (tokens.length < count) {
     tokens.push(...tokenize((closers++ === 0 ? '' : ' ') + random.pick(CLOSERS)));
@@ -125,12 +146,21 @@ export function generateChatTokens(random: SeededRandom, prefix: string, languag
 }
 
 /** Visible reasoning text of `count` tokens. */
-export function generateReasoningTokens(random: SeededRandom, language: SimLanguage, count: number): string[] {
+export function generateReasoningTokens(
+  random: SeededRandom,
+  language: SimLanguage,
+  count: number,
+): string[] {
   const [task] = random.pick(TASKS);
   const tokens: string[] = [];
   let index = random.integer(0, REASONING.length - 1);
   while (tokens.length < count) {
-    tokens.push(...tokenize((tokens.length === 0 ? '' : ' ') + fill(REASONING[index % REASONING.length] ?? '', task, language)));
+    tokens.push(
+      ...tokenize(
+        (tokens.length === 0 ? '' : ' ') +
+          fill(REASONING[index % REASONING.length] ?? '', task, language),
+      ),
+    );
     index++;
   }
   tokens.length = count;
@@ -138,7 +168,12 @@ export function generateReasoningTokens(random: SeededRandom, language: SimLangu
 }
 
 /** A code continuation for legacy / FIM completions: the prefix, then code lines. */
-export function generateCompletionTokens(random: SeededRandom, prefix: string, language: SimLanguage, count: number): string[] {
+export function generateCompletionTokens(
+  random: SeededRandom,
+  prefix: string,
+  language: SimLanguage,
+  count: number,
+): string[] {
   const tokens = tokenize(prefix);
   while (tokens.length < count) {
     const [, phrase] = random.pick(TASKS);

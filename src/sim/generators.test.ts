@@ -14,7 +14,8 @@ describe('generators', () => {
   });
 
   it('produces exactly the requested number of tokens, deterministically', () => {
-    const make = (): string[] => generateChatTokens(createSeededRandom(7), '[simulated m via p] ', 'rust', 37);
+    const make = (): string[] =>
+      generateChatTokens(createSeededRandom(7), '[simulated m via p] ', 'rust', 37);
     expect(make()).toHaveLength(37);
     expect(make()).toEqual(make());
   });
@@ -30,10 +31,39 @@ describe('generators', () => {
 
   it('generates values valid against varied schemas', () => {
     const schemas: Array<Record<string, unknown>> = [
-      { type: 'object', properties: { id: { type: 'integer', exclusiveMinimum: 0, maximum: 5 }, note: { type: ['string', 'null'], maxLength: 4 } }, required: ['id', 'note'] },
-      { type: 'array', items: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] }, minItems: 2, maxItems: 4 },
-      { anyOf: [{ type: 'null' }, { type: 'object', properties: { at: { type: 'string', format: 'date-time' } }, required: ['at'] }] },
-      { type: 'object', properties: { kind: { const: 'fixed' }, size: { type: 'number', minimum: 10, maximum: 11 }, tags: { type: 'array', items: { enum: ['a', 'b'] } } }, required: ['kind', 'size', 'tags'] },
+      {
+        type: 'object',
+        properties: {
+          id: { type: 'integer', exclusiveMinimum: 0, maximum: 5 },
+          note: { type: ['string', 'null'], maxLength: 4 },
+        },
+        required: ['id', 'note'],
+      },
+      {
+        type: 'array',
+        items: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+        minItems: 2,
+        maxItems: 4,
+      },
+      {
+        anyOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            properties: { at: { type: 'string', format: 'date-time' } },
+            required: ['at'],
+          },
+        ],
+      },
+      {
+        type: 'object',
+        properties: {
+          kind: { const: 'fixed' },
+          size: { type: 'number', minimum: 10, maximum: 11 },
+          tags: { type: 'array', items: { enum: ['a', 'b'] } },
+        },
+        required: ['kind', 'size', 'tags'],
+      },
     ];
     for (const [index, schema] of schemas.entries()) {
       const value = generateFromSchema(schema, createSeededRandom(index));
@@ -42,9 +72,13 @@ describe('generators', () => {
   });
 
   it('parses and strips directives', () => {
-    const text = 'hi [[sim:fault=503@sim-qwen*2]] [[sim:tokens=12]] [[sim:ttft=40]] [[sim:tps=9]] [[sim:fault=bogus]]';
+    const text =
+      'hi [[sim:fault=503@sim-qwen*2]] [[sim:tokens=12]] [[sim:ttft=40]] [[sim:tps=9]] [[sim:fault=bogus]]';
     expect(parseDirectives(text)).toEqual({
-      faults: [{ kind: '503', target: 'sim-qwen', times: 2 }], tokens: 12, ttftMs: 40, tokensPerSecond: 9,
+      faults: [{ kind: '503', target: 'sim-qwen', times: 2 }],
+      tokens: 12,
+      ttftMs: 40,
+      tokensPerSecond: 9,
     });
     expect(stripDirectives(text).trim()).toBe('hi');
     expect(parseDirectives('plain')).toEqual({ faults: [] });

@@ -44,6 +44,7 @@ const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 /** A deterministic id-like string of `length` alphanumerics. */
 export function randomIdText(random: SeededRandom, length: number): string {
   let text = '';
-  for (let index = 0; index < length; index++) text += ID_ALPHABET[Math.floor(random.next() * ID_ALPHABET.length)];
+  for (let index = 0; index < length; index++)
+    text += ID_ALPHABET[Math.floor(random.next() * ID_ALPHABET.length)];
   return text;
 }

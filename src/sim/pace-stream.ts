@@ -54,7 +54,12 @@ export function paceStream(
     while (next < events.length && (dueAt[next] ?? 0) <= elapsed) {
       const event = events[next++] as SimStreamEvent;
       text += event.text;
-      if (event.tokens > 0 && interruption !== undefined && ++tokenEvents >= interruption.afterTokenEvents) return { text, interrupt: true };
+      if (
+        event.tokens > 0 &&
+        interruption !== undefined &&
+        ++tokenEvents >= interruption.afterTokenEvents
+      )
+        return { text, interrupt: true };
     }
     return { text, interrupt: false };
   };

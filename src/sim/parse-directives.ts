@@ -20,7 +20,18 @@
  * Directives are removed from the text before the answer is hashed, so a request answers the same
  * with or without them (except `tokens`, which sets the length).
  */
-export type SimFaultKind = '401' | '429' | '500' | '503' | '529' | 'reset' | 'cut' | 'hang' | 'stall' | 'midstream' | 'malformed';
+export type SimFaultKind =
+  | '401'
+  | '429'
+  | '500'
+  | '503'
+  | '529'
+  | 'reset'
+  | 'cut'
+  | 'hang'
+  | 'stall'
+  | 'midstream'
+  | 'malformed';
 
 export interface SimFaultDirective {
   kind: SimFaultKind;
@@ -43,7 +54,19 @@ export interface SimDirectives {
 
 /** A value runs to the last `]]` of a run of brackets, so JSON arguments may hold arrays. */
 export const DIRECTIVE_PATTERN = /\[\[sim:([a-z0-9]+)=(.*?)\]\](?!\])/g;
-const FAULT_KINDS = new Set<string>(['401', '429', '500', '503', '529', 'reset', 'cut', 'hang', 'stall', 'midstream', 'malformed']);
+const FAULT_KINDS = new Set<string>([
+  '401',
+  '429',
+  '500',
+  '503',
+  '529',
+  'reset',
+  'cut',
+  'hang',
+  'stall',
+  'midstream',
+  'malformed',
+]);
 const FAULT_VALUE = /^([a-z0-9]+)(?:@([\w.:/-]+))?(?:\*(\d+))?$/;
 const NO_DIRECTIVES: SimDirectives = { faults: [] };
 
@@ -90,12 +113,20 @@ function isJson(text: string): boolean {
 }
 
 /** The tool a model free to choose calls: the one the directives name (none for `none`), else the first. */
-export function steeredTool<T extends { name: string }>(definitions: readonly T[], directives: SimDirectives): (T & { arguments?: string }) | undefined {
+export function steeredTool<T extends { name: string }>(
+  definitions: readonly T[],
+  directives: SimDirectives,
+): (T & { arguments?: string }) | undefined {
   if (directives.tool === 'none') return undefined;
-  const named = directives.tool === undefined ? undefined : definitions.find((definition) => definition.name === directives.tool);
+  const named =
+    directives.tool === undefined
+      ? undefined
+      : definitions.find((definition) => definition.name === directives.tool);
   const chosen = named ?? definitions[0];
   if (chosen === undefined) return undefined;
-  return directives.toolArguments === undefined ? chosen : { ...chosen, arguments: directives.toolArguments };
+  return directives.toolArguments === undefined
+    ? chosen
+    : { ...chosen, arguments: directives.toolArguments };
 }
 
 /** Removes every directive from a text (used before hashing). */

@@ -1,7 +1,12 @@
 import { createSeededRandom, hashText, randomIdText, type SeededRandom } from './hash-text.js';
 import { generateFromSchema } from './generate-from-schema.js';
 import {
-  codeSnippet, generateChatTokens, generateCompletionTokens, generateReasoningTokens, tokenize, type SimLanguage,
+  codeSnippet,
+  generateChatTokens,
+  generateCompletionTokens,
+  generateReasoningTokens,
+  tokenize,
+  type SimLanguage,
 } from './generate-tokens.js';
 
 /** What to answer, extracted by a wire handler from its request: wire-independent. */
@@ -21,7 +26,11 @@ export interface SimPrompt {
   /** Emit reasoning tokens before the answer. */
   reasoning: boolean;
   /** Answer with a call to this tool. */
-  tool?: { name: string; schema: unknown; /** JSON text to send instead of generated arguments. */ arguments?: string };
+  tool?: {
+    name: string;
+    schema: unknown /** JSON text to send instead of generated arguments. */;
+    arguments?: string;
+  };
   /** JSON mode: `schema` absent means any JSON object. */
   json?: { schema?: unknown };
   /** `call_` (openai) or `toolu_01` (anthropic). */
@@ -46,11 +55,16 @@ export interface SimChoicePlan {
 }
 
 function capTokens(tokens: string[], budget: number): { tokens: string[]; capped: boolean } {
-  return tokens.length > budget ? { tokens: tokens.slice(0, Math.max(0, budget)), capped: true } : { tokens, capped: false };
+  return tokens.length > budget
+    ? { tokens: tokens.slice(0, Math.max(0, budget)), capped: true }
+    : { tokens, capped: false };
 }
 
 /** Cuts tokens before the earliest stop sequence; undefined when none occurs. */
-function applyStop(tokens: string[], stop: string[]): { tokens: string[]; sequence: string } | undefined {
+function applyStop(
+  tokens: string[],
+  stop: string[],
+): { tokens: string[]; sequence: string } | undefined {
   if (stop.length === 0) return undefined;
   const text = tokens.join('');
   let position = -1;
@@ -78,8 +92,13 @@ function applyStop(tokens: string[], stop: string[]): { tokens: string[]; sequen
 }
 
 function jsonObjectText(prompt: SimPrompt, random: SeededRandom): string {
-  if (prompt.json?.schema !== undefined) return JSON.stringify(generateFromSchema(prompt.json.schema, random));
-  const snippet = codeSnippet(prompt.language, random.pick(['merge ranges', 'sum values', 'dedupe items']), random.integer(0, 1));
+  if (prompt.json?.schema !== undefined)
+    return JSON.stringify(generateFromSchema(prompt.json.schema, random));
+  const snippet = codeSnippet(
+    prompt.language,
+    random.pick(['merge ranges', 'sum values', 'dedupe items']),
+    random.integer(0, 1),
+  );
   return JSON.stringify({
     language: prompt.language,
     summary: `${prompt.prefix.trim()} A small helper that solves the task.`,
@@ -91,17 +110,31 @@ function jsonObjectText(prompt: SimPrompt, random: SeededRandom): string {
 function planChoice(prompt: SimPrompt, index: number): SimChoicePlan {
   const random = createSeededRandom(hashText(String(index), prompt.seed));
   const budget = prompt.maxTokens;
-  const reasoning = prompt.reasoning ? capTokens(generateReasoningTokens(random, prompt.language, random.integer(10, 40)), budget) : { tokens: [], capped: false };
+  const reasoning = prompt.reasoning
+    ? capTokens(generateReasoningTokens(random, prompt.language, random.integer(10, 40)), budget)
+    : { tokens: [], capped: false };
   const remaining = budget - reasoning.tokens.length;
-  if (reasoning.capped) return { reasoning: reasoning.tokens, content: [], finish: 'length', completionTokens: reasoning.tokens.length };
+  if (reasoning.capped)
+    return {
+      reasoning: reasoning.tokens,
+      content: [],
+      finish: 'length',
+      completionTokens: reasoning.tokens.length,
+    };
 
   if (prompt.tool !== undefined) {
-    const argumentTokens = tokenize(prompt.tool.arguments ?? JSON.stringify(generateFromSchema(prompt.tool.schema, random)));
+    const argumentTokens = tokenize(
+      prompt.tool.arguments ?? JSON.stringify(generateFromSchema(prompt.tool.schema, random)),
+    );
     const capped = capTokens(argumentTokens, remaining);
     return {
       reasoning: reasoning.tokens,
       content: [],
-      toolCall: { id: prompt.toolIdPrefix + randomIdText(random, 24), name: prompt.tool.name, arguments: capped.tokens },
+      toolCall: {
+        id: prompt.toolIdPrefix + randomIdText(random, 24),
+        name: prompt.tool.name,
+        arguments: capped.tokens,
+      },
       finish: capped.capped ? 'length' : 'tool_calls',
       completionTokens: reasoning.tokens.length + capped.tokens.length,
     };
@@ -112,9 +145,10 @@ function planChoice(prompt: SimPrompt, index: number): SimChoicePlan {
   else {
     // Generation is prefix-stable, so producing one token past the budget is enough to know it was capped.
     const length = Math.min(prompt.targetTokens ?? random.integer(20, 120), remaining + 1);
-    full = prompt.kind === 'chat'
-      ? generateChatTokens(random, prompt.prefix, prompt.language, length)
-      : generateCompletionTokens(random, prompt.prefix, prompt.language, length);
+    full =
+      prompt.kind === 'chat'
+        ? generateChatTokens(random, prompt.prefix, prompt.language, length)
+        : generateCompletionTokens(random, prompt.prefix, prompt.language, length);
   }
   const capped = capTokens(full, remaining);
   const stopped = applyStop(capped.tokens, prompt.stop);
@@ -138,12 +172,15 @@ export function planResponse(prompt: SimPrompt): SimChoicePlan[] {
 
 /** A copy whose JSON (content in JSON mode, tool arguments) is truncated, so it does not parse. */
 export function breakJson(choices: SimChoicePlan[], jsonMode: boolean): SimChoicePlan[] {
-  const truncate = (tokens: string[]): string[] => tokens.slice(0, Math.max(1, Math.floor(tokens.length * 0.6)));
+  const truncate = (tokens: string[]): string[] =>
+    tokens.slice(0, Math.max(1, Math.floor(tokens.length * 0.6)));
   return choices.map((choice) => {
     const broken: SimChoicePlan = { ...choice };
     if (jsonMode) broken.content = truncate(choice.content);
-    if (choice.toolCall !== undefined) broken.toolCall = { ...choice.toolCall, arguments: truncate(choice.toolCall.arguments) };
-    broken.completionTokens = choice.reasoning.length + broken.content.length + (broken.toolCall?.arguments.length ?? 0);
+    if (choice.toolCall !== undefined)
+      broken.toolCall = { ...choice.toolCall, arguments: truncate(choice.toolCall.arguments) };
+    broken.completionTokens =
+      choice.reasoning.length + broken.content.length + (broken.toolCall?.arguments.length ?? 0);
     return broken;
   });
 }

@@ -30,10 +30,16 @@ export class SimReplayTable {
   private readonly entries = new Map<string, SimReplayAnswer>();
 
   set(model: string, promptText: string, answer: SimReplayAnswer): void {
-    if (answer.promptTokens !== undefined && !(Number.isInteger(answer.promptTokens) && answer.promptTokens >= 0)) {
+    if (
+      answer.promptTokens !== undefined &&
+      !(Number.isInteger(answer.promptTokens) && answer.promptTokens >= 0)
+    ) {
       throw new Error(`replay answer for ${model}: promptTokens must be a non-negative integer`);
     }
-    if (answer.completionTokens !== undefined && !(Number.isInteger(answer.completionTokens) && answer.completionTokens >= 1)) {
+    if (
+      answer.completionTokens !== undefined &&
+      !(Number.isInteger(answer.completionTokens) && answer.completionTokens >= 1)
+    ) {
       throw new Error(`replay answer for ${model}: completionTokens must be a positive integer`);
     }
     this.entries.set(replayKey(model, promptText), answer);
@@ -63,7 +69,9 @@ export function lastUserText(body: unknown): string | undefined {
     if (typeof content === 'string') return content;
     if (!Array.isArray(content)) return undefined;
     const texts: string[] = [];
-    for (const part of content) if (isRecord(part) && part['type'] === 'text' && typeof part['text'] === 'string') texts.push(part['text']);
+    for (const part of content)
+      if (isRecord(part) && part['type'] === 'text' && typeof part['text'] === 'string')
+        texts.push(part['text']);
     return texts.join('\n');
   }
   return undefined;
@@ -72,7 +80,8 @@ export function lastUserText(body: unknown): string | undefined {
 function replayChoice(answer: SimReplayAnswer, maxTokens: number): SimChoicePlan {
   const tokens = tokenize(answer.text);
   const recorded = answer.completionTokens ?? Math.max(1, tokens.length);
-  if (recorded <= maxTokens) return { reasoning: [], content: tokens, finish: 'stop', completionTokens: recorded };
+  if (recorded <= maxTokens)
+    return { reasoning: [], content: tokens, finish: 'stop', completionTokens: recorded };
   // Capped by max_tokens: keep the same share of the text as of the recorded tokens.
   const kept = tokens.slice(0, Math.floor((tokens.length * maxTokens) / recorded));
   return { reasoning: [], content: kept, finish: 'length', completionTokens: maxTokens };
@@ -82,7 +91,11 @@ function replayChoice(answer: SimReplayAnswer, maxTokens: number): SimChoicePlan
  * The prepared request answered from the table when its model and last user message have an
  * entry (plain text answers only: JSON mode and tool calls keep the generated answer).
  */
-export function applyReplay(table: SimReplayTable, prepared: PreparedRequest, body: unknown): PreparedRequest {
+export function applyReplay(
+  table: SimReplayTable,
+  prepared: PreparedRequest,
+  body: unknown,
+): PreparedRequest {
   if (prepared.endpoint === 'completion' || prepared.jsonMode || table.size === 0) return prepared;
   if (prepared.choices.some((choice) => choice.toolCall !== undefined)) return prepared;
   const prompt = lastUserText(body);

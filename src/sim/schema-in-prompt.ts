@@ -11,7 +11,12 @@ export function schemaInPrompt(text: string): { schema?: unknown } {
     if (!line.startsWith('{') || !line.endsWith('}')) continue;
     try {
       const parsed: unknown = JSON.parse(line);
-      if (typeof parsed === 'object' && parsed !== null && ('type' in parsed || 'properties' in parsed)) return { schema: parsed };
+      if (
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        ('type' in parsed || 'properties' in parsed)
+      )
+        return { schema: parsed };
     } catch {
       // not JSON: keep looking
     }

@@ -13,27 +13,44 @@ const MAX_INPUTS = 2048;
  * 1); `encoding_format: base64` sends little-endian float32 bytes. Throws SimHttpError.
  */
 export function serveEmbeddings(provider: SimProviderSpec, body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The request body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw bad('The request body must be a JSON object.');
   const fields = body as Record<string, unknown>;
   const name = fields['model'];
-  if (typeof name !== 'string' || name === '') throw bad('you must provide a model parameter', 'model');
+  if (typeof name !== 'string' || name === '')
+    throw bad('you must provide a model parameter', 'model');
   const model = provider.embeddingModels?.find((candidate) => candidate.name === name);
   if (model === undefined) {
-    if (provider.models.some((candidate) => candidate.name === name)) throw bad(`${name} is not an embedding model.`, 'model');
+    if (provider.models.some((candidate) => candidate.name === name))
+      throw bad(`${name} is not an embedding model.`, 'model');
     throw modelNotFound('openai-compatible', name);
   }
   const inputs = readInputs(fields['input']);
   const dimensions = readDimensions(fields['dimensions'], model);
   const format = fields['encoding_format'] ?? 'float';
-  if (format !== 'float' && format !== 'base64') throw bad("'encoding_format' must be 'float' or 'base64'.", 'encoding_format');
+  if (format !== 'float' && format !== 'base64')
+    throw bad("'encoding_format' must be 'float' or 'base64'.", 'encoding_format');
   let promptTokens = 0;
   const data = inputs.map((input, index) => {
     const text = typeof input === 'string' ? input : input.join(' ');
     promptTokens += typeof input === 'string' ? estimateTokens(input) : input.length;
-    const vector = unitVector(`${model.name}\n${typeof input === 'string' ? 's' : 't'}\n${text}`, model.dimensions, dimensions);
-    return { object: 'embedding', index, embedding: format === 'base64' ? toBase64(vector) : vector };
+    const vector = unitVector(
+      `${model.name}\n${typeof input === 'string' ? 's' : 't'}\n${text}`,
+      model.dimensions,
+      dimensions,
+    );
+    return {
+      object: 'embedding',
+      index,
+      embedding: format === 'base64' ? toBase64(vector) : vector,
+    };
   });
-  return { object: 'list', data, model: model.name, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
+  return {
+    object: 'list',
+    data,
+    model: model.name,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  };
 }
 
 function bad(message: string, param: string | null = null): ReturnType<typeof invalidRequest> {
@@ -42,7 +59,11 @@ function bad(message: string, param: string | null = null): ReturnType<typeof in
 
 function readInputs(value: unknown): Array<string | number[]> {
   if (typeof value === 'string') return [value];
-  if (!Array.isArray(value) || value.length === 0) throw bad("'input' must be a string, an array of strings, or token arrays, and not empty.", 'input');
+  if (!Array.isArray(value) || value.length === 0)
+    throw bad(
+      "'input' must be a string, an array of strings, or token arrays, and not empty.",
+      'input',
+    );
   if (value.every((entry) => typeof entry === 'number')) return [checkTokens(value as number[])];
   if (value.length > MAX_INPUTS) throw bad(`'input' has more than ${MAX_INPUTS} entries.`, 'input');
   return value.map((entry) => {
@@ -56,7 +77,10 @@ function readInputs(value: unknown): Array<string | number[]> {
 }
 
 function checkTokens(tokens: unknown[]): number[] {
-  if (tokens.length === 0 || !tokens.every((token) => Number.isInteger(token) && (token as number) >= 0)) {
+  if (
+    tokens.length === 0 ||
+    !tokens.every((token) => Number.isInteger(token) && (token as number) >= 0)
+  ) {
     throw bad("token arrays in 'input' must hold non-negative integers and not be empty.", 'input');
   }
   return tokens as number[];
@@ -64,9 +88,12 @@ function checkTokens(tokens: unknown[]): number[] {
 
 function readDimensions(value: unknown, model: SimEmbeddingModelSpec): number {
   if (value === undefined || value === null) return model.dimensions;
-  if (!Number.isInteger(value) || (value as number) < 1) throw bad("'dimensions' must be a positive integer.", 'dimensions');
-  if (model.shortenable !== true) throw bad(`This model does not support specifying dimensions.`, 'dimensions');
-  if ((value as number) > model.dimensions) throw bad(`'dimensions' must be at most ${model.dimensions} for ${model.name}.`, 'dimensions');
+  if (!Number.isInteger(value) || (value as number) < 1)
+    throw bad("'dimensions' must be a positive integer.", 'dimensions');
+  if (model.shortenable !== true)
+    throw bad(`This model does not support specifying dimensions.`, 'dimensions');
+  if ((value as number) > model.dimensions)
+    throw bad(`'dimensions' must be at most ${model.dimensions} for ${model.name}.`, 'dimensions');
   return value as number;
 }
 
@@ -83,7 +110,8 @@ function unitVector(seedText: string, full: number, length: number): number[] {
     }
   }
   const norm = Math.sqrt(squares) || 1;
-  for (let index = 0; index < length; index++) vector[index] = Math.fround((vector[index] as number) / norm);
+  for (let index = 0; index < length; index++)
+    vector[index] = Math.fround((vector[index] as number) / norm);
   return vector;
 }
 

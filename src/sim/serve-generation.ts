@@ -2,13 +2,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { paceStream, type StreamInterruption } from './pace-stream.js';
 import type { SimFaultKind } from './parse-directives.js';
 import { breakJson } from './plan-response.js';
-import type { PreparedRequest, SimAnswer, SimAnswerEncoder, SimHttpError, SimUsage } from './prepared-request.js';
+import type {
+  PreparedRequest,
+  SimAnswer,
+  SimAnswerEncoder,
+  SimHttpError,
+  SimUsage,
+} from './prepared-request.js';
 import type { SimOutcome, SimProviderSpec } from './sim-types.js';
 import type { SimulatorState } from './simulator-state.js';
 import { faultError, unauthorized } from './wire-errors.js';
 
 /** Writes an error answer (JSON body in the wire's shape). */
-export function writeError(response: ServerResponse, error: SimHttpError, headers: Record<string, string> = {}): void {
+export function writeError(
+  response: ServerResponse,
+  error: SimHttpError,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(error.body);
   response.writeHead(error.status, {
     'content-type': 'application/json',
@@ -20,9 +30,18 @@ export function writeError(response: ServerResponse, error: SimHttpError, header
 }
 
 /** The fault for this request: a matching directive first, else the model's random rates. */
-function chooseFault(state: SimulatorState, provider: SimProviderSpec, prepared: PreparedRequest): SimFaultKind | undefined {
+function chooseFault(
+  state: SimulatorState,
+  provider: SimProviderSpec,
+  prepared: PreparedRequest,
+): SimFaultKind | undefined {
   for (const directive of prepared.directives.faults) {
-    if (directive.target !== undefined && directive.target !== provider.id && directive.target !== prepared.model.name) continue;
+    if (
+      directive.target !== undefined &&
+      directive.target !== provider.id &&
+      directive.target !== prepared.model.name
+    )
+      continue;
     if (directive.times !== undefined) {
       const key = `${provider.id}\n${prepared.seed}\n${directive.kind}`;
       const count = state.faultCounters.get(key) ?? 0;
@@ -36,19 +55,30 @@ function chooseFault(state: SimulatorState, provider: SimProviderSpec, prepared:
   const roll = state.random();
   let threshold = 0;
   const table: Array<[number | undefined, SimFaultKind]> = [
-    [rates.rateLimited, '429'], [rates.serverError, '500'], [rates.unavailable, provider.wire === 'anthropic' ? '529' : '503'],
-    [rates.reset, 'reset'], [rates.cut, 'cut'], [rates.hang, 'hang'],
+    [rates.rateLimited, '429'],
+    [rates.serverError, '500'],
+    [rates.unavailable, provider.wire === 'anthropic' ? '529' : '503'],
+    [rates.reset, 'reset'],
+    [rates.cut, 'cut'],
+    [rates.hang, 'hang'],
   ];
   for (const [rate, kind] of table) {
     threshold += rate ?? 0;
     if (roll < threshold) return kind;
   }
-  const jsonAnswer = prepared.jsonMode || prepared.choices.some((choice) => choice.toolCall !== undefined);
-  if (jsonAnswer && (rates.malformedJson ?? 0) > 0 && state.random() < (rates.malformedJson ?? 0)) return 'malformed';
+  const jsonAnswer =
+    prepared.jsonMode || prepared.choices.some((choice) => choice.toolCall !== undefined);
+  if (jsonAnswer && (rates.malformedJson ?? 0) > 0 && state.random() < (rates.malformedJson ?? 0))
+    return 'malformed';
   return undefined;
 }
 
-function usageFor(state: SimulatorState, provider: SimProviderSpec, prepared: PreparedRequest, answer: Pick<SimAnswer, 'choices'>): SimUsage {
+function usageFor(
+  state: SimulatorState,
+  provider: SimProviderSpec,
+  prepared: PreparedRequest,
+  answer: Pick<SimAnswer, 'choices'>,
+): SimUsage {
   let cachedTokens = 0;
   let cacheWriteTokens = 0;
   if (prepared.systemHash !== undefined && prepared.systemTokens > 0) {
@@ -64,7 +94,13 @@ function usageFor(state: SimulatorState, provider: SimProviderSpec, prepared: Pr
     completionTokens += choice.completionTokens;
     reasoningTokens += choice.reasoning.length;
   }
-  return { promptTokens: prepared.promptTokens, completionTokens, reasoningTokens, cachedTokens, cacheWriteTokens };
+  return {
+    promptTokens: prepared.promptTokens,
+    completionTokens,
+    reasoningTokens,
+    cachedTokens,
+    cacheWriteTokens,
+  };
 }
 
 /**
@@ -95,7 +131,9 @@ export function serveGeneration(
     state.stats.ended();
     settle(response.writableFinished ? finalOutcome : 'client_closed');
   });
-  const headers: Record<string, string> = { [provider.wire === 'anthropic' ? 'request-id' : 'x-request-id']: state.nextId('req_') };
+  const headers: Record<string, string> = {
+    [provider.wire === 'anthropic' ? 'request-id' : 'x-request-id']: state.nextId('req_'),
+  };
 
   let fault = chooseFault(state, provider, prepared);
   if (!prepared.stream && fault === 'stall') fault = 'hang';
@@ -124,7 +162,10 @@ export function serveGeneration(
   }
 
   let choices = prepared.choices;
-  if (fault === 'malformed' && (prepared.jsonMode || choices.some((choice) => choice.toolCall !== undefined))) {
+  if (
+    fault === 'malformed' &&
+    (prepared.jsonMode || choices.some((choice) => choice.toolCall !== undefined))
+  ) {
     choices = breakJson(choices, prepared.jsonMode);
     finalOutcome = 'malformed';
   }
@@ -138,16 +179,23 @@ export function serveGeneration(
   };
   const directives = prepared.directives;
   const ttftMs = directives.ttftMs ?? model.ttftMs * state.timeScale;
-  const intervalMs = directives.tokensPerSecond !== undefined
-    ? 1000 / directives.tokensPerSecond
-    : (model.tokensPerSecond > 0 ? (1000 * state.timeScale) / model.tokensPerSecond : 0);
+  const intervalMs =
+    directives.tokensPerSecond !== undefined
+      ? 1000 / directives.tokensPerSecond
+      : model.tokensPerSecond > 0
+        ? (1000 * state.timeScale) / model.tokensPerSecond
+        : 0;
 
   if (prepared.stream) {
     const events = encoder.stream(answer);
     let interruption: StreamInterruption | undefined;
     if (fault === 'cut' || fault === 'stall' || fault === 'midstream') {
       const tokenEvents = events.filter((event) => event.tokens > 0).length;
-      interruption = { kind: fault, afterTokenEvents: Math.max(1, Math.min(3, tokenEvents - 1)), errorText: encoder.streamError() };
+      interruption = {
+        kind: fault,
+        afterTokenEvents: Math.max(1, Math.min(3, tokenEvents - 1)),
+        errorText: encoder.streamError(),
+      };
       if (fault === 'midstream') finalOutcome = 'stream_error';
       else settle(fault);
     }
@@ -159,7 +207,11 @@ export function serveGeneration(
   const send = (): void => {
     timer = undefined;
     if (response.destroyed) return;
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      ...headers,
+    });
     if (fault === 'cut') {
       settle('cut');
       response.write(body.slice(0, Math.floor(body.length / 2)), () => response.destroy());

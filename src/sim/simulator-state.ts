@@ -28,7 +28,11 @@ function toRecorded(entry: StoredRequest): SimRecordedRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(entry.headers)) {
     if (value === undefined) continue;
-    headers[name] = REDACTED_HEADERS.has(name) ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+    headers[name] = REDACTED_HEADERS.has(name)
+      ? '[redacted]'
+      : Array.isArray(value)
+        ? value.join(', ')
+        : value;
   }
   let body: unknown = entry.rawBody;
   try {
@@ -54,10 +58,16 @@ export class SimulatorState {
   private counter = 0;
   private readonly idBase = Date.now().toString(36);
 
-  constructor(fleet: SimFleet, readonly timeScale: number, seed: number | undefined) {
+  constructor(
+    fleet: SimFleet,
+    readonly timeScale: number,
+    seed: number | undefined,
+  ) {
     for (const provider of fleet.providers) {
-      if (this.providers.has(provider.id)) throw new Error(`Duplicate simulated provider id: ${provider.id}`);
-      if (!/^[A-Za-z0-9._-]+$/.test(provider.id)) throw new Error(`Invalid simulated provider id: ${provider.id}`);
+      if (this.providers.has(provider.id))
+        throw new Error(`Duplicate simulated provider id: ${provider.id}`);
+      if (!/^[A-Za-z0-9._-]+$/.test(provider.id))
+        throw new Error(`Invalid simulated provider id: ${provider.id}`);
       this.providers.set(provider.id, provider);
     }
     this.random = seed === undefined ? Math.random : createSeededRandom(seed).next;

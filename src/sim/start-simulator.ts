@@ -9,11 +9,21 @@ import { prepareOpenAiChat, prepareOpenAiCompletion } from './prepare-openai-req
 import { SimHttpError, type PreparedRequest, type SimAnswerEncoder } from './prepared-request.js';
 import { serveGeneration, writeError } from './serve-generation.js';
 import type { RunningSimulator, SimProviderSpec, StartSimulatorOptions } from './sim-types.js';
-import { MAX_CACHED_ANSWER_TOKENS, MAX_CACHED_BODY_CHARS, SimulatorState } from './simulator-state.js';
+import {
+  MAX_CACHED_ANSWER_TOKENS,
+  MAX_CACHED_BODY_CHARS,
+  SimulatorState,
+} from './simulator-state.js';
 import { UNKNOWN_MODEL } from './stats-recorder.js';
 import { countAnthropicTokens } from './count-anthropic-tokens.js';
 import { serveEmbeddings } from './serve-embeddings.js';
-import { invalidRequest, methodNotAllowed, notFound, openAiError, unauthorized } from './wire-errors.js';
+import {
+  invalidRequest,
+  methodNotAllowed,
+  notFound,
+  openAiError,
+  unauthorized,
+} from './wire-errors.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -23,9 +33,18 @@ interface GenerationRoute {
 }
 
 const ROUTES: Record<string, GenerationRoute> = {
-  'openai-compatible /v1/chat/completions': { prepare: prepareOpenAiChat, encoder: OPENAI_CHAT_ENCODER },
-  'openai-compatible /v1/completions': { prepare: prepareOpenAiCompletion, encoder: OPENAI_COMPLETION_ENCODER },
-  'anthropic /v1/messages': { prepare: prepareAnthropicMessages, encoder: ANTHROPIC_MESSAGES_ENCODER },
+  'openai-compatible /v1/chat/completions': {
+    prepare: prepareOpenAiChat,
+    encoder: OPENAI_CHAT_ENCODER,
+  },
+  'openai-compatible /v1/completions': {
+    prepare: prepareOpenAiCompletion,
+    encoder: OPENAI_COMPLETION_ENCODER,
+  },
+  'anthropic /v1/messages': {
+    prepare: prepareAnthropicMessages,
+    encoder: ANTHROPIC_MESSAGES_ENCODER,
+  },
 };
 
 /** Endpoints answered with one JSON object and no generation: not counted in generation stats, but recorded. */
@@ -36,7 +55,10 @@ const UTILITY_ROUTES: Record<string, (provider: SimProviderSpec, body: unknown) 
 
 function writeJson(response: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 
@@ -47,56 +69,125 @@ function readBody(request: IncomingMessage, onBody: (text: string | undefined) =
     size += chunk.length;
     if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   });
-  request.on('end', () => onBody(size > MAX_BODY_BYTES ? undefined : (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8')));
+  request.on('end', () =>
+    onBody(
+      size > MAX_BODY_BYTES
+        ? undefined
+        : (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8'),
+    ),
+  );
   request.on('error', () => undefined);
 }
 
-function isAuthorized(provider: SimProviderSpec, request: IncomingMessage): { ok: boolean; keyGiven: boolean } {
+function isAuthorized(
+  provider: SimProviderSpec,
+  request: IncomingMessage,
+): { ok: boolean; keyGiven: boolean } {
   if (provider.apiKey === undefined) return { ok: true, keyGiven: false };
   const authorization = request.headers.authorization;
-  const bearer = typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+  const bearer =
+    typeof authorization === 'string' && authorization.startsWith('Bearer ')
+      ? authorization.slice(7)
+      : undefined;
   const headerKey = request.headers['x-api-key'];
-  const key = provider.wire === 'anthropic' ? (typeof headerKey === 'string' ? headerKey : bearer) : bearer;
+  const key =
+    provider.wire === 'anthropic' ? (typeof headerKey === 'string' ? headerKey : bearer) : bearer;
   return { ok: key === provider.apiKey, keyGiven: key !== undefined };
 }
 
 function modelsList(provider: SimProviderSpec): unknown {
   if (provider.wire === 'anthropic') {
-    const data = provider.models.map((model) => ({ type: 'model', id: model.name, display_name: model.name, created_at: '2025-01-01T00:00:00Z' }));
-    return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
+    const data = provider.models.map((model) => ({
+      type: 'model',
+      id: model.name,
+      display_name: model.name,
+      created_at: '2025-01-01T00:00:00Z',
+    }));
+    return {
+      data,
+      has_more: false,
+      first_id: data[0]?.id ?? null,
+      last_id: data[data.length - 1]?.id ?? null,
+    };
   }
-  const names = [...provider.models, ...(provider.embeddingModels ?? [])].map((model) => model.name);
-  return { object: 'list', data: names.map((name) => ({ id: name, object: 'model', created: 1_735_689_600, owned_by: provider.id })) };
+  const names = [...provider.models, ...(provider.embeddingModels ?? [])].map(
+    (model) => model.name,
+  );
+  return {
+    object: 'list',
+    data: names.map((name) => ({
+      id: name,
+      object: 'model',
+      created: 1_735_689_600,
+      owned_by: provider.id,
+    })),
+  };
 }
 
 function modelNameOf(provider: SimProviderSpec, text: string): string {
   const match = /"model"\s*:\s*"([^"]*)"/.exec(text);
   const name = match?.[1];
-  return name !== undefined && provider.models.some((model) => model.name === name) ? name : UNKNOWN_MODEL;
+  return name !== undefined && provider.models.some((model) => model.name === name)
+    ? name
+    : UNKNOWN_MODEL;
 }
 
 /** Starts the simulator fleet over HTTP on loopback (by default) and resolves once listening. */
-export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
-  const state = new SimulatorState(options.fleet ?? DEFAULT_FLEET, options.timeScale ?? 1, options.seed);
+export async function startSimulator(
+  options: StartSimulatorOptions = {},
+): Promise<RunningSimulator> {
+  const state = new SimulatorState(
+    options.fleet ?? DEFAULT_FLEET,
+    options.timeScale ?? 1,
+    options.seed,
+  );
 
-  const rejectGeneration = (provider: SimProviderSpec, raw: string, error: SimHttpError, response: ServerResponse): void => {
+  const rejectGeneration = (
+    provider: SimProviderSpec,
+    raw: string,
+    error: SimHttpError,
+    response: ServerResponse,
+  ): void => {
     const modelName = modelNameOf(provider, raw);
     state.stats.request(provider.id, modelName, false);
     state.stats.outcome(provider.id, modelName, error.outcome);
     writeError(response, error);
   };
 
-  const handleGeneration = (provider: SimProviderSpec, path: string, route: GenerationRoute, request: IncomingMessage, response: ServerResponse): void => {
+  const handleGeneration = (
+    provider: SimProviderSpec,
+    path: string,
+    route: GenerationRoute,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): void => {
     readBody(request, (raw) => {
       if (raw === undefined) {
         writeError(response, invalidRequest(provider.wire, 'Request body too large.'));
         return;
       }
-      state.record({ providerId: provider.id, method: 'POST', path, headers: request.headers, rawBody: raw });
+      state.record({
+        providerId: provider.id,
+        method: 'POST',
+        path,
+        headers: request.headers,
+        rawBody: raw,
+      });
       const auth = isAuthorized(provider, request);
-      if (!auth.ok) return rejectGeneration(provider, raw, unauthorized(provider.wire, auth.keyGiven), response);
+      if (!auth.ok)
+        return rejectGeneration(
+          provider,
+          raw,
+          unauthorized(provider.wire, auth.keyGiven),
+          response,
+        );
       if (provider.wire === 'anthropic' && request.headers['anthropic-version'] === undefined) {
-        return rejectGeneration(provider, raw, invalidRequest('anthropic', 'anthropic-version: header is required'), response);
+        return rejectGeneration(
+          provider,
+          raw,
+          invalidRequest('anthropic', 'anthropic-version: header is required'),
+          response,
+        );
       }
       const cacheable = raw.length <= MAX_CACHED_BODY_CHARS;
       const key = cacheable ? `${provider.id} ${path}\n${raw}` : '';
@@ -106,39 +197,65 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         try {
           body = JSON.parse(raw);
         } catch {
-          const message = provider.wire === 'anthropic'
-            ? 'There was an error parsing the body of your request: invalid JSON.'
-            : 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.';
+          const message =
+            provider.wire === 'anthropic'
+              ? 'There was an error parsing the body of your request: invalid JSON.'
+              : 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.';
           return rejectGeneration(provider, raw, invalidRequest(provider.wire, message), response);
         }
         try {
           prepared = route.prepare(provider, body);
           if (options.replay !== undefined) prepared = applyReplay(options.replay, prepared, body);
         } catch (error) {
-          if (error instanceof SimHttpError) return rejectGeneration(provider, raw, error, response);
+          if (error instanceof SimHttpError)
+            return rejectGeneration(provider, raw, error, response);
           throw error;
         }
-        const answerTokens = prepared.choices.reduce((total, choice) => total + choice.completionTokens, 0);
-        if (cacheable && answerTokens <= MAX_CACHED_ANSWER_TOKENS) state.prepared.set(key, prepared);
+        const answerTokens = prepared.choices.reduce(
+          (total, choice) => total + choice.completionTokens,
+          0,
+        );
+        if (cacheable && answerTokens <= MAX_CACHED_ANSWER_TOKENS)
+          state.prepared.set(key, prepared);
       }
       serveGeneration(state, provider, prepared, route.encoder, request, response);
     });
   };
 
-  const handleUtility = (provider: SimProviderSpec, path: string, answer: (provider: SimProviderSpec, body: unknown) => unknown, request: IncomingMessage, response: ServerResponse): void => {
+  const handleUtility = (
+    provider: SimProviderSpec,
+    path: string,
+    answer: (provider: SimProviderSpec, body: unknown) => unknown,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): void => {
     readBody(request, (raw) => {
-      if (raw === undefined) return writeError(response, invalidRequest(provider.wire, 'Request body too large.'));
-      state.record({ providerId: provider.id, method: 'POST', path, headers: request.headers, rawBody: raw });
+      if (raw === undefined)
+        return writeError(response, invalidRequest(provider.wire, 'Request body too large.'));
+      state.record({
+        providerId: provider.id,
+        method: 'POST',
+        path,
+        headers: request.headers,
+        rawBody: raw,
+      });
       const auth = isAuthorized(provider, request);
       if (!auth.ok) return writeError(response, unauthorized(provider.wire, auth.keyGiven));
       if (provider.wire === 'anthropic' && request.headers['anthropic-version'] === undefined) {
-        return writeError(response, invalidRequest('anthropic', 'anthropic-version: header is required'));
+        return writeError(
+          response,
+          invalidRequest('anthropic', 'anthropic-version: header is required'),
+        );
       }
       try {
         writeJson(response, 200, answer(provider, JSON.parse(raw)));
       } catch (error) {
         if (error instanceof SimHttpError) return writeError(response, error);
-        if (error instanceof SyntaxError) return writeError(response, invalidRequest(provider.wire, 'The request body is not valid JSON.'));
+        if (error instanceof SyntaxError)
+          return writeError(
+            response,
+            invalidRequest(provider.wire, 'The request body is not valid JSON.'),
+          );
         throw error;
       }
     });
@@ -149,8 +266,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     const query = url.indexOf('?');
     const fullPath = query < 0 ? url : url.slice(0, query);
     const method = request.method ?? 'GET';
-    if (fullPath === '/_sim/stats' && method === 'GET') return writeJson(response, 200, state.stats.snapshot());
-    if (fullPath === '/_sim/requests' && method === 'GET') return writeJson(response, 200, state.recentRequests());
+    if (fullPath === '/_sim/stats' && method === 'GET')
+      return writeJson(response, 200, state.stats.snapshot());
+    if (fullPath === '/_sim/requests' && method === 'GET')
+      return writeJson(response, 200, state.recentRequests());
     if (fullPath === '/_sim/reset' && method === 'POST') {
       state.reset();
       return writeJson(response, 200, { ok: true });
@@ -161,7 +280,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     const provider = state.providers.get(providerId);
     if (provider === undefined) {
       request.resume();
-      return writeError(response, openAiError(404, `Unknown simulator path: ${fullPath}`, { code: 'not_found' }));
+      return writeError(
+        response,
+        openAiError(404, `Unknown simulator path: ${fullPath}`, { code: 'not_found' }),
+      );
     }
     if (path === '/v1/models') {
       request.resume();
@@ -181,7 +303,13 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     const route = ROUTES[`${provider.wire} ${path}`];
     if (route === undefined) {
       request.resume();
-      return writeError(response, notFound(provider.wire, `Unknown path for ${provider.wire} provider ${provider.id}: ${path}`));
+      return writeError(
+        response,
+        notFound(
+          provider.wire,
+          `Unknown path for ${provider.wire} provider ${provider.id}: ${path}`,
+        ),
+      );
     }
     if (method !== 'POST') {
       request.resume();
@@ -206,7 +334,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   return {
     url,
     baseUrlFor(providerId) {
-      if (!state.providers.has(providerId)) throw new Error(`Unknown simulated provider: ${providerId}`);
+      if (!state.providers.has(providerId))
+        throw new Error(`Unknown simulated provider: ${providerId}`);
       return `${url}/${providerId}/v1`;
     },
     stats: () => state.stats.snapshot(),

@@ -4,11 +4,21 @@ import { startSimulator } from './start-simulator.js';
 import type { RunningSimulator, SimFleet } from './sim-types.js';
 
 const FLEET: SimFleet = {
-  providers: [{
-    id: 'sim-paced',
-    wire: 'openai-compatible',
-    models: [{ name: 'paced', ttftMs: 100, tokensPerSecond: 50, contextWindow: 10_000, maxOutputTokens: 1_000 }],
-  }],
+  providers: [
+    {
+      id: 'sim-paced',
+      wire: 'openai-compatible',
+      models: [
+        {
+          name: 'paced',
+          ttftMs: 100,
+          tokensPerSecond: 50,
+          contextWindow: 10_000,
+          maxOutputTokens: 1_000,
+        },
+      ],
+    },
+  ],
 };
 
 let sim: RunningSimulator;
@@ -17,12 +27,21 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const body = (content: string, stream: boolean): string => JSON.stringify({ model: 'paced', stream, messages: [{ role: 'user', content }] });
+const body = (content: string, stream: boolean): string =>
+  JSON.stringify({ model: 'paced', stream, messages: [{ role: 'user', content }] });
 
 /** Arrival time (ms after the request) of each content delta. */
-async function deltaTimes(target: RunningSimulator, content: string, signal?: AbortSignal): Promise<number[]> {
+async function deltaTimes(
+  target: RunningSimulator,
+  content: string,
+  signal?: AbortSignal,
+): Promise<number[]> {
   const started = performance.now();
-  const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(content, true) };
+  const init: RequestInit = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body(content, true),
+  };
   if (signal !== undefined) init.signal = signal;
   const response = await fetch(`${target.baseUrlFor('sim-paced')}/chat/completions`, init);
   const reader = response.body?.getReader();
@@ -56,7 +75,10 @@ describe('pacing', () => {
 
   it('delays a JSON answer by the whole generation time', async () => {
     const started = performance.now();
-    const response = await fetch(`${sim.baseUrlFor('sim-paced')}/chat/completions`, { method: 'POST', body: body('x [[sim:tokens=6]]', false) });
+    const response = await fetch(`${sim.baseUrlFor('sim-paced')}/chat/completions`, {
+      method: 'POST',
+      body: body('x [[sim:tokens=6]]', false),
+    });
     await response.json();
     expect(performance.now() - started).toBeGreaterThanOrEqual(100 + 5 * 20 - 10);
   });
@@ -64,7 +86,10 @@ describe('pacing', () => {
   it('scales delays with timeScale and batches tokens when the interval is tiny', async () => {
     const fast = await startSimulator({ fleet: FLEET, timeScale: 0.05 });
     const started = performance.now();
-    const response = await fetch(`${fast.baseUrlFor('sim-paced')}/chat/completions`, { method: 'POST', body: body('x [[sim:tokens=100]]', true) });
+    const response = await fetch(`${fast.baseUrlFor('sim-paced')}/chat/completions`, {
+      method: 'POST',
+      body: body('x [[sim:tokens=100]]', true),
+    });
     const reader = response.body?.getReader();
     let reads = 0;
     for (;;) {
@@ -96,7 +121,8 @@ describe('pacing', () => {
     expect(sim.stats().inFlight).toBe(1);
     controller.abort();
     await reading;
-    for (let attempt = 0; attempt < 100 && sim.stats().inFlight > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let attempt = 0; attempt < 100 && sim.stats().inFlight > 0; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     expect(sim.stats().inFlight).toBe(0);
     expect(sim.stats().outcomes.client_closed).toBe(1);
   });

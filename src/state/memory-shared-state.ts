@@ -12,7 +12,10 @@ export interface MemorySharedStateOptions {
 /** What in-process states share: values and subscribers. */
 export class MemoryHub {
   readonly values = new Map<string, { value: string; expiresAt: number }>();
-  readonly subscribers = new Map<string, Set<{ replicaId: string; listener: (message: string, from: string) => void }>>();
+  readonly subscribers = new Map<
+    string,
+    Set<{ replicaId: string; listener: (message: string, from: string) => void }>
+  >();
 }
 
 /** Shared state of one process: a map with expiry and local fan-out. Always up. */
@@ -27,7 +30,8 @@ export function createMemorySharedState(options: MemorySharedStateOptions): Shar
     }
     return entry.value;
   };
-  const expiry = (ttlMs: number | undefined): number => (ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlMs);
+  const expiry = (ttlMs: number | undefined): number =>
+    ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlMs;
   return {
     kind: 'memory',
     replicaId: options.replicaId,
@@ -45,12 +49,16 @@ export function createMemorySharedState(options: MemorySharedStateOptions): Shar
     async increment(key, by, ttlMs) {
       const next = Number(live(key) ?? 0) + by;
       const current = hub.values.get(key);
-      hub.values.set(key, { value: String(next), expiresAt: current && current.expiresAt > Date.now() ? current.expiresAt : expiry(ttlMs) });
+      hub.values.set(key, {
+        value: String(next),
+        expiresAt: current && current.expiresAt > Date.now() ? current.expiresAt : expiry(ttlMs),
+      });
       return next;
     },
     async publish(channel, message) {
       for (const subscriber of hub.subscribers.get(channel) ?? []) {
-        if (subscriber.replicaId !== options.replicaId) queueMicrotask(() => subscriber.listener(message, options.replicaId));
+        if (subscriber.replicaId !== options.replicaId)
+          queueMicrotask(() => subscriber.listener(message, options.replicaId));
       }
     },
     subscribe(channel, listener) {
@@ -64,7 +72,8 @@ export function createMemorySharedState(options: MemorySharedStateOptions): Shar
       return () => set.delete(entry);
     },
     async close() {
-      for (const set of hub.subscribers.values()) for (const entry of set) if (entry.replicaId === options.replicaId) set.delete(entry);
+      for (const set of hub.subscribers.values())
+        for (const entry of set) if (entry.replicaId === options.replicaId) set.delete(entry);
     },
   };
 }

@@ -34,7 +34,8 @@ export interface RedisSharedState extends SharedState {
  */
 export function createRedisSharedState(options: RedisSharedStateOptions): RedisSharedState {
   const timeoutMs = options.timeoutMs ?? 200;
-  const log = options.log ?? ((message: string) => process.stderr.write(`[shared-state] ${message}\n`));
+  const log =
+    options.log ?? ((message: string) => process.stderr.write(`[shared-state] ${message}\n`));
   const connection = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -44,7 +45,11 @@ export function createRedisSharedState(options: RedisSharedStateOptions): RedisS
   };
   const redis = new Redis(options.url, connection);
   // The subscriber queues its SUBSCRIBE commands until connected (they are replayed on reconnect).
-  const subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true, commandTimeout: undefined });
+  const subscriber = new Redis(options.url, {
+    ...connection,
+    enableOfflineQueue: true,
+    commandTimeout: undefined,
+  });
   const listeners = new Set<(up: boolean) => void>();
   const channels = new Map<string, Set<(message: string, from: string) => void>>();
   let up = false;
@@ -56,11 +61,14 @@ export function createRedisSharedState(options: RedisSharedStateOptions): RedisS
     if (next === up || closed) return;
     up = next;
     if (next) {
-      if (everUp) log(`Redis is reachable again: shared state resumes (budgets reconcile from the ledger)`);
+      if (everUp)
+        log(`Redis is reachable again: shared state resumes (budgets reconcile from the ledger)`);
       everUp = true;
     } else {
       outages += 1;
-      log(`ALERT: Redis unreachable (${reason ?? 'connection lost'}): budgets, limits, breakers and key changes fall back to this replica alone`);
+      log(
+        `ALERT: Redis unreachable (${reason ?? 'connection lost'}): budgets, limits, breakers and key changes fall back to this replica alone`,
+      );
     }
     for (const listener of listeners) listener(next);
   };
@@ -103,7 +111,10 @@ export function createRedisSharedState(options: RedisSharedStateOptions): RedisS
     },
     ready(waitMs) {
       // Both connections: a message published before this replica subscribed would be lost to it.
-      const connected = (client: Redis): Promise<void> => (client.status === 'ready' ? Promise.resolve() : new Promise((resolve) => client.once('ready', () => resolve())));
+      const connected = (client: Redis): Promise<void> =>
+        client.status === 'ready'
+          ? Promise.resolve()
+          : new Promise((resolve) => client.once('ready', () => resolve()));
       return new Promise((resolve) => {
         const timer = setTimeout(() => resolve(false), waitMs);
         void Promise.all([connected(redis), connected(subscriber)]).then(() => {
@@ -117,7 +128,11 @@ export function createRedisSharedState(options: RedisSharedStateOptions): RedisS
       return typeof value === 'string' ? value : undefined;
     },
     async set(name, value, ttlMs) {
-      await quietly(() => (ttlMs === undefined ? redis.set(key(name), value) : redis.set(key(name), value, 'PX', Math.max(1, Math.ceil(ttlMs)))));
+      await quietly(() =>
+        ttlMs === undefined
+          ? redis.set(key(name), value)
+          : redis.set(key(name), value, 'PX', Math.max(1, Math.ceil(ttlMs))),
+      );
     },
     async delete(name) {
       await quietly(() => redis.del(key(name)));
@@ -125,7 +140,8 @@ export function createRedisSharedState(options: RedisSharedStateOptions): RedisS
     async increment(name, by, ttlMs) {
       return quietly(async () => {
         const value = await redis.incrby(key(name), by);
-        if (ttlMs !== undefined && value === by) await redis.pexpire(key(name), Math.max(1, Math.ceil(ttlMs)));
+        if (ttlMs !== undefined && value === by)
+          await redis.pexpire(key(name), Math.max(1, Math.ceil(ttlMs)));
         return value;
       });
     },

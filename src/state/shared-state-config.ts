@@ -30,19 +30,31 @@ export interface SharedStateSettings {
   redis?: { url: string; keyPrefix: string; timeoutMs: number; budgetsWhenDown: 'open' | 'closed' };
 }
 
-export function resolveSharedStateSettings(file: SharedStateConfigFile | undefined, environment: Record<string, string | undefined>, replicaId: string, problems: string[]): SharedStateSettings {
+export function resolveSharedStateSettings(
+  file: SharedStateConfigFile | undefined,
+  environment: Record<string, string | undefined>,
+  replicaId: string,
+  problems: string[],
+): SharedStateSettings {
   const urlEnv = file?.url_env ?? 'REDIS_URL';
   const url = environment[urlEnv] || '';
   const enabled = file?.enabled ?? url !== '';
   const keyRefreshMs = file?.key_refresh_ms ?? 5000;
   if (!enabled) return { replicaId, keyRefreshMs };
   if (url === '') {
-    problems.push(`shared_state.url_env: environment variable ${urlEnv} (the Redis URL) is not set`);
+    problems.push(
+      `shared_state.url_env: environment variable ${urlEnv} (the Redis URL) is not set`,
+    );
     return { replicaId, keyRefreshMs };
   }
   return {
     replicaId,
     keyRefreshMs,
-    redis: { url, keyPrefix: file?.key_prefix ?? 'switchyard:', timeoutMs: file?.timeout_ms ?? 200, budgetsWhenDown: file?.budgets_when_down === 'fail_closed' ? 'closed' : 'open' },
+    redis: {
+      url,
+      keyPrefix: file?.key_prefix ?? 'switchyard:',
+      timeoutMs: file?.timeout_ms ?? 200,
+      budgetsWhenDown: file?.budgets_when_down === 'fail_closed' ? 'closed' : 'open',
+    },
   };
 }

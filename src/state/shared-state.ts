@@ -31,7 +31,9 @@ export interface SharedState {
 }
 
 /** The replica id: `SWITCHYARD_REPLICA_ID` when set, else `hostname:pid`. */
-export function replicaIdFrom(environment: Record<string, string | undefined> = process.env): string {
+export function replicaIdFrom(
+  environment: Record<string, string | undefined> = process.env,
+): string {
   const configured = environment.SWITCHYARD_REPLICA_ID?.trim();
   return configured ? configured.slice(0, 128) : `${hostname()}:${process.pid}`;
 }
@@ -44,7 +46,9 @@ export function encodeMessage(from: string, body: string): string {
 export function decodeMessage(text: string): { from: string; body: string } | undefined {
   try {
     const value = JSON.parse(text) as { from?: unknown; body?: unknown };
-    return typeof value.from === 'string' && typeof value.body === 'string' ? { from: value.from, body: value.body } : undefined;
+    return typeof value.from === 'string' && typeof value.body === 'string'
+      ? { from: value.from, body: value.body }
+      : undefined;
   } catch {
     return undefined;
   }

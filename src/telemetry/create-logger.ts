@@ -10,7 +10,14 @@ export interface CreateLoggerOptions {
   write?: (line: string) => void;
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 /** Fields the text format shows in its head, not as `name=value`. */
 const HEAD_FIELDS = new Set(['level', 'time', 'msg', 'pid', 'hostname']);
 
@@ -26,9 +33,12 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     formatters: { level: (label: string) => ({ level: label }) },
   };
   // JSON to standard output: pino's own destination (sonic-boom on fd 1).
-  if (options.format === 'json' && options.write === undefined) return pino(settings, pino.destination(1));
+  if (options.format === 'json' && options.write === undefined)
+    return pino(settings, pino.destination(1));
   const write = options.write ?? ((line: string) => process.stdout.write(line));
-  const destination: DestinationStream = { write: options.format === 'text' ? (line) => write(textLine(line)) : write };
+  const destination: DestinationStream = {
+    write: options.format === 'text' ? (line) => write(textLine(line)) : write,
+  };
   return pino(settings, destination);
 }
 
@@ -40,9 +50,15 @@ export function textLine(json: string): string {
   } catch {
     return json;
   }
-  const level = typeof record.level === 'number' ? (LEVEL_NAMES[record.level] ?? String(record.level)) : String(record.level ?? '').toUpperCase();
+  const level =
+    typeof record.level === 'number'
+      ? (LEVEL_NAMES[record.level] ?? String(record.level))
+      : String(record.level ?? '').toUpperCase();
   const fields = Object.entries(record)
     .filter(([name, value]) => !HEAD_FIELDS.has(name) && value !== null && value !== undefined)
-    .map(([name, value]) => `${name}=${typeof value === 'string' && !/\s/.test(value) ? value : JSON.stringify(value)}`);
+    .map(
+      ([name, value]) =>
+        `${name}=${typeof value === 'string' && !/\s/.test(value) ? value : JSON.stringify(value)}`,
+    );
   return `${String(record.time ?? '')} ${level.padEnd(5)} ${String(record.msg ?? '')}${fields.length > 0 ? ` ${fields.join(' ')}` : ''}\n`;
 }

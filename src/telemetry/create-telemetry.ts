@@ -1,6 +1,11 @@
 import { createLogger, type Logger } from './create-logger.js';
 import type { LoggingSettings } from './logging-config.js';
-import { createOtlpExporter, otlpTracesUrl, parseOtlpHeaders, type OtlpExporter } from './otlp-exporter.js';
+import {
+  createOtlpExporter,
+  otlpTracesUrl,
+  parseOtlpHeaders,
+  type OtlpExporter,
+} from './otlp-exporter.js';
 import { createRequestLog } from './request-log.js';
 import { requestSpans } from './request-spans.js';
 import type { ObservedRequest } from './telemetry-types.js';
@@ -30,17 +35,32 @@ export interface CreateTelemetryOptions {
 export function createTelemetry(options: CreateTelemetryOptions): Telemetry {
   const environment = options.environment ?? process.env;
   const { logging } = options;
-  const logger = createLogger({ format: logging.format, level: logging.level, ...(options.write ? { write: options.write } : {}) });
-  const requestLog = logging.requests ? createRequestLog(logger, logging.bodies.enabled ? { bodies: { maxBytes: logging.bodies.maxBytes } } : {}) : undefined;
+  const logger = createLogger({
+    format: logging.format,
+    level: logging.level,
+    ...(options.write ? { write: options.write } : {}),
+  });
+  const requestLog = logging.requests
+    ? createRequestLog(
+        logger,
+        logging.bodies.enabled ? { bodies: { maxBytes: logging.bodies.maxBytes } } : {},
+      )
+    : undefined;
   const url = otlpTracesUrl(environment);
-  const protocol = environment.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? environment.OTEL_EXPORTER_OTLP_PROTOCOL;
+  const protocol =
+    environment.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? environment.OTEL_EXPORTER_OTLP_PROTOCOL;
   if (url && protocol !== undefined && protocol !== 'http/json') {
-    logger.warn({ protocol }, 'OTLP: only http/json is implemented; spans are sent as OTLP/HTTP JSON');
+    logger.warn(
+      { protocol },
+      'OTLP: only http/json is implemented; spans are sent as OTLP/HTTP JSON',
+    );
   }
   const exporter = url
     ? createOtlpExporter({
         url,
-        headers: parseOtlpHeaders(environment.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? environment.OTEL_EXPORTER_OTLP_HEADERS),
+        headers: parseOtlpHeaders(
+          environment.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? environment.OTEL_EXPORTER_OTLP_HEADERS,
+        ),
         serviceName: environment.OTEL_SERVICE_NAME || 'switchyard',
         serviceVersion: options.serviceVersion,
         log: (message) => logger.warn(message),
@@ -53,7 +73,8 @@ export function createTelemetry(options: CreateTelemetryOptions): Telemetry {
     ...(exporter ? { exporter } : {}),
     observe(record) {
       requestLog?.(record);
-      if (exporter && record.trace?.sampled && record.path.startsWith('/v1/')) exporter.export(requestSpans(record));
+      if (exporter && record.trace?.sampled && record.path.startsWith('/v1/'))
+        exporter.export(requestSpans(record));
     },
     async close() {
       await exporter?.close();

@@ -21,7 +21,11 @@ export const loggingConfigSchema = z
     bodies: z
       .object({
         enabled: z.boolean(),
-        max_bytes: z.number().int().min(64).max(1024 * 1024),
+        max_bytes: z
+          .number()
+          .int()
+          .min(64)
+          .max(1024 * 1024),
       })
       .partial()
       .strict(),
@@ -41,11 +45,17 @@ export interface LoggingSettings {
 export const DEFAULT_BODY_MAX_BYTES = 4096;
 
 /** `server.access_log: false` (the older switch) turns request lines off when `logging.requests` is not given. */
-export function resolveLoggingSettings(file: LoggingConfigFile | undefined, accessLog: boolean | undefined): LoggingSettings {
+export function resolveLoggingSettings(
+  file: LoggingConfigFile | undefined,
+  accessLog: boolean | undefined,
+): LoggingSettings {
   return {
     format: file?.format ?? 'json',
     level: file?.level ?? 'info',
     requests: file?.requests ?? accessLog ?? true,
-    bodies: { enabled: file?.bodies?.enabled ?? false, maxBytes: file?.bodies?.max_bytes ?? DEFAULT_BODY_MAX_BYTES },
+    bodies: {
+      enabled: file?.bodies?.enabled ?? false,
+      maxBytes: file?.bodies?.max_bytes ?? DEFAULT_BODY_MAX_BYTES,
+    },
   };
 }

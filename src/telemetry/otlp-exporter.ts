@@ -50,7 +50,14 @@ export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
   };
 
   const post = async (spans: OtlpSpan[]): Promise<void> => {
-    const body = JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'switchyard', version: options.serviceVersion }, spans }] }] });
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          resource,
+          scopeSpans: [{ scope: { name: 'switchyard', version: options.serviceVersion }, spans }],
+        },
+      ],
+    });
     try {
       const response = await httpRequest(options.url, {
         method: 'POST',
@@ -68,7 +75,9 @@ export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
       // One line per minute at most: a collector that is down should not flood the log.
       if (Date.now() - lastFailureLogged > 60_000) {
         lastFailureLogged = Date.now();
-        log(`OTLP export to ${options.url} failed (${spans.length} spans dropped): ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          `OTLP export to ${options.url} failed (${spans.length} spans dropped): ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   };
@@ -107,7 +116,9 @@ export function parseOtlpHeaders(text: string | undefined): Record<string, strin
   for (const pair of (text ?? '').split(',')) {
     const index = pair.indexOf('=');
     if (index <= 0) continue;
-    headers[pair.slice(0, index).trim().toLowerCase()] = decodeURIComponent(pair.slice(index + 1).trim());
+    headers[pair.slice(0, index).trim().toLowerCase()] = decodeURIComponent(
+      pair.slice(index + 1).trim(),
+    );
   }
   return headers;
 }
@@ -118,7 +129,8 @@ export function parseOtlpHeaders(text: string | undefined): Record<string, strin
  * OTEL_TRACES_EXPORTER=none also turns it off.
  */
 export function otlpTracesUrl(environment: Record<string, string | undefined>): string | undefined {
-  if (environment.OTEL_TRACES_EXPORTER === 'none' || environment.OTEL_SDK_DISABLED === 'true') return undefined;
+  if (environment.OTEL_TRACES_EXPORTER === 'none' || environment.OTEL_SDK_DISABLED === 'true')
+    return undefined;
   const traces = environment.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
   if (traces) return traces;
   const base = environment.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();

@@ -8,12 +8,23 @@ describe('redactBody', () => {
         model: 'auto',
         max_tokens: 20,
         api_key: 'anything-at-all',
-        metadata: { authorization: 'Basic abc', note: 'my key is sk-abcdefghijklmnop1234 and sy-ZZZZZZZZZZZZZZZZ' },
-        messages: [{ role: 'user', content: 'Bearer abcdefgh12345678 here, aws AKIAABCDEFGHIJKLMNOP' }],
+        metadata: {
+          authorization: 'Basic abc',
+          note: 'my key is sk-abcdefghijklmnop1234 and sy-ZZZZZZZZZZZZZZZZ',
+        },
+        messages: [
+          { role: 'user', content: 'Bearer abcdefgh12345678 here, aws AKIAABCDEFGHIJKLMNOP' },
+        ],
       },
       10_000,
     );
-    const parsed = JSON.parse(text) as { model: string; max_tokens: number; api_key: string; metadata: { authorization: string; note: string }; messages: { content: string }[] };
+    const parsed = JSON.parse(text) as {
+      model: string;
+      max_tokens: number;
+      api_key: string;
+      metadata: { authorization: string; note: string };
+      messages: { content: string }[];
+    };
     expect(parsed.model).toBe('auto');
     expect(parsed.max_tokens).toBe(20);
     expect(parsed.api_key).toBe(REDACTED);

@@ -5,7 +5,8 @@
  * access key ids, GitHub and Slack tokens, private key blocks).
  */
 
-const SECRET_FIELD = /^(api[-_]?key|x-api-key|authorization|proxy-authorization|password|passwd|secret|client[-_]?secret|access[-_]?token|refresh[-_]?token|id[-_]?token|token|cookie|set-cookie)$/i;
+const SECRET_FIELD =
+  /^(api[-_]?key|x-api-key|authorization|proxy-authorization|password|passwd|secret|client[-_]?secret|access[-_]?token|refresh[-_]?token|id[-_]?token|token|cookie|set-cookie)$/i;
 
 const SECRET_TEXT: readonly RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{12,}/g,
@@ -30,7 +31,8 @@ function redactValue(value: unknown, depth: number): unknown {
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   const copy: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(value)) copy[name] = SECRET_FIELD.test(name) ? REDACTED : redactValue(field, depth + 1);
+  for (const [name, field] of Object.entries(value))
+    copy[name] = SECRET_FIELD.test(name) ? REDACTED : redactValue(field, depth + 1);
   return copy;
 }
 
@@ -41,6 +43,9 @@ export function redactBody(body: unknown, maxBytes: number): string {
   if (bytes <= maxBytes) return text;
   const marker = `…[truncated, ${bytes} bytes]`;
   // Cut on a character boundary: decode the prefix and drop a partial last character.
-  const prefix = Buffer.from(text).subarray(0, Math.max(0, maxBytes - Buffer.byteLength(marker))).toString('utf8').replace(/\uFFFD$/, '');
+  const prefix = Buffer.from(text)
+    .subarray(0, Math.max(0, maxBytes - Buffer.byteLength(marker)))
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   return `${prefix}${marker}`;
 }

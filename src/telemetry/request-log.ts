@@ -13,7 +13,10 @@ const round = (value: number, digits: number): number => Number(value.toFixed(di
  * The fields of one request's log line. Keys appear by id (virtual key id or `static-…`), never
  * the key itself. Absent facts are null, so every line has the same fields.
  */
-export function requestLogFields(record: ObservedRequest, options: RequestLogOptions = {}): Record<string, unknown> {
+export function requestLogFields(
+  record: ObservedRequest,
+  options: RequestLogOptions = {},
+): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     request_id: record.requestId,
     method: record.method,
@@ -36,12 +39,16 @@ export function requestLogFields(record: ObservedRequest, options: RequestLogOpt
     route: record.route ?? null,
     trace_id: record.trace?.traceId ?? null,
   };
-  if (options.bodies && record.requestBody !== undefined) fields.body = redactBody(record.requestBody, options.bodies.maxBytes);
+  if (options.bodies && record.requestBody !== undefined)
+    fields.body = redactBody(record.requestBody, options.bodies.maxBytes);
   return fields;
 }
 
 /** Writes one line per finished request: info for answers, warn for client errors (4xx), error for 5xx. */
-export function createRequestLog(logger: Logger, options: RequestLogOptions = {}): (record: ObservedRequest) => void {
+export function createRequestLog(
+  logger: Logger,
+  options: RequestLogOptions = {},
+): (record: ObservedRequest) => void {
   return (record) => {
     const fields = requestLogFields(record, options);
     if (record.status >= 500) logger.error(fields, 'request');

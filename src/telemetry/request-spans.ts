@@ -7,7 +7,11 @@ import type { ObservedAttempt, ObservedRequest } from './telemetry-types.js';
  * gen_ai.response.model, gen_ai.usage.*, error.type).
  */
 
-export type OtlpValue = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean };
+export type OtlpValue =
+  | { stringValue: string }
+  | { intValue: string }
+  | { doubleValue: number }
+  | { boolValue: boolean };
 export interface OtlpAttribute {
   key: string;
   value: OtlpValue;
@@ -35,17 +39,25 @@ export function operationOf(path: string): string {
   return path === '/v1/completions' ? 'text_completion' : 'chat';
 }
 
-function attribute(key: string, value: string | number | boolean | undefined | null): OtlpAttribute[] {
+function attribute(
+  key: string,
+  value: string | number | boolean | undefined | null,
+): OtlpAttribute[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [{ key, value: { stringValue: value } }];
   if (typeof value === 'boolean') return [{ key, value: { boolValue: value } }];
-  return [{ key, value: Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value } }];
+  return [
+    { key, value: Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value } },
+  ];
 }
 
 /** Epoch milliseconds (fractional) as a decimal string of nanoseconds. */
 export function unixNano(epochMs: number): string {
   const whole = Math.floor(epochMs);
-  return (BigInt(whole) * 1_000_000n + BigInt(Math.round((epochMs - whole) * 1_000_000))).toString();
+  return (
+    BigInt(whole) * 1_000_000n +
+    BigInt(Math.round((epochMs - whole) * 1_000_000))
+  ).toString();
 }
 
 export function requestSpans(record: ObservedRequest): OtlpSpan[] {
@@ -83,17 +95,35 @@ export function requestSpans(record: ObservedRequest): OtlpSpan[] {
       ...attribute('switchyard.attempts', record.attempts?.length ?? 0),
       ...attribute('switchyard.ttft_ms', record.firstTokenMs),
     ],
-    status: failed ? { code: 2, message: record.errorCode ?? `HTTP ${record.status}` } : { code: 1 },
+    status: failed
+      ? { code: 2, message: record.errorCode ?? `HTTP ${record.status}` }
+      : { code: 1 },
   };
   const spans = [server];
   for (const attempt of record.attempts ?? []) {
     if (attempt.spanId === undefined) continue;
-    spans.push(attemptSpan(attempt, trace.traceId, trace.spanId, operation, wall, wall(record.startedAt + durationMs)));
+    spans.push(
+      attemptSpan(
+        attempt,
+        trace.traceId,
+        trace.spanId,
+        operation,
+        wall,
+        wall(record.startedAt + durationMs),
+      ),
+    );
   }
   return spans;
 }
 
-function attemptSpan(attempt: ObservedAttempt, traceId: string, parentSpanId: string, operation: string, wall: (monotonic: number) => number, requestEnd: number): OtlpSpan {
+function attemptSpan(
+  attempt: ObservedAttempt,
+  traceId: string,
+  parentSpanId: string,
+  operation: string,
+  wall: (monotonic: number) => number,
+  requestEnd: number,
+): OtlpSpan {
   const failed = attempt.errorCode !== undefined;
   return {
     traceId,
@@ -115,7 +145,10 @@ function attemptSpan(attempt: ObservedAttempt, traceId: string, parentSpanId: st
       ...attribute('switchyard.model', attempt.model),
       ...attribute('switchyard.cost_usd', attempt.costUsd),
       ...attribute('switchyard.end_reason', attempt.endReason),
-      ...attribute('switchyard.ttft_ms', attempt.firstTokenAt === undefined ? undefined : attempt.firstTokenAt - attempt.startedAt),
+      ...attribute(
+        'switchyard.ttft_ms',
+        attempt.firstTokenAt === undefined ? undefined : attempt.firstTokenAt - attempt.startedAt,
+      ),
     ],
     status: failed ? { code: 2, message: attempt.errorCode! } : { code: 1 },
   };

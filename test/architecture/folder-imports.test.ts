@@ -96,30 +96,48 @@ const edges = importEdges();
 
 describe('folders of src/', () => {
   it('reads the import graph (type imports and re-exports included)', () => {
-    const folderEdges = new Set(edges.map((edge) => `${folderOf(edge.from)} -> ${folderOf(edge.to)}`));
+    const folderEdges = new Set(
+      edges.map((edge) => `${folderOf(edge.from)} -> ${folderOf(edge.to)}`),
+    );
     // A runtime import, a type-only import and a type re-export the rules below depend on seeing.
     expect(folderEdges).toContain('app -> config');
-    expect(edges).toContainEqual({ from: path.join('router', 'policy-router.ts'), to: path.join('core', 'errors.ts') });
-    expect(edges).toContainEqual({ from: path.join('registry', 'catalog-types.ts'), to: path.join('core', 'deployment.ts') });
+    expect(edges).toContainEqual({
+      from: path.join('router', 'policy-router.ts'),
+      to: path.join('core', 'errors.ts'),
+    });
+    expect(edges).toContainEqual({
+      from: path.join('registry', 'catalog-types.ts'),
+      to: path.join('core', 'deployment.ts'),
+    });
   });
 
   it('have no import cycle between them', () => {
     const cycles = folderCycles(edges).map((component) => {
       const inside = new Set(component);
-      const closing = edges.filter((edge) => folderOf(edge.from) !== folderOf(edge.to) && inside.has(folderOf(edge.from)) && inside.has(folderOf(edge.to)));
+      const closing = edges.filter(
+        (edge) =>
+          folderOf(edge.from) !== folderOf(edge.to) &&
+          inside.has(folderOf(edge.from)) &&
+          inside.has(folderOf(edge.to)),
+      );
       return `${component.join(', ')}:\n    ${closing.map((edge) => `${edge.from} -> ${edge.to}`).join('\n    ')}`;
     });
     expect(cycles).toEqual([]);
   });
 
   it('core imports nothing else of ours', () => {
-    const outward = edges.filter((edge) => folderOf(edge.from) === 'core' && folderOf(edge.to) !== 'core');
+    const outward = edges.filter(
+      (edge) => folderOf(edge.from) === 'core' && folderOf(edge.to) !== 'core',
+    );
     expect(outward).toEqual([]);
   });
 
   it('router, execution, registry, cache and the pipeline do not import config/ or sim/', () => {
-    const planning = (folder: string): boolean => ['router', 'execution', 'registry', 'cache', 'pipeline'].includes(folder.split('/')[0]!);
-    const forbidden = edges.filter((edge) => planning(folderOf(edge.from)) && ['config', 'sim'].includes(folderOf(edge.to)));
+    const planning = (folder: string): boolean =>
+      ['router', 'execution', 'registry', 'cache', 'pipeline'].includes(folder.split('/')[0]!);
+    const forbidden = edges.filter(
+      (edge) => planning(folderOf(edge.from)) && ['config', 'sim'].includes(folderOf(edge.to)),
+    );
     expect(forbidden).toEqual([]);
   });
 

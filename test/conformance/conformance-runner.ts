@@ -5,7 +5,12 @@ import { expect } from 'vitest';
 import { createAdapter, createProviderDispatcher } from '../../src/providers/create-adapter.js';
 import { PROVIDER_PRESETS, resolveQuirks } from '../../src/providers/presets.js';
 import { GatewayError } from '../../src/core/errors.js';
-import type { CallContext, ProviderAdapter, ProviderQuirks, ProviderSettings } from '../../src/core/provider.js';
+import type {
+  CallContext,
+  ProviderAdapter,
+  ProviderQuirks,
+  ProviderSettings,
+} from '../../src/core/provider.js';
 import type { CanonicalRequest } from '../../src/core/request.js';
 import type { ModelResponse, StreamPart } from '../../src/core/response.js';
 import type { FixtureResponse, FixtureServer } from './fixture-server.js';
@@ -23,7 +28,12 @@ interface CaseConfig {
   description?: string;
   /** Start from this built-in preset (its base URL path is kept, its origin replaced by the test server). */
   preset?: string;
-  settings?: { id?: string; headers?: Record<string, string>; anthropicVersion?: string; quirks?: Partial<ProviderQuirks> };
+  settings?: {
+    id?: string;
+    headers?: Record<string, string>;
+    anthropicVersion?: string;
+    quirks?: Partial<ProviderQuirks>;
+  };
   upstreamModel?: string;
   /** Extra headers on the fixture answer (e.g. retry-after). */
   upstreamHeaders?: Record<string, string>;
@@ -99,14 +109,25 @@ function loadUpstream(directory: string, config: CaseConfig): FixtureResponse {
       ending: config.ending ?? 'end',
     };
   }
-  return { status, headers: { ...config.upstreamHeaders }, body: Buffer.alloc(0), pieces: false, ending: config.ending ?? 'end' };
+  return {
+    status,
+    headers: { ...config.upstreamHeaders },
+    body: Buffer.alloc(0),
+    pieces: false,
+    ending: config.ending ?? 'end',
+  };
 }
 
 function settingsFor(wire: Wire, config: CaseConfig, origin: string): ProviderSettings {
   const preset = config.preset === undefined ? undefined : PROVIDER_PRESETS[config.preset];
-  if (config.preset !== undefined && preset === undefined) throw new Error(`Unknown preset ${config.preset}`);
+  if (config.preset !== undefined && preset === undefined)
+    throw new Error(`Unknown preset ${config.preset}`);
   const basePath = preset === undefined ? '/v1' : new URL(preset.baseUrl).pathname;
-  const baseQuirks = preset?.quirks ?? (wire === 'anthropic' ? PROVIDER_PRESETS['anthropic']?.quirks : resolveQuirks({ completions: true }));
+  const baseQuirks =
+    preset?.quirks ??
+    (wire === 'anthropic'
+      ? PROVIDER_PRESETS['anthropic']?.quirks
+      : resolveQuirks({ completions: true }));
   const settings: ProviderSettings = {
     id: config.settings?.id ?? config.preset ?? `test-${wire}`,
     wire,
@@ -115,20 +136,28 @@ function settingsFor(wire: Wire, config: CaseConfig, origin: string): ProviderSe
     headers: { ...preset?.headers, ...config.settings?.headers },
     quirks: { ...resolveQuirks(baseQuirks), ...config.settings?.quirks },
   };
-  if (config.settings?.anthropicVersion !== undefined) settings.anthropicVersion = config.settings.anthropicVersion;
+  if (config.settings?.anthropicVersion !== undefined)
+    settings.anthropicVersion = config.settings.anthropicVersion;
   return settings;
 }
 
-async function invoke(adapter: ProviderAdapter, request: CanonicalRequest, context: CallContext): Promise<Outcome> {
+async function invoke(
+  adapter: ProviderAdapter,
+  request: CanonicalRequest,
+  context: CallContext,
+): Promise<Outcome> {
   const parts: StreamPart[] = [];
   let stream: AsyncIterable<StreamPart>;
   try {
     if (request.kind === 'chat') {
-      if (!request.stream) return { kind: 'response', response: await adapter.chat(request, context) };
+      if (!request.stream)
+        return { kind: 'response', response: await adapter.chat(request, context) };
       stream = await adapter.streamChat(request, context);
     } else {
-      if (adapter.complete === undefined || adapter.streamComplete === undefined) throw new Error('adapter has no completions');
-      if (!request.stream) return { kind: 'response', response: await adapter.complete(request, context) };
+      if (adapter.complete === undefined || adapter.streamComplete === undefined)
+        throw new Error('adapter has no completions');
+      if (!request.stream)
+        return { kind: 'response', response: await adapter.complete(request, context) };
       stream = await adapter.streamComplete(request, context);
     }
   } catch (error) {
@@ -143,11 +172,18 @@ async function invoke(adapter: ProviderAdapter, request: CanonicalRequest, conte
 }
 
 /** Runs one fixture case through a real adapter, a real undici Pool and the fixture server. */
-export async function runConformanceCase(server: FixtureServer, origin: string, wire: Wire, caseName: string): Promise<void> {
+export async function runConformanceCase(
+  server: FixtureServer,
+  origin: string,
+  wire: Wire,
+  caseName: string,
+): Promise<void> {
   const directory = join(FIXTURES_ROOT, wire, caseName);
   const config = optionalJson<CaseConfig>(join(directory, 'case.json')) ?? {};
   const request = readJsonFile<CanonicalRequest>(join(directory, 'request.json'));
-  const expectedUpstream = optionalJson<ExpectedUpstream>(join(directory, 'expected-upstream.json'));
+  const expectedUpstream = optionalJson<ExpectedUpstream>(
+    join(directory, 'expected-upstream.json'),
+  );
   const expected = readJsonFile<Expected>(join(directory, 'expected.json'));
 
   server.respondWith(loadUpstream(directory, config));
@@ -169,7 +205,11 @@ export async function runConformanceCase(server: FixtureServer, origin: string, 
   checkOutcome(outcome, expected);
 }
 
-function checkUpstreamRequest(server: FixtureServer, wire: Wire, expected: ExpectedUpstream | undefined): void {
+function checkUpstreamRequest(
+  server: FixtureServer,
+  wire: Wire,
+  expected: ExpectedUpstream | undefined,
+): void {
   if (expected === undefined) {
     expect(server.requests, 'no upstream request expected').toHaveLength(0);
     return;
@@ -191,7 +231,8 @@ function checkUpstreamRequest(server: FixtureServer, wire: Wire, expected: Expec
 
 function checkOutcome(outcome: Outcome, expected: Expected): void {
   if (expected.error !== undefined) {
-    if (outcome.kind !== 'error') throw new Error(`expected error ${expected.error.code}, got ${JSON.stringify(outcome)}`);
+    if (outcome.kind !== 'error')
+      throw new Error(`expected error ${expected.error.code}, got ${JSON.stringify(outcome)}`);
     expect(outcome.phase).toBe(expected.phase ?? 'call');
     expect(outcome.parts).toEqual(withPlaceholders(expected.parts ?? [], outcome.parts));
     checkError(outcome.error, expected.error);
@@ -213,14 +254,21 @@ function checkError(error: unknown, expected: ExpectedError): void {
   expect(error).toBeInstanceOf(GatewayError);
   const gatewayError = error as GatewayError;
   expect(gatewayError.message).not.toContain(CONFORMANCE_API_KEY);
-  expect(JSON.stringify({ ...gatewayError, message: gatewayError.message })).not.toContain(CONFORMANCE_API_KEY);
-  expect({ code: gatewayError.code, message: gatewayError.message }).toMatchObject({ code: expected.code });
+  expect(JSON.stringify({ ...gatewayError, message: gatewayError.message })).not.toContain(
+    CONFORMANCE_API_KEY,
+  );
+  expect({ code: gatewayError.code, message: gatewayError.message }).toMatchObject({
+    code: expected.code,
+  });
   if (expected.status !== undefined) expect(gatewayError.status).toBe(expected.status);
   if (expected.retryable !== undefined) expect(gatewayError.retryable).toBe(expected.retryable);
-  if (expected.upstreamStatus !== undefined) expect(gatewayError.upstreamStatus).toBe(expected.upstreamStatus);
-  if (expected.retryAfterMs !== undefined) expect(gatewayError.retryAfterMs).toBe(expected.retryAfterMs);
+  if (expected.upstreamStatus !== undefined)
+    expect(gatewayError.upstreamStatus).toBe(expected.upstreamStatus);
+  if (expected.retryAfterMs !== undefined)
+    expect(gatewayError.retryAfterMs).toBe(expected.retryAfterMs);
   if (expected.provider !== undefined) expect(gatewayError.provider).toBe(expected.provider);
-  for (const fragment of expected.messageIncludes ?? []) expect(gatewayError.message).toContain(fragment);
+  for (const fragment of expected.messageIncludes ?? [])
+    expect(gatewayError.message).toContain(fragment);
 }
 
 /**
@@ -233,11 +281,16 @@ function withPlaceholders(expected: unknown, actual: unknown): unknown {
     return typeof actual === 'number' && Math.abs(actual - now) < 300 ? actual : expected;
   }
   if (Array.isArray(expected)) {
-    return expected.map((item, index) => withPlaceholders(item, Array.isArray(actual) ? actual[index] : undefined));
+    return expected.map((item, index) =>
+      withPlaceholders(item, Array.isArray(actual) ? actual[index] : undefined),
+    );
   }
   if (typeof expected === 'object' && expected !== null) {
-    const source = typeof actual === 'object' && actual !== null ? (actual as Record<string, unknown>) : {};
-    return Object.fromEntries(Object.entries(expected).map(([key, value]) => [key, withPlaceholders(value, source[key])]));
+    const source =
+      typeof actual === 'object' && actual !== null ? (actual as Record<string, unknown>) : {};
+    return Object.fromEntries(
+      Object.entries(expected).map(([key, value]) => [key, withPlaceholders(value, source[key])]),
+    );
   }
   return expected;
 }

@@ -40,7 +40,8 @@ function settings(wire: ProviderSettings['wire'], baseUrl: string): ProviderSett
     baseUrl,
     apiKey: 'sk-connection-test',
     headers: {},
-    quirks: wire === 'anthropic' ? resolveQuirks(PROVIDER_PRESETS['anthropic']?.quirks) : resolveQuirks(),
+    quirks:
+      wire === 'anthropic' ? resolveQuirks(PROVIDER_PRESETS['anthropic']?.quirks) : resolveQuirks(),
   };
 }
 
@@ -84,15 +85,25 @@ function streamingHandler(first: string): Handler {
 describe('client abort', () => {
   it('closes the upstream connection promptly while streaming (openai-compatible)', async () => {
     const { origin, closed } = await startServer(streamingHandler(openAIChunk));
-    const adapter = createAdapter(settings('openai-compatible', `${origin}/v1`), createProviderDispatcher(origin));
+    const adapter = createAdapter(
+      settings('openai-compatible', `${origin}/v1`),
+      createProviderDispatcher(origin),
+    );
     const controller = new AbortController();
-    const stream = await adapter.streamChat(chatRequest, { upstreamModel: 'm', signal: controller.signal, requestId: 'r1' });
+    const stream = await adapter.streamChat(chatRequest, {
+      upstreamModel: 'm',
+      signal: controller.signal,
+      requestId: 'r1',
+    });
     const iterator = stream[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toMatchObject({ type: 'start' });
     expect((await iterator.next()).value).toMatchObject({ type: 'text-delta', text: 'Hel' });
     const pending = iterator.next();
     controller.abort();
-    await expect(pending).rejects.toMatchObject({ code: 'client_closed', provider: 'test-openai-compatible' });
+    await expect(pending).rejects.toMatchObject({
+      code: 'client_closed',
+      provider: 'test-openai-compatible',
+    });
     await within(closed, 1000);
     await adapter.close();
   });
@@ -101,9 +112,16 @@ describe('client abort', () => {
     const first =
       'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"claude","usage":{"input_tokens":1}}}\n\n';
     const { origin, closed } = await startServer(streamingHandler(first));
-    const adapter = createAdapter(settings('anthropic', `${origin}/v1`), createProviderDispatcher(origin));
+    const adapter = createAdapter(
+      settings('anthropic', `${origin}/v1`),
+      createProviderDispatcher(origin),
+    );
     const controller = new AbortController();
-    const stream = await adapter.streamChat(chatRequest, { upstreamModel: 'm', signal: controller.signal, requestId: 'r2' });
+    const stream = await adapter.streamChat(chatRequest, {
+      upstreamModel: 'm',
+      signal: controller.signal,
+      requestId: 'r2',
+    });
     const iterator = stream[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toMatchObject({ type: 'start', id: 'msg_1' });
     const pending = iterator.next();
@@ -115,7 +133,10 @@ describe('client abort', () => {
 
   it('closes the upstream connection when the consumer stops iterating early', async () => {
     const { origin, closed } = await startServer(streamingHandler(openAIChunk));
-    const adapter = createAdapter(settings('openai-compatible', `${origin}/v1`), createProviderDispatcher(origin));
+    const adapter = createAdapter(
+      settings('openai-compatible', `${origin}/v1`),
+      createProviderDispatcher(origin),
+    );
     const stream = await adapter.streamChat(chatRequest, {
       upstreamModel: 'm',
       signal: new AbortController().signal,
@@ -128,10 +149,16 @@ describe('client abort', () => {
 
   it('aborts a call still waiting for headers and rethrows a GatewayError reason as is', async () => {
     const { origin, closed } = await startServer(() => undefined);
-    const adapter = createAdapter(settings('openai-compatible', `${origin}/v1`), createProviderDispatcher(origin));
+    const adapter = createAdapter(
+      settings('openai-compatible', `${origin}/v1`),
+      createProviderDispatcher(origin),
+    );
     const controller = new AbortController();
     const reason = new GatewayError('upstream_timeout', 'gateway deadline passed');
-    const call = adapter.chat({ ...chatRequest, stream: false }, { upstreamModel: 'm', signal: controller.signal, requestId: 'r4' });
+    const call = adapter.chat(
+      { ...chatRequest, stream: false },
+      { upstreamModel: 'm', signal: controller.signal, requestId: 'r4' },
+    );
     setTimeout(() => controller.abort(reason), 50);
     await expect(call).rejects.toBe(reason);
     await within(closed, 1000);
@@ -144,8 +171,15 @@ describe('client abort', () => {
       requests += 1;
       response.end();
     });
-    const adapter = createAdapter(settings('anthropic', `${origin}/v1`), createProviderDispatcher(origin));
-    const call = adapter.streamChat(chatRequest, { upstreamModel: 'm', signal: AbortSignal.abort(), requestId: 'r5' });
+    const adapter = createAdapter(
+      settings('anthropic', `${origin}/v1`),
+      createProviderDispatcher(origin),
+    );
+    const call = adapter.streamChat(chatRequest, {
+      upstreamModel: 'm',
+      signal: AbortSignal.abort(),
+      requestId: 'r5',
+    });
     await expect(call).rejects.toMatchObject({ code: 'client_closed' });
     expect(requests).toBe(0);
     await adapter.close();
@@ -157,9 +191,18 @@ describe('transport failures', () => {
     const { origin } = await startServer(() => undefined);
     const server = servers.pop();
     await new Promise((resolve) => server?.close(resolve));
-    const adapter = createAdapter(settings('openai-compatible', `${origin}/v1`), createProviderDispatcher(origin));
-    const call = adapter.chat({ ...chatRequest, stream: false }, { upstreamModel: 'm', signal: new AbortController().signal, requestId: 'r6' });
-    await expect(call).rejects.toMatchObject({ code: 'upstream_unavailable', provider: 'test-openai-compatible' });
+    const adapter = createAdapter(
+      settings('openai-compatible', `${origin}/v1`),
+      createProviderDispatcher(origin),
+    );
+    const call = adapter.chat(
+      { ...chatRequest, stream: false },
+      { upstreamModel: 'm', signal: new AbortController().signal, requestId: 'r6' },
+    );
+    await expect(call).rejects.toMatchObject({
+      code: 'upstream_unavailable',
+      provider: 'test-openai-compatible',
+    });
     await adapter.close();
   });
 
@@ -169,7 +212,10 @@ describe('transport failures', () => {
       settings('anthropic', `${origin}/v1`),
       createProviderDispatcher(origin, { headersTimeoutMs: 100 }),
     );
-    const call = adapter.chat({ ...chatRequest, stream: false }, { upstreamModel: 'm', signal: new AbortController().signal, requestId: 'r7' });
+    const call = adapter.chat(
+      { ...chatRequest, stream: false },
+      { upstreamModel: 'm', signal: new AbortController().signal, requestId: 'r7' },
+    );
     await expect(call).rejects.toMatchObject({ code: 'upstream_timeout' });
     await adapter.close();
   });
@@ -181,7 +227,10 @@ class RecordingDispatcher extends Dispatcher {
   constructor(private readonly inner: Dispatcher) {
     super();
   }
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  override dispatch(
+    options: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+  ): boolean {
     this.origins.push(`${String(options.origin)}${options.path}`);
     return this.inner.dispatch(options, handler);
   }
@@ -196,16 +245,31 @@ describe('upstream origin', () => {
     const { origin } = await startServer((request, response) => {
       paths.push(request.url ?? '');
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ id: 'x', model: 'm', created: 1, choices: [{ index: 0, message: { content: 'ok' }, finish_reason: 'stop' }] }));
+      response.end(
+        JSON.stringify({
+          id: 'x',
+          model: 'm',
+          created: 1,
+          choices: [{ index: 0, message: { content: 'ok' }, finish_reason: 'stop' }],
+        }),
+      );
     });
     // An Agent would follow any origin it is given: the adapter must name the configured one.
     const recorder = new RecordingDispatcher(new Agent());
-    const adapter = createAdapter(settings('openai-compatible', `${origin}/proxy/v1?api-version=2024-10-21`), recorder);
+    const adapter = createAdapter(
+      settings('openai-compatible', `${origin}/proxy/v1?api-version=2024-10-21`),
+      recorder,
+    );
     const hostile: ChatRequest = {
       ...chatRequest,
       stream: false,
       model: 'http://attacker.invalid/v1',
-      messages: [{ role: 'user', content: [{ type: 'image', url: 'http://169.254.169.254/latest/meta-data' }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'image', url: 'http://169.254.169.254/latest/meta-data' }],
+        },
+      ],
     };
     const response = await adapter.chat(hostile, {
       upstreamModel: '../../../attacker.invalid',
@@ -213,7 +277,9 @@ describe('upstream origin', () => {
       requestId: 'r8',
     });
     expect(response.choices[0]?.text).toBe('ok');
-    expect(recorder.origins).toEqual([`${origin}/proxy/v1/chat/completions?api-version=2024-10-21`]);
+    expect(recorder.origins).toEqual([
+      `${origin}/proxy/v1/chat/completions?api-version=2024-10-21`,
+    ]);
     expect(paths).toEqual(['/proxy/v1/chat/completions?api-version=2024-10-21']);
     await adapter.close();
   });

@@ -2,9 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CachedAnswer, CacheStore } from '../../src/cache/cache-store.js';
 
 /** An answer of roughly `size` characters of text. */
-export function sampleAnswer(text = 'def add(a, b):\n    return a + b', storedAt = 1): CachedAnswer {
+export function sampleAnswer(
+  text = 'def add(a, b):\n    return a + b',
+  storedAt = 1,
+): CachedAnswer {
   return {
-    response: { id: 'r1', model: 'up-model', created: 1700000000, choices: [{ index: 0, text, toolCalls: [], finishReason: 'stop' }], usage: { inputTokens: 12, outputTokens: 9 } },
+    response: {
+      id: 'r1',
+      model: 'up-model',
+      created: 1700000000,
+      choices: [{ index: 0, text, toolCalls: [], finishReason: 'stop' }],
+      usage: { inputTokens: 12, outputTokens: 9 },
+    },
     model: 'coder',
     provider: 'sim',
     usage: { inputTokens: 12, outputTokens: 9 },

@@ -12,7 +12,10 @@ export interface KeyStoreLocation {
 }
 
 /** The cases every KeyStore implementation must pass. */
-export function describeKeyStoreContract(name: string, createLocation: () => Promise<KeyStoreLocation>): void {
+export function describeKeyStoreContract(
+  name: string,
+  createLocation: () => Promise<KeyStoreLocation>,
+): void {
   describe(`${name} key store contract`, () => {
     const locations: KeyStoreLocation[] = [];
     const stores: KeyStore[] = [];
@@ -50,8 +53,18 @@ export function describeKeyStoreContract(name: string, createLocation: () => Pro
 
     it('round-trips limits and allowed models exactly', async () => {
       const { store } = await fresh();
-      const limits = { requestsPerMinute: 60, tokensPerMinute: 100_000, dailyBudgetUsd: 0.1, monthlyBudgetUsd: 12.34, totalBudgetUsd: 999_999.999999999 };
-      const { key } = await store.create({ name: 'team-a', allowedModels: ['auto', 'deepseek-chat', 'auto'], limits });
+      const limits = {
+        requestsPerMinute: 60,
+        tokensPerMinute: 100_000,
+        dailyBudgetUsd: 0.1,
+        monthlyBudgetUsd: 12.34,
+        totalBudgetUsd: 999_999.999999999,
+      };
+      const { key } = await store.create({
+        name: 'team-a',
+        allowedModels: ['auto', 'deepseek-chat', 'auto'],
+        limits,
+      });
       expect(key.limits).toEqual(limits);
       expect(key.allowedModels).toEqual(['auto', 'deepseek-chat']);
       const stored = await store.get(key.id);
@@ -62,11 +75,14 @@ export function describeKeyStoreContract(name: string, createLocation: () => Pro
     it('gives every key its own id and secret; lists them in creation order', async () => {
       const { store } = await fresh();
       const created = [];
-      for (let index = 0; index < 20; index += 1) created.push(await store.create({ name: `key ${index}` }));
+      for (let index = 0; index < 20; index += 1)
+        created.push(await store.create({ name: `key ${index}` }));
       expect(new Set(created.map((entry) => entry.secret)).size).toBe(20);
       expect(new Set(created.map((entry) => entry.key.id)).size).toBe(20);
       const listed = await store.list();
-      expect(listed.map((key) => key.name).sort()).toEqual(created.map((entry) => entry.key.name).sort());
+      expect(listed.map((key) => key.name).sort()).toEqual(
+        created.map((entry) => entry.key.name).sort(),
+      );
       for (let index = 1; index < listed.length; index += 1) {
         expect(listed[index]!.createdAt).toBeGreaterThanOrEqual(listed[index - 1]!.createdAt);
       }
@@ -80,10 +96,22 @@ export function describeKeyStoreContract(name: string, createLocation: () => Pro
         [{ name: 'x'.repeat(101) }, /at most 100 characters/],
         [{}, /name is required/],
         [{ name: 'a', limits: { dailyBudgetUsd: -1 } }, /dailyBudgetUsd must be a positive number/],
-        [{ name: 'a', limits: { monthlyBudgetUsd: 0 } }, /monthlyBudgetUsd must be a positive number/],
-        [{ name: 'a', limits: { totalBudgetUsd: Number.NaN } }, /totalBudgetUsd must be a positive number/],
-        [{ name: 'a', limits: { dailyBudgetUsd: '5' } }, /dailyBudgetUsd must be a positive number/],
-        [{ name: 'a', limits: { requestsPerMinute: 1.5 } }, /requestsPerMinute must be a whole number/],
+        [
+          { name: 'a', limits: { monthlyBudgetUsd: 0 } },
+          /monthlyBudgetUsd must be a positive number/,
+        ],
+        [
+          { name: 'a', limits: { totalBudgetUsd: Number.NaN } },
+          /totalBudgetUsd must be a positive number/,
+        ],
+        [
+          { name: 'a', limits: { dailyBudgetUsd: '5' } },
+          /dailyBudgetUsd must be a positive number/,
+        ],
+        [
+          { name: 'a', limits: { requestsPerMinute: 1.5 } },
+          /requestsPerMinute must be a whole number/,
+        ],
         [{ name: 'a', limits: { dailyBudget: 5 } }, /unknown limit "dailyBudget"/],
         [{ name: 'a', allowedModels: [] }, /at least one model/],
         [{ name: 'a', allowedModels: ['ok', ''] }, /non-empty strings/],

@@ -1,6 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GroupDimension, Ledger, LedgerWriteOptions, ReportFigures } from '../../src/usage/ledger/ledger.js';
-import { DAY, FIXTURE_EPOCH, makeAttempt, makeEntry, randomEntries, seededRandom } from '../../src/usage/ledger/ledger-fixtures.js';
+import type {
+  GroupDimension,
+  Ledger,
+  LedgerWriteOptions,
+  ReportFigures,
+} from '../../src/usage/ledger/ledger.js';
+import {
+  DAY,
+  FIXTURE_EPOCH,
+  makeAttempt,
+  makeEntry,
+  randomEntries,
+  seededRandom,
+} from '../../src/usage/ledger/ledger-fixtures.js';
 import { dailyBackfillSql, MIGRATIONS } from '../../src/usage/ledger/migrations.js';
 
 /** One store location (a temporary directory, a PostgreSQL schema) that ledgers can be opened on. */
@@ -15,31 +27,122 @@ const HOUR = 3_600_000;
 /** Five requests over two days with figures worked out by hand. */
 export function handCheckedEntries() {
   return [
-    makeEntry({ requestId: 'one', startedAt: FIXTURE_EPOCH + 10 * HOUR, apiKeyId: 'key-a', modelAsked: 'auto', model: 'deepseek-chat', provider: 'deepseek', usage: { inputTokens: 1000, cachedInputTokens: 200, outputTokens: 300 }, costUsd: 0.0021, referenceCostUsd: 0.03 }, [
-      makeAttempt({ startedAt: FIXTURE_EPOCH + 10 * HOUR, status: 503, errorCode: 'upstream_unavailable' }),
-      makeAttempt({ startedAt: FIXTURE_EPOCH + 10 * HOUR + 40, usage: { inputTokens: 1000, cachedInputTokens: 200, outputTokens: 300 }, costUsd: 0.0021 }),
-    ]),
-    makeEntry({ requestId: 'two', startedAt: FIXTURE_EPOCH + 11 * HOUR, apiKeyId: 'key-a', model: 'gpt-4o-mini', provider: 'openai', usage: { inputTokens: 500, outputTokens: 100 }, costUsd: 0.0003, costEstimated: true }, [
-      makeAttempt({ startedAt: FIXTURE_EPOCH + 11 * HOUR, provider: 'openai', model: 'gpt-4o-mini', upstreamModel: 'gpt-4o-mini-2024-07-18', costUsd: 0.0003 }),
-    ]),
-    makeEntry({ requestId: 'three', startedAt: FIXTURE_EPOCH + DAY + 9 * HOUR, apiKeyId: 'key-b', model: 'deepseek-chat', provider: 'deepseek', usage: { inputTokens: 1000, outputTokens: 300 }, costUsd: 0, savedUsd: 0.0021, referenceCostUsd: 0.03, cacheStatus: 'hit' }),
-    makeEntry({ requestId: 'four', startedAt: FIXTURE_EPOCH + DAY + 12 * HOUR, status: 401, errorCode: 'unauthorized', cacheStatus: 'none' }),
-    makeEntry({ requestId: 'five', startedAt: FIXTURE_EPOCH + DAY + 13 * HOUR, apiKeyId: 'key-b', model: 'deepseek-chat', provider: 'together', status: 503, errorCode: 'upstream_unavailable', stream: true }, [
-      makeAttempt({ startedAt: FIXTURE_EPOCH + DAY + 13 * HOUR, provider: 'together', status: 503, errorCode: 'upstream_unavailable' }),
-    ]),
+    makeEntry(
+      {
+        requestId: 'one',
+        startedAt: FIXTURE_EPOCH + 10 * HOUR,
+        apiKeyId: 'key-a',
+        modelAsked: 'auto',
+        model: 'deepseek-chat',
+        provider: 'deepseek',
+        usage: { inputTokens: 1000, cachedInputTokens: 200, outputTokens: 300 },
+        costUsd: 0.0021,
+        referenceCostUsd: 0.03,
+      },
+      [
+        makeAttempt({
+          startedAt: FIXTURE_EPOCH + 10 * HOUR,
+          status: 503,
+          errorCode: 'upstream_unavailable',
+        }),
+        makeAttempt({
+          startedAt: FIXTURE_EPOCH + 10 * HOUR + 40,
+          usage: { inputTokens: 1000, cachedInputTokens: 200, outputTokens: 300 },
+          costUsd: 0.0021,
+        }),
+      ],
+    ),
+    makeEntry(
+      {
+        requestId: 'two',
+        startedAt: FIXTURE_EPOCH + 11 * HOUR,
+        apiKeyId: 'key-a',
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+        usage: { inputTokens: 500, outputTokens: 100 },
+        costUsd: 0.0003,
+        costEstimated: true,
+      },
+      [
+        makeAttempt({
+          startedAt: FIXTURE_EPOCH + 11 * HOUR,
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          upstreamModel: 'gpt-4o-mini-2024-07-18',
+          costUsd: 0.0003,
+        }),
+      ],
+    ),
+    makeEntry({
+      requestId: 'three',
+      startedAt: FIXTURE_EPOCH + DAY + 9 * HOUR,
+      apiKeyId: 'key-b',
+      model: 'deepseek-chat',
+      provider: 'deepseek',
+      usage: { inputTokens: 1000, outputTokens: 300 },
+      costUsd: 0,
+      savedUsd: 0.0021,
+      referenceCostUsd: 0.03,
+      cacheStatus: 'hit',
+    }),
+    makeEntry({
+      requestId: 'four',
+      startedAt: FIXTURE_EPOCH + DAY + 12 * HOUR,
+      status: 401,
+      errorCode: 'unauthorized',
+      cacheStatus: 'none',
+    }),
+    makeEntry(
+      {
+        requestId: 'five',
+        startedAt: FIXTURE_EPOCH + DAY + 13 * HOUR,
+        apiKeyId: 'key-b',
+        model: 'deepseek-chat',
+        provider: 'together',
+        status: 503,
+        errorCode: 'upstream_unavailable',
+        stream: true,
+      },
+      [
+        makeAttempt({
+          startedAt: FIXTURE_EPOCH + DAY + 13 * HOUR,
+          provider: 'together',
+          status: 503,
+          errorCode: 'upstream_unavailable',
+        }),
+      ],
+    ),
   ];
 }
 
 function figures(partial: Partial<ReportFigures>): ReportFigures {
-  return { requests: 0, errors: 0, cacheHits: 0, estimatedCostRequests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0, savedByCacheUsd: 0, savedByRoutingUsd: 0, ...partial };
+  return {
+    requests: 0,
+    errors: 0,
+    cacheHits: 0,
+    estimatedCostRequests: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    savedByCacheUsd: 0,
+    savedByRoutingUsd: 0,
+    ...partial,
+  };
 }
 
 /** The cases every Ledger implementation must pass, with the same expected values. */
-export function describeLedgerContract(name: string, createStore: () => Promise<LedgerStoreHandle>): void {
+export function describeLedgerContract(
+  name: string,
+  createStore: () => Promise<LedgerStoreHandle>,
+): void {
   describe(`${name} ledger contract`, () => {
     const handles: LedgerStoreHandle[] = [];
     const ledgers: Ledger[] = [];
-    async function fresh(options?: LedgerWriteOptions): Promise<{ store: LedgerStoreHandle; ledger: Ledger }> {
+    async function fresh(
+      options?: LedgerWriteOptions,
+    ): Promise<{ store: LedgerStoreHandle; ledger: Ledger }> {
       const store = await createStore();
       handles.push(store);
       const ledger = await store.open({ flushIntervalMs: 20, ...options });
@@ -57,10 +160,21 @@ export function describeLedgerContract(name: string, createStore: () => Promise<
       await ledger.flush();
       expect(await count(store, 'ledger_requests')).toBe(5);
       expect(await count(store, 'ledger_attempts')).toBe(4);
-      const [first] = await store.query("SELECT attempts, cost_nano_usd, reference_cost_nano_usd, stream FROM ledger_requests WHERE request_id = 'one'");
-      expect(normalize(first)).toEqual({ attempts: '2', cost_nano_usd: '2100000', reference_cost_nano_usd: '30000000', stream: '0' });
-      const attempts = await store.query("SELECT attempt, status, upstream_model FROM ledger_attempts WHERE request_id = 'two'");
-      expect(attempts.map(normalize)).toEqual([{ attempt: '1', status: '200', upstream_model: 'gpt-4o-mini-2024-07-18' }]);
+      const [first] = await store.query(
+        "SELECT attempts, cost_nano_usd, reference_cost_nano_usd, stream FROM ledger_requests WHERE request_id = 'one'",
+      );
+      expect(normalize(first)).toEqual({
+        attempts: '2',
+        cost_nano_usd: '2100000',
+        reference_cost_nano_usd: '30000000',
+        stream: '0',
+      });
+      const attempts = await store.query(
+        "SELECT attempt, status, upstream_model FROM ledger_attempts WHERE request_id = 'two'",
+      );
+      expect(attempts.map(normalize)).toEqual([
+        { attempt: '1', status: '200', upstream_model: 'gpt-4o-mini-2024-07-18' },
+      ]);
       expect(ledger.stats()).toMatchObject({ queued: 0, written: 5, dropped: 0 });
     });
 
@@ -68,8 +182,23 @@ export function describeLedgerContract(name: string, createStore: () => Promise<
       const { ledger } = await fresh();
       for (const entry of handCheckedEntries()) ledger.record(entry);
       await ledger.flush();
-      const report = await ledger.report({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + 2 * DAY, groupBy: [] });
-      const totals = figures({ requests: 5, errors: 2, cacheHits: 1, estimatedCostRequests: 1, inputTokens: 2500, cachedInputTokens: 200, outputTokens: 700, costUsd: 0.0024, savedByCacheUsd: 0.0021, savedByRoutingUsd: 0.0558 });
+      const report = await ledger.report({
+        from: FIXTURE_EPOCH,
+        to: FIXTURE_EPOCH + 2 * DAY,
+        groupBy: [],
+      });
+      const totals = figures({
+        requests: 5,
+        errors: 2,
+        cacheHits: 1,
+        estimatedCostRequests: 1,
+        inputTokens: 2500,
+        cachedInputTokens: 200,
+        outputTokens: 700,
+        costUsd: 0.0024,
+        savedByCacheUsd: 0.0021,
+        savedByRoutingUsd: 0.0558,
+      });
       expect(report.totals).toEqual(totals);
       expect(report.rows).toEqual([{ group: {}, ...totals }]);
       expect(report.from).toEqual(new Date(FIXTURE_EPOCH));
@@ -80,24 +209,62 @@ export function describeLedgerContract(name: string, createStore: () => Promise<
       for (const entry of handCheckedEntries()) ledger.record(entry);
       await ledger.flush();
       const groups = async (groupBy: GroupDimension[]) =>
-        (await ledger.report({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + 2 * DAY, groupBy })).rows.map((row) => [row.group, row.requests]);
-      expect(await groups(['model'])).toEqual([[{ model: null }, 1], [{ model: 'deepseek-chat' }, 3], [{ model: 'gpt-4o-mini' }, 1]]);
-      expect(await groups(['provider'])).toEqual([[{ provider: null }, 1], [{ provider: 'deepseek' }, 2], [{ provider: 'openai' }, 1], [{ provider: 'together' }, 1]]);
-      expect(await groups(['key'])).toEqual([[{ key: null }, 1], [{ key: 'key-a' }, 2], [{ key: 'key-b' }, 2]]);
-      expect(await groups(['day'])).toEqual([[{ day: '2026-03-01' }, 2], [{ day: '2026-03-02' }, 3]]);
-      expect(await groups(['day', 'model'])).toEqual([
-        [{ day: '2026-03-01', model: 'deepseek-chat' }, 1], [{ day: '2026-03-01', model: 'gpt-4o-mini' }, 1],
-        [{ day: '2026-03-02', model: null }, 1], [{ day: '2026-03-02', model: 'deepseek-chat' }, 2],
+        (
+          await ledger.report({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + 2 * DAY, groupBy })
+        ).rows.map((row) => [row.group, row.requests]);
+      expect(await groups(['model'])).toEqual([
+        [{ model: null }, 1],
+        [{ model: 'deepseek-chat' }, 3],
+        [{ model: 'gpt-4o-mini' }, 1],
       ]);
-      const byModel = await ledger.report({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + 2 * DAY, groupBy: ['model'] });
-      expect(byModel.rows[1]).toEqual({ group: { model: 'deepseek-chat' }, ...figures({ requests: 3, errors: 1, cacheHits: 1, inputTokens: 2000, cachedInputTokens: 200, outputTokens: 600, costUsd: 0.0021, savedByCacheUsd: 0.0021, savedByRoutingUsd: 0.0558 }) });
+      expect(await groups(['provider'])).toEqual([
+        [{ provider: null }, 1],
+        [{ provider: 'deepseek' }, 2],
+        [{ provider: 'openai' }, 1],
+        [{ provider: 'together' }, 1],
+      ]);
+      expect(await groups(['key'])).toEqual([
+        [{ key: null }, 1],
+        [{ key: 'key-a' }, 2],
+        [{ key: 'key-b' }, 2],
+      ]);
+      expect(await groups(['day'])).toEqual([
+        [{ day: '2026-03-01' }, 2],
+        [{ day: '2026-03-02' }, 3],
+      ]);
+      expect(await groups(['day', 'model'])).toEqual([
+        [{ day: '2026-03-01', model: 'deepseek-chat' }, 1],
+        [{ day: '2026-03-01', model: 'gpt-4o-mini' }, 1],
+        [{ day: '2026-03-02', model: null }, 1],
+        [{ day: '2026-03-02', model: 'deepseek-chat' }, 2],
+      ]);
+      const byModel = await ledger.report({
+        from: FIXTURE_EPOCH,
+        to: FIXTURE_EPOCH + 2 * DAY,
+        groupBy: ['model'],
+      });
+      expect(byModel.rows[1]).toEqual({
+        group: { model: 'deepseek-chat' },
+        ...figures({
+          requests: 3,
+          errors: 1,
+          cacheHits: 1,
+          inputTokens: 2000,
+          cachedInputTokens: 200,
+          outputTokens: 600,
+          costUsd: 0.0021,
+          savedByCacheUsd: 0.0021,
+          savedByRoutingUsd: 0.0558,
+        }),
+      });
     });
 
     it('includes from, excludes to, and reads partial days from the request rows', async () => {
       const { ledger } = await fresh();
       for (const entry of handCheckedEntries()) ledger.record(entry);
       await ledger.flush();
-      const requests = async (from: number, to: number) => (await ledger.report({ from, to, groupBy: [] })).totals.requests;
+      const requests = async (from: number, to: number) =>
+        (await ledger.report({ from, to, groupBy: [] })).totals.requests;
       expect(await requests(FIXTURE_EPOCH + 10.5 * HOUR, FIXTURE_EPOCH + DAY + 12 * HOUR)).toBe(2);
       expect(await requests(FIXTURE_EPOCH + 10 * HOUR, FIXTURE_EPOCH + 2 * DAY)).toBe(5);
       expect(await requests(FIXTURE_EPOCH + 10 * HOUR + 1, FIXTURE_EPOCH + 2 * DAY)).toBe(4);
@@ -121,14 +288,20 @@ export function describeLedgerContract(name: string, createStore: () => Promise<
         const scan = await ledger.report({ from, to, groupBy, useRollup: false });
         expect(rollup).toEqual(scan);
       }
-      expect((await ledger.report({ from: 0, to: FIXTURE_EPOCH + 30 * DAY, groupBy: [] })).totals.requests).toBe(1500);
+      expect(
+        (await ledger.report({ from: 0, to: FIXTURE_EPOCH + 30 * DAY, groupBy: [] })).totals
+          .requests,
+      ).toBe(1500);
     });
 
     it('rebuilding the rollup from the request rows (migration 2 backfill) gives the same table', async () => {
       const { store, ledger } = await fresh({ batchSize: 50 });
       for (const entry of randomEntries(3, 400)) ledger.record(entry);
       await ledger.flush();
-      const snapshot = async () => (await store.query('SELECT * FROM ledger_daily ORDER BY day, api_key_id, model, provider')).map(normalize);
+      const snapshot = async () =>
+        (
+          await store.query('SELECT * FROM ledger_daily ORDER BY day, api_key_id, model, provider')
+        ).map(normalize);
       const before = await snapshot();
       await store.query('DELETE FROM ledger_daily');
       await store.query(dailyBackfillSql());
@@ -142,32 +315,90 @@ export function describeLedgerContract(name: string, createStore: () => Promise<
       const window = { from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + 2 * DAY };
       const recent = await ledger.recentRequests({ ...window, limit: 2 });
       expect(recent.map((row) => row.requestId)).toEqual(['five', 'four']);
-      expect(recent[0]).toMatchObject({ model: 'deepseek-chat', provider: 'together', status: 503, errorCode: 'upstream_unavailable', stream: true, attempts: 1, cacheStatus: 'miss', latencyMs: 100 });
+      expect(recent[0]).toMatchObject({
+        model: 'deepseek-chat',
+        provider: 'together',
+        status: 503,
+        errorCode: 'upstream_unavailable',
+        stream: true,
+        attempts: 1,
+        cacheStatus: 'miss',
+        latencyMs: 100,
+      });
       const attempts = await ledger.attemptRows(window);
-      expect(attempts.map((row) => [row.provider, row.status])).toEqual([['together', 503], ['openai', 200], ['deepseek', 200], ['deepseek', 503]]);
-      expect(attempts[1]).toMatchObject({ model: 'gpt-4o-mini', latencyMs: 90, firstTokenMs: null, outputTokens: 0 });
+      expect(attempts.map((row) => [row.provider, row.status])).toEqual([
+        ['together', 503],
+        ['openai', 200],
+        ['deepseek', 200],
+        ['deepseek', 503],
+      ]);
+      expect(attempts[1]).toMatchObject({
+        model: 'gpt-4o-mini',
+        latencyMs: 90,
+        firstTokenMs: null,
+        outputTokens: 0,
+      });
       expect(await ledger.trafficMix(window)).toEqual([
-        { model: 'deepseek-chat', provider: 'deepseek', bucket: '1k-4k', requests: 1, inputTokens: 1000, cachedInputTokens: 200, outputTokens: 300, costUsd: 0.0021 },
-        { model: 'gpt-4o-mini', provider: 'openai', bucket: '<1k', requests: 1, inputTokens: 500, cachedInputTokens: 0, outputTokens: 100, costUsd: 0.0003 },
+        {
+          model: 'deepseek-chat',
+          provider: 'deepseek',
+          bucket: '1k-4k',
+          requests: 1,
+          inputTokens: 1000,
+          cachedInputTokens: 200,
+          outputTokens: 300,
+          costUsd: 0.0021,
+        },
+        {
+          model: 'gpt-4o-mini',
+          provider: 'openai',
+          bucket: '<1k',
+          requests: 1,
+          inputTokens: 500,
+          cachedInputTokens: 0,
+          outputTokens: 100,
+          costUsd: 0.0003,
+        },
       ]);
       const slots = await ledger.timeSeries({ ...window, slotMs: DAY });
       expect(slots).toHaveLength(2);
-      expect(slots[0]).toMatchObject({ start: FIXTURE_EPOCH, requests: 2, errors: 0, failovers: 1, cacheHits: 0, savedByCacheUsd: 0 });
+      expect(slots[0]).toMatchObject({
+        start: FIXTURE_EPOCH,
+        requests: 2,
+        errors: 0,
+        failovers: 1,
+        cacheHits: 0,
+        savedByCacheUsd: 0,
+      });
       expect(slots[0]!.costUsd).toBeCloseTo(0.0024, 12);
       expect(slots[0]!.savedByRoutingUsd).toBeCloseTo(0.0279, 12);
-      expect(slots[1]).toMatchObject({ start: FIXTURE_EPOCH + DAY, requests: 3, errors: 2, failovers: 0, cacheHits: 1, costUsd: 0 });
+      expect(slots[1]).toMatchObject({
+        start: FIXTURE_EPOCH + DAY,
+        requests: 3,
+        errors: 2,
+        failovers: 0,
+        cacheHits: 1,
+        costUsd: 0,
+      });
       expect(slots[1]!.savedByCacheUsd).toBeCloseTo(0.0021, 12);
       expect(slots[1]!.savedByRoutingUsd).toBeCloseTo(0.0279, 12);
     });
 
     it('keeps two rows when a client reuses its request id', async () => {
       const { store, ledger } = await fresh();
-      const entry = makeEntry({ requestId: 'client-chosen', startedAt: FIXTURE_EPOCH, costUsd: 0.001 });
+      const entry = makeEntry({
+        requestId: 'client-chosen',
+        startedAt: FIXTURE_EPOCH,
+        costUsd: 0.001,
+      });
       ledger.record(entry);
       ledger.record(entry);
       await ledger.flush();
       expect(await count(store, 'ledger_requests')).toBe(2);
-      expect((await ledger.report({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + DAY, groupBy: [] })).totals.costUsd).toBe(0.002);
+      expect(
+        (await ledger.report({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + DAY, groupBy: [] })).totals
+          .costUsd,
+      ).toBe(0.002);
     });
 
     it('close writes what is queued; reopening applies no migration twice', async () => {
@@ -177,20 +408,38 @@ export function describeLedgerContract(name: string, createStore: () => Promise<
       await ledger.close();
       const reopened = await store.open();
       ledgers.push(reopened);
-      expect((await reopened.report({ from: 0, to: FIXTURE_EPOCH + 30 * DAY, groupBy: [] })).totals.requests).toBe(300);
-      const versions = (await store.query('SELECT version FROM schema_migrations ORDER BY version')).map((row) => Number(row.version));
+      expect(
+        (await reopened.report({ from: 0, to: FIXTURE_EPOCH + 30 * DAY, groupBy: [] })).totals
+          .requests,
+      ).toBe(300);
+      const versions = (
+        await store.query('SELECT version FROM schema_migrations ORDER BY version')
+      ).map((row) => Number(row.version));
       expect(versions).toEqual(MIGRATIONS.map((migration) => migration.version));
     });
 
     it('never throws from record: bad numbers are zeroed, unusable entries dropped and logged', async () => {
       const logged: string[] = [];
       const { store, ledger } = await fresh({ log: (message) => logged.push(message) });
-      const weird = makeEntry({ startedAt: FIXTURE_EPOCH, costUsd: Number.NaN, latencyMs: -5, usage: { inputTokens: Infinity, outputTokens: 2.6 }, routeReason: 'x'.repeat(5000) });
+      const weird = makeEntry({
+        startedAt: FIXTURE_EPOCH,
+        costUsd: Number.NaN,
+        latencyMs: -5,
+        usage: { inputTokens: Infinity, outputTokens: 2.6 },
+        routeReason: 'x'.repeat(5000),
+      });
       expect(() => ledger.record(weird)).not.toThrow();
       expect(() => ledger.record(null as unknown as Parameters<Ledger['record']>[0])).not.toThrow();
       await ledger.flush();
-      const [row] = await store.query('SELECT cost_nano_usd, latency_ms, input_tokens, output_tokens, route_reason FROM ledger_requests');
-      expect(normalize(row)).toMatchObject({ cost_nano_usd: '0', latency_ms: '0', input_tokens: '0', output_tokens: '3' });
+      const [row] = await store.query(
+        'SELECT cost_nano_usd, latency_ms, input_tokens, output_tokens, route_reason FROM ledger_requests',
+      );
+      expect(normalize(row)).toMatchObject({
+        cost_nano_usd: '0',
+        latency_ms: '0',
+        input_tokens: '0',
+        output_tokens: '3',
+      });
       expect(String(row?.route_reason).length).toBe(1000);
       expect(logged.some((message) => message.includes('unusable entry'))).toBe(true);
     });

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResponseStore } from '../../src/usage/response-store/create-response-store.js';
-import type { ResponseStoreBackend, StoredResponse } from '../../src/usage/response-store/response-store.js';
+import type {
+  ResponseStoreBackend,
+  StoredResponse,
+} from '../../src/usage/response-store/response-store.js';
 
 /** One database location (a temporary directory, a PostgreSQL schema) a response store backend can be opened on. */
 export interface ResponseStoreLocation {
@@ -15,16 +18,26 @@ const entry = (id: string, overrides: Partial<StoredResponse> = {}): StoredRespo
   ownerKeyId: 'key_a',
   createdAt: 1_000,
   expiresAt: 10_000,
-  response: { id, object: 'response', output: [{ type: 'message', content: [{ type: 'output_text', text: `answer ${id} ✓` }] }] },
+  response: {
+    id,
+    object: 'response',
+    output: [{ type: 'message', content: [{ type: 'output_text', text: `answer ${id} ✓` }] }],
+  },
   inputItems: [{ type: 'message', role: 'user', content: 'question' }],
   ...overrides,
 });
 
 /** The cases every ResponseStoreBackend must pass, and the store's bounds over it. */
-export function describeResponseStoreContract(name: string, createLocation: () => Promise<ResponseStoreLocation>): void {
+export function describeResponseStoreContract(
+  name: string,
+  createLocation: () => Promise<ResponseStoreLocation>,
+): void {
   describe(`${name} response store contract`, () => {
     const cleanups: Array<() => Promise<void>> = [];
-    async function fresh(): Promise<{ location: ResponseStoreLocation; backend: ResponseStoreBackend }> {
+    async function fresh(): Promise<{
+      location: ResponseStoreLocation;
+      backend: ResponseStoreBackend;
+    }> {
       const location = await createLocation();
       const backend = await location.open();
       cleanups.push(async () => {
@@ -61,7 +74,8 @@ export function describeResponseStoreContract(name: string, createLocation: () =
     it('prunes expired responses, then the oldest beyond the bound', async () => {
       const { location, backend } = await fresh();
       await backend.insert(entry('resp_old', { createdAt: 1, expiresAt: 50 }), 10);
-      for (let index = 0; index < 5; index++) await backend.insert(entry(`resp_${index}`, { createdAt: 100 + index }), 10);
+      for (let index = 0; index < 5; index++)
+        await backend.insert(entry(`resp_${index}`, { createdAt: 100 + index }), 10);
       expect(await backend.prune(60, 3)).toBe(3);
       expect(await location.count()).toBe(3);
       expect(await backend.find('resp_4', 'key_a', 60)).toBeDefined();
@@ -71,11 +85,30 @@ export function describeResponseStoreContract(name: string, createLocation: () =
     it('through the store: readable at once, not stored over the size bound, TTL applied, flushed on close', async () => {
       const { location, backend } = await fresh();
       let clock = 1_000;
-      const store = createResponseStore(backend, { ttlMs: 500, maxBytes: 400, maxEntries: 10, now: () => clock });
-      expect(store.save({ id: 'resp_small', ownerKeyId: 'key_a', response: { id: 'resp_small' }, inputItems: [] })).toBe(true);
+      const store = createResponseStore(backend, {
+        ttlMs: 500,
+        maxBytes: 400,
+        maxEntries: 10,
+        now: () => clock,
+      });
+      expect(
+        store.save({
+          id: 'resp_small',
+          ownerKeyId: 'key_a',
+          response: { id: 'resp_small' },
+          inputItems: [],
+        }),
+      ).toBe(true);
       expect((await store.get('resp_small', 'key_a'))?.expiresAt).toBe(1_500);
       expect(await store.get('resp_small', 'key_b')).toBeUndefined();
-      expect(store.save({ id: 'resp_big', ownerKeyId: 'key_a', response: { text: 'x'.repeat(500) }, inputItems: [] })).toBe(false);
+      expect(
+        store.save({
+          id: 'resp_big',
+          ownerKeyId: 'key_a',
+          response: { text: 'x'.repeat(500) },
+          inputItems: [],
+        }),
+      ).toBe(false);
       await store.flush();
       expect(await location.count()).toBe(1);
       expect(await store.get('resp_big', 'key_a')).toBeUndefined();

@@ -18,23 +18,47 @@ interface Launched {
   exited: Promise<number | null>;
 }
 
-function launch(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Launched {
-  const environment: Record<string, string | undefined> = { ...process.env, PORT: undefined, HOST: undefined, REDIS_URL: undefined, SWITCHYARD_CONFIG: undefined, DATABASE_URL: undefined, SWITCHYARD_DATA_DIR: undefined, ...options.env };
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'switchyard-cli-')), env: environment as NodeJS.ProcessEnv });
+function launch(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Launched {
+  const environment: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: undefined,
+    HOST: undefined,
+    REDIS_URL: undefined,
+    SWITCHYARD_CONFIG: undefined,
+    DATABASE_URL: undefined,
+    SWITCHYARD_DATA_DIR: undefined,
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'switchyard-cli-')),
+    env: environment as NodeJS.ProcessEnv,
+  });
   running.push(child);
   let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return { child, output: () => text, exited };
 }
 
-async function waitForOutput(launched: Launched, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+async function waitForOutput(
+  launched: Launched,
+  pattern: RegExp,
+  timeoutMs = 15_000,
+): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = launched.output().match(pattern);
     if (match) return match;
-    if (launched.child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${pattern} in output:\n${launched.output()}`);
+    if (launched.child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`no ${pattern} in output:\n${launched.output()}`);
     await new Promise((done) => setTimeout(done, 25));
   }
 }
@@ -47,13 +71,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function chat(baseUrl: string, model: string): Promise<{ status: number; provider: string | null; body: { choices?: Array<{ message: { content: string } }> } }> {
+async function chat(
+  baseUrl: string,
+  model: string,
+): Promise<{
+  status: number;
+  provider: string | null;
+  body: { choices?: Array<{ message: { content: string } }> };
+}> {
   const response = await fetch(`${baseUrl}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
   });
-  return { status: response.status, provider: response.headers.get('x-switchyard-provider'), body: (await response.json()) as never };
+  return {
+    status: response.status,
+    provider: response.headers.get('x-switchyard-provider'),
+    body: (await response.json()) as never,
+  };
 }
 
 let simulator: RunningSimulator;
@@ -77,11 +112,19 @@ describe('switchyard serve', () => {
     expect(banner).toContain(`OPENAI_BASE_URL=${url}/v1`);
     expect(banner).toContain(`ANTHROPIC_BASE_URL=${url}`);
     expect(banner).toContain('Routing: auto (cost-optimal), auto:cheap (cost-optimal)');
-    expect(banner).toMatch(/Alias patterns \(the model names Claude Code, Codex CLI and opencode send by default are routed by auto\): .*claude-sonnet-\* → auto/);
+    expect(banner).toMatch(
+      /Alias patterns \(the model names Claude Code, Codex CLI and opencode send by default are routed by auto\): .*claude-sonnet-\* → auto/,
+    );
     expect(banner).toMatch(/Auth: OPEN/);
-    expect(banner).toMatch(/POST \/v1\/embeddings\s+mistral-embed, text-embedding-3-small, text-embedding-3-large\n/);
-    expect(banner).toMatch(/POST \/v1\/completions\s+deepseek-chat, deepseek-reasoner, qwen2\.5-coder-7b-instruct, qwen3-coder-plus, codestral-latest, auto/);
-    expect(banner).toMatch(/POST \/v1\/responses\s+deepseek-chat, .*claude-sonnet-4-20250514, auto/);
+    expect(banner).toMatch(
+      /POST \/v1\/embeddings\s+mistral-embed, text-embedding-3-small, text-embedding-3-large\n/,
+    );
+    expect(banner).toMatch(
+      /POST \/v1\/completions\s+deepseek-chat, deepseek-reasoner, qwen2\.5-coder-7b-instruct, qwen3-coder-plus, codestral-latest, auto/,
+    );
+    expect(banner).toMatch(
+      /POST \/v1\/responses\s+deepseek-chat, .*claude-sonnet-4-20250514, auto/,
+    );
     const answer = await chat(url!, 'auto');
     expect(answer.status).toBe(200);
     expect(answer.body.choices![0]!.message.content).toContain('[simulated');
@@ -130,22 +173,35 @@ describe('switchyard serve', () => {
 
   it('refuses an invalid config with every problem named, exit code 1', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'switchyard-bad-'));
-    writeFileSync(join(directory, 'switchyard.yaml'), [
-      'server: { port: "eighty" }',
-      'providers:',
-      '  ds: { preset: deepseek }',
-      'models:',
-      '  m: { deployments: [{ provider: nowhere }] }',
-    ].join('\n'));
+    writeFileSync(
+      join(directory, 'switchyard.yaml'),
+      [
+        'server: { port: "eighty" }',
+        'providers:',
+        '  ds: { preset: deepseek }',
+        'models:',
+        '  m: { deployments: [{ provider: nowhere }] }',
+      ].join('\n'),
+    );
     const launched = launch(['serve'], { cwd: directory });
     expect(await launched.exited).toBe(1);
     expect(launched.output()).toContain('server.port');
 
-    writeFileSync(join(directory, 'switchyard.yaml'), ['providers:', '  ds: { preset: deepseek }', 'models:', '  m: { deployments: [{ provider: nowhere }] }'].join('\n'));
+    writeFileSync(
+      join(directory, 'switchyard.yaml'),
+      [
+        'providers:',
+        '  ds: { preset: deepseek }',
+        'models:',
+        '  m: { deployments: [{ provider: nowhere }] }',
+      ].join('\n'),
+    );
     const second = launch(['serve'], { cwd: directory, env: { DEEPSEEK_API_KEY: '' } });
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain('DEEPSEEK_API_KEY');
-    expect(second.output()).toContain('models.m.deployments[0].provider: no provider named "nowhere"');
+    expect(second.output()).toContain(
+      'models.m.deployments[0].provider: no provider named "nowhere"',
+    );
   });
 
   it('refuses to serve open (no keys) on a non-loopback address', async () => {
@@ -158,8 +214,19 @@ describe('switchyard serve', () => {
 describe('switchyard config check and sim', () => {
   it('prints the resolved config with secrets redacted', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'switchyard-check-'));
-    writeFileSync(join(directory, 'switchyard.yaml'), ['providers:', '  ds: { preset: deepseek }', 'models:', '  deepseek-chat: { deployments: [{ provider: ds }] }'].join('\n'));
-    const launched = launch(['config', 'check'], { cwd: directory, env: { DEEPSEEK_API_KEY: 'sk-very-secret-value' } });
+    writeFileSync(
+      join(directory, 'switchyard.yaml'),
+      [
+        'providers:',
+        '  ds: { preset: deepseek }',
+        'models:',
+        '  deepseek-chat: { deployments: [{ provider: ds }] }',
+      ].join('\n'),
+    );
+    const launched = launch(['config', 'check'], {
+      cwd: directory,
+      env: { DEEPSEEK_API_KEY: 'sk-very-secret-value' },
+    });
     expect(await launched.exited).toBe(0);
     expect(launched.output()).toContain('Configuration OK');
     expect(launched.output()).toContain('"apiKey": "***"');
@@ -168,7 +235,10 @@ describe('switchyard config check and sim', () => {
 
   it('manages virtual keys and reports costs from the ledger of a served request', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'switchyard-keys-'));
-    const created = launch(['keys', 'create', '--name', 'ide', '--daily-budget', '5', '--models', 'auto,gpt-4o-mini'], { cwd: directory });
+    const created = launch(
+      ['keys', 'create', '--name', 'ide', '--daily-budget', '5', '--models', 'auto,gpt-4o-mini'],
+      { cwd: directory },
+    );
     expect(await created.exited).toBe(0);
     const [, secret] = created.output().match(/\n {2}(sy-[A-Za-z0-9_-]+)\n/) ?? [];
     const [, id] = created.output().match(/Created (key_[0-9a-f]+)/) ?? [];
@@ -179,7 +249,10 @@ describe('switchyard config check and sim', () => {
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi [[sim:tokens=10]]' }] }),
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi [[sim:tokens=10]]' }],
+      }),
     });
     expect(response.status).toBe(200);
     served.child.kill('SIGTERM');
@@ -187,8 +260,21 @@ describe('switchyard config check and sim', () => {
 
     const costs = launch(['costs', '--group-by', 'key,model', '--json'], { cwd: directory });
     expect(await costs.exited).toBe(0);
-    const report = JSON.parse(costs.output()) as { rows: Array<{ group: { key: string; model: string }; requests: number; outputTokens: number; costUsd: number }> };
-    expect(report.rows).toEqual([expect.objectContaining({ group: { key: id, model: 'gpt-4o-mini' }, requests: 1, outputTokens: 10 })]);
+    const report = JSON.parse(costs.output()) as {
+      rows: Array<{
+        group: { key: string; model: string };
+        requests: number;
+        outputTokens: number;
+        costUsd: number;
+      }>;
+    };
+    expect(report.rows).toEqual([
+      expect.objectContaining({
+        group: { key: id, model: 'gpt-4o-mini' },
+        requests: 1,
+        outputTokens: 10,
+      }),
+    ]);
     expect(report.rows[0]!.costUsd).toBeGreaterThan(0);
 
     const listed = launch(['keys', 'list'], { cwd: directory });

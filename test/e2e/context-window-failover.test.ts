@@ -30,17 +30,29 @@ describe('context-window routing', () => {
   it('sends a ~190k-token prompt straight to the 256k deployment and explains why the others lost', async () => {
     const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const prompt = 'word '.repeat(150_000); // 750k characters ≈ 190k tokens: over 128k, under 256k
-    const { response } = await client.chat.completions.create({ model: 'long', max_tokens: 50, messages: [{ role: 'user', content: prompt }] }).withResponse();
+    const { response } = await client.chat.completions
+      .create({ model: 'long', max_tokens: 50, messages: [{ role: 'user', content: prompt }] })
+      .withResponse();
     expect(response.headers.get('x-switchyard-provider')).toBe('sim-mistral');
-    expect(gateway.records.at(-1)!.attempts!.map((attempt) => [attempt.provider, attempt.errorCode ?? 'ok'])).toEqual([['sim-mistral', 'ok']]);
+    expect(
+      gateway.records
+        .at(-1)!
+        .attempts!.map((attempt) => [attempt.provider, attempt.errorCode ?? 'ok']),
+    ).toEqual([['sim-mistral', 'ok']]);
 
     const explained = await fetch(`${gateway.url}/v1/route/explain`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'long', max_tokens: 50, messages: [{ role: 'user', content: prompt }] }),
+      body: JSON.stringify({
+        model: 'long',
+        max_tokens: 50,
+        messages: [{ role: 'user', content: prompt }],
+      }),
     });
     expect(explained.status).toBe(200);
-    const plan = (await explained.json()) as { candidates: Array<{ provider: string; reason: string; rank?: number }> };
+    const plan = (await explained.json()) as {
+      candidates: Array<{ provider: string; reason: string; rank?: number }>;
+    };
     for (const provider of ['sim-deepseek', 'sim-openai']) {
       const candidate = plan.candidates.find((entry) => entry.provider === provider)!;
       expect(candidate.rank ?? null).toBeNull();

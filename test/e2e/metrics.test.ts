@@ -24,31 +24,69 @@ describe('GET /metrics', () => {
   it('counts requests, errors, tokens and latency by model and provider', async () => {
     const done = gateway.nextRecord();
     await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi [[sim:tokens=7]]' }] }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi [[sim:tokens=7]]' }],
+      }),
     });
     await done;
     const failed = gateway.nextRecord();
     await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x [[sim:fault=503]]' }] }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'x [[sim:fault=503]]' }],
+      }),
     });
     await failed;
     const streamed = gateway.nextRecord();
     const stream = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'deepseek-chat', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'deepseek-chat',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     });
     await stream.text();
     await streamed;
     await fetch(`${gateway.url}/v1/no-such-endpoint/${'x'.repeat(20)}`);
 
     const text = await scrape();
-    expect(value(text, /^switchyard_requests_total\{endpoint="\/v1\/chat\/completions",model="gpt-4o-mini",provider="sim-openai",status="200",code=""\}/)).toBe(1);
-    expect(value(text, /^switchyard_requests_total\{.*model="gpt-4o-mini".*status="503",code="upstream_unavailable"\}/)).toBe(1);
-    expect(value(text, /^switchyard_tokens_total\{model="gpt-4o-mini",provider="sim-openai",kind="output"\}/)).toBe(7);
-    expect(value(text, /^switchyard_request_duration_seconds_count\{endpoint="\/v1\/chat\/completions",model="gpt-4o-mini"/)).toBe(2);
-    expect(value(text, /^switchyard_time_to_first_token_seconds_count\{model="deepseek-chat",provider="sim-deepseek"\}/)).toBe(1);
+    expect(
+      value(
+        text,
+        /^switchyard_requests_total\{endpoint="\/v1\/chat\/completions",model="gpt-4o-mini",provider="sim-openai",status="200",code=""\}/,
+      ),
+    ).toBe(1);
+    expect(
+      value(
+        text,
+        /^switchyard_requests_total\{.*model="gpt-4o-mini".*status="503",code="upstream_unavailable"\}/,
+      ),
+    ).toBe(1);
+    expect(
+      value(
+        text,
+        /^switchyard_tokens_total\{model="gpt-4o-mini",provider="sim-openai",kind="output"\}/,
+      ),
+    ).toBe(7);
+    expect(
+      value(
+        text,
+        /^switchyard_request_duration_seconds_count\{endpoint="\/v1\/chat\/completions",model="gpt-4o-mini"/,
+      ),
+    ).toBe(2);
+    expect(
+      value(
+        text,
+        /^switchyard_time_to_first_token_seconds_count\{model="deepseek-chat",provider="sim-deepseek"\}/,
+      ),
+    ).toBe(1);
     expect(text).toContain('endpoint="other"');
     expect(text).not.toContain('no-such-endpoint');
   });

@@ -19,7 +19,10 @@ function writeConfig(models: string[], extra = ''): void {
       'simulator: { enabled: true, time_scale: 1 }',
       'providers: { sim-deepseek: { type: simulated }, sim-openai: { type: simulated } }',
       'models:',
-      ...models.map((model) => `  ${model}: { deployments: [{ provider: ${model.startsWith('gpt') ? 'sim-openai' : 'sim-deepseek'} }] }`),
+      ...models.map(
+        (model) =>
+          `  ${model}: { deployments: [{ provider: ${model.startsWith('gpt') ? 'sim-openai' : 'sim-deepseek'} }] }`,
+      ),
       extra,
       '',
     ].join('\n'),
@@ -33,8 +36,16 @@ afterAll(async () => {
 });
 
 const chat = (model: string, content = 'hi [[sim:tokens=3]]', stream = false) =>
-  fetch(`${gateway!.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, stream, messages: [{ role: 'user', content }] }) });
-const reload = () => fetch(`${gateway!.url}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  fetch(`${gateway!.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, stream, messages: [{ role: 'user', content }] }),
+  });
+const reload = () =>
+  fetch(`${gateway!.url}/admin/reload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
 
 describe('config reload', () => {
   it('applies a valid config, keeps the running one on an invalid config, and lets in-flight requests finish on the old one', async () => {
@@ -50,7 +61,9 @@ describe('config reload', () => {
     expect(gateway.config.models.has('gpt-4o-mini')).toBe(false);
 
     // A slow stream on the old config (about 1 s at time scale 1), still running during the reload.
-    const inFlight = chat('deepseek-chat', 'count [[sim:tokens=60]]', true).then(async (response) => ({ status: response.status, text: await response.text() }));
+    const inFlight = chat('deepseek-chat', 'count [[sim:tokens=60]]', true).then(
+      async (response) => ({ status: response.status, text: await response.text() }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 150));
 
     // The new config drops deepseek-chat and adds gpt-4o-mini.
@@ -80,6 +93,12 @@ describe('config reload', () => {
 
   it('is behind the admin token and POST only', async () => {
     expect((await fetch(`${gateway!.url}/admin/reload`, { method: 'POST' })).status).toBe(401);
-    expect((await fetch(`${gateway!.url}/admin/reload`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(405);
+    expect(
+      (
+        await fetch(`${gateway!.url}/admin/reload`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).status,
+    ).toBe(405);
   });
 });

@@ -9,7 +9,10 @@ import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
  */
 const REDIS_URL = process.env.REDIS_URL;
 const DATABASE_URL = process.env.DATABASE_URL;
-if ((!REDIS_URL || !DATABASE_URL) && process.env.CI === 'true') throw new Error('REDIS_URL and DATABASE_URL are required under CI=true: the replica tests cannot run without them.');
+if ((!REDIS_URL || !DATABASE_URL) && process.env.CI === 'true')
+  throw new Error(
+    'REDIS_URL and DATABASE_URL are required under CI=true: the replica tests cannot run without them.',
+  );
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 const schema = `sy_replicas_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -24,17 +27,24 @@ beforeAll(async () => {
   await admin.end();
   const databaseUrl = `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   for (let index = 0; index < 3; index += 1) {
-    replicas.push(await startTestGateway(
-      {
-        auth: { require_keys: true },
-        admin: { token_env: 'TEST_ADMIN_TOKEN' },
-        ledger: { database_url_env: 'TEST_DATABASE_URL', flush_interval_ms: 20 },
-        cache: { enabled: false },
-        // No periodic reload: key changes must arrive over pub/sub.
-        shared_state: { key_prefix: prefix, key_refresh_ms: 0, timeout_ms: 2000 }, // a loaded machine must not push a replica into local enforcement
-      },
-      { TEST_ADMIN_TOKEN: ADMIN_TOKEN, TEST_DATABASE_URL: databaseUrl, REDIS_URL, SWITCHYARD_REPLICA_ID: `replica-${index}` },
-    ));
+    replicas.push(
+      await startTestGateway(
+        {
+          auth: { require_keys: true },
+          admin: { token_env: 'TEST_ADMIN_TOKEN' },
+          ledger: { database_url_env: 'TEST_DATABASE_URL', flush_interval_ms: 20 },
+          cache: { enabled: false },
+          // No periodic reload: key changes must arrive over pub/sub.
+          shared_state: { key_prefix: prefix, key_refresh_ms: 0, timeout_ms: 2000 }, // a loaded machine must not push a replica into local enforcement
+        },
+        {
+          TEST_ADMIN_TOKEN: ADMIN_TOKEN,
+          TEST_DATABASE_URL: databaseUrl,
+          REDIS_URL,
+          SWITCHYARD_REPLICA_ID: `replica-${index}`,
+        },
+      ),
+    );
   }
 });
 
@@ -52,12 +62,26 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-async function adminCall(replica: TestGateway, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${replica.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+async function adminCall(
+  replica: TestGateway,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${replica.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return (await response.json()) as Record<string, unknown>;
 }
 
-async function ask(replica: TestGateway, secret: string, content: string, extra: Record<string, unknown> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+async function ask(
+  replica: TestGateway,
+  secret: string,
+  content: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${replica.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
@@ -76,32 +100,55 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 3000): Prom
 
 describe.skipIf(!REDIS_URL || !DATABASE_URL)('three replicas on Redis and PostgreSQL', () => {
   it('a key created on one replica works on the others, and a key revoked on one is refused by all (pub/sub, no reload)', async () => {
-    const created = await adminCall(replicas[0]!, 'POST', '/admin/keys', { name: `k-${randomUUID()}` });
+    const created = await adminCall(replicas[0]!, 'POST', '/admin/keys', {
+      name: `k-${randomUUID()}`,
+    });
     const secret = created.key as string;
-    for (const replica of replicas) await eventually(async () => (await ask(replica, secret, 'hi')).status === 200);
+    for (const replica of replicas)
+      await eventually(async () => (await ask(replica, secret, 'hi')).status === 200);
     await adminCall(replicas[1]!, 'DELETE', `/admin/keys/${created.id as string}`);
-    for (const replica of replicas) await eventually(async () => (await ask(replica, secret, 'hi')).status === 401);
+    for (const replica of replicas)
+      await eventually(async () => (await ask(replica, secret, 'hi')).status === 401);
   });
 
   it('one budget across replicas: concurrent requests spread over all three stay within it', async () => {
     // gpt-4.1: $2/M in, $8/M out; 100 output tokens ≈ $0.0008 reserved per request; $0.004 admits about five.
-    const created = await adminCall(replicas[0]!, 'POST', '/admin/keys', { name: `budget-${randomUUID()}`, limits: { total_budget_usd: 0.004 } });
+    const created = await adminCall(replicas[0]!, 'POST', '/admin/keys', {
+      name: `budget-${randomUUID()}`,
+      limits: { total_budget_usd: 0.004 },
+    });
     const secret = created.key as string;
-    const results = await Promise.all(Array.from({ length: 30 }, (_, index) => ask(replicas[index % 3]!, secret, `task ${index} [[sim:tokens=100]]`, { model: 'gpt-4.1', max_tokens: 100 })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        ask(replicas[index % 3]!, secret, `task ${index} [[sim:tokens=100]]`, {
+          model: 'gpt-4.1',
+          max_tokens: 100,
+        }),
+      ),
+    );
     const served = results.filter((result) => result.status === 200).length;
     expect(served).toBeGreaterThan(0);
     expect(served).toBeLessThanOrEqual(5); // per-replica budgets would admit about 15
-    expect(results.filter((result) => result.status !== 200).every((result) => result.status === 429 && JSON.stringify(result.body).includes('budget'))).toBe(true);
-    const usage = (await adminCall(replicas[2]!, 'GET', `/admin/keys/${created.id as string}`)).usage as { totalUsd: number };
+    expect(
+      results
+        .filter((result) => result.status !== 200)
+        .every((result) => result.status === 429 && JSON.stringify(result.body).includes('budget')),
+    ).toBe(true);
+    const usage = (await adminCall(replicas[2]!, 'GET', `/admin/keys/${created.id as string}`))
+      .usage as { totalUsd: number };
     expect(usage.totalUsd).toBeLessThanOrEqual(0.004);
     expect(usage.totalUsd).toBeGreaterThan(0);
   });
 
   it('one requests-per-minute window across replicas', async () => {
-    const created = await adminCall(replicas[0]!, 'POST', '/admin/keys', { name: `rpm-${randomUUID()}`, limits: { requests_per_minute: 5 } });
+    const created = await adminCall(replicas[0]!, 'POST', '/admin/keys', {
+      name: `rpm-${randomUUID()}`,
+      limits: { requests_per_minute: 5 },
+    });
     const secret = created.key as string;
     const statuses: number[] = [];
-    for (let index = 0; index < 12; index += 1) statuses.push((await ask(replicas[index % 3]!, secret, `rpm ${index}`)).status);
+    for (let index = 0; index < 12; index += 1)
+      statuses.push((await ask(replicas[index % 3]!, secret, `rpm ${index}`)).status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(5);
     expect(statuses.filter((status) => status === 429)).toHaveLength(7);
   });

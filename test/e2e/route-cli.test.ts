@@ -9,9 +9,16 @@ import { describe, expect, it } from 'vitest';
 const BIN = resolve(import.meta.dirname, '../../bin/switchyard.js');
 const run = promisify(execFile);
 
-async function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const directory = mkdtempSync(join(tmpdir(), 'switchyard-route-'));
-  const child = run(process.execPath, [BIN, ...args], { cwd: directory, env: { PATH: process.env.PATH ?? '' }, timeout: 20_000 });
+  const child = run(process.execPath, [BIN, ...args], {
+    cwd: directory,
+    env: { PATH: process.env.PATH ?? '' },
+    timeout: 20_000,
+  });
   if (input !== undefined) {
     child.child.stdin!.end(input);
   }
@@ -26,30 +33,47 @@ async function cli(args: string[], input?: string): Promise<{ code: number; stdo
 
 describe('switchyard route --explain', () => {
   it('prints the features, the ranked candidates and why, for --prompt', async () => {
-    const { code, stdout } = await cli(['route', '--explain', '--prompt', 'Suggest a better name for this variable: x = 1']);
+    const { code, stdout } = await cli([
+      'route',
+      '--explain',
+      '--prompt',
+      'Suggest a better name for this variable: x = 1',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Route: auto cost-optimal -> sim-qwen\/qwen2\.5-coder-7b-instruct/);
     expect(stdout).toMatch(/task\s+naming/);
-    expect(stdout).toMatch(/1\s+sim-qwen\/qwen2\.5-coder-7b-instruct\s+[\d.]+\s+[\d.e-]+\s+\d+ ms \(0\)\s+won: meets quality floor 70/);
+    expect(stdout).toMatch(
+      /1\s+sim-qwen\/qwen2\.5-coder-7b-instruct\s+[\d.]+\s+[\d.e-]+\s+\d+ ms \(0\)\s+won: meets quality floor 70/,
+    );
   });
 
   it('reads a chat body from stdin, honours --config and prints JSON with --json', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'switchyard-route-config-'));
     const config = join(directory, 'switchyard.yaml');
-    writeFileSync(config, [
-      'providers: { sim-qwen: { type: simulated }, sim-deepseek: { type: simulated } }',
-      'models:',
-      '  small: { deployments: [{ provider: sim-qwen, model: qwen2.5-coder-7b-instruct }] }',
-      '  big: { deployments: [{ provider: sim-deepseek, model: deepseek-chat }] }',
-      'routing:',
-      '  policies:',
-      '    auto: { type: tiers, tiers: { s: [small], b: [big] }, rules: [{ when: { task: system-level }, tier: b }] }',
-    ].join('\n'));
-    const body = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Resolve the dependency conflict in go.mod' }] });
+    writeFileSync(
+      config,
+      [
+        'providers: { sim-qwen: { type: simulated }, sim-deepseek: { type: simulated } }',
+        'models:',
+        '  small: { deployments: [{ provider: sim-qwen, model: qwen2.5-coder-7b-instruct }] }',
+        '  big: { deployments: [{ provider: sim-deepseek, model: deepseek-chat }] }',
+        'routing:',
+        '  policies:',
+        '    auto: { type: tiers, tiers: { s: [small], b: [big] }, rules: [{ when: { task: system-level }, tier: b }] }',
+      ].join('\n'),
+    );
+    const body = JSON.stringify({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'Resolve the dependency conflict in go.mod' }],
+    });
     const { code, stdout } = await cli(['route', '--explain', '--json', '--config', config], body);
     expect(code).toBe(0);
     const explanation = JSON.parse(stdout) as { policy: string; tier: string; attempts: string[] };
-    expect(explanation).toMatchObject({ policy: 'tiers', tier: 'b', attempts: ['sim-deepseek/big', 'sim-qwen/small'] });
+    expect(explanation).toMatchObject({
+      policy: 'tiers',
+      tier: 'b',
+      attempts: ['sim-deepseek/big', 'sim-qwen/small'],
+    });
   });
 
   it('fails clearly on an unknown model and without --explain', async () => {

@@ -8,7 +8,10 @@ let gateway: TestGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ simulator: { time_scale: 1 }, routing: { default_model: 'qwen2.5-coder-7b-instruct' } });
+  gateway = await startTestGateway({
+    simulator: { time_scale: 1 },
+    routing: { default_model: 'qwen2.5-coder-7b-instruct' },
+  });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 });
 afterAll(() => gateway.close());
@@ -16,7 +19,10 @@ afterAll(() => gateway.close());
 const fresh = (text: string): string => `${text} #${randomUUID()} [[sim:tokens=60]]`;
 const upstreamCalls = (): number => gateway.simulator!.stats().requests;
 
-async function readStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>, onFirst?: () => void): Promise<string> {
+async function readStream(
+  stream: AsyncIterable<OpenAI.ChatCompletionChunk>,
+  onFirst?: () => void,
+): Promise<string> {
   let text = '';
   for await (const chunk of stream) {
     const delta = chunk.choices[0]?.delta.content ?? '';
@@ -28,16 +34,28 @@ async function readStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>, onF
 
 describe('single-flight', () => {
   it('gives a late stream joiner the chunks already sent, then the rest, from one upstream call; a JSON joiner gets the whole answer', async () => {
-    const request = { model: 'auto', messages: [{ role: 'user' as const, content: fresh('Write a long docstring') }] };
+    const request = {
+      model: 'auto',
+      messages: [{ role: 'user' as const, content: fresh('Write a long docstring') }],
+    };
     const before = upstreamCalls();
     let joined: Promise<[string, string, string, string]> | undefined;
-    const leader = await client.chat.completions.create({ ...request, stream: true }).withResponse();
+    const leader = await client.chat.completions
+      .create({ ...request, stream: true })
+      .withResponse();
     const leaderText = readStream(leader.data, () => {
       joined = (async () => {
-        const streamJoiner = await client.chat.completions.create({ ...request, stream: true }).withResponse();
+        const streamJoiner = await client.chat.completions
+          .create({ ...request, stream: true })
+          .withResponse();
         const jsonJoiner = client.chat.completions.create(request).withResponse();
         const [text, json] = await Promise.all([readStream(streamJoiner.data), jsonJoiner]);
-        return [text, json.data.choices[0]!.message.content ?? '', streamJoiner.response.headers.get('x-switchyard-cache')!, json.response.headers.get('x-switchyard-cache')!];
+        return [
+          text,
+          json.data.choices[0]!.message.content ?? '',
+          streamJoiner.response.headers.get('x-switchyard-cache')!,
+          json.response.headers.get('x-switchyard-cache')!,
+        ];
       })();
     });
     const text = await leaderText;
@@ -55,12 +73,25 @@ describe('single-flight', () => {
   });
 
   it('delivers an upstream failure to every request sharing the call', async () => {
-    const request = { model: 'auto', messages: [{ role: 'user' as const, content: fresh('Break [[sim:fault=midstream]] [[sim:tps=10]]') }] };
+    const request = {
+      model: 'auto',
+      messages: [
+        { role: 'user' as const, content: fresh('Break [[sim:fault=midstream]] [[sim:tps=10]]') },
+      ],
+    };
     const before = upstreamCalls();
     const leader = await client.chat.completions.create({ ...request, stream: true });
     let joiners: Promise<PromiseSettledResult<unknown>[]> | undefined;
     const leaderResult = readStream(leader, () => {
-      joiners = Promise.allSettled([client.chat.completions.create(request), readStream(client.chat.completions.create({ ...request, stream: true }) as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>)]);
+      joiners = Promise.allSettled([
+        client.chat.completions.create(request),
+        readStream(
+          client.chat.completions.create({
+            ...request,
+            stream: true,
+          }) as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>,
+        ),
+      ]);
     }).catch((error: unknown) => error);
     expect(await leaderResult).toBeInstanceOf(OpenAI.APIError);
     const [json, stream] = await joiners!;
@@ -68,11 +99,20 @@ describe('single-flight', () => {
     expect((json as PromiseRejectedResult).reason).toMatchObject({ status: 502 });
     expect(stream).toMatchObject({ status: 'rejected' });
     expect(upstreamCalls()).toBe(before + 1);
-    expect(gateway.records.filter((record) => record.cacheStatus === 'shared').slice(-2).every((record) => record.errorCode !== undefined)).toBe(true);
+    expect(
+      gateway.records
+        .filter((record) => record.cacheStatus === 'shared')
+        .slice(-2)
+        .every((record) => record.errorCode !== undefined),
+    ).toBe(true);
   });
 
   it('keeps the call going when one of two clients disconnects (the leader included)', async () => {
-    const request = { model: 'auto', stream: true as const, messages: [{ role: 'user' as const, content: fresh('Explain generators') }] };
+    const request = {
+      model: 'auto',
+      stream: true as const,
+      messages: [{ role: 'user' as const, content: fresh('Explain generators') }],
+    };
     const leaving = new AbortController();
     const leader = await client.chat.completions.create(request, { signal: leaving.signal });
     const staying = await client.chat.completions.create(request);
@@ -80,19 +120,32 @@ describe('single-flight', () => {
     const text = await readStream(staying);
     await left;
     expect(text.length).toBeGreaterThan(50);
-    expect(gateway.records.some((record) => record.cacheStatus === 'shared' && record.status === 200)).toBe(true);
+    expect(
+      gateway.records.some((record) => record.cacheStatus === 'shared' && record.status === 200),
+    ).toBe(true);
     // The answer was complete: the next identical request is a hit.
-    const { response } = await client.chat.completions.create({ ...request, stream: false }).withResponse();
+    const { response } = await client.chat.completions
+      .create({ ...request, stream: false })
+      .withResponse();
     expect(response.headers.get('x-switchyard-cache')).toBe('hit');
   });
 
   it('aborts the upstream call when every client sharing it has left', async () => {
-    const request = { model: 'auto', stream: true as const, messages: [{ role: 'user' as const, content: fresh('Hang here [[sim:fault=hang]]') }] };
+    const request = {
+      model: 'auto',
+      stream: true as const,
+      messages: [{ role: 'user' as const, content: fresh('Hang here [[sim:fault=hang]]') }],
+    };
     const first = new AbortController();
     const second = new AbortController();
-    const a = client.chat.completions.create(request, { signal: first.signal }).catch((error: unknown) => error);
-    while (gateway.simulator!.stats().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const b = client.chat.completions.create(request, { signal: second.signal }).catch((error: unknown) => error);
+    const a = client.chat.completions
+      .create(request, { signal: first.signal })
+      .catch((error: unknown) => error);
+    while (gateway.simulator!.stats().inFlight === 0)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const b = client.chat.completions
+      .create(request, { signal: second.signal })
+      .catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 50));
     first.abort();
     await a;
@@ -101,7 +154,8 @@ describe('single-flight', () => {
     second.abort();
     await b;
     const deadline = Date.now() + 2000;
-    while (gateway.simulator!.stats().inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (gateway.simulator!.stats().inFlight > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(gateway.simulator!.stats().inFlight).toBe(0);
   });
 });

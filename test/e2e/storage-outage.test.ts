@@ -27,7 +27,17 @@ function outageLedger(state: { down: boolean }): Ledger {
     close: async () => {},
     report: async () => {
       if (state.down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-      return { rows: [], totals: { requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: 0, savedUsd: 0 } } as never;
+      return {
+        rows: [],
+        totals: {
+          requests: 0,
+          inputTokens: 0,
+          cachedInputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+          savedUsd: 0,
+        },
+      } as never;
     },
     stats: () => ({ queued: 0, written: 0, dropped: 0, failedWrites: 0, lastError: null }),
     recentRequests: async () => [],
@@ -40,22 +50,46 @@ function outageLedger(state: { down: boolean }): Ledger {
 describe('a storage outage is a retryable 503, never a 500 with a stack trace', () => {
   it("a key's first use while the ledger database is down → 503 storage_unavailable with Retry-After; served once it is back", async () => {
     const state = { down: true };
-    const file = { ...embeddedConfigFile(), data_dir: mkdtempSync(join(tmpdir(), 'switchyard-outage-')), server: { port: 0 }, simulator: { enabled: true, time_scale: 0 }, auth: { require_keys: true }, admin: { token_env: 'ADMIN' } };
+    const file = {
+      ...embeddedConfigFile(),
+      data_dir: mkdtempSync(join(tmpdir(), 'switchyard-outage-')),
+      server: { port: 0 },
+      simulator: { enabled: true, time_scale: 0 },
+      auth: { require_keys: true },
+      admin: { token_env: 'ADMIN' },
+    };
     // The key is made by an earlier process on the same data directory: this one has never seen its spend.
-    const earlier = await startGateway(resolveConfig(file, 'test', { ADMIN: ADMIN_TOKEN }), { ledger: outageLedger({ down: false }) });
-    const created = await fetch(`${earlier.url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'outage', limits: { daily_budget_usd: 5 } }) });
+    const earlier = await startGateway(resolveConfig(file, 'test', { ADMIN: ADMIN_TOKEN }), {
+      ledger: outageLedger({ down: false }),
+    });
+    const created = await fetch(`${earlier.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'outage', limits: { daily_budget_usd: 5 } }),
+    });
     expect(created.status).toBe(201);
     const secret = ((await created.json()) as { key: string }).key;
     await earlier.close(100);
-    const gateway: RunningGateway = await startGateway(resolveConfig(file, 'test', { ADMIN: ADMIN_TOKEN }), { ledger: outageLedger(state) });
+    const gateway: RunningGateway = await startGateway(
+      resolveConfig(file, 'test', { ADMIN: ADMIN_TOKEN }),
+      { ledger: outageLedger(state) },
+    );
     closers.push(() => gateway.close(100));
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const ask = (): Promise<Response> => fetch(`${gateway.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': secret, 'content-type': 'application/json' }, body: '{"model":"auto","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}' });
+    const ask = (): Promise<Response> =>
+      fetch(`${gateway.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': secret, 'content-type': 'application/json' },
+        body: '{"model":"auto","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}',
+      });
     try {
       const refused = await ask();
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
-      expect(await refused.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: expect.stringContaining('unreachable') } });
+      expect(await refused.json()).toMatchObject({
+        type: 'error',
+        error: { type: 'overloaded_error', message: expect.stringContaining('unreachable') },
+      });
       const logged = stderr.mock.calls.map((call) => String(call[0])).join('');
       expect(logged).toContain('unreachable');
       expect(logged).not.toMatch(/\n\s+at /);
@@ -78,19 +112,38 @@ describe('a storage outage is a retryable 503, never a 500 with a stack trace', 
     };
     const api = createAdminApi({ token: ADMIN_TOKEN, store });
     const server: Server = createServer((request, response) => {
-      const record = { requestId: 'r', method: request.method ?? 'GET', path: request.url ?? '/', startedAt: 0, startedAtWall: 0, status: 0, stream: false };
-      api(request, response, request.url ?? '/').catch((error: unknown) => failModelCall(error, response, 'openai', record));
+      const record = {
+        requestId: 'r',
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        startedAt: 0,
+        startedAtWall: 0,
+        status: 0,
+        stream: false,
+      };
+      api(request, response, request.url ?? '/').catch((error: unknown) =>
+        failModelCall(error, response, 'openai', record),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise((resolve) => server.close(() => resolve())));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      for (const [method, body] of [['POST', JSON.stringify({ name: 'k' })], ['GET', undefined]] as const) {
-        const response = await fetch(`${base}/admin/keys`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body } : {}) });
+      for (const [method, body] of [
+        ['POST', JSON.stringify({ name: 'k' })],
+        ['GET', undefined],
+      ] as const) {
+        const response = await fetch(`${base}/admin/keys`, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          ...(body ? { body } : {}),
+        });
         expect(response.status).toBe(503);
         expect(response.headers.get('retry-after')).toBe('1');
-        expect(await response.json()).toMatchObject({ error: { code: 'storage_unavailable', type: 'api_error' } });
+        expect(await response.json()).toMatchObject({
+          error: { code: 'storage_unavailable', type: 'api_error' },
+        });
       }
       expect(stderr.mock.calls.map((call) => String(call[0])).join('')).not.toMatch(/\n\s+at /);
     } finally {

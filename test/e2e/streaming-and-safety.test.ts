@@ -31,7 +31,9 @@ describe('stream relay', () => {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: chatBody('gpt-4o-mini', 'stall after a few chunks [[sim:fault=stall]]', { stream: true }),
+      body: chatBody('gpt-4o-mini', 'stall after a few chunks [[sim:fault=stall]]', {
+        stream: true,
+      }),
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
@@ -47,7 +49,10 @@ describe('stream relay', () => {
     expect(text).not.toContain('[DONE]');
     controller.abort();
     await reader.cancel().catch(() => undefined);
-    await waitFor(() => gateway.simulator!.stats().inFlight === 0, 'the stalled upstream request to close');
+    await waitFor(
+      () => gateway.simulator!.stats().inFlight === 0,
+      'the stalled upstream request to close',
+    );
   });
 
   it('a client disconnect aborts the upstream call', async () => {
@@ -56,7 +61,12 @@ describe('stream relay', () => {
     const response = await fetch(`${gateway.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'deepseek-chat', max_tokens: 500, stream: true, messages: [{ role: 'user', content: 'slow [[sim:tps=5]] [[sim:tokens=200]]' }] }),
+      body: JSON.stringify({
+        model: 'deepseek-chat',
+        max_tokens: 500,
+        stream: true,
+        messages: [{ role: 'user', content: 'slow [[sim:tps=5]] [[sim:tokens=200]]' }],
+      }),
       signal: controller.signal,
     });
     const reader = response.body!.getReader();
@@ -100,12 +110,22 @@ describe('safety', () => {
 
   it('nothing a client sends can redirect the upstream call', async () => {
     const sneaky = {
-      base_url: `${decoyUrl}/v1`, baseURL: `${decoyUrl}/v1`, api_base: `${decoyUrl}/v1`, url: decoyUrl,
-      extra_headers: { host: decoyUrl }, provider: { base_url: decoyUrl },
+      base_url: `${decoyUrl}/v1`,
+      baseURL: `${decoyUrl}/v1`,
+      api_base: `${decoyUrl}/v1`,
+      url: decoyUrl,
+      extra_headers: { host: decoyUrl },
+      provider: { base_url: decoyUrl },
     };
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-host': decoyUrl, 'x-portkey-custom-host': decoyUrl, 'x-upstream-url': decoyUrl, forwarded: `host=${decoyUrl}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-host': decoyUrl,
+        'x-portkey-custom-host': decoyUrl,
+        'x-upstream-url': decoyUrl,
+        forwarded: `host=${decoyUrl}`,
+      },
       body: chatBody('gpt-4o-mini', 'hello', sneaky),
     });
     expect(response.status).toBe(200);
@@ -119,12 +139,35 @@ describe('safety', () => {
   it('a provider key rejected upstream never appears in the error, and the gateway says whose key failed', async () => {
     const simulator: RunningSimulator = await startSimulator({
       timeScale: 0,
-      fleet: { providers: [{ id: 'locked', wire: 'openai-compatible', apiKey: 'the-right-key', models: [{ name: 'm1', ttftMs: 0, tokensPerSecond: 0, contextWindow: 8000, maxOutputTokens: 1000 }] }] },
+      fleet: {
+        providers: [
+          {
+            id: 'locked',
+            wire: 'openai-compatible',
+            apiKey: 'the-right-key',
+            models: [
+              {
+                name: 'm1',
+                ttftMs: 0,
+                tokensPerSecond: 0,
+                contextWindow: 8000,
+                maxOutputTokens: 1000,
+              },
+            ],
+          },
+        ],
+      },
     });
     const secret = 'sk-live-SUPERSECRET-0123456789';
     const locked = await startTestGateway(
       {
-        providers: { locked: { type: 'openai-compatible', base_url: simulator.baseUrlFor('locked'), api_key_env: 'LOCKED_KEY' } },
+        providers: {
+          locked: {
+            type: 'openai-compatible',
+            base_url: simulator.baseUrlFor('locked'),
+            api_key_env: 'LOCKED_KEY',
+          },
+        },
         models: { m1: { deployments: [{ provider: 'locked' }] } },
         routing: { default_model: 'm1' },
         simulator: { enabled: false },
@@ -132,7 +175,11 @@ describe('safety', () => {
       { LOCKED_KEY: secret },
     );
     try {
-      const response = await fetch(`${locked.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody('m1', 'hi') });
+      const response = await fetch(`${locked.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: chatBody('m1', 'hi'),
+      });
       const text = await response.text();
       expect(response.status).toBe(502);
       expect(JSON.parse(text)).toMatchObject({ error: { code: 'upstream_auth' } });

@@ -18,7 +18,11 @@ export interface RawReply {
  * until the first response is complete (or, with `untilClose`, until the server closes the
  * connection) or `waitMs` passes; then the client closes it.
  */
-export function rawExchange(base: string, parts: Array<string | Buffer>, options: { waitMs?: number; gapMs?: number; untilClose?: boolean } = {}): Promise<RawReply> {
+export function rawExchange(
+  base: string,
+  parts: Array<string | Buffer>,
+  options: { waitMs?: number; gapMs?: number; untilClose?: boolean } = {},
+): Promise<RawReply> {
   const url = new URL(base);
   const waitMs = options.waitMs ?? 5000;
   return new Promise((resolve) => {
@@ -32,13 +36,19 @@ export function rawExchange(base: string, parts: Array<string | Buffer>, options
       done = true;
       clearTimeout(timer);
       const text = Buffer.concat(chunks).toString('utf8');
-      resolve({ text, ...parseFirstResponse(text), closedAfterMs: closed ? performance.now() - started : undefined, reset });
+      resolve({
+        text,
+        ...parseFirstResponse(text),
+        closedAfterMs: closed ? performance.now() - started : undefined,
+        reset,
+      });
       socket.destroy();
     };
     const timer = setTimeout(() => finish(false), waitMs);
     socket.on('data', (chunk) => {
       chunks.push(chunk);
-      if (!options.untilClose && responseComplete(Buffer.concat(chunks).toString('utf8'))) finish(false);
+      if (!options.untilClose && responseComplete(Buffer.concat(chunks).toString('utf8')))
+        finish(false);
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNRESET') reset = true;
@@ -46,7 +56,8 @@ export function rawExchange(base: string, parts: Array<string | Buffer>, options
     socket.on('close', () => finish(true));
     async function send(): Promise<void> {
       for (const [index, part] of parts.entries()) {
-        if (index > 0 && options.gapMs) await new Promise((resolve) => setTimeout(resolve, options.gapMs));
+        if (index > 0 && options.gapMs)
+          await new Promise((resolve) => setTimeout(resolve, options.gapMs));
         if (socket.destroyed) return;
         socket.write(part);
       }
@@ -68,7 +79,8 @@ function parseFirstResponse(text: string): { status: number; body: unknown } {
   const head = text.slice(0, split);
   let body = text.slice(split + 4);
   const length = /\r\ncontent-length: (\d+)/i.exec(head)?.[1];
-  if (length !== undefined) body = Buffer.from(body, 'utf8').subarray(0, Number(length)).toString('utf8');
+  if (length !== undefined)
+    body = Buffer.from(body, 'utf8').subarray(0, Number(length)).toString('utf8');
   try {
     return { status, body: JSON.parse(body) };
   } catch {

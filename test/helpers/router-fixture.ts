@@ -10,15 +10,40 @@ import type { ChatRequest } from '../../src/core/request.js';
  * anything: what router tests and the router benchmark plan against.
  */
 export function fleetConfig(routing?: ConfigFile['routing'], timeScale = 1): GatewayConfig {
-  const file: ConfigFile = { ...embeddedConfigFile(), simulator: { enabled: true, time_scale: timeScale }, ...(routing === undefined ? {} : { routing }) };
+  const file: ConfigFile = {
+    ...embeddedConfigFile(),
+    simulator: { enabled: true, time_scale: timeScale },
+    ...(routing === undefined ? {} : { routing }),
+  };
   return resolveConfig(file, 'test', {});
 }
 
 export function offlineAdapters(config: GatewayConfig): Map<string, ProviderAdapter> {
   const refuse = (): Promise<never> => Promise.reject(new Error('offline adapter'));
-  return new Map([...config.providers].map(([id, provider]) => [id, { id, wire: provider.settings.wire, chat: refuse, streamChat: refuse, close: () => Promise.resolve() }]));
+  return new Map(
+    [...config.providers].map(([id, provider]) => [
+      id,
+      {
+        id,
+        wire: provider.settings.wire,
+        chat: refuse,
+        streamChat: refuse,
+        close: () => Promise.resolve(),
+      },
+    ]),
+  );
 }
 
-export function chatRequest(text: string, model = 'auto', extra: Partial<ChatRequest> = {}): ChatRequest {
-  return { kind: 'chat', model, stream: false, messages: [{ role: 'user', content: [{ type: 'text', text }] }], ...extra };
+export function chatRequest(
+  text: string,
+  model = 'auto',
+  extra: Partial<ChatRequest> = {},
+): ChatRequest {
+  return {
+    kind: 'chat',
+    model,
+    stream: false,
+    messages: [{ role: 'user', content: [{ type: 'text', text }] }],
+    ...extra,
+  };
 }

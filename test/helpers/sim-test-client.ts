@@ -61,17 +61,31 @@ export class SimTestClient {
     return `${this.sim.baseUrlFor(providerId)}${path}`;
   }
 
-  async post<T>(providerId: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer<T>> {
+  async post<T>(
+    providerId: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonAnswer<T>> {
     const response = await fetch(this.url(providerId, path), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (text === '' ? undefined : JSON.parse(text)) as T,
+    };
   }
 
-  async stream(providerId: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<StreamAnswer> {
+  async stream(
+    providerId: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<StreamAnswer> {
     const response = await fetch(this.url(providerId, path), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },

@@ -19,7 +19,10 @@ export interface TestGateway extends RunningGateway {
  * A real gateway on an ephemeral loopback port, backed by its embedded simulator fleet
  * (time scale 0 unless given), with config overrides merged over the embedded defaults.
  */
-export async function startTestGateway(overrides: Partial<ConfigFile> = {}, environment: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: Partial<ConfigFile> = {},
+  environment: Record<string, string> = {},
+): Promise<TestGateway> {
   const base = embeddedConfigFile();
   const file: ConfigFile = {
     ...base,
@@ -28,7 +31,15 @@ export async function startTestGateway(overrides: Partial<ConfigFile> = {}, envi
     server: { port: 0, host: '127.0.0.1', ...overrides.server },
     simulator: { enabled: true, time_scale: 0, ...overrides.simulator },
     // Retries wait milliseconds, never the simulator's one-second Retry-After, unless a test asks.
-    resilience: { ...overrides.resilience, retries: { base_delay_ms: 1, max_delay_ms: 4, max_retry_after_ms: 0, ...overrides.resilience?.retries } },
+    resilience: {
+      ...overrides.resilience,
+      retries: {
+        base_delay_ms: 1,
+        max_delay_ms: 4,
+        max_retry_after_ms: 0,
+        ...overrides.resilience?.retries,
+      },
+    },
   };
   const config = resolveConfig(file, 'test', environment);
   const records: RequestRecord[] = [];

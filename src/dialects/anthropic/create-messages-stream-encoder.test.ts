@@ -1,7 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../core/errors.js';
 import type { StreamPart } from '../../core/response.js';
-import { createMessagesStreamEncoder, KEEP_ALIVE_INTERVAL_MS } from './create-messages-stream-encoder.js';
+import {
+  createMessagesStreamEncoder,
+  KEEP_ALIVE_INTERVAL_MS,
+} from './create-messages-stream-encoder.js';
 
 const context = { model: 'switchyard-smart', requestId: 'req1' };
 
@@ -78,7 +81,12 @@ const messageStart = {
     content: [],
     stop_reason: null,
     stop_sequence: null,
-    usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+    usage: {
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+    },
   },
 };
 const start: StreamPart = { type: 'start', id: 'msg_up', model: 'upstream', created: 1 };
@@ -107,13 +115,26 @@ describe('createMessagesStreamEncoder', () => {
         index: 1,
         content_block: { type: 'tool_use', id: 'toolu_1', name: 'Read', input: {} },
       },
-      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"file' } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '_path":"/a"}' } },
+      {
+        type: 'content_block_delta',
+        index: 1,
+        delta: { type: 'input_json_delta', partial_json: '{"file' },
+      },
+      {
+        type: 'content_block_delta',
+        index: 1,
+        delta: { type: 'input_json_delta', partial_json: '_path":"/a"}' },
+      },
       { type: 'content_block_stop', index: 1 },
       {
         type: 'message_delta',
         delta: { stop_reason: 'tool_use', stop_sequence: null },
-        usage: { input_tokens: 100, output_tokens: 30, cache_read_input_tokens: 400, cache_creation_input_tokens: 0 },
+        usage: {
+          input_tokens: 100,
+          output_tokens: 30,
+          cache_read_input_tokens: 400,
+          cache_creation_input_tokens: 0,
+        },
       },
       { type: 'message_stop' },
     ]);
@@ -148,16 +169,27 @@ describe('createMessagesStreamEncoder', () => {
       { type: 'finish', index: 0, finishReason: 'stop', stopSequence: 'END' },
     ]);
     expect((events[0]!.message as { id: string }).id).toBe('msg_req1');
-    expect(events.at(-2)).toMatchObject({ delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' } });
+    expect(events.at(-2)).toMatchObject({
+      delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' },
+    });
   });
 
   it('produces a valid sequence for an empty stream', () => {
     const events = run([]);
-    expect(events.map((event) => event.type)).toEqual(['message_start', 'message_delta', 'message_stop']);
+    expect(events.map((event) => event.type)).toEqual([
+      'message_start',
+      'message_delta',
+      'message_stop',
+    ]);
     expect(events[1]).toEqual({
       type: 'message_delta',
       delta: { stop_reason: 'end_turn', stop_sequence: null },
-      usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      usage: {
+        input_tokens: 0,
+        output_tokens: 0,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+      },
     });
   });
 
@@ -192,7 +224,9 @@ describe('createMessagesStreamEncoder', () => {
       { type: 'tool-call-delta', index: 0, toolIndex: 1, argumentsDelta: '{"x":1}' },
       { type: 'text-delta', index: 0, text: 'after' },
     ]);
-    expect(events.filter((event) => event.type === 'content_block_start').map((event) => event.index)).toEqual([0, 1, 2]);
+    expect(
+      events.filter((event) => event.type === 'content_block_start').map((event) => event.index),
+    ).toEqual([0, 1, 2]);
     // No finish arrived: the stop reason follows from the tool calls seen.
     expect(events.at(-2)).toMatchObject({ delta: { stop_reason: 'tool_use' } });
   });
@@ -211,15 +245,21 @@ describe('createMessagesStreamEncoder', () => {
     }
     const deltas = parse(text).filter((event) => event.type === 'content_block_delta');
     expect(deltas).toEqual([
-      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{}' } },
+      {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'input_json_delta', partial_json: '{}' },
+      },
     ]);
   });
 
   it('maps every finish reason', () => {
-    const reasons = (['stop', 'length', 'tool_calls', 'content_filter', 'pause'] as const).map((finishReason) => {
-      const events = run([{ type: 'finish', index: 0, finishReason }]);
-      return (events.at(-2)!.delta as { stop_reason: string }).stop_reason;
-    });
+    const reasons = (['stop', 'length', 'tool_calls', 'content_filter', 'pause'] as const).map(
+      (finishReason) => {
+        const events = run([{ type: 'finish', index: 0, finishReason }]);
+        return (events.at(-2)!.delta as { stop_reason: string }).stop_reason;
+      },
+    );
     expect(reasons).toEqual(['end_turn', 'max_tokens', 'tool_use', 'refusal', 'pause_turn']);
   });
 

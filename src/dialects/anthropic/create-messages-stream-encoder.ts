@@ -72,7 +72,14 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
     const text = closeBlock();
     openBlock = kind;
     openBlockIndex = nextBlockIndex++;
-    return text + sseEvent('content_block_start', { type: 'content_block_start', index: openBlockIndex, content_block: block });
+    return (
+      text +
+      sseEvent('content_block_start', {
+        type: 'content_block_start',
+        index: openBlockIndex,
+        content_block: block,
+      })
+    );
   }
 
   // The per-token events are written around JSON.stringify of the dynamic text only (block
@@ -97,22 +104,29 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
         case 'text-delta': {
           if (part.text === '') return start('');
           let text = start('');
-          if (openBlock !== TEXT_BLOCK) text += openBlockEvent({ type: 'text', text: '' }, TEXT_BLOCK);
+          if (openBlock !== TEXT_BLOCK)
+            text += openBlockEvent({ type: 'text', text: '' }, TEXT_BLOCK);
           return text + textDelta(openBlockIndex, part.text);
         }
         case 'tool-call-start': {
           const text =
             start('') +
-            openBlockEvent({ type: 'tool_use', id: part.id, name: part.name, input: {} }, part.toolIndex);
+            openBlockEvent(
+              { type: 'tool_use', id: part.id, name: part.name, input: {} },
+              part.toolIndex,
+            );
           toolBlocks.set(part.toolIndex, openBlockIndex);
           return text;
         }
         case 'tool-call-delta': {
           const text = start('');
           if (part.argumentsDelta === '') return text;
-          if (openBlock === part.toolIndex) return text + inputDelta(openBlockIndex, part.argumentsDelta);
+          if (openBlock === part.toolIndex)
+            return text + inputDelta(openBlockIndex, part.argumentsDelta);
           const blockIndex = toolBlocks.get(part.toolIndex);
-          return blockIndex === undefined ? text : text + inputDelta(blockIndex, part.argumentsDelta);
+          return blockIndex === undefined
+            ? text
+            : text + inputDelta(blockIndex, part.argumentsDelta);
         }
         case 'finish':
           stopReason = anthropicStopReason(part.finishReason, part.stopSequence);

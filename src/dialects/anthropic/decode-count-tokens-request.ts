@@ -9,7 +9,8 @@ import { decodeMessagesRequest } from './decode-messages-request.js';
  */
 export function decodeCountTokensRequest(body: unknown): ChatRequest {
   if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
-  if (optionalBoolean(body.stream, 'stream') === true) throw invalidRequest('`stream` is not a count_tokens field', 'stream');
+  if (optionalBoolean(body.stream, 'stream') === true)
+    throw invalidRequest('`stream` is not a count_tokens field', 'stream');
   const { max_tokens: maxTokens, ...rest } = body;
   const request = decodeMessagesRequest({ ...rest, max_tokens: maxTokens ?? 1, stream: false });
   delete request.maxTokens;

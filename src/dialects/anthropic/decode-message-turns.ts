@@ -44,7 +44,8 @@ export function decodeMessageTurns(value: unknown, into: Message[]): void {
 /** `system` (top-level or a system turn): a string or an array of text blocks, joined with newlines. */
 export function decodeSystemText(value: unknown, param: string): string {
   if (typeof value === 'string') return value;
-  if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be a string or an array of text blocks`, param);
+  if (!Array.isArray(value))
+    throw invalidRequest(`\`${param}\` must be a string or an array of text blocks`, param);
   let text = '';
   for (let index = 0; index < value.length; index++) {
     const blockParam = `${param}[${index}]`;
@@ -63,7 +64,8 @@ function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
     into.push({ role: 'user', content: [{ type: 'text', text: value }] });
     return;
   }
-  if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
+  if (!Array.isArray(value))
+    throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
   const parts: ContentPart[] = [];
   let toolMessages: ToolMessage[] | undefined;
   for (let index = 0; index < value.length; index++) {
@@ -83,7 +85,10 @@ function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
       case 'redacted_thinking':
         break;
       case 'tool_use':
-        throw invalidRequest('`tool_use` blocks are only allowed in assistant messages', `${blockParam}.type`);
+        throw invalidRequest(
+          '`tool_use` blocks are only allowed in assistant messages',
+          `${blockParam}.type`,
+        );
       default:
         throw unsupportedBlock(block.type, blockParam);
     }
@@ -98,7 +103,8 @@ function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
 
 function decodeAssistantTurn(value: unknown, param: string): Message {
   if (typeof value === 'string') return { role: 'assistant', content: value };
-  if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
+  if (!Array.isArray(value))
+    throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
   let text = '';
   let toolCalls: ToolCall[] | undefined;
   for (let index = 0; index < value.length; index++) {
@@ -117,12 +123,17 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
       case 'redacted_thinking':
         break;
       case 'tool_result':
-        throw invalidRequest('`tool_result` blocks are only allowed in user messages', `${blockParam}.type`);
+        throw invalidRequest(
+          '`tool_result` blocks are only allowed in user messages',
+          `${blockParam}.type`,
+        );
       default:
         throw unsupportedBlock(block.type, blockParam);
     }
   }
-  return toolCalls === undefined ? { role: 'assistant', content: text } : { role: 'assistant', content: text, toolCalls };
+  return toolCalls === undefined
+    ? { role: 'assistant', content: text }
+    : { role: 'assistant', content: text, toolCalls };
 }
 
 function decodeToolUse(block: JsonObject, param: string): ToolCall {
@@ -151,7 +162,8 @@ function decodeToolResult(block: JsonObject, param: string, images: ContentPart[
 function decodeToolResultContent(value: unknown, param: string, images: ContentPart[]): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
+  if (!Array.isArray(value))
+    throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
   let text = '';
   let first = true;
   for (let index = 0; index < value.length; index++) {
@@ -188,5 +200,8 @@ function decodeImage(block: JsonObject, param: string): ImagePart {
 }
 
 function unsupportedBlock(type: unknown, param: string): Error {
-  return invalidRequest(`Content block type ${JSON.stringify(type)} is not supported`, `${param}.type`);
+  return invalidRequest(
+    `Content block type ${JSON.stringify(type)} is not supported`,
+    `${param}.type`,
+  );
 }

@@ -2,9 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/errors.js';
 import { decodeMessagesRequest } from './decode-messages-request.js';
 
-const base = { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'hi' }] };
+const base = {
+  model: 'claude-sonnet-4-5',
+  max_tokens: 1024,
+  messages: [{ role: 'user', content: 'hi' }],
+};
 
-function expectError(body: unknown, param: string, message?: RegExp, code = 'invalid_request'): void {
+function expectError(
+  body: unknown,
+  param: string,
+  message?: RegExp,
+  code = 'invalid_request',
+): void {
   let caught: unknown;
   try {
     decodeMessagesRequest(body);
@@ -38,7 +47,10 @@ describe('decodeMessagesRequest', () => {
         { type: 'text', text: 'Project rules.', cache_control: { type: 'ephemeral' } },
       ],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Fix the bug', cache_control: { type: 'ephemeral' } }] },
+        {
+          role: 'user',
+          content: [{ type: 'text', text: 'Fix the bug', cache_control: { type: 'ephemeral' } }],
+        },
         {
           role: 'assistant',
           content: [
@@ -61,14 +73,20 @@ describe('decodeMessagesRequest', () => {
               is_error: true,
               content: [
                 { type: 'text', text: 'line 1' },
-                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+                {
+                  type: 'image',
+                  source: { type: 'base64', media_type: 'image/png', data: 'AAAA' },
+                },
                 { type: 'text', text: 'line 2' },
               ],
             },
           ],
         },
         { role: 'assistant', content: 'Done.' },
-        { role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.jpg' } }] },
+        {
+          role: 'user',
+          content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.jpg' } }],
+        },
       ],
     });
     expect(request.streamUsage).toBe(true);
@@ -101,7 +119,10 @@ describe('decodeMessagesRequest', () => {
     const request = decodeMessagesRequest({
       ...base,
       messages: [
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [], is_error: false }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 't', content: [], is_error: false }],
+        },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'u' }] },
       ],
     });
@@ -123,11 +144,24 @@ describe('decodeMessagesRequest', () => {
         stop_sequences: ['\n\nHuman:'],
         metadata: { user_id: 'user-1' },
         tools: [
-          { name: 'get_weather', description: 'Weather', input_schema: { type: 'object' }, strict: true },
-          { type: 'custom', name: 'x', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } },
+          {
+            name: 'get_weather',
+            description: 'Weather',
+            input_schema: { type: 'object' },
+            strict: true,
+          },
+          {
+            type: 'custom',
+            name: 'x',
+            input_schema: { type: 'object' },
+            cache_control: { type: 'ephemeral' },
+          },
         ],
         tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true },
-        output_config: { effort: 'max', format: { type: 'json_schema', schema: { type: 'object' } } },
+        output_config: {
+          effort: 'max',
+          format: { type: 'json_schema', schema: { type: 'object' } },
+        },
         thinking: { type: 'enabled', budget_tokens: 2000 },
       }),
     ).toEqual({
@@ -145,7 +179,12 @@ describe('decodeMessagesRequest', () => {
       stop: ['\n\nHuman:'],
       user: 'user-1',
       tools: [
-        { name: 'get_weather', description: 'Weather', parameters: { type: 'object' }, strict: true },
+        {
+          name: 'get_weather',
+          description: 'Weather',
+          parameters: { type: 'object' },
+          strict: true,
+        },
         { name: 'x', parameters: { type: 'object' } },
       ],
       toolChoice: { name: 'get_weather' },
@@ -156,10 +195,19 @@ describe('decodeMessagesRequest', () => {
   });
 
   it('maps tool_choice types', () => {
-    expect(decodeMessagesRequest({ ...base, tool_choice: { type: 'auto' } }).toolChoice).toBe('auto');
-    expect(decodeMessagesRequest({ ...base, tool_choice: { type: 'any' } }).toolChoice).toBe('required');
-    expect(decodeMessagesRequest({ ...base, tool_choice: { type: 'none' } }).toolChoice).toBe('none');
-    const allowed = decodeMessagesRequest({ ...base, tool_choice: { type: 'any', disable_parallel_tool_use: false } });
+    expect(decodeMessagesRequest({ ...base, tool_choice: { type: 'auto' } }).toolChoice).toBe(
+      'auto',
+    );
+    expect(decodeMessagesRequest({ ...base, tool_choice: { type: 'any' } }).toolChoice).toBe(
+      'required',
+    );
+    expect(decodeMessagesRequest({ ...base, tool_choice: { type: 'none' } }).toolChoice).toBe(
+      'none',
+    );
+    const allowed = decodeMessagesRequest({
+      ...base,
+      tool_choice: { type: 'any', disable_parallel_tool_use: false },
+    });
     expect(allowed.parallelToolCalls).toBeUndefined();
   });
 
@@ -234,22 +282,87 @@ describe('decodeMessagesRequest validation', () => {
   it.each([
     [[{ role: 'robot', content: 'x' }], 'messages[0].role', /"user" or "assistant"/],
     [[{ role: 'user' }], 'messages[0].content', /string or an array/],
-    [[{ role: 'user', content: [{ type: 'document', source: {} }] }], 'messages[0].content[0].type', /"document" is not supported/],
-    [[{ role: 'user', content: [{ type: 'search_result' }] }], 'messages[0].content[0].type', /"search_result"/],
-    [[{ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'n', input: {} }] }], 'messages[0].content[0].type', /only allowed in assistant/],
-    [[{ role: 'user', content: [{ type: 'text', text: 1 }] }], 'messages[0].content[0].text', /string/],
-    [[{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } }] }], 'messages[0].content[0].source.type', /"file" is not supported/],
-    [[{ role: 'user', content: [{ type: 'image', source: { type: 'base64', data: 'x' } }] }], 'messages[0].content[0].source.media_type', /string/],
+    [
+      [{ role: 'user', content: [{ type: 'document', source: {} }] }],
+      'messages[0].content[0].type',
+      /"document" is not supported/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'search_result' }] }],
+      'messages[0].content[0].type',
+      /"search_result"/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'n', input: {} }] }],
+      'messages[0].content[0].type',
+      /only allowed in assistant/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'text', text: 1 }] }],
+      'messages[0].content[0].text',
+      /string/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } }] }],
+      'messages[0].content[0].source.type',
+      /"file" is not supported/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', data: 'x' } }] }],
+      'messages[0].content[0].source.media_type',
+      /string/,
+    ],
     [[{ role: 'user', content: [{ type: 'image' }] }], 'messages[0].content[0].source', /object/],
-    [[{ role: 'user', content: [{ type: 'tool_result' }] }], 'messages[0].content[0].tool_use_id', /string/],
-    [[{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 5 }] }], 'messages[0].content[0].content', /string or an array/],
-    [[{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'document' }] }] }], 'messages[0].content[0].content[0].type', /"document"/],
-    [[{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', is_error: 'yes' }] }], 'messages[0].content[0].is_error', /boolean/],
-    [[{ role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 't' }] }], 'messages[0].content[0].type', /only allowed in user/],
-    [[{ role: 'assistant', content: [{ type: 'server_tool_use', id: 's' }] }], 'messages[0].content[0].type', /"server_tool_use"/],
-    [[{ role: 'assistant', content: [{ type: 'tool_use', name: 'n', input: {} }] }], 'messages[0].content[0].id', /string/],
-    [[{ role: 'assistant', content: [{ type: 'tool_use', id: 't', input: {} }] }], 'messages[0].content[0].name', /string/],
-    [[{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n', input: '{}' }] }], 'messages[0].content[0].input', /object/],
+    [
+      [{ role: 'user', content: [{ type: 'tool_result' }] }],
+      'messages[0].content[0].tool_use_id',
+      /string/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 5 }] }],
+      'messages[0].content[0].content',
+      /string or an array/,
+    ],
+    [
+      [
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'document' }] }],
+        },
+      ],
+      'messages[0].content[0].content[0].type',
+      /"document"/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', is_error: 'yes' }] }],
+      'messages[0].content[0].is_error',
+      /boolean/,
+    ],
+    [
+      [{ role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 't' }] }],
+      'messages[0].content[0].type',
+      /only allowed in user/,
+    ],
+    [
+      [{ role: 'assistant', content: [{ type: 'server_tool_use', id: 's' }] }],
+      'messages[0].content[0].type',
+      /"server_tool_use"/,
+    ],
+    [
+      [{ role: 'assistant', content: [{ type: 'tool_use', name: 'n', input: {} }] }],
+      'messages[0].content[0].id',
+      /string/,
+    ],
+    [
+      [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', input: {} }] }],
+      'messages[0].content[0].name',
+      /string/,
+    ],
+    [
+      [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n', input: '{}' }] }],
+      'messages[0].content[0].input',
+      /object/,
+    ],
   ])('rejects messages %j naming %s', (messages, param, message) => {
     expectError({ ...base, messages }, param, message);
   });

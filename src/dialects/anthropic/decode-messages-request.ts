@@ -23,7 +23,8 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
   if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
   const model = requireString(body.model, 'model', false);
   const maxTokens = optionalInteger(body.max_tokens, 'max_tokens', 1);
-  if (maxTokens === undefined) throw invalidRequest('`max_tokens` is required and must be a positive integer', 'max_tokens');
+  if (maxTokens === undefined)
+    throw invalidRequest('`max_tokens` is required and must be a positive integer', 'max_tokens');
   const messages: Message[] = [];
   if (body.system !== undefined && body.system !== null) {
     const system = decodeSystemText(body.system, 'system');
@@ -43,7 +44,10 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
   const stop = decodeStopSequences(body.stop_sequences);
   if (stop !== undefined) request.stop = stop;
   if (body.metadata !== undefined && body.metadata !== null) {
-    const user = optionalString(requireObject(body.metadata, 'metadata').user_id, 'metadata.user_id');
+    const user = optionalString(
+      requireObject(body.metadata, 'metadata').user_id,
+      'metadata.user_id',
+    );
     if (user !== undefined) request.user = user;
   }
   const tools = decodeTools(body.tools);
@@ -107,9 +111,15 @@ function decodeToolChoice(value: unknown, request: ChatRequest): void {
       request.toolChoice = 'none';
       return;
     default:
-      throw invalidRequest('`tool_choice.type` must be one of auto, any, tool, none', 'tool_choice.type');
+      throw invalidRequest(
+        '`tool_choice.type` must be one of auto, any, tool, none',
+        'tool_choice.type',
+      );
   }
-  if (optionalBoolean(choice.disable_parallel_tool_use, 'tool_choice.disable_parallel_tool_use') === true) {
+  if (
+    optionalBoolean(choice.disable_parallel_tool_use, 'tool_choice.disable_parallel_tool_use') ===
+    true
+  ) {
     request.parallelToolCalls = false;
   }
 }
@@ -119,15 +129,22 @@ function decodeOutputConfig(value: unknown, request: ChatRequest): void {
   if (value === undefined || value === null) return;
   const config = requireObject(value, 'output_config');
   const effort = config.effort;
-  if (effort === 'low' || effort === 'medium' || effort === 'high') request.reasoningEffort = effort;
+  if (effort === 'low' || effort === 'medium' || effort === 'high')
+    request.reasoningEffort = effort;
   else if (effort === 'xhigh' || effort === 'max') request.reasoningEffort = 'high';
   else if (effort !== undefined && effort !== null) {
-    throw invalidRequest('`output_config.effort` must be one of low, medium, high, xhigh, max', 'output_config.effort');
+    throw invalidRequest(
+      '`output_config.effort` must be one of low, medium, high, xhigh, max',
+      'output_config.effort',
+    );
   }
   if (config.format === undefined || config.format === null) return;
   const format: JsonObject = requireObject(config.format, 'output_config.format');
   if (format.type !== 'json_schema') {
-    throw invalidRequest('`output_config.format.type` must be "json_schema"', 'output_config.format.type');
+    throw invalidRequest(
+      '`output_config.format.type` must be "json_schema"',
+      'output_config.format.type',
+    );
   }
   request.responseFormat = {
     type: 'json_schema',

@@ -13,7 +13,12 @@ export interface AnthropicUsage {
  */
 export function encodeAnthropicUsage(usage: Usage | undefined): AnthropicUsage {
   if (usage === undefined) {
-    return { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+    return {
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+    };
   }
   const cacheRead = usage.cachedInputTokens ?? 0;
   const cacheWrite = usage.cacheWriteTokens ?? 0;

@@ -31,7 +31,10 @@ export function anthropicErrorType(error: GatewayError): AnthropicErrorType {
   return 'invalid_request_error';
 }
 
-export function encodeErrorBody(error: GatewayError): { type: 'error'; error: { type: AnthropicErrorType; message: string } } {
+export function encodeErrorBody(error: GatewayError): {
+  type: 'error';
+  error: { type: AnthropicErrorType; message: string };
+} {
   return { type: 'error', error: { type: anthropicErrorType(error), message: error.message } };
 }
 

@@ -25,7 +25,14 @@ describe('encodeMessagesResponse', () => {
             toolCalls: [{ id: 'toolu_1', name: 'Read', arguments: '{"file_path":"/a.ts"}' }],
             finishReason: 'tool_calls',
           },
-          { usage: { inputTokens: 1000, outputTokens: 50, cachedInputTokens: 800, cacheWriteTokens: 150 } },
+          {
+            usage: {
+              inputTokens: 1000,
+              outputTokens: 50,
+              cachedInputTokens: 800,
+              cacheWriteTokens: 150,
+            },
+          },
         ),
         context,
       ),
@@ -40,13 +47,22 @@ describe('encodeMessagesResponse', () => {
       ],
       stop_reason: 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: 50, output_tokens: 50, cache_read_input_tokens: 800, cache_creation_input_tokens: 150 },
+      usage: {
+        input_tokens: 50,
+        output_tokens: 50,
+        cache_read_input_tokens: 800,
+        cache_creation_input_tokens: 150,
+      },
     });
   });
 
   it('makes an Anthropic-style id from the request id for foreign upstream ids', () => {
-    expect(encodeMessagesResponse(response({ text: 'x' }, { id: 'chatcmpl-9' }), context).id).toBe('msg_req1');
-    expect(encodeMessagesResponse(response({ text: 'x' }, { id: '' }), context).id).toBe('msg_req1');
+    expect(encodeMessagesResponse(response({ text: 'x' }, { id: 'chatcmpl-9' }), context).id).toBe(
+      'msg_req1',
+    );
+    expect(encodeMessagesResponse(response({ text: 'x' }, { id: '' }), context).id).toBe(
+      'msg_req1',
+    );
   });
 
   it.each<[Choice['finishReason'], string | undefined, string, string | null]>([
@@ -56,13 +72,16 @@ describe('encodeMessagesResponse', () => {
     ['tool_calls', undefined, 'tool_use', null],
     ['content_filter', undefined, 'refusal', null],
     ['pause', undefined, 'pause_turn', null],
-  ])('maps finish %s (stop sequence %s) to %s', (finishReason, stopSequence, stopReason, sequence) => {
-    const choice: Partial<Choice> = { text: 'x', finishReason };
-    if (stopSequence !== undefined) choice.stopSequence = stopSequence;
-    const encoded = encodeMessagesResponse(response(choice), context);
-    expect(encoded.stop_reason).toBe(stopReason);
-    expect(encoded.stop_sequence).toBe(sequence);
-  });
+  ])(
+    'maps finish %s (stop sequence %s) to %s',
+    (finishReason, stopSequence, stopReason, sequence) => {
+      const choice: Partial<Choice> = { text: 'x', finishReason };
+      if (stopSequence !== undefined) choice.stopSequence = stopSequence;
+      const encoded = encodeMessagesResponse(response(choice), context);
+      expect(encoded.stop_reason).toBe(stopReason);
+      expect(encoded.stop_sequence).toBe(sequence);
+    },
+  );
 
   it('returns empty content and zero usage when there is nothing', () => {
     const encoded = encodeMessagesResponse(response({}), context);

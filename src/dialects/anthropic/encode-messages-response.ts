@@ -31,7 +31,9 @@ export function parseToolInput(argumentsText: string): Record<string, unknown> {
   if (argumentsText === '') return {};
   try {
     const value: unknown = JSON.parse(argumentsText);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -42,13 +44,21 @@ export function parseToolInput(argumentsText: string): Record<string, unknown> {
  * Reasoning is not emitted: thinking blocks need a signature we cannot produce. An answer with
  * no text and no tool calls has `content: []`, as the API itself returns.
  */
-export function encodeMessagesResponse(response: ModelResponse, context: EncodeContext): AnthropicMessage {
+export function encodeMessagesResponse(
+  response: ModelResponse,
+  context: EncodeContext,
+): AnthropicMessage {
   const choice = response.choices.find((candidate) => candidate.index === 0) ?? response.choices[0];
   const content: AnthropicContentBlock[] = [];
   if (choice !== undefined && choice.text !== '') content.push({ type: 'text', text: choice.text });
   if (choice !== undefined) {
     for (const call of choice.toolCalls) {
-      content.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call.arguments) });
+      content.push({
+        type: 'tool_use',
+        id: call.id,
+        name: call.name,
+        input: parseToolInput(call.arguments),
+      });
     }
   }
   return {
@@ -57,7 +67,10 @@ export function encodeMessagesResponse(response: ModelResponse, context: EncodeC
     role: 'assistant',
     model: context.model,
     content,
-    stop_reason: choice === undefined ? 'end_turn' : anthropicStopReason(choice.finishReason, choice.stopSequence),
+    stop_reason:
+      choice === undefined
+        ? 'end_turn'
+        : anthropicStopReason(choice.finishReason, choice.stopSequence),
     stop_sequence: choice?.stopSequence ?? null,
     usage: encodeAnthropicUsage(response.usage),
   };

@@ -14,7 +14,11 @@ import { encodeMessagesResponse } from './encode-messages-response.js';
 
 const context = { model: 'switchyard-coder', requestId: 'req123' };
 
-function clientAnswering(status: number, body: string, contentType: string): { client: Anthropic; requests: unknown[] } {
+function clientAnswering(
+  status: number,
+  body: string,
+  contentType: string,
+): { client: Anthropic; requests: unknown[] } {
   const requests: unknown[] = [];
   const client = new Anthropic({
     apiKey: 'sk-ant-test',
@@ -56,7 +60,13 @@ const request: Anthropic.MessageCreateParamsNonStreaming = {
       ],
     },
   ],
-  tools: [{ name: 'read_file', description: 'Read a file', input_schema: { type: 'object', properties: {} } }],
+  tools: [
+    {
+      name: 'read_file',
+      description: 'Read a file',
+      input_schema: { type: 'object', properties: {} },
+    },
+  ],
   tool_choice: { type: 'auto', disable_parallel_tool_use: true },
   stop_sequences: ['END'],
   metadata: { user_id: 'u-1' },
@@ -78,17 +88,36 @@ describe('@anthropic-ai/sdk accepts our messages output', () => {
       ],
       usage: { inputTokens: 100, outputTokens: 9, cachedInputTokens: 80 },
     };
-    const { client, requests } = clientAnswering(200, JSON.stringify(encodeMessagesResponse(response, context)), 'application/json');
+    const { client, requests } = clientAnswering(
+      200,
+      JSON.stringify(encodeMessagesResponse(response, context)),
+      'application/json',
+    );
     const message = await client.messages.create(request);
     expect(message.content).toEqual([
       { type: 'text', text: 'It exports nothing.' },
       { type: 'tool_use', id: 'toolu_2', name: 'read_file', input: { path: 'b.ts' } },
     ]);
     expect(message.stop_reason).toBe('tool_use');
-    expect(message.usage).toMatchObject({ input_tokens: 20, cache_read_input_tokens: 80, output_tokens: 9 });
+    expect(message.usage).toMatchObject({
+      input_tokens: 20,
+      cache_read_input_tokens: 80,
+      output_tokens: 9,
+    });
     const decoded = decodeMessagesRequest(requests[0]);
-    expect(decoded.messages.map((entry) => entry.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user']);
-    expect(decoded).toMatchObject({ parallelToolCalls: false, stop: ['END'], user: 'u-1', maxTokens: 1024 });
+    expect(decoded.messages.map((entry) => entry.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+      'user',
+    ]);
+    expect(decoded).toMatchObject({
+      parallelToolCalls: false,
+      stop: ['END'],
+      user: 'u-1',
+      maxTokens: 1024,
+    });
   });
 
   it('accumulates a streamed text + tool_use answer with MessageStream', async () => {
@@ -103,7 +132,10 @@ describe('@anthropic-ai/sdk accepts our messages output', () => {
       { type: 'tool-call-start', index: 0, toolIndex: 1, id: 'toolu_b', name: 'read_file' },
       { type: 'tool-call-delta', index: 0, toolIndex: 1, argumentsDelta: '{"path":"b.ts"}' },
       { type: 'finish', index: 0, finishReason: 'tool_calls' },
-      { type: 'usage', usage: { inputTokens: 300, outputTokens: 40, cachedInputTokens: 200, cacheWriteTokens: 50 } },
+      {
+        type: 'usage',
+        usage: { inputTokens: 300, outputTokens: 40, cachedInputTokens: 200, cacheWriteTokens: 50 },
+      },
     ]);
     const { client } = clientAnswering(200, body, 'text/event-stream');
     const stream = client.messages.stream({ ...request, stream: true });
@@ -152,7 +184,11 @@ describe('@anthropic-ai/sdk accepts our messages output', () => {
 
   it('maps an encoded error response to the SDK error class', async () => {
     const encoded = encodeError(new GatewayError('not_found', 'No such endpoint.'));
-    const { client } = clientAnswering(encoded.status, JSON.stringify(encoded.body), 'application/json');
+    const { client } = clientAnswering(
+      encoded.status,
+      JSON.stringify(encoded.body),
+      'application/json',
+    );
     const thrown = await client.messages.create(request).then(
       () => undefined,
       (caught: unknown) => caught,

@@ -25,9 +25,13 @@ export function encodeResponsesUsage(usage: Usage): ResponsesUsage {
 }
 
 /** What a finished generation says about the response: `incomplete` when it hit the output limit or a filter. */
-export function finalStatus(finishReason: FinishReason | undefined): Pick<ResponseObject, 'status' | 'incomplete_details'> {
-  if (finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
-  if (finishReason === 'content_filter') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
+export function finalStatus(
+  finishReason: FinishReason | undefined,
+): Pick<ResponseObject, 'status' | 'incomplete_details'> {
+  if (finishReason === 'length')
+    return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+  if (finishReason === 'content_filter')
+    return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
   return { status: 'completed', incomplete_details: null };
 }
 
@@ -40,7 +44,11 @@ export interface ResponseState {
 }
 
 /** The `response` object: identity, status, output and usage, and the request fields it echoes. */
-export function buildResponseObject(call: ResponsesCall, model: string, state: ResponseState): ResponseObject {
+export function buildResponseObject(
+  call: ResponsesCall,
+  model: string,
+  state: ResponseState,
+): ResponseObject {
   const done = state.status === 'completed' || state.status === 'incomplete';
   return {
     id: call.responseId,
@@ -49,7 +57,8 @@ export function buildResponseObject(call: ResponsesCall, model: string, state: R
     status: state.status,
     background: false,
     completed_at: done ? Math.floor(Date.now() / 1000) : null,
-    error: state.error === undefined ? null : { code: state.error.code, message: state.error.message },
+    error:
+      state.error === undefined ? null : { code: state.error.code, message: state.error.message },
     incomplete_details: state.incomplete_details ?? null,
     ...call.echo,
     model,
@@ -66,7 +75,12 @@ export function buildResponseObject(call: ResponsesCall, model: string, state: R
 export function customToolInput(argumentsText: string): string {
   try {
     const parsed = JSON.parse(argumentsText) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { input?: unknown }).input === 'string') return (parsed as { input: string }).input;
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { input?: unknown }).input === 'string'
+    )
+      return (parsed as { input: string }).input;
   } catch {
     // Not JSON: the model wrote the input directly.
   }

@@ -1,10 +1,23 @@
 import type { GatewayError } from '../../core/errors.js';
 import type { FinishReason, StreamPart, Usage } from '../../core/response.js';
 import type { EncodeContext, StreamEncoder } from '../types.js';
-import { buildResponseObject, customToolInput, finalStatus, newItemId } from './build-response-object.js';
+import {
+  buildResponseObject,
+  customToolInput,
+  finalStatus,
+  newItemId,
+} from './build-response-object.js';
 import { encryptedReasoning } from './reasoning-content.js';
 import type { ResponsesCall } from './responses-call.js';
-import type { CustomToolCallItem, FunctionCallItem, ItemStatus, MessageItem, OutputItem, ReasoningItem, ResponseObject } from './responses-types.js';
+import type {
+  CustomToolCallItem,
+  FunctionCallItem,
+  ItemStatus,
+  MessageItem,
+  OutputItem,
+  ReasoningItem,
+  ResponseObject,
+} from './responses-types.js';
 
 /** An output item being streamed, with the text it has accumulated. */
 type OpenItem =
@@ -28,7 +41,11 @@ type OpenItem =
  * the JSON arguments `{"input": "…"}`, so it is sent in one delta when the call completes.
  * `onFinal` receives the final response object (completed, incomplete or failed).
  */
-export function createResponsesStreamEncoder(context: EncodeContext, call: ResponsesCall, onFinal?: (response: ResponseObject) => void): StreamEncoder {
+export function createResponsesStreamEncoder(
+  context: EncodeContext,
+  call: ResponsesCall,
+  onFinal?: (response: ResponseObject) => void,
+): StreamEncoder {
   let sequence = 0;
   let started = false;
   let ended = false;
@@ -46,8 +63,16 @@ export function createResponsesStreamEncoder(context: EncodeContext, call: Respo
     return text;
   }
 
-  function snapshot(status: ResponseObject['status'], extra: { error?: GatewayError } = {}): ResponseObject {
-    return buildResponseObject(call, context.model, { status, output: [...output], ...(usage === undefined ? {} : { usage }), ...extra });
+  function snapshot(
+    status: ResponseObject['status'],
+    extra: { error?: GatewayError } = {},
+  ): ResponseObject {
+    return buildResponseObject(call, context.model, {
+      status,
+      output: [...output],
+      ...(usage === undefined ? {} : { usage }),
+      ...extra,
+    });
   }
 
   function start(): string {
@@ -59,11 +84,24 @@ export function createResponsesStreamEncoder(context: EncodeContext, call: Respo
 
   function open(entry: OpenItem): string {
     output.push(entry.item);
-    let text = event('response.output_item.added', { output_index: entry.index, item: { ...entry.item } });
+    let text = event('response.output_item.added', {
+      output_index: entry.index,
+      item: { ...entry.item },
+    });
     if (entry.kind === 'message') {
-      text += event('response.content_part.added', { item_id: entry.item.id, output_index: entry.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+      text += event('response.content_part.added', {
+        item_id: entry.item.id,
+        output_index: entry.index,
+        content_index: 0,
+        part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+      });
     } else if (entry.kind === 'reasoning') {
-      text += event('response.reasoning_summary_part.added', { item_id: entry.item.id, output_index: entry.index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+      text += event('response.reasoning_summary_part.added', {
+        item_id: entry.item.id,
+        output_index: entry.index,
+        summary_index: 0,
+        part: { type: 'summary_text', text: '' },
+      });
     }
     return text;
   }
@@ -74,27 +112,71 @@ export function createResponsesStreamEncoder(context: EncodeContext, call: Respo
     let text = '';
     switch (entry.kind) {
       case 'message': {
-        const part = { type: 'output_text' as const, text: entry.text, annotations: [] as never[], logprobs: [] as never[] };
-        text += event('response.output_text.done', { item_id: entry.item.id, output_index: index, content_index: 0, text: entry.text, logprobs: [] });
-        text += event('response.content_part.done', { item_id: entry.item.id, output_index: index, content_index: 0, part });
+        const part = {
+          type: 'output_text' as const,
+          text: entry.text,
+          annotations: [] as never[],
+          logprobs: [] as never[],
+        };
+        text += event('response.output_text.done', {
+          item_id: entry.item.id,
+          output_index: index,
+          content_index: 0,
+          text: entry.text,
+          logprobs: [],
+        });
+        text += event('response.content_part.done', {
+          item_id: entry.item.id,
+          output_index: index,
+          content_index: 0,
+          part,
+        });
         output[index] = { ...entry.item, status, content: [part] };
         break;
       }
       case 'reasoning': {
         const part = { type: 'summary_text' as const, text: entry.text };
-        text += event('response.reasoning_summary_text.done', { item_id: entry.item.id, output_index: index, summary_index: 0, text: entry.text });
-        text += event('response.reasoning_summary_part.done', { item_id: entry.item.id, output_index: index, summary_index: 0, part });
-        output[index] = { ...entry.item, summary: [part], ...(call.encryptedReasoning ? { encrypted_content: encryptedReasoning(entry.text) } : {}) };
+        text += event('response.reasoning_summary_text.done', {
+          item_id: entry.item.id,
+          output_index: index,
+          summary_index: 0,
+          text: entry.text,
+        });
+        text += event('response.reasoning_summary_part.done', {
+          item_id: entry.item.id,
+          output_index: index,
+          summary_index: 0,
+          part,
+        });
+        output[index] = {
+          ...entry.item,
+          summary: [part],
+          ...(call.encryptedReasoning ? { encrypted_content: encryptedReasoning(entry.text) } : {}),
+        };
         break;
       }
       case 'function':
-        text += event('response.function_call_arguments.done', { item_id: entry.item.id, output_index: index, name: entry.item.name, arguments: entry.text });
+        text += event('response.function_call_arguments.done', {
+          item_id: entry.item.id,
+          output_index: index,
+          name: entry.item.name,
+          arguments: entry.text,
+        });
         output[index] = { ...entry.item, status, arguments: entry.text };
         break;
       case 'custom': {
         const input = customToolInput(entry.text);
-        if (input !== '') text += event('response.custom_tool_call_input.delta', { item_id: entry.item.id, output_index: index, delta: input });
-        text += event('response.custom_tool_call_input.done', { item_id: entry.item.id, output_index: index, input });
+        if (input !== '')
+          text += event('response.custom_tool_call_input.delta', {
+            item_id: entry.item.id,
+            output_index: index,
+            delta: input,
+          });
+        text += event('response.custom_tool_call_input.done', {
+          item_id: entry.item.id,
+          output_index: index,
+          input,
+        });
         output[index] = { ...entry.item, status, input };
         break;
       }
@@ -122,17 +204,48 @@ export function createResponsesStreamEncoder(context: EncodeContext, call: Respo
     if (current?.kind !== kind) {
       text += closeCurrent();
       const index = output.length;
-      current = kind === 'message'
-        ? { kind, index, item: { type: 'message', id: newItemId('msg'), status: 'in_progress', role: 'assistant', content: [] }, text: '' }
-        : { kind, index, item: { type: 'reasoning', id: newItemId('rs'), summary: [] }, text: '' };
+      current =
+        kind === 'message'
+          ? {
+              kind,
+              index,
+              item: {
+                type: 'message',
+                id: newItemId('msg'),
+                status: 'in_progress',
+                role: 'assistant',
+                content: [],
+              },
+              text: '',
+            }
+          : {
+              kind,
+              index,
+              item: { type: 'reasoning', id: newItemId('rs'), summary: [] },
+              text: '',
+            };
       text += open(current);
     }
     if (delta === '') return text;
     current.text += delta;
     const { id } = current.item;
-    return text + (kind === 'message'
-      ? event('response.output_text.delta', { item_id: id, output_index: current.index, content_index: 0, delta, logprobs: [] })
-      : event('response.reasoning_summary_text.delta', { item_id: id, output_index: current.index, summary_index: 0, delta }));
+    return (
+      text +
+      (kind === 'message'
+        ? event('response.output_text.delta', {
+            item_id: id,
+            output_index: current.index,
+            content_index: 0,
+            delta,
+            logprobs: [],
+          })
+        : event('response.reasoning_summary_text.delta', {
+            item_id: id,
+            output_index: current.index,
+            summary_index: 0,
+            delta,
+          }))
+    );
   }
 
   return {
@@ -149,8 +262,32 @@ export function createResponsesStreamEncoder(context: EncodeContext, call: Respo
           const text = start() + closeCurrent();
           const index = output.length;
           const entry: OpenItem = call.customTools.has(part.name)
-            ? { kind: 'custom', index, item: { type: 'custom_tool_call', id: newItemId('ctc'), status: 'in_progress', call_id: part.id, name: part.name, input: '' }, text: '' }
-            : { kind: 'function', index, item: { type: 'function_call', id: newItemId('fc'), status: 'in_progress', call_id: part.id, name: part.name, arguments: '' }, text: '' };
+            ? {
+                kind: 'custom',
+                index,
+                item: {
+                  type: 'custom_tool_call',
+                  id: newItemId('ctc'),
+                  status: 'in_progress',
+                  call_id: part.id,
+                  name: part.name,
+                  input: '',
+                },
+                text: '',
+              }
+            : {
+                kind: 'function',
+                index,
+                item: {
+                  type: 'function_call',
+                  id: newItemId('fc'),
+                  status: 'in_progress',
+                  call_id: part.id,
+                  name: part.name,
+                  arguments: '',
+                },
+                text: '',
+              };
           tools.set(part.toolIndex, entry);
           return text + open(entry);
         }
@@ -159,11 +296,18 @@ export function createResponsesStreamEncoder(context: EncodeContext, call: Respo
           if (entry === undefined || part.argumentsDelta === '') return '';
           entry.text += part.argumentsDelta;
           if (entry.kind !== 'function') return '';
-          return event('response.function_call_arguments.delta', { item_id: entry.item.id, output_index: entry.index, delta: part.argumentsDelta });
+          return event('response.function_call_arguments.delta', {
+            item_id: entry.item.id,
+            output_index: entry.index,
+            delta: part.argumentsDelta,
+          });
         }
         case 'finish':
           finishReason = part.finishReason;
-          return start() + closeAll(finalStatus(finishReason).status === 'incomplete' ? 'incomplete' : 'completed');
+          return (
+            start() +
+            closeAll(finalStatus(finishReason).status === 'incomplete' ? 'incomplete' : 'completed')
+          );
         case 'usage':
           usage = part.usage;
           return '';
@@ -171,11 +315,19 @@ export function createResponsesStreamEncoder(context: EncodeContext, call: Respo
     },
     end(): string {
       if (ended) return '';
-      let text = start() + closeAll(finalStatus(finishReason).status === 'incomplete' ? 'incomplete' : 'completed');
+      let text =
+        start() +
+        closeAll(finalStatus(finishReason).status === 'incomplete' ? 'incomplete' : 'completed');
       ended = true;
       const status = finalStatus(finishReason);
-      const response = buildResponseObject(call, context.model, { ...status, output, ...(usage === undefined ? {} : { usage }) });
-      text += event(status.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
+      const response = buildResponseObject(call, context.model, {
+        ...status,
+        output,
+        ...(usage === undefined ? {} : { usage }),
+      });
+      text += event(status.status === 'incomplete' ? 'response.incomplete' : 'response.completed', {
+        response,
+      });
       onFinal?.(response);
       return text;
     },
@@ -183,7 +335,11 @@ export function createResponsesStreamEncoder(context: EncodeContext, call: Respo
       if (ended) return '';
       let text = start();
       ended = true;
-      text += event('error', { code: error.code, message: error.message, param: error.param ?? null });
+      text += event('error', {
+        code: error.code,
+        message: error.message,
+        param: error.param ?? null,
+      });
       const response = snapshot('failed', { error });
       text += event('response.failed', { response });
       onFinal?.(response);

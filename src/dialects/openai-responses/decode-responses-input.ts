@@ -1,6 +1,15 @@
 import { GatewayError } from '../../core/errors.js';
 import type { AssistantMessage, ContentPart, Message, ToolCall } from '../../core/request.js';
-import { dataUrlMediaType, invalidRequest, isObject, optionalString, requireArray, requireObject, requireString, type JsonObject } from '../field-readers.js';
+import {
+  dataUrlMediaType,
+  invalidRequest,
+  isObject,
+  optionalString,
+  requireArray,
+  requireObject,
+  requireString,
+  type JsonObject,
+} from '../field-readers.js';
 import { decodeReasoningItem } from './reasoning-content.js';
 
 /**
@@ -18,7 +27,8 @@ export class InputDecoder {
 
   addItems(value: unknown, param: string): void {
     const items = requireArray(value, param);
-    for (let index = 0; index < items.length; index++) this.addItem(items[index], `${param}[${index}]`);
+    for (let index = 0; index < items.length; index++)
+      this.addItem(items[index], `${param}[${index}]`);
   }
 
   private addItem(value: unknown, param: string): void {
@@ -58,9 +68,17 @@ export class InputDecoder {
         decodeReasoningItem(item, param);
         return;
       case 'item_reference':
-        throw new GatewayError('unsupported', '`item_reference` input items are not supported; send the items themselves, or use previous_response_id.', { param: `${param}.type` });
+        throw new GatewayError(
+          'unsupported',
+          '`item_reference` input items are not supported; send the items themselves, or use previous_response_id.',
+          { param: `${param}.type` },
+        );
       default:
-        throw new GatewayError('unsupported', `Input items of type ${JSON.stringify(type)} are not supported: this gateway serves messages, function and custom tool calls and their outputs, and reasoning items.`, { param: `${param}.type` });
+        throw new GatewayError(
+          'unsupported',
+          `Input items of type ${JSON.stringify(type)} are not supported: this gateway serves messages, function and custom tool calls and their outputs, and reasoning items.`,
+          { param: `${param}.type` },
+        );
     }
   }
 
@@ -68,17 +86,29 @@ export class InputDecoder {
     const role = item.role;
     switch (role) {
       case 'user':
-        this.messages.push({ role: 'user', content: decodeUserContent(item.content, `${param}.content`) });
+        this.messages.push({
+          role: 'user',
+          content: decodeUserContent(item.content, `${param}.content`),
+        });
         return;
       case 'system':
       case 'developer':
-        this.messages.push({ role: 'system', content: decodeText(item.content, `${param}.content`, INSTRUCTION_PARTS) });
+        this.messages.push({
+          role: 'system',
+          content: decodeText(item.content, `${param}.content`, INSTRUCTION_PARTS),
+        });
         return;
       case 'assistant':
-        this.messages.push({ role: 'assistant', content: decodeText(item.content, `${param}.content`, ASSISTANT_PARTS) });
+        this.messages.push({
+          role: 'assistant',
+          content: decodeText(item.content, `${param}.content`, ASSISTANT_PARTS),
+        });
         return;
       default:
-        throw invalidRequest(`\`${param}.role\` must be one of user, assistant, system, developer`, `${param}.role`);
+        throw invalidRequest(
+          `\`${param}.role\` must be one of user, assistant, system, developer`,
+          `${param}.role`,
+        );
     }
   }
 
@@ -105,7 +135,10 @@ const REASONING_FIELDS = new Set([...ITEM_METADATA, 'summary', 'content', 'encry
 function checkFields(item: JsonObject, allowed: ReadonlySet<string>, param: string): void {
   for (const key of Object.keys(item)) {
     if (!allowed.has(key) && item[key] !== null && item[key] !== undefined) {
-      throw invalidRequest(`Unknown field \`${param}.${key}\` on a ${String(item.type ?? 'message')} item`, `${param}.${key}`);
+      throw invalidRequest(
+        `Unknown field \`${param}.${key}\` on a ${String(item.type ?? 'message')} item`,
+        `${param}.${key}`,
+      );
     }
   }
 }
@@ -122,9 +155,16 @@ function decodeText(value: unknown, param: string, allowed: ReadonlySet<string>)
     const partParam = `${param}[${index}]`;
     const part = requireObject(parts[index], partParam);
     if (!allowed.has(String(part.type))) {
-      throw new GatewayError('unsupported', `Content part type ${JSON.stringify(part.type)} is not supported here; ${[...allowed].join(', ')} parts are.`, { param: `${partParam}.type` });
+      throw new GatewayError(
+        'unsupported',
+        `Content part type ${JSON.stringify(part.type)} is not supported here; ${[...allowed].join(', ')} parts are.`,
+        { param: `${partParam}.type` },
+      );
     }
-    const piece = part.type === 'refusal' ? requireString(part.refusal, `${partParam}.refusal`) : requireString(part.text, `${partParam}.text`);
+    const piece =
+      part.type === 'refusal'
+        ? requireString(part.refusal, `${partParam}.refusal`)
+        : requireString(part.text, `${partParam}.text`);
     text = index === 0 ? piece : `${text}\n${piece}`;
   }
   return text;
@@ -137,10 +177,15 @@ function decodeUserContent(value: unknown, param: string): ContentPart[] {
   for (let index = 0; index < parts.length; index++) {
     const partParam = `${param}[${index}]`;
     const part = requireObject(parts[index], partParam);
-    if (part.type === 'input_text') content.push({ type: 'text', text: requireString(part.text, `${partParam}.text`) });
+    if (part.type === 'input_text')
+      content.push({ type: 'text', text: requireString(part.text, `${partParam}.text`) });
     else if (part.type === 'input_image') content.push(decodeImage(part, partParam));
     else {
-      throw new GatewayError('unsupported', `Content part type ${JSON.stringify(part.type)} is not supported; input_text and input_image parts are.`, { param: `${partParam}.type` });
+      throw new GatewayError(
+        'unsupported',
+        `Content part type ${JSON.stringify(part.type)} is not supported; input_text and input_image parts are.`,
+        { param: `${partParam}.type` },
+      );
     }
   }
   return content;
@@ -148,7 +193,11 @@ function decodeUserContent(value: unknown, param: string): ContentPart[] {
 
 function decodeImage(part: JsonObject, param: string): ContentPart {
   if (part.file_id !== undefined && part.file_id !== null) {
-    throw new GatewayError('unsupported', 'Images by `file_id` are not supported (this gateway has no Files API); send `image_url` (an https or data: URL).', { param: `${param}.file_id` });
+    throw new GatewayError(
+      'unsupported',
+      'Images by `file_id` are not supported (this gateway has no Files API); send `image_url` (an https or data: URL).',
+      { param: `${param}.file_id` },
+    );
   }
   const url = requireString(part.image_url, `${param}.image_url`, false);
   const detail = optionalString(part.detail, `${param}.detail`);
@@ -162,6 +211,7 @@ function decodeImage(part: JsonObject, param: string): ContentPart {
 /** A tool output: a string, or input_text parts joined with newlines. */
 function decodeToolOutput(value: unknown, param: string): string {
   if (typeof value === 'string') return value;
-  if (!Array.isArray(value) && isObject(value)) throw invalidRequest(`\`${param}\` must be a string or an array of input_text parts`, param);
+  if (!Array.isArray(value) && isObject(value))
+    throw invalidRequest(`\`${param}\` must be a string or an array of input_text parts`, param);
   return decodeText(value, param, INSTRUCTION_PARTS);
 }

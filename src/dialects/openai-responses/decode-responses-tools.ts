@@ -1,6 +1,15 @@
 import { GatewayError } from '../../core/errors.js';
 import type { ResponseFormat, ToolChoice, ToolDefinition } from '../../core/request.js';
-import { invalidRequest, isObject, optionalBoolean, optionalString, requireArray, requireObject, requireString, type JsonObject } from '../field-readers.js';
+import {
+  invalidRequest,
+  isObject,
+  optionalBoolean,
+  optionalString,
+  requireArray,
+  requireObject,
+  requireString,
+  type JsonObject,
+} from '../field-readers.js';
 
 /** Tool types the OpenAI platform runs itself: no upstream served here can run them. */
 const HOSTED_TOOLS: Record<string, string> = {
@@ -50,7 +59,10 @@ export function decodeResponsesTools(value: unknown): DecodedTools {
       checkFields(tool, FUNCTION_FIELDS, param);
       definition = {
         name: requireString(tool.name, `${param}.name`, false),
-        parameters: tool.parameters === undefined || tool.parameters === null ? { type: 'object', properties: {} } : requireObject(tool.parameters, `${param}.parameters`),
+        parameters:
+          tool.parameters === undefined || tool.parameters === null
+            ? { type: 'object', properties: {} }
+            : requireObject(tool.parameters, `${param}.parameters`),
       };
       const description = optionalString(tool.description, `${param}.description`);
       if (description !== undefined) definition.description = description;
@@ -61,11 +73,23 @@ export function decodeResponsesTools(value: unknown): DecodedTools {
       definition = customToolFunction(tool, param);
       decoded.custom.add(definition.name);
     } else if (typeof type === 'string' && HOSTED_TOOLS[type] !== undefined) {
-      throw new GatewayError('unsupported', `The hosted tool "${type}" (${HOSTED_TOOLS[type]}) is not supported: it runs on OpenAI's platform, and this gateway serves other upstreams. Use function or custom tools.`, { param: `${param}.type` });
+      throw new GatewayError(
+        'unsupported',
+        `The hosted tool "${type}" (${HOSTED_TOOLS[type]}) is not supported: it runs on OpenAI's platform, and this gateway serves other upstreams. Use function or custom tools.`,
+        { param: `${param}.type` },
+      );
     } else {
-      throw new GatewayError('unsupported', `Tool type ${JSON.stringify(type)} is not supported; function and custom tools are.`, { param: `${param}.type` });
+      throw new GatewayError(
+        'unsupported',
+        `Tool type ${JSON.stringify(type)} is not supported; function and custom tools are.`,
+        { param: `${param}.type` },
+      );
     }
-    if (names.has(definition.name)) throw invalidRequest(`Tool names must be unique; "${definition.name}" appears twice`, `${param}.name`);
+    if (names.has(definition.name))
+      throw invalidRequest(
+        `Tool names must be unique; "${definition.name}" appears twice`,
+        `${param}.name`,
+      );
     names.add(definition.name);
     decoded.tools.push(definition);
   }
@@ -80,37 +104,65 @@ function customToolFunction(tool: JsonObject, param: string): ToolDefinition {
     const format = requireObject(tool.format, `${param}.format`);
     if (format.type === 'grammar') {
       const syntax = format.syntax;
-      if (syntax !== 'lark' && syntax !== 'regex') throw invalidRequest(`\`${param}.format.syntax\` must be "lark" or "regex"`, `${param}.format.syntax`);
+      if (syntax !== 'lark' && syntax !== 'regex')
+        throw invalidRequest(
+          `\`${param}.format.syntax\` must be "lark" or "regex"`,
+          `${param}.format.syntax`,
+        );
       const definition = requireString(format.definition, `${param}.format.definition`, false);
       inputDescription = `The raw input text for the tool. It must match this ${syntax === 'lark' ? 'Lark grammar' : 'regular expression'}:\n${definition}`;
     } else if (format.type !== 'text') {
-      throw invalidRequest(`\`${param}.format.type\` must be "text" or "grammar"`, `${param}.format.type`);
+      throw invalidRequest(
+        `\`${param}.format.type\` must be "text" or "grammar"`,
+        `${param}.format.type`,
+      );
     }
   }
   const result: ToolDefinition = {
     name,
-    parameters: { type: 'object', properties: { input: { type: 'string', description: inputDescription } }, required: ['input'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { input: { type: 'string', description: inputDescription } },
+      required: ['input'],
+      additionalProperties: false,
+    },
   };
   if (description !== undefined) result.description = description;
   return result;
 }
 
 /** `tool_choice` → canonical; hosted tool types and `allowed_tools` are refused by name. */
-export function decodeResponsesToolChoice(value: unknown, tools: DecodedTools): ToolChoice | undefined {
+export function decodeResponsesToolChoice(
+  value: unknown,
+  tools: DecodedTools,
+): ToolChoice | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === 'auto' || value === 'none' || value === 'required') return value;
   if (isObject(value)) {
     if (value.type === 'function' || value.type === 'custom') {
       const name = requireString(value.name, 'tool_choice.name', false);
-      const known = tools.tools.some((tool) => tool.name === name) && tools.custom.has(name) === (value.type === 'custom');
-      if (!known) throw invalidRequest(`\`tool_choice\` names the ${value.type} tool "${name}", which is not among \`tools\``, 'tool_choice.name');
+      const known =
+        tools.tools.some((tool) => tool.name === name) &&
+        tools.custom.has(name) === (value.type === 'custom');
+      if (!known)
+        throw invalidRequest(
+          `\`tool_choice\` names the ${value.type} tool "${name}", which is not among \`tools\``,
+          'tool_choice.name',
+        );
       return { name };
     }
     if (typeof value.type === 'string') {
-      throw new GatewayError('unsupported', `\`tool_choice\` of type ${JSON.stringify(value.type)} is not supported; use "auto", "none", "required", or a function or custom tool by name.`, { param: 'tool_choice.type' });
+      throw new GatewayError(
+        'unsupported',
+        `\`tool_choice\` of type ${JSON.stringify(value.type)} is not supported; use "auto", "none", "required", or a function or custom tool by name.`,
+        { param: 'tool_choice.type' },
+      );
     }
   }
-  throw invalidRequest('`tool_choice` must be "auto", "none", "required" or {"type": "function" | "custom", "name": …}', 'tool_choice');
+  throw invalidRequest(
+    '`tool_choice` must be "auto", "none", "required" or {"type": "function" | "custom", "name": …}',
+    'tool_choice',
+  );
 }
 
 /** `text.format` → canonical response format (validated like chat `response_format`). */
@@ -135,14 +187,20 @@ export function decodeTextFormat(value: unknown): ResponseFormat | undefined {
       return result;
     }
     default:
-      throw invalidRequest('`text.format.type` must be one of text, json_object, json_schema', 'text.format.type');
+      throw invalidRequest(
+        '`text.format.type` must be one of text, json_object, json_schema',
+        'text.format.type',
+      );
   }
 }
 
 function checkFields(tool: JsonObject, allowed: ReadonlySet<string>, param: string): void {
   for (const key of Object.keys(tool)) {
     if (!allowed.has(key) && tool[key] !== null && tool[key] !== undefined) {
-      throw invalidRequest(`Unknown field \`${param}.${key}\` on a ${String(tool.type)} tool`, `${param}.${key}`);
+      throw invalidRequest(
+        `Unknown field \`${param}.${key}\` on a ${String(tool.type)} tool`,
+        `${param}.${key}`,
+      );
     }
   }
 }

@@ -1,6 +1,11 @@
 import type { ModelResponse } from '../../core/response.js';
 import type { EncodeContext } from '../types.js';
-import { buildResponseObject, customToolInput, finalStatus, newItemId } from './build-response-object.js';
+import {
+  buildResponseObject,
+  customToolInput,
+  finalStatus,
+  newItemId,
+} from './build-response-object.js';
 import { encryptedReasoning } from './reasoning-content.js';
 import type { ResponsesCall } from './responses-call.js';
 import type { OutputItem, ResponseObject } from './responses-types.js';
@@ -9,7 +14,11 @@ import type { OutputItem, ResponseObject } from './responses-types.js';
  * A canonical answer as the Responses `response` object: a reasoning item when the model showed
  * its reasoning, a message when it wrote text (or did nothing else), then one item per tool call.
  */
-export function encodeResponsesResponse(answer: ModelResponse, context: EncodeContext, call: ResponsesCall): ResponseObject {
+export function encodeResponsesResponse(
+  answer: ModelResponse,
+  context: EncodeContext,
+  call: ResponsesCall,
+): ResponseObject {
   const choice = answer.choices[0];
   const output: OutputItem[] = [];
   const status = finalStatus(choice?.finishReason);
@@ -20,19 +29,45 @@ export function encodeResponsesResponse(answer: ModelResponse, context: EncodeCo
         type: 'reasoning',
         id: newItemId('rs'),
         summary: [{ type: 'summary_text', text: choice.reasoning }],
-        ...(call.encryptedReasoning ? { encrypted_content: encryptedReasoning(choice.reasoning) } : {}),
+        ...(call.encryptedReasoning
+          ? { encrypted_content: encryptedReasoning(choice.reasoning) }
+          : {}),
       });
     }
     if (choice.text !== '' || choice.toolCalls.length === 0) {
-      output.push({ type: 'message', id: newItemId('msg'), status: itemStatus, role: 'assistant', content: [{ type: 'output_text', text: choice.text, annotations: [], logprobs: [] }] });
+      output.push({
+        type: 'message',
+        id: newItemId('msg'),
+        status: itemStatus,
+        role: 'assistant',
+        content: [{ type: 'output_text', text: choice.text, annotations: [], logprobs: [] }],
+      });
     }
     for (const toolCall of choice.toolCalls) {
       if (call.customTools.has(toolCall.name)) {
-        output.push({ type: 'custom_tool_call', id: newItemId('ctc'), status: 'completed', call_id: toolCall.id, name: toolCall.name, input: customToolInput(toolCall.arguments) });
+        output.push({
+          type: 'custom_tool_call',
+          id: newItemId('ctc'),
+          status: 'completed',
+          call_id: toolCall.id,
+          name: toolCall.name,
+          input: customToolInput(toolCall.arguments),
+        });
       } else {
-        output.push({ type: 'function_call', id: newItemId('fc'), status: 'completed', call_id: toolCall.id, name: toolCall.name, arguments: toolCall.arguments });
+        output.push({
+          type: 'function_call',
+          id: newItemId('fc'),
+          status: 'completed',
+          call_id: toolCall.id,
+          name: toolCall.name,
+          arguments: toolCall.arguments,
+        });
       }
     }
   }
-  return buildResponseObject(call, context.model, { ...status, output, ...(answer.usage === undefined ? {} : { usage: answer.usage }) });
+  return buildResponseObject(call, context.model, {
+    ...status,
+    output,
+    ...(answer.usage === undefined ? {} : { usage: answer.usage }),
+  });
 }

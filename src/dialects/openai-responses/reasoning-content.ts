@@ -1,5 +1,11 @@
 import { GatewayError } from '../../core/errors.js';
-import { invalidRequest, requireArray, requireObject, requireString, type JsonObject } from '../field-readers.js';
+import {
+  invalidRequest,
+  requireArray,
+  requireObject,
+  requireString,
+  type JsonObject,
+} from '../field-readers.js';
 
 /**
  * `encrypted_content` of the reasoning items this gateway writes (when the client asks for
@@ -20,7 +26,8 @@ export function decodeReasoningItem(item: JsonObject, param: string): string {
   for (let index = 0; index < summary.length; index++) {
     const partParam = `${param}.summary[${index}]`;
     const part = requireObject(summary[index], partParam);
-    if (part.type !== 'summary_text') throw invalidRequest(`\`${partParam}.type\` must be "summary_text"`, `${partParam}.type`);
+    if (part.type !== 'summary_text')
+      throw invalidRequest(`\`${partParam}.type\` must be "summary_text"`, `${partParam}.type`);
     text += requireString(part.text, `${partParam}.text`);
   }
   if (item.content !== undefined && item.content !== null) {
@@ -28,7 +35,8 @@ export function decodeReasoningItem(item: JsonObject, param: string): string {
     for (let index = 0; index < content.length; index++) {
       const partParam = `${param}.content[${index}]`;
       const part = requireObject(content[index], partParam);
-      if (part.type !== 'reasoning_text') throw invalidRequest(`\`${partParam}.type\` must be "reasoning_text"`, `${partParam}.type`);
+      if (part.type !== 'reasoning_text')
+        throw invalidRequest(`\`${partParam}.type\` must be "reasoning_text"`, `${partParam}.type`);
       requireString(part.text, `${partParam}.text`);
     }
   }
@@ -37,7 +45,7 @@ export function decodeReasoningItem(item: JsonObject, param: string): string {
     if (typeof token !== 'string' || !token.startsWith(TOKEN_PREFIX)) {
       throw new GatewayError(
         'unsupported',
-        'This reasoning item carries `encrypted_content` that this gateway did not issue (for example OpenAI\'s own); it cannot be passed to the upstreams served here. Drop the reasoning item or its encrypted_content.',
+        "This reasoning item carries `encrypted_content` that this gateway did not issue (for example OpenAI's own); it cannot be passed to the upstreams served here. Drop the reasoning item or its encrypted_content.",
         { param: `${param}.encrypted_content` },
       );
     }

@@ -32,6 +32,7 @@ export function attachResponsesCall(request: ChatRequest, call: ResponsesCall): 
 /** The Responses side of a decoded request; throws when the request was not decoded by this dialect. */
 export function responsesCallOf(request: ChatRequest): ResponsesCall {
   const call = calls.get(request);
-  if (call === undefined) throw new Error('responsesCallOf: the request was not decoded by the Responses dialect');
+  if (call === undefined)
+    throw new Error('responsesCallOf: the request was not decoded by the Responses dialect');
   return call;
 }

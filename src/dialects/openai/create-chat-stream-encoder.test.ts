@@ -4,7 +4,12 @@ import type { StreamPart } from '../../core/response.js';
 import { createChatStreamEncoder } from './create-chat-stream-encoder.js';
 
 const context = { model: 'switchyard-coder', requestId: 'req1' };
-const start: StreamPart = { type: 'start', id: 'chatcmpl-up', model: 'upstream', created: 1700000000 };
+const start: StreamPart = {
+  type: 'start',
+  id: 'chatcmpl-up',
+  model: 'upstream',
+  created: 1700000000,
+};
 
 /** Splits SSE text into its data payloads, checking the `data: …\n\n` framing. */
 function events(text: string): unknown[] {
@@ -26,7 +31,12 @@ function run(parts: StreamPart[], includeUsage: boolean): unknown[] {
   return events(text + encoder.end());
 }
 
-function chunk(index: number, delta: object, finishReason: string | null = null, usage?: null): object {
+function chunk(
+  index: number,
+  delta: object,
+  finishReason: string | null = null,
+  usage?: null,
+): object {
   const body: Record<string, unknown> = {
     id: 'chatcmpl-up',
     object: 'chat.completion.chunk',
@@ -76,7 +86,11 @@ describe('createChatStreamEncoder', () => {
     ).toEqual([
       chunk(0, { role: 'assistant', content: '' }),
       chunk(0, { reasoning_content: 'hmm' }),
-      chunk(0, { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'read', arguments: '' } }] }),
+      chunk(0, {
+        tool_calls: [
+          { index: 0, id: 'call_1', type: 'function', function: { name: 'read', arguments: '' } },
+        ],
+      }),
       chunk(0, { tool_calls: [{ index: 0, function: { arguments: '{"p":' } }] }),
       chunk(0, { tool_calls: [{ index: 0, function: { arguments: '1}' } }] }),
       chunk(0, {}, 'tool_calls'),
@@ -119,10 +133,18 @@ describe('createChatStreamEncoder', () => {
 
   it('drops usage when the client did not ask for it', () => {
     const output = run(
-      [start, { type: 'finish', index: 0, finishReason: 'stop' }, { type: 'usage', usage: { inputTokens: 1, outputTokens: 1 } }],
+      [
+        start,
+        { type: 'finish', index: 0, finishReason: 'stop' },
+        { type: 'usage', usage: { inputTokens: 1, outputTokens: 1 } },
+      ],
       false,
     );
-    expect(output).toEqual([chunk(0, { role: 'assistant', content: '' }), chunk(0, {}, 'stop'), '[DONE]']);
+    expect(output).toEqual([
+      chunk(0, { role: 'assistant', content: '' }),
+      chunk(0, {}, 'stop'),
+      '[DONE]',
+    ]);
   });
 
   it('opens each choice with a role chunk the first time it appears', () => {
@@ -170,13 +192,17 @@ describe('createChatStreamEncoder', () => {
       chunk(0, {}, 'stop'),
       '[DONE]',
     ]);
-    expect(run([start], false)).toEqual([chunk(0, { role: 'assistant', content: '' }), chunk(0, {}, 'stop'), '[DONE]']);
-    const empty = run([], false) as { choices: { finish_reason: string | null }[] }[];
-    expect(empty.map((entry) => (entry === ('[DONE]' as unknown) ? entry : entry.choices[0]?.finish_reason))).toEqual([
-      null,
-      'stop',
+    expect(run([start], false)).toEqual([
+      chunk(0, { role: 'assistant', content: '' }),
+      chunk(0, {}, 'stop'),
       '[DONE]',
     ]);
+    const empty = run([], false) as { choices: { finish_reason: string | null }[] }[];
+    expect(
+      empty.map((entry) =>
+        entry === ('[DONE]' as unknown) ? entry : entry.choices[0]?.finish_reason,
+      ),
+    ).toEqual([null, 'stop', '[DONE]']);
   });
 
   it('ignores a repeated finish and empty text deltas', () => {

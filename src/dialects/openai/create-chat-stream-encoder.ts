@@ -34,7 +34,10 @@ const EMPTY_DELTA = '{}';
  * once per stream and choice. Output is byte for byte what JSON.stringify of the whole chunk
  * object (keys in OpenAI's order) gives.
  */
-export function createChatStreamEncoder(context: EncodeContext, options: OpenAIStreamOptions): StreamEncoder {
+export function createChatStreamEncoder(
+  context: EncodeContext,
+  options: OpenAIStreamOptions,
+): StreamEncoder {
   let id = '';
   let created = 0;
   /** `data: {"id":…,"model":…,` once the id is known. */
@@ -96,9 +99,17 @@ export function createChatStreamEncoder(context: EncodeContext, options: OpenAIS
           return open(part.index) + chunk(part.index, `{"content":${JSON.stringify(part.text)}}`);
         case 'reasoning-delta':
           if (part.text === '') return open(part.index);
-          return open(part.index) + chunk(part.index, `{"reasoning_content":${JSON.stringify(part.text)}}`);
+          return (
+            open(part.index) +
+            chunk(part.index, `{"reasoning_content":${JSON.stringify(part.text)}}`)
+          );
         case 'tool-call-start': {
-          const call = { index: part.toolIndex, id: part.id, type: 'function', function: { name: part.name, arguments: '' } };
+          const call = {
+            index: part.toolIndex,
+            id: part.id,
+            type: 'function',
+            function: { name: part.name, arguments: '' },
+          };
           return open(part.index) + chunk(part.index, `{"tool_calls":[${JSON.stringify(call)}]}`);
         }
         case 'tool-call-delta': {

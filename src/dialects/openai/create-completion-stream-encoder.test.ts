@@ -13,7 +13,9 @@ function run(parts: StreamPart[], includeUsage: boolean): unknown[] {
   return text
     .split('\n\n')
     .filter((event) => event !== '')
-    .map((event) => (event === 'data: [DONE]' ? '[DONE]' : (JSON.parse(event.slice(6)) as unknown)));
+    .map((event) =>
+      event === 'data: [DONE]' ? '[DONE]' : (JSON.parse(event.slice(6)) as unknown),
+    );
 }
 
 function chunk(index: number, text: string, finishReason: string | null, usage?: null): object {
@@ -79,13 +81,21 @@ describe('createCompletionStreamEncoder', () => {
         ],
         false,
       ),
-    ).toEqual([chunk(0, 'a', null), chunk(1, 'b', null), chunk(0, '', 'stop'), chunk(1, '', 'stop'), '[DONE]']);
+    ).toEqual([
+      chunk(0, 'a', null),
+      chunk(1, 'b', null),
+      chunk(0, '', 'stop'),
+      chunk(1, '', 'stop'),
+      '[DONE]',
+    ]);
   });
 
   it('answers an empty stream with a finished choice and uses the request id without start', () => {
     const output = run([], false) as { id: string; choices: unknown[] }[];
     expect(output[0]?.id).toBe('cmpl-req1');
-    expect(output[0]?.choices).toEqual([{ text: '', index: 0, logprobs: null, finish_reason: 'stop' }]);
+    expect(output[0]?.choices).toEqual([
+      { text: '', index: 0, logprobs: null, finish_reason: 'stop' },
+    ]);
     expect(output[1]).toBe('[DONE]');
   });
 

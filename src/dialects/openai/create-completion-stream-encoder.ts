@@ -2,7 +2,11 @@ import type { GatewayError } from '../../core/errors.js';
 import type { StreamPart } from '../../core/response.js';
 import { nowSeconds } from '../field-readers.js';
 import type { EncodeContext, StreamEncoder } from '../types.js';
-import { DONE_EVENT, encodeStreamError, type OpenAIStreamOptions } from './create-chat-stream-encoder.js';
+import {
+  DONE_EVENT,
+  encodeStreamError,
+  type OpenAIStreamOptions,
+} from './create-chat-stream-encoder.js';
 import { encodeUsage } from './encode-usage.js';
 import { completionFinishReason, type CompletionFinishReason } from './finish-reason.js';
 
@@ -12,7 +16,10 @@ import { completionFinishReason, type CompletionFinishReason } from './finish-re
  * Usage, `[DONE]`, error and dangling-finish rules are those of the chat encoder, and so is the
  * way chunks are written (constant head built once, JSON.stringify of the dynamic values only).
  */
-export function createCompletionStreamEncoder(context: EncodeContext, options: OpenAIStreamOptions): StreamEncoder {
+export function createCompletionStreamEncoder(
+  context: EncodeContext,
+  options: OpenAIStreamOptions,
+): StreamEncoder {
   let id = '';
   let created = 0;
   /** `data: {"id":…,"model":…,` once the id is known. */

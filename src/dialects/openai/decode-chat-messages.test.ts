@@ -20,24 +20,89 @@ function expectInvalid(body: unknown, param: string, message?: RegExp): GatewayE
 describe('decodeChatMessages validation (through decodeChatRequest)', () => {
   it.each<[unknown[], string, RegExp?]>([
     [['hi'], 'messages[0]', /object/],
-    [[{ role: 'robot', content: 'x' }], 'messages[0].role', /system, developer, user, assistant, tool/],
+    [
+      [{ role: 'robot', content: 'x' }],
+      'messages[0].role',
+      /system, developer, user, assistant, tool/,
+    ],
     [[{ role: 'function', name: 'f', content: 'x' }], 'messages[0].role', /legacy `function` role/],
     [[{ role: 'system' }], 'messages[0].content', /string or an array of text parts/],
-    [[{ role: 'system', content: [{ type: 'image_url', image_url: 'x' }] }], 'messages[0].content[0].type', /only text parts/],
+    [
+      [{ role: 'system', content: [{ type: 'image_url', image_url: 'x' }] }],
+      'messages[0].content[0].type',
+      /only text parts/,
+    ],
     [[{ role: 'user', content: 5 }], 'messages[0].content', /string or an array of content parts/],
     [[{ role: 'user', content: [{ type: 'text' }] }], 'messages[0].content[0].text', /string/],
-    [[{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }], 'messages[0].content[0].type', /"input_audio" is not supported/],
-    [[{ role: 'user', content: [{ type: 'file', file: {} }] }], 'messages[0].content[0].type', /"file"/],
-    [[{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }], 'messages[0].content[0].image_url.url', /string/],
-    [[{ role: 'user', content: [{ type: 'image_url', image_url: 3 }] }], 'messages[0].content[0].image_url', /url/],
-    [[{ role: 'user', content: [{ type: 'image_url', image_url: '' }] }], 'messages[0].content[0].image_url', /empty/],
-    [[{ role: 'assistant', content: 'x', function_call: { name: 'f' } }], 'messages[0].function_call', /tool_calls/],
+    [
+      [{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }],
+      'messages[0].content[0].type',
+      /"input_audio" is not supported/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'file', file: {} }] }],
+      'messages[0].content[0].type',
+      /"file"/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }],
+      'messages[0].content[0].image_url.url',
+      /string/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'image_url', image_url: 3 }] }],
+      'messages[0].content[0].image_url',
+      /url/,
+    ],
+    [
+      [{ role: 'user', content: [{ type: 'image_url', image_url: '' }] }],
+      'messages[0].content[0].image_url',
+      /empty/,
+    ],
+    [
+      [{ role: 'assistant', content: 'x', function_call: { name: 'f' } }],
+      'messages[0].function_call',
+      /tool_calls/,
+    ],
     [[{ role: 'assistant', tool_calls: {} }], 'messages[0].tool_calls', /array/],
-    [[{ role: 'assistant', tool_calls: [{ type: 'custom', id: 'c' }] }], 'messages[0].tool_calls[0].type', /"custom"/],
-    [[{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function' }] }], 'messages[0].tool_calls[0].function', /object/],
-    [[{ role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }] }], 'messages[0].tool_calls[0].id'],
-    [[{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { arguments: '{}' } }] }], 'messages[0].tool_calls[0].function.name'],
-    [[{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: {} } }] }], 'messages[0].tool_calls[0].function.arguments', /string/],
+    [
+      [{ role: 'assistant', tool_calls: [{ type: 'custom', id: 'c' }] }],
+      'messages[0].tool_calls[0].type',
+      /"custom"/,
+    ],
+    [
+      [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function' }] }],
+      'messages[0].tool_calls[0].function',
+      /object/,
+    ],
+    [
+      [
+        {
+          role: 'assistant',
+          tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }],
+        },
+      ],
+      'messages[0].tool_calls[0].id',
+    ],
+    [
+      [
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'c', type: 'function', function: { arguments: '{}' } }],
+        },
+      ],
+      'messages[0].tool_calls[0].function.name',
+    ],
+    [
+      [
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: {} } }],
+        },
+      ],
+      'messages[0].tool_calls[0].function.arguments',
+      /string/,
+    ],
     [[{ role: 'tool', content: 'x' }], 'messages[0].tool_call_id', /string/],
     [[{ role: 'tool', tool_call_id: 'c' }], 'messages[0].content'],
   ])('rejects messages %j naming %s', (messages, param, message) => {
@@ -51,7 +116,13 @@ describe('decodeChatMessages validation (through decodeChatRequest)', () => {
         messages: [
           { role: 'system', content: 's' },
           { role: 'user', content: 'u' },
-          { role: 'user', content: [{ type: 'text', text: 'ok' }, { type: 'text', text: 7 }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'ok' },
+              { type: 'text', text: 7 },
+            ],
+          },
         ],
       },
       'messages[2].content[1].text',

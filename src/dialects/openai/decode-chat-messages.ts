@@ -27,7 +27,10 @@ function decodeMessage(value: unknown, param: string): Message {
   switch (role) {
     case 'system':
     case 'developer':
-      return { role: 'system', content: decodeTextContent(message.content, `${param}.content`, false) };
+      return {
+        role: 'system',
+        content: decodeTextContent(message.content, `${param}.content`, false),
+      };
     case 'user':
       return { role: 'user', content: decodeUserContent(message.content, `${param}.content`) };
     case 'assistant':
@@ -60,7 +63,9 @@ function decodeAssistantMessage(message: Record<string, unknown>, param: string)
   }
   const content = decodeTextContent(message.content, `${param}.content`, true);
   const toolCalls = decodeToolCalls(message.tool_calls, `${param}.tool_calls`);
-  return toolCalls === undefined ? { role: 'assistant', content } : { role: 'assistant', content, toolCalls };
+  return toolCalls === undefined
+    ? { role: 'assistant', content }
+    : { role: 'assistant', content, toolCalls };
 }
 
 function decodeToolCalls(value: unknown, param: string): ToolCall[] | undefined {

@@ -35,7 +35,13 @@ describe('decodeChatRequest', () => {
       model: 'coder',
       messages: [
         { role: 'system', content: 'You are a coding agent.' },
-        { role: 'developer', content: [{ type: 'text', text: 'Rule 1' }, { type: 'text', text: 'Rule 2' }] },
+        {
+          role: 'developer',
+          content: [
+            { type: 'text', text: 'Rule 1' },
+            { type: 'text', text: 'Rule 2' },
+          ],
+        },
         {
           role: 'user',
           content: [
@@ -48,11 +54,19 @@ describe('decodeChatRequest', () => {
         {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{"p":1}' } }],
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'read', arguments: '{"p":1}' } },
+          ],
           refusal: null,
         },
         { role: 'tool', tool_call_id: 'call_1', content: [{ type: 'text', text: 'file body' }] },
-        { role: 'assistant', content: [{ type: 'text', text: 'Done' }, { type: 'refusal', refusal: 'No more' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Done' },
+            { type: 'refusal', refusal: 'No more' },
+          ],
+        },
       ],
     });
     expect(request.messages).toEqual([
@@ -66,7 +80,11 @@ describe('decodeChatRequest', () => {
           { type: 'image', url: 'https://example.com/cat.jpg' },
         ],
       },
-      { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'read', arguments: '{"p":1}' }] },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: 'call_1', name: 'read', arguments: '{"p":1}' }],
+      },
       { role: 'tool', toolCallId: 'call_1', content: 'file body' },
       { role: 'assistant', content: 'Done\nNo more' },
     ]);
@@ -78,7 +96,12 @@ describe('decodeChatRequest', () => {
       tools: [
         {
           type: 'function',
-          function: { name: 'read', description: 'Read a file', parameters: { type: 'object' }, strict: true },
+          function: {
+            name: 'read',
+            description: 'Read a file',
+            parameters: { type: 'object' },
+            strict: true,
+          },
         },
         { type: 'function', function: { name: 'now' } },
       ],
@@ -86,7 +109,12 @@ describe('decodeChatRequest', () => {
       parallel_tool_calls: false,
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'answer', schema: { type: 'object' }, strict: true, description: 'The answer' },
+        json_schema: {
+          name: 'answer',
+          schema: { type: 'object' },
+          strict: true,
+          description: 'The answer',
+        },
       },
       n: 2,
       stop: 'END',
@@ -162,7 +190,9 @@ describe('decodeChatRequest', () => {
   });
 
   it('prefers max_completion_tokens over max_tokens', () => {
-    expect(decodeChatRequest({ ...base, max_tokens: 10, max_completion_tokens: 20 }).maxTokens).toBe(20);
+    expect(
+      decodeChatRequest({ ...base, max_tokens: 10, max_completion_tokens: 20 }).maxTokens,
+    ).toBe(20);
     expect(decodeChatRequest({ ...base, max_completion_tokens: 30 }).maxTokens).toBe(30);
   });
 
@@ -170,22 +200,37 @@ describe('decodeChatRequest', () => {
     for (const choice of ['auto', 'none', 'required'] as const) {
       expect(decodeChatRequest({ ...base, tool_choice: choice }).toolChoice).toBe(choice);
     }
-    expect(decodeChatRequest({ ...base, response_format: { type: 'json_object' } }).responseFormat).toEqual({
+    expect(
+      decodeChatRequest({ ...base, response_format: { type: 'json_object' } }).responseFormat,
+    ).toEqual({
       type: 'json_object',
     });
-    expect(decodeChatRequest({ ...base, response_format: { type: 'text' } }).responseFormat).toEqual({ type: 'text' });
     expect(
-      decodeChatRequest({ ...base, response_format: { type: 'json_schema', json_schema: { name: 'x' } } })
-        .responseFormat,
+      decodeChatRequest({ ...base, response_format: { type: 'text' } }).responseFormat,
+    ).toEqual({ type: 'text' });
+    expect(
+      decodeChatRequest({
+        ...base,
+        response_format: { type: 'json_schema', json_schema: { name: 'x' } },
+      }).responseFormat,
     ).toEqual({ type: 'json_schema', name: 'x', schema: {} });
-    expect(decodeChatRequest({ ...base, stop: ['a', 'b', 'c', 'd'] }).stop).toEqual(['a', 'b', 'c', 'd']);
+    expect(decodeChatRequest({ ...base, stop: ['a', 'b', 'c', 'd'] }).stop).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
     expect(decodeChatRequest({ ...base, stop: [] }).stop).toBeUndefined();
     expect(decodeChatRequest({ ...base, tools: [] }).tools).toBeUndefined();
   });
 
   it('maps reasoning efforts outside the canonical four to the nearest one', () => {
-    expect(decodeChatRequest({ ...base, reasoning_effort: 'none' }).reasoningEffort).toBe('minimal');
-    expect(decodeChatRequest({ ...base, reasoning_effort: 'minimal' }).reasoningEffort).toBe('minimal');
+    expect(decodeChatRequest({ ...base, reasoning_effort: 'none' }).reasoningEffort).toBe(
+      'minimal',
+    );
+    expect(decodeChatRequest({ ...base, reasoning_effort: 'minimal' }).reasoningEffort).toBe(
+      'minimal',
+    );
     expect(decodeChatRequest({ ...base, reasoning_effort: 'xhigh' }).reasoningEffort).toBe('high');
   });
 
@@ -247,18 +292,41 @@ describe('decodeChatRequest validation', () => {
     [{ parallel_tool_calls: 'no' }, 'parallel_tool_calls', /boolean/],
     [{ reasoning_effort: 'extreme' }, 'reasoning_effort', /must be one of/],
     [{ tools: {} }, 'tools', /array/],
-    [{ tools: [{ type: 'custom', custom: { name: 'x' } }] }, 'tools[0].type', /"custom" is not supported/],
+    [
+      { tools: [{ type: 'custom', custom: { name: 'x' } }] },
+      'tools[0].type',
+      /"custom" is not supported/,
+    ],
     [{ tools: [{ type: 'function' }] }, 'tools[0].function', /object/],
     [{ tools: [{ type: 'function', function: { name: '' } }] }, 'tools[0].function.name', /empty/],
-    [{ tools: [{ type: 'function', function: { name: 'f', parameters: 'x' } }] }, 'tools[0].function.parameters', /object/],
-    [{ tools: [{ type: 'function', function: { name: 'f', strict: 'x' } }] }, 'tools[0].function.strict', /boolean/],
+    [
+      { tools: [{ type: 'function', function: { name: 'f', parameters: 'x' } }] },
+      'tools[0].function.parameters',
+      /object/,
+    ],
+    [
+      { tools: [{ type: 'function', function: { name: 'f', strict: 'x' } }] },
+      'tools[0].function.strict',
+      /boolean/,
+    ],
     [{ tool_choice: 'any' }, 'tool_choice', /"auto", "none", "required"/],
     [{ tool_choice: { type: 'function', function: {} } }, 'tool_choice.function.name', /string/],
     [{ tool_choice: { type: 'allowed_tools' } }, 'tool_choice'],
-    [{ response_format: { type: 'xml' } }, 'response_format.type', /text, json_object, json_schema/],
+    [
+      { response_format: { type: 'xml' } },
+      'response_format.type',
+      /text, json_object, json_schema/,
+    ],
     [{ response_format: { type: 'json_schema' } }, 'response_format.json_schema', /object/],
-    [{ response_format: { type: 'json_schema', json_schema: {} } }, 'response_format.json_schema.name', /string/],
-    [{ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: [] } } }, 'response_format.json_schema.schema'],
+    [
+      { response_format: { type: 'json_schema', json_schema: {} } },
+      'response_format.json_schema.name',
+      /string/,
+    ],
+    [
+      { response_format: { type: 'json_schema', json_schema: { name: 'x', schema: [] } } },
+      'response_format.json_schema.schema',
+    ],
     [{ functions: [{ name: 'f' }] }, 'functions', /legacy `functions`/],
     [{ function_call: 'auto' }, 'function_call', /legacy `function_call`/],
   ])('rejects %j naming %s', (extra, param, message) => {

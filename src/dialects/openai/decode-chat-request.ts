@@ -1,4 +1,9 @@
-import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/request.js';
+import type {
+  ChatRequest,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from '../../core/request.js';
 import {
   invalidRequest,
   isObject,
@@ -46,10 +51,16 @@ export function decodeChatRequest(body: unknown): ChatRequest {
 
 function rejectLegacyFunctions(body: JsonObject): void {
   if (body.functions !== undefined && body.functions !== null) {
-    throw invalidRequest('The legacy `functions` parameter is not supported; use `tools`', 'functions');
+    throw invalidRequest(
+      'The legacy `functions` parameter is not supported; use `tools`',
+      'functions',
+    );
   }
   if (body.function_call !== undefined && body.function_call !== null) {
-    throw invalidRequest('The legacy `function_call` parameter is not supported; use `tool_choice`', 'function_call');
+    throw invalidRequest(
+      'The legacy `function_call` parameter is not supported; use `tool_choice`',
+      'function_call',
+    );
   }
 }
 
@@ -119,7 +130,10 @@ function decodeResponseFormat(value: unknown): ResponseFormat | undefined {
       };
       const strict = optionalBoolean(definition.strict, 'response_format.json_schema.strict');
       if (strict !== undefined) result.strict = strict;
-      const description = optionalString(definition.description, 'response_format.json_schema.description');
+      const description = optionalString(
+        definition.description,
+        'response_format.json_schema.description',
+      );
       if (description !== undefined) result.description = description;
       return result;
     }

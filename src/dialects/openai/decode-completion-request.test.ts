@@ -69,7 +69,14 @@ describe('decodeCompletionRequest', () => {
 
   it('treats null optional fields as absent', () => {
     expect(
-      decodeCompletionRequest({ model: 'm', prompt: 'p', suffix: null, echo: null, max_tokens: null, stream: null }),
+      decodeCompletionRequest({
+        model: 'm',
+        prompt: 'p',
+        suffix: null,
+        echo: null,
+        max_tokens: null,
+        stream: null,
+      }),
     ).toEqual({ kind: 'completion', model: 'm', prompt: ['p'], stream: false, maxTokens: 16 });
   });
 

@@ -48,7 +48,8 @@ function decodePrompt(value: unknown): string[] {
   for (let index = 0; index < value.length; index++) {
     const item: unknown = value[index];
     if (typeof item === 'string') continue;
-    if (typeof item === 'number' || Array.isArray(item)) throw invalidRequest(TOKEN_PROMPT_MESSAGE, 'prompt');
+    if (typeof item === 'number' || Array.isArray(item))
+      throw invalidRequest(TOKEN_PROMPT_MESSAGE, 'prompt');
     throw invalidRequest(`\`prompt[${index}]\` must be a string`, `prompt[${index}]`);
   }
   return value as string[];

@@ -1,5 +1,11 @@
 import type { EmbeddingInput, EmbeddingRequest } from '../../core/embedding.js';
-import { invalidRequest, isObject, optionalInteger, optionalString, requireString } from '../field-readers.js';
+import {
+  invalidRequest,
+  isObject,
+  optionalInteger,
+  optionalString,
+  requireString,
+} from '../field-readers.js';
 
 /** OpenAI's limit on inputs per embeddings request. */
 export const MAX_EMBEDDING_INPUTS = 2048;
@@ -14,12 +20,22 @@ const FIELDS = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user
 export function decodeEmbeddingsRequest(body: unknown): EmbeddingRequest {
   if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
   for (const key of Object.keys(body)) {
-    if (!FIELDS.has(key)) throw invalidRequest(`\`${key}\` is not an embeddings field (accepted: ${[...FIELDS].join(', ')})`, key);
+    if (!FIELDS.has(key))
+      throw invalidRequest(
+        `\`${key}\` is not an embeddings field (accepted: ${[...FIELDS].join(', ')})`,
+        key,
+      );
   }
   const model = requireString(body.model, 'model', false);
   const format = body.encoding_format ?? 'float';
-  if (format !== 'float' && format !== 'base64') throw invalidRequest('`encoding_format` must be "float" or "base64"', 'encoding_format');
-  const request: EmbeddingRequest = { kind: 'embedding', model, input: decodeInput(body.input), encodingFormat: format };
+  if (format !== 'float' && format !== 'base64')
+    throw invalidRequest('`encoding_format` must be "float" or "base64"', 'encoding_format');
+  const request: EmbeddingRequest = {
+    kind: 'embedding',
+    model,
+    input: decodeInput(body.input),
+    encodingFormat: format,
+  };
   const dimensions = optionalInteger(body.dimensions, 'dimensions', 1);
   if (dimensions !== undefined) request.dimensions = dimensions;
   const user = optionalString(body.user, 'user');
@@ -33,10 +49,17 @@ function decodeInput(value: unknown): EmbeddingInput[] {
     return [value];
   }
   if (!Array.isArray(value) || value.length === 0) {
-    throw invalidRequest('`input` must be a string, an array of strings, an array of token ids, or an array of token-id arrays, and not empty', 'input');
+    throw invalidRequest(
+      '`input` must be a string, an array of strings, an array of token ids, or an array of token-id arrays, and not empty',
+      'input',
+    );
   }
   if (value.every((entry) => typeof entry === 'number')) return [tokenIds(value, 'input')];
-  if (value.length > MAX_EMBEDDING_INPUTS) throw invalidRequest(`\`input\` has ${value.length} entries; at most ${MAX_EMBEDDING_INPUTS} are allowed`, 'input');
+  if (value.length > MAX_EMBEDDING_INPUTS)
+    throw invalidRequest(
+      `\`input\` has ${value.length} entries; at most ${MAX_EMBEDDING_INPUTS} are allowed`,
+      'input',
+    );
   return value.map((entry, index) => {
     const param = `input[${index}]`;
     if (typeof entry === 'string') {
@@ -52,7 +75,11 @@ function tokenIds(list: unknown[], param: string): number[] {
   if (list.length === 0) throw invalidRequest(`\`${param}\` must not be empty`, param);
   for (let index = 0; index < list.length; index++) {
     const token = list[index];
-    if (typeof token !== 'number' || !Number.isInteger(token) || token < 0) throw invalidRequest(`\`${param}[${index}]\` must be a token id (an integer >= 0)`, `${param}[${index}]`);
+    if (typeof token !== 'number' || !Number.isInteger(token) || token < 0)
+      throw invalidRequest(
+        `\`${param}[${index}]\` must be a token id (an integer >= 0)`,
+        `${param}[${index}]`,
+      );
   }
   return list as number[];
 }

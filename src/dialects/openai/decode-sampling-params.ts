@@ -31,7 +31,9 @@ export function decodeSamplingParams(body: JsonObject, target: SamplingParams): 
   const stop = decodeStop(body.stop);
   if (stop !== undefined) target.stop = stop;
   // `safety_identifier` replaces the deprecated `user`; either identifies the end user.
-  const user = optionalString(body.user, 'user') ?? optionalString(body.safety_identifier, 'safety_identifier');
+  const user =
+    optionalString(body.user, 'user') ??
+    optionalString(body.safety_identifier, 'safety_identifier');
   if (user !== undefined) target.user = user;
 }
 
@@ -43,7 +45,10 @@ export function decodeStreamFlags(body: JsonObject): { stream: boolean; streamUs
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw invalidRequest('`stream_options` must be an object', 'stream_options');
   }
-  const includeUsage = optionalBoolean((options as JsonObject).include_usage, 'stream_options.include_usage');
+  const includeUsage = optionalBoolean(
+    (options as JsonObject).include_usage,
+    'stream_options.include_usage',
+  );
   return includeUsage === undefined ? { stream } : { stream, streamUsage: includeUsage };
 }
 
@@ -51,7 +56,10 @@ function decodeStop(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return [value];
   if (!Array.isArray(value) || value.length > MAX_STOP_SEQUENCES) {
-    throw invalidRequest(`\`stop\` must be a string or an array of at most ${MAX_STOP_SEQUENCES} strings`, 'stop');
+    throw invalidRequest(
+      `\`stop\` must be a string or an array of at most ${MAX_STOP_SEQUENCES} strings`,
+      'stop',
+    );
   }
   for (let index = 0; index < value.length; index++) {
     if (typeof value[index] !== 'string') {

@@ -78,14 +78,26 @@ describe('encodeChatResponse', () => {
           role: 'assistant',
           content: null,
           reasoning_content: 'I should read it.',
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{"p":"a"}' } }],
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'read', arguments: '{"p":"a"}' } },
+          ],
           refusal: null,
         },
         logprobs: null,
         finish_reason: 'tool_calls',
       },
-      { index: 1, message: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: 'stop' },
-      { index: 2, message: { role: 'assistant', content: 'cut', refusal: null }, logprobs: null, finish_reason: 'length' },
+      {
+        index: 1,
+        message: { role: 'assistant', content: '', refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+      {
+        index: 2,
+        message: { role: 'assistant', content: 'cut', refusal: null },
+        logprobs: null,
+        finish_reason: 'length',
+      },
       {
         index: 3,
         message: { role: 'assistant', content: 'no', refusal: null },
@@ -101,7 +113,10 @@ describe('encodeChatResponse', () => {
       context,
     );
     expect(encoded.created).toBeGreaterThan(1700000000);
-    expect(encoded.usage?.prompt_tokens_details).toEqual({ cached_tokens: 0, cache_write_tokens: 60 });
+    expect(encoded.usage?.prompt_tokens_details).toEqual({
+      cached_tokens: 0,
+      cache_write_tokens: 60,
+    });
     expect(encoded.usage?.completion_tokens_details).toEqual({ reasoning_tokens: 0 });
   });
 });

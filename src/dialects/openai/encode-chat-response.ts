@@ -18,13 +18,21 @@ export interface ChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: { index: number; message: ChatCompletionMessage; logprobs: null; finish_reason: ChatFinishReason }[];
+  choices: {
+    index: number;
+    message: ChatCompletionMessage;
+    logprobs: null;
+    finish_reason: ChatFinishReason;
+  }[];
   usage?: OpenAIUsage;
   system_fingerprint?: string;
 }
 
 /** A canonical response as the `chat.completion` object OpenAI returns. */
-export function encodeChatResponse(response: ModelResponse, context: EncodeContext): ChatCompletion {
+export function encodeChatResponse(
+  response: ModelResponse,
+  context: EncodeContext,
+): ChatCompletion {
   const completion: ChatCompletion = {
     id: response.id || `chatcmpl-${context.requestId}`,
     object: 'chat.completion',
@@ -38,7 +46,8 @@ export function encodeChatResponse(response: ModelResponse, context: EncodeConte
     })),
   };
   if (response.usage !== undefined) completion.usage = encodeUsage(response.usage);
-  if (response.systemFingerprint !== undefined) completion.system_fingerprint = response.systemFingerprint;
+  if (response.systemFingerprint !== undefined)
+    completion.system_fingerprint = response.systemFingerprint;
   return completion;
 }
 

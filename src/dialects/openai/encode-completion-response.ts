@@ -18,7 +18,10 @@ export interface TextCompletion {
  * A canonical response as the legacy `text_completion` object. Echo is the upstream's job: the
  * choice text is sent as the upstream produced it.
  */
-export function encodeCompletionResponse(response: ModelResponse, context: EncodeContext): TextCompletion {
+export function encodeCompletionResponse(
+  response: ModelResponse,
+  context: EncodeContext,
+): TextCompletion {
   const completion: TextCompletion = {
     id: response.id || `cmpl-${context.requestId}`,
     object: 'text_completion',
@@ -32,6 +35,7 @@ export function encodeCompletionResponse(response: ModelResponse, context: Encod
     })),
   };
   if (response.usage !== undefined) completion.usage = encodeUsage(response.usage);
-  if (response.systemFingerprint !== undefined) completion.system_fingerprint = response.systemFingerprint;
+  if (response.systemFingerprint !== undefined)
+    completion.system_fingerprint = response.systemFingerprint;
   return completion;
 }

@@ -11,10 +11,19 @@ export interface EmbeddingList {
  * Canonical embeddings → OpenAI's list object. `base64` is the vector as little-endian float32
  * bytes (what the openai SDK asks for by default and decodes itself).
  */
-export function encodeEmbeddingsResponse(response: EmbeddingResponse, request: EmbeddingRequest, model: string, inputTokens: number): EmbeddingList {
+export function encodeEmbeddingsResponse(
+  response: EmbeddingResponse,
+  request: EmbeddingRequest,
+  model: string,
+  inputTokens: number,
+): EmbeddingList {
   return {
     object: 'list',
-    data: response.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: request.encodingFormat === 'base64' ? float32Base64(vector) : vector })),
+    data: response.vectors.map((vector, index) => ({
+      object: 'embedding',
+      index,
+      embedding: request.encodingFormat === 'base64' ? float32Base64(vector) : vector,
+    })),
     model,
     usage: { prompt_tokens: inputTokens, total_tokens: inputTokens },
   };

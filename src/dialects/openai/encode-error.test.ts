@@ -4,7 +4,9 @@ import { encodeError } from './encode-error.js';
 
 describe('encodeError (OpenAI)', () => {
   it('encodes message, type, param and code', () => {
-    const error = new GatewayError('invalid_request', '`n` must be an integer between 1 and 16', { param: 'n' });
+    const error = new GatewayError('invalid_request', '`n` must be an integer between 1 and 16', {
+      param: 'n',
+    });
     expect(encodeError(error)).toEqual({
       status: 400,
       body: {

@@ -14,8 +14,11 @@ export interface OpenAIUsage {
  * only when the upstream reported cache writes (Anthropic-style prompt caching).
  */
 export function encodeUsage(usage: Usage): OpenAIUsage {
-  const promptDetails: OpenAIUsage['prompt_tokens_details'] = { cached_tokens: usage.cachedInputTokens ?? 0 };
-  if (usage.cacheWriteTokens !== undefined) promptDetails.cache_write_tokens = usage.cacheWriteTokens;
+  const promptDetails: OpenAIUsage['prompt_tokens_details'] = {
+    cached_tokens: usage.cachedInputTokens ?? 0,
+  };
+  if (usage.cacheWriteTokens !== undefined)
+    promptDetails.cache_write_tokens = usage.cacheWriteTokens;
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,

@@ -50,7 +50,10 @@ const toolStream: StreamPart[] = [
   { type: 'tool-call-start', index: 0, toolIndex: 1, id: 'call_2', name: 'list' },
   { type: 'tool-call-delta', index: 0, toolIndex: 1, argumentsDelta: '{}' },
   { type: 'finish', index: 0, finishReason: 'tool_calls' },
-  { type: 'usage', usage: { inputTokens: 50, outputTokens: 20, cachedInputTokens: 10, reasoningTokens: 0 } },
+  {
+    type: 'usage',
+    usage: { inputTokens: 50, outputTokens: 20, cachedInputTokens: 10, reasoningTokens: 0 },
+  },
 ];
 
 describe('openai SDK accepts our chat output', () => {
@@ -69,14 +72,20 @@ describe('openai SDK accepts our chat output', () => {
       ],
       usage: { inputTokens: 12, outputTokens: 7 },
     };
-    const { client, requests } = clientAnswering(200, JSON.stringify(encodeChatResponse(response, context)), 'application/json');
+    const { client, requests } = clientAnswering(
+      200,
+      JSON.stringify(encodeChatResponse(response, context)),
+      'application/json',
+    );
     const completion = await client.chat.completions.create({
       model: 'fast',
       messages: [
         { role: 'developer', content: 'Be terse.' },
         { role: 'user', content: [{ type: 'text', text: 'Read a.ts' }] },
       ],
-      tools: [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object' } } }],
+      tools: [
+        { type: 'function', function: { name: 'read_file', parameters: { type: 'object' } } },
+      ],
       tool_choice: 'auto',
       temperature: 0.2,
       max_completion_tokens: 100,
@@ -88,7 +97,13 @@ describe('openai SDK accepts our chat output', () => {
     });
     expect(completion.usage?.total_tokens).toBe(19);
     const decoded = decodeChatRequest(requests[0]);
-    expect(decoded).toMatchObject({ model: 'fast', maxTokens: 100, temperature: 0.2, toolChoice: 'auto', stream: false });
+    expect(decoded).toMatchObject({
+      model: 'fast',
+      maxTokens: 100,
+      temperature: 0.2,
+      toolChoice: 'auto',
+      stream: false,
+    });
     expect(decoded.messages[0]).toEqual({ role: 'system', content: 'Be terse.' });
   });
 
@@ -107,7 +122,11 @@ describe('openai SDK accepts our chat output', () => {
     const message = final.choices[0]?.message;
     expect(message?.content).toBe('Let me look.');
     expect(message?.tool_calls).toEqual([
-      { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } },
+      {
+        id: 'call_1',
+        type: 'function',
+        function: { name: 'read_file', arguments: '{"path":"a.ts"}' },
+      },
       { id: 'call_2', type: 'function', function: { name: 'list', arguments: '{}' } },
     ]);
     expect(final.choices[0]?.finish_reason).toBe('tool_calls');
@@ -139,7 +158,11 @@ describe('openai SDK accepts our chat output', () => {
 
   it('raises an APIError for an error sent mid-stream', async () => {
     const error = new GatewayError('upstream_stream_interrupted', 'The upstream stream broke.');
-    const body = sse(createChatStreamEncoder(context, { includeUsage: false }), toolStream.slice(0, 3), error);
+    const body = sse(
+      createChatStreamEncoder(context, { includeUsage: false }),
+      toolStream.slice(0, 3),
+      error,
+    );
     const { client } = clientAnswering(200, body, 'text/event-stream');
     const stream = await client.chat.completions.create({
       model: 'fast',
@@ -162,9 +185,15 @@ describe('openai SDK accepts our chat output', () => {
 
   it('maps an encoded error response to the SDK error class with param and code', async () => {
     const encoded = encodeError(
-      new GatewayError('invalid_request', '`temperature` must be a number between 0 and 2', { param: 'temperature' }),
+      new GatewayError('invalid_request', '`temperature` must be a number between 0 and 2', {
+        param: 'temperature',
+      }),
     );
-    const { client } = clientAnswering(encoded.status, JSON.stringify(encoded.body), 'application/json');
+    const { client } = clientAnswering(
+      encoded.status,
+      JSON.stringify(encoded.body),
+      'application/json',
+    );
     const thrown = await client.chat.completions
       .create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }], temperature: 3 })
       .then(

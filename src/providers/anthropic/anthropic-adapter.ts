@@ -2,12 +2,22 @@ import type { AdapterFactory, CallContext, ProviderAdapter } from '../../core/pr
 import type { ChatRequest } from '../../core/request.js';
 import { closeDispatcher, providerHeaders } from '../provider-headers.js';
 import { abortError, type UpstreamErrorContext } from '../upstream-errors.js';
-import { expectEventStream, postJson, readJson, resolveTarget, type UpstreamResponse } from '../upstream-http.js';
+import {
+  expectEventStream,
+  postJson,
+  readJson,
+  resolveTarget,
+  type UpstreamResponse,
+} from '../upstream-http.js';
 import { decodeUpstreamStream } from '../upstream-stream.js';
 import { decodeAnthropicResponse } from './decode-response.js';
 import { AnthropicStreamDecoder } from './decode-stream.js';
 import { encodeAnthropicBody } from './encode-request.js';
-import { COUNT_TOKENS_ENDPOINT, decodeCountTokensResponse, encodeCountTokensBody } from './count-tokens.js';
+import {
+  COUNT_TOKENS_ENDPOINT,
+  decodeCountTokensResponse,
+  encodeCountTokensBody,
+} from './count-tokens.js';
 
 /** Sent as `anthropic-version` when the provider settings name none. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -23,18 +33,36 @@ const MESSAGES_ENDPOINT = '/messages';
 export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => {
   const target = resolveTarget(settings.baseUrl);
   const errorContext: UpstreamErrorContext =
-    settings.apiKey === undefined ? { provider: settings.id } : { provider: settings.id, apiKey: settings.apiKey };
-  const auth: Record<string, string> = { 'anthropic-version': settings.anthropicVersion ?? DEFAULT_ANTHROPIC_VERSION };
+    settings.apiKey === undefined
+      ? { provider: settings.id }
+      : { provider: settings.id, apiKey: settings.apiKey };
+  const auth: Record<string, string> = {
+    'anthropic-version': settings.anthropicVersion ?? DEFAULT_ANTHROPIC_VERSION,
+  };
   if (settings.apiKey !== undefined && settings.apiKey !== '') auth['x-api-key'] = settings.apiKey;
 
-  async function send(request: ChatRequest, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
-    const body = encodeAnthropicBody(request, { providerId: settings.id, upstreamModel: context.upstreamModel, stream });
+  async function send(
+    request: ChatRequest,
+    context: CallContext,
+    stream: boolean,
+  ): Promise<UpstreamResponse> {
+    const body = encodeAnthropicBody(request, {
+      providerId: settings.id,
+      upstreamModel: context.upstreamModel,
+      stream,
+    });
     if (context.signal.aborted) throw abortError(context.signal, errorContext);
     return postJson({
       dispatcher,
       target,
       endpoint: MESSAGES_ENDPOINT,
-      headers: providerHeaders(auth, settings.headers, context.requestId, stream, context.traceparent),
+      headers: providerHeaders(
+        auth,
+        settings.headers,
+        context.requestId,
+        stream,
+        context.traceparent,
+      ),
       body: JSON.stringify(body),
       signal: context.signal,
       context: errorContext,
@@ -66,7 +94,10 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
         signal: context.signal,
         context: errorContext,
       });
-      return decodeCountTokensResponse(await readJson(response, context.signal, errorContext), errorContext);
+      return decodeCountTokensResponse(
+        await readJson(response, context.signal, errorContext),
+        errorContext,
+      );
     },
     close: () => closeDispatcher(dispatcher),
   };

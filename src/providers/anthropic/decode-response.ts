@@ -1,6 +1,12 @@
 import type { ToolCall } from '../../core/request.js';
 import type { Choice, FinishReason, ModelResponse, Usage } from '../../core/response.js';
-import { badResponse, errorDetailFromPayload, errorFromPayload, isRecord, type UpstreamErrorContext } from '../upstream-errors.js';
+import {
+  badResponse,
+  errorDetailFromPayload,
+  errorFromPayload,
+  isRecord,
+  type UpstreamErrorContext,
+} from '../upstream-errors.js';
 import type { AnthropicMessage, AnthropicUsage } from './wire-types.js';
 
 /** Anthropic `stop_reason` → canonical finish reason (null and unknown values → stop). */
@@ -28,7 +34,10 @@ export function decodeAnthropicUsage(usage: AnthropicUsage): Usage {
   const input = count(usage.input_tokens);
   const cacheRead = count(usage.cache_read_input_tokens);
   const cacheWrite = count(usage.cache_creation_input_tokens);
-  const decoded: Usage = { inputTokens: input + cacheRead + cacheWrite, outputTokens: count(usage.output_tokens) };
+  const decoded: Usage = {
+    inputTokens: input + cacheRead + cacheWrite,
+    outputTokens: count(usage.output_tokens),
+  };
   if (typeof usage.cache_read_input_tokens === 'number') decoded.cachedInputTokens = cacheRead;
   if (typeof usage.cache_creation_input_tokens === 'number') decoded.cacheWriteTokens = cacheWrite;
   return decoded;
@@ -44,8 +53,13 @@ export function nowSeconds(): number {
 }
 
 /** Decodes a Messages API JSON body into a ModelResponse with one choice. */
-export function decodeAnthropicResponse(payload: unknown, fallbackModel: string, context: UpstreamErrorContext): ModelResponse {
-  if (!isRecord(payload)) throw badResponse(context, 'upstream returned a JSON value that is not an object');
+export function decodeAnthropicResponse(
+  payload: unknown,
+  fallbackModel: string,
+  context: UpstreamErrorContext,
+): ModelResponse {
+  if (!isRecord(payload))
+    throw badResponse(context, 'upstream returned a JSON value that is not an object');
   const message = payload as AnthropicMessage;
   if (!Array.isArray(message.content)) {
     const detail = payload['type'] === 'error' ? errorDetailFromPayload(payload) : undefined;
@@ -58,7 +72,8 @@ export function decodeAnthropicResponse(payload: unknown, fallbackModel: string,
   for (const block of message.content) {
     if (!isRecord(block)) continue;
     if (block.type === 'text' && typeof block.text === 'string') text += block.text;
-    else if (block.type === 'thinking' && typeof block.thinking === 'string') reasoning += block.thinking;
+    else if (block.type === 'thinking' && typeof block.thinking === 'string')
+      reasoning += block.thinking;
     else if (block.type === 'tool_use') {
       toolCalls.push({
         id: typeof block.id === 'string' ? block.id : '',
@@ -67,12 +82,18 @@ export function decodeAnthropicResponse(payload: unknown, fallbackModel: string,
       });
     }
   }
-  const choice: Choice = { index: 0, text, toolCalls, finishReason: mapStopReason(message.stop_reason) };
+  const choice: Choice = {
+    index: 0,
+    text,
+    toolCalls,
+    finishReason: mapStopReason(message.stop_reason),
+  };
   if (reasoning !== '') choice.reasoning = reasoning;
   if (typeof message.stop_sequence === 'string') choice.stopSequence = message.stop_sequence;
   const response: ModelResponse = {
     id: typeof message.id === 'string' ? message.id : '',
-    model: typeof message.model === 'string' && message.model !== '' ? message.model : fallbackModel,
+    model:
+      typeof message.model === 'string' && message.model !== '' ? message.model : fallbackModel,
     created: nowSeconds(),
     choices: [choice],
   };

@@ -4,14 +4,21 @@ import { AnthropicStreamDecoder } from './decode-stream.js';
 
 const context = { provider: 'claude' };
 
-function run(events: Array<Record<string, unknown>>): { parts: StreamPart[]; decoder: AnthropicStreamDecoder } {
+function run(events: Array<Record<string, unknown>>): {
+  parts: StreamPart[];
+  decoder: AnthropicStreamDecoder;
+} {
   const decoder = new AnthropicStreamDecoder(context, 'fallback');
   const parts: StreamPart[] = [];
-  for (const event of events) decoder.push({ event: String(event['type']), data: JSON.stringify(event) }, parts);
+  for (const event of events)
+    decoder.push({ event: String(event['type']), data: JSON.stringify(event) }, parts);
   return { parts, decoder };
 }
 
-const start = { type: 'message_start', message: { id: 'msg', model: 'claude', usage: { input_tokens: 5, output_tokens: 1 } } };
+const start = {
+  type: 'message_start',
+  message: { id: 'msg', model: 'claude', usage: { input_tokens: 5, output_tokens: 1 } },
+};
 
 describe('AnthropicStreamDecoder', () => {
   it('maps refusal and pause_turn stop reasons', () => {
@@ -20,7 +27,11 @@ describe('AnthropicStreamDecoder', () => {
       ['pause_turn', 'pause'],
       ['model_context_window_exceeded', 'length'],
     ]) {
-      const { parts } = run([start, { type: 'message_delta', delta: { stop_reason: reason }, usage: { output_tokens: 2 } }, { type: 'message_stop' }]);
+      const { parts } = run([
+        start,
+        { type: 'message_delta', delta: { stop_reason: reason }, usage: { output_tokens: 2 } },
+        { type: 'message_stop' },
+      ]);
       expect(parts.at(-2)).toEqual({ type: 'finish', index: 0, finishReason: expected });
     }
   });
@@ -28,9 +39,21 @@ describe('AnthropicStreamDecoder', () => {
   it('ignores unknown event and delta types, redacted thinking and server tool blocks', () => {
     const { parts } = run([
       start,
-      { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'xyz' } },
-      { type: 'content_block_start', index: 1, content_block: { type: 'server_tool_use', id: 's', name: 'web_search', input: {} } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"q":1}' } },
+      {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'redacted_thinking', data: 'xyz' },
+      },
+      {
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'server_tool_use', id: 's', name: 'web_search', input: {} },
+      },
+      {
+        type: 'content_block_delta',
+        index: 1,
+        delta: { type: 'input_json_delta', partial_json: '{"q":1}' },
+      },
       { type: 'content_block_delta', index: 2, delta: { type: 'citations_delta', citation: {} } },
       { type: 'some_future_event' },
       { type: 'message_stop' },
@@ -39,16 +62,19 @@ describe('AnthropicStreamDecoder', () => {
   });
 
   it('throws on an event before message_start, and when message_stop never comes', () => {
-    expect(() => run([{ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } }])).toThrow(
-      expect.objectContaining({ code: 'upstream_bad_response' }),
-    );
+    expect(() =>
+      run([{ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } }]),
+    ).toThrow(expect.objectContaining({ code: 'upstream_bad_response' }));
     const { decoder } = run([start]);
     expect(() => decoder.end()).toThrow(expect.objectContaining({ code: 'upstream_bad_response' }));
   });
 
   it('maps other error event types to upstream_bad_response', () => {
-    expect(() => run([start, { type: 'error', error: { type: 'api_error', message: 'Internal server error' } }])).toThrow(
-      expect.objectContaining({ code: 'upstream_bad_response', provider: 'claude' }),
-    );
+    expect(() =>
+      run([
+        start,
+        { type: 'error', error: { type: 'api_error', message: 'Internal server error' } },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'upstream_bad_response', provider: 'claude' }));
   });
 });

@@ -1,7 +1,12 @@
 import type { FinishReason, StreamPart } from '../../core/response.js';
 import type { SseEvent } from '../sse-parser.js';
 import type { WireStreamDecoder } from '../upstream-stream.js';
-import { badResponse, errorFromPayload, isRecord, type UpstreamErrorContext } from '../upstream-errors.js';
+import {
+  badResponse,
+  errorFromPayload,
+  isRecord,
+  type UpstreamErrorContext,
+} from '../upstream-errors.js';
 import { decodeAnthropicUsage, mapStopReason, nowSeconds } from './decode-response.js';
 import type { AnthropicStreamEvent, AnthropicUsage } from './wire-types.js';
 
@@ -35,9 +40,14 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
     try {
       payload = JSON.parse(event.data);
     } catch (error) {
-      throw badResponse(this.context, `invalid JSON in upstream stream event: ${event.data.slice(0, 200)}`, error);
+      throw badResponse(
+        this.context,
+        `invalid JSON in upstream stream event: ${event.data.slice(0, 200)}`,
+        error,
+      );
     }
-    if (!isRecord(payload)) throw badResponse(this.context, 'upstream stream event is not a JSON object');
+    if (!isRecord(payload))
+      throw badResponse(this.context, 'upstream stream event is not a JSON object');
     const data = payload as AnthropicStreamEvent;
     const type = typeof data.type === 'string' ? data.type : event.event;
     switch (type) {
@@ -55,8 +65,10 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
       case 'message_delta':
         this.requireStarted();
         if (isRecord(data.delta)) {
-          if (typeof data.delta.stop_reason === 'string') this.finishReason = mapStopReason(data.delta.stop_reason);
-          if (typeof data.delta.stop_sequence === 'string') this.stopSequence = data.delta.stop_sequence;
+          if (typeof data.delta.stop_reason === 'string')
+            this.finishReason = mapStopReason(data.delta.stop_reason);
+          if (typeof data.delta.stop_sequence === 'string')
+            this.stopSequence = data.delta.stop_sequence;
         }
         if (isRecord(data.usage)) this.mergeUsage(data.usage);
         break;
@@ -66,14 +78,22 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
         out.push(
           this.stopSequence === undefined
             ? { type: 'finish', index: 0, finishReason: this.finishReason }
-            : { type: 'finish', index: 0, finishReason: this.finishReason, stopSequence: this.stopSequence },
+            : {
+                type: 'finish',
+                index: 0,
+                finishReason: this.finishReason,
+                stopSequence: this.stopSequence,
+              },
         );
         out.push({ type: 'usage', usage: decodeAnthropicUsage(this.usage) });
         break;
       case 'error': {
         const error = isRecord(data.error) ? data.error : {};
         const detail = { message: typeof error.message === 'string' ? error.message : '' };
-        throw errorFromPayload(typeof error.type === 'string' ? { ...detail, type: error.type } : detail, this.context);
+        throw errorFromPayload(
+          typeof error.type === 'string' ? { ...detail, type: error.type } : detail,
+          this.context,
+        );
       }
       default:
         // ping, content_block_stop and event types added later carry nothing to forward.
@@ -83,7 +103,8 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
 
   /** Called after `message_stop` (nothing left to add) or when the body ended: without `message_stop` it was cut short. */
   end(): void {
-    if (!this.stopped) throw badResponse(this.context, 'upstream stream ended before completion (no message_stop)');
+    if (!this.stopped)
+      throw badResponse(this.context, 'upstream stream ended before completion (no message_stop)');
   }
 
   private start(data: AnthropicStreamEvent, out: StreamPart[]): void {
@@ -94,7 +115,10 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
     out.push({
       type: 'start',
       id: typeof message.id === 'string' ? message.id : '',
-      model: typeof message.model === 'string' && message.model !== '' ? message.model : this.fallbackModel,
+      model:
+        typeof message.model === 'string' && message.model !== ''
+          ? message.model
+          : this.fallbackModel,
       created: nowSeconds(),
     });
   }
@@ -104,7 +128,11 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
     const blockIndex = typeof data.index === 'number' ? data.index : -1;
     if (block.type === 'text' && typeof block.text === 'string' && block.text !== '') {
       out.push({ type: 'text-delta', index: 0, text: block.text });
-    } else if (block.type === 'thinking' && typeof block.thinking === 'string' && block.thinking !== '') {
+    } else if (
+      block.type === 'thinking' &&
+      typeof block.thinking === 'string' &&
+      block.thinking !== ''
+    ) {
       out.push({ type: 'reasoning-delta', index: 0, text: block.thinking });
     } else if (block.type === 'tool_use') {
       const toolIndex = this.toolIndexByBlock.size;
@@ -118,7 +146,12 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
       });
       // Streams carry input as input_json_delta; a server that puts it whole in the start block is honoured too.
       if (isRecord(block.input) && Object.keys(block.input).length > 0) {
-        out.push({ type: 'tool-call-delta', index: 0, toolIndex, argumentsDelta: JSON.stringify(block.input) });
+        out.push({
+          type: 'tool-call-delta',
+          index: 0,
+          toolIndex,
+          argumentsDelta: JSON.stringify(block.input),
+        });
       }
     }
   }
@@ -127,7 +160,8 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
     const delta = isRecord(data.delta) ? data.delta : {};
     switch (delta.type) {
       case 'text_delta':
-        if (typeof delta.text === 'string' && delta.text !== '') out.push({ type: 'text-delta', index: 0, text: delta.text });
+        if (typeof delta.text === 'string' && delta.text !== '')
+          out.push({ type: 'text-delta', index: 0, text: delta.text });
         break;
       case 'thinking_delta':
         if (typeof delta.thinking === 'string' && delta.thinking !== '') {
@@ -135,9 +169,20 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
         }
         break;
       case 'input_json_delta': {
-        const toolIndex = this.toolIndexByBlock.get(typeof data.index === 'number' ? data.index : -1);
-        if (toolIndex !== undefined && typeof delta.partial_json === 'string' && delta.partial_json !== '') {
-          out.push({ type: 'tool-call-delta', index: 0, toolIndex, argumentsDelta: delta.partial_json });
+        const toolIndex = this.toolIndexByBlock.get(
+          typeof data.index === 'number' ? data.index : -1,
+        );
+        if (
+          toolIndex !== undefined &&
+          typeof delta.partial_json === 'string' &&
+          delta.partial_json !== ''
+        ) {
+          out.push({
+            type: 'tool-call-delta',
+            index: 0,
+            toolIndex,
+            argumentsDelta: delta.partial_json,
+          });
         }
         break;
       }
@@ -148,13 +193,19 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
   }
 
   private mergeUsage(update: AnthropicUsage): void {
-    for (const key of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
+    for (const key of [
+      'input_tokens',
+      'output_tokens',
+      'cache_read_input_tokens',
+      'cache_creation_input_tokens',
+    ] as const) {
       const value = update[key];
       if (typeof value === 'number') this.usage[key] = value;
     }
   }
 
   private requireStarted(): void {
-    if (!this.started) throw badResponse(this.context, 'upstream stream event before message_start');
+    if (!this.started)
+      throw badResponse(this.context, 'upstream stream event before message_start');
   }
 }

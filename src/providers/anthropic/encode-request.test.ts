@@ -3,12 +3,21 @@ import type { ChatRequest } from '../../core/request.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS, encodeAnthropicBody } from './encode-request.js';
 
 const options = { providerId: 'claude', upstreamModel: 'claude-x', stream: false };
-const chat = (overrides: Partial<ChatRequest>): ChatRequest => ({ kind: 'chat', model: 'c', stream: false, messages: [], ...overrides });
+const chat = (overrides: Partial<ChatRequest>): ChatRequest => ({
+  kind: 'chat',
+  model: 'c',
+  stream: false,
+  messages: [],
+  ...overrides,
+});
 const text = (value: string) => ({ type: 'text' as const, text: value });
 
 describe('encodeAnthropicBody', () => {
   it('sends the documented default max_tokens and clamps temperature into 0..1', () => {
-    const body = encodeAnthropicBody(chat({ temperature: -0.5, messages: [{ role: 'user', content: [text('hi')] }] }), options);
+    const body = encodeAnthropicBody(
+      chat({ temperature: -0.5, messages: [{ role: 'user', content: [text('hi')] }] }),
+      options,
+    );
     expect(body['max_tokens']).toBe(DEFAULT_ANTHROPIC_MAX_TOKENS);
     expect(DEFAULT_ANTHROPIC_MAX_TOKENS).toBe(4096);
     expect(body['temperature']).toBe(0);
@@ -18,7 +27,11 @@ describe('encodeAnthropicBody', () => {
     const body = encodeAnthropicBody(
       chat({
         messages: [
-          { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'f', arguments: '[1,2]' }] },
+          {
+            role: 'assistant',
+            content: '',
+            toolCalls: [{ id: 't1', name: 'f', arguments: '[1,2]' }],
+          },
           { role: 'user', content: [text('before the result')] },
           { role: 'tool', toolCallId: 't1', content: 'done' },
           { role: 'user', content: [text('after')] },
@@ -58,39 +71,77 @@ describe('encodeAnthropicBody', () => {
 
   it('converts percent-encoded data URLs to base64 and rejects other URL schemes', () => {
     const body = encodeAnthropicBody(
-      chat({ messages: [{ role: 'user', content: [{ type: 'image', url: 'data:image/svg+xml,%3Csvg%2F%3E' }] }] }),
+      chat({
+        messages: [
+          { role: 'user', content: [{ type: 'image', url: 'data:image/svg+xml,%3Csvg%2F%3E' }] },
+        ],
+      }),
       options,
     );
     expect(body['messages']).toEqual([
-      { role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/svg+xml', data: Buffer.from('<svg/>').toString('base64') } }] },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'image',
+            source: {
+              type: 'base64',
+              media_type: 'image/svg+xml',
+              data: Buffer.from('<svg/>').toString('base64'),
+            },
+          },
+        ],
+      },
     ]);
     expect(() =>
-      encodeAnthropicBody(chat({ messages: [{ role: 'user', content: [{ type: 'image', url: 'file:///etc/passwd' }] }] }), options),
+      encodeAnthropicBody(
+        chat({
+          messages: [{ role: 'user', content: [{ type: 'image', url: 'file:///etc/passwd' }] }],
+        }),
+        options,
+      ),
     ).toThrow(expect.objectContaining({ code: 'unsupported' }));
   });
 
   it('maps tool choices and parallel tool use', () => {
     const tools = [{ name: 'f', parameters: { type: 'object' } }];
-    const choice = (overrides: Partial<ChatRequest>) => encodeAnthropicBody(chat({ tools, ...overrides }), options)['tool_choice'];
+    const choice = (overrides: Partial<ChatRequest>) =>
+      encodeAnthropicBody(chat({ tools, ...overrides }), options)['tool_choice'];
     expect(choice({})).toBeUndefined();
     expect(choice({ toolChoice: 'auto' })).toEqual({ type: 'auto' });
     expect(choice({ toolChoice: 'none', parallelToolCalls: false })).toEqual({ type: 'none' });
-    expect(choice({ parallelToolCalls: false })).toEqual({ type: 'auto', disable_parallel_tool_use: true });
-    expect(choice({ toolChoice: { name: 'f' }, parallelToolCalls: true })).toEqual({ type: 'tool', name: 'f' });
-    expect(encodeAnthropicBody(chat({ toolChoice: 'required' }), options)).not.toHaveProperty('tool_choice');
+    expect(choice({ parallelToolCalls: false })).toEqual({
+      type: 'auto',
+      disable_parallel_tool_use: true,
+    });
+    expect(choice({ toolChoice: { name: 'f' }, parallelToolCalls: true })).toEqual({
+      type: 'tool',
+      name: 'f',
+    });
+    expect(encodeAnthropicBody(chat({ toolChoice: 'required' }), options)).not.toHaveProperty(
+      'tool_choice',
+    );
   });
 
   it('asks for JSON through the system prompt for json_object', () => {
     const body = encodeAnthropicBody(
-      chat({ messages: [{ role: 'system', content: 'Be brief.' }], responseFormat: { type: 'json_object' } }),
+      chat({
+        messages: [{ role: 'system', content: 'Be brief.' }],
+        responseFormat: { type: 'json_object' },
+      }),
       options,
     );
     expect(body['system']).toMatch(/^Be brief\.\n\nRespond with only a single valid JSON object/);
   });
 
   it('rejects n > 1 and drops seed and penalties', () => {
-    expect(() => encodeAnthropicBody(chat({ n: 2 }), options)).toThrow(expect.objectContaining({ code: 'unsupported', param: 'n' }));
-    const body = encodeAnthropicBody(chat({ seed: 1, presencePenalty: 1, frequencyPenalty: 1, n: 1 }), options);
+    expect(() => encodeAnthropicBody(chat({ n: 2 }), options)).toThrow(
+      expect.objectContaining({ code: 'unsupported', param: 'n' }),
+    );
+    const body = encodeAnthropicBody(
+      chat({ seed: 1, presencePenalty: 1, frequencyPenalty: 1, n: 1 }),
+      options,
+    );
     expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model']);
   });
 });

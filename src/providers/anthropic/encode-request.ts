@@ -1,5 +1,12 @@
 import { GatewayError } from '../../core/errors.js';
-import type { ChatRequest, ContentPart, ImagePart, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/request.js';
+import type {
+  ChatRequest,
+  ContentPart,
+  ImagePart,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from '../../core/request.js';
 
 /**
  * `max_tokens` is required by the Messages API; this is sent when the client gave none. 4096 is
@@ -25,12 +32,19 @@ export interface AnthropicEncodeOptions {
  * `system`; tool results become `tool_result` blocks in user turns; consecutive same-role turns
  * are merged (the API wants alternation); seed and penalties have no equivalent and are dropped.
  */
-export function encodeAnthropicBody(request: ChatRequest, options: AnthropicEncodeOptions): JsonObject {
+export function encodeAnthropicBody(
+  request: ChatRequest,
+  options: AnthropicEncodeOptions,
+): JsonObject {
   if (request.n !== undefined && request.n > 1) {
-    throw new GatewayError('unsupported', `${options.providerId} (Anthropic) does not support more than one choice (n > 1).`, {
-      param: 'n',
-      provider: options.providerId,
-    });
+    throw new GatewayError(
+      'unsupported',
+      `${options.providerId} (Anthropic) does not support more than one choice (n > 1).`,
+      {
+        param: 'n',
+        provider: options.providerId,
+      },
+    );
   }
   const systemParts: string[] = [];
   const messages: WireMessage[] = [];
@@ -40,19 +54,32 @@ export function encodeAnthropicBody(request: ChatRequest, options: AnthropicEnco
         systemParts.push(message.content);
         break;
       case 'user':
-        append(messages, 'user', message.content.flatMap((part) => encodeUserPart(part, options.providerId)));
+        append(
+          messages,
+          'user',
+          message.content.flatMap((part) => encodeUserPart(part, options.providerId)),
+        );
         break;
       case 'assistant': {
         const blocks: JsonObject[] = [];
         if (message.content !== '') blocks.push({ type: 'text', text: message.content });
         for (const call of message.toolCalls ?? []) {
-          blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call.arguments) });
+          blocks.push({
+            type: 'tool_use',
+            id: call.id,
+            name: call.name,
+            input: parseToolInput(call.arguments),
+          });
         }
         append(messages, 'assistant', blocks);
         break;
       }
       case 'tool': {
-        const result: JsonObject = { type: 'tool_result', tool_use_id: message.toolCallId, content: message.content };
+        const result: JsonObject = {
+          type: 'tool_result',
+          tool_use_id: message.toolCallId,
+          content: message.content,
+        };
         if (message.isError === true) result['is_error'] = true;
         append(messages, 'user', [result]);
         break;
@@ -70,7 +97,8 @@ export function encodeAnthropicBody(request: ChatRequest, options: AnthropicEnco
   };
   if (systemParts.length > 0) body['system'] = systemParts.join('\n\n');
   if (request.stop !== undefined && request.stop.length > 0) body['stop_sequences'] = request.stop;
-  if (request.temperature !== undefined) body['temperature'] = Math.min(1, Math.max(0, request.temperature));
+  if (request.temperature !== undefined)
+    body['temperature'] = Math.min(1, Math.max(0, request.temperature));
   if (request.topP !== undefined) body['top_p'] = request.topP;
   if (request.tools !== undefined && request.tools.length > 0) {
     body['tools'] = request.tools.map(encodeTool);
@@ -94,7 +122,11 @@ function append(messages: WireMessage[], role: Role, blocks: JsonObject[]): void
     if (block['type'] === 'tool_result') {
       // tool_result blocks must come first in a user turn.
       let insertAt = 0;
-      while (insertAt < previous.content.length && previous.content[insertAt]?.['type'] === 'tool_result') insertAt += 1;
+      while (
+        insertAt < previous.content.length &&
+        previous.content[insertAt]?.['type'] === 'tool_result'
+      )
+        insertAt += 1;
       previous.content.splice(insertAt, 0, block);
     } else {
       previous.content.push(block);
@@ -107,7 +139,8 @@ function trimFinalAssistantText(messages: WireMessage[]): void {
   const last = messages[messages.length - 1];
   if (last === undefined || last.role !== 'assistant') return;
   const block = last.content[last.content.length - 1];
-  if (block !== undefined && block['type'] === 'text' && typeof block['text'] === 'string') block['text'] = block['text'].trimEnd();
+  if (block !== undefined && block['type'] === 'text' && typeof block['text'] === 'string')
+    block['text'] = block['text'].trimEnd();
 }
 
 function encodeUserPart(part: ContentPart, providerId: string): JsonObject[] {
@@ -123,21 +156,33 @@ function imageSource(part: ImagePart, providerId: string): JsonObject {
   if (match !== null) {
     const [, dataType = '', parameters = '', payload = ''] = match;
     const isBase64 = parameters.split(';').includes('base64');
-    const data = isBase64 ? payload : Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
-    return { type: 'base64', media_type: part.mediaType ?? (dataType === '' ? 'image/png' : dataType), data };
+    const data = isBase64
+      ? payload
+      : Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
+    return {
+      type: 'base64',
+      media_type: part.mediaType ?? (dataType === '' ? 'image/png' : dataType),
+      data,
+    };
   }
   if (/^https?:\/\//i.test(part.url)) return { type: 'url', url: part.url };
-  throw new GatewayError('unsupported', `${providerId} (Anthropic) accepts images only as data: or http(s) URLs.`, {
-    param: 'messages',
-    provider: providerId,
-  });
+  throw new GatewayError(
+    'unsupported',
+    `${providerId} (Anthropic) accepts images only as data: or http(s) URLs.`,
+    {
+      param: 'messages',
+      provider: providerId,
+    },
+  );
 }
 
 /** Tool-call arguments as the object Anthropic wants; invalid or non-object JSON becomes {}. */
 function parseToolInput(text: string): JsonObject {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as JsonObject)
+      : {};
   } catch {
     return {};
   }
@@ -150,7 +195,10 @@ function encodeTool(tool: ToolDefinition): JsonObject {
   return encoded;
 }
 
-function encodeToolChoice(choice: ToolChoice | undefined, parallelToolCalls: boolean | undefined): JsonObject | undefined {
+function encodeToolChoice(
+  choice: ToolChoice | undefined,
+  parallelToolCalls: boolean | undefined,
+): JsonObject | undefined {
   let encoded: JsonObject;
   if (choice === undefined || choice === 'auto') encoded = { type: 'auto' };
   else if (choice === 'none') return { type: 'none' };

@@ -7,7 +7,14 @@ import {
   isRecord,
   type UpstreamErrorContext,
 } from '../upstream-errors.js';
-import type { WireChoice, WireChunk, WireContentChunk, WireMessage, WireToolCall, WireUsage } from './wire-types.js';
+import type {
+  WireChoice,
+  WireChunk,
+  WireContentChunk,
+  WireMessage,
+  WireToolCall,
+  WireUsage,
+} from './wire-types.js';
 
 /**
  * OpenAI `finish_reason` → canonical. `function_call` (legacy) and `tool_use` count as tool
@@ -32,8 +39,13 @@ export function mapFinishReason(reason: string | null | undefined): FinishReason
 
 /** OpenAI-shaped usage → canonical, with DeepSeek, OpenAI and OpenRouter cache/reasoning details. */
 export function decodeUsage(usage: WireUsage): Usage {
-  const decoded: Usage = { inputTokens: numberOr(usage.prompt_tokens, 0), outputTokens: numberOr(usage.completion_tokens, 0) };
-  const cached = isNumber(usage.prompt_cache_hit_tokens) ? usage.prompt_cache_hit_tokens : usage.prompt_tokens_details?.cached_tokens;
+  const decoded: Usage = {
+    inputTokens: numberOr(usage.prompt_tokens, 0),
+    outputTokens: numberOr(usage.completion_tokens, 0),
+  };
+  const cached = isNumber(usage.prompt_cache_hit_tokens)
+    ? usage.prompt_cache_hit_tokens
+    : usage.prompt_tokens_details?.cached_tokens;
   if (isNumber(cached)) decoded.cachedInputTokens = cached;
   const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens;
   if (isNumber(cacheWrite)) decoded.cacheWriteTokens = cacheWrite;
@@ -74,15 +86,24 @@ export function argumentsText(value: unknown): string {
 
 /** The stop string vLLM reports in `stop_reason`, when generation ended on one. */
 export function stopSequenceOf(choice: WireChoice, finishReason: FinishReason): string | undefined {
-  return finishReason === 'stop' && typeof choice.stop_reason === 'string' ? choice.stop_reason : undefined;
+  return finishReason === 'stop' && typeof choice.stop_reason === 'string'
+    ? choice.stop_reason
+    : undefined;
 }
 
 /** Checks a parsed 2xx body: an `{error}` payload is thrown as such, a body without choices is bad. */
-export function expectChoices(payload: unknown, context: UpstreamErrorContext): WireChunk & { choices: WireChoice[] } {
-  if (!isRecord(payload)) throw badResponse(context, 'upstream returned a JSON value that is not an object');
+export function expectChoices(
+  payload: unknown,
+  context: UpstreamErrorContext,
+): WireChunk & { choices: WireChoice[] } {
+  if (!isRecord(payload))
+    throw badResponse(context, 'upstream returned a JSON value that is not an object');
   const chunk = payload as WireChunk;
   if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) {
-    const detail = chunk.error !== undefined && chunk.error !== null ? errorDetailFromPayload(payload) : undefined;
+    const detail =
+      chunk.error !== undefined && chunk.error !== null
+        ? errorDetailFromPayload(payload)
+        : undefined;
     if (detail !== undefined) throw errorFromPayload(detail, context);
     throw badResponse(context, 'upstream response has no choices');
   }
@@ -90,7 +111,11 @@ export function expectChoices(payload: unknown, context: UpstreamErrorContext): 
 }
 
 /** Decodes a `/chat/completions` or `/completions` JSON body into a ModelResponse. */
-export function decodeResponse(payload: unknown, fallbackModel: string, context: UpstreamErrorContext): ModelResponse {
+export function decodeResponse(
+  payload: unknown,
+  fallbackModel: string,
+  context: UpstreamErrorContext,
+): ModelResponse {
   const chunk = expectChoices(payload, context);
   const choices = chunk.choices.map((choice, position) => decodeChoice(choice, position));
   const response: ModelResponse = {
@@ -100,7 +125,8 @@ export function decodeResponse(payload: unknown, fallbackModel: string, context:
     choices,
   };
   if (isRecord(chunk.usage)) response.usage = decodeUsage(chunk.usage);
-  if (typeof chunk.system_fingerprint === 'string') response.systemFingerprint = chunk.system_fingerprint;
+  if (typeof chunk.system_fingerprint === 'string')
+    response.systemFingerprint = chunk.system_fingerprint;
   return response;
 }
 
@@ -113,7 +139,10 @@ function decodeChoice(choice: WireChoice, position: number): Choice {
   if (isRecord(choice.message)) {
     const message = choice.message;
     ({ text, reasoning } = messageText(message));
-    if (Array.isArray(message.tool_calls)) toolCalls = message.tool_calls.map((call, callPosition) => decodeToolCall(call, index, callPosition));
+    if (Array.isArray(message.tool_calls))
+      toolCalls = message.tool_calls.map((call, callPosition) =>
+        decodeToolCall(call, index, callPosition),
+      );
   } else {
     text = typeof choice.text === 'string' ? choice.text : '';
   }
@@ -126,7 +155,10 @@ function decodeChoice(choice: WireChoice, position: number): Choice {
 
 function decodeToolCall(call: WireToolCall, choiceIndex: number, position: number): ToolCall {
   return {
-    id: typeof call.id === 'string' && call.id !== '' ? call.id : syntheticToolCallId(choiceIndex, position),
+    id:
+      typeof call.id === 'string' && call.id !== ''
+        ? call.id
+        : syntheticToolCallId(choiceIndex, position),
     name: typeof call.function?.name === 'string' ? call.function.name : '',
     arguments: argumentsText(call.function?.arguments),
   };

@@ -7,7 +7,8 @@ const context = { provider: 'p' };
 function decode(chunks: Array<Record<string, unknown> | string>, ended = true): StreamPart[] {
   const decoder = new OpenAIStreamDecoder(context, 'fallback-model');
   const out: StreamPart[] = [];
-  for (const chunk of chunks) decoder.push({ data: typeof chunk === 'string' ? chunk : JSON.stringify(chunk) }, out);
+  for (const chunk of chunks)
+    decoder.push({ data: typeof chunk === 'string' ? chunk : JSON.stringify(chunk) }, out);
   if (ended) decoder.end(out);
   return out;
 }
@@ -54,8 +55,16 @@ describe('OpenAIStreamDecoder', () => {
 
   it('treats a repeated id and name on every chunk as one call', () => {
     const parts = decode([
-      delta({ tool_calls: [{ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '{"q":' } }] }),
-      delta({ tool_calls: [{ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '"x"}' } }] }),
+      delta({
+        tool_calls: [
+          { index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '{"q":' } },
+        ],
+      }),
+      delta({
+        tool_calls: [
+          { index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '"x"}' } },
+        ],
+      }),
       delta({}, 'tool_calls'),
       '[DONE]',
     ]);
@@ -84,22 +93,28 @@ describe('OpenAIStreamDecoder', () => {
   });
 
   it('maps finish reasons, including legacy function_call and unknown values', () => {
-    const reasons = ['function_call', 'content_filter', 'model_length', 'eos', 'insufficient_system_resource'].map((reason) => {
+    const reasons = [
+      'function_call',
+      'content_filter',
+      'model_length',
+      'eos',
+      'insufficient_system_resource',
+    ].map((reason) => {
       const parts = decode([delta({}, reason)]);
       return parts.find((part) => part.type === 'finish');
     });
-    expect(reasons.map((part) => (part?.type === 'finish' ? part.finishReason : undefined))).toEqual([
-      'tool_calls',
-      'content_filter',
-      'length',
-      'stop',
-      'stop',
-    ]);
+    expect(
+      reasons.map((part) => (part?.type === 'finish' ? part.finishReason : undefined)),
+    ).toEqual(['tool_calls', 'content_filter', 'length', 'stop', 'stop']);
   });
 
   it('throws upstream_bad_response for a stream that ends with no chunk, or for bad JSON', () => {
-    expect(() => decode(['[DONE]'])).toThrow(expect.objectContaining({ code: 'upstream_bad_response' }));
-    expect(() => decode(['{"id": nope'], false)).toThrow(expect.objectContaining({ code: 'upstream_bad_response' }));
+    expect(() => decode(['[DONE]'])).toThrow(
+      expect.objectContaining({ code: 'upstream_bad_response' }),
+    );
+    expect(() => decode(['{"id": nope'], false)).toThrow(
+      expect.objectContaining({ code: 'upstream_bad_response' }),
+    );
   });
 
   it('requires every started choice to finish when [DONE] is missing', () => {
@@ -109,7 +124,10 @@ describe('OpenAIStreamDecoder', () => {
   });
 
   it('uses the fallback model and skips empty deltas', () => {
-    const parts = decode([{ id: 'x', choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }, delta({}, 'stop')]);
+    const parts = decode([
+      { id: 'x', choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] },
+      delta({}, 'stop'),
+    ]);
     expect(parts[0]).toMatchObject({ type: 'start', id: 'x', model: 'fallback-model' });
     expect(parts.filter((part) => part.type === 'text-delta')).toHaveLength(0);
   });
@@ -117,8 +135,18 @@ describe('OpenAIStreamDecoder', () => {
 
 describe('OpenAIStreamDecoder error payloads', () => {
   it('throws for a bare vLLM error object in the stream', () => {
-    expect(() => decode([{ object: 'error', message: 'CUDA out of memory', type: 'InternalServerError', code: 500 }], false)).toThrow(
-      expect.objectContaining({ code: 'upstream_unavailable', upstreamStatus: 500 }),
-    );
+    expect(() =>
+      decode(
+        [
+          {
+            object: 'error',
+            message: 'CUDA out of memory',
+            type: 'InternalServerError',
+            code: 500,
+          },
+        ],
+        false,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'upstream_unavailable', upstreamStatus: 500 }));
   });
 });

@@ -69,9 +69,14 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
     try {
       payload = JSON.parse(data);
     } catch (error) {
-      throw badResponse(this.context, `invalid JSON in upstream stream chunk: ${data.slice(0, 200)}`, error);
+      throw badResponse(
+        this.context,
+        `invalid JSON in upstream stream chunk: ${data.slice(0, 200)}`,
+        error,
+      );
     }
-    if (!isRecord(payload)) throw badResponse(this.context, 'upstream stream chunk is not a JSON object');
+    if (!isRecord(payload))
+      throw badResponse(this.context, 'upstream stream chunk is not a JSON object');
     const chunk = payload as WireChunk;
     // `{"error": …}` (OpenAI, OpenRouter, vLLM) or a bare `{"object": "error", …}` (older vLLM).
     if ((chunk.error !== undefined && chunk.error !== null) || chunk.object === 'error') {
@@ -83,7 +88,8 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
       out.push({
         type: 'start',
         id: typeof chunk.id === 'string' ? chunk.id : '',
-        model: typeof chunk.model === 'string' && chunk.model !== '' ? chunk.model : this.fallbackModel,
+        model:
+          typeof chunk.model === 'string' && chunk.model !== '' ? chunk.model : this.fallbackModel,
         created: isNumber(chunk.created) ? chunk.created : Math.floor(Date.now() / 1000),
       });
     }
@@ -93,7 +99,11 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
         if (isRecord(choice)) this.decodeChoice(choice, position, out);
       }
     }
-    const usage = isRecord(chunk.usage) ? chunk.usage : isRecord(chunk.x_groq) && isRecord(chunk.x_groq.usage) ? chunk.x_groq.usage : undefined;
+    const usage = isRecord(chunk.usage)
+      ? chunk.usage
+      : isRecord(chunk.x_groq) && isRecord(chunk.x_groq.usage)
+        ? chunk.x_groq.usage
+        : undefined;
     if (usage !== undefined) this.usage = decodeUsage(usage);
   }
 
@@ -102,7 +112,8 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
    * the stream was truncated. With `[DONE]`, choices the upstream never finished get `stop`.
    */
   end(out: StreamPart[]): void {
-    if (!this.started) throw badResponse(this.context, 'upstream stream ended before completion (no chunks)');
+    if (!this.started)
+      throw badResponse(this.context, 'upstream stream ended before completion (no chunks)');
     let unfinished = 0;
     for (const state of this.choices.values()) if (!state.finished) unfinished += 1;
     if (!this.done && (this.choices.size === 0 || unfinished > 0)) {
@@ -131,7 +142,8 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
       if (reasoning !== '') out.push({ type: 'reasoning-delta', index, text: reasoning });
       if (text !== '') out.push({ type: 'text-delta', index, text });
       if (Array.isArray(delta.tool_calls)) {
-        for (const entry of delta.tool_calls) if (isRecord(entry)) this.decodeToolCall(entry, index, state, out);
+        for (const entry of delta.tool_calls)
+          if (isRecord(entry)) this.decodeToolCall(entry, index, state, out);
       }
     }
     if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') {
@@ -152,15 +164,25 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
    * canonical toolIndex is the upstream index when it is free, else the next free one (some
    * servers reuse index 0 for parallel calls).
    */
-  private decodeToolCall(entry: WireToolCall, index: number, state: ChoiceState, out: StreamPart[]): void {
+  private decodeToolCall(
+    entry: WireToolCall,
+    index: number,
+    state: ChoiceState,
+    out: StreamPart[],
+  ): void {
     const id = typeof entry.id === 'string' && entry.id !== '' ? entry.id : undefined;
-    const name = typeof entry.function?.name === 'string' && entry.function.name !== '' ? entry.function.name : undefined;
+    const name =
+      typeof entry.function?.name === 'string' && entry.function.name !== ''
+        ? entry.function.name
+        : undefined;
     const wireIndex = isNumber(entry.index) ? entry.index : undefined;
     let slot = wireIndex === undefined ? state.lastSlot : state.slotsByWireIndex.get(wireIndex);
     // Without an index, a name and no id can only mean a new call; with one, a repeated name is a continuation.
     const continues =
       slot !== undefined &&
-      (id === undefined ? wireIndex !== undefined || name === undefined : slot.id === undefined || slot.id === id);
+      (id === undefined
+        ? wireIndex !== undefined || name === undefined
+        : slot.id === undefined || slot.id === id);
     if (!continues || slot === undefined) {
       const preferred = wireIndex ?? state.nextToolIndex;
       const toolIndex = state.usedToolIndexes.has(preferred) ? state.nextToolIndex : preferred;
@@ -180,13 +202,20 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
     }
     state.lastSlot = slot;
     const argumentsDelta = argumentsText(entry.function?.arguments);
-    if (argumentsDelta !== '') out.push({ type: 'tool-call-delta', index, toolIndex: slot.toolIndex, argumentsDelta });
+    if (argumentsDelta !== '')
+      out.push({ type: 'tool-call-delta', index, toolIndex: slot.toolIndex, argumentsDelta });
   }
 
   private stateOf(index: number): ChoiceState {
     let state = this.choices.get(index);
     if (state === undefined) {
-      state = { finished: false, slotsByWireIndex: new Map(), usedToolIndexes: new Set(), nextToolIndex: 0, lastSlot: undefined };
+      state = {
+        finished: false,
+        slotsByWireIndex: new Map(),
+        usedToolIndexes: new Set(),
+        nextToolIndex: 0,
+        lastSlot: undefined,
+      };
       this.choices.set(index, state);
     }
     return state;

@@ -29,24 +29,35 @@ describe('encodeChatBody', () => {
   });
 
   it('rejects n > 1 with `unsupported` under noMultipleChoices', () => {
-    expect(() => encodeChatBody(chat({ n: 2 }), options({ quirks: resolveQuirks({ noMultipleChoices: true }) }))).toThrow(
-      expect.objectContaining({ code: 'unsupported', param: 'n', provider: 'p' }),
-    );
+    expect(() =>
+      encodeChatBody(
+        chat({ n: 2 }),
+        options({ quirks: resolveQuirks({ noMultipleChoices: true }) }),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'unsupported', param: 'n', provider: 'p' }));
   });
 
   it('drops seed under noSeed and picks the max-tokens field by quirk', () => {
-    const body = encodeChatBody(chat({ seed: 1, maxTokens: 10 }), options({ quirks: resolveQuirks({ noSeed: true, maxCompletionTokens: true }) }));
+    const body = encodeChatBody(
+      chat({ seed: 1, maxTokens: 10 }),
+      options({ quirks: resolveQuirks({ noSeed: true, maxCompletionTokens: true }) }),
+    );
     expect(body).not.toHaveProperty('seed');
     expect(body).not.toHaveProperty('max_tokens');
     expect(body['max_completion_tokens']).toBe(10);
   });
 
   it('always asks for stream usage when the quirk allows, never otherwise', () => {
-    expect(encodeChatBody(chat({ stream: true, streamUsage: false }), options({ stream: true }))).toMatchObject({
+    expect(
+      encodeChatBody(chat({ stream: true, streamUsage: false }), options({ stream: true })),
+    ).toMatchObject({
       stream: true,
       stream_options: { include_usage: true },
     });
-    const noUsage = encodeChatBody(chat({ stream: true, streamUsage: true }), options({ stream: true, quirks: resolveQuirks({ streamUsage: false }) }));
+    const noUsage = encodeChatBody(
+      chat({ stream: true, streamUsage: true }),
+      options({ stream: true, quirks: resolveQuirks({ streamUsage: false }) }),
+    );
     expect(noUsage['stream']).toBe(true);
     expect(noUsage).not.toHaveProperty('stream_options');
   });
@@ -57,7 +68,11 @@ describe('encodeChatBody', () => {
         parallelToolCalls: false,
         toolChoice: 'none',
         messages: [
-          { role: 'assistant', content: 'Checking.', toolCalls: [{ id: 'c', name: 'f', arguments: '{}' }] },
+          {
+            role: 'assistant',
+            content: 'Checking.',
+            toolCalls: [{ id: 'c', name: 'f', arguments: '{}' }],
+          },
           { role: 'assistant', content: '' },
           { role: 'user', content: [] },
         ],
@@ -65,7 +80,11 @@ describe('encodeChatBody', () => {
       options(),
     );
     expect(body['messages']).toEqual([
-      { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: 'Checking.',
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
       { role: 'assistant', content: '' },
       { role: 'user', content: '' },
     ]);
@@ -74,8 +93,14 @@ describe('encodeChatBody', () => {
   });
 
   it('encodes json_object and text response formats as is', () => {
-    expect(encodeChatBody(chat({ responseFormat: { type: 'json_object' } }), options())['response_format']).toEqual({ type: 'json_object' });
-    expect(encodeChatBody(chat({ responseFormat: { type: 'text' } }), options())['response_format']).toEqual({ type: 'text' });
+    expect(
+      encodeChatBody(chat({ responseFormat: { type: 'json_object' } }), options())[
+        'response_format'
+      ],
+    ).toEqual({ type: 'json_object' });
+    expect(
+      encodeChatBody(chat({ responseFormat: { type: 'text' } }), options())['response_format'],
+    ).toEqual({ type: 'text' });
   });
 });
 

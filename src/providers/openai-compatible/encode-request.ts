@@ -23,15 +23,21 @@ type JsonObject = Record<string, unknown>;
 
 /** Canonical chat request → OpenAI `/chat/completions` body. */
 export function encodeChatBody(request: ChatRequest, options: EncodeOptions): JsonObject {
-  const body: JsonObject = { model: options.upstreamModel, messages: request.messages.map(encodeMessage) };
+  const body: JsonObject = {
+    model: options.upstreamModel,
+    messages: request.messages.map(encodeMessage),
+  };
   const hasTools = request.tools !== undefined && request.tools.length > 0;
   if (hasTools) body['tools'] = (request.tools as ToolDefinition[]).map(encodeTool);
   if (request.toolChoice !== undefined) body['tool_choice'] = encodeToolChoice(request.toolChoice);
   // OpenAI rejects parallel_tool_calls without tools.
-  if (request.parallelToolCalls !== undefined && hasTools) body['parallel_tool_calls'] = request.parallelToolCalls;
-  if (request.responseFormat !== undefined) body['response_format'] = encodeResponseFormat(request.responseFormat);
+  if (request.parallelToolCalls !== undefined && hasTools)
+    body['parallel_tool_calls'] = request.parallelToolCalls;
+  if (request.responseFormat !== undefined)
+    body['response_format'] = encodeResponseFormat(request.responseFormat);
   if (request.maxTokens !== undefined) {
-    body[options.quirks.maxCompletionTokens ? 'max_completion_tokens' : 'max_tokens'] = request.maxTokens;
+    body[options.quirks.maxCompletionTokens ? 'max_completion_tokens' : 'max_tokens'] =
+      request.maxTokens;
   }
   encodeSampling(request, body, options);
   if (request.reasoningEffort !== undefined) body['reasoning_effort'] = request.reasoningEffort;
@@ -40,7 +46,10 @@ export function encodeChatBody(request: ChatRequest, options: EncodeOptions): Js
 }
 
 /** Canonical completion request → OpenAI `/completions` body (legacy and FIM). */
-export function encodeCompletionBody(request: CompletionRequest, options: EncodeOptions): JsonObject {
+export function encodeCompletionBody(
+  request: CompletionRequest,
+  options: EncodeOptions,
+): JsonObject {
   const prompt = request.prompt.length === 1 ? request.prompt[0] : request.prompt;
   const body: JsonObject = { model: options.upstreamModel, prompt };
   if (request.suffix !== undefined) body['suffix'] = request.suffix;
@@ -59,10 +68,14 @@ function encodeSampling(request: SamplingParams, body: JsonObject, options: Enco
   if (request.seed !== undefined && !options.quirks.noSeed) body['seed'] = request.seed;
   if (request.n !== undefined && request.n > 1) {
     if (options.quirks.noMultipleChoices) {
-      throw new GatewayError('unsupported', `${options.providerId} does not support more than one choice (n > 1).`, {
-        param: 'n',
-        provider: options.providerId,
-      });
+      throw new GatewayError(
+        'unsupported',
+        `${options.providerId} does not support more than one choice (n > 1).`,
+        {
+          param: 'n',
+          provider: options.providerId,
+        },
+      );
     }
     body['n'] = request.n;
   }
@@ -112,7 +125,9 @@ function encodeUserContent(parts: ContentPart[]): string | JsonObject[] {
   const first = parts[0] as ContentPart;
   if (parts.length === 1 && first.type === 'text') return first.text;
   return parts.map((part) =>
-    part.type === 'text' ? { type: 'text', text: part.text } : { type: 'image_url', image_url: { url: part.url } },
+    part.type === 'text'
+      ? { type: 'text', text: part.text }
+      : { type: 'image_url', image_url: { url: part.url } },
   );
 }
 

@@ -1,13 +1,28 @@
-import type { AdapterFactory, CallContext, PartStream, ProviderAdapter } from '../../core/provider.js';
+import type {
+  AdapterFactory,
+  CallContext,
+  PartStream,
+  ProviderAdapter,
+} from '../../core/provider.js';
 import type { ModelResponse } from '../../core/response.js';
 import { abortError, type UpstreamErrorContext } from '../upstream-errors.js';
-import { expectEventStream, postJson, readJson, resolveTarget, type UpstreamResponse } from '../upstream-http.js';
+import {
+  expectEventStream,
+  postJson,
+  readJson,
+  resolveTarget,
+  type UpstreamResponse,
+} from '../upstream-http.js';
 import { decodeUpstreamStream } from '../upstream-stream.js';
 import { closeDispatcher, providerHeaders } from '../provider-headers.js';
 import { decodeResponse } from './decode-response.js';
 import { OpenAIStreamDecoder } from './decode-stream.js';
 import { encodeChatBody, encodeCompletionBody } from './encode-request.js';
-import { decodeEmbeddingsResponse, EMBEDDINGS_ENDPOINT, encodeEmbeddingsBody } from './embeddings.js';
+import {
+  decodeEmbeddingsResponse,
+  EMBEDDINGS_ENDPOINT,
+  encodeEmbeddingsBody,
+} from './embeddings.js';
 
 const CHAT_ENDPOINT = '/chat/completions';
 const COMPLETIONS_ENDPOINT = '/completions';
@@ -21,13 +36,28 @@ const COMPLETIONS_ENDPOINT = '/completions';
 export const createOpenAICompatibleAdapter: AdapterFactory = (settings, dispatcher) => {
   const target = resolveTarget(settings.baseUrl);
   const errorContext: UpstreamErrorContext =
-    settings.apiKey === undefined ? { provider: settings.id } : { provider: settings.id, apiKey: settings.apiKey };
+    settings.apiKey === undefined
+      ? { provider: settings.id }
+      : { provider: settings.id, apiKey: settings.apiKey };
   const authorization: Record<string, string> =
-    settings.apiKey === undefined || settings.apiKey === '' ? {} : { authorization: `Bearer ${settings.apiKey}` };
+    settings.apiKey === undefined || settings.apiKey === ''
+      ? {}
+      : { authorization: `Bearer ${settings.apiKey}` };
   const headersFor = (context: CallContext, stream: boolean): Record<string, string> =>
-    providerHeaders(authorization, settings.headers, context.requestId, stream, context.traceparent);
+    providerHeaders(
+      authorization,
+      settings.headers,
+      context.requestId,
+      stream,
+      context.traceparent,
+    );
 
-  async function send(endpoint: string, body: Record<string, unknown>, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
+  async function send(
+    endpoint: string,
+    body: Record<string, unknown>,
+    context: CallContext,
+    stream: boolean,
+  ): Promise<UpstreamResponse> {
     if (context.signal.aborted) throw abortError(context.signal, errorContext);
     return postJson({
       dispatcher,
@@ -40,16 +70,29 @@ export const createOpenAICompatibleAdapter: AdapterFactory = (settings, dispatch
     });
   }
 
-  async function answer(endpoint: string, body: Record<string, unknown>, context: CallContext): Promise<ModelResponse> {
+  async function answer(
+    endpoint: string,
+    body: Record<string, unknown>,
+    context: CallContext,
+  ): Promise<ModelResponse> {
     const response = await send(endpoint, body, context, false);
     const payload = await readJson(response, context.signal, errorContext);
     return decodeResponse(payload, context.upstreamModel, errorContext);
   }
 
-  async function stream(endpoint: string, body: Record<string, unknown>, context: CallContext): Promise<PartStream> {
+  async function stream(
+    endpoint: string,
+    body: Record<string, unknown>,
+    context: CallContext,
+  ): Promise<PartStream> {
     const response = await send(endpoint, body, context, true);
     await expectEventStream(response, context.signal, errorContext);
-    return decodeUpstreamStream(response, context.signal, errorContext, new OpenAIStreamDecoder(errorContext, context.upstreamModel));
+    return decodeUpstreamStream(
+      response,
+      context.signal,
+      errorContext,
+      new OpenAIStreamDecoder(errorContext, context.upstreamModel),
+    );
   }
 
   const options = (context: CallContext, streaming: boolean) => ({
@@ -62,12 +105,24 @@ export const createOpenAICompatibleAdapter: AdapterFactory = (settings, dispatch
   const adapter: ProviderAdapter = {
     id: settings.id,
     wire: 'openai-compatible',
-    chat: async (request, context) => answer(CHAT_ENDPOINT, encodeChatBody(request, options(context, false)), context),
-    streamChat: async (request, context) => stream(CHAT_ENDPOINT, encodeChatBody(request, options(context, true)), context),
+    chat: async (request, context) =>
+      answer(CHAT_ENDPOINT, encodeChatBody(request, options(context, false)), context),
+    streamChat: async (request, context) =>
+      stream(CHAT_ENDPOINT, encodeChatBody(request, options(context, true)), context),
     async embed(request, context) {
-      const response = await send(EMBEDDINGS_ENDPOINT, encodeEmbeddingsBody(request, context.upstreamModel), context, false);
+      const response = await send(
+        EMBEDDINGS_ENDPOINT,
+        encodeEmbeddingsBody(request, context.upstreamModel),
+        context,
+        false,
+      );
       const payload = await readJson(response, context.signal, errorContext);
-      return decodeEmbeddingsResponse(payload, request.input.length, context.upstreamModel, errorContext);
+      return decodeEmbeddingsResponse(
+        payload,
+        request.input.length,
+        context.upstreamModel,
+        errorContext,
+      );
     },
     close: () => closeDispatcher(dispatcher),
   };

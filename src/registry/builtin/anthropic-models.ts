@@ -1,7 +1,12 @@
 import type { CatalogModel, Capabilities, Price } from '../catalog-types.js';
 import { PRICE_SOURCES } from './price-sources.js';
 
-const claudeCapabilities: Capabilities = { tools: true, fim: false, streaming: true, reasoning: true };
+const claudeCapabilities: Capabilities = {
+  tools: true,
+  fim: false,
+  streaming: true,
+  reasoning: true,
+};
 
 /** Anthropic list price: cache hits are 0.1x input and 5-minute cache writes 1.25x input. */
 function anthropicPrice(input: number, output: number, extra: Partial<Price> = {}): Price {
@@ -34,7 +39,16 @@ function claude(
     ...(extra.notes === undefined ? {} : { notes: extra.notes }),
     deployments: [
       { provider: 'anthropic', upstreamModel: name, price },
-      ...(extra.simulated ? [{ provider: 'sim-anthropic', upstreamModel: name, priceAs: { provider: 'anthropic' }, simulated: true }] : []),
+      ...(extra.simulated
+        ? [
+            {
+              provider: 'sim-anthropic',
+              upstreamModel: name,
+              priceAs: { provider: 'anthropic' },
+              simulated: true,
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -44,24 +58,60 @@ function claude(
  * (cross-checked with LiteLLM). JSON mode is left unknown: Anthropic has no `json_object` mode.
  */
 export const ANTHROPIC_MODELS: readonly CatalogModel[] = [
-  claude('claude-3-5-haiku-20241022', 2, { maxOutputTokens: 8_192, openRouterId: 'anthropic/claude-3.5-haiku' }, anthropicPrice(0.8, 4), {
-    simulated: true,
-    capabilities: { ...claudeCapabilities, reasoning: false },
-  }),
-  claude('claude-haiku-4-5-20251001', 3, { maxOutputTokens: 64_000, openRouterId: 'anthropic/claude-haiku-4.5' }, anthropicPrice(1, 5)),
+  claude(
+    'claude-3-5-haiku-20241022',
+    2,
+    { maxOutputTokens: 8_192, openRouterId: 'anthropic/claude-3.5-haiku' },
+    anthropicPrice(0.8, 4),
+    {
+      simulated: true,
+      capabilities: { ...claudeCapabilities, reasoning: false },
+    },
+  ),
+  claude(
+    'claude-haiku-4-5-20251001',
+    3,
+    { maxOutputTokens: 64_000, openRouterId: 'anthropic/claude-haiku-4.5' },
+    anthropicPrice(1, 5),
+  ),
   claude(
     'claude-sonnet-4-20250514',
     3,
     { maxOutputTokens: 64_000, openRouterId: 'anthropic/claude-sonnet-4' },
     anthropicPrice(3, 15, {
       // Long-context pricing (prompts over 200K tokens, 1M-context beta), from the same page.
-      tiers: [{ aboveInputTokens: 200_000, inputPerMillion: 6, cachedInputPerMillion: 0.6, cacheWritePerMillion: 7.5, outputPerMillion: 22.5 }],
+      tiers: [
+        {
+          aboveInputTokens: 200_000,
+          inputPerMillion: 6,
+          cachedInputPerMillion: 0.6,
+          cacheWritePerMillion: 7.5,
+          outputPerMillion: 22.5,
+        },
+      ],
     }),
     { simulated: true },
   ),
-  claude('claude-sonnet-4-5-20250929', 4, { maxOutputTokens: 64_000, openRouterId: 'anthropic/claude-sonnet-4.5' }, anthropicPrice(3, 15)),
-  claude('claude-opus-4-1-20250805', 4, { maxOutputTokens: 32_000, openRouterId: 'anthropic/claude-opus-4.1' }, anthropicPrice(15, 75), {
-    notes: 'Listed as retired on the Anthropic API (still on Bedrock and Google Cloud) in the latest pricing page.',
-  }),
-  claude('claude-opus-4-5-20251101', 4, { maxOutputTokens: 64_000, openRouterId: 'anthropic/claude-opus-4.5' }, anthropicPrice(5, 25)),
+  claude(
+    'claude-sonnet-4-5-20250929',
+    4,
+    { maxOutputTokens: 64_000, openRouterId: 'anthropic/claude-sonnet-4.5' },
+    anthropicPrice(3, 15),
+  ),
+  claude(
+    'claude-opus-4-1-20250805',
+    4,
+    { maxOutputTokens: 32_000, openRouterId: 'anthropic/claude-opus-4.1' },
+    anthropicPrice(15, 75),
+    {
+      notes:
+        'Listed as retired on the Anthropic API (still on Bedrock and Google Cloud) in the latest pricing page.',
+    },
+  ),
+  claude(
+    'claude-opus-4-5-20251101',
+    4,
+    { maxOutputTokens: 64_000, openRouterId: 'anthropic/claude-opus-4.5' },
+    anthropicPrice(5, 25),
+  ),
 ];

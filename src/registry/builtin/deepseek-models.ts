@@ -25,7 +25,13 @@ export const DEEPSEEK_MODELS: readonly CatalogModel[] = [
     openRouterId: 'deepseek/deepseek-chat',
     notes: 'Alias of the current DeepSeek V3.x chat model; priors were measured on DeepSeek-V3.',
     deployments: [
-      { provider: 'deepseek', upstreamModel: 'deepseek-chat', price: deepseekListPrice, maxOutputTokens: 8_192, capabilities: { fim: false } },
+      {
+        provider: 'deepseek',
+        upstreamModel: 'deepseek-chat',
+        price: deepseekListPrice,
+        maxOutputTokens: 8_192,
+        capabilities: { fim: false },
+      },
       {
         provider: 'deepseek-beta',
         upstreamModel: 'deepseek-chat',
@@ -36,12 +42,23 @@ export const DEEPSEEK_MODELS: readonly CatalogModel[] = [
       {
         provider: 'fireworks',
         upstreamModel: 'accounts/fireworks/models/deepseek-v3p2',
-        price: { inputPerMillion: 0.56, cachedInputPerMillion: 0.28, outputPerMillion: 1.68, ...PRICE_SOURCES.fireworksDeepseek },
+        price: {
+          inputPerMillion: 0.56,
+          cachedInputPerMillion: 0.28,
+          outputPerMillion: 1.68,
+          ...PRICE_SOURCES.fireworksDeepseek,
+        },
         contextWindow: 163_840,
         capabilities: { fim: false },
         notes: 'Same open weights (DeepSeek-V3.2) served by Fireworks; context from LiteLLM.',
       },
-      { provider: 'sim-deepseek', upstreamModel: 'deepseek-chat', priceAs: { provider: 'deepseek' }, maxOutputTokens: 8_192, simulated: true },
+      {
+        provider: 'sim-deepseek',
+        upstreamModel: 'deepseek-chat',
+        priceAs: { provider: 'deepseek' },
+        maxOutputTokens: 8_192,
+        simulated: true,
+      },
     ],
   },
   {
@@ -51,10 +68,22 @@ export const DEEPSEEK_MODELS: readonly CatalogModel[] = [
     contextWindow: 128_000,
     capabilities: { tools: true, jsonMode: true, fim: false, streaming: true, reasoning: true },
     qualityPriors: [],
-    notes: 'Thinking mode of the same model; output includes the chain of thought, priced as output.',
+    notes:
+      'Thinking mode of the same model; output includes the chain of thought, priced as output.',
     deployments: [
-      { provider: 'deepseek', upstreamModel: 'deepseek-reasoner', price: deepseekListPrice, maxOutputTokens: 65_536 },
-      { provider: 'sim-deepseek', upstreamModel: 'deepseek-reasoner', priceAs: { provider: 'deepseek' }, maxOutputTokens: 65_536, simulated: true },
+      {
+        provider: 'deepseek',
+        upstreamModel: 'deepseek-reasoner',
+        price: deepseekListPrice,
+        maxOutputTokens: 65_536,
+      },
+      {
+        provider: 'sim-deepseek',
+        upstreamModel: 'deepseek-reasoner',
+        priceAs: { provider: 'deepseek' },
+        maxOutputTokens: 65_536,
+        simulated: true,
+      },
     ],
   },
 ];

@@ -2,9 +2,16 @@ import type { Capabilities, CatalogModel } from '../catalog-types.js';
 import { PRICE_SOURCES } from './price-sources.js';
 
 /** Embedding models generate nothing: none of the chat capabilities apply. */
-const embeddingCapabilities: Capabilities = { tools: false, jsonMode: false, fim: false, streaming: false, reasoning: false };
+const embeddingCapabilities: Capabilities = {
+  tools: false,
+  jsonMode: false,
+  fim: false,
+  streaming: false,
+  reasoning: false,
+};
 
-const SELF_HOSTED = 'Self-hosted: no per-token price (the cost is the machine); set one in catalog: to account for it.';
+const SELF_HOSTED =
+  'Self-hosted: no per-token price (the cost is the machine); set one in catalog: to account for it.';
 
 /**
  * Embedding models (`kind: 'embedding'`), served by `POST /v1/embeddings` on OpenAI-compatible
@@ -23,8 +30,17 @@ export const EMBEDDING_MODELS: readonly CatalogModel[] = [
     capabilities: embeddingCapabilities,
     qualityPriors: [],
     deployments: [
-      { provider: 'openai', upstreamModel: 'text-embedding-3-small', price: { inputPerMillion: 0.02, outputPerMillion: 0, ...PRICE_SOURCES.openaiEmbeddings } },
-      { provider: 'sim-openai', upstreamModel: 'text-embedding-3-small', priceAs: { provider: 'openai' }, simulated: true },
+      {
+        provider: 'openai',
+        upstreamModel: 'text-embedding-3-small',
+        price: { inputPerMillion: 0.02, outputPerMillion: 0, ...PRICE_SOURCES.openaiEmbeddings },
+      },
+      {
+        provider: 'sim-openai',
+        upstreamModel: 'text-embedding-3-small',
+        priceAs: { provider: 'openai' },
+        simulated: true,
+      },
     ],
   },
   {
@@ -37,8 +53,17 @@ export const EMBEDDING_MODELS: readonly CatalogModel[] = [
     capabilities: embeddingCapabilities,
     qualityPriors: [],
     deployments: [
-      { provider: 'openai', upstreamModel: 'text-embedding-3-large', price: { inputPerMillion: 0.13, outputPerMillion: 0, ...PRICE_SOURCES.openaiEmbeddings } },
-      { provider: 'sim-openai', upstreamModel: 'text-embedding-3-large', priceAs: { provider: 'openai' }, simulated: true },
+      {
+        provider: 'openai',
+        upstreamModel: 'text-embedding-3-large',
+        price: { inputPerMillion: 0.13, outputPerMillion: 0, ...PRICE_SOURCES.openaiEmbeddings },
+      },
+      {
+        provider: 'sim-openai',
+        upstreamModel: 'text-embedding-3-large',
+        priceAs: { provider: 'openai' },
+        simulated: true,
+      },
     ],
   },
   {
@@ -51,7 +76,11 @@ export const EMBEDDING_MODELS: readonly CatalogModel[] = [
     capabilities: embeddingCapabilities,
     qualityPriors: [],
     deployments: [
-      { provider: 'openai', upstreamModel: 'text-embedding-ada-002', price: { inputPerMillion: 0.1, outputPerMillion: 0, ...PRICE_SOURCES.openaiEmbeddings } },
+      {
+        provider: 'openai',
+        upstreamModel: 'text-embedding-ada-002',
+        price: { inputPerMillion: 0.1, outputPerMillion: 0, ...PRICE_SOURCES.openaiEmbeddings },
+      },
     ],
   },
   {
@@ -64,8 +93,17 @@ export const EMBEDDING_MODELS: readonly CatalogModel[] = [
     capabilities: embeddingCapabilities,
     qualityPriors: [],
     deployments: [
-      { provider: 'mistral', upstreamModel: 'mistral-embed', price: { inputPerMillion: 0.1, outputPerMillion: 0, ...PRICE_SOURCES.mistralEmbed } },
-      { provider: 'sim-mistral', upstreamModel: 'mistral-embed', priceAs: { provider: 'mistral' }, simulated: true },
+      {
+        provider: 'mistral',
+        upstreamModel: 'mistral-embed',
+        price: { inputPerMillion: 0.1, outputPerMillion: 0, ...PRICE_SOURCES.mistralEmbed },
+      },
+      {
+        provider: 'sim-mistral',
+        upstreamModel: 'mistral-embed',
+        priceAs: { provider: 'mistral' },
+        simulated: true,
+      },
     ],
   },
   {
@@ -77,9 +115,13 @@ export const EMBEDDING_MODELS: readonly CatalogModel[] = [
     contextWindow: 512,
     capabilities: embeddingCapabilities,
     qualityPriors: [],
-    notes: '335M parameters: Together\'s 151M-350M embedding price step.',
+    notes: "335M parameters: Together's 151M-350M embedding price step.",
     deployments: [
-      { provider: 'together', upstreamModel: 'BAAI/bge-large-en-v1.5', price: { inputPerMillion: 0.016, outputPerMillion: 0, ...PRICE_SOURCES.togetherEmbeddings } },
+      {
+        provider: 'together',
+        upstreamModel: 'BAAI/bge-large-en-v1.5',
+        price: { inputPerMillion: 0.016, outputPerMillion: 0, ...PRICE_SOURCES.togetherEmbeddings },
+      },
       { provider: 'vllm', upstreamModel: 'BAAI/bge-large-en-v1.5', notes: SELF_HOSTED },
     ],
   },
@@ -92,9 +134,13 @@ export const EMBEDDING_MODELS: readonly CatalogModel[] = [
     contextWindow: 512,
     capabilities: embeddingCapabilities,
     qualityPriors: [],
-    notes: '109M parameters: Together\'s up-to-150M embedding price step.',
+    notes: "109M parameters: Together's up-to-150M embedding price step.",
     deployments: [
-      { provider: 'together', upstreamModel: 'BAAI/bge-base-en-v1.5', price: { inputPerMillion: 0.008, outputPerMillion: 0, ...PRICE_SOURCES.togetherEmbeddings } },
+      {
+        provider: 'together',
+        upstreamModel: 'BAAI/bge-base-en-v1.5',
+        price: { inputPerMillion: 0.008, outputPerMillion: 0, ...PRICE_SOURCES.togetherEmbeddings },
+      },
       { provider: 'vllm', upstreamModel: 'BAAI/bge-base-en-v1.5', notes: SELF_HOSTED },
     ],
   },

@@ -24,7 +24,12 @@ export const MISTRAL_MODELS: readonly CatalogModel[] = [
         price: { inputPerMillion: 0.3, outputPerMillion: 0.9, ...PRICE_SOURCES.mistralCodestral },
         capabilities: { fim: false },
       },
-      { provider: 'sim-mistral', upstreamModel: 'codestral-latest', priceAs: { provider: 'mistral' }, simulated: true },
+      {
+        provider: 'sim-mistral',
+        upstreamModel: 'codestral-latest',
+        priceAs: { provider: 'mistral' },
+        simulated: true,
+      },
     ],
   },
   {

@@ -2,7 +2,8 @@ import type { CatalogModel } from '../catalog-types.js';
 import { PRICE_SOURCES } from './price-sources.js';
 import { QWEN_CODER_32B_PRIORS, QWEN_CODER_7B_PRIORS } from './quality-priors.js';
 
-const unknownOnTogether = 'Together lists this model (context from docs.together.ai) but no price was found.';
+const unknownOnTogether =
+  'Together lists this model (context from docs.together.ai) but no price was found.';
 
 /**
  * Qwen coder models (Alibaba Model Studio and open-weight hosts) and Llama on Together, Fireworks
@@ -19,7 +20,12 @@ export const OPEN_WEIGHT_MODELS: readonly CatalogModel[] = [
     openRouterId: 'qwen/qwen2.5-coder-7b-instruct',
     notes: 'Context: model card (131,072 with YaRN); output 8,192 is the Model Studio limit.',
     deployments: [
-      { provider: 'qwen', upstreamModel: 'qwen2.5-coder-7b-instruct', maxOutputTokens: 8_192, capabilities: { fim: false } },
+      {
+        provider: 'qwen',
+        upstreamModel: 'qwen2.5-coder-7b-instruct',
+        maxOutputTokens: 8_192,
+        capabilities: { fim: false },
+      },
       {
         provider: 'fireworks',
         upstreamModel: 'accounts/fireworks/models/qwen2p5-coder-7b-instruct',
@@ -45,7 +51,11 @@ export const OPEN_WEIGHT_MODELS: readonly CatalogModel[] = [
     qualityPriors: QWEN_CODER_32B_PRIORS,
     openRouterId: 'qwen/qwen-2.5-coder-32b-instruct',
     deployments: [
-      { provider: 'qwen', upstreamModel: 'qwen2.5-coder-32b-instruct', capabilities: { fim: false } },
+      {
+        provider: 'qwen',
+        upstreamModel: 'qwen2.5-coder-32b-instruct',
+        capabilities: { fim: false },
+      },
       {
         provider: 'fireworks',
         upstreamModel: 'accounts/fireworks/models/qwen2p5-coder-32b-instruct',
@@ -62,7 +72,8 @@ export const OPEN_WEIGHT_MODELS: readonly CatalogModel[] = [
     capabilities: { tools: true, fim: false, streaming: true, reasoning: false },
     qualityPriors: [],
     openRouterId: 'qwen/qwen3-coder-plus',
-    notes: 'Qwen3-Coder on Model Studio; prices step up with prompt size (0-32K, 32-128K, 128-256K, 256K-1M).',
+    notes:
+      'Qwen3-Coder on Model Studio; prices step up with prompt size (0-32K, 32-128K, 128-256K, 256K-1M).',
     deployments: [
       {
         provider: 'qwen',
@@ -72,14 +83,34 @@ export const OPEN_WEIGHT_MODELS: readonly CatalogModel[] = [
           cachedInputPerMillion: 0.1,
           outputPerMillion: 5,
           tiers: [
-            { aboveInputTokens: 32_000, inputPerMillion: 1.8, cachedInputPerMillion: 0.18, outputPerMillion: 9 },
-            { aboveInputTokens: 128_000, inputPerMillion: 3, cachedInputPerMillion: 0.3, outputPerMillion: 15 },
-            { aboveInputTokens: 256_000, inputPerMillion: 6, cachedInputPerMillion: 0.6, outputPerMillion: 60 },
+            {
+              aboveInputTokens: 32_000,
+              inputPerMillion: 1.8,
+              cachedInputPerMillion: 0.18,
+              outputPerMillion: 9,
+            },
+            {
+              aboveInputTokens: 128_000,
+              inputPerMillion: 3,
+              cachedInputPerMillion: 0.3,
+              outputPerMillion: 15,
+            },
+            {
+              aboveInputTokens: 256_000,
+              inputPerMillion: 6,
+              cachedInputPerMillion: 0.6,
+              outputPerMillion: 60,
+            },
           ],
           ...PRICE_SOURCES.qwenModelStudio,
         },
       },
-      { provider: 'sim-qwen', upstreamModel: 'qwen3-coder-plus', priceAs: { provider: 'qwen' }, simulated: true },
+      {
+        provider: 'sim-qwen',
+        upstreamModel: 'qwen3-coder-plus',
+        priceAs: { provider: 'qwen' },
+        simulated: true,
+      },
     ],
   },
   {
@@ -103,7 +134,11 @@ export const OPEN_WEIGHT_MODELS: readonly CatalogModel[] = [
         upstreamModel: 'accounts/fireworks/models/llama-v3p3-70b-instruct',
         price: { inputPerMillion: 0.9, outputPerMillion: 0.9, ...PRICE_SOURCES.fireworks },
       },
-      { provider: 'together', upstreamModel: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', notes: unknownOnTogether },
+      {
+        provider: 'together',
+        upstreamModel: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
+        notes: unknownOnTogether,
+      },
     ],
   },
   {

@@ -2,7 +2,13 @@ import type { CatalogModel, Capabilities } from '../catalog-types.js';
 import { PRICE_SOURCES } from './price-sources.js';
 import { GPT_4O_MINI_PRIORS, GPT_4O_PRIORS } from './quality-priors.js';
 
-const chatCapabilities: Capabilities = { tools: true, jsonMode: true, fim: false, streaming: true, reasoning: false };
+const chatCapabilities: Capabilities = {
+  tools: true,
+  jsonMode: true,
+  fim: false,
+  streaming: true,
+  reasoning: false,
+};
 const reasoningCapabilities: Capabilities = { ...chatCapabilities, reasoning: true };
 
 /**
@@ -23,9 +29,19 @@ export const OPENAI_MODELS: readonly CatalogModel[] = [
       {
         provider: 'openai',
         upstreamModel: 'gpt-4o-mini',
-        price: { inputPerMillion: 0.15, cachedInputPerMillion: 0.075, outputPerMillion: 0.6, ...PRICE_SOURCES.openaiGpt41 },
+        price: {
+          inputPerMillion: 0.15,
+          cachedInputPerMillion: 0.075,
+          outputPerMillion: 0.6,
+          ...PRICE_SOURCES.openaiGpt41,
+        },
       },
-      { provider: 'sim-openai', upstreamModel: 'gpt-4o-mini', priceAs: { provider: 'openai' }, simulated: true },
+      {
+        provider: 'sim-openai',
+        upstreamModel: 'gpt-4o-mini',
+        priceAs: { provider: 'openai' },
+        simulated: true,
+      },
     ],
   },
   {
@@ -41,7 +57,12 @@ export const OPENAI_MODELS: readonly CatalogModel[] = [
       {
         provider: 'openai',
         upstreamModel: 'gpt-4o',
-        price: { inputPerMillion: 2.5, cachedInputPerMillion: 1.25, outputPerMillion: 10, ...PRICE_SOURCES.openaiGpt4o },
+        price: {
+          inputPerMillion: 2.5,
+          cachedInputPerMillion: 1.25,
+          outputPerMillion: 10,
+          ...PRICE_SOURCES.openaiGpt4o,
+        },
       },
     ],
   },
@@ -58,7 +79,12 @@ export const OPENAI_MODELS: readonly CatalogModel[] = [
       {
         provider: 'openai',
         upstreamModel: 'gpt-4.1-mini',
-        price: { inputPerMillion: 0.4, cachedInputPerMillion: 0.1, outputPerMillion: 1.6, ...PRICE_SOURCES.openaiGpt41 },
+        price: {
+          inputPerMillion: 0.4,
+          cachedInputPerMillion: 0.1,
+          outputPerMillion: 1.6,
+          ...PRICE_SOURCES.openaiGpt41,
+        },
       },
     ],
   },
@@ -75,9 +101,19 @@ export const OPENAI_MODELS: readonly CatalogModel[] = [
       {
         provider: 'openai',
         upstreamModel: 'gpt-4.1',
-        price: { inputPerMillion: 2, cachedInputPerMillion: 0.5, outputPerMillion: 8, ...PRICE_SOURCES.openaiGpt41 },
+        price: {
+          inputPerMillion: 2,
+          cachedInputPerMillion: 0.5,
+          outputPerMillion: 8,
+          ...PRICE_SOURCES.openaiGpt41,
+        },
       },
-      { provider: 'sim-openai', upstreamModel: 'gpt-4.1', priceAs: { provider: 'openai' }, simulated: true },
+      {
+        provider: 'sim-openai',
+        upstreamModel: 'gpt-4.1',
+        priceAs: { provider: 'openai' },
+        simulated: true,
+      },
     ],
   },
   {
@@ -93,7 +129,12 @@ export const OPENAI_MODELS: readonly CatalogModel[] = [
       {
         provider: 'openai',
         upstreamModel: 'gpt-5-mini',
-        price: { inputPerMillion: 0.25, cachedInputPerMillion: 0.025, outputPerMillion: 2, ...PRICE_SOURCES.openaiGpt5Mini },
+        price: {
+          inputPerMillion: 0.25,
+          cachedInputPerMillion: 0.025,
+          outputPerMillion: 2,
+          ...PRICE_SOURCES.openaiGpt5Mini,
+        },
       },
     ],
   },
@@ -110,7 +151,12 @@ export const OPENAI_MODELS: readonly CatalogModel[] = [
       {
         provider: 'openai',
         upstreamModel: 'gpt-5',
-        price: { inputPerMillion: 1.25, cachedInputPerMillion: 0.125, outputPerMillion: 10, ...PRICE_SOURCES.openaiGpt5 },
+        price: {
+          inputPerMillion: 1.25,
+          cachedInputPerMillion: 0.125,
+          outputPerMillion: 10,
+          ...PRICE_SOURCES.openaiGpt5,
+        },
       },
     ],
   },

@@ -56,7 +56,8 @@ export const PRICE_SOURCES = {
     asOf: READ_DATE,
   },
   fireworksDeepseek: {
-    source: 'https://docs.fireworks.ai/serverless/pricing ("DeepSeek V3 family": input / cached input / output)',
+    source:
+      'https://docs.fireworks.ai/serverless/pricing ("DeepSeek V3 family": input / cached input / output)',
     asOf: READ_DATE,
   },
   openaiEmbeddings: {

@@ -17,18 +17,48 @@ export const SOURCES = {
 const BENCHMARK_Q = 'MultiPL-E HumanEval (instruct)';
 const BENCHMARK_D = 'Multilingual HumanEval';
 const BENCHMARK_M = 'McEval Complete';
-const LANGUAGES: readonly ProgrammingLanguage[] = ['python', 'java', 'cpp', 'typescript', 'javascript'];
+const LANGUAGES: readonly ProgrammingLanguage[] = [
+  'python',
+  'java',
+  'cpp',
+  'typescript',
+  'javascript',
+];
 
 /** One row of per-language figures: Py, Java, C++, TS, JS. */
-function row(subject: string, benchmark: string, source: string, figures: readonly number[]): QualityPrior[] {
-  return figures.map((passAt1, index) => ({ benchmark, language: LANGUAGES[index]!, passAt1, subject, source }));
+function row(
+  subject: string,
+  benchmark: string,
+  source: string,
+  figures: readonly number[],
+): QualityPrior[] {
+  return figures.map((passAt1, index) => ({
+    benchmark,
+    language: LANGUAGES[index]!,
+    passAt1,
+    subject,
+    source,
+  }));
 }
 
-function single(subject: string, benchmark: string, source: string, passAt1: number, language?: ProgrammingLanguage): QualityPrior {
-  return language === undefined ? { benchmark, passAt1, subject, source } : { benchmark, language, passAt1, subject, source };
+function single(
+  subject: string,
+  benchmark: string,
+  source: string,
+  passAt1: number,
+  language?: ProgrammingLanguage,
+): QualityPrior {
+  return language === undefined
+    ? { benchmark, passAt1, subject, source }
+    : { benchmark, language, passAt1, subject, source };
 }
 
-export const QWEN_CODER_7B_PRIORS: readonly QualityPrior[] = row('Qwen2.5-Coder-7B-Instruct', BENCHMARK_Q, SOURCES.Q, [87.8, 76.5, 75.6, 81.8, 83.2]);
+export const QWEN_CODER_7B_PRIORS: readonly QualityPrior[] = row(
+  'Qwen2.5-Coder-7B-Instruct',
+  BENCHMARK_Q,
+  SOURCES.Q,
+  [87.8, 76.5, 75.6, 81.8, 83.2],
+);
 
 export const QWEN_CODER_32B_PRIORS: readonly QualityPrior[] = [
   ...row('Qwen2.5-Coder-32B-Instruct', BENCHMARK_Q, SOURCES.Q, [92.7, 80.4, 79.5, 86.8, 85.7]),

@@ -4,7 +4,13 @@ import type { RegistryConfig, RegistryConfigDeployment } from '../registry-confi
 import { parseOpenRouterDocument } from './parse-openrouter-document.js';
 import type { InvalidEntry, OpenRouterEntry } from './parse-openrouter-document.js';
 
-export type ImportedField = 'input' | 'cached_input' | 'cache_write' | 'output' | 'context_window' | 'max_output_tokens';
+export type ImportedField =
+  | 'input'
+  | 'cached_input'
+  | 'cache_write'
+  | 'output'
+  | 'context_window'
+  | 'max_output_tokens';
 
 export interface FieldChange {
   model: string;
@@ -22,7 +28,12 @@ export interface PriceImportReport {
   asOf: string;
   changes: FieldChange[];
   /** Deployments on `provider` that did not exist in the catalog before, with their figures. */
-  added: Array<{ model: string; provider: string; upstreamModel: string; figures: Partial<Record<ImportedField, number>> }>;
+  added: Array<{
+    model: string;
+    provider: string;
+    upstreamModel: string;
+    figures: Partial<Record<ImportedField, number>>;
+  }>;
   /** Catalog models whose figures the document confirmed unchanged. */
   unchanged: string[];
   /** Catalog models with an OpenRouter id the document does not list. */
@@ -58,7 +69,11 @@ export interface ImportOptions {
  * models on one provider (OpenRouter by default), matching by each model's `openRouterId`.
  * Nothing is mutated: the report lists old → new figures and carries the overrides to apply.
  */
-export function importOpenRouterPrices(registry: ModelRegistry, documentText: string, options: ImportOptions): PriceImportReport {
+export function importOpenRouterPrices(
+  registry: ModelRegistry,
+  documentText: string,
+  options: ImportOptions,
+): PriceImportReport {
   const provider = options.provider ?? 'openrouter';
   const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
   const addDeployments = options.addDeployments ?? provider === 'openrouter';
@@ -96,13 +111,20 @@ export function importOpenRouterPrices(registry: ModelRegistry, documentText: st
       report.added.push({ model: model.name, provider, upstreamModel: entry.id, figures });
     } else if (changes.length === 0) report.unchanged.push(model.name);
     else report.changes.push(...changes);
-    report.overrides.models![model.name] = { deployments: { [provider]: deploymentOverride(existing, entry, options.source, asOf) } };
+    report.overrides.models![model.name] = {
+      deployments: { [provider]: deploymentOverride(existing, entry, options.source, asOf) },
+    };
   }
   report.unmatched = [...document.entries.keys()].filter((id) => !mapped.has(id)).sort();
   return report;
 }
 
-function compare(model: string, provider: string, existing: ModelDeployment | undefined, entry: OpenRouterEntry): FieldChange[] {
+function compare(
+  model: string,
+  provider: string,
+  existing: ModelDeployment | undefined,
+  entry: OpenRouterEntry,
+): FieldChange[] {
   const pairs: Array<[ImportedField, number | undefined, number | undefined]> = [
     ['input', existing?.price.inputPerMillion, entry.inputPerMillion],
     ['cached_input', existing?.price.cachedInputPerMillion, entry.cachedInputPerMillion],
@@ -114,12 +136,19 @@ function compare(model: string, provider: string, existing: ModelDeployment | un
   const changes: FieldChange[] = [];
   for (const [field, from, to] of pairs) {
     if (to === undefined || from === to) continue;
-    changes.push(from === undefined ? { model, provider, field, to } : { model, provider, field, from, to });
+    changes.push(
+      from === undefined ? { model, provider, field, to } : { model, provider, field, from, to },
+    );
   }
   return changes;
 }
 
-function deploymentOverride(existing: ModelDeployment | undefined, entry: OpenRouterEntry, source: string, asOf: string): RegistryConfigDeployment {
+function deploymentOverride(
+  existing: ModelDeployment | undefined,
+  entry: OpenRouterEntry,
+  source: string,
+  asOf: string,
+): RegistryConfigDeployment {
   // Figures the document lacks (cache prices, prompt-size tiers) are kept from the catalog.
   const cachedInput = entry.cachedInputPerMillion ?? existing?.price.cachedInputPerMillion;
   const cacheWrite = entry.cacheWritePerMillion ?? existing?.price.cacheWritePerMillion;
@@ -136,8 +165,12 @@ function deploymentOverride(existing: ModelDeployment | undefined, entry: OpenRo
             tiers: tiers.map((tier) => ({
               above_input_tokens: tier.aboveInputTokens,
               ...(tier.inputPerMillion === undefined ? {} : { input: tier.inputPerMillion }),
-              ...(tier.cachedInputPerMillion === undefined ? {} : { cached_input: tier.cachedInputPerMillion }),
-              ...(tier.cacheWritePerMillion === undefined ? {} : { cache_write: tier.cacheWritePerMillion }),
+              ...(tier.cachedInputPerMillion === undefined
+                ? {}
+                : { cached_input: tier.cachedInputPerMillion }),
+              ...(tier.cacheWritePerMillion === undefined
+                ? {}
+                : { cache_write: tier.cacheWritePerMillion }),
               ...(tier.outputPerMillion === undefined ? {} : { output: tier.outputPerMillion }),
             })),
           }),

@@ -26,13 +26,24 @@ export interface PriceDocument {
  * Reads the operator-given price document: an http(s) URL (GET, JSON expected) or a file path.
  * Only the operator chooses this location (a CLI flag), never a client request.
  */
-export async function loadPriceDocument(location: string, options: LoadPriceDocumentOptions = {}): Promise<PriceDocument> {
-  if (/^https?:\/\//i.test(location)) return { text: await download(location, options), source: location };
+export async function loadPriceDocument(
+  location: string,
+  options: LoadPriceDocumentOptions = {},
+): Promise<PriceDocument> {
+  if (/^https?:\/\//i.test(location))
+    return { text: await download(location, options), source: location };
   const path = resolve(options.cwd ?? process.cwd(), location);
   try {
     return { text: await readFile(path, 'utf8'), source: path };
   } catch (error) {
-    throw new CatalogError('price_document_unreadable', path, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`], { cause: error });
+    throw new CatalogError(
+      'price_document_unreadable',
+      path,
+      [
+        `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      ],
+      { cause: error },
+    );
   }
 }
 
@@ -56,14 +67,19 @@ async function download(url: string, options: LoadPriceDocumentOptions): Promise
       size += buffer.length;
       if (size > MAX_PRICE_DOCUMENT_BYTES) {
         response.body.destroy();
-        throw new CatalogError('price_document_unreadable', url, [`larger than ${MAX_PRICE_DOCUMENT_BYTES} bytes`]);
+        throw new CatalogError('price_document_unreadable', url, [
+          `larger than ${MAX_PRICE_DOCUMENT_BYTES} bytes`,
+        ]);
       }
       chunks.push(buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
   } catch (error) {
     if (error instanceof CatalogError) throw error;
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message;
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : (error as Error).message;
     throw new CatalogError('price_document_unreadable', url, [reason], { cause: error });
   }
 }

@@ -59,28 +59,50 @@ export function parseOpenRouterDocument(text: string, source: string): ParsedOpe
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new CatalogError('price_document_invalid', source, [`not valid JSON: ${(error as Error).message}`]);
+    throw new CatalogError('price_document_invalid', source, [
+      `not valid JSON: ${(error as Error).message}`,
+    ]);
   }
   const root = z.object({ data: z.array(z.unknown()) }).safeParse(raw);
-  if (!root.success) throw new CatalogError('price_document_invalid', source, ['expected an object with a "data" array (OpenRouter /api/v1/models)']);
+  if (!root.success)
+    throw new CatalogError('price_document_invalid', source, [
+      'expected an object with a "data" array (OpenRouter /api/v1/models)',
+    ]);
 
   const entries = new Map<string, OpenRouterEntry>();
   const invalid: InvalidEntry[] = [];
   root.data.data.forEach((item, index) => {
     const parsed = openRouterModel.safeParse(item);
-    const id = typeof (item as { id?: unknown } | null)?.id === 'string' ? (item as { id: string }).id : undefined;
+    const id =
+      typeof (item as { id?: unknown } | null)?.id === 'string'
+        ? (item as { id: string }).id
+        : undefined;
     if (!parsed.success) {
-      invalid.push({ index, ...(id === undefined ? {} : { id }), problem: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+      invalid.push({
+        index,
+        ...(id === undefined ? {} : { id }),
+        problem: parsed.error.issues
+          .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+          .join('; '),
+      });
       return;
     }
     const model = parsed.data;
     const input = perMillion(model.pricing.prompt);
     const output = perMillion(model.pricing.completion);
     if (input === undefined || output === undefined) {
-      invalid.push({ index, id: model.id, problem: 'pricing.prompt and pricing.completion must be non-negative USD-per-token numbers' });
+      invalid.push({
+        index,
+        id: model.id,
+        problem: 'pricing.prompt and pricing.completion must be non-negative USD-per-token numbers',
+      });
       return;
     }
-    const entry: OpenRouterEntry = { id: model.id, inputPerMillion: input, outputPerMillion: output };
+    const entry: OpenRouterEntry = {
+      id: model.id,
+      inputPerMillion: input,
+      outputPerMillion: output,
+    };
     const cachedInput = perMillion(model.pricing.input_cache_read);
     const cacheWrite = perMillion(model.pricing.input_cache_write);
     const contextWindow = model.context_length ?? model.top_provider?.context_length ?? undefined;
@@ -89,7 +111,8 @@ export function parseOpenRouterDocument(text: string, source: string): ParsedOpe
     if (cacheWrite !== undefined) entry.cacheWritePerMillion = cacheWrite;
     if (contextWindow !== undefined) entry.contextWindow = contextWindow;
     if (maxOutput !== undefined) entry.maxOutputTokens = maxOutput;
-    if (entries.has(model.id)) invalid.push({ index, id: model.id, problem: 'duplicate id; the first entry is used' });
+    if (entries.has(model.id))
+      invalid.push({ index, id: model.id, problem: 'duplicate id; the first entry is used' });
     else entries.set(model.id, entry);
   });
   return { entries, invalid };

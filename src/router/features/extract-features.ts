@@ -39,22 +39,42 @@ const CHARACTERS_PER_TOKEN = 4;
 const TOKENS_PER_MESSAGE = 3;
 
 const TASK_DIFFICULTY: Readonly<Record<TaskKind, number>> = {
-  naming: 0.05, docstring: 0.1, 'test-stub': 0.25, completion: 0.25, general: 0.35, refactor: 0.45, 'bug-fix': 0.5, algorithm: 0.6, 'system-level': 0.8,
+  naming: 0.05,
+  docstring: 0.1,
+  'test-stub': 0.25,
+  completion: 0.25,
+  general: 0.35,
+  refactor: 0.45,
+  'bug-fix': 0.5,
+  algorithm: 0.6,
+  'system-level': 0.8,
 };
 const TASK_OUTPUT_TOKENS: Readonly<Record<TaskKind, number>> = {
-  naming: 40, docstring: 200, 'test-stub': 500, completion: 150, general: 400, refactor: 700, 'bug-fix': 500, algorithm: 450, 'system-level': 800,
+  naming: 40,
+  docstring: 200,
+  'test-stub': 500,
+  completion: 150,
+  general: 400,
+  refactor: 700,
+  'bug-fix': 500,
+  algorithm: 450,
+  'system-level': 800,
 };
 
 /** Head and tail of a long text: what the instruction and the code around the cursor usually are. */
 function bounded(text: string, head: number, tail: number): string {
-  return text.length <= head + tail ? text : `${text.slice(0, head)}\n${text.slice(text.length - tail)}`;
+  return text.length <= head + tail
+    ? text
+    : `${text.slice(0, head)}\n${text.slice(text.length - tail)}`;
 }
 
 function messageText(message: Message): string {
   if (message.role !== 'user') return message.content;
-  if (message.content.length === 1 && message.content[0]!.type === 'text') return message.content[0]!.text;
+  if (message.content.length === 1 && message.content[0]!.type === 'text')
+    return message.content[0]!.text;
   let text = '';
-  for (const part of message.content) if (part.type === 'text') text += text === '' ? part.text : `\n${part.text}`;
+  for (const part of message.content)
+    if (part.type === 'text') text += text === '' ? part.text : `\n${part.text}`;
   return text;
 }
 
@@ -80,7 +100,8 @@ function chatTexts(request: ChatRequest): Texts {
     if (message.role === 'assistant') {
       answers++;
       answerCharacters += text.length;
-      for (const call of message.toolCalls ?? []) totalCharacters += call.arguments.length + call.name.length;
+      for (const call of message.toolCalls ?? [])
+        totalCharacters += call.arguments.length + call.name.length;
     }
     return text;
   });
@@ -88,11 +109,20 @@ function chatTexts(request: ChatRequest): Texts {
   for (let index = 0; index < lastUser; index++) cacheableCharacters += texts[index]!.length;
   const last = lastUser >= 0 ? texts[lastUser]! : (texts.at(-1) ?? '');
   const system = request.messages[0]?.role === 'system' ? texts[0]! : '';
-  for (const tool of request.tools ?? []) totalCharacters += tool.name.length + (tool.description?.length ?? 0) + 200;
+  for (const tool of request.tools ?? [])
+    totalCharacters += tool.name.length + (tool.description?.length ?? 0) + 200;
   if (request.responseFormat?.type === 'json_schema') totalCharacters += 400;
   const sample = `${bounded(system, 1_000, 0)}\n${bounded(last, SCAN_HEAD_CHARACTERS, SCAN_TAIL_CHARACTERS)}`;
   const instruction = `${bounded(system, 500, 0)}\n${bounded(last, INSTRUCTION_CHARACTERS, 500)}`;
-  return { totalCharacters, cacheableCharacters, sample, instruction, answerCharacters, answers, messages: request.messages.length };
+  return {
+    totalCharacters,
+    cacheableCharacters,
+    sample,
+    instruction,
+    answerCharacters,
+    answers,
+    messages: request.messages.length,
+  };
 }
 
 /**
@@ -120,16 +150,29 @@ export function extractFeatures(request: CanonicalRequest): RequestFeatures {
     };
   }
   const scan = scanCode(texts.sample);
-  const tools = request.kind === 'chat' && (request.tools?.length ?? 0) > 0 && request.toolChoice !== 'none';
-  const json = request.kind === 'chat' && request.responseFormat !== undefined && request.responseFormat.type !== 'text';
+  const tools =
+    request.kind === 'chat' && (request.tools?.length ?? 0) > 0 && request.toolChoice !== 'none';
+  const json =
+    request.kind === 'chat' &&
+    request.responseFormat !== undefined &&
+    request.responseFormat.type !== 'text';
   const task = classifyTask(texts.instruction.toLowerCase(), fim, request.kind === 'completion');
-  const promptTokens = Math.ceil(texts.totalCharacters / CHARACTERS_PER_TOKEN) + (texts.messages > 0 ? texts.messages * TOKENS_PER_MESSAGE + TOKENS_PER_MESSAGE : 0);
+  const promptTokens =
+    Math.ceil(texts.totalCharacters / CHARACTERS_PER_TOKEN) +
+    (texts.messages > 0 ? texts.messages * TOKENS_PER_MESSAGE + TOKENS_PER_MESSAGE : 0);
 
   let expected = TASK_OUTPUT_TOKENS[task];
-  if (task === 'refactor') expected = Math.min(4_000, Math.max(expected, Math.ceil(promptTokens * 0.8)));
-  if (texts.answers > 0) expected = Math.round((expected + texts.answerCharacters / texts.answers / CHARACTERS_PER_TOKEN) / 2);
+  if (task === 'refactor')
+    expected = Math.min(4_000, Math.max(expected, Math.ceil(promptTokens * 0.8)));
+  if (texts.answers > 0)
+    expected = Math.round(
+      (expected + texts.answerCharacters / texts.answers / CHARACTERS_PER_TOKEN) / 2,
+    );
   if (request.maxTokens !== undefined) expected = Math.min(expected, request.maxTokens);
-  expected = Math.max(1, expected) * (request.n ?? 1) * (request.kind === 'completion' ? Math.max(1, request.prompt.length) : 1);
+  expected =
+    Math.max(1, expected) *
+    (request.n ?? 1) *
+    (request.kind === 'completion' ? Math.max(1, request.prompt.length) : 1);
 
   let difficulty = TASK_DIFFICULTY[task];
   difficulty += Math.min(0.15, (promptTokens / 20_000) * 0.15);

@@ -15,28 +15,78 @@ export interface CodeScan {
 }
 
 const LANGUAGE_ALIASES: Readonly<Record<string, ProgrammingLanguage>> = {
-  python: 'python', py: 'python', python3: 'python',
-  typescript: 'typescript', ts: 'typescript', tsx: 'typescript',
-  javascript: 'javascript', js: 'javascript', jsx: 'javascript', node: 'javascript', nodejs: 'javascript',
-  go: 'go', golang: 'go',
-  rust: 'rust', rs: 'rust',
+  python: 'python',
+  py: 'python',
+  python3: 'python',
+  typescript: 'typescript',
+  ts: 'typescript',
+  tsx: 'typescript',
+  javascript: 'javascript',
+  js: 'javascript',
+  jsx: 'javascript',
+  node: 'javascript',
+  nodejs: 'javascript',
+  go: 'go',
+  golang: 'go',
+  rust: 'rust',
+  rs: 'rust',
   java: 'java',
-  cpp: 'cpp', 'c++': 'cpp', cxx: 'cpp', cc: 'cpp',
+  cpp: 'cpp',
+  'c++': 'cpp',
+  cxx: 'cpp',
+  cc: 'cpp',
 };
 
 /** Words that (nearly) only one language uses; each occurrence is one point of evidence. */
 const WORDS: ReadonlyMap<string, ProgrammingLanguage> = new Map<string, ProgrammingLanguage>([
-  ...(['def', 'elif', 'self', '__name__', '__init__', 'nonlocal', 'lambda', 'None', 'kwargs', 'isinstance'] as const).map((word) => [word, 'python'] as const),
-  ...(['interface', 'readonly', 'namespace', 'keyof', 'Promise'] as const).map((word) => [word, 'typescript'] as const),
-  ...(['require', 'console', 'exports', 'document', 'undefined', 'function', 'prototype'] as const).map((word) => [word, 'javascript'] as const),
-  ...(['package', 'func', 'chan', 'fmt', 'nil', 'goroutine', 'defer'] as const).map((word) => [word, 'go'] as const),
-  ...(['fn', 'mut', 'impl', 'crate', 'Option', 'Some', 'println', 'Vec', 'usize', 'enum'] as const).map((word) => [word, 'rust'] as const),
-  ...(['public', 'System', 'ArrayList', 'Override', 'extends', 'throws', 'HashMap'] as const).map((word) => [word, 'java'] as const),
-  ...(['include', 'std', 'cout', 'nullptr', 'template', 'endl'] as const).map((word) => [word, 'cpp'] as const),
+  ...(
+    [
+      'def',
+      'elif',
+      'self',
+      '__name__',
+      '__init__',
+      'nonlocal',
+      'lambda',
+      'None',
+      'kwargs',
+      'isinstance',
+    ] as const
+  ).map((word) => [word, 'python'] as const),
+  ...(['interface', 'readonly', 'namespace', 'keyof', 'Promise'] as const).map(
+    (word) => [word, 'typescript'] as const,
+  ),
+  ...(
+    ['require', 'console', 'exports', 'document', 'undefined', 'function', 'prototype'] as const
+  ).map((word) => [word, 'javascript'] as const),
+  ...(['package', 'func', 'chan', 'fmt', 'nil', 'goroutine', 'defer'] as const).map(
+    (word) => [word, 'go'] as const,
+  ),
+  ...(
+    ['fn', 'mut', 'impl', 'crate', 'Option', 'Some', 'println', 'Vec', 'usize', 'enum'] as const
+  ).map((word) => [word, 'rust'] as const),
+  ...(['public', 'System', 'ArrayList', 'Override', 'extends', 'throws', 'HashMap'] as const).map(
+    (word) => [word, 'java'] as const,
+  ),
+  ...(['include', 'std', 'cout', 'nullptr', 'template', 'endl'] as const).map(
+    (word) => [word, 'cpp'] as const,
+  ),
 ]);
 
 /** HTTP client names: a call when followed by `.` or `(`. */
-const API_WORDS = new Set(['requests', 'fetch', 'axios', 'httpx', 'aiohttp', 'urllib', 'HttpClient', 'reqwest', 'boto3', 'XMLHttpRequest', 'RestTemplate']);
+const API_WORDS = new Set([
+  'requests',
+  'fetch',
+  'axios',
+  'httpx',
+  'aiohttp',
+  'urllib',
+  'HttpClient',
+  'reqwest',
+  'boto3',
+  'XMLHttpRequest',
+  'RestTemplate',
+]);
 
 interface WordScan {
   scores: Map<ProgrammingLanguage, number>;
@@ -45,7 +95,12 @@ interface WordScan {
 }
 
 function isWordCode(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 95
+  );
 }
 
 /**
@@ -66,8 +121,14 @@ function scanWords(text: string): WordScan {
   for (let index = 0; index < length; index++) {
     const code = text.charCodeAt(index);
     if (atLineStart) {
-      if (code === 32) { indent++; continue; }
-      if (code === 9) { indent += 4; continue; }
+      if (code === 32) {
+        indent++;
+        continue;
+      }
+      if (code === 9) {
+        indent += 4;
+        continue;
+      }
       atLineStart = false;
       if (code !== 10) {
         const level = indent >> 2;
@@ -83,7 +144,11 @@ function scanWords(text: string): WordScan {
         if (language) add(language);
         const next = text.charCodeAt(end);
         if ((next === 46 || next === 40) && API_WORDS.has(word)) apiCalls++;
-        else if (next === 58 && (word === 'http' || word === 'https') && text.startsWith('//', end + 1)) {
+        else if (
+          next === 58 &&
+          (word === 'http' || word === 'https') &&
+          text.startsWith('//', end + 1)
+        ) {
           const before = text.charCodeAt(index - 1);
           if (before === 34 || before === 39 || before === 96) apiCalls++;
         }
@@ -106,11 +171,18 @@ function scanWords(text: string): WordScan {
 
 const FENCE = /```[ \t]*([A-Za-z+#]+)/g;
 const MENTIONED = /\b(python|typescript|javascript|golang|rust|java|c\+\+)\b/gi;
-const NAMED = /\b(?:in|using|with|for)\s+(python|typescript|javascript|golang|go|rust|java|c\+\+|node(?:js)?)\b/gi;
+const NAMED =
+  /\b(?:in|using|with|for)\s+(python|typescript|javascript|golang|go|rust|java|c\+\+|node(?:js)?)\b/gi;
 
 const IMPORT_PATTERNS: ReadonlyArray<readonly [ImportFamily, RegExp]> = [
-  ['python', /^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+\w+)?[ \t]*$)/gm],
-  ['javascript', /(?:\bfrom\s*|\bimport\(\s*|\brequire\(\s*)['"]([^'"\n]+)['"]|^[ \t]*import\s+['"]([^'"\n]+)['"]\s*;/gm],
+  [
+    'python',
+    /^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+\w+)?[ \t]*$)/gm,
+  ],
+  [
+    'javascript',
+    /(?:\bfrom\s*|\bimport\(\s*|\brequire\(\s*)['"]([^'"\n]+)['"]|^[ \t]*import\s+['"]([^'"\n]+)['"]\s*;/gm,
+  ],
   ['java', /^[ \t]*import[ \t]+(?:static[ \t]+)?([\w.]+(?:\.\*)?);/gm],
   ['rust', /^[ \t]*(?:pub[ \t]+)?(?:use[ \t]+([\w:]+)|extern[ \t]+crate[ \t]+(\w+))/gm],
   ['cpp', /^[ \t]*#include[ \t]*([<"][^>"\n]+)[>"]/gm],
@@ -131,15 +203,18 @@ export function scanCode(sample: string): CodeScan {
   };
   for (const pattern of [FENCE, NAMED]) {
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(sample); match !== null; match = pattern.exec(sample)) add(LANGUAGE_ALIASES[match[1]!.toLowerCase()], 5);
+    for (let match = pattern.exec(sample); match !== null; match = pattern.exec(sample))
+      add(LANGUAGE_ALIASES[match[1]!.toLowerCase()], 5);
   }
   MENTIONED.lastIndex = 0;
-  for (let match = MENTIONED.exec(sample); match !== null; match = MENTIONED.exec(sample)) add(LANGUAGE_ALIASES[match[1]!.toLowerCase()], 2);
+  for (let match = MENTIONED.exec(sample); match !== null; match = MENTIONED.exec(sample))
+    add(LANGUAGE_ALIASES[match[1]!.toLowerCase()], 2);
   // TypeScript is JavaScript with types: its evidence counts for both, JavaScript's does not count for it.
   if ((scores.get('typescript') ?? 0) > 0) add('typescript', scores.get('javascript') ?? 0);
   const ranked = [...scores].filter(([, score]) => score >= 2).sort((a, b) => b[1] - a[1]);
   const languages = ranked.map(([language]) => language);
-  if (languages.includes('typescript') && languages.includes('javascript')) languages.splice(languages.indexOf('javascript'), 1);
+  if (languages.includes('typescript') && languages.includes('javascript'))
+    languages.splice(languages.indexOf('javascript'), 1);
 
   let importCount = 0;
   const thirdParty: string[] = [];
@@ -154,18 +229,32 @@ export function scanCode(sample: string): CodeScan {
   };
   for (const [family, pattern] of IMPORT_PATTERNS) {
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(sample); match !== null; match = pattern.exec(sample)) note(family, match[1] ?? match[2]);
+    for (let match = pattern.exec(sample); match !== null; match = pattern.exec(sample))
+      note(family, match[1] ?? match[2]);
   }
   GO_IMPORT_BLOCK.lastIndex = 0;
-  for (let match = GO_IMPORT_BLOCK.exec(sample); match !== null; match = GO_IMPORT_BLOCK.exec(sample)) {
+  for (
+    let match = GO_IMPORT_BLOCK.exec(sample);
+    match !== null;
+    match = GO_IMPORT_BLOCK.exec(sample)
+  ) {
     if (match[2] !== undefined) note('go', match[2]);
     else {
       QUOTED.lastIndex = 0;
-      for (let inner = QUOTED.exec(match[1]!); inner !== null; inner = QUOTED.exec(match[1]!)) note('go', inner[1]);
+      for (let inner = QUOTED.exec(match[1]!); inner !== null; inner = QUOTED.exec(match[1]!))
+        note('go', inner[1]);
     }
   }
-  const importsKind: ImportsKind = importCount === 0 ? 'none' : hasThirdParty ? 'third-party' : 'standard-library';
-  return { languages, importsKind, importCount, thirdParty, externalApiCalls: words.apiCalls, nestingDepth: words.nestingDepth };
+  const importsKind: ImportsKind =
+    importCount === 0 ? 'none' : hasThirdParty ? 'third-party' : 'standard-library';
+  return {
+    languages,
+    importsKind,
+    importCount,
+    thirdParty,
+    externalApiCalls: words.apiCalls,
+    nestingDepth: words.nestingDepth,
+  };
 }
 
 /** Deepest bracket nesting, or indentation depth (4 spaces or a tab per level) where deeper. */

@@ -18,7 +18,10 @@ const range = z
   })
   .partial()
   .strict()
-  .refine((value) => Object.keys(value).length > 0, 'a range needs at least one of below, at_most, above, at_least');
+  .refine(
+    (value) => Object.keys(value).length > 0,
+    'a range needs at least one of below, at_most, above, at_least',
+  );
 
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
 
@@ -43,11 +46,16 @@ const baseCondition = z
 export type BaseCondition = z.infer<typeof baseCondition>;
 
 /** All fields must hold; `any` holds when one of its conditions does. */
-const condition = baseCondition.extend({ any: z.array(baseCondition).min(1) }).partial().strict();
+const condition = baseCondition
+  .extend({ any: z.array(baseCondition).min(1) })
+  .partial()
+  .strict();
 export type RuleCondition = z.infer<typeof condition>;
 
 /** A model name (all its deployments) or one deployment as `provider/model`. */
-const targetList = z.array(z.string().min(1)).min(1, 'list at least one model or provider/model deployment');
+const targetList = z
+  .array(z.string().min(1))
+  .min(1, 'list at least one model or provider/model deployment');
 
 const latencyBudget = z.number().int().positive().max(3_600_000);
 const budgetMode = z.enum(['demote', 'remove']);
@@ -60,7 +68,9 @@ const tier = z.union([
 const tiersPolicy = z
   .object({
     type: z.literal('tiers'),
-    tiers: z.record(z.string().min(1), tier).refine((value) => Object.keys(value).length > 0, 'at least one tier'),
+    tiers: z
+      .record(z.string().min(1), tier)
+      .refine((value) => Object.keys(value).length > 0, 'at least one tier'),
     rules: z.array(z.object({ when: condition, tier: z.string().min(1) }).strict()).default([]),
     /** The tier when no rule matches (default: the first tier). */
     default_tier: z.string().min(1).optional(),
@@ -91,27 +101,53 @@ const weightedPolicy = z
     /** `request-id`: the same request id always lands on the same arm; `random`: a fresh draw each time. */
     split: z.enum(['request-id', 'random']).default('request-id'),
     arms: z
-      .array(z.object({ deployments: targetList, weight: z.number().positive(), label: z.string().min(1).optional() }).strict())
+      .array(
+        z
+          .object({
+            deployments: targetList,
+            weight: z.number().positive(),
+            label: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
       .min(1, 'a weighted policy needs at least one arm'),
     latency_budget_ms: latencyBudget.optional(),
     latency_budget_mode: budgetMode.default('demote'),
   })
   .strict();
 
-export const policySchema = z.discriminatedUnion('type', [tiersPolicy, costOptimalPolicy, weightedPolicy], {
-  error: (issue) => (issue.code === 'invalid_union' ? 'type must be one of tiers, cost-optimal, weighted' : undefined),
-});
+export const policySchema = z.discriminatedUnion(
+  'type',
+  [tiersPolicy, costOptimalPolicy, weightedPolicy],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'type must be one of tiers, cost-optimal, weighted'
+        : undefined,
+  },
+);
 export type PolicyFile = z.infer<typeof policySchema>;
 
 /** Expected quality overrides: pass@1 percent per language, `default` for the rest, `hard` at difficulty 1. */
 const qualityOverride = z
-  .object({ default: z.number().min(0).max(100), hard: z.number().min(0).max(100), ...Object.fromEntries(LANGUAGES.map((language) => [language, z.number().min(0).max(100)])) })
+  .object({
+    default: z.number().min(0).max(100),
+    hard: z.number().min(0).max(100),
+    ...Object.fromEntries(LANGUAGES.map((language) => [language, z.number().min(0).max(100)])),
+  })
   .partial()
   .strict();
 
 export const routingExtrasSchema = {
   /** Routed names → policy. Absent: built-in policies for auto, auto:cheap, auto:fast, auto:best. */
-  policies: z.record(z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'policy names are visible ASCII without spaces'), policySchema),
+  policies: z.record(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\x21-\x7e]+$/, 'policy names are visible ASCII without spaces'),
+    policySchema,
+  ),
   /** Expected quality per model, overriding the catalog's priors. */
   quality: z.record(z.string().min(1), qualityOverride),
   /** Deployments whose max output is below the request's max_tokens: ranked last and clamped (default), or dropped. */

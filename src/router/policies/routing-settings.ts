@@ -60,7 +60,12 @@ export interface LatencySettings {
   minSamples: number;
 }
 
-export const LATENCY_DEFAULTS: LatencySettings = { ewmaAlpha: 0.2, window: 64, explorationShare: 0.05, minSamples: 3 };
+export const LATENCY_DEFAULTS: LatencySettings = {
+  ewmaAlpha: 0.2,
+  window: 64,
+  explorationShare: 0.05,
+  minSamples: 3,
+};
 
 /** The validated routing section of the runtime config. */
 export interface RoutingSettings {
@@ -80,13 +85,44 @@ export interface RoutingSettings {
 /** A policy as plain JSON for `config check`: deployments as `provider/model` keys. */
 export function describePolicy(policy: RoutingPolicy): Record<string, unknown> {
   const keys = (refs: readonly DeploymentRef[]): string[] => refs.map((ref) => ref.key);
-  const common = { type: policy.type, latencyBudgetMs: policy.latencyBudgetMs, budgetMode: policy.budgetMode };
+  const common = {
+    type: policy.type,
+    latencyBudgetMs: policy.latencyBudgetMs,
+    budgetMode: policy.budgetMode,
+  };
   switch (policy.type) {
     case 'tiers':
-      return { ...common, tiers: Object.fromEntries(policy.tiers.map((tier) => [tier.name, { deployments: keys(tier.refs), latencyBudgetMs: tier.latencyBudgetMs }])), rules: policy.rules.map((rule) => ({ when: rule.when, tier: policy.tiers[rule.tier]!.name })), defaultTier: policy.tiers[policy.defaultTier]!.name, fallback: policy.fallback };
+      return {
+        ...common,
+        tiers: Object.fromEntries(
+          policy.tiers.map((tier) => [
+            tier.name,
+            { deployments: keys(tier.refs), latencyBudgetMs: tier.latencyBudgetMs },
+          ]),
+        ),
+        rules: policy.rules.map((rule) => ({
+          when: rule.when,
+          tier: policy.tiers[rule.tier]!.name,
+        })),
+        defaultTier: policy.tiers[policy.defaultTier]!.name,
+        fallback: policy.fallback,
+      };
     case 'cost-optimal':
-      return { ...common, candidates: keys(policy.candidates), qualityFloor: policy.qualityFloor, rankBy: policy.rankBy };
+      return {
+        ...common,
+        candidates: keys(policy.candidates),
+        qualityFloor: policy.qualityFloor,
+        rankBy: policy.rankBy,
+      };
     case 'weighted':
-      return { ...common, split: policy.split, arms: policy.arms.map((arm) => ({ label: arm.label, weight: arm.weight, deployments: keys(arm.refs) })) };
+      return {
+        ...common,
+        split: policy.split,
+        arms: policy.arms.map((arm) => ({
+          label: arm.label,
+          weight: arm.weight,
+          deployments: keys(arm.refs),
+        })),
+      };
   }
 }

@@ -11,18 +11,62 @@ function input(overrides: Partial<BreakevenInput> = {}): BreakevenInput {
     days: 10,
     traffic: [
       // 10 days: 20M in + 10M out on the cheap model → 2M + 1M tokens/day, $2 + $2 = $4/day.
-      { model: 'cheap', provider: 'a', bucket: '<1k', requests: 1000, inputTokens: 20_000_000, cachedInputTokens: 0, outputTokens: 10_000_000, costUsd: 99 },
+      {
+        model: 'cheap',
+        provider: 'a',
+        bucket: '<1k',
+        requests: 1000,
+        inputTokens: 20_000_000,
+        cachedInputTokens: 0,
+        outputTokens: 10_000_000,
+        costUsd: 99,
+      },
       // Premium traffic: needs more quality than the box has.
-      { model: 'premium', provider: 'b', bucket: '1k-4k', requests: 100, inputTokens: 1_000_000, cachedInputTokens: 0, outputTokens: 1_000_000, costUsd: 18 },
+      {
+        model: 'premium',
+        provider: 'b',
+        bucket: '1k-4k',
+        requests: 100,
+        inputTokens: 1_000_000,
+        cachedInputTokens: 0,
+        outputTokens: 1_000_000,
+        costUsd: 18,
+      },
       // Long prompts: do not fit.
-      { model: 'cheap', provider: 'a', bucket: '16k+', requests: 10, inputTokens: 5_000_000, cachedInputTokens: 0, outputTokens: 0, costUsd: 5 },
+      {
+        model: 'cheap',
+        provider: 'a',
+        bucket: '16k+',
+        requests: 10,
+        inputTokens: 5_000_000,
+        cachedInputTokens: 0,
+        outputTokens: 0,
+        costUsd: 5,
+      },
       // No catalog price: the ledger's cost is used.
-      { model: 'cheap', provider: 'unpriced', bucket: '<1k', requests: 10, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: 1 },
+      {
+        model: 'cheap',
+        provider: 'unpriced',
+        bucket: '<1k',
+        requests: 10,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        outputTokens: 0,
+        costUsd: 1,
+      },
     ],
-    priceOf: (model, provider) => (provider === 'unpriced' ? undefined : PRICES[model as keyof typeof PRICES]),
+    priceOf: (model, provider) =>
+      provider === 'unpriced' ? undefined : PRICES[model as keyof typeof PRICES],
     qualityOf: (model) => (model === 'cheap' ? 80 : 90),
     selfHosted: { name: 'box-model', quality: 82, maxPromptTokens: 16_000 },
-    gpu: { name: 'gpu', hourlyUsd: 1, source: 'test', tokensPerSecond: 100, concurrency: 2, utilisation: 0.5 },
+    gpu: {
+      name: 'gpu',
+      hourlyUsd: 1,
+      source: 'test',
+      tokensPerSecond: 100,
+      concurrency: 2,
+      utilisation: 0.5,
+    },
     ...overrides,
   };
 }
@@ -30,8 +74,17 @@ function input(overrides: Partial<BreakevenInput> = {}): BreakevenInput {
 describe('computeBreakeven', () => {
   it('works the arithmetic: servable mix, price per token, break-even, capacity, both monthly costs', () => {
     const result = computeBreakeven(input());
-    expect(result.lines.map((line) => [line.model, line.bucket, line.servable])).toEqual([['cheap', '<1k', true], ['premium', '1k-4k', false], ['cheap', '16k+', false], ['cheap', '<1k', true]]);
-    expect(result.lines[0]).toMatchObject({ tokensPerDay: 3_000_000, apiUsdPerDay: 4, priced: 'catalog' });
+    expect(result.lines.map((line) => [line.model, line.bucket, line.servable])).toEqual([
+      ['cheap', '<1k', true],
+      ['premium', '1k-4k', false],
+      ['cheap', '16k+', false],
+      ['cheap', '<1k', true],
+    ]);
+    expect(result.lines[0]).toMatchObject({
+      tokensPerDay: 3_000_000,
+      apiUsdPerDay: 4,
+      priced: 'catalog',
+    });
     expect(result.lines[3]).toMatchObject({ apiUsdPerDay: 0.1, priced: 'ledger' });
     expect(result.servableTokensPerDay).toBe(3_000_000);
     expect(result.servableApiUsdPerDay).toBeCloseTo(4.1, 10);

@@ -82,7 +82,8 @@ export interface BreakevenResult {
   recommendation: { selfHost: boolean; selfHostedShare: number; summary: string };
 }
 
-const bucketLimit = (bucket: PromptBucket): number => PROMPT_BUCKETS.find((entry) => entry.name === bucket)?.below ?? Number.POSITIVE_INFINITY;
+const bucketLimit = (bucket: PromptBucket): number =>
+  PROMPT_BUCKETS.find((entry) => entry.name === bucket)?.below ?? Number.POSITIVE_INFINITY;
 
 /**
  * The self-hosting arithmetic over real traffic:
@@ -99,7 +100,16 @@ export function computeBreakeven(input: BreakevenInput): BreakevenResult {
   const { selfHosted, gpu } = input;
   const lines: TrafficLine[] = input.traffic.map((row) => {
     const price = input.priceOf(row.model, row.provider);
-    const cost = price ? costOfUsage({ inputTokens: row.inputTokens, cachedInputTokens: row.cachedInputTokens, outputTokens: row.outputTokens }, price) : undefined;
+    const cost = price
+      ? costOfUsage(
+          {
+            inputTokens: row.inputTokens,
+            cachedInputTokens: row.cachedInputTokens,
+            outputTokens: row.outputTokens,
+          },
+          price,
+        )
+      : undefined;
     const catalogPriced = cost !== undefined && cost.unpriced.length === 0;
     const quality = input.qualityOf(row.model);
     const fits = bucketLimit(row.bucket) <= selfHosted.maxPromptTokens;
@@ -131,22 +141,41 @@ export function computeBreakeven(input: BreakevenInput): BreakevenResult {
   const apiUsdPerDay = sum(lines.map((line) => line.apiUsdPerDay));
   const servableTokensPerDay = sum(servable.map((line) => line.tokensPerDay));
   const servableOutputPerDay = sum(servable.map((line) => line.outputTokensPerDay));
-  const servableApiUsdPerDay = input.pricePerMillionOverride === undefined ? sum(servable.map((line) => line.apiUsdPerDay)) : (servableTokensPerDay / 1e6) * input.pricePerMillionOverride;
-  const servableUsdPerMillion = input.pricePerMillionOverride ?? (servableTokensPerDay > 0 ? (servableApiUsdPerDay / servableTokensPerDay) * 1e6 : 0);
+  const servableApiUsdPerDay =
+    input.pricePerMillionOverride === undefined
+      ? sum(servable.map((line) => line.apiUsdPerDay))
+      : (servableTokensPerDay / 1e6) * input.pricePerMillionOverride;
+  const servableUsdPerMillion =
+    input.pricePerMillionOverride ??
+    (servableTokensPerDay > 0 ? (servableApiUsdPerDay / servableTokensPerDay) * 1e6 : 0);
 
   const usdPerDay = gpu.hourlyUsd * 24;
-  const capacityOutputTokensPerDay = gpu.tokensPerSecond * gpu.concurrency * 86_400 * gpu.utilisation;
+  const capacityOutputTokensPerDay =
+    gpu.tokensPerSecond * gpu.concurrency * 86_400 * gpu.utilisation;
   // Without traffic, a third of tokens are taken as output (a typical coding-assistant mix).
-  const outputShare = servableTokensPerDay > 0 && servableOutputPerDay > 0 ? servableOutputPerDay / servableTokensPerDay : 1 / 3;
+  const outputShare =
+    servableTokensPerDay > 0 && servableOutputPerDay > 0
+      ? servableOutputPerDay / servableTokensPerDay
+      : 1 / 3;
   const capacityTokensPerDay = capacityOutputTokensPerDay / outputShare;
-  const breakEvenTokensPerDay = servableUsdPerMillion > 0 ? (usdPerDay / servableUsdPerMillion) * 1e6 : Number.POSITIVE_INFINITY;
+  const breakEvenTokensPerDay =
+    servableUsdPerMillion > 0
+      ? (usdPerDay / servableUsdPerMillion) * 1e6
+      : Number.POSITIVE_INFINITY;
   const selfHostedTokensPerDay = Math.min(servableTokensPerDay, capacityTokensPerDay);
-  const apiOnly = (input.pricePerMillionOverride === undefined ? apiUsdPerDay : apiUsdPerDay - sum(servable.map((line) => line.apiUsdPerDay)) + servableApiUsdPerDay) * DAYS_PER_MONTH;
-  const hybrid = gpu.hourlyUsd * HOURS_PER_MONTH + apiOnly - (selfHostedTokensPerDay / 1e6) * servableUsdPerMillion * DAYS_PER_MONTH;
+  const apiOnly =
+    (input.pricePerMillionOverride === undefined
+      ? apiUsdPerDay
+      : apiUsdPerDay - sum(servable.map((line) => line.apiUsdPerDay)) + servableApiUsdPerDay) *
+    DAYS_PER_MONTH;
+  const hybrid =
+    gpu.hourlyUsd * HOURS_PER_MONTH +
+    apiOnly -
+    (selfHostedTokensPerDay / 1e6) * servableUsdPerMillion * DAYS_PER_MONTH;
   const selfHost = hybrid < apiOnly;
   const selfHostedShare = selfHost && tokensPerDay > 0 ? selfHostedTokensPerDay / tokensPerDay : 0;
   const summary = selfHost
-    ? `Self-host: send ${(selfHostedShare * 100).toFixed(1)}% of tokens (${round(selfHostedTokensPerDay)}/day, the servable traffic${selfHostedTokensPerDay < servableTokensPerDay ? ' up to the box\'s capacity' : ''}) to ${selfHosted.name} on ${gpu.name}, the rest to the APIs: saves $${(apiOnly - hybrid).toFixed(2)}/month.`
+    ? `Self-host: send ${(selfHostedShare * 100).toFixed(1)}% of tokens (${round(selfHostedTokensPerDay)}/day, the servable traffic${selfHostedTokensPerDay < servableTokensPerDay ? " up to the box's capacity" : ''}) to ${selfHosted.name} on ${gpu.name}, the rest to the APIs: saves $${(apiOnly - hybrid).toFixed(2)}/month.`
     : servableTokensPerDay === 0
       ? `Stay on the APIs: no traffic in the window could be served by ${selfHosted.name}.`
       : `Stay on the APIs: the servable traffic (${round(servableTokensPerDay)} tokens/day at $${servableUsdPerMillion.toFixed(2)}/M) is below the break-even of ${round(breakEvenTokensPerDay)} tokens/day${breakEvenTokensPerDay > capacityTokensPerDay ? `, which one box cannot serve anyway (capacity ${round(capacityTokensPerDay)} tokens/day)` : ''}.`;

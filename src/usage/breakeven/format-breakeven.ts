@@ -1,24 +1,51 @@
 import type { BreakevenResult } from './compute-breakeven.js';
 
-const tokens = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '∞');
-const dollars = (value: number): string => `$${value.toFixed(value !== 0 && Math.abs(value) < 1 ? 4 : 2)}`;
+const tokens = (value: number): string =>
+  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '∞';
+const dollars = (value: number): string =>
+  `$${value.toFixed(value !== 0 && Math.abs(value) < 1 ? 4 : 2)}`;
 
 /** The `switchyard breakeven` report: the traffic mix, the box, the break-even, both monthly costs and the split. */
 export function formatBreakeven(result: BreakevenResult, selfHostedName: string): string {
   const { gpu } = result;
   const out: string[] = [];
-  out.push(`Traffic: ${result.days.toFixed(1)} days from the ledger (answered, non-cached requests), priced at today's API prices.`, '');
+  out.push(
+    `Traffic: ${result.days.toFixed(1)} days from the ledger (answered, non-cached requests), priced at today's API prices.`,
+    '',
+  );
   if (result.lines.length === 0) out.push('  No traffic in this window.');
   else {
-    const header = ['Model', 'Provider', 'Prompt', 'Req/day', 'Tokens/day', 'API $/day', 'Self-host?'];
+    const header = [
+      'Model',
+      'Provider',
+      'Prompt',
+      'Req/day',
+      'Tokens/day',
+      'API $/day',
+      'Self-host?',
+    ];
     const rows = result.lines.map((line) => [
-      line.model, line.provider, line.bucket, line.requestsPerDay.toFixed(1), tokens(line.tokensPerDay),
-      `${line.priced === 'ledger' ? '~' : ''}${dollars(line.apiUsdPerDay)}`, `${line.servable ? 'yes' : 'no'}: ${line.why}`,
+      line.model,
+      line.provider,
+      line.bucket,
+      line.requestsPerDay.toFixed(1),
+      tokens(line.tokensPerDay),
+      `${line.priced === 'ledger' ? '~' : ''}${dollars(line.apiUsdPerDay)}`,
+      `${line.servable ? 'yes' : 'no'}: ${line.why}`,
     ]);
-    const widths = header.map((_, index) => Math.max(...[header, ...rows].map((row) => (row[index] ?? '').length)));
-    const render = (row: string[]): string => row.map((cell, index) => (index >= 3 && index <= 5 ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!))).join('  ').trimEnd();
+    const widths = header.map((_, index) =>
+      Math.max(...[header, ...rows].map((row) => (row[index] ?? '').length)),
+    );
+    const render = (row: string[]): string =>
+      row
+        .map((cell, index) =>
+          index >= 3 && index <= 5 ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!),
+        )
+        .join('  ')
+        .trimEnd();
     out.push(`  ${render(header)}`, ...rows.map((row) => `  ${render(row)}`));
-    if (result.lines.some((line) => line.priced === 'ledger')) out.push('  ~ no catalog price for this deployment: priced at the cost the ledger recorded.');
+    if (result.lines.some((line) => line.priced === 'ledger'))
+      out.push('  ~ no catalog price for this deployment: priced at the cost the ledger recorded.');
   }
   out.push(
     '',

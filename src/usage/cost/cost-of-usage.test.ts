@@ -4,12 +4,21 @@ import { buildModelRegistry } from '../../registry/model-registry.js';
 import { costOfUsage } from './cost-of-usage.js';
 
 const registry = buildModelRegistry();
-const priceOf = (model: string, provider: string): Price => registry.deployment(model, provider)!.price;
+const priceOf = (model: string, provider: string): Price =>
+  registry.deployment(model, provider)!.price;
 
 describe('costOfUsage', () => {
   it('prices uncached input, cache hits and output (reasoning included) separately', () => {
     // DeepSeek list: 0.28 miss / 0.028 hit / 0.42 out per million.
-    const cost = costOfUsage({ inputTokens: 1_000_000, cachedInputTokens: 400_000, outputTokens: 500_000, reasoningTokens: 300_000 }, priceOf('deepseek-chat', 'deepseek'));
+    const cost = costOfUsage(
+      {
+        inputTokens: 1_000_000,
+        cachedInputTokens: 400_000,
+        outputTokens: 500_000,
+        reasoningTokens: 300_000,
+      },
+      priceOf('deepseek-chat', 'deepseek'),
+    );
     expect(cost.breakdown.inputUsd).toBeCloseTo(0.168, 10);
     expect(cost.breakdown.cachedInputUsd).toBeCloseTo(0.0112, 10);
     expect(cost.breakdown.outputUsd).toBeCloseTo(0.21, 10);
@@ -19,14 +28,40 @@ describe('costOfUsage', () => {
 
   it('prices Anthropic cache writes at the cache-write price and takes them out of the input', () => {
     // Sonnet 4: 3 input / 0.30 hit / 3.75 write / 15 output.
-    const cost = costOfUsage({ inputTokens: 10_000, cachedInputTokens: 6_000, cacheWriteTokens: 3_000, outputTokens: 1_000 }, priceOf('claude-sonnet-4-20250514', 'anthropic'));
-    expect(cost.breakdown).toEqual({ inputUsd: 0.003, cachedInputUsd: 0.0018, cacheWriteUsd: 0.01125, outputUsd: 0.015 });
+    const cost = costOfUsage(
+      {
+        inputTokens: 10_000,
+        cachedInputTokens: 6_000,
+        cacheWriteTokens: 3_000,
+        outputTokens: 1_000,
+      },
+      priceOf('claude-sonnet-4-20250514', 'anthropic'),
+    );
+    expect(cost.breakdown).toEqual({
+      inputUsd: 0.003,
+      cachedInputUsd: 0.0018,
+      cacheWriteUsd: 0.01125,
+      outputUsd: 0.015,
+    });
   });
 
   it('falls back to the input price for cache reads and writes without their own price', () => {
     const price: Price = { inputPerMillion: 2, outputPerMillion: 4, source: 'test' };
-    const cost = costOfUsage({ inputTokens: 3_000_000, cachedInputTokens: 1_000_000, cacheWriteTokens: 1_000_000, outputTokens: 0 }, price);
-    expect(cost.breakdown).toEqual({ inputUsd: 2, cachedInputUsd: 2, cacheWriteUsd: 2, outputUsd: 0 });
+    const cost = costOfUsage(
+      {
+        inputTokens: 3_000_000,
+        cachedInputTokens: 1_000_000,
+        cacheWriteTokens: 1_000_000,
+        outputTokens: 0,
+      },
+      price,
+    );
+    expect(cost.breakdown).toEqual({
+      inputUsd: 2,
+      cachedInputUsd: 2,
+      cacheWriteUsd: 2,
+      outputUsd: 0,
+    });
   });
 
   it('applies the prompt-size tier the request reaches', () => {
@@ -49,12 +84,19 @@ describe('costOfUsage', () => {
   });
 
   it('marks estimated usage and ignores nonsense counts', () => {
-    const cost = costOfUsage({ inputTokens: -5, cachedInputTokens: Number.NaN, outputTokens: 1_000_000 }, priceOf('gpt-4o-mini', 'openai'), { estimated: true });
+    const cost = costOfUsage(
+      { inputTokens: -5, cachedInputTokens: Number.NaN, outputTokens: 1_000_000 },
+      priceOf('gpt-4o-mini', 'openai'),
+      { estimated: true },
+    );
     expect(cost).toMatchObject({ estimated: true, costUsd: 0.6, unpriced: [] });
   });
 
   it('never charges negative uncached input when cache counts exceed the prompt', () => {
-    const cost = costOfUsage({ inputTokens: 100, cachedInputTokens: 150, outputTokens: 0 }, { inputPerMillion: 1, cachedInputPerMillion: 0.1, source: 'test' });
+    const cost = costOfUsage(
+      { inputTokens: 100, cachedInputTokens: 150, outputTokens: 0 },
+      { inputPerMillion: 1, cachedInputPerMillion: 0.1, source: 'test' },
+    );
     expect(cost.breakdown.inputUsd).toBe(0);
   });
 });

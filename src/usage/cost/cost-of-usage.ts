@@ -36,7 +36,11 @@ export interface CostOptions {
  * prompt in `inputTokens` (cache reads and writes included), so the uncached part is what remains
  * after taking both out. Reasoning tokens are part of `outputTokens` and priced as output.
  */
-export function costOfUsage(usage: Usage, price: Price | undefined, options: CostOptions = {}): UsageCost {
+export function costOfUsage(
+  usage: Usage,
+  price: Price | undefined,
+  options: CostOptions = {},
+): UsageCost {
   const rates = ratesFor(price, usage.inputTokens);
   const cached = nonNegative(usage.cachedInputTokens);
   const cacheWrite = nonNegative(usage.cacheWriteTokens);
@@ -55,12 +59,21 @@ export function costOfUsage(usage: Usage, price: Price | undefined, options: Cos
 
   const breakdown: CostBreakdown = {
     inputUsd: part(uncached, rates.inputPerMillion, 'input'),
-    cachedInputUsd: part(cached, rates.cachedInputPerMillion ?? rates.inputPerMillion, 'cached_input'),
-    cacheWriteUsd: part(cacheWrite, rates.cacheWritePerMillion ?? rates.inputPerMillion, 'cache_write'),
+    cachedInputUsd: part(
+      cached,
+      rates.cachedInputPerMillion ?? rates.inputPerMillion,
+      'cached_input',
+    ),
+    cacheWriteUsd: part(
+      cacheWrite,
+      rates.cacheWritePerMillion ?? rates.inputPerMillion,
+      'cache_write',
+    ),
     outputUsd: part(output, rates.outputPerMillion, 'output'),
   };
   const cost: UsageCost = {
-    costUsd: breakdown.inputUsd + breakdown.cachedInputUsd + breakdown.cacheWriteUsd + breakdown.outputUsd,
+    costUsd:
+      breakdown.inputUsd + breakdown.cachedInputUsd + breakdown.cacheWriteUsd + breakdown.outputUsd,
     estimated: options.estimated ?? false,
     breakdown,
     unpriced,
@@ -82,13 +95,21 @@ function ratesFor(price: Price | undefined, inputTokens: number): Rates {
   };
   let applied: PriceTier | undefined;
   for (const tier of price.tiers ?? []) {
-    if (inputTokens > tier.aboveInputTokens && (applied === undefined || tier.aboveInputTokens > applied.aboveInputTokens)) applied = tier;
+    if (
+      inputTokens > tier.aboveInputTokens &&
+      (applied === undefined || tier.aboveInputTokens > applied.aboveInputTokens)
+    )
+      applied = tier;
   }
   if (applied === undefined) return base;
   return {
     inputPerMillion: applied.inputPerMillion ?? base.inputPerMillion,
-    cachedInputPerMillion: applied.cachedInputPerMillion ?? (applied.inputPerMillion === undefined ? base.cachedInputPerMillion : undefined),
-    cacheWritePerMillion: applied.cacheWritePerMillion ?? (applied.inputPerMillion === undefined ? base.cacheWritePerMillion : undefined),
+    cachedInputPerMillion:
+      applied.cachedInputPerMillion ??
+      (applied.inputPerMillion === undefined ? base.cachedInputPerMillion : undefined),
+    cacheWritePerMillion:
+      applied.cacheWritePerMillion ??
+      (applied.inputPerMillion === undefined ? base.cacheWritePerMillion : undefined),
     outputPerMillion: applied.outputPerMillion ?? base.outputPerMillion,
     aboveInputTokens: applied.aboveInputTokens,
   };

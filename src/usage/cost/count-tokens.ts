@@ -21,7 +21,9 @@ let countWithTokenizer: CountTokens | undefined;
 function tokenizer(): CountTokens {
   if (countWithTokenizer === undefined) {
     const require = createRequire(import.meta.url);
-    const encoding = require('gpt-tokenizer/cjs/encoding/o200k_base') as { countTokens: CountTokens };
+    const encoding = require('gpt-tokenizer/cjs/encoding/o200k_base') as {
+      countTokens: CountTokens;
+    };
     countWithTokenizer = (text) => encoding.countTokens(text);
   }
   return countWithTokenizer;
@@ -38,7 +40,10 @@ export type CountingMethod = 'tokenizer' | 'characters';
 export class TokenCounter {
   readonly method: CountingMethod;
 
-  constructor(totalCharacters: number, maxTokenizedCharacters: number = DEFAULT_MAX_TOKENIZED_CHARACTERS) {
+  constructor(
+    totalCharacters: number,
+    maxTokenizedCharacters: number = DEFAULT_MAX_TOKENIZED_CHARACTERS,
+  ) {
     this.method = totalCharacters > maxTokenizedCharacters ? 'characters' : 'tokenizer';
   }
 

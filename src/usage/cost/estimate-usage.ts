@@ -26,12 +26,22 @@ export interface EstimateOptions {
  * tool definitions, response schema; images are not counted) and output tokens from the answer
  * text. Hidden reasoning cannot be seen, so it is not counted. Always marked estimated.
  */
-export function estimateUsage(request: CanonicalRequest, answerText = '', options: EstimateOptions = {}): EstimatedUsage {
-  const promptTexts = request.kind === 'chat' ? chatTexts(request) : [...request.prompt, request.suffix ?? ''];
-  const totalCharacters = promptTexts.reduce((sum, text) => sum + text.length, 0) + answerText.length;
-  const counter = new TokenCounter(totalCharacters, options.maxTokenizedCharacters ?? DEFAULT_MAX_TOKENIZED_CHARACTERS);
+export function estimateUsage(
+  request: CanonicalRequest,
+  answerText = '',
+  options: EstimateOptions = {},
+): EstimatedUsage {
+  const promptTexts =
+    request.kind === 'chat' ? chatTexts(request) : [...request.prompt, request.suffix ?? ''];
+  const totalCharacters =
+    promptTexts.reduce((sum, text) => sum + text.length, 0) + answerText.length;
+  const counter = new TokenCounter(
+    totalCharacters,
+    options.maxTokenizedCharacters ?? DEFAULT_MAX_TOKENIZED_CHARACTERS,
+  );
   let inputTokens = promptTexts.reduce((sum, text) => sum + counter.count(text), 0);
-  if (request.kind === 'chat') inputTokens += request.messages.length * TOKENS_PER_MESSAGE + TOKENS_PER_REPLY;
+  if (request.kind === 'chat')
+    inputTokens += request.messages.length * TOKENS_PER_MESSAGE + TOKENS_PER_REPLY;
   return {
     usage: { inputTokens, outputTokens: counter.count(answerText) },
     estimated: true,
@@ -42,7 +52,8 @@ export function estimateUsage(request: CanonicalRequest, answerText = '', option
 function chatTexts(request: ChatRequest): string[] {
   const texts = request.messages.flatMap(messageTexts);
   if (request.tools && request.tools.length > 0) texts.push(JSON.stringify(request.tools));
-  if (request.responseFormat?.type === 'json_schema') texts.push(JSON.stringify(request.responseFormat.schema));
+  if (request.responseFormat?.type === 'json_schema')
+    texts.push(JSON.stringify(request.responseFormat.schema));
   return texts;
 }
 
@@ -54,6 +65,9 @@ function messageTexts(message: Message): string[] {
     case 'user':
       return message.content.flatMap((part) => (part.type === 'text' ? [part.text] : []));
     case 'assistant':
-      return [message.content, ...(message.toolCalls ?? []).flatMap((call) => [call.name, call.arguments])];
+      return [
+        message.content,
+        ...(message.toolCalls ?? []).flatMap((call) => [call.name, call.arguments]),
+      ];
   }
 }

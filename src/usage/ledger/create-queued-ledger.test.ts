@@ -31,7 +31,9 @@ describe('createQueuedLedger', () => {
   it('turns each entry into the store’s queued form when it is recorded, and writes those forms in order', async () => {
     const { store, queuedAt, batches } = textStore();
     const ledger = createQueuedLedger(store, { flushIntervalMs: 60_000, log: () => undefined });
-    const first = makeEntry({ requestId: 'first', startedAt: FIXTURE_EPOCH }, [makeAttempt({ startedAt: FIXTURE_EPOCH })]);
+    const first = makeEntry({ requestId: 'first', startedAt: FIXTURE_EPOCH }, [
+      makeAttempt({ startedAt: FIXTURE_EPOCH }),
+    ]);
     ledger.record(first);
     // Queued at record time: a caller changing its objects afterwards changes nothing stored.
     expect(queuedAt).toHaveLength(1);
@@ -50,11 +52,17 @@ describe('createQueuedLedger', () => {
     const { store, batches } = textStore({ failQueueFor: 'bad' });
     const logged: string[] = [];
     const ledger = createQueuedLedger(store, { log: (message) => logged.push(message) });
-    expect(() => ledger.record(makeEntry({ requestId: 'bad', startedAt: FIXTURE_EPOCH }))).not.toThrow();
+    expect(() =>
+      ledger.record(makeEntry({ requestId: 'bad', startedAt: FIXTURE_EPOCH })),
+    ).not.toThrow();
     ledger.record(makeEntry({ requestId: 'good', startedAt: FIXTURE_EPOCH }));
     await ledger.flush();
-    expect(logged).toEqual([expect.stringContaining('unusable entry dropped: cannot queue this one')]);
-    expect(batches.flat().map((text) => (JSON.parse(text) as EntryRows).request[requestIdColumn])).toEqual(['good']);
+    expect(logged).toEqual([
+      expect.stringContaining('unusable entry dropped: cannot queue this one'),
+    ]);
+    expect(
+      batches.flat().map((text) => (JSON.parse(text) as EntryRows).request[requestIdColumn]),
+    ).toEqual(['good']);
     await ledger.close();
   });
 });

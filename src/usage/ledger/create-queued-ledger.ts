@@ -1,16 +1,32 @@
 import { redactText } from '../../core/redact.js';
 import { createEntryIdGenerator } from './entry-ids.js';
-import type { Ledger, LedgerEntry, LedgerWriteOptions, ReportQuery, UsageReport } from './ledger.js';
+import type {
+  Ledger,
+  LedgerEntry,
+  LedgerWriteOptions,
+  ReportQuery,
+  UsageReport,
+} from './ledger.js';
 import { entryToRows, type EntryRows } from './ledger-rows.js';
 import { normalizeReportQuery, type NormalizedReportQuery } from './report-sql.js';
 import { WriteQueue } from './write-queue.js';
 import {
-  attemptRowsStatement, recentRequestsStatement, timeSeriesStatement, toAttemptRow, toRecentRequest, toTimeSlot, toTrafficRow, trafficMixStatement,
-  type Placeholder, type Statement, type WindowQuery,
+  attemptRowsStatement,
+  recentRequestsStatement,
+  timeSeriesStatement,
+  toAttemptRow,
+  toRecentRequest,
+  toTimeSlot,
+  toTrafficRow,
+  trafficMixStatement,
+  type Placeholder,
+  type Statement,
+  type WindowQuery,
 } from './detail-queries.js';
 
 function checkedWindow(query: WindowQuery): WindowQuery {
-  if (!Number.isFinite(query.from) || !Number.isFinite(query.to) || query.to < query.from) throw new RangeError('ledger query: from and to must be valid times, from <= to');
+  if (!Number.isFinite(query.from) || !Number.isFinite(query.to) || query.to < query.from)
+    throw new RangeError('ledger query: from and to must be valid times, from <= to');
   return query;
 }
 
@@ -30,8 +46,12 @@ export interface LedgerStore<Queued> {
   close(): Promise<void>;
 }
 
-export function createQueuedLedger<Queued>(store: LedgerStore<Queued>, options: LedgerWriteOptions = {}): Ledger {
-  const log = options.log ?? ((message: string) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
+export function createQueuedLedger<Queued>(
+  store: LedgerStore<Queued>,
+  options: LedgerWriteOptions = {},
+): Ledger {
+  const log =
+    options.log ?? ((message: string) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
   const queue = new WriteQueue<Queued>((batch) => store.writeBatch(batch), { ...options, log });
   const nextEntryId = createEntryIdGenerator();
   let closing: Promise<void> | undefined;
@@ -43,7 +63,9 @@ export function createQueuedLedger<Queued>(store: LedgerStore<Queued>, options: 
         // Converted now: the caller may reuse or change its objects after recording them.
         queued = store.queue(entryToRows(entry, nextEntryId()));
       } catch (error) {
-        log(`record: unusable entry dropped: ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          `record: unusable entry dropped: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return;
       }
       queue.push(queued);
@@ -57,9 +79,25 @@ export function createQueuedLedger<Queued>(store: LedgerStore<Queued>, options: 
       return store.report(normalizeReportQuery(query));
     },
     stats: () => queue.stats(),
-    recentRequests: async (query) => (await store.select((placeholder) => recentRequestsStatement(checkedWindow(query), placeholder))).map(toRecentRequest),
-    attemptRows: async (query) => (await store.select((placeholder) => attemptRowsStatement(checkedWindow(query), placeholder))).map(toAttemptRow),
-    trafficMix: async (query) => (await store.select((placeholder) => trafficMixStatement(checkedWindow(query), placeholder))).map(toTrafficRow),
-    timeSeries: async (query) => (await store.select((placeholder) => timeSeriesStatement({ ...checkedWindow(query), slotMs: query.slotMs }, placeholder))).map((row) => toTimeSlot(row, query.slotMs)),
+    recentRequests: async (query) =>
+      (
+        await store.select((placeholder) =>
+          recentRequestsStatement(checkedWindow(query), placeholder),
+        )
+      ).map(toRecentRequest),
+    attemptRows: async (query) =>
+      (
+        await store.select((placeholder) => attemptRowsStatement(checkedWindow(query), placeholder))
+      ).map(toAttemptRow),
+    trafficMix: async (query) =>
+      (
+        await store.select((placeholder) => trafficMixStatement(checkedWindow(query), placeholder))
+      ).map(toTrafficRow),
+    timeSeries: async (query) =>
+      (
+        await store.select((placeholder) =>
+          timeSeriesStatement({ ...checkedWindow(query), slotMs: query.slotMs }, placeholder),
+        )
+      ).map((row) => toTimeSlot(row, query.slotMs)),
   };
 }

@@ -11,8 +11,17 @@ import { DAY_MS } from './ledger-rows.js';
  */
 export const DAILY_KEY_COLUMNS = ['day', 'api_key_id', 'model', 'provider'] as const;
 export const DAILY_SUM_COLUMNS = [
-  'requests', 'errors', 'cache_hits', 'estimated', 'input_tokens', 'cached_input_tokens', 'output_tokens',
-  'reasoning_tokens', 'cost_nano_usd', 'saved_nano_usd', 'routing_saved_nano_usd',
+  'requests',
+  'errors',
+  'cache_hits',
+  'estimated',
+  'input_tokens',
+  'cached_input_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cost_nano_usd',
+  'saved_nano_usd',
+  'routing_saved_nano_usd',
 ] as const;
 export const DAILY_COLUMN_NAMES: readonly string[] = [...DAILY_KEY_COLUMNS, ...DAILY_SUM_COLUMNS];
 
@@ -36,7 +45,9 @@ export const REQUEST_CONTRIBUTION_SQL = `started_at / ${DAY_MS} AS day,
  */
 export function dailyUpsertSql(source: string, where = 'true'): string {
   const sums = DAILY_SUM_COLUMNS.map((column) => `SUM(${column})`).join(', ');
-  const updates = DAILY_SUM_COLUMNS.map((column) => `${column} = ledger_daily.${column} + excluded.${column}`).join(', ');
+  const updates = DAILY_SUM_COLUMNS.map(
+    (column) => `${column} = ledger_daily.${column} + excluded.${column}`,
+  ).join(', ');
   const keys = DAILY_KEY_COLUMNS.join(', ');
   return `INSERT INTO ledger_daily (${DAILY_COLUMN_NAMES.join(', ')})
     SELECT ${keys}, ${sums}

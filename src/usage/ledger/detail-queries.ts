@@ -88,9 +88,13 @@ export interface TimeSlot {
   savedByRoutingUsd: number;
 }
 
-const REQUEST_FIELDS = 'entry_id, request_id, started_at, api_key_id, model_asked, model, provider, attempts, input_tokens, output_tokens, cost_nano_usd, saved_nano_usd, latency_ms, first_token_ms, status, error_code, cache_status, route_reason, stream';
+const REQUEST_FIELDS =
+  'entry_id, request_id, started_at, api_key_id, model_asked, model, provider, attempts, input_tokens, output_tokens, cost_nano_usd, saved_nano_usd, latency_ms, first_token_ms, status, error_code, cache_status, route_reason, stream';
 
-function parameters(placeholder: Placeholder): { params: number[]; add: (value: number) => string } {
+function parameters(placeholder: Placeholder): {
+  params: number[];
+  add: (value: number) => string;
+} {
   const params: number[] = [];
   const add = (value: number): string => {
     params.push(value);
@@ -99,7 +103,8 @@ function parameters(placeholder: Placeholder): { params: number[]; add: (value: 
   return { params, add };
 }
 
-const limitOf = (query: WindowQuery, fallback: number, max: number): number => Math.max(1, Math.min(max, Math.floor(query.limit ?? fallback)));
+const limitOf = (query: WindowQuery, fallback: number, max: number): number =>
+  Math.max(1, Math.min(max, Math.floor(query.limit ?? fallback)));
 
 export function recentRequestsStatement(query: WindowQuery, placeholder: Placeholder): Statement {
   const { params, add } = parameters(placeholder);
@@ -116,7 +121,9 @@ export function attemptRowsStatement(query: WindowQuery, placeholder: Placeholde
 /** Answered requests that reached a model (no cache hits, no failures), by model, provider and prompt bucket. */
 export function trafficMixStatement(query: WindowQuery, placeholder: Placeholder): Statement {
   const { params, add } = parameters(placeholder);
-  const cases = PROMPT_BUCKETS.filter((bucket) => Number.isFinite(bucket.below)).map((bucket) => `WHEN input_tokens < ${bucket.below} THEN '${bucket.name}'`).join(' ');
+  const cases = PROMPT_BUCKETS.filter((bucket) => Number.isFinite(bucket.below))
+    .map((bucket) => `WHEN input_tokens < ${bucket.below} THEN '${bucket.name}'`)
+    .join(' ');
   const bucket = `CASE ${cases} ELSE '${PROMPT_BUCKETS[PROMPT_BUCKETS.length - 1]!.name}' END`;
   const sql = `SELECT model, provider, bucket, COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost_nano_usd) AS cost_nano_usd
     FROM (SELECT model, provider, input_tokens, cached_input_tokens, output_tokens, cost_nano_usd, ${bucket} AS bucket FROM ledger_requests
@@ -125,7 +132,10 @@ export function trafficMixStatement(query: WindowQuery, placeholder: Placeholder
   return { sql, params };
 }
 
-export function timeSeriesStatement(query: WindowQuery & { slotMs: number }, placeholder: Placeholder): Statement {
+export function timeSeriesStatement(
+  query: WindowQuery & { slotMs: number },
+  placeholder: Placeholder,
+): Statement {
   const { params, add } = parameters(placeholder);
   const slotMs = Math.max(1000, Math.floor(query.slotMs));
   const sql = `SELECT started_at / ${slotMs} AS slot, COUNT(*) AS requests,
@@ -144,8 +154,10 @@ export function toNumber(value: unknown): number {
   if (value === null || value === undefined) return 0;
   return typeof value === 'number' ? value : Number(value);
 }
-const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : toNumber(value));
-const nullableText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+const nullableNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : toNumber(value);
+const nullableText = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
 const usd = (nano: unknown): number => toNumber(nano) / NANO_PER_USD;
 
 export function toRecentRequest(row: Record<string, unknown>): RecentRequest {

@@ -18,7 +18,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function makeEntry(request: Partial<LedgerRequest> & Pick<LedgerRequest, 'startedAt'>, attempts: LedgerAttempt[] = []): LedgerEntry {
+export function makeEntry(
+  request: Partial<LedgerRequest> & Pick<LedgerRequest, 'startedAt'>,
+  attempts: LedgerAttempt[] = [],
+): LedgerEntry {
   return {
     request: {
       requestId: `request-${request.startedAt}`,
@@ -33,8 +36,18 @@ export function makeEntry(request: Partial<LedgerRequest> & Pick<LedgerRequest, 
   };
 }
 
-export function makeAttempt(attempt: Partial<LedgerAttempt> & Pick<LedgerAttempt, 'startedAt'>): LedgerAttempt {
-  return { provider: 'deepseek', model: 'deepseek-chat', upstreamModel: 'deepseek-chat', latencyMs: 90, costUsd: 0, status: 200, ...attempt };
+export function makeAttempt(
+  attempt: Partial<LedgerAttempt> & Pick<LedgerAttempt, 'startedAt'>,
+): LedgerAttempt {
+  return {
+    provider: 'deepseek',
+    model: 'deepseek-chat',
+    upstreamModel: 'deepseek-chat',
+    latencyMs: 90,
+    costUsd: 0,
+    status: 200,
+    ...attempt,
+  };
 }
 
 const MODELS = ['deepseek-chat', 'qwen-coder', 'gpt-4o-mini', 'claude-haiku', 'codestral'];
@@ -42,9 +55,15 @@ const PROVIDERS = ['deepseek', 'dashscope', 'openai', 'anthropic', 'mistral', 't
 const CACHE_STATUSES: CacheStatus[] = ['miss', 'miss', 'miss', 'hit', 'shared', 'bypass', 'none'];
 
 /** `count` varied entries spread over `days` days from `start`: failures, rejections, cache hits, retries. */
-export function randomEntries(seed: number, count: number, start = FIXTURE_EPOCH, days = 10): LedgerEntry[] {
+export function randomEntries(
+  seed: number,
+  count: number,
+  start = FIXTURE_EPOCH,
+  days = 10,
+): LedgerEntry[] {
   const random = seededRandom(seed);
-  const pick = <Value>(values: readonly Value[]): Value => values[Math.floor(random() * values.length)] as Value;
+  const pick = <Value>(values: readonly Value[]): Value =>
+    values[Math.floor(random() * values.length)] as Value;
   const entries: LedgerEntry[] = [];
   for (let index = 0; index < count; index += 1) {
     const startedAt = start + Math.floor(random() * days * DAY);
@@ -54,11 +73,22 @@ export function randomEntries(seed: number, count: number, start = FIXTURE_EPOCH
     const failed = !rejected && !served && random() < 0.08;
     const model = rejected ? null : pick(MODELS);
     const provider = rejected ? null : pick(PROVIDERS);
-    const usage = { inputTokens: Math.floor(random() * 4000), cachedInputTokens: Math.floor(random() * 500), outputTokens: Math.floor(random() * 900), reasoningTokens: Math.floor(random() * 50) };
+    const usage = {
+      inputTokens: Math.floor(random() * 4000),
+      cachedInputTokens: Math.floor(random() * 500),
+      outputTokens: Math.floor(random() * 900),
+      reasoningTokens: Math.floor(random() * 50),
+    };
     const cost = rejected || failed ? 0 : Number((random() * 0.01).toFixed(9));
     const attemptCount = rejected || served ? 0 : 1 + Math.floor(random() * 2);
     const attempts = Array.from({ length: attemptCount }, (_, attempt) =>
-      makeAttempt({ startedAt: startedAt + attempt * 50, provider: provider ?? 'deepseek', model: model ?? 'deepseek-chat', costUsd: attempt === attemptCount - 1 ? cost : 0, status: attempt === attemptCount - 1 && !failed ? 200 : 503 }),
+      makeAttempt({
+        startedAt: startedAt + attempt * 50,
+        provider: provider ?? 'deepseek',
+        model: model ?? 'deepseek-chat',
+        costUsd: attempt === attemptCount - 1 ? cost : 0,
+        status: attempt === attemptCount - 1 && !failed ? 200 : 503,
+      }),
     );
     entries.push(
       makeEntry(

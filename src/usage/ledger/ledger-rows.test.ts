@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from './ledger.js';
-import { ATTEMPT_COLUMN_NAMES, entryToRows, REQUEST_COLUMN_NAMES, rowOf, type AttemptRow, type RequestRow } from './ledger-rows.js';
+import {
+  ATTEMPT_COLUMN_NAMES,
+  entryToRows,
+  REQUEST_COLUMN_NAMES,
+  rowOf,
+  type AttemptRow,
+  type RequestRow,
+} from './ledger-rows.js';
 
 const entry: LedgerEntry = {
   request: {
@@ -86,8 +93,13 @@ describe('entryToRows: an entry as column values in column order', () => {
 
   it('puts every attempt column where ATTEMPT_COLUMN_NAMES says, numbered from 1', () => {
     const rows = entryToRows(entry, 'entry-7');
-    expect(rows.attempts.map((values) => values.length)).toEqual([ATTEMPT_COLUMN_NAMES.length, ATTEMPT_COLUMN_NAMES.length]);
-    const [first, second] = rows.attempts.map((values) => rowOf<AttemptRow>(ATTEMPT_COLUMN_NAMES, values));
+    expect(rows.attempts.map((values) => values.length)).toEqual([
+      ATTEMPT_COLUMN_NAMES.length,
+      ATTEMPT_COLUMN_NAMES.length,
+    ]);
+    const [first, second] = rows.attempts.map((values) =>
+      rowOf<AttemptRow>(ATTEMPT_COLUMN_NAMES, values),
+    );
     expect(first).toEqual({
       entry_id: 'entry-7',
       attempt: 1,
@@ -106,7 +118,16 @@ describe('entryToRows: an entry as column values in column order', () => {
       status: 429,
       error_code: 'upstream_rate_limited',
     } satisfies AttemptRow);
-    expect(second).toMatchObject({ attempt: 2, provider: 'deepseek', first_token_ms: 60, input_tokens: 120, output_tokens: 30, cost_nano_usd: 123_000, status: 200, error_code: null });
+    expect(second).toMatchObject({
+      attempt: 2,
+      provider: 'deepseek',
+      first_token_ms: 60,
+      input_tokens: 120,
+      output_tokens: 30,
+      cost_nano_usd: 123_000,
+      status: 200,
+      error_code: null,
+    });
   });
 
   it('sanitizes instead of throwing: bad numbers become 0, unknown cache states none, long texts are cut', () => {
@@ -128,7 +149,16 @@ describe('entryToRows: an entry as column values in column order', () => {
       'entry-8',
     );
     const row = rowOf<RequestRow>(REQUEST_COLUMN_NAMES, rows.request);
-    expect(row).toMatchObject({ started_at: 0, cost_nano_usd: 0, latency_ms: 0, status: 0, cache_status: 'none', reference_cost_nano_usd: null, input_tokens: 0, attempts: 0 });
+    expect(row).toMatchObject({
+      started_at: 0,
+      cost_nano_usd: 0,
+      latency_ms: 0,
+      status: 0,
+      cache_status: 'none',
+      reference_cost_nano_usd: null,
+      input_tokens: 0,
+      attempts: 0,
+    });
     expect(row.route_reason).toHaveLength(1000);
     expect(rows.attempts).toEqual([]);
   });

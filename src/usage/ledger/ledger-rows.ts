@@ -71,19 +71,49 @@ export interface EntryRows {
 
 /** Column name → PostgreSQL type, in insert order. */
 export const REQUEST_COLUMNS = {
-  entry_id: 'text', request_id: 'text', started_at: 'bigint', api_key_id: 'text', model_asked: 'text',
-  model: 'text', provider: 'text', attempts: 'integer', input_tokens: 'bigint', cached_input_tokens: 'bigint',
-  output_tokens: 'bigint', reasoning_tokens: 'bigint', cost_nano_usd: 'bigint', cost_estimated: 'smallint',
-  saved_nano_usd: 'bigint', reference_cost_nano_usd: 'bigint', latency_ms: 'integer', first_token_ms: 'integer',
-  status: 'smallint', error_code: 'text', cache_status: 'text', route_reason: 'text', stream: 'smallint',
+  entry_id: 'text',
+  request_id: 'text',
+  started_at: 'bigint',
+  api_key_id: 'text',
+  model_asked: 'text',
+  model: 'text',
+  provider: 'text',
+  attempts: 'integer',
+  input_tokens: 'bigint',
+  cached_input_tokens: 'bigint',
+  output_tokens: 'bigint',
+  reasoning_tokens: 'bigint',
+  cost_nano_usd: 'bigint',
+  cost_estimated: 'smallint',
+  saved_nano_usd: 'bigint',
+  reference_cost_nano_usd: 'bigint',
+  latency_ms: 'integer',
+  first_token_ms: 'integer',
+  status: 'smallint',
+  error_code: 'text',
+  cache_status: 'text',
+  route_reason: 'text',
+  stream: 'smallint',
   endpoint: 'text',
 } as const satisfies Record<keyof RequestRow, string>;
 
 export const ATTEMPT_COLUMNS = {
-  entry_id: 'text', attempt: 'smallint', request_id: 'text', provider: 'text', model: 'text', upstream_model: 'text',
-  started_at: 'bigint', latency_ms: 'integer', first_token_ms: 'integer', input_tokens: 'bigint',
-  cached_input_tokens: 'bigint', output_tokens: 'bigint', reasoning_tokens: 'bigint', cost_nano_usd: 'bigint',
-  status: 'smallint', error_code: 'text',
+  entry_id: 'text',
+  attempt: 'smallint',
+  request_id: 'text',
+  provider: 'text',
+  model: 'text',
+  upstream_model: 'text',
+  started_at: 'bigint',
+  latency_ms: 'integer',
+  first_token_ms: 'integer',
+  input_tokens: 'bigint',
+  cached_input_tokens: 'bigint',
+  output_tokens: 'bigint',
+  reasoning_tokens: 'bigint',
+  cost_nano_usd: 'bigint',
+  status: 'smallint',
+  error_code: 'text',
 } as const satisfies Record<keyof AttemptRow, string>;
 
 export const REQUEST_COLUMN_NAMES = Object.keys(REQUEST_COLUMNS) as (keyof RequestRow)[];
@@ -124,7 +154,9 @@ export function entryToRows(entry: LedgerEntry, entryId: string): EntryRows {
     nano(request.costUsd),
     request.costEstimated === true ? 1 : 0,
     nano(request.savedUsd),
-    request.referenceCostUsd === undefined || request.referenceCostUsd === null ? null : nano(request.referenceCostUsd),
+    request.referenceCostUsd === undefined || request.referenceCostUsd === null
+      ? null
+      : nano(request.referenceCostUsd),
     count(request.latencyMs),
     optionalCount(request.firstTokenMs),
     status(request.status),
@@ -136,12 +168,19 @@ export function entryToRows(entry: LedgerEntry, entryId: string): EntryRows {
   ];
   const attempts: ColumnValue[][] = [];
   for (let index = 0; index < entry.attempts.length; index += 1) {
-    attempts.push(attemptValues(entry.attempts[index] as LedgerAttempt, index + 1, entryId, requestId));
+    attempts.push(
+      attemptValues(entry.attempts[index] as LedgerAttempt, index + 1, entryId, requestId),
+    );
   }
   return { entryId, request: values, attempts };
 }
 
-function attemptValues(attempt: LedgerAttempt, number: number, entryId: string, requestId: string): ColumnValue[] {
+function attemptValues(
+  attempt: LedgerAttempt,
+  number: number,
+  entryId: string,
+  requestId: string,
+): ColumnValue[] {
   const usage = attempt.usage;
   return [
     entryId,
@@ -165,7 +204,9 @@ function attemptValues(attempt: LedgerAttempt, number: number, entryId: string, 
 
 /** USD → integer nano-dollars; negative or non-finite amounts become 0. */
 export function nano(usd: number | undefined): number {
-  return typeof usd === 'number' && Number.isFinite(usd) && usd > 0 ? Math.round(usd * NANO_PER_USD) : 0;
+  return typeof usd === 'number' && Number.isFinite(usd) && usd > 0
+    ? Math.round(usd * NANO_PER_USD)
+    : 0;
 }
 
 function count(value: number | undefined): number {

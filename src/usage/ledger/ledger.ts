@@ -1,7 +1,20 @@
 import type { Usage } from '../../core/response.js';
-import type { AttemptRow, RecentRequest, TimeSlot, TrafficRow, WindowQuery } from './detail-queries.js';
+import type {
+  AttemptRow,
+  RecentRequest,
+  TimeSlot,
+  TrafficRow,
+  WindowQuery,
+} from './detail-queries.js';
 
-export type { AttemptRow, PromptBucket, RecentRequest, TimeSlot, TrafficRow, WindowQuery } from './detail-queries.js';
+export type {
+  AttemptRow,
+  PromptBucket,
+  RecentRequest,
+  TimeSlot,
+  TrafficRow,
+  WindowQuery,
+} from './detail-queries.js';
 export { PROMPT_BUCKETS } from './detail-queries.js';
 
 /**

@@ -164,7 +164,9 @@ export function pendingMigrations(appliedVersions: readonly number[]): Migration
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   const newest = Math.max(0, ...appliedVersions);
   if (newest > latest) {
-    throw new Error(`ledger schema version ${newest} is newer than this Switchyard understands (${latest}); upgrade Switchyard`);
+    throw new Error(
+      `ledger schema version ${newest} is newer than this Switchyard understands (${latest}); upgrade Switchyard`,
+    );
   }
   const applied = new Set(appliedVersions);
   return MIGRATIONS.filter((migration) => !applied.has(migration.version));

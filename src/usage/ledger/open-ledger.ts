@@ -14,7 +14,9 @@ export function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   const { databaseUrl, dataDir, ...writeOptions } = options;
   if (databaseUrl !== undefined && databaseUrl !== '') {
     if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
-      return Promise.reject(new Error('ledger: databaseUrl must be a postgres:// or postgresql:// URL'));
+      return Promise.reject(
+        new Error('ledger: databaseUrl must be a postgres:// or postgresql:// URL'),
+      );
     }
     return openPostgresLedger({ ...writeOptions, url: databaseUrl });
   }

@@ -4,7 +4,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GroupDimension } from './ledger.js';
-import { describeLedgerContract, type LedgerStoreHandle } from '../../../test/contracts/ledger-contract.js';
+import {
+  describeLedgerContract,
+  type LedgerStoreHandle,
+} from '../../../test/contracts/ledger-contract.js';
 import { DAY, FIXTURE_EPOCH, randomEntries } from './ledger-fixtures.js';
 import { MIGRATIONS } from './migrations.js';
 import { openLedger } from './open-ledger.js';
@@ -34,7 +37,11 @@ const unavailable = await postgresUnavailable();
 async function createPostgresStore(): Promise<LedgerStoreHandle> {
   schemaCounter += 1;
   const schema = `switchyard_ledger_test_${RUN_ID}_${schemaCounter}`;
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({
+    connectionString: DATABASE_URL,
+    max: 1,
+    options: `-c search_path=${schema}`,
+  });
   return {
     open: (options) => openPostgresLedger({ ...options, url: DATABASE_URL, schema }),
     async query(sql) {
@@ -50,11 +57,15 @@ async function createPostgresStore(): Promise<LedgerStoreHandle> {
 if (unavailable !== undefined && process.env.CI === 'true') {
   describe('PostgreSQL ledger', () => {
     it('needs PostgreSQL under CI', () => {
-      throw new Error(`PostgreSQL is required when CI=true but ${DATABASE_URL} is unreachable: ${unavailable}`);
+      throw new Error(
+        `PostgreSQL is required when CI=true but ${DATABASE_URL} is unreachable: ${unavailable}`,
+      );
     });
   });
 } else if (unavailable !== undefined) {
-  process.stderr.write(`PostgreSQL ledger tests SKIPPED: ${DATABASE_URL} unreachable (${unavailable}); under CI=true this fails.\n`);
+  process.stderr.write(
+    `PostgreSQL ledger tests SKIPPED: ${DATABASE_URL} unreachable (${unavailable}); under CI=true this fails.\n`,
+  );
   describe.skip('PostgreSQL ledger (unreachable)', () => {
     it('needs PostgreSQL', () => undefined);
   });
@@ -75,11 +86,25 @@ if (unavailable !== undefined && process.env.CI === 'true') {
           sqlite.record(entry);
         }
         await Promise.all([postgres.flush(), sqlite.flush()]);
-        const groupings: GroupDimension[][] = [[], ['model'], ['provider'], ['key'], ['day'], ['model', 'day'], ['key', 'provider', 'model', 'day']];
-        const ranges: [number, number][] = [[FIXTURE_EPOCH, FIXTURE_EPOCH + 20 * DAY], [FIXTURE_EPOCH + 3.3 * DAY, FIXTURE_EPOCH + 11.8 * DAY], [FIXTURE_EPOCH + 5 * DAY + 1, FIXTURE_EPOCH + 5.5 * DAY]];
+        const groupings: GroupDimension[][] = [
+          [],
+          ['model'],
+          ['provider'],
+          ['key'],
+          ['day'],
+          ['model', 'day'],
+          ['key', 'provider', 'model', 'day'],
+        ];
+        const ranges: [number, number][] = [
+          [FIXTURE_EPOCH, FIXTURE_EPOCH + 20 * DAY],
+          [FIXTURE_EPOCH + 3.3 * DAY, FIXTURE_EPOCH + 11.8 * DAY],
+          [FIXTURE_EPOCH + 5 * DAY + 1, FIXTURE_EPOCH + 5.5 * DAY],
+        ];
         for (const groupBy of groupings) {
           for (const [from, to] of ranges) {
-            expect(await postgres.report({ from, to, groupBy })).toEqual(await sqlite.report({ from, to, groupBy }));
+            expect(await postgres.report({ from, to, groupBy })).toEqual(
+              await sqlite.report({ from, to, groupBy }),
+            );
           }
         }
       } finally {
@@ -98,11 +123,24 @@ if (unavailable !== undefined && process.env.CI === 'true') {
         await admin.query(`CREATE SCHEMA ${schema}`);
         const url = new URL(DATABASE_URL);
         url.searchParams.set('options', `-c search_path=${schema}`);
-        const ledger = await openLedger({ databaseUrl: url.toString(), dataDir: '/nonexistent/unused' });
+        const ledger = await openLedger({
+          databaseUrl: url.toString(),
+          dataDir: '/nonexistent/unused',
+        });
         expect(ledger.kind).toBe('postgres');
         await ledger.close();
-        const tables = await admin.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [schema]);
-        expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual(['api_keys', 'ledger_attempts', 'ledger_daily', 'ledger_requests', 'schema_migrations', 'stored_responses']);
+        const tables = await admin.query(
+          'SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename',
+          [schema],
+        );
+        expect(tables.rows.map((row: { tablename: string }) => row.tablename)).toEqual([
+          'api_keys',
+          'ledger_attempts',
+          'ledger_daily',
+          'ledger_requests',
+          'schema_migrations',
+          'stored_responses',
+        ]);
       } finally {
         await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         await admin.end();
@@ -115,14 +153,18 @@ if (unavailable !== undefined && process.env.CI === 'true') {
         const ledgers = await Promise.all([store.open(), store.open(), store.open()]);
         await Promise.all(ledgers.map((ledger) => ledger.close()));
         const rows = await store.query('SELECT version FROM schema_migrations ORDER BY version');
-        expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
+        expect(rows.map((row) => row.version)).toEqual(
+          MIGRATIONS.map((migration) => migration.version),
+        );
       } finally {
         await store.dispose();
       }
     });
 
     it('rejects an invalid schema name', async () => {
-      await expect(openPostgresLedger({ url: DATABASE_URL, schema: 'x; DROP TABLE y' })).rejects.toThrow(/invalid PostgreSQL schema/);
+      await expect(
+        openPostgresLedger({ url: DATABASE_URL, schema: 'x; DROP TABLE y' }),
+      ).rejects.toThrow(/invalid PostgreSQL schema/);
     });
   });
 }

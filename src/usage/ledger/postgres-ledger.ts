@@ -3,7 +3,14 @@ import pg from 'pg';
 import { createQueuedLedger } from './create-queued-ledger.js';
 import { dailyUpsertSql } from './daily-rollup.js';
 import type { Ledger, LedgerWriteOptions } from './ledger.js';
-import { ATTEMPT_COLUMNS, ATTEMPT_COLUMN_NAMES, type ColumnValue, type EntryRows, REQUEST_COLUMNS, REQUEST_COLUMN_NAMES } from './ledger-rows.js';
+import {
+  ATTEMPT_COLUMNS,
+  ATTEMPT_COLUMN_NAMES,
+  type ColumnValue,
+  type EntryRows,
+  REQUEST_COLUMNS,
+  REQUEST_COLUMN_NAMES,
+} from './ledger-rows.js';
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js';
 import { buildReport, buildReportStatement } from './report-sql.js';
 
@@ -23,8 +30,10 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * column-array (`unnest`) inserts, so a batch of any size is one statement (one round trip).
  */
 export async function openPostgresLedger(options: PostgresLedgerOptions): Promise<Ledger> {
-  const log = options.log ?? ((message: string) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
-  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new Error(`ledger: invalid PostgreSQL schema name ${JSON.stringify(options.schema)}`);
+  const log =
+    options.log ?? ((message: string) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
+    throw new Error(`ledger: invalid PostgreSQL schema name ${JSON.stringify(options.schema)}`);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 4,
@@ -51,7 +60,10 @@ export async function openPostgresLedger(options: PostgresLedgerOptions): Promis
       },
       async select(build) {
         const statement = build((position) => `$${position}`);
-        return (await pool.query(statement.sql, statement.params)).rows as Record<string, unknown>[];
+        return (await pool.query(statement.sql, statement.params)).rows as Record<
+          string,
+          unknown
+        >[];
       },
       close: () => pool.end(),
     },
@@ -68,14 +80,22 @@ export async function migratePostgres(pool: pg.Pool, schema?: string): Promise<n
   try {
     await client.query('BEGIN');
     // current_schema() is null while the schema does not exist yet, hence the explicit name.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('switchyard-ledger-migrations:' || COALESCE($1, current_schema(), '')))", [schema ?? null]);
+    await client.query(
+      "SELECT pg_advisory_xact_lock(hashtext('switchyard-ledger-migrations:' || COALESCE($1, current_schema(), '')))",
+      [schema ?? null],
+    );
     if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(MIGRATIONS_TABLE_SQL);
-    const applied = (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version);
+    const applied = (
+      await client.query<{ version: number }>('SELECT version FROM schema_migrations')
+    ).rows.map((row) => row.version);
     const pending = pendingMigrations(applied);
     for (const migration of pending) {
       for (const statement of migration.statements('postgres')) await client.query(statement);
-      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, Date.now()]);
+      await client.query(
+        'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+        [migration.version, migration.name, Date.now()],
+      );
     }
     await client.query('COMMIT');
     return pending.map((migration) => migration.version);
@@ -107,10 +127,17 @@ const BATCH_SQL = `WITH inserted AS (
 async function writeBatch(pool: pg.Pool, batch: EntryRows[]): Promise<void> {
   const requests = batch.map((entry) => entry.request);
   const attempts = batch.flatMap((entry) => entry.attempts);
-  await pool.query(BATCH_SQL, [...columnArrays(requests, REQUEST_COLUMN_NAMES), ...columnArrays(attempts, ATTEMPT_COLUMN_NAMES)]);
+  await pool.query(BATCH_SQL, [
+    ...columnArrays(requests, REQUEST_COLUMN_NAMES),
+    ...columnArrays(attempts, ATTEMPT_COLUMN_NAMES),
+  ]);
 }
 
-function unnestSelect<Row>(types: Record<keyof Row, string>, names: readonly (keyof Row)[], firstParameter: number): string {
+function unnestSelect<Row>(
+  types: Record<keyof Row, string>,
+  names: readonly (keyof Row)[],
+  firstParameter: number,
+): string {
   const arrays = names.map((name, index) => `$${firstParameter + index}::${types[name]}[]`);
   return `SELECT * FROM unnest(${arrays.join(', ')}) AS source (${names.join(', ')})`;
 }

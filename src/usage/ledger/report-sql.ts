@@ -1,8 +1,19 @@
 import { DAILY_COLUMN_NAMES, DAILY_SUM_COLUMNS, REQUEST_CONTRIBUTION_SQL } from './daily-rollup.js';
 import { DAY_MS, NANO_PER_USD } from './ledger-rows.js';
-import type { GroupDimension, ReportFigures, ReportQuery, ReportRow, UsageReport } from './ledger.js';
+import type {
+  GroupDimension,
+  ReportFigures,
+  ReportQuery,
+  ReportRow,
+  UsageReport,
+} from './ledger.js';
 
-const DIMENSION_COLUMNS: Record<GroupDimension, string> = { model: 'model', provider: 'provider', key: 'api_key_id', day: 'day' };
+const DIMENSION_COLUMNS: Record<GroupDimension, string> = {
+  model: 'model',
+  provider: 'provider',
+  key: 'api_key_id',
+  day: 'day',
+};
 const GROUP_DIMENSIONS: ReadonlySet<string> = new Set(Object.keys(DIMENSION_COLUMNS));
 
 export interface ReportStatement {
@@ -20,11 +31,13 @@ export interface NormalizedReportQuery {
 export function normalizeReportQuery(query: ReportQuery): NormalizedReportQuery {
   const from = query.from instanceof Date ? query.from.getTime() : query.from;
   const to = query.to instanceof Date ? query.to.getTime() : query.to;
-  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError('report: from and to must be valid times');
+  if (!Number.isFinite(from) || !Number.isFinite(to))
+    throw new RangeError('report: from and to must be valid times');
   if (to < from) throw new RangeError('report: to must not be before from');
   const groupBy: GroupDimension[] = [];
   for (const dimension of query.groupBy) {
-    if (!GROUP_DIMENSIONS.has(dimension)) throw new RangeError(`report: unknown group dimension ${String(dimension)}`);
+    if (!GROUP_DIMENSIONS.has(dimension))
+      throw new RangeError(`report: unknown group dimension ${String(dimension)}`);
     if (!groupBy.includes(dimension)) groupBy.push(dimension);
   }
   return { from, to, groupBy, useRollup: query.useRollup !== false };
@@ -36,7 +49,10 @@ export function normalizeReportQuery(query: ReportQuery): NormalizedReportQuery 
  * `ledger_requests` through its `started_at` index. `placeholder(n)` renders the n-th (1-based)
  * parameter: `?` for SQLite, `$n` for PostgreSQL.
  */
-export function buildReportStatement(query: NormalizedReportQuery, placeholder: (position: number) => string): ReportStatement {
+export function buildReportStatement(
+  query: NormalizedReportQuery,
+  placeholder: (position: number) => string,
+): ReportStatement {
   const params: number[] = [];
   const parameter = (value: number): string => {
     params.push(value);
@@ -47,16 +63,21 @@ export function buildReportStatement(query: NormalizedReportQuery, placeholder: 
   const parts: string[] = [];
   const rawRanges: [number, number][] = [];
   if (query.useRollup && firstWholeDay < endWholeDay) {
-    parts.push(`SELECT ${DAILY_COLUMN_NAMES.join(', ')} FROM ledger_daily WHERE day >= ${parameter(firstWholeDay)} AND day < ${parameter(endWholeDay)}`);
+    parts.push(
+      `SELECT ${DAILY_COLUMN_NAMES.join(', ')} FROM ledger_daily WHERE day >= ${parameter(firstWholeDay)} AND day < ${parameter(endWholeDay)}`,
+    );
     if (query.from < firstWholeDay * DAY_MS) rawRanges.push([query.from, firstWholeDay * DAY_MS]);
     if (endWholeDay * DAY_MS < query.to) rawRanges.push([endWholeDay * DAY_MS, query.to]);
   } else if (query.from < query.to) {
     rawRanges.push([query.from, query.to]);
   }
   for (const [start, end] of rawRanges) {
-    parts.push(`SELECT ${REQUEST_CONTRIBUTION_SQL} FROM ledger_requests WHERE started_at >= ${parameter(start)} AND started_at < ${parameter(end)}`);
+    parts.push(
+      `SELECT ${REQUEST_CONTRIBUTION_SQL} FROM ledger_requests WHERE started_at >= ${parameter(start)} AND started_at < ${parameter(end)}`,
+    );
   }
-  if (parts.length === 0) parts.push(`SELECT ${DAILY_COLUMN_NAMES.join(', ')} FROM ledger_daily WHERE 1 = 0`);
+  if (parts.length === 0)
+    parts.push(`SELECT ${DAILY_COLUMN_NAMES.join(', ')} FROM ledger_daily WHERE 1 = 0`);
   const dimensions = query.groupBy.map((dimension) => DIMENSION_COLUMNS[dimension]);
   const sums = DAILY_SUM_COLUMNS.map((column) => `SUM(${column}) AS ${column}`);
   const sql = `SELECT ${[...dimensions, ...sums].join(', ')}
@@ -70,19 +91,26 @@ type DatabaseInteger = bigint | string | number | null;
 type FigureSums = Record<(typeof DAILY_SUM_COLUMNS)[number], bigint>;
 
 /** Turns the statement's rows into a report: exact integer sums, rows sorted the same way in every store. */
-export function buildReport(query: NormalizedReportQuery, databaseRows: readonly Record<string, unknown>[]): UsageReport {
+export function buildReport(
+  query: NormalizedReportQuery,
+  databaseRows: readonly Record<string, unknown>[],
+): UsageReport {
   const totals = emptySums();
   const rows: { group: ReportRow['group']; sums: FigureSums; sortKey: string[] }[] = [];
   for (const databaseRow of databaseRows) {
     const sums = emptySums();
-    for (const column of DAILY_SUM_COLUMNS) sums[column] = toBigInt(databaseRow[column] as DatabaseInteger);
+    for (const column of DAILY_SUM_COLUMNS)
+      sums[column] = toBigInt(databaseRow[column] as DatabaseInteger);
     if (sums.requests === 0n) continue; // an aggregate over no rows
     for (const column of DAILY_SUM_COLUMNS) totals[column] += sums[column];
     const group: ReportRow['group'] = {};
     const sortKey: string[] = [];
     for (const dimension of query.groupBy) {
       const value = databaseRow[DIMENSION_COLUMNS[dimension]];
-      const text = dimension === 'day' ? dayLabel(Number(toBigInt(value as DatabaseInteger))) : String(value ?? '');
+      const text =
+        dimension === 'day'
+          ? dayLabel(Number(toBigInt(value as DatabaseInteger)))
+          : String(value ?? '');
       group[dimension] = text === '' ? null : text;
       sortKey.push(text);
     }

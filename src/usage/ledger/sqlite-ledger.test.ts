@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeLedgerContract, type LedgerStoreHandle } from '../../../test/contracts/ledger-contract.js';
+import {
+  describeLedgerContract,
+  type LedgerStoreHandle,
+} from '../../../test/contracts/ledger-contract.js';
 import { openLedger } from './open-ledger.js';
 import { openSqliteLedger } from './sqlite-ledger.js';
 
@@ -14,7 +17,8 @@ function temporaryDirectory(): string {
   return directory;
 }
 afterEach(() => {
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+  for (const directory of directories.splice(0))
+    rmSync(directory, { recursive: true, force: true });
 });
 
 async function createSqliteStore(): Promise<LedgerStoreHandle> {
@@ -53,7 +57,9 @@ describe('openSqliteLedger', () => {
     const dataDir = temporaryDirectory();
     await (await openSqliteLedger({ dataDir })).close();
     const database = new Database(path.join(dataDir, 'switchyard.db'));
-    database.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)').run('from the future');
+    database
+      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)')
+      .run('from the future');
     database.close();
     await expect(openSqliteLedger({ dataDir })).rejects.toThrow(/schema version 99 is newer/);
   });
@@ -63,6 +69,8 @@ describe('openSqliteLedger', () => {
     const ledger = await openLedger({ dataDir, databaseUrl: '' });
     expect(ledger.kind).toBe('sqlite');
     await ledger.close();
-    await expect(openLedger({ dataDir, databaseUrl: 'mysql://localhost/x' })).rejects.toThrow(/postgres/);
+    await expect(openLedger({ dataDir, databaseUrl: 'mysql://localhost/x' })).rejects.toThrow(
+      /postgres/,
+    );
   });
 });

@@ -73,9 +73,13 @@ export const SQLITE_BATCH_SQL: BatchSql = {
 export function migrateSqlite(database: Database.Database): number[] {
   database.exec(MIGRATIONS_TABLE_SQL);
   const migrate = database.transaction((): number[] => {
-    const applied = (database.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version);
+    const applied = (
+      database.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]
+    ).map((row) => row.version);
     const pending = pendingMigrations(applied);
-    const insert = database.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    const insert = database.prepare(
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+    );
     for (const migration of pending) {
       for (const statement of migration.statements('sqlite')) database.exec(statement);
       insert.run(migration.version, migration.name, Date.now());

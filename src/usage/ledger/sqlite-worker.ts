@@ -29,7 +29,9 @@ type WorkerRequest =
   | { id: number; type: 'query'; sql: string; params: (number | string)[] }
   | { id: number; type: 'close' };
 
-type WorkerReply = { id: number; ok: true; rows?: Record<string, unknown>[] } | { id: number; ok: false; message: string };
+type WorkerReply =
+  | { id: number; ok: true; rows?: Record<string, unknown>[] }
+  | { id: number; ok: false; message: string };
 
 interface WorkerSettings {
   file: string;
@@ -43,7 +45,8 @@ interface WorkerSettings {
  * gateway's event loop.
  */
 function sqliteWorkerProgram(): void {
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { parentPort, workerData } =
+    require('node:worker_threads') as typeof import('node:worker_threads');
   const settings = workerData as WorkerSettings;
   const Database = require(settings.driverPath) as typeof import('better-sqlite3');
   const database = new Database(settings.file);
@@ -78,18 +81,29 @@ function sqliteWorkerProgram(): void {
     try {
       if (message.type === 'write') {
         // IMMEDIATE takes the write lock up front: no lock upgrade when several processes share the file.
-        writeBatch.immediate(message.sql, JSON.parse(`[${message.entries.join(',')}]`) as EntryRows[]);
+        writeBatch.immediate(
+          message.sql,
+          JSON.parse(`[${message.entries.join(',')}]`) as EntryRows[],
+        );
         reply = { id: message.id, ok: true };
       } else if (message.type === 'query') {
         // Not cached: report statements vary with the range and grouping, and preparing is cheap next to running them.
         const statement = database.prepare(message.sql).safeIntegers(true);
-        reply = { id: message.id, ok: true, rows: statement.all(...message.params) as Record<string, unknown>[] };
+        reply = {
+          id: message.id,
+          ok: true,
+          rows: statement.all(...message.params) as Record<string, unknown>[],
+        };
       } else {
         database.close();
         reply = { id: message.id, ok: true };
       }
     } catch (error) {
-      reply = { id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+      reply = {
+        id: message.id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
     port.postMessage(reply);
   });
@@ -139,7 +153,10 @@ export class SqliteWorker {
     return this.send(this.ensureWorker(), request);
   }
 
-  private send(worker: Worker, request: DistributiveOmit<WorkerRequest, 'id'>): Promise<Record<string, unknown>[]> {
+  private send(
+    worker: Worker,
+    request: DistributiveOmit<WorkerRequest, 'id'>,
+  ): Promise<Record<string, unknown>[]> {
     this.nextId += 1;
     const id = this.nextId;
     return new Promise((resolve, reject) => {
@@ -151,8 +168,14 @@ export class SqliteWorker {
 
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const settings: WorkerSettings = { file: this.file, driverPath: createRequire(import.meta.url).resolve('better-sqlite3') };
-    const worker = new Worker(`(${sqliteWorkerProgram.toString()})()`, { eval: true, workerData: settings });
+    const settings: WorkerSettings = {
+      file: this.file,
+      driverPath: createRequire(import.meta.url).resolve('better-sqlite3'),
+    };
+    const worker = new Worker(`(${sqliteWorkerProgram.toString()})()`, {
+      eval: true,
+      workerData: settings,
+    });
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.pending.get(reply.id);
@@ -174,4 +197,6 @@ export class SqliteWorker {
   }
 }
 
-type DistributiveOmit<Type, Key extends PropertyKey> = Type extends unknown ? Omit<Type, Key> : never;
+type DistributiveOmit<Type, Key extends PropertyKey> = Type extends unknown
+  ? Omit<Type, Key>
+  : never;

@@ -31,7 +31,10 @@ describe('WriteQueue', () => {
     for (let item = 1; item <= 7; item += 1) queue.push(item);
     expect(store.batches).toEqual([]); // push never writes synchronously
     await waitFor(() => store.batches.length === 2);
-    expect(store.batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(store.batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(queue.stats()).toMatchObject({ queued: 1, written: 6 });
     await queue.close();
     expect(store.batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
@@ -62,15 +65,28 @@ describe('WriteQueue', () => {
   it('keeps entries while the store fails, retries with backoff, and loses none', async () => {
     const store = fakeStore();
     const logged: string[] = [];
-    const queue = new WriteQueue(store.write, { batchSize: 2, flushIntervalMs: 5, retryBaseMs: 10, retryMaxMs: 40, log: (message) => logged.push(message) });
+    const queue = new WriteQueue(store.write, {
+      batchSize: 2,
+      flushIntervalMs: 5,
+      retryBaseMs: 10,
+      retryMaxMs: 40,
+      log: (message) => logged.push(message),
+    });
     store.state.failing = true;
     for (let item = 1; item <= 5; item += 1) queue.push(item);
     await expect(queue.flush()).rejects.toThrow('store down');
     await waitFor(() => store.state.calls >= 3); // retried in the background
     await sleep(20);
     expect(store.state.calls).toBeLessThan(10); // with backoff, not in a hot loop
-    expect(queue.stats()).toMatchObject({ queued: 5, written: 0, dropped: 0, lastError: 'store down' });
-    expect(logged[0]).toMatch(/write failed \(1 in a row, 5 entries queued\), retrying in \d+ ms: store down/);
+    expect(queue.stats()).toMatchObject({
+      queued: 5,
+      written: 0,
+      dropped: 0,
+      lastError: 'store down',
+    });
+    expect(logged[0]).toMatch(
+      /write failed \(1 in a row, 5 entries queued\), retrying in \d+ ms: store down/,
+    );
     store.state.failing = false;
     for (let item = 6; item <= 7; item += 1) queue.push(item);
     await waitFor(() => store.batches.flat().length === 7);
@@ -84,7 +100,14 @@ describe('WriteQueue', () => {
     const store = fakeStore();
     const logged: string[] = [];
     store.state.failing = true;
-    const queue = new WriteQueue(store.write, { batchSize: 2, flushIntervalMs: 5, maxQueuedEntries: 4, retryBaseMs: 5, retryMaxMs: 5, log: (message) => logged.push(message) });
+    const queue = new WriteQueue(store.write, {
+      batchSize: 2,
+      flushIntervalMs: 5,
+      maxQueuedEntries: 4,
+      retryBaseMs: 5,
+      retryMaxMs: 5,
+      log: (message) => logged.push(message),
+    });
     for (let item = 1; item <= 10; item += 1) queue.push(item);
     await waitFor(() => store.state.calls >= 1);
     expect(queue.stats()).toMatchObject({ dropped: 6 });
@@ -98,7 +121,13 @@ describe('WriteQueue', () => {
   it('close retries until the store is back', async () => {
     const store = fakeStore();
     store.state.failing = true;
-    const queue = new WriteQueue(store.write, { batchSize: 10, flushIntervalMs: 60_000, retryBaseMs: 10, closeTimeoutMs: 5000, log: () => undefined });
+    const queue = new WriteQueue(store.write, {
+      batchSize: 10,
+      flushIntervalMs: 60_000,
+      retryBaseMs: 10,
+      closeTimeoutMs: 5000,
+      log: () => undefined,
+    });
     queue.push(1);
     setTimeout(() => (store.state.failing = false), 50);
     await queue.close();
@@ -109,11 +138,21 @@ describe('WriteQueue', () => {
     const store = fakeStore();
     store.state.failing = true;
     const logged: string[] = [];
-    const queue = new WriteQueue(store.write, { batchSize: 10, flushIntervalMs: 60_000, retryBaseMs: 10, closeTimeoutMs: 60, log: (message) => logged.push(message) });
+    const queue = new WriteQueue(store.write, {
+      batchSize: 10,
+      flushIntervalMs: 60_000,
+      retryBaseMs: 10,
+      closeTimeoutMs: 60,
+      log: (message) => logged.push(message),
+    });
     queue.push(1);
     queue.push(2);
-    await expect(queue.close()).rejects.toThrow('ledger: 2 entries could not be written before close');
-    expect(logged.some((message) => message.startsWith('close: 2 entries could not be written'))).toBe(true);
+    await expect(queue.close()).rejects.toThrow(
+      'ledger: 2 entries could not be written before close',
+    );
+    expect(
+      logged.some((message) => message.startsWith('close: 2 entries could not be written')),
+    ).toBe(true);
     queue.push(3);
     expect(queue.stats().dropped).toBe(1);
   });

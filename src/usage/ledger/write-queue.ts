@@ -51,9 +51,12 @@ export class WriteQueue<Item> {
     private readonly write: (batch: Item[]) => Promise<void>,
     options: LedgerWriteOptions = {},
   ) {
-    const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    const defined = Object.fromEntries(
+      Object.entries(options).filter(([, value]) => value !== undefined),
+    );
     this.options = { ...DEFAULT_WRITE_OPTIONS, ...defined };
-    this.log = options.log ?? ((message) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
+    this.log =
+      options.log ?? ((message) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
   }
 
   push(item: Item): void {
@@ -93,7 +96,9 @@ export class WriteQueue<Item> {
         if (wait <= 0) {
           const lost = this.length() + this.inFlight;
           this.log(`close: ${lost} entries could not be written and are lost: ${describe(error)}`);
-          throw new Error(`ledger: ${lost} entries could not be written before close`, { cause: error });
+          throw new Error(`ledger: ${lost} entries could not be written before close`, {
+            cause: error,
+          });
         }
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
@@ -125,7 +130,10 @@ export class WriteQueue<Item> {
 
   private async pump(): Promise<void> {
     try {
-      while (this.length() > 0 && (this.flushDue || this.waiters.length > 0 || this.length() >= this.options.batchSize)) {
+      while (
+        this.length() > 0 &&
+        (this.flushDue || this.waiters.length > 0 || this.length() >= this.options.batchSize)
+      ) {
         const batch = this.take(this.options.batchSize);
         this.inFlight = batch.length;
         try {
@@ -167,7 +175,9 @@ export class WriteQueue<Item> {
     this.lastError = describe(error);
     const delay = this.backoffMs(this.consecutiveFailures);
     if (this.consecutiveFailures === 1 || this.consecutiveFailures % 10 === 0) {
-      this.log(`write failed (${this.consecutiveFailures} in a row, ${this.length()} entries queued), retrying in ${delay} ms: ${this.lastError}`);
+      this.log(
+        `write failed (${this.consecutiveFailures} in a row, ${this.length()} entries queued), retrying in ${delay} ms: ${this.lastError}`,
+      );
     }
     const waiters = this.waiters;
     this.waiters = [];
@@ -185,7 +195,10 @@ export class WriteQueue<Item> {
   }
 
   private backoffMs(failures: number): number {
-    const exponential = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** Math.min(failures - 1, 30));
+    const exponential = Math.min(
+      this.options.retryMaxMs,
+      this.options.retryBaseMs * 2 ** Math.min(failures - 1, 30),
+    );
     return Math.round(exponential / 2 + Math.random() * (exponential / 2));
   }
 

@@ -9,7 +9,8 @@ import { formatCostsTable, runCosts, usd } from './format-costs.js';
 
 const directories: string[] = [];
 afterEach(() => {
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+  for (const directory of directories.splice(0))
+    rmSync(directory, { recursive: true, force: true });
 });
 
 async function ledgerDirectory(): Promise<string> {
@@ -24,7 +25,12 @@ async function ledgerDirectory(): Promise<string> {
 async function run(options: Omit<Parameters<typeof runCosts>[0], 'write' | 'writeError' | 'now'>) {
   const output: string[] = [];
   const errors: string[] = [];
-  const code = await runCosts({ ...options, write: (text) => output.push(text), writeError: (text) => errors.push(text), now: () => FIXTURE_EPOCH + 2 * DAY + 3_600_000 });
+  const code = await runCosts({
+    ...options,
+    write: (text) => output.push(text),
+    writeError: (text) => errors.push(text),
+    now: () => FIXTURE_EPOCH + 2 * DAY + 3_600_000,
+  });
   return { code, output: output.join(''), errors: errors.join('') };
 }
 
@@ -54,12 +60,22 @@ describe('runCosts', () => {
 
   it('prints JSON with any grouping', async () => {
     const dataDir = await ledgerDirectory();
-    const { code, output } = await run({ dataDir, from: '2026-03-01', to: '2026-03-03', groupBy: 'day,provider', json: true });
+    const { code, output } = await run({
+      dataDir,
+      from: '2026-03-01',
+      to: '2026-03-03',
+      groupBy: 'day,provider',
+      json: true,
+    });
     expect(code).toBe(0);
     const report = JSON.parse(output);
     expect(report.from).toBe('2026-03-01T00:00:00.000Z');
     expect(report.groupBy).toEqual(['day', 'provider']);
-    expect(report.rows[0]).toMatchObject({ group: { day: '2026-03-01', provider: 'deepseek' }, requests: 1, costUsd: 0.0021 });
+    expect(report.rows[0]).toMatchObject({
+      group: { day: '2026-03-01', provider: 'deepseek' },
+      requests: 1,
+      costUsd: 0.0021,
+    });
     expect(report.totals).toMatchObject({ requests: 5, savedByRoutingUsd: 0.0558 });
   });
 
@@ -80,9 +96,15 @@ describe('runCosts', () => {
   });
 
   it('exits 2 with a message on bad options', async () => {
-    expect(await run({ dataDir: '/unused', from: 'last tuesday' })).toMatchObject({ code: 2, errors: expect.stringContaining('invalid time "last tuesday"') });
+    expect(await run({ dataDir: '/unused', from: 'last tuesday' })).toMatchObject({
+      code: 2,
+      errors: expect.stringContaining('invalid time "last tuesday"'),
+    });
     expect(await run({ dataDir: '/unused', groupBy: 'region' })).toMatchObject({ code: 2 });
-    expect(await run({ dataDir: '/unused', from: '2026-03-05', to: '2026-03-01' })).toMatchObject({ code: 2, errors: expect.stringContaining('before') });
+    expect(await run({ dataDir: '/unused', from: '2026-03-05', to: '2026-03-01' })).toMatchObject({
+      code: 2,
+      errors: expect.stringContaining('before'),
+    });
   });
 });
 
@@ -90,7 +112,11 @@ describe('formatCostsTable', () => {
   it('without grouping prints the totals line only', async () => {
     const dataDir = await ledgerDirectory();
     const ledger = await openSqliteLedger({ dataDir });
-    const report = await ledger.report({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + 2 * DAY, groupBy: [] });
+    const report = await ledger.report({
+      from: FIXTURE_EPOCH,
+      to: FIXTURE_EPOCH + 2 * DAY,
+      groupBy: [],
+    });
     await ledger.close();
     const lines = formatCostsTable(report).split('\n');
     expect(lines[0]).toBe('Usage 2026-03-01 00:00 → 2026-03-03 00:00 UTC');
@@ -99,6 +125,13 @@ describe('formatCostsTable', () => {
   });
 
   it('formats money for per-request and monthly amounts', () => {
-    expect([usd(0), usd(0.000014), usd(0.0558), usd(12.5), usd(1234.567), usd(-0.02)]).toEqual(['$0.00', '$0.000014', '$0.0558', '$12.50', '$1,234.57', '-$0.0200']);
+    expect([usd(0), usd(0.000014), usd(0.0558), usd(12.5), usd(1234.567), usd(-0.02)]).toEqual([
+      '$0.00',
+      '$0.000014',
+      '$0.0558',
+      '$12.50',
+      '$1,234.57',
+      '-$0.0200',
+    ]);
   });
 });

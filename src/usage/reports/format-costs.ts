@@ -5,7 +5,12 @@ import { openLedger } from '../ledger/open-ledger.js';
 import { SQLITE_FILE_NAME } from '../ledger/sqlite-ledger.js';
 import { parseGroupBy, parseTimeBound } from './report-range.js';
 
-const DIMENSION_TITLES: Record<GroupDimension, string> = { model: 'Model', provider: 'Provider', key: 'Key', day: 'Day (UTC)' };
+const DIMENSION_TITLES: Record<GroupDimension, string> = {
+  model: 'Model',
+  provider: 'Provider',
+  key: 'Key',
+  day: 'Day (UTC)',
+};
 
 interface Column {
   title: string;
@@ -19,7 +24,10 @@ const FIGURE_COLUMNS: Column[] = [
   { title: 'Input tok', value: (figures) => compact(figures.inputTokens) },
   { title: 'Cached in', value: (figures) => compact(figures.cachedInputTokens) },
   { title: 'Output tok', value: (figures) => compact(figures.outputTokens) },
-  { title: 'Cost', value: (figures) => `${figures.estimatedCostRequests > 0 ? '~' : ''}${usd(figures.costUsd)}` },
+  {
+    title: 'Cost',
+    value: (figures) => `${figures.estimatedCostRequests > 0 ? '~' : ''}${usd(figures.costUsd)}`,
+  },
   { title: 'Saved cache', value: (figures) => usd(figures.savedByCacheUsd) },
   { title: 'Saved routing', value: (figures) => usd(figures.savedByRoutingUsd) },
 ];
@@ -29,32 +37,53 @@ export function formatCostsTable(report: UsageReport): string {
   const range = `${timeLabel(report.from)} → ${timeLabel(report.to)} UTC`;
   const heading = `Usage ${range}${report.groupBy.length > 0 ? `, by ${report.groupBy.join(', ')}` : ''}`;
   if (report.totals.requests === 0) return `${heading}\n\nNo requests in this period.\n`;
-  const header = [...report.groupBy.map((dimension) => DIMENSION_TITLES[dimension]), ...FIGURE_COLUMNS.map((column) => column.title)];
+  const header = [
+    ...report.groupBy.map((dimension) => DIMENSION_TITLES[dimension]),
+    ...FIGURE_COLUMNS.map((column) => column.title),
+  ];
   const lines: string[][] = report.rows.map((row) => [
     ...report.groupBy.map((dimension) => row.group[dimension] ?? '(none)'),
     ...FIGURE_COLUMNS.map((column) => column.value(row)),
   ]);
-  const totalsLine = [...report.groupBy.map((_, index) => (index === 0 ? 'Total' : '')), ...FIGURE_COLUMNS.map((column) => column.value(report.totals))];
+  const totalsLine = [
+    ...report.groupBy.map((_, index) => (index === 0 ? 'Total' : '')),
+    ...FIGURE_COLUMNS.map((column) => column.value(report.totals)),
+  ];
   const table = report.groupBy.length > 0 ? [header, ...lines, totalsLine] : [header, totalsLine];
-  const widths = header.map((_, index) => Math.max(...table.map((line) => (line[index] ?? '').length)));
+  const widths = header.map((_, index) =>
+    Math.max(...table.map((line) => (line[index] ?? '').length)),
+  );
   const leftAligned = report.groupBy.length;
   const render = (line: string[]) =>
-    line.map((cell, index) => (index < leftAligned ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0))).join('  ').trimEnd();
+    line
+      .map((cell, index) =>
+        index < leftAligned ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((width) => '─'.repeat(width)).join('  ');
-  const body = report.groupBy.length > 0 ? [render(header), rule, ...lines.map(render), rule, render(totalsLine)] : [render(header), rule, render(totalsLine)];
+  const body =
+    report.groupBy.length > 0
+      ? [render(header), rule, ...lines.map(render), rule, render(totalsLine)]
+      : [render(header), rule, render(totalsLine)];
   return `${heading}\n\n${body.join('\n')}\n\n${summary(report.totals)}`;
 }
 
 function summary(totals: ReportFigures): string {
   const saved = totals.savedByCacheUsd + totals.savedByRoutingUsd;
   const wouldHaveCost = totals.costUsd + saved;
-  const share = wouldHaveCost > 0 && saved > 0 ? ` (${((saved / wouldHaveCost) * 100).toFixed(1)}% of ${usd(wouldHaveCost)})` : '';
+  const share =
+    wouldHaveCost > 0 && saved > 0
+      ? ` (${((saved / wouldHaveCost) * 100).toFixed(1)}% of ${usd(wouldHaveCost)})`
+      : '';
   const lines = [
     `Spent ${usd(totals.costUsd)} on ${integer(totals.requests)} requests (${integer(totals.errors)} errors). Saved ${usd(saved)}${share}: ${usd(totals.savedByCacheUsd)} by the cache, ${usd(totals.savedByRoutingUsd)} by routing.`,
   ];
   if (totals.estimatedCostRequests > 0) {
     const count = totals.estimatedCostRequests;
-    lines.push(`~ ${integer(count)} ${count === 1 ? 'request is' : 'requests are'} priced on estimated token counts (the provider reported no usage).`);
+    lines.push(
+      `~ ${integer(count)} ${count === 1 ? 'request is' : 'requests are'} priced on estimated token counts (the provider reported no usage).`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -100,7 +129,13 @@ export async function runCosts(options: RunCostsOptions): Promise<number> {
   let report: UsageReport;
   if (usesSqlite && !existsSync(sqliteFile)) {
     // A read command does not create the database; no file means nothing was recorded yet.
-    report = { from: new Date(query.from), to: new Date(query.to), groupBy: query.groupBy, rows: [], totals: emptyFigures() };
+    report = {
+      from: new Date(query.from),
+      to: new Date(query.to),
+      groupBy: query.groupBy,
+      rows: [],
+      totals: emptyFigures(),
+    };
     if (options.json !== true) writeError(`No ledger at ${sqliteFile} yet.\n`);
   } else {
     const ledger = await openLedger({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
@@ -123,7 +158,19 @@ function bound(value: string | Date, now: number): number {
 }
 
 function emptyFigures(): ReportFigures {
-  return { requests: 0, errors: 0, cacheHits: 0, estimatedCostRequests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0, savedByCacheUsd: 0, savedByRoutingUsd: 0 };
+  return {
+    requests: 0,
+    errors: 0,
+    cacheHits: 0,
+    estimatedCostRequests: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    savedByCacheUsd: 0,
+    savedByRoutingUsd: 0,
+  };
 }
 
 function timeLabel(date: Date): string {
@@ -137,7 +184,11 @@ function integer(value: number): string {
 /** 950, 12.3k, 4.56M, 1.2B */
 function compact(value: number): string {
   if (Math.abs(value) < 1000) return String(value);
-  for (const [limit, suffix] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'k']] as const) {
+  for (const [limit, suffix] of [
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const) {
     if (Math.abs(value) >= limit) return `${Number((value / limit).toPrecision(3))}${suffix}`;
   }
   return String(value);
@@ -148,7 +199,8 @@ export function usd(value: number): string {
   const sign = value < 0 ? '-' : '';
   const magnitude = Math.abs(value);
   if (magnitude === 0) return '$0.00';
-  if (magnitude >= 1) return `${sign}$${magnitude.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (magnitude >= 1)
+    return `${sign}$${magnitude.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   if (magnitude >= 0.01) return `${sign}$${magnitude.toFixed(4)}`;
   return `${sign}$${magnitude.toFixed(6)}`;
 }

@@ -24,7 +24,8 @@ export function parseTimeBound(text: string, now: number): number {
   if (relative !== null) {
     const amount = Number(relative[1]);
     const unit = relative[2] ?? 'd';
-    if (unit === 'd' || unit === 'w') return todayStart - (amount * (unit === 'w' ? 7 : 1) - 1) * DAY_MS;
+    if (unit === 'd' || unit === 'w')
+      return todayStart - (amount * (unit === 'w' ? 7 : 1) - 1) * DAY_MS;
     return now - amount * (UNIT_MS[unit] ?? 0);
   }
   if (DATE_ONLY.test(value)) {
@@ -34,16 +35,21 @@ export function parseTimeBound(text: string, now: number): number {
     const time = Date.parse(text.trim());
     if (Number.isFinite(time)) return time;
   }
-  throw new RangeError(`invalid time ${JSON.stringify(text)}: use YYYY-MM-DD, an ISO time with a zone, now, today, or 90m / 12h / 7d / 2w`);
+  throw new RangeError(
+    `invalid time ${JSON.stringify(text)}: use YYYY-MM-DD, an ISO time with a zone, now, today, or 90m / 12h / 7d / 2w`,
+  );
 }
 
 /** `model,day` or `['model', 'day']` → dimensions, checked. */
 export function parseGroupBy(value: string | readonly string[]): GroupDimension[] {
-  const names = (typeof value === 'string' ? value.split(',') : value).map((name) => name.trim()).filter((name) => name !== '');
+  const names = (typeof value === 'string' ? value.split(',') : value)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const dimensions: GroupDimension[] = [];
   for (const name of names) {
     const dimension = DIMENSIONS.find((candidate) => candidate === name);
-    if (dimension === undefined) throw new RangeError(`invalid group ${JSON.stringify(name)}: use ${DIMENSIONS.join(', ')}`);
+    if (dimension === undefined)
+      throw new RangeError(`invalid group ${JSON.stringify(name)}: use ${DIMENSIONS.join(', ')}`);
     if (!dimensions.includes(dimension)) dimensions.push(dimension);
   }
   return dimensions;

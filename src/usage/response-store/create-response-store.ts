@@ -22,7 +22,10 @@ const DEFAULT_PRUNE_INTERVAL_MS = 60_000;
  * once and keeps the entry in memory until its write completes, so a follow-up that names it
  * straight away finds it; a failed write is logged (the response was already sent).
  */
-export function createResponseStore(backend: ResponseStoreBackend, limits: ResponseStoreLimits): ResponseStore {
+export function createResponseStore(
+  backend: ResponseStoreBackend,
+  limits: ResponseStoreLimits,
+): ResponseStore {
   const now = limits.now ?? Date.now;
   const log = limits.log ?? ((message: string) => process.stderr.write(`[responses] ${message}\n`));
   const pruneInterval = limits.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS;
@@ -32,23 +35,37 @@ export function createResponseStore(backend: ResponseStoreBackend, limits: Respo
   let closed = false;
 
   const track = (work: Promise<unknown>, what: string): void => {
-    const write = work.then(() => undefined, (error: unknown) => log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`));
+    const write = work.then(
+      () => undefined,
+      (error: unknown) =>
+        log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     writes.add(write);
     void write.finally(() => writes.delete(write));
   };
 
-  const visible = (entry: StoredResponse | undefined, ownerKeyId: string | null): StoredResponse | undefined =>
-    entry !== undefined && entry.ownerKeyId === ownerKeyId && entry.expiresAt > now() ? entry : undefined;
+  const visible = (
+    entry: StoredResponse | undefined,
+    ownerKeyId: string | null,
+  ): StoredResponse | undefined =>
+    entry !== undefined && entry.ownerKeyId === ownerKeyId && entry.expiresAt > now()
+      ? entry
+      : undefined;
 
   return {
     save(input) {
       if (closed) return false;
       const createdAt = now();
       const entry: StoredResponse = { ...input, createdAt, expiresAt: createdAt + limits.ttlMs };
-      const bytes = Buffer.byteLength(JSON.stringify({ response: entry.response, inputItems: entry.inputItems }));
+      const bytes = Buffer.byteLength(
+        JSON.stringify({ response: entry.response, inputItems: entry.inputItems }),
+      );
       if (bytes > limits.maxBytes) return false;
       pending.set(entry.id, entry);
-      track(backend.insert(entry, bytes).finally(() => pending.delete(entry.id)), `storing response ${entry.id}`);
+      track(
+        backend.insert(entry, bytes).finally(() => pending.delete(entry.id)),
+        `storing response ${entry.id}`,
+      );
       if (createdAt - lastPrune >= pruneInterval) {
         lastPrune = createdAt;
         track(backend.prune(createdAt, limits.maxEntries), 'pruning stored responses');

@@ -16,8 +16,16 @@ export interface OpenResponseStoreOptions extends ResponseStoreLimits {
 export async function openResponseStore(options: OpenResponseStoreOptions): Promise<ResponseStore> {
   const { databaseUrl, dataDir, schema, ...limits } = options;
   if (databaseUrl !== undefined && databaseUrl !== '') {
-    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('responses: databaseUrl must be a postgres:// or postgresql:// URL');
-    return createResponseStore(await openPostgresResponseStore({ url: databaseUrl, ...(schema === undefined ? {} : { schema }), ...(limits.log ? { log: limits.log } : {}) }), limits);
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl))
+      throw new Error('responses: databaseUrl must be a postgres:// or postgresql:// URL');
+    return createResponseStore(
+      await openPostgresResponseStore({
+        url: databaseUrl,
+        ...(schema === undefined ? {} : { schema }),
+        ...(limits.log ? { log: limits.log } : {}),
+      }),
+      limits,
+    );
   }
   return createResponseStore(openSqliteResponseStore({ dataDir }), limits);
 }

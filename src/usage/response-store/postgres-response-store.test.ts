@@ -25,11 +25,15 @@ const unavailable = await postgresUnavailable();
 if (unavailable !== undefined && process.env.CI === 'true') {
   describe('PostgreSQL response store', () => {
     it('needs PostgreSQL under CI', () => {
-      throw new Error(`PostgreSQL is required when CI=true but ${DATABASE_URL} is unreachable: ${unavailable}`);
+      throw new Error(
+        `PostgreSQL is required when CI=true but ${DATABASE_URL} is unreachable: ${unavailable}`,
+      );
     });
   });
 } else if (unavailable !== undefined) {
-  process.stderr.write(`PostgreSQL response store tests SKIPPED: ${DATABASE_URL} unreachable (${unavailable}); under CI=true this fails.\n`);
+  process.stderr.write(
+    `PostgreSQL response store tests SKIPPED: ${DATABASE_URL} unreachable (${unavailable}); under CI=true this fails.\n`,
+  );
   describe.skip('PostgreSQL response store (unreachable)', () => {
     it('needs PostgreSQL', () => undefined);
   });
@@ -38,7 +42,11 @@ if (unavailable !== undefined && process.env.CI === 'true') {
   describeResponseStoreContract('PostgreSQL', async () => {
     schemaCounter += 1;
     const schema = `switchyard_responses_test_${RUN_ID}_${schemaCounter}`;
-    const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
+    const pool = new pg.Pool({
+      connectionString: DATABASE_URL,
+      max: 1,
+      options: `-c search_path=${schema}`,
+    });
     return {
       open: () => openPostgresResponseStore({ url: DATABASE_URL, schema }),
       async count() {

@@ -12,7 +12,9 @@ describeResponseStoreContract('SQLite', async () => {
     async count() {
       const database = new Database(join(dataDir, 'switchyard.db'), { readonly: true });
       try {
-        return (database.prepare('SELECT count(*) AS n FROM stored_responses').get() as { n: number }).n;
+        return (
+          database.prepare('SELECT count(*) AS n FROM stored_responses').get() as { n: number }
+        ).n;
       } finally {
         database.close();
       }

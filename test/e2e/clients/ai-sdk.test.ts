@@ -26,23 +26,51 @@ const ai = (): AiModule => loadClient<AiModule>('ai');
 const zod = (): Zod => loadClient<{ z: Zod }>('zod').z;
 
 let gateway: TestGateway;
-const providers: Array<{ name: string; model: () => LanguageModel; expected: string; objectModel?: () => LanguageModel }> = [
+const providers: Array<{
+  name: string;
+  model: () => LanguageModel;
+  expected: string;
+  objectModel?: () => LanguageModel;
+}> = [
   {
     name: `@ai-sdk/openai ${clientVersion('@ai-sdk/openai')} default provider (Responses API)`,
-    model: () => loadClient<{ createOpenAI(options: object): (model: string) => LanguageModel }>('@ai-sdk/openai').createOpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-switchyard-test' })('gpt-4.1'),
+    model: () =>
+      loadClient<{ createOpenAI(options: object): (model: string) => LanguageModel }>(
+        '@ai-sdk/openai',
+      ).createOpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-switchyard-test' })('gpt-4.1'),
     expected: '[simulated gpt-4.1 via sim-openai]',
   },
   {
     name: `@ai-sdk/openai-compatible ${clientVersion('@ai-sdk/openai-compatible')} (chat completions)`,
-    model: () => loadClient<{ createOpenAICompatible(options: object): (model: string) => LanguageModel }>('@ai-sdk/openai-compatible').createOpenAICompatible({ name: 'switchyard', baseURL: `${gateway.url}/v1`, apiKey: 'sk-switchyard-test' })('gpt-4o-mini'),
+    model: () =>
+      loadClient<{ createOpenAICompatible(options: object): (model: string) => LanguageModel }>(
+        '@ai-sdk/openai-compatible',
+      ).createOpenAICompatible({
+        name: 'switchyard',
+        baseURL: `${gateway.url}/v1`,
+        apiKey: 'sk-switchyard-test',
+      })('gpt-4o-mini'),
     expected: '[simulated gpt-4o-mini via sim-openai]',
     // With default settings this provider sends response_format json_object and no schema at all
     // (the SDK warns), so no model can know the fields; supportsStructuredOutputs sends the schema.
-    objectModel: () => loadClient<{ createOpenAICompatible(options: object): (model: string) => LanguageModel }>('@ai-sdk/openai-compatible').createOpenAICompatible({ name: 'switchyard', baseURL: `${gateway.url}/v1`, apiKey: 'sk-switchyard-test', supportsStructuredOutputs: true })('gpt-4o-mini'),
+    objectModel: () =>
+      loadClient<{ createOpenAICompatible(options: object): (model: string) => LanguageModel }>(
+        '@ai-sdk/openai-compatible',
+      ).createOpenAICompatible({
+        name: 'switchyard',
+        baseURL: `${gateway.url}/v1`,
+        apiKey: 'sk-switchyard-test',
+        supportsStructuredOutputs: true,
+      })('gpt-4o-mini'),
   },
   {
     name: `@ai-sdk/anthropic ${clientVersion('@ai-sdk/anthropic')} (Messages API)`,
-    model: () => loadClient<{ createAnthropic(options: object): (model: string) => LanguageModel }>('@ai-sdk/anthropic').createAnthropic({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-ant-switchyard-test' })('claude-sonnet-4-20250514'),
+    model: () =>
+      loadClient<{ createAnthropic(options: object): (model: string) => LanguageModel }>(
+        '@ai-sdk/anthropic',
+      ).createAnthropic({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-ant-switchyard-test' })(
+        'claude-sonnet-4-20250514',
+      ),
     expected: '[simulated claude-sonnet-4-20250514 via sim-anthropic]',
   },
 ];
@@ -57,12 +85,20 @@ describe(`Vercel AI SDK ai ${clientVersion('ai')}`, () => {
     for (const provider of providers) {
       describe(provider.name, () => {
         it('generateText', async () => {
-          const result = await ai().generateText({ model: provider.model(), prompt: 'Write a TypeScript hello world', maxRetries: 0 });
+          const result = await ai().generateText({
+            model: provider.model(),
+            prompt: 'Write a TypeScript hello world',
+            maxRetries: 0,
+          });
           expect(result.text).toContain(provider.expected);
         });
 
         it('streamText', async () => {
-          const result = ai().streamText({ model: provider.model(), prompt: 'Explain closures [[sim:tokens=20]]', maxRetries: 0 });
+          const result = ai().streamText({
+            model: provider.model(),
+            prompt: 'Explain closures [[sim:tokens=20]]',
+            maxRetries: 0,
+          });
           let streamed = '';
           for await (const delta of result.textStream) streamed += delta;
           expect(streamed).toContain(provider.expected);
@@ -71,14 +107,23 @@ describe(`Vercel AI SDK ai ${clientVersion('ai')}`, () => {
 
         it('generateObject', async () => {
           const z = zod();
-          const result = await ai().generateObject({ model: (provider.objectModel ?? provider.model)(), schema: z.object({ name: z.string(), count: z.number() }), prompt: 'Name a fruit and a count, as JSON', maxRetries: 0 });
+          const result = await ai().generateObject({
+            model: (provider.objectModel ?? provider.model)(),
+            schema: z.object({ name: z.string(), count: z.number() }),
+            prompt: 'Name a fruit and a count, as JSON',
+            maxRetries: 0,
+          });
           expect(typeof result.object.name).toBe('string');
           expect(typeof result.object.count).toBe('number');
         });
 
         it('a tool loop: the model calls the tool, gets its result, answers with text', async () => {
           const z = zod();
-          const weather = ai().tool({ description: 'Current weather for a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }: { city: string }) => `sunny in ${city}` });
+          const weather = ai().tool({
+            description: 'Current weather for a city',
+            inputSchema: z.object({ city: z.string() }),
+            execute: async ({ city }: { city: string }) => `sunny in ${city}`,
+          });
           const result = await ai().generateText({
             model: provider.model(),
             tools: { get_weather: weather },
@@ -87,7 +132,9 @@ describe(`Vercel AI SDK ai ${clientVersion('ai')}`, () => {
             maxRetries: 0,
           });
           expect(result.steps).toHaveLength(2);
-          expect(result.steps.flatMap((step) => (step as GenerateTextResult).toolResults)).toEqual([expect.objectContaining({ toolName: 'get_weather', output: 'sunny in Paris' })]);
+          expect(result.steps.flatMap((step) => (step as GenerateTextResult).toolResults)).toEqual([
+            expect.objectContaining({ toolName: 'get_weather', output: 'sunny in Paris' }),
+          ]);
           expect(result.text).toContain(provider.expected);
         });
       });

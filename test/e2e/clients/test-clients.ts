@@ -16,9 +16,12 @@ import { it } from 'vitest';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
-export const CLIENT_SET = process.env.SWITCHYARD_TEST_CLIENTS ?? (NODE_MAJOR >= 22 ? 'node24' : 'node20');
+export const CLIENT_SET =
+  process.env.SWITCHYARD_TEST_CLIENTS ?? (NODE_MAJOR >= 22 ? 'node24' : 'node20');
 export const CLIENTS_DIR = join(ROOT, 'test-clients', CLIENT_SET);
-export const CLIENTS_INSTALLED = existsSync(join(CLIENTS_DIR, 'node_modules', '.package-lock.json'));
+export const CLIENTS_INSTALLED = existsSync(
+  join(CLIENTS_DIR, 'node_modules', '.package-lock.json'),
+);
 
 const requireFromClients = createRequire(join(CLIENTS_DIR, 'package.json'));
 
@@ -76,7 +79,10 @@ export function scratchDirectories(name: string): ScratchDirectories {
  * The environment a CLI runs with: nothing inherited but a PATH whose first `node` is the one
  * running the suite (the CLIs' launchers are node scripts), a scratch HOME, and what is given.
  */
-export function cliEnvironment(home: string, extra: Record<string, string>): Record<string, string> {
+export function cliEnvironment(
+  home: string,
+  extra: Record<string, string>,
+): Record<string, string> {
   return {
     PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     HOME: home,
@@ -105,9 +111,17 @@ export interface CliResult {
  * Runs a CLI to completion with stdin closed (the agents read a piped stdin as more prompt),
  * bounded by `timeoutMs` (then killed), and collects its output.
  */
-export function runCli(file: string, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<CliResult> {
+export function runCli(
+  file: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs: number },
+): Promise<CliResult> {
   return new Promise((resolvePromise) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
