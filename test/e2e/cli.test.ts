@@ -155,11 +155,13 @@ describe('switchyard serve', () => {
     ].join('\n');
     writeFileSync(join(directory, 'switchyard.yaml'), yaml);
     writeFileSync(join(directory, 'other.yaml'), yaml);
-    for (const launched of [
-      launch(['serve'], { cwd: directory }),
-      launch(['serve', '--config', 'other.yaml'], { cwd: directory }),
-      launch(['serve'], { env: { SWITCHYARD_CONFIG: join(directory, 'other.yaml') } }),
+    // One after another: started together, they migrate one SQLite file at once ("database is locked").
+    for (const start of [
+      () => launch(['serve'], { cwd: directory }),
+      () => launch(['serve', '--config', 'other.yaml'], { cwd: directory }),
+      () => launch(['serve'], { env: { SWITCHYARD_CONFIG: join(directory, 'other.yaml') } }),
     ]) {
+      const launched = start();
       const [, url] = await waitForOutput(launched, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
       await waitForOutput(launched, /Try: curl/);
       expect(launched.output()).not.toContain('SIMULATED');
