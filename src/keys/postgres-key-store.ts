@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { migratePostgres } from '../usage/ledger/postgres-ledger.js';
+import { openMigratedPostgresPool } from '../usage/ledger/postgres-pool.js';
 import { KEY_COLUMN_NAMES, KEY_COLUMNS_SQL, keyToValues, newKey, rowToKey } from './key-rows.js';
 import type { CreateKeyInput, KeyStore, VirtualKey } from './key-types.js';
 
@@ -14,25 +13,16 @@ export interface PostgresKeyStoreOptions {
   log?: (message: string) => void;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /** Keys in the shared PostgreSQL database (`api_keys`, migration 3), so every replica sees the same keys. */
 export async function openPostgresKeyStore(options: PostgresKeyStoreOptions): Promise<KeyStore> {
   const log = options.log ?? ((message: string) => process.stderr.write(`[keys] ${message}\n`));
-  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
-    throw new Error(`keys: invalid PostgreSQL schema name ${JSON.stringify(options.schema)}`);
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? 2,
-    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  const pool = await openMigratedPostgresPool({
+    url: options.url,
+    schema: options.schema,
+    poolSize: options.poolSize ?? 2,
+    what: 'keys',
+    log,
   });
-  pool.on('error', (error) => log(`idle PostgreSQL connection failed: ${error.message}`));
-  try {
-    await migratePostgres(pool, options.schema);
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
   let closed = false;
   const query = async (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
     if (closed) throw new Error('key store is closed');

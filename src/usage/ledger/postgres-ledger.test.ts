@@ -13,63 +13,23 @@ import { MIGRATIONS } from './migrations.js';
 import { openLedger } from './open-ledger.js';
 import { openPostgresLedger } from './postgres-ledger.js';
 import { openSqliteLedger } from './sqlite-ledger.js';
-
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const RUN_ID = `${process.pid}_${Date.now().toString(36)}`;
-let schemaCounter = 0;
-
-async function postgresUnavailable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unavailable = await postgresUnavailable();
+import {
+  createTestSchema,
+  DATABASE_URL,
+  describeWithPostgres,
+} from '../../../test/helpers/postgres-test-schema.js';
 
 /** Each store is its own schema, dropped afterwards: parallel runs and reruns never see each other's rows. */
 async function createPostgresStore(): Promise<LedgerStoreHandle> {
-  schemaCounter += 1;
-  const schema = `switchyard_ledger_test_${RUN_ID}_${schemaCounter}`;
-  const pool = new pg.Pool({
-    connectionString: DATABASE_URL,
-    max: 1,
-    options: `-c search_path=${schema}`,
-  });
+  const { schema, query, dispose } = createTestSchema('switchyard_ledger_test');
   return {
     open: (options) => openPostgresLedger({ ...options, url: DATABASE_URL, schema }),
-    async query(sql) {
-      return (await pool.query(sql)).rows as Record<string, unknown>[];
-    },
-    async dispose() {
-      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await pool.end();
-    },
+    query,
+    dispose,
   };
 }
 
-if (unavailable !== undefined && process.env.CI === 'true') {
-  describe('PostgreSQL ledger', () => {
-    it('needs PostgreSQL under CI', () => {
-      throw new Error(
-        `PostgreSQL is required when CI=true but ${DATABASE_URL} is unreachable: ${unavailable}`,
-      );
-    });
-  });
-} else if (unavailable !== undefined) {
-  process.stderr.write(
-    `PostgreSQL ledger tests SKIPPED: ${DATABASE_URL} unreachable (${unavailable}); under CI=true this fails.\n`,
-  );
-  describe.skip('PostgreSQL ledger (unreachable)', () => {
-    it('needs PostgreSQL', () => undefined);
-  });
-} else {
+describeWithPostgres('PostgreSQL ledger', () => {
   describeLedgerContract('PostgreSQL', createPostgresStore);
 
   describe('PostgreSQL and SQLite', () => {
@@ -116,7 +76,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
 
   describe('openPostgresLedger', () => {
     it('openLedger picks PostgreSQL for a postgres:// URL (search_path from the URL)', async () => {
-      const schema = `switchyard_ledger_test_${RUN_ID}_url`;
+      const schema = `switchyard_ledger_test_${process.pid}_${Date.now().toString(36)}_url`;
       const admin = new pg.Client({ connectionString: DATABASE_URL });
       await admin.connect();
       try {
@@ -167,4 +127,4 @@ if (unavailable !== undefined && process.env.CI === 'true') {
       ).rejects.toThrow(/invalid PostgreSQL schema/);
     });
   });
-}
+});

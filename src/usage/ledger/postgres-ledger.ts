@@ -1,5 +1,5 @@
 import { redactText } from '../../core/redact.js';
-import pg from 'pg';
+import type pg from 'pg';
 import { createQueuedLedger } from './create-queued-ledger.js';
 import { dailyUpsertSql } from './daily-rollup.js';
 import type { Ledger, LedgerWriteOptions } from './ledger.js';
@@ -11,8 +11,10 @@ import {
   REQUEST_COLUMNS,
   REQUEST_COLUMN_NAMES,
 } from './ledger-rows.js';
-import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './migrations.js';
+import { openMigratedPostgresPool } from './postgres-pool.js';
 import { buildReport, buildReportStatement } from './report-sql.js';
+
+export { migratePostgres } from './postgres-pool.js';
 
 export interface PostgresLedgerOptions extends LedgerWriteOptions {
   /** `postgres://user@host:port/database` */
@@ -23,8 +25,6 @@ export interface PostgresLedgerOptions extends LedgerWriteOptions {
   poolSize?: number;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /**
  * The shared ledger for several replicas: a `pg` pool, one transaction per batch with
  * column-array (`unnest`) inserts, so a batch of any size is one statement (one round trip).
@@ -32,21 +32,13 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openPostgresLedger(options: PostgresLedgerOptions): Promise<Ledger> {
   const log =
     options.log ?? ((message: string) => process.stderr.write(`[ledger] ${redactText(message)}\n`));
-  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
-    throw new Error(`ledger: invalid PostgreSQL schema name ${JSON.stringify(options.schema)}`);
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? 4,
-    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  const pool = await openMigratedPostgresPool({
+    url: options.url,
+    schema: options.schema,
+    poolSize: options.poolSize ?? 4,
+    what: 'ledger',
+    log,
   });
-  // An idle connection dropped by the server must not crash the process; the next query reconnects.
-  pool.on('error', (error) => log(`idle PostgreSQL connection failed: ${error.message}`));
-  try {
-    await migratePostgres(pool, options.schema);
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
   return createQueuedLedger(
     {
       kind: 'postgres',
@@ -69,42 +61,6 @@ export async function openPostgresLedger(options: PostgresLedgerOptions): Promis
     },
     { ...options, log },
   );
-}
-
-/**
- * Creates the schema when asked and applies pending migrations, in one transaction under an
- * advisory lock per schema (replicas may start together). Returns the versions applied.
- */
-export async function migratePostgres(pool: pg.Pool, schema?: string): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    // current_schema() is null while the schema does not exist yet, hence the explicit name.
-    await client.query(
-      "SELECT pg_advisory_xact_lock(hashtext('switchyard-ledger-migrations:' || COALESCE($1, current_schema(), '')))",
-      [schema ?? null],
-    );
-    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(MIGRATIONS_TABLE_SQL);
-    const applied = (
-      await client.query<{ version: number }>('SELECT version FROM schema_migrations')
-    ).rows.map((row) => row.version);
-    const pending = pendingMigrations(applied);
-    for (const migration of pending) {
-      for (const statement of migration.statements('postgres')) await client.query(statement);
-      await client.query(
-        'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
-        [migration.version, migration.name, Date.now()],
-      );
-    }
-    await client.query('COMMIT');
-    return pending.map((migration) => migration.version);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 /**

@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { migratePostgres } from '../ledger/postgres-ledger.js';
+import { openMigratedPostgresPool } from '../ledger/postgres-pool.js';
 import {
   ownerColumn,
   responseBody,
@@ -18,28 +17,19 @@ export interface PostgresResponseStoreOptions {
   log?: (message: string) => void;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /** Stored responses in the shared PostgreSQL database (`stored_responses`, migration 5): every replica can continue any response. */
 export async function openPostgresResponseStore(
   options: PostgresResponseStoreOptions,
 ): Promise<ResponseStoreBackend> {
   const log =
     options.log ?? ((message: string) => process.stderr.write(`[responses] ${message}\n`));
-  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
-    throw new Error(`responses: invalid PostgreSQL schema name ${JSON.stringify(options.schema)}`);
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? 2,
-    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  const pool = await openMigratedPostgresPool({
+    url: options.url,
+    schema: options.schema,
+    poolSize: options.poolSize ?? 2,
+    what: 'responses',
+    log,
   });
-  pool.on('error', (error) => log(`idle PostgreSQL connection failed: ${error.message}`));
-  try {
-    await migratePostgres(pool, options.schema);
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
   const columns = RESPONSE_COLUMNS.join(', ');
   const query = async (sql: string, params: unknown[]): Promise<Record<string, unknown>[]> =>
     (await pool.query(sql, params)).rows as Record<string, unknown>[];
