@@ -207,3 +207,23 @@ describe('cacheKey', () => {
     expect(cacheKey(withTool('out '))).not.toBe(cacheKey(withTool('out')));
   });
 });
+
+describe('cacheKey and provider cache marks', () => {
+  it('is equal for requests that differ only in cache_control marks', () => {
+    const mark = { type: 'ephemeral' } as const;
+    const marked: ChatRequest = {
+      ...chat,
+      messages: [
+        { role: 'system', content: 'You write tests.', cacheControl: mark },
+        {
+          role: 'user',
+          content: [{ type: 'text', text: 'def add(a, b):\n    return a + b', cacheControl: mark }],
+        },
+      ],
+      tools: [{ name: 't', parameters: { type: 'object' }, cacheControl: mark }],
+    };
+    const plain: ChatRequest = { ...chat, tools: [{ name: 't', parameters: { type: 'object' } }] };
+    expect(cacheKey(marked)).toBe(cacheKey(plain));
+    expect(cacheKey(plain)).not.toBe(cacheKey(chat));
+  });
+});

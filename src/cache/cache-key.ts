@@ -55,20 +55,43 @@ function fieldText(request: CanonicalRequest, field: string, value: unknown): st
     if (field === 'suffix' && request.suffix !== undefined)
       return JSON.stringify(normalizeText(request.suffix));
   }
+  if (request.kind === 'chat' && field === 'tools' && request.tools !== undefined)
+    return stableStringify(request.tools.map(unmarked));
   return stableStringify(value);
 }
 
-/** The message with its prose normalized; the same object when nothing changes. */
-function normalizeMessage(message: Message): Message {
+/** `value` without its provider cache mark; the same object when it has none. */
+function unmarked<T extends object>(value: T): T {
+  if (!('cacheControl' in value) || value.cacheControl === undefined) return value;
+  const { cacheControl: _mark, ...rest } = value;
+  return rest as T;
+}
+
+/**
+ * The message with its prose normalized and provider cache marks left out (they never change
+ * the answer); the same object when nothing changes.
+ */
+function normalizeMessage(marked: Message): Message {
+  const message = unmarked(marked);
   switch (message.role) {
-    case 'system':
-    case 'assistant': {
+    case 'system': {
       const content = normalizeText(message.content);
       return content === message.content ? message : { ...message, content };
     }
+    case 'assistant': {
+      const content = normalizeText(message.content);
+      const calls = message.toolCalls;
+      const toolCalls = calls?.some((call) => call.cacheControl !== undefined)
+        ? calls.map(unmarked)
+        : calls;
+      if (content === message.content && toolCalls === calls) return message;
+      return toolCalls === undefined ? { ...message, content } : { ...message, content, toolCalls };
+    }
     case 'user': {
       let changed = false;
-      const content = message.content.map((part) => {
+      const content = message.content.map((marked) => {
+        const part = unmarked(marked);
+        if (part !== marked) changed = true;
         if (part.type !== 'text') return part;
         const text = normalizeText(part.text);
         if (text === part.text) return part;

@@ -277,6 +277,7 @@ function resolveProvider(
         noMultipleChoices: quirkOverrides.no_multiple_choices,
         completions: quirkOverrides.completions,
         noSeed: quirkOverrides.no_seed,
+        cacheControl: quirkOverrides.cache_control,
       }),
     }),
     ...(apiKey === undefined ? {} : { apiKey }),

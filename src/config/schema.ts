@@ -27,6 +27,7 @@ const quirks = z
     no_multiple_choices: z.boolean(),
     completions: z.boolean(),
     no_seed: z.boolean(),
+    cache_control: z.boolean(),
   })
   .partial()
   .strict();

@@ -98,6 +98,11 @@ export interface ProviderQuirks {
   completions: boolean;
   /** Upstream rejects `seed`. */
   noSeed: boolean;
+  /**
+   * Upstream takes Anthropic-style `cache_control` marks on chat content parts (OpenRouter, for
+   * the models it caches by mark). Off: marks are dropped (OpenAI, DeepSeek cache automatically).
+   */
+  cacheControl: boolean;
 }
 
 /** Factory signature: the HTTP dispatcher is injected so tests can point it anywhere. */

@@ -6,9 +6,26 @@
 /** JSON Schema object, kept opaque: the gateway forwards it, it never interprets it here. */
 export type JsonSchema = Record<string, unknown>;
 
-export type TextPart = { type: 'text'; text: string };
+/**
+ * A provider prompt-cache breakpoint (Anthropic `cache_control`): the upstream may cache the
+ * prompt up to and including the block that carries it. It never changes the answer, so it is
+ * not part of the response-cache key. Toward upstreams that cache automatically it is dropped
+ * (docs/cache.md has the table).
+ */
+export interface CacheControl {
+  type: 'ephemeral';
+  /** Anthropic's cache lifetime; absent means the provider's default (5 minutes). */
+  ttl?: '5m' | '1h';
+}
+
+export type TextPart = { type: 'text'; text: string; cacheControl?: CacheControl };
 /** An image by URL; `url` may be a `data:` URL (base64) — adapters convert as their wire needs. */
-export type ImagePart = { type: 'image'; url: string; mediaType?: string };
+export type ImagePart = {
+  type: 'image';
+  url: string;
+  mediaType?: string;
+  cacheControl?: CacheControl;
+};
 export type ContentPart = TextPart | ImagePart;
 
 export interface ToolCall {
@@ -17,21 +34,32 @@ export interface ToolCall {
   name: string;
   /** The arguments as JSON text, exactly as the model produced them (may be invalid JSON). */
   arguments: string;
+  /** Cache breakpoint on this tool call (an Anthropic `tool_use` block's `cache_control`). */
+  cacheControl?: CacheControl;
 }
 
-export type SystemMessage = { role: 'system'; content: string };
+/**
+ * One system text block. An Anthropic `system` array becomes one SystemMessage per block, in
+ * order, so block boundaries and their cache marks survive; a wire without system blocks joins
+ * consecutive system messages.
+ */
+export type SystemMessage = { role: 'system'; content: string; cacheControl?: CacheControl };
 export type UserMessage = { role: 'user'; content: ContentPart[] };
 export type AssistantMessage = {
   role: 'assistant';
   /** Text of the answer; empty string when the turn was only tool calls. */
   content: string;
   toolCalls?: ToolCall[];
+  /** Cache breakpoint on the answer text (an Anthropic assistant `text` block's `cache_control`). */
+  cacheControl?: CacheControl;
 };
 export type ToolMessage = {
   role: 'tool';
   toolCallId: string;
   content: string;
   isError?: boolean;
+  /** Cache breakpoint on the result (an Anthropic `tool_result` block's `cache_control`). */
+  cacheControl?: CacheControl;
 };
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
 
@@ -41,6 +69,8 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments object. */
   parameters: JsonSchema;
   strict?: boolean;
+  /** Cache breakpoint after this tool (Anthropic: tools come first in the cached prefix). */
+  cacheControl?: CacheControl;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };

@@ -7,6 +7,7 @@ export const DEFAULT_QUIRKS: Readonly<ProviderQuirks> = Object.freeze({
   noMultipleChoices: false,
   completions: false,
   noSeed: false,
+  cacheControl: false,
 });
 
 /** Fills unspecified quirks from DEFAULT_QUIRKS (undefined values count as unspecified). */
@@ -113,10 +114,11 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://openrouter.ai/api/v1',
     apiKeyEnv: 'OPENROUTER_API_KEY',
     apiKeyRequired: true,
-    quirks: { noMultipleChoices: true, completions: true },
+    quirks: { noMultipleChoices: true, completions: true, cacheControl: true },
     notes:
       'openrouter.ai/docs: usage always in the last SSE message (stream_options accepted, now a no-op); n not among its ' +
-      'parameters; /completions takes prompt; reasoning in `reasoning`; may send ": OPENROUTER PROCESSING" comments.',
+      'parameters; /completions takes prompt; reasoning in `reasoning`; may send ": OPENROUTER PROCESSING" comments; ' +
+      'prompt caching (openrouter.ai/docs/features/prompt-caching): cache_control on content parts for Anthropic and Gemini models.',
   }),
   openai: preset({
     wire: 'openai-compatible',

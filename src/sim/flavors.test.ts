@@ -49,26 +49,41 @@ const withSystem = (model: string, content: string): Record<string, unknown> => 
   ],
 });
 
+/** About 2,000 tokens: above OpenAI's 1,024-token caching minimum and Anthropic's. */
+const LONG_SYSTEM = `${SYSTEM} `.repeat(90);
+const LONG_SYSTEM_TOKENS = Math.ceil(LONG_SYSTEM.length / 4);
+const withLongSystem = (model: string, content: string): Record<string, unknown> => ({
+  model,
+  messages: [
+    { role: 'system', content: LONG_SYSTEM },
+    { role: 'user', content },
+  ],
+});
+
 describe('provider flavors', () => {
-  it('deepseek: prompt_cache_hit/miss tokens (hit = the system prompt once seen before)', async () => {
+  it('deepseek: automatic prefix caching as prompt_cache_hit/miss tokens in 64-token units', async () => {
     const first = await client.chat<OpenAI.ChatCompletion>(
       'sim-deepseek',
-      withSystem('deepseek-chat', 'first question'),
+      withLongSystem('deepseek-chat', 'first question'),
     );
     const second = await client.chat<OpenAI.ChatCompletion>(
       'sim-deepseek',
-      withSystem('deepseek-chat', 'second question'),
+      withLongSystem('deepseek-chat', 'second question'),
     );
     const firstUsage = first.body.usage as DeepSeekUsage;
     const secondUsage = second.body.usage as DeepSeekUsage;
-    const systemTokens = Math.ceil(SYSTEM.length / 4);
     expect(firstUsage.prompt_cache_hit_tokens).toBe(0);
     expect(firstUsage.prompt_cache_miss_tokens).toBe(firstUsage.prompt_tokens);
-    expect(secondUsage.prompt_cache_hit_tokens).toBe(systemTokens);
+    // The hit is the shared prefix (the system message), rounded down to 64 tokens.
+    expect(secondUsage.prompt_cache_hit_tokens % 64).toBe(0);
+    expect(secondUsage.prompt_cache_hit_tokens).toBeGreaterThan(LONG_SYSTEM_TOKENS - 100);
+    expect(secondUsage.prompt_cache_hit_tokens).toBeLessThanOrEqual(LONG_SYSTEM_TOKENS);
     expect(secondUsage.prompt_cache_hit_tokens + secondUsage.prompt_cache_miss_tokens).toBe(
       secondUsage.prompt_tokens,
     );
-    expect(secondUsage.prompt_tokens_details?.cached_tokens).toBe(systemTokens);
+    expect(secondUsage.prompt_tokens_details?.cached_tokens).toBe(
+      secondUsage.prompt_cache_hit_tokens,
+    );
   });
 
   it('deepseek reasoner: reasoning_content before content, in JSON and stream deltas', async () => {
@@ -102,18 +117,30 @@ describe('provider flavors', () => {
   });
 
   it('openai: prompt_tokens_details.cached_tokens and completion_tokens_details.reasoning_tokens', async () => {
-    const first = await client.chat<OpenAI.ChatCompletion>(
+    const short = await client.chat<OpenAI.ChatCompletion>(
+      'sim-openai',
+      withSystem('gpt-4.1', 'q0'),
+    );
+    const again = await client.chat<OpenAI.ChatCompletion>(
       'sim-openai',
       withSystem('gpt-4.1', 'q1'),
     );
+    // Prompts under 1,024 tokens are never cached.
+    expect(short.body.usage?.prompt_tokens_details?.cached_tokens).toBe(0);
+    expect(again.body.usage?.prompt_tokens_details?.cached_tokens).toBe(0);
+    const first = await client.chat<OpenAI.ChatCompletion>(
+      'sim-openai',
+      withLongSystem('gpt-4.1', 'q1'),
+    );
     const second = await client.chat<OpenAI.ChatCompletion>(
       'sim-openai',
-      withSystem('gpt-4.1', 'q2'),
+      withLongSystem('gpt-4.1', 'q2'),
     );
     expect(first.body.usage?.prompt_tokens_details?.cached_tokens).toBe(0);
-    expect(second.body.usage?.prompt_tokens_details?.cached_tokens).toBe(
-      Math.ceil(SYSTEM.length / 4),
-    );
+    const cached = second.body.usage?.prompt_tokens_details?.cached_tokens ?? 0;
+    expect(cached).toBeGreaterThanOrEqual(1024);
+    expect((cached - 1024) % 128).toBe(0);
+    expect(cached).toBeLessThanOrEqual(LONG_SYSTEM_TOKENS);
     expect(second.body.usage?.completion_tokens_details?.reasoning_tokens).toBe(0);
     const reasoning = await client.chat<OpenAI.ChatCompletion>('sim-openai-reasoning', {
       ...withSystem('o-sim', 'q'),
@@ -145,22 +172,40 @@ describe('provider flavors', () => {
     ]);
   });
 
-  it('anthropic: cache_creation_input_tokens then cache_read_input_tokens; input_tokens excludes them', async () => {
-    const request = (content: string): Record<string, unknown> => ({
+  it('anthropic: a marked prefix is written, then read; input_tokens excludes both', async () => {
+    const request = (content: string, marked: boolean): Record<string, unknown> => ({
       model: 'claude-3-5-haiku-20241022',
       max_tokens: 100,
-      system: SYSTEM,
+      system: [
+        marked
+          ? { type: 'text', text: LONG_SYSTEM, cache_control: { type: 'ephemeral' } }
+          : { type: 'text', text: LONG_SYSTEM },
+      ],
       messages: [{ role: 'user', content }],
     });
-    const first = await client.messages<Anthropic.Message>(request('first'));
-    const second = await client.messages<Anthropic.Message>(request('second'));
-    const systemTokens = Math.ceil(SYSTEM.length / 4);
-    expect(first.body.usage.cache_creation_input_tokens).toBe(systemTokens);
+    const unmarked = await client.messages<Anthropic.Message>(request('second', false));
+    expect(unmarked.body.usage.cache_creation_input_tokens).toBe(0);
+    const first = await client.messages<Anthropic.Message>(request('first', true));
+    const second = await client.messages<Anthropic.Message>(request('second', true));
+    const written = first.body.usage.cache_creation_input_tokens ?? 0;
+    expect(written).toBeGreaterThan(LONG_SYSTEM_TOKENS - 100);
     expect(first.body.usage.cache_read_input_tokens).toBe(0);
     expect(second.body.usage.cache_creation_input_tokens).toBe(0);
-    expect(second.body.usage.cache_read_input_tokens).toBe(systemTokens);
-    expect(second.body.usage.input_tokens).toBe(
-      Math.ceil(`${SYSTEM}\nsecond`.length / 4) - systemTokens,
-    );
+    expect(second.body.usage.cache_read_input_tokens).toBe(written);
+    const secondPrompt =
+      second.body.usage.input_tokens + (second.body.usage.cache_read_input_tokens ?? 0);
+    expect(secondPrompt).toBe(unmarked.body.usage.input_tokens);
+  });
+
+  it('anthropic: more than four cache_control blocks is a 400', async () => {
+    const mark = { cache_control: { type: 'ephemeral' } };
+    const { status, body } = await client.messages<{ error: { message: string } }>({
+      model: 'claude-3-5-haiku-20241022',
+      max_tokens: 10,
+      system: [1, 2, 3, 4, 5].map((n) => ({ type: 'text', text: `part ${n}`, ...mark })),
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/maximum of 4 blocks with cache_control/);
   });
 });

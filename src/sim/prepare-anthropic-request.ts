@@ -7,6 +7,7 @@ import {
   type SimDirectives,
 } from './parse-directives.js';
 import { planResponse, type SimPrompt } from './plan-response.js';
+import { anthropicPrefixes } from './prompt-prefixes.js';
 import { schemaInPrompt } from './schema-in-prompt.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { readAnthropicMessages } from './read-anthropic-messages.js';
@@ -18,6 +19,9 @@ type Body = Record<string, unknown>;
 function isRecord(value: unknown): value is Body {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The Messages API takes at most four `cache_control` breakpoints per request. */
+const MAX_CACHE_BREAKPOINTS = 4;
 
 function bad(message: string): never {
   throw invalidRequest('anthropic', message);
@@ -150,6 +154,12 @@ export function prepareAnthropicMessages(
       'context_length',
     );
   }
+  const prefixes = anthropicPrefixes(body, promptTokens);
+  const marks = prefixes.filter((prefix) => prefix.mark !== undefined).length;
+  if (marks > MAX_CACHE_BREAKPOINTS)
+    bad(
+      `A maximum of ${MAX_CACHE_BREAKPOINTS} blocks with cache_control may be provided. Found ${marks}.`,
+    );
   const { stream: _stream, ...rest } = body;
   const seed = hashText(`${provider.id}\nmessages\n${stripDirectives(JSON.stringify(rest))}`);
   const jsonMode = asksForJson(summary.systemText);
@@ -178,7 +188,6 @@ export function prepareAnthropicMessages(
     jsonMode,
     visibleReasoning: prompt.reasoning,
     promptTokens,
-    systemHash: summary.systemText === '' ? undefined : hashText(summary.systemText),
-    systemTokens: estimateTokens(summary.systemText),
+    prefixes,
   };
 }

@@ -10,7 +10,8 @@ import {
 import { planResponse, type SimPrompt } from './plan-response.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { readOpenAiMessages } from './read-openai-messages.js';
-import type { SimModelSpec, SimProviderSpec } from './sim-types.js';
+import { openAiPrefixes } from './prompt-prefixes.js';
+import { promptCacheOf, type SimModelSpec, type SimProviderSpec } from './sim-types.js';
 import { invalidRequest, modelNotFound, openAiError } from './wire-errors.js';
 
 type Body = Record<string, unknown>;
@@ -284,8 +285,7 @@ export function prepareOpenAiChat(provider: SimProviderSpec, body: unknown): Pre
     jsonMode: json !== undefined,
     visibleReasoning: model.reasoning === true && provider.flavor !== 'openai',
     promptTokens,
-    systemHash: summary.systemText === '' ? undefined : hashText(summary.systemText),
-    systemTokens: estimateTokens(summary.systemText),
+    prefixes: openAiPrefixes(body, promptTokens, promptCacheOf(provider) === 'marks'),
   };
 }
 
@@ -354,8 +354,7 @@ export function prepareOpenAiCompletion(provider: SimProviderSpec, body: unknown
     jsonMode: false,
     visibleReasoning: false,
     promptTokens,
-    systemHash: undefined,
-    systemTokens: 0,
+    prefixes: [],
   };
   if (body['echo'] === true)
     prepared.echo = prepared.choices.map(

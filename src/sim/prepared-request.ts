@@ -1,3 +1,4 @@
+import type { PromptPrefix } from './prompt-prefixes.js';
 import type { SimDirectives } from './parse-directives.js';
 import type { SimChoicePlan } from './plan-response.js';
 import type { SimFlavor, SimModelSpec, SimOutcome } from './sim-types.js';
@@ -22,9 +23,8 @@ export interface PreparedRequest {
   /** Reasoning is sent as text (`reasoning_content` / thinking blocks) rather than hidden. */
   visibleReasoning: boolean;
   promptTokens: number;
-  /** Hash of the system prompt (prompt-cache simulation); undefined without one. */
-  systemHash: number | undefined;
-  systemTokens: number;
+  /** Where cached prompt prefixes may end (prompt-cache simulation); empty for completions. */
+  prefixes: PromptPrefix[];
   /** Legacy completions with `echo`: the prompt text shown before each choice. */
   echo?: string[];
 }
@@ -35,7 +35,7 @@ export interface SimUsage {
   reasoningTokens: number;
   /** Prompt tokens read from the simulated prompt cache. */
   cachedTokens: number;
-  /** Prompt tokens written to it (first sight of a system prompt). */
+  /** Prompt tokens written to it (Anthropic-style caching by marks). */
   cacheWriteTokens: number;
 }
 

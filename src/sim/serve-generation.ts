@@ -9,7 +9,8 @@ import type {
   SimHttpError,
   SimUsage,
 } from './prepared-request.js';
-import type { SimOutcome, SimProviderSpec } from './sim-types.js';
+import { servePromptCache } from './prompt-cache.js';
+import { promptCacheOf, type SimOutcome, type SimProviderSpec } from './sim-types.js';
 import type { SimulatorState } from './simulator-state.js';
 import { faultError, unauthorized } from './wire-errors.js';
 
@@ -79,15 +80,12 @@ function usageFor(
   prepared: PreparedRequest,
   answer: Pick<SimAnswer, 'choices'>,
 ): SimUsage {
-  let cachedTokens = 0;
-  let cacheWriteTokens = 0;
-  if (prepared.systemHash !== undefined && prepared.systemTokens > 0) {
-    const key = `${provider.id}\n${prepared.model.name}\n${prepared.systemHash}`;
-    if (state.systemPrompts.get(key) === undefined) {
-      state.systemPrompts.set(key, true);
-      cacheWriteTokens = prepared.systemTokens;
-    } else cachedTokens = prepared.systemTokens;
-  }
+  const { cachedTokens, cacheWriteTokens } = servePromptCache(
+    state.promptCache,
+    `${provider.id}\n${prepared.model.name}`,
+    prepared.prefixes,
+    promptCacheOf(provider),
+  );
   let completionTokens = 0;
   let reasoningTokens = 0;
   for (const choice of answer.choices) {

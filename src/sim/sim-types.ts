@@ -50,6 +50,11 @@ export interface SimEmbeddingModelSpec {
 
 export type SimWire = 'openai-compatible' | 'anthropic';
 export type SimFlavor = 'deepseek' | 'openai' | 'generic';
+/**
+ * How a simulated provider caches prompt prefixes: by `cache_control` marks (Anthropic; an
+ * OpenRouter-like openai-compatible upstream), automatically (OpenAI, DeepSeek), or not at all.
+ */
+export type SimPromptCache = 'marks' | 'automatic-openai' | 'automatic-deepseek' | 'none';
 
 export interface SimProviderSpec {
   /** URL prefix and provider id, e.g. `sim-deepseek`. */
@@ -57,6 +62,11 @@ export interface SimProviderSpec {
   wire: SimWire;
   /** Usage-field dialect of openai-compatible providers; default `generic`. */
   flavor?: SimFlavor;
+  /**
+   * Prompt caching; default by wire and flavor: anthropic → marks, deepseek → automatic-deepseek,
+   * openai → automatic-openai, generic → none.
+   */
+  promptCache?: SimPromptCache;
   /** When set, a missing or wrong key is answered 401 in the wire's error shape. */
   apiKey?: string;
   models: SimModelSpec[];
@@ -147,4 +157,13 @@ export interface RunningSimulator {
   recentRequests(): SimRecordedRequest[];
   /** Ends hanging and in-flight responses and frees the port. */
   close(): Promise<void>;
+}
+
+/** The provider's prompt-cache model (its `promptCache`, else the default of its wire and flavor). */
+export function promptCacheOf(provider: SimProviderSpec): SimPromptCache {
+  if (provider.promptCache !== undefined) return provider.promptCache;
+  if (provider.wire === 'anthropic') return 'marks';
+  if (provider.flavor === 'deepseek') return 'automatic-deepseek';
+  if (provider.flavor === 'openai') return 'automatic-openai';
+  return 'none';
 }

@@ -10,7 +10,8 @@ const PREPARED_CAPACITY = 1_000;
 export const MAX_CACHED_BODY_CHARS = 16_384;
 /** Answers longer than this (all choices) are not cached either. */
 export const MAX_CACHED_ANSWER_TOKENS = 20_000;
-const SYSTEM_PROMPT_CAPACITY = 2_000;
+/** Cached prompt prefixes kept (one entry per breakpoint or message boundary; small entries). */
+const PROMPT_CACHE_CAPACITY = 50_000;
 const FAULT_COUNTER_CAPACITY = 2_000;
 const RECENT_REQUESTS = 50;
 const REDACTED_HEADERS = new Set(['authorization', 'x-api-key']);
@@ -49,8 +50,8 @@ export class SimulatorState {
   readonly stats = new StatsRecorder();
   /** Validated + planned requests per (provider, path, raw body). */
   readonly prepared = new LruCache<string, PreparedRequest>(PREPARED_CAPACITY);
-  /** System prompts seen per (provider, model): the simulated prompt cache. */
-  readonly systemPrompts = new LruCache<string, true>(SYSTEM_PROMPT_CAPACITY);
+  /** Cached prompt prefixes per (provider, model) → expiry: the simulated provider prompt cache. */
+  readonly promptCache = new LruCache<string, number>(PROMPT_CACHE_CAPACITY);
   /** How many times a counted fault directive (`*N`) already fired per request. */
   readonly faultCounters = new LruCache<string, number>(FAULT_COUNTER_CAPACITY);
   readonly random: () => number;
@@ -93,6 +94,6 @@ export class SimulatorState {
     this.stats.reset();
     this.recent = [];
     this.faultCounters.clear();
-    this.systemPrompts.clear();
+    this.promptCache.clear();
   }
 }

@@ -1,4 +1,13 @@
-import type { ContentPart, ImagePart, Message, ToolCall, ToolMessage } from '../../core/request.js';
+import type {
+  CacheControl,
+  ContentPart,
+  ImagePart,
+  Message,
+  SystemMessage,
+  ToolCall,
+  ToolMessage,
+} from '../../core/request.js';
+import { decodeCacheControl, withCacheControl } from '../decode-cache-control.js';
 import {
   invalidRequest,
   isObject,
@@ -14,7 +23,9 @@ import {
  *   images inside a tool result are moved into that user turn (canonical tool messages are text);
  * - assistant `tool_use` blocks become tool calls, their `input` serialized as JSON;
  * - `thinking`/`redacted_thinking` blocks are dropped (their signatures cannot be forwarded);
- * - text blocks that must merge into one string are joined with newlines.
+ * - text blocks that must merge into one string (assistant text, tool results) are joined with
+ *   newlines; a cache mark on any of them marks the joined text;
+ * - `cache_control` marks are kept on the canonical part they belong to.
  */
 export function decodeMessageTurns(value: unknown, into: Message[]): void {
   if (!Array.isArray(value) || value.length === 0) {
@@ -33,7 +44,7 @@ export function decodeMessageTurns(value: unknown, into: Message[]): void {
         into.push(decodeAssistantTurn(content, contentParam));
         break;
       case 'system':
-        into.push({ role: 'system', content: decodeSystemText(content, contentParam) });
+        for (const block of decodeSystemBlocks(content, contentParam)) into.push(block);
         break;
       default:
         throw invalidRequest(`\`${param}.role\` must be "user" or "assistant"`, `${param}.role`);
@@ -41,22 +52,30 @@ export function decodeMessageTurns(value: unknown, into: Message[]): void {
   }
 }
 
-/** `system` (top-level or a system turn): a string or an array of text blocks, joined with newlines. */
-export function decodeSystemText(value: unknown, param: string): string {
-  if (typeof value === 'string') return value;
+/**
+ * `system` (top-level or a system turn): a string, or an array of text blocks that become one
+ * system message each (block boundaries and cache marks kept). Empty text without a mark is skipped.
+ */
+export function decodeSystemBlocks(value: unknown, param: string): SystemMessage[] {
+  if (typeof value === 'string') return value === '' ? [] : [{ role: 'system', content: value }];
   if (!Array.isArray(value))
     throw invalidRequest(`\`${param}\` must be a string or an array of text blocks`, param);
-  let text = '';
+  const blocks: SystemMessage[] = [];
   for (let index = 0; index < value.length; index++) {
     const blockParam = `${param}[${index}]`;
     const block = requireObject(value[index], blockParam);
     if (block.type !== 'text') {
       throw invalidRequest(`\`${blockParam}.type\` must be "text"`, `${blockParam}.type`);
     }
-    const piece = requireString(block.text, `${blockParam}.text`);
-    text = index === 0 ? piece : `${text}\n${piece}`;
+    const text = requireString(block.text, `${blockParam}.text`);
+    const message = withCacheControl<SystemMessage>(
+      { role: 'system', content: text },
+      block,
+      blockParam,
+    );
+    if (text !== '' || message.cacheControl !== undefined) blocks.push(message);
   }
-  return text;
+  return blocks;
 }
 
 function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
@@ -73,10 +92,16 @@ function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
     const block = requireObject(value[index], blockParam);
     switch (block.type) {
       case 'text':
-        parts.push({ type: 'text', text: requireString(block.text, `${blockParam}.text`) });
+        parts.push(
+          withCacheControl<ContentPart>(
+            { type: 'text', text: requireString(block.text, `${blockParam}.text`) },
+            block,
+            blockParam,
+          ),
+        );
         break;
       case 'image':
-        parts.push(decodeImage(block, blockParam));
+        parts.push(withCacheControl(decodeImage(block, blockParam), block, blockParam));
         break;
       case 'tool_result':
         (toolMessages ??= []).push(decodeToolResult(block, blockParam, parts));
@@ -106,6 +131,7 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
   if (!Array.isArray(value))
     throw invalidRequest(`\`${param}\` must be a string or an array of content blocks`, param);
   let text = '';
+  let textMark: CacheControl | undefined;
   let toolCalls: ToolCall[] | undefined;
   for (let index = 0; index < value.length; index++) {
     const blockParam = `${param}[${index}]`;
@@ -114,10 +140,13 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
       case 'text': {
         const piece = requireString(block.text, `${blockParam}.text`);
         text = text === '' ? piece : `${text}\n${piece}`;
+        textMark = decodeCacheControl(block, blockParam) ?? textMark;
         break;
       }
       case 'tool_use':
-        (toolCalls ??= []).push(decodeToolUse(block, blockParam));
+        (toolCalls ??= []).push(
+          withCacheControl(decodeToolUse(block, blockParam), block, blockParam),
+        );
         break;
       case 'thinking':
       case 'redacted_thinking':
@@ -131,9 +160,12 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
         throw unsupportedBlock(block.type, blockParam);
     }
   }
-  return toolCalls === undefined
-    ? { role: 'assistant', content: text }
-    : { role: 'assistant', content: text, toolCalls };
+  const message: Message =
+    toolCalls === undefined
+      ? { role: 'assistant', content: text }
+      : { role: 'assistant', content: text, toolCalls };
+  if (textMark !== undefined) message.cacheControl = textMark;
+  return message;
 }
 
 function decodeToolUse(block: JsonObject, param: string): ToolCall {
@@ -150,16 +182,25 @@ function decodeToolUse(block: JsonObject, param: string): ToolCall {
 
 /** A `tool_result` block; images in its content are appended to `images` (the turn's user parts). */
 function decodeToolResult(block: JsonObject, param: string, images: ContentPart[]): ToolMessage {
+  const marks: CacheControl[] = [];
   const message: ToolMessage = {
     role: 'tool',
     toolCallId: requireString(block.tool_use_id, `${param}.tool_use_id`, false),
-    content: decodeToolResultContent(block.content, `${param}.content`, images),
+    content: decodeToolResultContent(block.content, `${param}.content`, images, marks),
   };
   if (optionalBoolean(block.is_error, `${param}.is_error`) === true) message.isError = true;
+  // A mark inside the result's content marks the result (its text is joined into one string).
+  const mark = decodeCacheControl(block, param) ?? marks[marks.length - 1];
+  if (mark !== undefined) message.cacheControl = mark;
   return message;
 }
 
-function decodeToolResultContent(value: unknown, param: string, images: ContentPart[]): string {
+function decodeToolResultContent(
+  value: unknown,
+  param: string,
+  images: ContentPart[],
+  marks: CacheControl[],
+): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (!Array.isArray(value))
@@ -173,8 +214,10 @@ function decodeToolResultContent(value: unknown, param: string, images: ContentP
       const piece = requireString(block.text, `${blockParam}.text`);
       text = first ? piece : `${text}\n${piece}`;
       first = false;
+      const mark = decodeCacheControl(block, blockParam);
+      if (mark !== undefined) marks.push(mark);
     } else if (block.type === 'image') {
-      images.push(decodeImage(block, blockParam));
+      images.push(withCacheControl(decodeImage(block, blockParam), block, blockParam));
     } else {
       throw unsupportedBlock(block.type, blockParam);
     }

@@ -91,8 +91,12 @@ describe('decodeMessagesRequest', () => {
     });
     expect(request.streamUsage).toBe(true);
     expect(request.messages).toEqual([
-      { role: 'system', content: 'You are Claude Code.\nProject rules.' },
-      { role: 'user', content: [{ type: 'text', text: 'Fix the bug' }] },
+      { role: 'system', content: 'You are Claude Code.' },
+      { role: 'system', content: 'Project rules.', cacheControl: { type: 'ephemeral' } },
+      {
+        role: 'user',
+        content: [{ type: 'text', text: 'Fix the bug', cacheControl: { type: 'ephemeral' } }],
+      },
       {
         role: 'assistant',
         content: 'Looking.\nTwo files.',
@@ -185,7 +189,7 @@ describe('decodeMessagesRequest', () => {
           parameters: { type: 'object' },
           strict: true,
         },
-        { name: 'x', parameters: { type: 'object' } },
+        { name: 'x', parameters: { type: 'object' }, cacheControl: { type: 'ephemeral' } },
       ],
       toolChoice: { name: 'get_weather' },
       parallelToolCalls: false,
@@ -365,5 +369,71 @@ describe('decodeMessagesRequest validation', () => {
     ],
   ])('rejects messages %j naming %s', (messages, param, message) => {
     expectError({ ...base, messages }, param, message);
+  });
+});
+
+describe('decodeMessagesRequest cache_control', () => {
+  const mark = { type: 'ephemeral' };
+  it('keeps marks on tools, system blocks, text, images, tool_use and tool_result blocks', () => {
+    const request = decodeMessagesRequest({
+      model: 'm',
+      max_tokens: 10,
+      system: [{ type: 'text', text: 'rules', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+      tools: [{ name: 'Read', input_schema: { type: 'object' }, cache_control: mark }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'go', cache_control: mark }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'ok', cache_control: mark },
+            { type: 'tool_use', id: 't1', name: 'Read', input: {}, cache_control: mark },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 't1',
+              content: [{ type: 'text', text: 'code', cache_control: mark }],
+            },
+            {
+              type: 'image',
+              source: { type: 'url', url: 'https://x/y.png' },
+              cache_control: mark,
+            },
+          ],
+        },
+      ],
+    });
+    expect(request.tools?.[0]?.cacheControl).toEqual(mark);
+    expect(request.messages).toEqual([
+      { role: 'system', content: 'rules', cacheControl: { type: 'ephemeral', ttl: '1h' } },
+      { role: 'user', content: [{ type: 'text', text: 'go', cacheControl: mark }] },
+      {
+        role: 'assistant',
+        content: 'ok',
+        cacheControl: mark,
+        toolCalls: [{ id: 't1', name: 'Read', arguments: '{}', cacheControl: mark }],
+      },
+      { role: 'tool', toolCallId: 't1', content: 'code', cacheControl: mark },
+      { role: 'user', content: [{ type: 'image', url: 'https://x/y.png', cacheControl: mark }] },
+    ]);
+  });
+
+  it.each([
+    [{ type: 'persistent' }, 'system[0].cache_control.type'],
+    [{ type: 'ephemeral', ttl: '2h' }, 'system[0].cache_control.ttl'],
+    [{ type: 'ephemeral', scope: 'x' }, 'system[0].cache_control.scope'],
+    ['ephemeral', 'system[0].cache_control'],
+  ])('refuses cache_control %j naming %s', (cacheControl, param) => {
+    expect(() =>
+      decodeMessagesRequest({
+        model: 'm',
+        max_tokens: 10,
+        system: [{ type: 'text', text: 'x', cache_control: cacheControl }],
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    ).toThrow(expect.objectContaining({ param }));
   });
 });

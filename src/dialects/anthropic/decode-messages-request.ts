@@ -12,12 +12,14 @@ import {
   requireString,
   type JsonObject,
 } from '../field-readers.js';
-import { decodeMessageTurns, decodeSystemText } from './decode-message-turns.js';
+import { withCacheControl } from '../decode-cache-control.js';
+import { decodeMessageTurns, decodeSystemBlocks } from './decode-message-turns.js';
 
 /**
  * Decodes an Anthropic `POST /v1/messages` body into a canonical ChatRequest.
- * Unknown fields (thinking, cache_control, service_tier, …) are ignored; `top_k` is checked and
- * dropped (the canonical request has no equivalent).
+ * `system` blocks and `cache_control` marks (on system blocks, message blocks and tools) are kept.
+ * Unknown fields (thinking, service_tier, …) are ignored; `top_k` is checked and dropped (the
+ * canonical request has no equivalent).
  */
 export function decodeMessagesRequest(body: unknown): ChatRequest {
   if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
@@ -27,8 +29,7 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
     throw invalidRequest('`max_tokens` is required and must be a positive integer', 'max_tokens');
   const messages: Message[] = [];
   if (body.system !== undefined && body.system !== null) {
-    const system = decodeSystemText(body.system, 'system');
-    if (system !== '') messages.push({ role: 'system', content: system });
+    for (const block of decodeSystemBlocks(body.system, 'system')) messages.push(block);
   }
   decodeMessageTurns(body.messages, messages);
   const stream = optionalBoolean(body.stream, 'stream') ?? false;
@@ -89,7 +90,7 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
     if (description !== undefined) definition.description = description;
     const strict = optionalBoolean(tool.strict, `${param}.strict`);
     if (strict !== undefined) definition.strict = strict;
-    tools[index] = definition;
+    tools[index] = withCacheControl(definition, tool, param);
   }
   return tools;
 }

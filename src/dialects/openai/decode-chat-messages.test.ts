@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/errors.js';
 import { decodeChatRequest } from './decode-chat-request.js';
+import { decodeChatMessages } from './decode-chat-messages.js';
 
 function expectInvalid(body: unknown, param: string, message?: RegExp): GatewayError {
   let caught: unknown;
@@ -128,5 +129,52 @@ describe('decodeChatMessages validation (through decodeChatRequest)', () => {
       'messages[2].content[1].text',
     );
     expect(error.message).toBe('`messages[2].content[1].text` must be a string');
+  });
+});
+
+describe('decodeChatMessages cache_control (OpenRouter convention)', () => {
+  const mark = { type: 'ephemeral' };
+  it('keeps marks on system parts (one system message per part), user parts, assistant and tool text', () => {
+    expect(
+      decodeChatMessages([
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'intro' },
+            { type: 'text', text: 'rules', cache_control: mark },
+          ],
+        },
+        { role: 'user', content: [{ type: 'text', text: 'go', cache_control: mark }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'text', text: 'ok', cache_control: mark }],
+          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+        },
+        {
+          role: 'tool',
+          tool_call_id: 'c',
+          content: [{ type: 'text', text: 'r', cache_control: mark }],
+        },
+      ]),
+    ).toEqual([
+      { role: 'system', content: 'intro' },
+      { role: 'system', content: 'rules', cacheControl: mark },
+      { role: 'user', content: [{ type: 'text', text: 'go', cacheControl: mark }] },
+      {
+        role: 'assistant',
+        content: 'ok',
+        cacheControl: mark,
+        toolCalls: [{ id: 'c', name: 'f', arguments: '{}' }],
+      },
+      { role: 'tool', toolCallId: 'c', content: 'r', cacheControl: mark },
+    ]);
+  });
+
+  it('refuses a malformed mark by name', () => {
+    expect(() =>
+      decodeChatMessages([
+        { role: 'user', content: [{ type: 'text', text: 'x', cache_control: { type: 'x' } }] },
+      ]),
+    ).toThrow(expect.objectContaining({ param: 'messages[0].content[0].cache_control.type' }));
   });
 });

@@ -1,4 +1,10 @@
-import type { ContentPart, Message, ToolCall } from '../../core/request.js';
+import type {
+  CacheControl,
+  ContentPart,
+  Message,
+  SystemMessage,
+  ToolCall,
+} from '../../core/request.js';
 import {
   dataUrlMediaType,
   invalidRequest,
@@ -8,17 +14,47 @@ import {
   requireObject,
   requireString,
 } from '../field-readers.js';
+import { decodeCacheControl, withCacheControl } from '../decode-cache-control.js';
 
-/** Decodes OpenAI chat `messages` into canonical messages. */
+/**
+ * Decodes OpenAI chat `messages` into canonical messages. `cache_control` marks on content parts
+ * (the OpenRouter convention for Anthropic-style prompt caching) are kept.
+ */
 export function decodeChatMessages(value: unknown): Message[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw invalidRequest('`messages` must be a non-empty array', 'messages');
   }
-  const messages: Message[] = new Array<Message>(value.length);
+  const messages: Message[] = [];
   for (let index = 0; index < value.length; index++) {
-    messages[index] = decodeMessage(value[index], `messages[${index}]`);
+    const param = `messages[${index}]`;
+    const blocks = markedSystemBlocks(value[index], param);
+    if (blocks === undefined) messages.push(decodeMessage(value[index], param));
+    else for (const block of blocks) messages.push(block);
   }
   return messages;
+}
+
+/**
+ * A system message whose text parts carry `cache_control` marks (the OpenRouter convention):
+ * one canonical system message per part, so the marks keep their place. Undefined otherwise.
+ */
+function markedSystemBlocks(value: unknown, param: string): Message[] | undefined {
+  if (!isObject(value) || (value.role !== 'system' && value.role !== 'developer')) return undefined;
+  const content = value.content;
+  if (!Array.isArray(content) || !content.some((part) => isObject(part) && part.cache_control))
+    return undefined;
+  return content.map((part, index) => {
+    const partParam = `${param}.content[${index}]`;
+    const block = requireObject(part, partParam);
+    if (block.type !== 'text') {
+      throw invalidRequest(
+        `\`${partParam}.type\` ${JSON.stringify(block.type)} is not supported here; only text parts are`,
+        `${partParam}.type`,
+      );
+    }
+    const text = requireString(block.text, `${partParam}.text`);
+    return withCacheControl<SystemMessage>({ role: 'system', content: text }, block, partParam);
+  });
 }
 
 function decodeMessage(value: unknown, param: string): Message {
@@ -35,12 +71,16 @@ function decodeMessage(value: unknown, param: string): Message {
       return { role: 'user', content: decodeUserContent(message.content, `${param}.content`) };
     case 'assistant':
       return decodeAssistantMessage(message, param);
-    case 'tool':
-      return {
+    case 'tool': {
+      const tool: Message = {
         role: 'tool',
         toolCallId: requireString(message.tool_call_id, `${param}.tool_call_id`, false),
         content: decodeTextContent(message.content, `${param}.content`, false),
       };
+      const mark = lastPartMark(message.content, `${param}.content`);
+      if (mark !== undefined) tool.cacheControl = mark;
+      return tool;
+    }
     case 'function':
       throw invalidRequest(
         'The legacy `function` role is not supported; send tool results as `tool` messages with a `tool_call_id`',
@@ -63,9 +103,23 @@ function decodeAssistantMessage(message: Record<string, unknown>, param: string)
   }
   const content = decodeTextContent(message.content, `${param}.content`, true);
   const toolCalls = decodeToolCalls(message.tool_calls, `${param}.tool_calls`);
-  return toolCalls === undefined
-    ? { role: 'assistant', content }
-    : { role: 'assistant', content, toolCalls };
+  const decoded: Message =
+    toolCalls === undefined
+      ? { role: 'assistant', content }
+      : { role: 'assistant', content, toolCalls };
+  const mark = lastPartMark(message.content, `${param}.content`);
+  if (mark !== undefined) decoded.cacheControl = mark;
+  return decoded;
+}
+
+/** The last `cache_control` mark among text parts that are joined into one string. */
+function lastPartMark(value: unknown, param: string): CacheControl | undefined {
+  if (!Array.isArray(value)) return undefined;
+  let mark: CacheControl | undefined;
+  value.forEach((part, index) => {
+    if (isObject(part)) mark = decodeCacheControl(part, `${param}[${index}]`) ?? mark;
+  });
+  return mark;
 }
 
 function decodeToolCalls(value: unknown, param: string): ToolCall[] | undefined {
@@ -135,9 +189,17 @@ function decodeUserContent(value: unknown, param: string): ContentPart[] {
     const partParam = `${param}[${index}]`;
     const part = requireObject(value[index], partParam);
     if (part.type === 'text') {
-      parts[index] = { type: 'text', text: requireString(part.text, `${partParam}.text`) };
+      parts[index] = withCacheControl<ContentPart>(
+        { type: 'text', text: requireString(part.text, `${partParam}.text`) },
+        part,
+        partParam,
+      );
     } else if (part.type === 'image_url') {
-      parts[index] = decodeImagePart(part.image_url, `${partParam}.image_url`);
+      parts[index] = withCacheControl(
+        decodeImagePart(part.image_url, `${partParam}.image_url`),
+        part,
+        partParam,
+      );
     } else {
       throw invalidRequest(
         `Content part type ${JSON.stringify(part.type)} is not supported; only text and image_url parts are`,

@@ -131,7 +131,9 @@ describe('encodeAnthropicBody', () => {
       }),
       options,
     );
-    expect(body['system']).toMatch(/^Be brief\.\n\nRespond with only a single valid JSON object/);
+    const system = body['system'] as Array<{ text: string }>;
+    expect(system[0]).toEqual({ type: 'text', text: 'Be brief.' });
+    expect(system[1]?.text).toMatch(/^Respond with only a single valid JSON object/);
   });
 
   it('rejects n > 1 and drops seed and penalties', () => {
@@ -143,5 +145,63 @@ describe('encodeAnthropicBody', () => {
       options,
     );
     expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model']);
+  });
+});
+
+describe('encodeAnthropicBody cache marks', () => {
+  it('puts cache_control on the blocks that carried it, system blocks kept apart', () => {
+    const mark = { type: 'ephemeral' } as const;
+    const body = encodeAnthropicBody(
+      chat({
+        messages: [
+          { role: 'system', content: 'You are Claude Code.' },
+          { role: 'system', content: 'Rules.', cacheControl: { ...mark, ttl: '1h' } },
+          { role: 'user', content: [{ ...text('Fix it'), cacheControl: mark }] },
+          {
+            role: 'assistant',
+            content: 'Reading.',
+            cacheControl: mark,
+            toolCalls: [{ id: 't1', name: 'Read', arguments: '{}', cacheControl: mark }],
+          },
+          { role: 'tool', toolCallId: 't1', content: 'code', cacheControl: mark },
+        ],
+        tools: [{ name: 'Read', parameters: { type: 'object' }, cacheControl: mark }],
+      }),
+      options,
+    );
+    expect(body['system']).toEqual([
+      { type: 'text', text: 'You are Claude Code.' },
+      { type: 'text', text: 'Rules.', cache_control: { type: 'ephemeral', ttl: '1h' } },
+    ]);
+    expect(body['messages']).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Fix it', cache_control: mark }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Reading.', cache_control: mark },
+          { type: 'tool_use', id: 't1', name: 'Read', input: {}, cache_control: mark },
+        ],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 't1', content: 'code', cache_control: mark }],
+      },
+    ]);
+    expect(body['tools']).toEqual([
+      { name: 'Read', input_schema: { type: 'object' }, cache_control: mark },
+    ]);
+  });
+
+  it('sends a single unmarked system message as a string', () => {
+    const body = encodeAnthropicBody(
+      chat({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: [text('hi')] },
+        ],
+      }),
+      options,
+    );
+    expect(body['system']).toBe('Be brief.');
   });
 });

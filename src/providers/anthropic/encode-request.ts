@@ -1,5 +1,6 @@
 import { GatewayError } from '../../core/errors.js';
 import type {
+  CacheControl,
   ChatRequest,
   ContentPart,
   ImagePart,
@@ -29,7 +30,7 @@ export interface AnthropicEncodeOptions {
 
 /**
  * Canonical chat request → Anthropic Messages body. System messages become the top-level
- * `system`; tool results become `tool_result` blocks in user turns; consecutive same-role turns
+ * `system` (one block each); cache marks become `cache_control` on the same blocks; tool results become `tool_result` blocks in user turns; consecutive same-role turns
  * are merged (the API wants alternation); seed and penalties have no equivalent and are dropped.
  */
 export function encodeAnthropicBody(
@@ -46,12 +47,12 @@ export function encodeAnthropicBody(
       },
     );
   }
-  const systemParts: string[] = [];
+  const systemParts: JsonObject[] = [];
   const messages: WireMessage[] = [];
   for (const message of request.messages) {
     switch (message.role) {
       case 'system':
-        systemParts.push(message.content);
+        systemParts.push(marked({ type: 'text', text: message.content }, message.cacheControl));
         break;
       case 'user':
         append(
@@ -62,14 +63,16 @@ export function encodeAnthropicBody(
         break;
       case 'assistant': {
         const blocks: JsonObject[] = [];
-        if (message.content !== '') blocks.push({ type: 'text', text: message.content });
+        if (message.content !== '')
+          blocks.push(marked({ type: 'text', text: message.content }, message.cacheControl));
         for (const call of message.toolCalls ?? []) {
-          blocks.push({
+          const block: JsonObject = {
             type: 'tool_use',
             id: call.id,
             name: call.name,
             input: parseToolInput(call.arguments),
-          });
+          };
+          blocks.push(marked(block, call.cacheControl));
         }
         append(messages, 'assistant', blocks);
         break;
@@ -81,21 +84,21 @@ export function encodeAnthropicBody(
           content: message.content,
         };
         if (message.isError === true) result['is_error'] = true;
-        append(messages, 'user', [result]);
+        append(messages, 'user', [marked(result, message.cacheControl)]);
         break;
       }
     }
   }
   trimFinalAssistantText(messages);
   const instruction = responseFormatInstruction(request.responseFormat);
-  if (instruction !== undefined) systemParts.push(instruction);
+  if (instruction !== undefined) systemParts.push({ type: 'text', text: instruction });
 
   const body: JsonObject = {
     model: options.upstreamModel,
     max_tokens: request.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
     messages,
   };
-  if (systemParts.length > 0) body['system'] = systemParts.join('\n\n');
+  if (systemParts.length > 0) body['system'] = encodeSystem(systemParts);
   if (request.stop !== undefined && request.stop.length > 0) body['stop_sequences'] = request.stop;
   if (request.temperature !== undefined)
     body['temperature'] = Math.min(1, Math.max(0, request.temperature));
@@ -108,6 +111,25 @@ export function encodeAnthropicBody(
   if (request.user !== undefined) body['metadata'] = { user_id: request.user };
   if (options.stream) body['stream'] = true;
   return body;
+}
+
+/**
+ * The top-level `system`: one text block per system message, so block boundaries and cache marks
+ * reach the upstream as the client sent them; a single unmarked block is sent as a plain string.
+ */
+function encodeSystem(blocks: JsonObject[]): string | JsonObject[] {
+  const only = blocks[0];
+  if (blocks.length === 1 && only !== undefined && only['cache_control'] === undefined)
+    return only['text'] as string;
+  return blocks;
+}
+
+/** `block` with its `cache_control` mark, when it has one. */
+function marked(block: JsonObject, mark: CacheControl | undefined): JsonObject {
+  if (mark !== undefined)
+    block['cache_control'] =
+      mark.ttl === undefined ? { type: mark.type } : { type: mark.type, ttl: mark.ttl };
+  return block;
 }
 
 /** Appends blocks as a turn, merging into the previous turn when it has the same role. */
@@ -144,8 +166,11 @@ function trimFinalAssistantText(messages: WireMessage[]): void {
 }
 
 function encodeUserPart(part: ContentPart, providerId: string): JsonObject[] {
-  if (part.type === 'text') return part.text === '' ? [] : [{ type: 'text', text: part.text }];
-  return [{ type: 'image', source: imageSource(part, providerId) }];
+  if (part.type === 'text') {
+    if (part.text === '') return [];
+    return [marked({ type: 'text', text: part.text }, part.cacheControl)];
+  }
+  return [marked({ type: 'image', source: imageSource(part, providerId) }, part.cacheControl)];
 }
 
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
@@ -192,7 +217,7 @@ function encodeTool(tool: ToolDefinition): JsonObject {
   const encoded: JsonObject = { name: tool.name };
   if (tool.description !== undefined) encoded['description'] = tool.description;
   encoded['input_schema'] = tool.parameters;
-  return encoded;
+  return marked(encoded, tool.cacheControl);
 }
 
 function encodeToolChoice(

@@ -1,10 +1,9 @@
 import { GatewayError } from '../../core/errors.js';
 import type { ProviderQuirks } from '../../core/provider.js';
+import { encodeChatMessages } from './encode-chat-messages.js';
 import type {
   ChatRequest,
   CompletionRequest,
-  ContentPart,
-  Message,
   ResponseFormat,
   SamplingParams,
   ToolChoice,
@@ -25,7 +24,7 @@ type JsonObject = Record<string, unknown>;
 export function encodeChatBody(request: ChatRequest, options: EncodeOptions): JsonObject {
   const body: JsonObject = {
     model: options.upstreamModel,
-    messages: request.messages.map(encodeMessage),
+    messages: encodeChatMessages(request.messages, options.quirks.cacheControl),
   };
   const hasTools = request.tools !== undefined && request.tools.length > 0;
   if (hasTools) body['tools'] = (request.tools as ToolDefinition[]).map(encodeTool);
@@ -92,43 +91,6 @@ function encodeStream(body: JsonObject, options: EncodeOptions): void {
   if (!options.stream) return;
   body['stream'] = true;
   if (options.quirks.streamUsage) body['stream_options'] = { include_usage: true };
-}
-
-function encodeMessage(message: Message): JsonObject {
-  switch (message.role) {
-    case 'system':
-      return { role: 'system', content: message.content };
-    case 'user':
-      return { role: 'user', content: encodeUserContent(message.content) };
-    case 'assistant': {
-      const toolCalls = message.toolCalls ?? [];
-      const encoded: JsonObject = {
-        role: 'assistant',
-        content: message.content === '' && toolCalls.length > 0 ? null : message.content,
-      };
-      if (toolCalls.length > 0) {
-        encoded['tool_calls'] = toolCalls.map((call) => ({
-          id: call.id,
-          type: 'function',
-          function: { name: call.name, arguments: call.arguments },
-        }));
-      }
-      return encoded;
-    }
-    case 'tool':
-      return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
-  }
-}
-
-function encodeUserContent(parts: ContentPart[]): string | JsonObject[] {
-  if (parts.length === 0) return '';
-  const first = parts[0] as ContentPart;
-  if (parts.length === 1 && first.type === 'text') return first.text;
-  return parts.map((part) =>
-    part.type === 'text'
-      ? { type: 'text', text: part.text }
-      : { type: 'image_url', image_url: { url: part.url } },
-  );
 }
 
 function encodeTool(tool: ToolDefinition): JsonObject {

@@ -108,7 +108,10 @@ function chatTexts(request: ChatRequest): Texts {
   let cacheableCharacters = 0;
   for (let index = 0; index < lastUser; index++) cacheableCharacters += texts[index]!.length;
   const last = lastUser >= 0 ? texts[lastUser]! : (texts.at(-1) ?? '');
-  const system = request.messages[0]?.role === 'system' ? texts[0]! : '';
+  // The leading system messages (an Anthropic system prompt in blocks is one message per block).
+  let systemEnd = 0;
+  while (request.messages[systemEnd]?.role === 'system') systemEnd++;
+  const system = texts.slice(0, systemEnd).join('\n');
   for (const tool of request.tools ?? [])
     totalCharacters += tool.name.length + (tool.description?.length ?? 0) + 200;
   if (request.responseFormat?.type === 'json_schema') totalCharacters += 400;

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../core/request.js';
+import { encodeChatMessages } from './encode-chat-messages.js';
+
+const mark = { type: 'ephemeral' } as const;
+const messages: Message[] = [
+  { role: 'system', content: 'You are an agent.' },
+  { role: 'system', content: 'Project rules.', cacheControl: mark },
+  {
+    role: 'user',
+    content: [{ type: 'text', text: 'Fix it', cacheControl: { ...mark, ttl: '1h' } }],
+  },
+  {
+    role: 'assistant',
+    content: 'Reading.',
+    toolCalls: [{ id: 'c1', name: 'Read', arguments: '{}' }],
+  },
+  { role: 'tool', toolCallId: 'c1', content: 'const a = 1;', cacheControl: mark },
+];
+
+describe('encodeChatMessages', () => {
+  it('drops marks and joins system blocks for upstreams that cache automatically', () => {
+    expect(encodeChatMessages(messages, false)).toEqual([
+      { role: 'system', content: 'You are an agent.\nProject rules.' },
+      { role: 'user', content: 'Fix it' },
+      {
+        role: 'assistant',
+        content: 'Reading.',
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'Read', arguments: '{}' } }],
+      },
+      { role: 'tool', tool_call_id: 'c1', content: 'const a = 1;' },
+    ]);
+  });
+
+  it('sends marks as cache_control on content parts when the upstream takes them (OpenRouter)', () => {
+    const encoded = encodeChatMessages(messages, true);
+    expect(encoded[0]).toEqual({
+      role: 'system',
+      content: [
+        { type: 'text', text: 'You are an agent.' },
+        { type: 'text', text: 'Project rules.', cache_control: { type: 'ephemeral' } },
+      ],
+    });
+    expect(encoded[1]).toEqual({
+      role: 'user',
+      content: [{ type: 'text', text: 'Fix it', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+    });
+    expect(encoded[3]).toEqual({
+      role: 'tool',
+      tool_call_id: 'c1',
+      content: [{ type: 'text', text: 'const a = 1;', cache_control: { type: 'ephemeral' } }],
+    });
+    // Unmarked messages keep their plain shape.
+    expect(
+      encodeChatMessages([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], true),
+    ).toEqual([{ role: 'user', content: 'hi' }]);
+  });
+});
