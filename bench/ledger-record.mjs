@@ -6,7 +6,7 @@
 // batches, median of 30 measured batches. See docs/ledger.md.
 //
 //   npm run build && node bench/ledger-record.mjs
-import { toLedgerEntry } from '../dist/server/ledger-entry.js';
+import { toLedgerEntry } from '../dist/pipeline/settle/ledger-entry.js';
 import { createEntryIdGenerator } from '../dist/usage/ledger/entry-ids.js';
 import { entryToRows } from '../dist/usage/ledger/ledger-rows.js';
 import { Worker } from 'node:worker_threads';

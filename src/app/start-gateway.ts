@@ -19,7 +19,7 @@ import { Authenticator } from '../server/authenticate.js';
 import { openLedger } from '../usage/ledger/open-ledger.js';
 import type { Ledger } from '../usage/ledger/ledger.js';
 import { GatewayMetrics } from '../server/gateway-metrics.js';
-import { toLedgerEntry } from '../server/ledger-entry.js';
+import { toLedgerEntry } from '../pipeline/settle/ledger-entry.js';
 import { createRequestHandler } from '../server/handle-request.js';
 import { ModelDirectory } from '../server/model-directory.js';
 import { createPolicyRouter } from './create-policy-router.js';
@@ -32,9 +32,10 @@ import {
   type ExecutionPolicy,
 } from '../execution/execution-policy.js';
 import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
-import type { RequestObserver } from '../server/request-record.js';
+import type { RequestObserver } from '../pipeline/request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
-import { createCompletionBatcher } from '../cache/completion-batcher.js';
+import { createCompletionBatcher } from '../providers/completion-batcher.js';
+import { withCompletionBatching } from '../providers/batch-completions.js';
 import { openResponseStore } from '../usage/response-store/open-response-store.js';
 import { BufferedBodyBudget } from '../server/read-body.js';
 import { ConnectionTracker } from '../server/connection-tracker.js';
@@ -228,8 +229,11 @@ export async function startGateway(
    * out, so a retired generation closes its pools once its last request is done.
    */
   const createGeneration = (current: GatewayConfig): Generation => {
-    const adapters = createAdapters(current);
-    const batcher = createCompletionBatcher(current.batching.deployments, current.models.values());
+    // Completions batching is provider middleware: the adapters of batched deployments batch.
+    const adapters = withCompletionBatching(
+      createAdapters(current),
+      createCompletionBatcher(current.batching.deployments, current.models.values()),
+    );
     const router = createPolicyRouter(current, adapters, {
       health: options.health ?? executionPolicy.breakers,
     });
@@ -257,7 +261,6 @@ export async function startGateway(
       ...(options.captureBodies ? { captureBodies: true } : {}),
       ...(guard ? { guard } : {}),
       ...(cache ? { cache } : {}),
-      ...(batcher ? { batcher } : {}),
       ...(responseStore ? { responseStore } : {}),
       admin,
       observer: (record) => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ChatRequest, CompletionRequest } from '../core/request.js';
 import { decodeMessagesRequest } from '../dialects/anthropic/decode-messages-request.js';
 import { decodeChatRequest } from '../dialects/openai/decode-chat-request.js';
-import { cacheKey, normalizeText, stableStringify } from './cache-key.js';
+import { stableStringify } from '../core/stable-stringify.js';
+import { cacheKey, normalizeText } from './cache-key.js';
 
 const chat: ChatRequest = {
   kind: 'chat',

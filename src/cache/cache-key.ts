@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { CanonicalRequest, Message } from '../core/request.js';
+import { stableStringify } from '../core/stable-stringify.js';
 
 /**
  * The exact-cache key of a request: SHA-256 (hex) of a canonical text built from the decoded
@@ -113,16 +114,4 @@ export function normalizeText(text: string): string {
   if (result.includes('\r')) result = result.replace(/\r\n?/g, '\n');
   if (result.includes(' \n') || result.includes('\t\n')) result = result.replace(LINE_END, '');
   return result.trimEnd();
-}
-
-/** JSON with object keys in sorted order at every depth; undefined members are left out. */
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value))
-    return `[${value.map((item) => (item === undefined ? 'null' : stableStringify(item))).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${stableStringify(record[key])}`).join(',')}}`;
 }

@@ -15,6 +15,14 @@ export interface KeyLimits {
   totalBudgetUsd?: number;
 }
 
+/** Who sent a request: a virtual key, a static config key, or nobody (open mode). */
+export interface ClientIdentity {
+  /** Ledger key id: the virtual key's id, `static-<hash prefix>` for config keys, null when anonymous. */
+  keyId: string | null;
+  /** The virtual key, with its allowed models and limits. */
+  key?: VirtualKey;
+}
+
 export interface VirtualKey {
   /** Stable public id, e.g. `key_3f9a…`; what the ledger and reports show. */
   id: string;

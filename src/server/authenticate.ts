@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { VirtualKey } from '../keys/key-types.js';
+import type { ClientIdentity, VirtualKey } from '../keys/key-types.js';
 import { GatewayError } from '../core/errors.js';
 
 /** Looks up virtual keys by secret (see src/keys); synchronous, from memory. */
@@ -8,13 +8,7 @@ export interface KeyLookup {
   authenticate(secret: string): VirtualKey | undefined;
 }
 
-/** Who sent a request: a virtual key, a static config key, or nobody (open mode). */
-export interface ClientIdentity {
-  /** Ledger key id: the virtual key's id, `static-<hash prefix>` for config keys, null when anonymous. */
-  keyId: string | null;
-  /** The virtual key, with its allowed models and limits. */
-  key?: VirtualKey;
-}
+export type { ClientIdentity } from '../keys/key-types.js';
 
 const ANONYMOUS: ClientIdentity = { keyId: null };
 

@@ -6,9 +6,9 @@ import type { ChatRequest } from '../core/request.js';
 import { decodeCountTokensRequest } from '../dialects/anthropic/index.js';
 import type { Router } from '../core/route.js';
 import { estimateUsage } from '../usage/cost/estimate-usage.js';
-import { admit } from './admission.js';
+import { admit } from '../pipeline/admission/admission.js';
 import type { ClientIdentity } from './authenticate.js';
-import type { RequestRecord } from './request-record.js';
+import type { RequestRecord } from '../pipeline/request-record.js';
 import { sendJson } from './respond.js';
 
 export const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';

@@ -8,11 +8,11 @@ import type { AttemptRecord } from '../execution/execution-types.js';
 import type { SpendGuard } from '../keys/key-types.js';
 import { costOfUsage } from '../usage/cost/cost-of-usage.js';
 import { TokenCounter } from '../usage/cost/count-tokens.js';
-import { admit } from './admission.js';
+import { admit } from '../pipeline/admission/admission.js';
 import type { ClientIdentity } from './authenticate.js';
 import type { EmbeddingTarget, EmbeddingTargets } from './embedding-targets.js';
-import type { RequestRecord } from './request-record.js';
-import { formatCost } from './request-cost.js';
+import type { RequestRecord } from '../pipeline/request-record.js';
+import { formatCost } from '../pipeline/settle/request-cost.js';
 import { sendJson } from './respond.js';
 
 export const EMBEDDINGS_PATH = '/v1/embeddings';

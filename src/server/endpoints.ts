@@ -1,32 +1,12 @@
 import * as anthropic from '../dialects/anthropic/index.js';
 import * as openai from '../dialects/openai/index.js';
-import type { EncodeContext, EncodedError, StreamEncoder } from '../dialects/types.js';
+import type { EncodedError } from '../dialects/types.js';
+import type { DialectName, ModelEndpoint } from '../dialects/model-endpoint.js';
 import { GatewayError } from '../core/errors.js';
-import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
-import type { CanonicalRequest, ChatRequest, CompletionRequest } from '../core/request.js';
-import type { ModelResponse } from '../core/response.js';
+import type { ProviderAdapter } from '../core/provider.js';
+import type { ChatRequest, CompletionRequest } from '../core/request.js';
 
-export type DialectName = 'openai' | 'anthropic';
-
-/**
- * One client-facing model endpoint: how its dialect decodes and encodes, and which adapter
- * method serves it. The request pipeline is the same for all of them (see model-call.ts).
- */
-export interface ModelEndpoint<R extends CanonicalRequest> {
-  dialect: DialectName;
-  /** Wire body → canonical request; may look things up first (the Responses API's previous response). */
-  decode(body: unknown, client: DecodeClient): R | Promise<R>;
-  encodeResponse(response: ModelResponse, context: EncodeContext, request: R): object;
-  createStreamEncoder(context: EncodeContext, request: R): StreamEncoder;
-  call(adapter: ProviderAdapter, request: R, context: CallContext): Promise<ModelResponse>;
-  stream(adapter: ProviderAdapter, request: R, context: CallContext): Promise<PartStream>;
-}
-
-/** Who sent the request, for decoders that read state the client owns. */
-export interface DecodeClient {
-  /** The client key's ledger id; null when anonymous. */
-  keyId: string | null;
-}
+export type { DecodeClient, DialectName, ModelEndpoint } from '../dialects/model-endpoint.js';
 
 export const DIALECT_ERRORS: Record<DialectName, (error: GatewayError) => EncodedError> = {
   openai: openai.encodeError,

@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RequestRecord } from './request-record.js';
+import type { RequestRecord } from '../pipeline/request-record.js';
 
 /** Paths used as the `endpoint` label; anything else is "other" (clients must not mint label values). */
 const KNOWN_ENDPOINTS = new Set([

@@ -9,7 +9,7 @@ import {
   openAICompletionEndpoint,
 } from './endpoints.js';
 import type { DialectName, ModelEndpoint } from './endpoints.js';
-import { failModelCall, serveModelCall, type ModelCallServices } from './model-call.js';
+import { createModelPipeline, failModelCall, serveModelCall } from './model-call.js';
 import type { AttemptObserver, Router } from '../core/route.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { ModelDirectory } from './model-directory.js';
@@ -20,12 +20,11 @@ import { explainRoute, ROUTE_EXPLAIN_PATH } from './route-explain-endpoint.js';
 import { COUNT_TOKENS_PATH, serveCountTokens } from './count-tokens-endpoint.js';
 import { EMBEDDINGS_PATH, serveEmbeddings } from './embeddings-endpoint.js';
 import type { EmbeddingTargets } from './embedding-targets.js';
-import type { RequestObserver, RequestRecord } from './request-record.js';
+import type { RequestObserver, RequestRecord } from '../pipeline/request-record.js';
 import { sendJson } from './respond.js';
 import { startTrace } from '../core/trace-context.js';
-import type { CanonicalRequest, CompletionRequest } from '../core/request.js';
+import type { CanonicalRequest } from '../core/request.js';
 import type { ResponseCache } from '../cache/response-cache.js';
-import type { CompletionBatcher } from '../cache/completion-batcher.js';
 import type { ResponseStore } from '../usage/response-store/response-store.js';
 import { createResponsesEndpoint } from './responses-endpoint.js';
 import { RESPONSES_PATH, serveStoredResponse } from './stored-responses-endpoint.js';
@@ -41,8 +40,6 @@ export interface RequestHandlerOptions {
   guard?: SpendGuard;
   /** The exact response cache (src/cache); absent = off. */
   cache?: ResponseCache;
-  /** Micro-batching of /v1/completions (src/cache); absent = off. */
-  batcher?: CompletionBatcher;
   /** Stored Responses API responses (`store`, `previous_response_id`); absent = storing off. */
   responseStore?: ResponseStore;
   /** The admin API handler (`/admin/…`). */
@@ -89,7 +86,7 @@ export function createRequestHandler(
       : { deadline: record.startedAt + options.requestTimeoutMs }),
     ...(options.bodyBudget ? { budget: options.bodyBudget } : {}),
   });
-  const services: ModelCallServices = {
+  const pipeline = createModelPipeline({
     router: options.router,
     ...(options.guard ? { guard: options.guard } : {}),
     ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
@@ -98,21 +95,12 @@ export function createRequestHandler(
     ...(options.reserveOutputTokens === undefined
       ? {}
       : { reserveOutputTokens: options.reserveOutputTokens }),
-  };
-  const batcher = options.batcher;
+  });
   const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = {
     ...MODEL_ENDPOINTS,
     [RESPONSES_PATH]: createResponsesEndpoint(
       options.responseStore,
     ) as ModelEndpoint<CanonicalRequest>,
-    ...(batcher
-      ? {
-          '/v1/completions': {
-            ...openAICompletionEndpoint,
-            call: (adapter, request, context) => batcher.call(adapter, request, context),
-          } satisfies ModelEndpoint<CompletionRequest> as ModelEndpoint<CanonicalRequest>,
-        }
-      : {}),
   };
   return (request, response) => {
     const incomingId = request.headers['x-request-id'];
@@ -182,7 +170,7 @@ export function createRequestHandler(
       record.apiKeyId = identity.keyId;
       const body = await readJsonBody(request, bodyLimits(record));
       if (options.captureBodies) record.requestBody = body;
-      await serveModelCall(endpoint, body, request.headers, services, identity, response, record);
+      await serveModelCall(pipeline, endpoint, body, request.headers, identity, response, record);
       return;
     }
     if (path.startsWith(`${RESPONSES_PATH}/`)) {

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { explainPlan, type PlanExplanation } from '../router/explain-plan.js';
 import type { Router } from '../core/route.js';
 import { decodeChatRequest } from '../dialects/openai/index.js';
-import { readLatencyBudget } from './model-call.js';
+import { readLatencyBudget } from '../pipeline/route/route-summary.js';
 
 export const ROUTE_EXPLAIN_PATH = '/v1/route/explain';
 

@@ -141,6 +141,42 @@ describe('folders of src/', () => {
     expect(forbidden).toEqual([]);
   });
 
+  it('the pipeline sits above the modules it runs: none of them imports pipeline/, server/, app/ or cli/', () => {
+    const below = [
+      'core',
+      'dialects',
+      'providers',
+      'router',
+      'execution',
+      'cache',
+      'registry',
+      'usage',
+      'keys',
+      'state',
+      'telemetry',
+    ];
+    const upward = edges.filter(
+      (edge) =>
+        below.includes(folderOf(edge.from)) &&
+        ['pipeline', 'server', 'app', 'cli'].includes(folderOf(edge.to).split('/')[0]!),
+    );
+    expect(upward).toEqual([]);
+  });
+
+  it('pipeline stages import the pipeline’s types and settlement, never another stage, server/ or app/', () => {
+    const isPipeline = (folder: string): boolean => folder.split('/')[0] === 'pipeline';
+    const wrong = edges.filter((edge) => {
+      const from = folderOf(edge.from);
+      const to = folderOf(edge.to);
+      if (!isPipeline(from) || from === to) return false;
+      if (['server', 'app', 'cli', 'config', 'sim'].includes(to)) return true;
+      // The pipeline's own files (types, the record) import no stage; a stage imports only them and settle/.
+      if (from === 'pipeline') return isPipeline(to);
+      return isPipeline(to) && to !== 'pipeline' && to !== 'pipeline/settle';
+    });
+    expect(wrong).toEqual([]);
+  });
+
   it('only server/ handles a ServerResponse (besides the composition root, which hands it to server/, and the simulator, its own HTTP server)', () => {
     const writers = sourceFiles(SRC)
       .map((file) => path.relative(SRC, file))

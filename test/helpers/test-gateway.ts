@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { embeddedConfigFile } from '../../src/config/load-config.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 import type { ConfigFile } from '../../src/config/schema.js';
-import type { RequestRecord } from '../../src/server/request-record.js';
+import type { RequestRecord } from '../../src/pipeline/request-record.js';
 import { startGateway } from '../../src/app/start-gateway.js';
 import type { RunningGateway } from '../../src/app/start-gateway.js';
 

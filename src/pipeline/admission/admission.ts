@@ -1,10 +1,10 @@
-import type { Reservation, SpendGuard, VirtualKey } from '../keys/key-types.js';
-import type { Price } from '../registry/catalog-types.js';
-import { GatewayError, toStorageError } from '../core/errors.js';
-import type { CanonicalRequest } from '../core/request.js';
-import { costOfUsage } from '../usage/cost/cost-of-usage.js';
-import type { ClientIdentity } from './authenticate.js';
-import type { RouteTarget } from '../core/route.js';
+import type { ClientIdentity, Reservation, SpendGuard, VirtualKey } from '../../keys/key-types.js';
+import type { Price } from '../../registry/catalog-types.js';
+import { GatewayError, toStorageError } from '../../core/errors.js';
+import type { CanonicalRequest } from '../../core/request.js';
+import { costOfUsage } from '../../usage/cost/cost-of-usage.js';
+import type { RouteTarget } from '../../core/route.js';
+import type { RequestAdmission } from '../model-call.js';
 
 /**
  * Output tokens reserved for a keyed request without max_tokens: the deployment's max output when
@@ -12,15 +12,6 @@ import type { RouteTarget } from '../core/route.js';
  */
 export const DEFAULT_RESERVE_OUTPUT_TOKENS = 32_768;
 const CHARACTERS_PER_TOKEN = 4;
-
-/** What a request has reserved so far; settled once with what it spent. */
-export interface RequestAdmission {
-  /** The executor's seam (ExecutionContext.admitAttempt): scope and budget of each target before it is tried. */
-  admitAttempt(target: RouteTarget, concurrent: boolean): Promise<GatewayError | undefined>;
-  /** Targets skipped and why (`key: reason`), for the route header and the ledger's route reason. */
-  readonly skipped: string[];
-  settle(costUsd: number, tokens: number): void;
-}
 
 export interface AdmissionOptions {
   guard?: SpendGuard | undefined;
@@ -42,19 +33,6 @@ export function admitRequest(
   options: AdmissionOptions,
 ): RequestAdmission | undefined {
   return identity.key ? createAdmission(identity.key, request, options) : undefined;
-}
-
-/** Admits the plan's first admissible target before anything runs; throws the refusal when there is none. */
-export async function admitFirst(
-  admission: RequestAdmission,
-  targets: readonly RouteTarget[],
-): Promise<void> {
-  let refusal: GatewayError | undefined;
-  for (const target of targets) {
-    refusal = await admission.admitAttempt(target, false);
-    if (refusal === undefined) return;
-  }
-  throw refusal ?? new GatewayError('upstream_unavailable', 'The route plan has no target.');
 }
 
 function createAdmission(
@@ -94,6 +72,18 @@ function createAdmission(
       const verdict = await judge(target, concurrent);
       if (!concurrent) verdicts.set(target, verdict);
       return verdict;
+    },
+    async admitFirst(targets) {
+      let refusal: GatewayError | undefined;
+      for (const target of targets) {
+        refusal = await admission.admitAttempt(target, false);
+        if (refusal === undefined) return;
+      }
+      throw refusal ?? new GatewayError('upstream_unavailable', 'The route plan has no target.');
+    },
+    async admitServed(servedModel) {
+      const reservation = await admitKey(key, request, servedModel, undefined, guard);
+      if (reservation) reservations.push(reservation);
     },
     settle(costUsd, tokens) {
       // The first reservation takes the actual spend; extensions are released (their part is in that spend).
@@ -152,15 +142,25 @@ function createAdmission(
 }
 
 /** Admission of a request served without an upstream call (a cache hit): the asked or stored model's scope, a reservation at no price. */
-export async function admit(
+export function admit(
   identity: ClientIdentity,
   request: CanonicalRequest,
   servedModel: string,
   price: Price | undefined,
   guard: SpendGuard | undefined,
 ): Promise<Reservation | undefined> {
-  const key = identity.key;
-  if (!key) return undefined;
+  return identity.key
+    ? admitKey(identity.key, request, servedModel, price, guard)
+    : Promise.resolve(undefined);
+}
+
+async function admitKey(
+  key: VirtualKey,
+  request: CanonicalRequest,
+  servedModel: string,
+  price: Price | undefined,
+  guard: SpendGuard | undefined,
+): Promise<Reservation | undefined> {
   if (
     key.allowedModels &&
     !key.allowedModels.includes(request.model) &&

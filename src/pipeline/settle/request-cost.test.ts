@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestRecord } from './request-record.js';
+import type { RequestRecord } from '../request-record.js';
 import { formatCost } from './request-cost.js';
 
 const record = (costUsd: number | undefined): RequestRecord => ({

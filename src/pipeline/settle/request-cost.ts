@@ -1,9 +1,9 @@
-import type { Price } from '../registry/catalog-types.js';
-import type { CanonicalRequest } from '../core/request.js';
-import type { Usage } from '../core/response.js';
-import { costOfUsage } from '../usage/cost/cost-of-usage.js';
-import { estimateUsage } from '../usage/cost/estimate-usage.js';
-import type { RequestRecord } from './request-record.js';
+import type { Price } from '../../registry/catalog-types.js';
+import type { CanonicalRequest } from '../../core/request.js';
+import type { Usage } from '../../core/response.js';
+import { costOfUsage } from '../../usage/cost/cost-of-usage.js';
+import { estimateUsage } from '../../usage/cost/estimate-usage.js';
+import type { RequestRecord } from '../request-record.js';
 
 /** Approximate characters per token, for answers whose usage the provider did not report. */
 const CHARACTERS_PER_OUTPUT_TOKEN = 4;

@@ -3,7 +3,7 @@ import { Cancel } from '../core/cancel.js';
 import type { CallContext, ProviderAdapter } from '../core/provider.js';
 import type { CompletionRequest } from '../core/request.js';
 import type { ModelResponse, Usage } from '../core/response.js';
-import { stableStringify } from './cache-key.js';
+import { stableStringify } from '../core/stable-stringify.js';
 
 export interface BatchWindow {
   /** How long the first request of a batch waits for others, ms. */

@@ -1,7 +1,7 @@
-import type { Price } from '../registry/catalog-types.js';
-import { costOfUsage } from '../usage/cost/cost-of-usage.js';
-import type { LedgerAttempt, LedgerEntry } from '../usage/ledger/ledger.js';
-import type { RequestRecord } from './request-record.js';
+import type { Price } from '../../registry/catalog-types.js';
+import { costOfUsage } from '../../usage/cost/cost-of-usage.js';
+import type { LedgerAttempt, LedgerEntry } from '../../usage/ledger/ledger.js';
+import type { RequestRecord } from '../request-record.js';
 
 /** Error codes that mean no upstream call was made, even though a target was chosen. */
 const NOT_CALLED = new Set(['unsupported', 'invalid_request', 'internal_error']);

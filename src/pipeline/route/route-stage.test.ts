@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  consume,
+  modelCall,
+  plan,
+  scriptedAdapter,
+  target,
+} from '../../../test/helpers/pipeline-call.js';
+import { GatewayError } from '../../core/errors.js';
+import type { RouteOptions, Router } from '../../core/route.js';
+import type { AttemptRecord } from '../../execution/execution-types.js';
+import type { CallResult } from '../model-call.js';
+import { routeStage } from './route-stage.js';
+import { routeHeader } from './route-summary.js';
+
+const served = (): CallResult => ({
+  outcome: { source: 'upstream' },
+  answer: { response: { id: 'x', model: 'm', created: 1, choices: [] } },
+  finish: async () => {},
+});
+
+function routerOf(seen: RouteOptions[]): Router {
+  const planned = plan(target(scriptedAdapter('p', 'a')), target(scriptedAdapter('q', 'b')));
+  return {
+    plan: (_request, options) => {
+      seen.push(options ?? {});
+      return planned;
+    },
+  } as Router;
+}
+
+const attempt = (key: string, endReason?: string): AttemptRecord => ({
+  key,
+  provider: key.split('/')[0]!,
+  model: 'm',
+  upstreamModel: 'm',
+  startedAt: 0,
+  startedAtWall: 0,
+  ...(endReason ? { endReason } : {}),
+});
+
+describe('route stage', () => {
+  it('puts the plan on the call, with the latency budget header, and names its first target', async () => {
+    const seen: RouteOptions[] = [];
+    const call = modelCall({ headers: { 'x-switchyard-latency-budget-ms': '1500' } });
+    let planned = false;
+    await routeStage(routerOf(seen))(async (passed) => {
+      planned = passed.plan?.attempts.length === 2;
+      return served();
+    })(call);
+    expect(planned).toBe(true);
+    expect(seen).toEqual([{ latencyBudgetMs: 1500, requestId: 'req-1' }]);
+    expect(call.record).toMatchObject({ route: 'test', model: 'm', provider: 'p' });
+  });
+
+  it('refuses a latency budget that is not a positive number, before anything runs', async () => {
+    const call = modelCall({ headers: { 'x-switchyard-latency-budget-ms': '-1' } });
+    let ran = false;
+    const routed = routeStage(routerOf([]))(async () => {
+      ran = true;
+      return served();
+    })(call);
+    await expect(routed).rejects.toBeInstanceOf(GatewayError);
+    expect(ran).toBe(false);
+  });
+
+  it('lists the attempts in the route reason once the response is done, when there was more than one', async () => {
+    const call = modelCall();
+    const result = await routeStage(routerOf([]))(async (passed) => {
+      passed.record.attempts = [attempt('p/m', 'failover: upstream_unavailable'), attempt('q/m')];
+      return served();
+    })(call);
+    expect(call.record.route).toBe('test');
+    await consume(result);
+    expect(call.record.route).toBe('test; attempts: p/m failover: upstream_unavailable, q/m ok');
+  });
+
+  it('makes a route header of visible ASCII', () => {
+    expect(routeHeader('modèle', [])).toBe('mod?le');
+  });
+});
