@@ -1,6 +1,7 @@
-import type { Deployment, GatewayConfig, ModelEntry } from '../config/gateway-config.js';
+import type { Deployment, ModelEntry } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
+import type { ServedCatalog } from './served-endpoints.js';
 
 export interface EmbeddingTarget {
   model: ModelEntry;
@@ -24,7 +25,7 @@ export class EmbeddingTargets {
 
   constructor(
     config: Pick<
-      GatewayConfig,
+      ServedCatalog,
       'embeddingModels' | 'embeddingAliases' | 'models' | 'aliases' | 'routing'
     >,
     adapters: ReadonlyMap<string, ProviderAdapter>,

@@ -1,9 +1,8 @@
-import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Deployment, ModelEntry } from '../core/deployment.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { RoutingPolicy } from '../router/policies/routing-settings.js';
-import { endpointsOf, type ClientEndpoint } from './served-endpoints.js';
+import { endpointsOf, type ClientEndpoint, type ServedCatalog } from './served-endpoints.js';
 
 /** Where one request goes: the model, the deployment chosen and its provider's adapter. */
 export interface Target {
@@ -28,13 +27,13 @@ export interface ListedModel {
  * `resolve` is the first-deployment lookup kept for callers outside the routed path.
  */
 export class ModelDirectory {
-  private readonly models: Map<string, ModelEntry>;
-  private readonly aliases: Map<string, string>;
-  private readonly adapters: Map<string, ProviderAdapter>;
-  private readonly policies: Map<string, RoutingPolicy>;
-  private readonly config: GatewayConfig;
+  private readonly models: ReadonlyMap<string, ModelEntry>;
+  private readonly aliases: ReadonlyMap<string, string>;
+  private readonly adapters: ReadonlyMap<string, ProviderAdapter>;
+  private readonly policies: ReadonlyMap<string, RoutingPolicy>;
+  private readonly config: ServedCatalog;
 
-  constructor(config: GatewayConfig, adapters: Map<string, ProviderAdapter>) {
+  constructor(config: ServedCatalog, adapters: ReadonlyMap<string, ProviderAdapter>) {
     this.config = config;
     this.models = config.models;
     this.aliases = config.aliases;

@@ -1,4 +1,6 @@
-import type { GatewayConfig, ModelEntry } from '../config/gateway-config.js';
+import type { ConfiguredProvider, ModelEntry } from '../core/deployment.js';
+import type { AliasPattern } from '../router/model-aliases.js';
+import type { RoutingPolicy } from '../router/policies/routing-settings.js';
 
 /** The client endpoints a model name can be sent to. */
 export type ClientEndpoint = 'chat' | 'responses' | 'messages' | 'completions' | 'embeddings';
@@ -11,18 +13,27 @@ export const ENDPOINT_PATHS: Readonly<Record<ClientEndpoint, string>> = {
   embeddings: 'POST /v1/embeddings',
 };
 
-type EndpointConfig = Pick<
-  GatewayConfig,
-  'models' | 'aliases' | 'embeddingModels' | 'embeddingAliases' | 'providers' | 'routing'
-> &
-  Partial<Pick<GatewayConfig, 'aliasPatterns'>>;
+/**
+ * The names a gateway serves, as the composition root resolved them: chat models, aliases and
+ * glob aliases, routed names (policies), embedding models and their aliases, and the providers
+ * (for their quirks). A plain object: the resolved config fits it as it is.
+ */
+export interface ServedCatalog {
+  models: ReadonlyMap<string, ModelEntry>;
+  aliases: ReadonlyMap<string, string>;
+  aliasPatterns?: readonly AliasPattern[];
+  embeddingModels: ReadonlyMap<string, ModelEntry>;
+  embeddingAliases: ReadonlyMap<string, string>;
+  providers: ReadonlyMap<string, ConfiguredProvider>;
+  routing: { policies: ReadonlyMap<string, RoutingPolicy> };
+}
 
 /**
  * What a name (model, alias or routed name) serves: chat models serve chat, responses and
  * messages, plus completions when one of their providers has `/completions`; routed names the
  * same as the models they route to; embedding models only embeddings. Unknown names: none.
  */
-export function endpointsOf(config: EndpointConfig, name: string): ClientEndpoint[] {
+export function endpointsOf(config: ServedCatalog, name: string): ClientEndpoint[] {
   if (config.embeddingModels.has(name) || config.embeddingAliases.has(name)) return ['embeddings'];
   const model =
     config.models.get(name) ??
@@ -37,7 +48,7 @@ export function endpointsOf(config: EndpointConfig, name: string): ClientEndpoin
   return pattern === undefined ? [] : endpointsOf(config, pattern.target);
 }
 
-function chatEndpoints(config: EndpointConfig, models: ModelEntry[]): ClientEndpoint[] {
+function chatEndpoints(config: ServedCatalog, models: ModelEntry[]): ClientEndpoint[] {
   const completions = models.some((model) =>
     model.deployments.some(
       (deployment) =>
@@ -50,7 +61,7 @@ function chatEndpoints(config: EndpointConfig, models: ModelEntry[]): ClientEndp
 }
 
 /** Per endpoint, the names it serves (models first, then aliases and routed names), for the startup banner. */
-export function namesByEndpoint(config: EndpointConfig): Map<ClientEndpoint, string[]> {
+export function namesByEndpoint(config: ServedCatalog): Map<ClientEndpoint, string[]> {
   const names = [
     ...config.models.keys(),
     ...config.embeddingModels.keys(),

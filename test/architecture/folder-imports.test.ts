@@ -141,6 +141,13 @@ describe('folders of src/', () => {
     expect(forbidden).toEqual([]);
   });
 
+  it('server/ takes plain objects from the composition root: it imports neither config/ nor sim/', () => {
+    const forbidden = edges.filter(
+      (edge) => folderOf(edge.from) === 'server' && ['config', 'sim'].includes(folderOf(edge.to)),
+    );
+    expect(forbidden).toEqual([]);
+  });
+
   it('the pipeline sits above the modules it runs: none of them imports pipeline/, server/, app/ or cli/', () => {
     const below = [
       'core',
