@@ -13,6 +13,7 @@ import { createKeyDirectory } from '../keys/key-directory.js';
 import { createMemorySpendGuard } from '../keys/memory-spend-guard.js';
 import { createRedisSpendGuard } from '../keys/redis-spend-guard.js';
 import { openSharedState, registerSharedStateMetrics } from '../state/open-shared-state.js';
+import { CacheAffinity, memoryAffinityStore } from '../router/cache-affinity.js';
 import { openKeyStore } from '../keys/open-key-store.js';
 import { createAdminApi } from '../server/admin-api.js';
 import { Authenticator } from '../server/authenticate.js';
@@ -24,6 +25,7 @@ import { createRequestHandler } from '../server/handle-request.js';
 import { ModelDirectory } from '../server/model-directory.js';
 import { createPolicyRouter } from './create-policy-router.js';
 import { deploymentKey, type DeploymentHealth } from '../core/route.js';
+import type { RequestRecord } from '../pipeline/request-record.js';
 import { EmbeddingTargets } from '../server/embedding-targets.js';
 import {
   contextWindowsOf,
@@ -218,6 +220,9 @@ export async function startGateway(
         })
       : undefined;
   const extraObserver = options.observer;
+  // Agent sessions → the deployment whose provider cache holds their prefix (shared across
+  // replicas through Redis when it is configured).
+  const affinity = new CacheAffinity(shared ?? memoryAffinityStore());
   const connections = new ConnectionTracker({
     maxConnections: config.server.maxConnections,
     drainIdleCloseMs: DRAIN_IDLE_CLOSE_MS,
@@ -245,6 +250,7 @@ export async function startGateway(
     const handler = createRequestHandler({
       directory: new ModelDirectory(current, adapters),
       router,
+      affinity,
       embeddings: new EmbeddingTargets(current, adapters),
       attemptObserver: router.stats,
       executionPolicy,
@@ -265,6 +271,7 @@ export async function startGateway(
       admin,
       observer: (record) => {
         metrics.observe(record);
+        rememberServed(affinity, record);
         if (ledger && MODEL_PATHS.has(record.path))
           ledger.record(toLedgerEntry(record, referencePrice));
         extraObserver?.(record);
@@ -436,4 +443,17 @@ export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig):
 
 function mapsAsObjects(_key: string, value: unknown): unknown {
   return value instanceof Map ? Object.fromEntries(value) : value;
+}
+
+/** A session's turn answered by an upstream call: its deployment now holds the prompt. */
+function rememberServed(affinity: CacheAffinity, record: RequestRecord): void {
+  if (record.session === undefined || record.status !== 200) return;
+  if (record.cacheStatus === 'hit' || record.cacheStatus === 'shared') return;
+  if (record.provider === undefined || record.model === undefined || record.usage === undefined)
+    return;
+  void affinity.remember(
+    record.session,
+    deploymentKey(record.provider, record.model),
+    record.usage.inputTokens,
+  );
 }

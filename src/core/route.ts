@@ -38,6 +38,22 @@ export interface CandidateVerdict {
   reason: string;
   /** The `max_tokens` it would be sent (its max output), when the request asked for more. */
   maxTokensClampedTo?: number;
+  /**
+   * USD the warm provider cache takes off the predicted cost: this deployment served the
+   * session's previous turn, so that prompt is expected at its cached-input price.
+   */
+  warmCacheDiscountUsd?: number;
+}
+
+/**
+ * An agent session's provider-cache state, looked up before planning: which deployment served
+ * its previous turn (its provider holds that prompt as a cached prefix) and how long it was.
+ */
+export interface SessionCache {
+  /** The deployment key that served the previous turn; absent on a session's first turn. */
+  warmKey?: string;
+  /** Prompt tokens of that turn: the prefix expected to be read from the cache. */
+  warmPromptTokens?: number;
 }
 
 export interface RoutePlan {
@@ -72,6 +88,13 @@ export interface RouteOptions {
    * feature extraction: the attempt would be the same either way.
    */
   explain?: boolean;
+  /**
+   * The request belongs to an identified agent session (cache affinity): cached-input prices are
+   * counted only on the deployment that served its previous turn, every other one is cold.
+   * Absent: the router assumes the prompt before the last user turn is cached wherever the
+   * deployment has a cached price.
+   */
+  session?: SessionCache;
 }
 
 export interface Router {

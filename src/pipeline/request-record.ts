@@ -20,6 +20,8 @@ export interface RequestRecord {
   /** The client key's ledger id (virtual key id, `static-…`), null when anonymous. */
   apiKeyId?: string | null;
   modelAsked?: string;
+  /** The agent session the request belongs to (cache affinity), when affinity is on. */
+  session?: string;
   model?: string;
   provider?: string;
   usage?: Usage;

@@ -22,6 +22,8 @@ export interface PlanExplanation {
     reason: string;
     /** The max_tokens it would be sent: its max output, below the request's max_tokens. */
     max_tokens_clamped_to?: number;
+    /** USD taken off the predicted cost: it served the session's previous turn (warm provider cache). */
+    warm_cache_discount_usd?: number;
   }>;
 }
 
@@ -47,6 +49,9 @@ export function explainPlan(plan: RoutePlan): PlanExplanation {
       ...(candidate.maxTokensClampedTo === undefined
         ? {}
         : { max_tokens_clamped_to: candidate.maxTokensClampedTo }),
+      ...(candidate.warmCacheDiscountUsd === undefined
+        ? {}
+        : { warm_cache_discount_usd: candidate.warmCacheDiscountUsd }),
     })),
   };
 }

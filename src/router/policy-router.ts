@@ -15,6 +15,7 @@ import type {
 } from './policies/routing-settings.js';
 import { resolveAlias, type AliasPattern } from './model-aliases.js';
 import { prepareCandidates } from './prepare-candidates.js';
+import { hasCacheMarks } from './session-cost.js';
 import type { ConfiguredDeployments } from '../registry/match-config-provider.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
 import {
@@ -125,6 +126,9 @@ export class PolicyRouter implements Router {
       now,
       outputLimit: this.outputLimit,
       ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+      ...(options.session === undefined
+        ? {}
+        : { session: options.session, cacheMarks: hasCacheMarks(request) }),
     };
     let planned: Plan;
     if (!policy) {

@@ -4,7 +4,13 @@ import type { RequestFeatures } from './features/extract-features.js';
 import { expectedQuality, type QualityProfile } from './expected-quality.js';
 import type { LatencyStats } from './latency-stats.js';
 import type { BudgetMode } from './policies/routing-settings.js';
-import type { CandidateVerdict, DeploymentHealth, RouteTarget } from '../core/route.js';
+import type {
+  CandidateVerdict,
+  DeploymentHealth,
+  RouteTarget,
+  SessionCache,
+} from '../core/route.js';
+import { predictSessionCost } from './session-cost.js';
 
 /** A deployment with everything routing needs to know about it, precomputed at startup. */
 export interface CandidateInfo {
@@ -30,6 +36,8 @@ export interface Evaluation {
   drop?: string;
   /** Its max output, when below the request's `max_tokens`: ranked after those that fit (and clamped if used). */
   outputShort?: number;
+  /** USD the warm provider cache takes off `costUsd` (it served the session's previous turn). */
+  warmDiscountUsd?: number;
   /** The policy's reason for its place (tier, arm, floor…). */
   reason: string;
   /** What the ordering decided about it (demoted, unavailable, explored), overriding `reason`. */
@@ -46,6 +54,10 @@ export interface EvaluationContext {
   maxTokens?: number;
   /** `routing.output_limit` (default `clamp`). */
   outputLimit?: 'clamp' | 'strict';
+  /** An identified agent session: cache affinity prices warm and cold deployments apart. */
+  session?: SessionCache;
+  /** The request carries provider cache marks (session pricing counts cache writes). */
+  cacheMarks?: boolean;
 }
 
 /** Expected cost: prompt at the input price (the cacheable prefix at the cached price, where there is one) plus expected output. */
@@ -85,8 +97,21 @@ export function evaluate(
     healthy: context.health.available(info.target.key, context.now),
     reason,
   };
-  const cost = predictCost(info.price, features, outputTokens);
-  if (cost !== undefined) evaluation.costUsd = cost;
+  if (context.session === undefined) {
+    const cost = predictCost(info.price, features, outputTokens);
+    if (cost !== undefined) evaluation.costUsd = cost;
+  } else {
+    const cost = predictSessionCost(
+      info.price,
+      info.target.key,
+      context.session,
+      features.promptTokens,
+      outputTokens,
+      context.cacheMarks === true,
+    );
+    if (cost !== undefined) evaluation.costUsd = cost.costUsd;
+    if (cost?.warmDiscountUsd !== undefined) evaluation.warmDiscountUsd = cost.warmDiscountUsd;
+  }
   const { capabilities } = info;
   if (features.tools && capabilities.tools === false) evaluation.drop = 'dropped: no tool calling';
   else if (features.json && capabilities.jsonMode === false)
@@ -218,5 +243,10 @@ function verdict(
   if (evaluation.score !== undefined) result.score = Math.round(evaluation.score * 10) / 10;
   if (evaluation.costUsd !== undefined) result.predictedCostUsd = evaluation.costUsd;
   if (evaluation.outputShort !== undefined) result.maxTokensClampedTo = evaluation.outputShort;
+  if (evaluation.warmDiscountUsd !== undefined) {
+    result.warmCacheDiscountUsd = evaluation.warmDiscountUsd;
+    if (evaluation.note === undefined)
+      result.reason += ` (warm provider cache from the previous turn: -$${evaluation.warmDiscountUsd.toPrecision(2)})`;
+  }
   return result;
 }

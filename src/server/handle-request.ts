@@ -11,6 +11,7 @@ import {
 import type { DialectName, ModelEndpoint } from './endpoints.js';
 import { createModelPipeline, failModelCall, serveModelCall } from './model-call.js';
 import type { AttemptObserver, Router } from '../core/route.js';
+import type { CacheAffinity } from '../router/cache-affinity.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { ModelDirectory } from './model-directory.js';
 import { listModels, showModel } from './models-endpoint.js';
@@ -32,6 +33,8 @@ import { RESPONSES_PATH, serveStoredResponse } from './stored-responses-endpoint
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
   router: Router;
+  /** Agent-session memory for cache affinity; absent = off. */
+  affinity?: CacheAffinity;
   /** The embedding models (`/v1/embeddings`); absent = none configured. */
   embeddings?: EmbeddingTargets;
   attemptObserver?: AttemptObserver;
@@ -92,6 +95,7 @@ export function createRequestHandler(
     ...(options.attemptObserver ? { attemptObserver: options.attemptObserver } : {}),
     ...(options.executionPolicy ? { executionPolicy: options.executionPolicy } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.affinity ? { affinity: options.affinity } : {}),
     ...(options.reserveOutputTokens === undefined
       ? {}
       : { reserveOutputTokens: options.reserveOutputTokens }),
@@ -210,13 +214,16 @@ export function createRequestHandler(
     }
     if (path === ROUTE_EXPLAIN_PATH) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
-      authenticator.identify(request.headers);
+      const identity = authenticator.identify(request.headers);
       const body = await readJsonBody(request, bodyLimits(record));
       record.status = 200;
       sendJson(
         response,
         200,
-        explainRoute(body, request.headers, options.router, record.requestId),
+        await explainRoute(body, request.headers, options.router, record.requestId, {
+          affinity: options.affinity,
+          keyId: identity.keyId,
+        }),
       );
       return;
     }

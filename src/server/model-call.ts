@@ -6,6 +6,7 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { AttemptObserver, Router } from '../core/route.js';
+import type { CacheAffinity } from '../router/cache-affinity.js';
 import type { ModelEndpoint } from '../dialects/model-endpoint.js';
 import type { ExecutionPolicy } from '../execution/execution-policy.js';
 import type { ClientIdentity, SpendGuard } from '../keys/key-types.js';
@@ -36,6 +37,8 @@ export interface ModelPipelineOptions {
   cache?: ResponseCache;
   /** Output tokens reserved for a keyed request without max_tokens, at most (`auth.reserve_output_tokens`). */
   reserveOutputTokens?: number;
+  /** Agent-session memory for cache affinity (warm provider caches); absent = off. */
+  affinity?: CacheAffinity;
 }
 
 /** The request pipeline shared by every model endpoint: admission → cache → route → execute. */
@@ -48,7 +51,7 @@ export function createModelPipeline(options: ModelPipelineOptions): CallHandler 
         : { reserveOutputTokens: options.reserveOutputTokens }),
     }),
     ...(options.cache ? [cacheStage(options.cache)] : []),
-    routeStage(options.router),
+    routeStage(options.router, options.affinity),
   ];
   return composeStages(
     stages,

@@ -1,24 +1,27 @@
 import type { Router } from '../../core/route.js';
+import { type CacheAffinity, lookupSession } from '../../router/cache-affinity.js';
 import { releaseAfter, type Stage } from '../model-call.js';
 import { attemptsSummary, LATENCY_BUDGET_HEADER, readLatencyBudget } from './route-summary.js';
 
 /**
- * Route: the router's plan for the call (within the client's latency budget header), put on the
- * call for execute. The record names the plan's first target until an attempt answers; once the
+ * Route: the router's plan for the call (within the client's latency budget header; in an agent
+ * session, with what its previous turn left warm — cache affinity), put on the call for execute. The record names the plan's first target until an attempt answers; once the
  * response is done, the route reason lists the attempts when there was more than one.
  */
 export const routeStage =
-  (router: Router): Stage =>
+  (router: Router, affinity?: CacheAffinity): Stage =>
   (next) =>
   async (call) => {
     const { record } = call;
     const latencyBudgetMs = readLatencyBudget(call.headers[LATENCY_BUDGET_HEADER]);
-    const plan = router.plan(
-      call.request,
-      latencyBudgetMs === undefined
-        ? { requestId: record.requestId }
-        : { latencyBudgetMs, requestId: record.requestId },
-    );
+    // Cache affinity: the agent session this request belongs to, and where its cache is warm.
+    const found = await lookupSession(affinity, call.request, call.headers, call.identity.keyId);
+    if (found) record.session = found.session;
+    const plan = router.plan(call.request, {
+      requestId: record.requestId,
+      ...(latencyBudgetMs === undefined ? {} : { latencyBudgetMs }),
+      ...(found === undefined ? {} : { session: found.cache }),
+    });
     call.plan = plan;
     record.route = plan.summary;
     const first = plan.attempts[0]!;
