@@ -78,6 +78,7 @@ describe('cache affinity in the router', () => {
         type: 'cost-optimal',
         quality_floor: 0,
         rank_by: 'cost',
+        latency_budget_mode: 'demote',
         candidates: ['claude-3-5-haiku-20241022', 'gpt-4o-mini', 'claude-sonnet-4-20250514'],
       },
     },

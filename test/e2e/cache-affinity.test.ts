@@ -13,6 +13,7 @@ beforeAll(async () => {
           type: 'cost-optimal',
           quality_floor: 0,
           rank_by: 'cost',
+          latency_budget_mode: 'demote',
           candidates: ['claude-3-5-haiku-20241022', 'gpt-4o-mini'],
         },
       },
