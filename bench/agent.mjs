@@ -226,7 +226,8 @@ try {
     // so the three see identical prompts and answers and differ only in where they are served.
     gateway.simulator.resetStats();
     results[name] = [];
-    for (let index = 0; index < sessions; index++) results[name].push(await runSession(index, send));
+    for (let index = 0; index < sessions; index++)
+      results[name].push(await runSession(index, send));
   }
 } finally {
   await gateway.close();
