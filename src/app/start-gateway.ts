@@ -222,7 +222,10 @@ export async function startGateway(
   const extraObserver = options.observer;
   // Agent sessions → the deployment whose provider cache holds their prefix (shared across
   // replicas through Redis when it is configured).
-  const affinity = new CacheAffinity(shared ?? memoryAffinityStore());
+  const affinitySettings = config.routing.cacheAffinity;
+  const affinity = affinitySettings.enabled
+    ? new CacheAffinity(shared ?? memoryAffinityStore(), affinitySettings.ttlMs)
+    : undefined;
   const connections = new ConnectionTracker({
     maxConnections: config.server.maxConnections,
     drainIdleCloseMs: DRAIN_IDLE_CLOSE_MS,
@@ -250,7 +253,7 @@ export async function startGateway(
     const handler = createRequestHandler({
       directory: new ModelDirectory(current, adapters),
       router,
-      affinity,
+      ...(affinity ? { affinity } : {}),
       embeddings: new EmbeddingTargets(current, adapters),
       attemptObserver: router.stats,
       executionPolicy,
@@ -271,7 +274,7 @@ export async function startGateway(
       admin,
       observer: (record) => {
         metrics.observe(record);
-        rememberServed(affinity, record);
+        if (affinity) rememberServed(affinity, record);
         if (ledger && MODEL_PATHS.has(record.path))
           ledger.record(toLedgerEntry(record, referencePrice));
         extraObserver?.(record);

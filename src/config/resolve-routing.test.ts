@@ -144,3 +144,22 @@ describe('routing.aliases patterns', () => {
     expect(config.aliasPatterns[0]).toMatchObject({ pattern: 'claude-*', target: 'auto' });
   });
 });
+
+describe('routing.cache_affinity', () => {
+  it('is on for 5 minutes by default; enabled and ttl_ms are read and checked', () => {
+    const defaults = resolveConfig(embeddedConfigFile(), 'embedded', {});
+    expect(defaults.routing.cacheAffinity).toEqual({ enabled: true, ttlMs: 300_000 });
+    const parsed = parseConfigText(
+      'routing:\n  cache_affinity: { enabled: false, ttl_ms: 60000 }\n',
+      'test.yaml',
+    );
+    const off = resolveConfig({ ...embeddedConfigFile(), ...parsed }, 'test.yaml', {});
+    expect(off.routing.cacheAffinity).toEqual({ enabled: false, ttlMs: 60_000 });
+    expect(problems('routing:\n  cache_affinity: { ttl_ms: 10 }\n').join('\n')).toMatch(
+      /cache_affinity\.ttl_ms/,
+    );
+    expect(problems('routing:\n  cache_affinity: { sticky: true }\n').join('\n')).toMatch(
+      /cache_affinity/,
+    );
+  });
+});

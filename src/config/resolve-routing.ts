@@ -118,6 +118,10 @@ export function resolveRouting(
     builtinPolicies: builtin,
     quality,
     outputLimit: routing?.output_limit ?? 'clamp',
+    cacheAffinity: {
+      enabled: routing?.cache_affinity?.enabled ?? true,
+      ttlMs: routing?.cache_affinity?.ttl_ms ?? 5 * 60_000,
+    },
     latency: {
       ewmaAlpha: latency.ewma_alpha ?? LATENCY_DEFAULTS.ewmaAlpha,
       window: latency.window ?? LATENCY_DEFAULTS.window,

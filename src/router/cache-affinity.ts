@@ -37,15 +37,23 @@ export function sessionOf(
   for (const tool of request.tools ?? []) hash.update(`tool ${tool.name}\n`);
   let firstUser = true;
   for (const message of request.messages) {
-    if (message.role === 'system') hash.update(`system ${message.content}\n`);
+    if (message.role === 'system') hash.update(`system ${sample(message.content)}\n`);
     else if (message.role === 'user' && firstUser) {
       firstUser = false;
       for (const part of message.content)
-        hash.update(part.type === 'text' ? `user ${part.text}\n` : `image ${part.url}\n`);
+        hash.update(
+          part.type === 'text' ? `user ${sample(part.text)}\n` : `image ${sample(part.url)}\n`,
+        );
     }
   }
   // A single-message request is not yet a conversation, but its prefix is the next turn's.
   return `${key}\np\n${hash.digest('base64url')}`;
+}
+
+/** Bounded work per request: long texts are identified by their length, head and tail. */
+function sample(text: string): string {
+  if (text.length <= 4_096) return text;
+  return `${text.length}:${text.slice(0, 2_048)}${text.slice(-2_048)}`;
 }
 
 /**

@@ -119,4 +119,29 @@ describe('simulated prompt cache', () => {
     expect(marked.map((prefix) => prefix.hash)).toEqual(unmarked.map((prefix) => prefix.hash));
     expect(marked.filter((prefix) => prefix.mark !== undefined)).toHaveLength(2);
   });
+
+  it('marks on the OpenAI wire (an OpenRouter-like provider): content parts are blocks', () => {
+    const body = (question: string) => ({
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: SYSTEM, ...mark }] },
+        { role: 'user', content: question },
+      ],
+    });
+    const store = new LruCache<string, number>(100);
+    const first = openAiPrefixes(body('one'), prompt, true);
+    expect(first[0]?.mark).toBe('5m');
+    expect(servePromptCache(store, scope, first, 'marks', 0).cacheWriteTokens).toBe(
+      first[0]?.tokens,
+    );
+    const second = servePromptCache(
+      store,
+      scope,
+      openAiPrefixes(body('two'), prompt, true),
+      'marks',
+      1,
+    );
+    expect(second.cachedTokens).toBe(first[0]?.tokens);
+    // Without block mode the same body has no marks: nothing is written.
+    expect(openAiPrefixes(body('one'), prompt, false).some((prefix) => prefix.mark)).toBe(false);
+  });
 });

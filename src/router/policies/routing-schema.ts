@@ -152,6 +152,15 @@ export const routingExtrasSchema = {
   quality: z.record(z.string().min(1), qualityOverride),
   /** Deployments whose max output is below the request's max_tokens: ranked last and clamped (default), or dropped. */
   output_limit: z.enum(['clamp', 'strict']),
+  /** Agent sessions stay on the deployment whose provider cache is warm while it is cheapest. */
+  cache_affinity: z
+    .object({
+      enabled: z.boolean(),
+      /** How long a session remembers the deployment of its last turn (the provider cache's life). */
+      ttl_ms: z.number().int().min(1_000).max(86_400_000),
+    })
+    .partial()
+    .strict(),
   latency: z
     .object({
       /** Weight of the newest sample in the moving averages (0-1]. */

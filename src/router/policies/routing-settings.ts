@@ -80,6 +80,8 @@ export interface RoutingSettings {
    * deployments that fit and, when used, sends `max_tokens` lowered to its limit; `strict` drops it.
    */
   outputLimit: 'clamp' | 'strict';
+  /** Cache affinity for agent sessions (docs/routing.md#cache-affinity): on by default, 5 minutes. */
+  cacheAffinity: { enabled: boolean; ttlMs: number };
 }
 
 /** A policy as plain JSON for `config check`: deployments as `provider/model` keys. */
