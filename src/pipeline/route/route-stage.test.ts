@@ -10,6 +10,7 @@ import { GatewayError } from '../../core/errors.js';
 import type { RouteOptions, Router } from '../../core/route.js';
 import type { AttemptRecord } from '../../execution/execution-types.js';
 import type { CallResult } from '../model-call.js';
+import { CacheAffinity, memoryAffinityStore, sessionOf } from '../../router/cache-affinity.js';
 import { routeStage } from './route-stage.js';
 import { routeHeader } from './route-summary.js';
 
@@ -77,5 +78,19 @@ describe('route stage', () => {
 
   it('makes a route header of visible ASCII', () => {
     expect(routeHeader('modèle', [])).toBe('mod?le');
+  });
+
+  it('plans an agent session with what its previous turn left warm, and notes the session', async () => {
+    const affinity = new CacheAffinity(memoryAffinityStore());
+    const call = modelCall({ headers: { 'x-switchyard-session': 'agent-1' } });
+    const session = sessionOf(call.request, 'agent-1', call.identity.keyId)!;
+    await affinity.remember(session, 'p/m', 30_000);
+    const seen: RouteOptions[] = [];
+    await routeStage(routerOf(seen), affinity)(async () => served())(call);
+    expect(seen[0]?.session).toEqual({ warmKey: 'p/m', warmPromptTokens: 30_000 });
+    expect(call.record.session).toBe(session);
+    const without: RouteOptions[] = [];
+    await routeStage(routerOf(without))(async () => served())(modelCall());
+    expect(without[0]?.session).toBeUndefined();
   });
 });
