@@ -50,7 +50,7 @@ export class CompletionBatcher {
   /** `windows` by `providerId/upstreamModel`. */
   constructor(private readonly windows: Map<string, BatchWindow>) {}
 
-  /** A call function for the completions endpoint: batches where configured, else calls through. */
+  /** The completions call of the batching middleware (batch-completions.ts): batches where configured, else calls through. */
   call(
     adapter: ProviderAdapter,
     request: CompletionRequest,
