@@ -1,5 +1,7 @@
 import type { ToolCall } from '../core/request.js';
 import type { Choice, FinishReason, ModelResponse, StreamPart, Usage } from '../core/response.js';
+import { ReasoningAccumulator, reasoningParts } from '../core/reasoning-blocks.js';
+import { mergeLogprobs } from '../core/logprobs.js';
 
 /**
  * A complete answer as stream parts, in the order a stream would carry them (start, per choice
@@ -16,7 +18,7 @@ export function responseToParts(
   ];
   for (const choice of response.choices) {
     const index = choice.index;
-    if (choice.reasoning) parts.push({ type: 'reasoning-delta', index, text: choice.reasoning });
+    parts.push(...reasoningParts(choice));
     if (choice.text !== '' || choice.toolCalls.length === 0)
       parts.push({ type: 'text-delta', index, text: choice.text });
     choice.toolCalls.forEach((call, toolIndex) => {
@@ -24,6 +26,8 @@ export function responseToParts(
       if (call.arguments !== '')
         parts.push({ type: 'tool-call-delta', index, toolIndex, argumentsDelta: call.arguments });
     });
+    if (choice.logprobs !== undefined)
+      parts.push({ type: 'logprobs', index, logprobs: choice.logprobs });
     parts.push(
       choice.stopSequence === undefined
         ? { type: 'finish', index, finishReason: choice.finishReason }
@@ -41,7 +45,8 @@ export function responseToParts(
 
 interface ChoiceState {
   text: string;
-  reasoning: string;
+  reasoning: ReasoningAccumulator;
+  logprobs?: unknown;
   toolCalls: ToolCall[];
   finishReason?: FinishReason;
   stopSequence?: string;
@@ -69,13 +74,22 @@ export class ResponseCollector {
       this.usage = part.usage;
       return;
     }
-    const choice = (this.choices[part.index] ??= { text: '', reasoning: '', toolCalls: [] });
+    const choice = (this.choices[part.index] ??= {
+      text: '',
+      reasoning: new ReasoningAccumulator(),
+      toolCalls: [],
+    });
     switch (part.type) {
       case 'text-delta':
         choice.text += part.text;
         break;
       case 'reasoning-delta':
-        choice.reasoning += part.text;
+      case 'reasoning-signature':
+      case 'reasoning-redacted':
+        choice.reasoning.push(part);
+        break;
+      case 'logprobs':
+        choice.logprobs = mergeLogprobs(choice.logprobs, part.logprobs);
         break;
       case 'tool-call-start':
         choice.toolCalls[part.toolIndex] = { id: part.id, name: part.name, arguments: '' };
@@ -113,7 +127,8 @@ export class ResponseCollector {
         toolCalls: state.toolCalls.filter((call) => call !== undefined),
         finishReason: state.finishReason ?? 'stop',
       };
-      if (state.reasoning !== '') choice.reasoning = state.reasoning;
+      state.reasoning.applyTo(choice);
+      if (state.logprobs !== undefined) choice.logprobs = state.logprobs;
       if (state.stopSequence !== undefined) choice.stopSequence = state.stopSequence;
       choices.push(choice);
     });

@@ -278,6 +278,16 @@ function resolveProvider(
         completions: quirkOverrides.completions,
         noSeed: quirkOverrides.no_seed,
         cacheControl: quirkOverrides.cache_control,
+        topK: quirkOverrides.top_k,
+        noLogprobs: quirkOverrides.no_logprobs,
+        noLogitBias: quirkOverrides.no_logit_bias,
+        serviceTier: quirkOverrides.service_tier,
+        verbosity: quirkOverrides.verbosity,
+        promptCacheKey: quirkOverrides.prompt_cache_key,
+        thinkingParam: quirkOverrides.thinking_param,
+        jsonWordRequired: quirkOverrides.json_word_required,
+        structuredOutputs: quirkOverrides.structured_outputs,
+        anthropicBetas: quirkOverrides.anthropic_betas,
       }),
     }),
     ...(apiKey === undefined ? {} : { apiKey }),
@@ -313,6 +323,7 @@ export function simulatedProvider(
           spec.models.some((model) => model.completions === true),
         noMultipleChoices: spec.wire === 'anthropic',
         streamUsage: spec.wire === 'openai-compatible',
+        ...simulatedQuirks(spec),
       }),
       ...(spec.apiKey === undefined ? {} : { apiKey: spec.apiKey }),
     },
@@ -321,6 +332,18 @@ export function simulatedProvider(
     embeddedSimulator: baseUrl === undefined,
     connections: connections ?? DEFAULTS.connections,
   };
+}
+
+/**
+ * The quirks of a simulated provider, as the simulator models them: every OpenAI-compatible one
+ * applies OpenAI's "json" word rule, DeepSeek's flavor takes the thinking parameter, OpenAI's
+ * `service_tier`; the Anthropic one takes structured outputs and every beta name.
+ */
+function simulatedQuirks(spec: SimProviderSpec): Partial<ProviderQuirks> {
+  if (spec.wire === 'anthropic') return { structuredOutputs: true, anthropicBetas: ['*'] };
+  if (spec.flavor === 'deepseek') return { thinkingParam: true, jsonWordRequired: true };
+  if (spec.flavor === 'openai') return { jsonWordRequired: true, serviceTier: true };
+  return { jsonWordRequired: true };
 }
 
 /** `value` without its undefined entries, for spreading optional fields. */

@@ -28,6 +28,16 @@ const quirks = z
     completions: z.boolean(),
     no_seed: z.boolean(),
     cache_control: z.boolean(),
+    top_k: z.boolean(),
+    no_logprobs: z.boolean(),
+    no_logit_bias: z.boolean(),
+    service_tier: z.boolean(),
+    verbosity: z.boolean(),
+    prompt_cache_key: z.boolean(),
+    thinking_param: z.boolean(),
+    json_word_required: z.boolean(),
+    structured_outputs: z.boolean(),
+    anthropic_betas: z.array(z.string().regex(/^(\*|[A-Za-z0-9._-]+)$/, 'a beta name or *')),
   })
   .partial()
   .strict();

@@ -55,6 +55,8 @@ export interface ProviderAdapter {
   readonly id: string;
   /** The wire format this adapter speaks. */
   readonly wire: 'openai-compatible' | 'anthropic';
+  /** The provider's quirks, when the adapter has them: which optional request fields it takes. */
+  readonly quirks?: ProviderQuirks;
   chat(request: ChatRequest, context: CallContext): Promise<ModelResponse>;
   streamChat(request: ChatRequest, context: CallContext): Promise<PartStream>;
   /** Legacy/FIM completions, when the upstream has them. */
@@ -103,6 +105,29 @@ export interface ProviderQuirks {
    * the models it caches by mark). Off: marks are dropped (OpenAI, DeepSeek cache automatically).
    */
   cacheControl: boolean;
+  /** Upstream takes `top_k` on chat (vLLM, OpenRouter, Together, Fireworks, Ollama, llama.cpp). */
+  topK: boolean;
+  /** Upstream rejects `logprobs` / `top_logprobs` (Groq). */
+  noLogprobs: boolean;
+  /** Upstream rejects `logit_bias` (Groq). */
+  noLogitBias: boolean;
+  /** Upstream takes `service_tier` (OpenAI, Groq). */
+  serviceTier: boolean;
+  /** Upstream takes `verbosity` (OpenAI gpt-5). */
+  verbosity: boolean;
+  /** Upstream takes `prompt_cache_key` / `prompt_cache_retention` (OpenAI). */
+  promptCacheKey: boolean;
+  /**
+   * DeepSeek-style thinking: the upstream takes `thinking: {type: enabled|disabled}` on chat and
+   * wants the `reasoning_content` of earlier assistant turns back (its tool loops require it).
+   */
+  thinkingParam: boolean;
+  /** `json_object` needs the word "json" in the prompt, or the upstream refuses (DeepSeek, OpenAI). */
+  jsonWordRequired: boolean;
+  /** Anthropic structured outputs: the upstream takes `output_config.format` (a JSON schema). */
+  structuredOutputs: boolean;
+  /** `anthropic-beta` values passed to this Anthropic upstream; `*` passes any. Others are refused. */
+  anthropicBetas: readonly string[];
 }
 
 /** Factory signature: the HTTP dispatcher is injected so tests can point it anywhere. */

@@ -45,6 +45,16 @@ export interface ToolCall {
  */
 export type SystemMessage = { role: 'system'; content: string; cacheControl?: CacheControl };
 export type UserMessage = { role: 'user'; content: ContentPart[] };
+/**
+ * A block of reasoning: in a response, what the upstream showed; in history, what the client sent
+ * back. `signature` is set only when an Anthropic upstream issued one; `redacted` blocks carry
+ * Anthropic's encrypted reasoning. Anthropic upstreams take back signed and redacted blocks;
+ * unsigned reasoning goes back only to upstreams that ask for it (docs/compatibility.md).
+ */
+export type ReasoningBlock =
+  | { type: 'thinking'; text: string; signature?: string }
+  | { type: 'redacted'; data: string };
+
 export type AssistantMessage = {
   role: 'assistant';
   /** Text of the answer; empty string when the turn was only tool calls. */
@@ -52,6 +62,8 @@ export type AssistantMessage = {
   toolCalls?: ToolCall[];
   /** Cache breakpoint on the answer text (an Anthropic assistant `text` block's `cache_control`). */
   cacheControl?: CacheControl;
+  /** Signed reasoning blocks the turn began with (Anthropic `thinking` / `redacted_thinking`). */
+  reasoning?: ReasoningBlock[];
 };
 export type ToolMessage = {
   role: 'tool';
@@ -116,7 +128,38 @@ export interface ChatRequest extends SamplingParams {
   streamUsage?: boolean;
   /** Reasoning effort hint for models that support it (OpenAI `reasoning_effort`). */
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  /** Extended thinking (Anthropic `thinking`); see ThinkingConfig. */
+  thinking?: ThinkingConfig;
+  /** Top-k sampling (Anthropic `top_k`; some OpenAI-compatible servers take `top_k` too). */
+  topK?: number;
+  /** Return the log probabilities of the output tokens (OpenAI `logprobs`). */
+  logprobs?: boolean;
+  /** With `logprobs`: this many most likely alternatives per token (OpenAI `top_logprobs`). */
+  topLogprobs?: number;
+  /** Processing tier: `auto`, `default` (Anthropic `standard_only`), or an OpenAI tier (`flex`, `priority`, `scale`). */
+  serviceTier?: string;
+  /** Anthropic `context_management` (server-side context editing), passed to Anthropic upstreams as sent. */
+  contextManagement?: Record<string, unknown>;
+  /** Anthropic beta features the client asked for (`anthropic-beta` header values). */
+  anthropicBeta?: string[];
+  /** Token id → bias (OpenAI `logit_bias`). */
+  logitBias?: Record<string, number>;
+  /** Answer length hint (OpenAI `verbosity`). */
+  verbosity?: 'low' | 'medium' | 'high';
+  /** OpenAI prompt cache routing hint (`prompt_cache_key`) and retention (`prompt_cache_retention`). */
+  promptCacheKey?: string;
+  promptCacheRetention?: string;
 }
+
+/**
+ * Thinking as the client asked for it: a token budget (`enabled`), the model's own choice
+ * (`adaptive`), or none (`disabled`). Upstreams without a budget get a reasoning effort derived
+ * from it (thinkingEffort).
+ */
+export type ThinkingConfig =
+  | { type: 'enabled'; budgetTokens: number }
+  | { type: 'adaptive' }
+  | { type: 'disabled' };
 
 export interface CompletionRequest extends SamplingParams {
   kind: 'completion';

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { ModelResponse } from '../core/response.js';
@@ -23,4 +24,6 @@ export interface ModelEndpoint<R extends CanonicalRequest> {
 export interface DecodeClient {
   /** The client key's ledger id; null when anonymous. */
   keyId: string | null;
+  /** The request's headers (the Anthropic dialect reads `anthropic-beta`). */
+  headers?: IncomingHttpHeaders;
 }

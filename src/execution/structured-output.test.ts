@@ -49,6 +49,42 @@ describe('structured-output checks', () => {
     expect(check.problem(answer('{"count": 1}'))).toContain("must have required property 'name'");
   });
 
+  it.each([
+    ['draft-07', 'http://json-schema.org/draft-07/schema#'],
+    ['2019-09', 'https://json-schema.org/draft/2019-09/schema'],
+    ['2020-12', 'https://json-schema.org/draft/2020-12/schema'],
+  ])('json_schema: a schema declaring %s compiles and validates', (_draft, $schema) => {
+    const schema = {
+      $schema,
+      type: 'object',
+      properties: { name: { type: 'string' }, unit: { type: 'string' } },
+      required: ['name'],
+      // 2019-09 and 2020-12 keyword; draft-07 ignores it (unknown keywords are allowed).
+      dependentRequired: { unit: ['name'] },
+    };
+    const check = outputCheckFor(
+      { ...base, responseFormat: { type: 'json_schema', name: 'fruit', schema } },
+      validators,
+    )!;
+    expect(check.problem(answer('{"name": "apple"}'))).toBeUndefined();
+    expect(check.problem(answer('{"count": 1}'))).toContain("must have required property 'name'");
+  });
+
+  it('json_schema: 2019-09 `unevaluatedProperties` is enforced', () => {
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2019-09/schema',
+      type: 'object',
+      allOf: [{ properties: { name: { type: 'string' } } }],
+      unevaluatedProperties: false,
+    };
+    const check = outputCheckFor(
+      { ...base, responseFormat: { type: 'json_schema', name: 'fruit', schema } },
+      validators,
+    )!;
+    expect(check.problem(answer('{"name": "apple"}'))).toBeUndefined();
+    expect(check.problem(answer('{"name": "apple", "extra": 1}'))).toContain('unevaluated');
+  });
+
   it('tools: the call must name an offered tool and its arguments must match its parameter schema', () => {
     const check = outputCheckFor(
       {

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { GatewayError } from '../core/errors.js';
 import type { CanonicalRequest, JsonSchema } from '../core/request.js';
@@ -26,17 +27,28 @@ export class SchemaValidators {
     allErrors: false,
     validateFormats: false,
   });
+  /** For schemas that declare draft 2019-09 (`unevaluatedProperties`, `$recursiveRef`, `dependentRequired`…). */
+  private readonly ajv2019 = new Ajv2019({
+    strict: false,
+    allErrors: false,
+    validateFormats: false,
+  });
   private readonly compiled = new Map<string, ValidateFunction>();
+
+  /** By the declared `$schema`: 2020-12, 2019-09, else draft-07 (which also reads draft-06 and -04 schemas without their `$schema`). */
+  private ajvFor(declared: unknown): Ajv {
+    if (typeof declared !== 'string') return this.ajv;
+    if (declared.includes('2020-12')) return this.ajv2020;
+    if (declared.includes('2019-09')) return this.ajv2019;
+    return this.ajv;
+  }
 
   /** The validator of a schema; throws when the schema itself is invalid. */
   validator(schema: JsonSchema): ValidateFunction {
     const text = JSON.stringify(schema);
     let validate = this.compiled.get(text);
     if (validate) return validate;
-    const ajv =
-      typeof schema.$schema === 'string' && schema.$schema.includes('2020-12')
-        ? this.ajv2020
-        : this.ajv;
+    const ajv = this.ajvFor(schema.$schema);
     try {
       validate = ajv.compile(schema);
     } finally {

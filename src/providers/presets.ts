@@ -8,16 +8,48 @@ export const DEFAULT_QUIRKS: Readonly<ProviderQuirks> = Object.freeze({
   completions: false,
   noSeed: false,
   cacheControl: false,
+  topK: false,
+  noLogprobs: false,
+  noLogitBias: false,
+  serviceTier: false,
+  verbosity: false,
+  promptCacheKey: false,
+  thinkingParam: false,
+  jsonWordRequired: false,
+  structuredOutputs: false,
+  anthropicBetas: Object.freeze([]) as readonly string[],
 });
+
+/**
+ * `anthropic-beta` values the anthropic preset passes: those Claude Code sends by default (read
+ * from its requests, 2.1.197) and the documented ones whose effect the gateway keeps (caching,
+ * tool streaming, longer output, structured outputs).
+ */
+export const ANTHROPIC_PRESET_BETAS: readonly string[] = Object.freeze([
+  'claude-code-20250219',
+  'context-1m-2025-08-07',
+  'interleaved-thinking-2025-05-14',
+  'thinking-token-count-2026-05-13',
+  'context-management-2025-06-27',
+  'prompt-caching-scope-2026-01-05',
+  'mid-conversation-system-2026-04-07',
+  'effort-2025-11-24',
+  'prompt-caching-2024-07-31',
+  'extended-cache-ttl-2025-04-11',
+  'token-efficient-tools-2025-02-19',
+  'fine-grained-tool-streaming-2025-05-14',
+  'output-128k-2025-02-19',
+  'structured-outputs-2025-11-13',
+]);
 
 /** Fills unspecified quirks from DEFAULT_QUIRKS (undefined values count as unspecified). */
 export function resolveQuirks(partial: Partial<ProviderQuirks> = {}): ProviderQuirks {
-  const quirks: ProviderQuirks = { ...DEFAULT_QUIRKS };
+  const quirks: Record<string, unknown> = { ...DEFAULT_QUIRKS };
   for (const key of Object.keys(DEFAULT_QUIRKS) as Array<keyof ProviderQuirks>) {
     const value = partial[key];
     if (value !== undefined) quirks[key] = value;
   }
-  return quirks;
+  return quirks as unknown as ProviderQuirks;
 }
 
 /** A built-in provider: what config needs to reach it, and what its docs say it accepts. */
@@ -47,7 +79,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://api.deepseek.com',
     apiKeyEnv: 'DEEPSEEK_API_KEY',
     apiKeyRequired: true,
-    quirks: { noMultipleChoices: true, noSeed: true },
+    quirks: { noMultipleChoices: true, noSeed: true, thinkingParam: true, jsonWordRequired: true },
     notes:
       'api-docs.deepseek.com: base_url https://api.deepseek.com (/v1 also accepted); request params list no n or seed; ' +
       'reasoning in reasoning_content; cache usage as prompt_cache_hit/miss_tokens; FIM /completions only under /beta (see deepseek-beta).',
@@ -57,7 +89,13 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://api.deepseek.com/beta',
     apiKeyEnv: 'DEEPSEEK_API_KEY',
     apiKeyRequired: true,
-    quirks: { noMultipleChoices: true, noSeed: true, completions: true },
+    quirks: {
+      noMultipleChoices: true,
+      noSeed: true,
+      completions: true,
+      thinkingParam: true,
+      jsonWordRequired: true,
+    },
     notes:
       'api-docs.deepseek.com FIM Completion (Beta): POST https://api.deepseek.com/beta/completions with prompt + suffix, max 4K tokens.',
   }),
@@ -85,7 +123,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://api.together.xyz/v1',
     apiKeyEnv: 'TOGETHER_API_KEY',
     apiKeyRequired: true,
-    quirks: { completions: true },
+    quirks: { completions: true, topK: true },
     notes:
       'docs.together.ai OpenAI compatibility: chat/completions and completions supported (docs also show api.together.ai/v1).',
   }),
@@ -94,7 +132,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://api.fireworks.ai/inference/v1',
     apiKeyEnv: 'FIREWORKS_API_KEY',
     apiKeyRequired: true,
-    quirks: { completions: true },
+    quirks: { completions: true, topK: true },
     notes:
       'docs.fireworks.ai OpenAI compatibility: completions supported; streaming usage arrives in the finish_reason chunk; ' +
       'stop text is included in the output; max_tokens is truncated to fit the context instead of failing.',
@@ -104,7 +142,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://api.groq.com/openai/v1',
     apiKeyEnv: 'GROQ_API_KEY',
     apiKeyRequired: true,
-    quirks: { noMultipleChoices: true },
+    quirks: { noMultipleChoices: true, noLogprobs: true, noLogitBias: true, serviceTier: true },
     notes:
       'console.groq.com/docs/openai: n must be 1, logprobs/logit_bias/messages[].name rejected, no text completions; ' +
       'stream usage also reported under x_groq.usage.',
@@ -114,7 +152,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://openrouter.ai/api/v1',
     apiKeyEnv: 'OPENROUTER_API_KEY',
     apiKeyRequired: true,
-    quirks: { noMultipleChoices: true, completions: true, cacheControl: true },
+    quirks: { noMultipleChoices: true, completions: true, cacheControl: true, topK: true },
     notes:
       'openrouter.ai/docs: usage always in the last SSE message (stream_options accepted, now a no-op); n not among its ' +
       'parameters; /completions takes prompt; reasoning in `reasoning`; may send ": OPENROUTER PROCESSING" comments; ' +
@@ -125,7 +163,14 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://api.openai.com/v1',
     apiKeyEnv: 'OPENAI_API_KEY',
     apiKeyRequired: true,
-    quirks: { maxCompletionTokens: true, completions: true },
+    quirks: {
+      maxCompletionTokens: true,
+      completions: true,
+      serviceTier: true,
+      verbosity: true,
+      promptCacheKey: true,
+      jsonWordRequired: true,
+    },
     notes:
       'platform.openai.com API reference: max_tokens deprecated for max_completion_tokens (o-series reject max_tokens); ' +
       'legacy /completions serves gpt-3.5-turbo-instruct/davinci-002; retry-after-ms on 429.',
@@ -135,7 +180,13 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'https://api.anthropic.com/v1',
     apiKeyEnv: 'ANTHROPIC_API_KEY',
     apiKeyRequired: true,
-    quirks: { streamUsage: false, noMultipleChoices: true, noSeed: true },
+    quirks: {
+      streamUsage: false,
+      noMultipleChoices: true,
+      noSeed: true,
+      structuredOutputs: true,
+      anthropicBetas: ANTHROPIC_PRESET_BETAS,
+    },
     notes:
       'docs.anthropic.com Messages API: POST /v1/messages, x-api-key + anthropic-version; 529 overloaded_error; no n, seed or completions.',
   }),
@@ -144,7 +195,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'http://127.0.0.1:8000/v1',
     apiKeyEnv: 'VLLM_API_KEY',
     apiKeyRequired: false,
-    quirks: { completions: true },
+    quirks: { completions: true, topK: true },
     notes:
       'docs.vllm.ai OpenAI-compatible server: chat and completions, stream_options.include_usage, n and seed; ' +
       'reasoning parsers emit reasoning_content (newer: reasoning); stop_reason names the stop string.',
@@ -154,7 +205,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'http://127.0.0.1:11434/v1',
     apiKeyEnv: 'OLLAMA_API_KEY',
     apiKeyRequired: false,
-    quirks: { noMultipleChoices: true, completions: true },
+    quirks: { noMultipleChoices: true, completions: true, topK: true },
     notes:
       'docs.ollama.com OpenAI compatibility: /v1/chat/completions and /v1/completions, stream_options.include_usage and seed ' +
       'supported, n not supported; key ignored locally.',
@@ -164,7 +215,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     baseUrl: 'http://127.0.0.1:8080/v1',
     apiKeyEnv: 'LLAMA_API_KEY',
     apiKeyRequired: false,
-    quirks: { noMultipleChoices: true, completions: true },
+    quirks: { noMultipleChoices: true, completions: true, topK: true },
     notes:
       'llama.cpp tools/server README: OpenAI-compatible /v1/chat/completions and /v1/completions; only one choice; ' +
       'stream usage comes in the finish_reason chunk; key only with --api-key.',

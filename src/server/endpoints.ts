@@ -2,6 +2,9 @@ import * as anthropic from '../dialects/anthropic/index.js';
 import * as openai from '../dialects/openai/index.js';
 import type { EncodedError } from '../dialects/types.js';
 import type { DialectName, ModelEndpoint } from '../dialects/model-endpoint.js';
+import { CHAT_FIELD_POLICY } from '../dialects/openai/chat-field-policy.js';
+import { MESSAGES_FIELD_POLICY } from '../dialects/anthropic/messages-field-policy.js';
+import { refuseForUpstream } from '../dialects/field-policy.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { ChatRequest, CompletionRequest } from '../core/request.js';
@@ -19,8 +22,14 @@ export const openAIChatEndpoint: ModelEndpoint<ChatRequest> = {
   encodeResponse: openai.encodeChatResponse,
   createStreamEncoder: (context, request) =>
     openai.createChatStreamEncoder(context, { includeUsage: request.streamUsage === true }),
-  call: (adapter, request, context) => adapter.chat(request, context),
-  stream: (adapter, request, context) => adapter.streamChat(request, context),
+  call: async (adapter, request, context) => {
+    refuseForUpstream(CHAT_FIELD_POLICY, request, adapter);
+    return adapter.chat(request, context);
+  },
+  stream: async (adapter, request, context) => {
+    refuseForUpstream(CHAT_FIELD_POLICY, request, adapter);
+    return adapter.streamChat(request, context);
+  },
 };
 
 export const openAICompletionEndpoint: ModelEndpoint<CompletionRequest> = {
@@ -41,11 +50,18 @@ export const openAICompletionEndpoint: ModelEndpoint<CompletionRequest> = {
 
 export const anthropicMessagesEndpoint: ModelEndpoint<ChatRequest> = {
   dialect: 'anthropic',
-  decode: anthropic.decodeMessagesRequest,
+  decode: (body, client) =>
+    anthropic.decodeMessagesRequest(body, client.headers?.['anthropic-beta']),
   encodeResponse: anthropic.encodeMessagesResponse,
   createStreamEncoder: (context) => anthropic.createMessagesStreamEncoder(context),
-  call: (adapter, request, context) => adapter.chat(request, context),
-  stream: (adapter, request, context) => adapter.streamChat(request, context),
+  call: async (adapter, request, context) => {
+    refuseForUpstream(MESSAGES_FIELD_POLICY, request, adapter);
+    return adapter.chat(request, context);
+  },
+  stream: async (adapter, request, context) => {
+    refuseForUpstream(MESSAGES_FIELD_POLICY, request, adapter);
+    return adapter.streamChat(request, context);
+  },
 };
 
 function completionsUnsupported(adapter: ProviderAdapter): GatewayError {

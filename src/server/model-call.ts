@@ -76,7 +76,7 @@ export async function serveModelCall(
   response: ServerResponse,
   record: RequestRecord,
 ): Promise<void> {
-  const request = await endpoint.decode(body, { keyId: identity.keyId });
+  const request = await endpoint.decode(body, { keyId: identity.keyId, headers });
   record.modelAsked = request.model;
   record.stream = request.stream;
   const client = new ClientConnection(response);

@@ -117,6 +117,8 @@ export const DEFAULT_FLEET: SimFleet = {
           tokensPerSecond: 55,
           contextWindow: 200_000,
           maxOutputTokens: 64_000,
+          // Extended thinking (when the request enables it): signed thinking blocks.
+          reasoning: true,
         },
       ],
     },

@@ -100,12 +100,26 @@ function readThinking(body: Body, maxTokens: number): boolean {
   if (thinking === undefined || thinking === null) return false;
   if (!isRecord(thinking)) bad('thinking: Input should be a valid dictionary');
   if (thinking['type'] === 'disabled') return false;
-  if (thinking['type'] !== 'enabled') bad("thinking.type: Input should be 'enabled' or 'disabled'");
+  if (thinking['type'] === 'adaptive') return true;
+  if (thinking['type'] !== 'enabled')
+    bad("thinking.type: Input should be 'enabled', 'adaptive' or 'disabled'");
   const budget = thinking['budget_tokens'];
   if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1024)
     bad('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024');
   if (budget >= maxTokens) bad('`max_tokens` must be greater than `thinking.budget_tokens`.');
   return true;
+}
+
+/** Structured outputs: `output_config.format` `{type: "json_schema", schema}` → the schema to answer in. */
+function readOutputFormat(body: Body): { schema: unknown } | undefined {
+  const config = body['output_config'];
+  if (config === undefined || config === null) return undefined;
+  if (!isRecord(config)) bad('output_config: Input should be a valid dictionary');
+  const format = config['format'];
+  if (format === undefined || format === null) return undefined;
+  if (!isRecord(format) || format['type'] !== 'json_schema' || !isRecord(format['schema']))
+    bad("output_config.format: Input should be {type: 'json_schema', schema: {...}}");
+  return { schema: format['schema'] };
 }
 
 /** Validates and plans `POST /v1/messages`. Throws SimHttpError (Anthropic shape). */
@@ -162,7 +176,8 @@ export function prepareAnthropicMessages(
     );
   const { stream: _stream, ...rest } = body;
   const seed = hashText(`${provider.id}\nmessages\n${stripDirectives(JSON.stringify(rest))}`);
-  const jsonMode = asksForJson(summary.systemText);
+  const format = readOutputFormat(body);
+  const jsonMode = format !== undefined || asksForJson(summary.systemText);
   const prompt: SimPrompt = {
     kind: 'chat',
     prefix: `[simulated ${model.name} via ${provider.id}] `,
@@ -176,7 +191,8 @@ export function prepareAnthropicMessages(
   };
   if (directives.tokens !== undefined) prompt.targetTokens = directives.tokens;
   if (tool !== undefined) prompt.tool = tool;
-  if (jsonMode) prompt.json = schemaInPrompt(summary.systemText);
+  if (format !== undefined) prompt.json = format;
+  else if (jsonMode) prompt.json = schemaInPrompt(summary.systemText);
   return {
     endpoint: 'messages',
     model,

@@ -242,6 +242,24 @@ function readJsonMode(body: Body, promptText: string): SimPrompt['json'] {
   );
 }
 
+/**
+ * Whether the model reasons: reasoning models do; on the DeepSeek flavor, `thinking: {type:
+ * "enabled" | "disabled"}` turns thinking mode on or off for any model, as DeepSeek's API does.
+ */
+function thinkingMode(
+  provider: SimProviderSpec,
+  model: { reasoning?: boolean },
+  body: Body,
+): boolean {
+  const thinking = body['thinking'];
+  if (provider.flavor === 'deepseek' && thinking !== undefined && thinking !== null) {
+    if (!isRecord(thinking) || (thinking['type'] !== 'enabled' && thinking['type'] !== 'disabled'))
+      bad("Invalid value for 'thinking.type': expected 'enabled' or 'disabled'.", 'thinking.type');
+    return thinking['type'] === 'enabled';
+  }
+  return model.reasoning === true;
+}
+
 /** Validates and plans `POST /v1/chat/completions`. Throws SimHttpError (OpenAI shape). */
 export function prepareOpenAiChat(provider: SimProviderSpec, body: unknown): PreparedRequest {
   if (!isRecord(body))
@@ -260,6 +278,7 @@ export function prepareOpenAiChat(provider: SimProviderSpec, body: unknown): Pre
   if (promptTokens > model.contextWindow) contextError(model, promptTokens);
   const json = readJsonMode(body, summary.promptText);
   const seed = requestSeed(provider, body, 'chat');
+  const reasons = thinkingMode(provider, model, body);
   const prompt: SimPrompt = {
     kind: 'chat',
     prefix: `[simulated ${model.name} via ${provider.id}] `,
@@ -268,7 +287,7 @@ export function prepareOpenAiChat(provider: SimProviderSpec, body: unknown): Pre
     choiceCount: common.choiceCount,
     maxTokens: common.maxTokens,
     stop: common.stop,
-    reasoning: model.reasoning === true,
+    reasoning: reasons,
     toolIdPrefix: 'call_',
   };
   if (directives.tokens !== undefined) prompt.targetTokens = directives.tokens;
@@ -283,7 +302,7 @@ export function prepareOpenAiChat(provider: SimProviderSpec, body: unknown): Pre
     seed,
     choices: planResponse(prompt),
     jsonMode: json !== undefined,
-    visibleReasoning: model.reasoning === true && provider.flavor !== 'openai',
+    visibleReasoning: reasons && provider.flavor !== 'openai',
     promptTokens,
     prefixes: openAiPrefixes(body, promptTokens, promptCacheOf(provider) === 'marks'),
   };

@@ -1,10 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/errors.js';
 import type { StreamPart } from '../../core/response.js';
-import {
-  createMessagesStreamEncoder,
-  KEEP_ALIVE_INTERVAL_MS,
-} from './create-messages-stream-encoder.js';
+import { createMessagesStreamEncoder } from './create-messages-stream-encoder.js';
 
 const context = { model: 'switchyard-smart', requestId: 'req1' };
 
@@ -48,7 +45,12 @@ function expectWellOrdered(events: Event[]): void {
       case 'content_block_delta': {
         expect(event.index).toBe(open?.index);
         const deltaType = (event.delta as { type: string }).type;
-        expect(deltaType).toBe(open?.kind === 'text' ? 'text_delta' : 'input_json_delta');
+        const allowed: Record<string, string[]> = {
+          text: ['text_delta'],
+          thinking: ['thinking_delta', 'signature_delta'],
+          tool_use: ['input_json_delta'],
+        };
+        expect(allowed[open?.kind ?? '']).toContain(deltaType);
         break;
       }
       case 'content_block_stop':
@@ -143,24 +145,70 @@ describe('createMessagesStreamEncoder', () => {
   it('sends message_start as soon as the start part arrives', () => {
     const encoder = createMessagesStreamEncoder(context);
     expect(parse(encoder.push(start))).toEqual([messageStart]);
-    expect(encoder.push({ type: 'reasoning-delta', index: 0, text: 'hidden' })).toBe('');
   });
 
-  it('keeps a silent reasoning phase alive with at most one ping per interval', () => {
-    vi.useFakeTimers();
-    try {
-      const encoder = createMessagesStreamEncoder(context);
-      encoder.push(start);
-      const reasoning: StreamPart = { type: 'reasoning-delta', index: 0, text: 'thinking' };
-      expect(encoder.push(reasoning)).toBe('');
-      vi.advanceTimersByTime(KEEP_ALIVE_INTERVAL_MS + 1);
-      expect(parse(encoder.push(reasoning))).toEqual([{ type: 'ping' }]);
-      expect(encoder.push(reasoning)).toBe('');
-      vi.advanceTimersByTime(KEEP_ALIVE_INTERVAL_MS + 1);
-      expect(parse(encoder.push(reasoning))).toEqual([{ type: 'ping' }]);
-    } finally {
-      vi.useRealTimers();
-    }
+  it('sends signed reasoning as thinking blocks ended by their signature_delta', () => {
+    const events = run([
+      { type: 'reasoning-delta', index: 0, text: 'Let me ' },
+      { type: 'reasoning-delta', index: 0, text: 'think.' },
+      { type: 'reasoning-signature', index: 0, signature: 'sig-1' },
+      { type: 'reasoning-redacted', index: 0, data: 'ENCRYPTED' },
+      { type: 'text-delta', index: 0, text: 'Answer' },
+      { type: 'finish', index: 0, finishReason: 'stop' },
+    ]);
+    expect(events.slice(1, -2)).toEqual([
+      {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'thinking', thinking: '', signature: '' },
+      },
+      {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'thinking_delta', thinking: 'Let me ' },
+      },
+      {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'thinking_delta', thinking: 'think.' },
+      },
+      {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'signature_delta', signature: 'sig-1' },
+      },
+      { type: 'content_block_stop', index: 0 },
+      {
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'redacted_thinking', data: 'ENCRYPTED' },
+      },
+      { type: 'content_block_stop', index: 1 },
+      { type: 'content_block_start', index: 2, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 2, delta: { type: 'text_delta', text: 'Answer' } },
+      { type: 'content_block_stop', index: 2 },
+    ]);
+  });
+
+  it('sends unsigned reasoning (other upstreams) as a thinking block without a signature_delta', () => {
+    const events = run([
+      { type: 'reasoning-delta', index: 0, text: 'hmm' },
+      { type: 'text-delta', index: 0, text: 'Hi' },
+      { type: 'finish', index: 0, finishReason: 'stop' },
+    ]);
+    expect(events.slice(1, 5)).toEqual([
+      {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'thinking', thinking: '', signature: '' },
+      },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+    ]);
+    expect(
+      events.some((event) => (event.delta as { type?: string })?.type === 'signature_delta'),
+    ).toBe(false);
   });
 
   it('works without a start part and makes the id from the request id', () => {
@@ -193,10 +241,11 @@ describe('createMessagesStreamEncoder', () => {
     });
   });
 
-  it('ignores other choices, reasoning and empty deltas', () => {
+  it('ignores other choices and empty deltas', () => {
     const events = run([
       start,
-      { type: 'reasoning-delta', index: 0, text: 'thinking' },
+      { type: 'reasoning-delta', index: 0, text: '' },
+      { type: 'reasoning-delta', index: 1, text: 'other thinking' },
       { type: 'text-delta', index: 1, text: 'other choice' },
       { type: 'text-delta', index: 0, text: '' },
       { type: 'tool-call-start', index: 1, toolIndex: 0, id: 'x', name: 'y' },

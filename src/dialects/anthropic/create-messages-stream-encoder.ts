@@ -15,22 +15,23 @@ const DELTA_HEAD = 'event: content_block_delta\ndata: {"type":"content_block_del
 
 const NO_BLOCK = -1;
 const TEXT_BLOCK = -2;
+const THINKING_BLOCK = -3;
 
 /**
  * Canonical stream parts → Anthropic Messages SSE: `message_start`, then content blocks opened
  * lazily and closed before the next one opens (`content_block_start` / `_delta` / `_stop`), then
  * at `end()` one `message_delta` (stop reason and usage) and `message_stop`.
  *
- * Only choice 0 is encoded; reasoning deltas are dropped (thinking blocks need a signature), with
- * a `ping` at most every KEEP_ALIVE_INTERVAL_MS while they arrive so idle timeouts do not fire.
+ * Only choice 0 is encoded. Reasoning becomes `thinking` blocks (`thinking_delta` events); an
+ * Anthropic upstream's signature arrives as a `signature_delta` that ends its block, and its
+ * redacted reasoning as a `redacted_thinking` block. Reasoning from other upstreams has no
+ * signature: its block starts with `signature: ""` and gets no signature_delta (such blocks are
+ * not sent back to Anthropic upstreams; docs/compatibility.md).
  * A stream with no content still yields message_start, message_delta, message_stop.
  * Should arguments for a tool call arrive after the next block opened (an upstream interleaving
  * parallel tool calls), they are sent as `input_json_delta` on that tool's own block index, which
  * the SDK accumulates by index; no argument text is lost.
  */
-/** While reasoning deltas (not forwarded) arrive, a `ping` event at most this often. */
-export const KEEP_ALIVE_INTERVAL_MS = 2000;
-
 export function createMessagesStreamEncoder(context: EncodeContext): StreamEncoder {
   let started = false;
   let nextBlockIndex = 0;
@@ -42,7 +43,6 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
   let stopReason: AnthropicStopReason | undefined;
   let stopSequence: string | null = null;
   let usage: Usage | undefined;
-  let lastKeepAliveAt = Date.now();
 
   function start(upstreamId: string): string {
     if (started) return '';
@@ -86,6 +86,20 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
   // indexes are counters, so plain integers); same bytes as sseEvent() of the whole object.
   function inputDelta(index: number, partialJson: string): string {
     return `${DELTA_HEAD}${index},"delta":{"type":"input_json_delta","partial_json":${JSON.stringify(partialJson)}}}\n\n`;
+  }
+
+  function thinkingDelta(index: number, text: string): string {
+    return `${DELTA_HEAD}${index},"delta":{"type":"thinking_delta","thinking":${JSON.stringify(text)}}}\n\n`;
+  }
+
+  function signatureDelta(index: number, signature: string): string {
+    return `${DELTA_HEAD}${index},"delta":{"type":"signature_delta","signature":${JSON.stringify(signature)}}}\n\n`;
+  }
+
+  function openThinking(): string {
+    return openBlock === THINKING_BLOCK
+      ? ''
+      : openBlockEvent({ type: 'thinking', thinking: '', signature: '' }, THINKING_BLOCK);
   }
 
   function textDelta(index: number, text: string): string {
@@ -132,14 +146,22 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
           stopReason = anthropicStopReason(part.finishReason, part.stopSequence);
           stopSequence = part.stopSequence ?? null;
           return start('') + closeBlock();
-        case 'reasoning-delta': {
-          // Reasoning is not shown, so keep a long silent reasoning phase alive with pings.
-          const text = start('');
-          const now = Date.now();
-          if (text !== '' || now - lastKeepAliveAt < KEEP_ALIVE_INTERVAL_MS) return text;
-          lastKeepAliveAt = now;
-          return sseEvent('ping', { type: 'ping' });
+        case 'reasoning-delta':
+          if (part.text === '') return start('');
+          return start('') + openThinking() + thinkingDelta(openBlockIndex, part.text);
+        case 'reasoning-signature': {
+          const text = start('') + openThinking() + signatureDelta(openBlockIndex, part.signature);
+          return text + closeBlock();
         }
+        case 'reasoning-redacted':
+          return (
+            start('') +
+            openBlockEvent({ type: 'redacted_thinking', data: part.data }, THINKING_BLOCK) +
+            closeBlock()
+          );
+        case 'logprobs':
+          // Refused toward this dialect's requests; nothing to send.
+          return start('');
       }
     },
     end(): string {

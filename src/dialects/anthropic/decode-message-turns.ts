@@ -1,8 +1,10 @@
 import type {
+  AssistantMessage,
   CacheControl,
   ContentPart,
   ImagePart,
   Message,
+  ReasoningBlock,
   SystemMessage,
   ToolCall,
   ToolMessage,
@@ -12,6 +14,7 @@ import {
   invalidRequest,
   isObject,
   optionalBoolean,
+  optionalString,
   requireObject,
   requireString,
   type JsonObject,
@@ -22,7 +25,8 @@ import {
  * - user `tool_result` blocks become one `tool` message each, placed before the rest of the turn;
  *   images inside a tool result are moved into that user turn (canonical tool messages are text);
  * - assistant `tool_use` blocks become tool calls, their `input` serialized as JSON;
- * - `thinking`/`redacted_thinking` blocks are dropped (their signatures cannot be forwarded);
+ * - assistant `thinking` / `redacted_thinking` blocks become the turn's reasoning blocks (with
+ *   their signatures; Anthropic upstreams get them back as sent); in user turns they are refused;
  * - text blocks that must merge into one string (assistant text, tool results) are joined with
  *   newlines; a cache mark on any of them marks the joined text;
  * - `cache_control` marks are kept on the canonical part they belong to.
@@ -108,10 +112,9 @@ function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
         break;
       case 'thinking':
       case 'redacted_thinking':
-        break;
       case 'tool_use':
         throw invalidRequest(
-          '`tool_use` blocks are only allowed in assistant messages',
+          `\`${String(block.type)}\` blocks are only allowed in assistant messages`,
           `${blockParam}.type`,
         );
       default:
@@ -133,6 +136,7 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
   let text = '';
   let textMark: CacheControl | undefined;
   let toolCalls: ToolCall[] | undefined;
+  let reasoning: ReasoningBlock[] | undefined;
   for (let index = 0; index < value.length; index++) {
     const blockParam = `${param}[${index}]`;
     const block = requireObject(value[index], blockParam);
@@ -150,6 +154,7 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
         break;
       case 'thinking':
       case 'redacted_thinking':
+        (reasoning ??= []).push(decodeReasoningBlock(block, blockParam));
         break;
       case 'tool_result':
         throw invalidRequest(
@@ -160,12 +165,23 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
         throw unsupportedBlock(block.type, blockParam);
     }
   }
-  const message: Message =
-    toolCalls === undefined
-      ? { role: 'assistant', content: text }
-      : { role: 'assistant', content: text, toolCalls };
+  const message: AssistantMessage = { role: 'assistant', content: text };
+  if (toolCalls !== undefined) message.toolCalls = toolCalls;
+  if (reasoning !== undefined) message.reasoning = reasoning;
   if (textMark !== undefined) message.cacheControl = textMark;
   return message;
+}
+
+function decodeReasoningBlock(block: JsonObject, param: string): ReasoningBlock {
+  if (block.type === 'redacted_thinking')
+    return { type: 'redacted', data: requireString(block.data, `${param}.data`, false) };
+  const thinking: ReasoningBlock = {
+    type: 'thinking',
+    text: requireString(block.thinking, `${param}.thinking`),
+  };
+  const signature = optionalString(block.signature, `${param}.signature`);
+  if (signature !== undefined && signature !== '') thinking.signature = signature;
+  return thinking;
 }
 
 function decodeToolUse(block: JsonObject, param: string): ToolCall {

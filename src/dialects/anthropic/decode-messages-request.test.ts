@@ -104,6 +104,10 @@ describe('decodeMessagesRequest', () => {
           { id: 'toolu_1', name: 'Read', arguments: '{"file_path":"/a.ts"}' },
           { id: 'toolu_2', name: 'Read', arguments: '{}' },
         ],
+        reasoning: [
+          { type: 'thinking', text: 'Let me look', signature: 'sig' },
+          { type: 'redacted', data: 'xyz' },
+        ],
       },
       { role: 'tool', toolCallId: 'toolu_1', content: 'const a = 1;' },
       { role: 'tool', toolCallId: 'toolu_2', content: 'line 1\nline 2', isError: true },
@@ -166,12 +170,13 @@ describe('decodeMessagesRequest', () => {
           effort: 'max',
           format: { type: 'json_schema', schema: { type: 'object' } },
         },
-        thinking: { type: 'enabled', budget_tokens: 2000 },
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        max_tokens: 4096,
       }),
     ).toEqual({
       kind: 'chat',
       model: 'claude-sonnet-4-5',
-      maxTokens: 1024,
+      maxTokens: 4096,
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: [{ type: 'text', text: 'hi' }] },
@@ -195,6 +200,8 @@ describe('decodeMessagesRequest', () => {
       parallelToolCalls: false,
       reasoningEffort: 'high',
       responseFormat: { type: 'json_schema', name: 'response', schema: { type: 'object' } },
+      thinking: { type: 'enabled', budgetTokens: 1024 },
+      topK: 40,
     });
   });
 

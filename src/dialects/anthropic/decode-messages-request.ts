@@ -13,16 +13,20 @@ import {
   type JsonObject,
 } from '../field-readers.js';
 import { withCacheControl } from '../decode-cache-control.js';
+import { checkBodyFields } from '../field-policy.js';
 import { decodeMessageTurns, decodeSystemBlocks } from './decode-message-turns.js';
+import { decodeMessagesOptions } from './decode-messages-options.js';
+import { MESSAGES_FIELD_POLICY } from './messages-field-policy.js';
 
 /**
- * Decodes an Anthropic `POST /v1/messages` body into a canonical ChatRequest.
- * `system` blocks and `cache_control` marks (on system blocks, message blocks and tools) are kept.
- * Unknown fields (thinking, service_tier, …) are ignored; `top_k` is checked and dropped (the
- * canonical request has no equivalent).
+ * Decodes an Anthropic `POST /v1/messages` body (and its `anthropic-beta` header) into a
+ * canonical ChatRequest. `system` blocks and `cache_control` marks (on system blocks, message
+ * blocks and tools) are kept. Every field is in MESSAGES_FIELD_POLICY: unknown ones are refused by
+ * name.
  */
-export function decodeMessagesRequest(body: unknown): ChatRequest {
+export function decodeMessagesRequest(body: unknown, betaHeader?: string | string[]): ChatRequest {
   if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
+  checkBodyFields(body, MESSAGES_FIELD_POLICY);
   const model = requireString(body.model, 'model', false);
   const maxTokens = optionalInteger(body.max_tokens, 'max_tokens', 1);
   if (maxTokens === undefined)
@@ -41,7 +45,6 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
   if (temperature !== undefined) request.temperature = temperature;
   const topP = optionalNumber(body.top_p, 'top_p', 0, 1);
   if (topP !== undefined) request.topP = topP;
-  optionalInteger(body.top_k, 'top_k', 0);
   const stop = decodeStopSequences(body.stop_sequences);
   if (stop !== undefined) request.stop = stop;
   if (body.metadata !== undefined && body.metadata !== null) {
@@ -55,6 +58,7 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
   if (tools !== undefined) request.tools = tools;
   decodeToolChoice(body.tool_choice, request);
   decodeOutputConfig(body.output_config, request);
+  decodeMessagesOptions(body, request, betaHeader);
   return request;
 }
 

@@ -15,13 +15,13 @@ function response(choice: Partial<Choice>, overrides: Partial<ModelResponse> = {
 }
 
 describe('encodeMessagesResponse', () => {
-  it('encodes text and tool_use blocks exactly', () => {
+  it('encodes thinking, text and tool_use blocks exactly (unsigned reasoning: signature "")', () => {
     expect(
       encodeMessagesResponse(
         response(
           {
             text: 'Reading it.',
-            reasoning: 'not shown',
+            reasoning: 'from deepseek',
             toolCalls: [{ id: 'toolu_1', name: 'Read', arguments: '{"file_path":"/a.ts"}' }],
             finishReason: 'tool_calls',
           },
@@ -42,6 +42,7 @@ describe('encodeMessagesResponse', () => {
       role: 'assistant',
       model: 'switchyard-smart',
       content: [
+        { type: 'thinking', thinking: 'from deepseek', signature: '' },
         { type: 'text', text: 'Reading it.' },
         { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { file_path: '/a.ts' } },
       ],
@@ -54,6 +55,27 @@ describe('encodeMessagesResponse', () => {
         cache_creation_input_tokens: 150,
       },
     });
+  });
+
+  it("keeps an Anthropic upstream's signed and redacted thinking blocks", () => {
+    const encoded = encodeMessagesResponse(
+      response({
+        text: 'Done.',
+        reasoning: 'ab',
+        reasoningBlocks: [
+          { type: 'thinking', text: 'a', signature: 'sig-a' },
+          { type: 'redacted', data: 'ENC' },
+          { type: 'thinking', text: 'b', signature: 'sig-b' },
+        ],
+      }),
+      context,
+    );
+    expect(encoded.content).toEqual([
+      { type: 'thinking', thinking: 'a', signature: 'sig-a' },
+      { type: 'redacted_thinking', data: 'ENC' },
+      { type: 'thinking', thinking: 'b', signature: 'sig-b' },
+      { type: 'text', text: 'Done.' },
+    ]);
   });
 
   it('makes an Anthropic-style id from the request id for foreign upstream ids', () => {

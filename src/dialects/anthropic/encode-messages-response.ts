@@ -1,9 +1,11 @@
-import type { ModelResponse } from '../../core/response.js';
+import type { Choice, ModelResponse } from '../../core/response.js';
 import type { EncodeContext } from '../types.js';
 import { encodeAnthropicUsage, type AnthropicUsage } from './encode-anthropic-usage.js';
 import { anthropicStopReason, type AnthropicStopReason } from './stop-reason.js';
 
 export type AnthropicContentBlock =
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
@@ -41,15 +43,16 @@ export function parseToolInput(argumentsText: string): Record<string, unknown> {
 
 /**
  * A canonical response as an Anthropic `message`. Only choice 0 is used (Anthropic has no `n`).
- * Reasoning is not emitted: thinking blocks need a signature we cannot produce. An answer with
- * no text and no tool calls has `content: []`, as the API itself returns.
+ * Reasoning comes first as `thinking` blocks: an Anthropic upstream's blocks with their signatures
+ * (and its `redacted_thinking`), other upstreams' reasoning as one block with `signature: ""`.
+ * An answer with no text and no tool calls has `content: []`, as the API itself returns.
  */
 export function encodeMessagesResponse(
   response: ModelResponse,
   context: EncodeContext,
 ): AnthropicMessage {
   const choice = response.choices.find((candidate) => candidate.index === 0) ?? response.choices[0];
-  const content: AnthropicContentBlock[] = [];
+  const content: AnthropicContentBlock[] = choice === undefined ? [] : thinkingBlocks(choice);
   if (choice !== undefined && choice.text !== '') content.push({ type: 'text', text: choice.text });
   if (choice !== undefined) {
     for (const call of choice.toolCalls) {
@@ -74,4 +77,16 @@ export function encodeMessagesResponse(
     stop_sequence: choice?.stopSequence ?? null,
     usage: encodeAnthropicUsage(response.usage),
   };
+}
+
+/** A choice's reasoning as thinking blocks (see encodeMessagesResponse). */
+export function thinkingBlocks(choice: Choice): AnthropicContentBlock[] {
+  if (choice.reasoningBlocks !== undefined) {
+    return choice.reasoningBlocks.map((block) =>
+      block.type === 'redacted'
+        ? { type: 'redacted_thinking', data: block.data }
+        : { type: 'thinking', thinking: block.text, signature: block.signature ?? '' },
+    );
+  }
+  return choice.reasoning ? [{ type: 'thinking', thinking: choice.reasoning, signature: '' }] : [];
 }

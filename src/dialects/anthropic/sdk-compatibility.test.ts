@@ -120,10 +120,12 @@ describe('@anthropic-ai/sdk accepts our messages output', () => {
     });
   });
 
-  it('accumulates a streamed text + tool_use answer with MessageStream', async () => {
+  it('accumulates a streamed thinking + text + tool_use answer with MessageStream', async () => {
     const body = sse([
       { type: 'start', id: 'chatcmpl-up', model: 'upstream', created: 1700000000 },
-      { type: 'reasoning-delta', index: 0, text: 'hidden' },
+      { type: 'reasoning-delta', index: 0, text: 'Let me ' },
+      { type: 'reasoning-delta', index: 0, text: 'read.' },
+      { type: 'reasoning-signature', index: 0, signature: 'sig-1' },
       { type: 'text-delta', index: 0, text: 'Reading ' },
       { type: 'text-delta', index: 0, text: 'both.' },
       { type: 'tool-call-start', index: 0, toolIndex: 0, id: 'toolu_a', name: 'read_file' },
@@ -146,6 +148,7 @@ describe('@anthropic-ai/sdk accepts our messages output', () => {
     expect(final.id).toBe('msg_req123');
     expect(final.model).toBe('switchyard-coder');
     expect(final.content).toEqual([
+      { type: 'thinking', thinking: 'Let me read.', signature: 'sig-1' },
       { type: 'text', text: 'Reading both.' },
       { type: 'tool_use', id: 'toolu_a', name: 'read_file', input: { path: 'a.ts' } },
       { type: 'tool_use', id: 'toolu_b', name: 'read_file', input: { path: 'b.ts' } },

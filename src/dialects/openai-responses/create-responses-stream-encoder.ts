@@ -258,6 +258,11 @@ export function createResponsesStreamEncoder(
           return textDelta('message', part.text);
         case 'reasoning-delta':
           return textDelta('reasoning', part.text);
+        case 'reasoning-signature':
+        case 'reasoning-redacted':
+        case 'logprobs':
+          // Anthropic's signatures and redacted blocks, and log probabilities (top_logprobs is refused): nothing to send.
+          return '';
         case 'tool-call-start': {
           const text = start() + closeCurrent();
           const index = output.length;

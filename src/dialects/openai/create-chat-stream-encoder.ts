@@ -69,6 +69,12 @@ export function createChatStreamEncoder(
     return `${choiceHead}${delta},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]${usage}}\n\n`;
   }
 
+  /** A chunk with an empty delta that carries the log probabilities of the tokens before it. */
+  function logprobsChunk(index: number, logprobs: unknown): string {
+    identify('', 0);
+    return `${head}"choices":[{"index":${JSON.stringify(index)},"delta":{},"logprobs":${JSON.stringify(logprobs)},"finish_reason":null}]${options.includeUsage ? ',"usage":null' : ''}}\n\n`;
+  }
+
   /** The role chunk for a choice, the first time the choice shows up. */
   function open(index: number): string {
     if (opened[index] === true) return '';
@@ -103,6 +109,12 @@ export function createChatStreamEncoder(
             open(part.index) +
             chunk(part.index, `{"reasoning_content":${JSON.stringify(part.text)}}`)
           );
+        case 'logprobs':
+          return open(part.index) + logprobsChunk(part.index, part.logprobs);
+        case 'reasoning-signature':
+        case 'reasoning-redacted':
+          // Anthropic's signed and redacted blocks have no place on this wire; their text came as deltas.
+          return open(part.index);
         case 'tool-call-start': {
           const call = {
             index: part.toolIndex,

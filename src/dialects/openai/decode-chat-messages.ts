@@ -1,4 +1,5 @@
 import type {
+  AssistantMessage,
   CacheControl,
   ContentPart,
   Message,
@@ -103,10 +104,12 @@ function decodeAssistantMessage(message: Record<string, unknown>, param: string)
   }
   const content = decodeTextContent(message.content, `${param}.content`, true);
   const toolCalls = decodeToolCalls(message.tool_calls, `${param}.tool_calls`);
-  const decoded: Message =
-    toolCalls === undefined
-      ? { role: 'assistant', content }
-      : { role: 'assistant', content, toolCalls };
+  const decoded: AssistantMessage = { role: 'assistant', content };
+  if (toolCalls !== undefined) decoded.toolCalls = toolCalls;
+  // DeepSeek-style reasoning sent back: kept for upstreams that want it (their tool loops do).
+  const reasoning = optionalString(message.reasoning_content, `${param}.reasoning_content`);
+  if (reasoning !== undefined && reasoning !== '')
+    decoded.reasoning = [{ type: 'thinking', text: reasoning }];
   const mark = lastPartMark(message.content, `${param}.content`);
   if (mark !== undefined) decoded.cacheControl = mark;
   return decoded;

@@ -129,6 +129,14 @@ describe('decodeChatRequest', () => {
       stream_options: { include_usage: true },
       reasoning_effort: 'low',
       logprobs: true,
+      top_logprobs: 3,
+      logit_bias: { '50256': -100 },
+      top_k: 40,
+      service_tier: 'flex',
+      verbosity: 'low',
+      prompt_cache_key: 'session-1',
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      modalities: ['text'],
       store: false,
     });
     expect(request).toEqual({
@@ -160,6 +168,14 @@ describe('decodeChatRequest', () => {
       stream: true,
       streamUsage: true,
       reasoningEffort: 'low',
+      logprobs: true,
+      topLogprobs: 3,
+      logitBias: { '50256': -100 },
+      topK: 40,
+      serviceTier: 'flex',
+      verbosity: 'low',
+      promptCacheKey: 'session-1',
+      thinking: { type: 'enabled', budgetTokens: 2048 },
     });
   });
 

@@ -15,15 +15,20 @@ import {
   requireString,
   type JsonObject,
 } from '../field-readers.js';
+import { checkBodyFields } from '../field-policy.js';
+import { CHAT_FIELD_POLICY } from './chat-field-policy.js';
 import { decodeChatMessages } from './decode-chat-messages.js';
+import { decodeChatOptions } from './decode-chat-options.js';
 import { decodeSamplingParams, decodeStreamFlags } from './decode-sampling-params.js';
 
 /**
- * Decodes an OpenAI `POST /v1/chat/completions` body into a canonical ChatRequest.
- * Unknown fields are ignored; null optional fields count as absent.
+ * Decodes an OpenAI `POST /v1/chat/completions` body into a canonical ChatRequest. Every field
+ * is in CHAT_FIELD_POLICY: unknown fields are refused by name; null optional fields count as absent.
  */
 export function decodeChatRequest(body: unknown): ChatRequest {
   if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
+  rejectLegacyFunctions(body);
+  checkBodyFields(body, CHAT_FIELD_POLICY);
   const model = requireString(body.model, 'model', false);
   const messages = decodeChatMessages(body.messages);
   const { stream, streamUsage } = decodeStreamFlags(body);
@@ -35,7 +40,6 @@ export function decodeChatRequest(body: unknown): ChatRequest {
     optionalInteger(body.max_completion_tokens, 'max_completion_tokens', 1) ??
     optionalInteger(body.max_tokens, 'max_tokens', 1);
   if (maxTokens !== undefined) request.maxTokens = maxTokens;
-  rejectLegacyFunctions(body);
   const tools = decodeTools(body.tools);
   if (tools !== undefined) request.tools = tools;
   const toolChoice = decodeToolChoice(body.tool_choice);
@@ -46,6 +50,7 @@ export function decodeChatRequest(body: unknown): ChatRequest {
   if (responseFormat !== undefined) request.responseFormat = responseFormat;
   const reasoningEffort = decodeReasoningEffort(body.reasoning_effort);
   if (reasoningEffort !== undefined) request.reasoningEffort = reasoningEffort;
+  decodeChatOptions(body, request);
   return request;
 }
 

@@ -21,7 +21,7 @@ export interface ChatCompletion {
   choices: {
     index: number;
     message: ChatCompletionMessage;
-    logprobs: null;
+    logprobs: unknown;
     finish_reason: ChatFinishReason;
   }[];
   usage?: OpenAIUsage;
@@ -41,7 +41,7 @@ export function encodeChatResponse(
     choices: response.choices.map((choice) => ({
       index: choice.index,
       message: encodeMessage(choice),
-      logprobs: null,
+      logprobs: choice.logprobs ?? null,
       finish_reason: chatFinishReason(choice.finishReason),
     })),
   };

@@ -13,6 +13,7 @@ import { decodeUpstreamStream } from '../upstream-stream.js';
 import { decodeAnthropicResponse } from './decode-response.js';
 import { AnthropicStreamDecoder } from './decode-stream.js';
 import { encodeAnthropicBody } from './encode-request.js';
+import { anthropicBetaHeader } from './encode-request-options.js';
 import {
   COUNT_TOKENS_ENDPOINT,
   decodeCountTokensResponse,
@@ -50,19 +51,26 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
       providerId: settings.id,
       upstreamModel: context.upstreamModel,
       stream,
+      quirks: settings.quirks,
     });
+    const headers = providerHeaders(
+      auth,
+      settings.headers,
+      context.requestId,
+      stream,
+      context.traceparent,
+    );
+    const betas = anthropicBetaHeader(request, settings.id, settings.quirks);
+    if (betas !== undefined) {
+      const configured = headers['anthropic-beta'];
+      headers['anthropic-beta'] = configured === undefined ? betas : `${configured},${betas}`;
+    }
     if (context.signal.aborted) throw abortError(context.signal, errorContext);
     return postJson({
       dispatcher,
       target,
       endpoint: MESSAGES_ENDPOINT,
-      headers: providerHeaders(
-        auth,
-        settings.headers,
-        context.requestId,
-        stream,
-        context.traceparent,
-      ),
+      headers,
       body: JSON.stringify(body),
       signal: context.signal,
       context: errorContext,
@@ -72,6 +80,7 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
   const adapter: ProviderAdapter = {
     id: settings.id,
     wire: 'anthropic',
+    quirks: settings.quirks,
     async chat(request, context) {
       const response = await send(request, context, false);
       const payload = await readJson(response, context.signal, errorContext);

@@ -22,6 +22,8 @@ export function encodeCountTokensBody(
     top_p: _topP,
     stop_sequences: _stop,
     metadata: _metadata,
+    top_k: _topK,
+    service_tier: _serviceTier,
     ...counted
   } = body;
   return counted;

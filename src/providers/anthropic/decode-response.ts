@@ -1,4 +1,4 @@
-import type { ToolCall } from '../../core/request.js';
+import type { ReasoningBlock, ToolCall } from '../../core/request.js';
 import type { Choice, FinishReason, ModelResponse, Usage } from '../../core/response.js';
 import {
   badResponse,
@@ -68,12 +68,20 @@ export function decodeAnthropicResponse(
   }
   let text = '';
   let reasoning = '';
+  const reasoningBlocks: ReasoningBlock[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (!isRecord(block)) continue;
     if (block.type === 'text' && typeof block.text === 'string') text += block.text;
-    else if (block.type === 'thinking' && typeof block.thinking === 'string')
+    else if (block.type === 'thinking' && typeof block.thinking === 'string') {
       reasoning += block.thinking;
+      reasoningBlocks.push(
+        typeof block.signature === 'string' && block.signature !== ''
+          ? { type: 'thinking', text: block.thinking, signature: block.signature }
+          : { type: 'thinking', text: block.thinking },
+      );
+    } else if (block.type === 'redacted_thinking' && typeof block.data === 'string')
+      reasoningBlocks.push({ type: 'redacted', data: block.data });
     else if (block.type === 'tool_use') {
       toolCalls.push({
         id: typeof block.id === 'string' ? block.id : '',
@@ -89,6 +97,8 @@ export function decodeAnthropicResponse(
     finishReason: mapStopReason(message.stop_reason),
   };
   if (reasoning !== '') choice.reasoning = reasoning;
+  if (reasoningBlocks.some((block) => block.type === 'redacted' || block.signature !== undefined))
+    choice.reasoningBlocks = reasoningBlocks;
   if (typeof message.stop_sequence === 'string') choice.stopSequence = message.stop_sequence;
   const response: ModelResponse = {
     id: typeof message.id === 'string' ? message.id : '',

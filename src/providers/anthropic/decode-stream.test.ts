@@ -36,7 +36,7 @@ describe('AnthropicStreamDecoder', () => {
     }
   });
 
-  it('ignores unknown event and delta types, redacted thinking and server tool blocks', () => {
+  it('ignores unknown event and delta types and server tool blocks; keeps redacted thinking', () => {
     const { parts } = run([
       start,
       {
@@ -58,7 +58,35 @@ describe('AnthropicStreamDecoder', () => {
       { type: 'some_future_event' },
       { type: 'message_stop' },
     ]);
-    expect(parts.map((part) => part.type)).toEqual(['start', 'finish', 'usage']);
+    expect(parts.map((part) => part.type)).toEqual([
+      'start',
+      'reasoning-redacted',
+      'finish',
+      'usage',
+    ]);
+  });
+
+  it('turns thinking blocks into reasoning deltas ended by their signature', () => {
+    const { parts } = run([
+      start,
+      {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'thinking', thinking: '', signature: '' },
+      },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hm.' } },
+      {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'signature_delta', signature: 'S1' },
+      },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_stop' },
+    ]);
+    expect(parts.slice(1, 3)).toEqual([
+      { type: 'reasoning-delta', index: 0, text: 'Hm.' },
+      { type: 'reasoning-signature', index: 0, signature: 'S1' },
+    ]);
   });
 
   it('throws on an event before message_start, and when message_stop never comes', () => {

@@ -1,4 +1,10 @@
 import { GatewayError } from '../../core/errors.js';
+import type { ProviderQuirks } from '../../core/provider.js';
+import {
+  encodeAnthropicOptions,
+  encodeHistoryReasoning,
+  nativeFormat,
+} from './encode-request-options.js';
 import type {
   CacheControl,
   ChatRequest,
@@ -26,12 +32,16 @@ export interface AnthropicEncodeOptions {
   providerId: string;
   upstreamModel: string;
   stream: boolean;
+  /** The provider's quirks: structured outputs, allowed betas. */
+  quirks?: ProviderQuirks;
 }
 
 /**
  * Canonical chat request → Anthropic Messages body. System messages become the top-level
- * `system` (one block each); cache marks become `cache_control` on the same blocks; tool results become `tool_result` blocks in user turns; consecutive same-role turns
- * are merged (the API wants alternation); seed and penalties have no equivalent and are dropped.
+ * `system` (one block each); cache marks become `cache_control` on the same blocks; tool results
+ * become `tool_result` blocks in user turns; consecutive same-role turns are merged (the API wants
+ * alternation). Fields this wire cannot take (seed, penalties, logprobs…) never reach here: the
+ * endpoint refuses them before the attempt (src/dialects/field-policy.ts).
  */
 export function encodeAnthropicBody(
   request: ChatRequest,
@@ -62,7 +72,7 @@ export function encodeAnthropicBody(
         );
         break;
       case 'assistant': {
-        const blocks: JsonObject[] = [];
+        const blocks: JsonObject[] = encodeHistoryReasoning(message.reasoning);
         if (message.content !== '')
           blocks.push(marked({ type: 'text', text: message.content }, message.cacheControl));
         for (const call of message.toolCalls ?? []) {
@@ -90,7 +100,9 @@ export function encodeAnthropicBody(
     }
   }
   trimFinalAssistantText(messages);
-  const instruction = responseFormatInstruction(request.responseFormat);
+  const instruction = nativeFormat(request, options.quirks)
+    ? undefined
+    : responseFormatInstruction(request.responseFormat);
   if (instruction !== undefined) systemParts.push({ type: 'text', text: instruction });
 
   const body: JsonObject = {
@@ -109,6 +121,7 @@ export function encodeAnthropicBody(
     if (toolChoice !== undefined) body['tool_choice'] = toolChoice;
   }
   if (request.user !== undefined) body['metadata'] = { user_id: request.user };
+  encodeAnthropicOptions(request, body, options.providerId, options.quirks);
   if (options.stream) body['stream'] = true;
   return body;
 }

@@ -148,6 +148,7 @@ function decodeChoice(choice: WireChoice, position: number): Choice {
   }
   const decoded: Choice = { index, text, toolCalls, finishReason };
   if (reasoning !== '') decoded.reasoning = reasoning;
+  if (isRecord(choice.logprobs)) decoded.logprobs = choice.logprobs;
   const stopSequence = stopSequenceOf(choice, finishReason);
   if (stopSequence !== undefined) decoded.stopSequence = stopSequence;
   return decoded;

@@ -146,6 +146,7 @@ export class OpenAIStreamDecoder implements WireStreamDecoder {
           if (isRecord(entry)) this.decodeToolCall(entry, index, state, out);
       }
     }
+    if (isRecord(choice.logprobs)) out.push({ type: 'logprobs', index, logprobs: choice.logprobs });
     if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') {
       state.finished = true;
       const finishReason = mapFinishReason(choice.finish_reason);

@@ -1,5 +1,7 @@
 import type { CacheControl, ContentPart, Message } from '../../core/request.js';
 
+import { historyReasoningText } from './encode-chat-options.js';
+
 type JsonObject = Record<string, unknown>;
 
 /**
@@ -13,6 +15,7 @@ type JsonObject = Record<string, unknown>;
 export function encodeChatMessages(
   messages: readonly Message[],
   cacheMarks: boolean,
+  reasoning = false,
 ): JsonObject[] {
   const encoded: JsonObject[] = [];
   let system: Extract<Message, { role: 'system' }>[] = [];
@@ -26,7 +29,7 @@ export function encodeChatMessages(
       continue;
     }
     flushSystem();
-    encoded.push(encodeMessage(message, cacheMarks));
+    encoded.push(encodeMessage(message, cacheMarks, reasoning));
   }
   flushSystem();
   return encoded;
@@ -45,9 +48,11 @@ function encodeSystem(
   return { role: 'system', content: blocks.map((block) => block.content).join('\n') };
 }
 
+/** `reasoning` true: an assistant turn's reasoning goes back as `reasoning_content` (DeepSeek thinking). */
 function encodeMessage(
   message: Exclude<Message, { role: 'system' }>,
   cacheMarks: boolean,
+  reasoning: boolean,
 ): JsonObject {
   switch (message.role) {
     case 'user':
@@ -59,6 +64,8 @@ function encodeMessage(
         message.content === '' && toolCalls.length > 0 ? null : message.content;
       if (mark !== undefined && message.content !== '') content = [textPart(message.content, mark)];
       const encoded: JsonObject = { role: 'assistant', content };
+      const reasoningText = reasoning ? historyReasoningText(message) : undefined;
+      if (reasoningText !== undefined) encoded['reasoning_content'] = reasoningText;
       if (toolCalls.length > 0) {
         encoded['tool_calls'] = toolCalls.map((call) => ({
           id: call.id,

@@ -9,6 +9,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../core/request.js';
+import { encodeChatOptions, historyReasoningText, withJsonWord } from './encode-chat-options.js';
 
 /** What encoding needs besides the request. */
 export interface EncodeOptions {
@@ -24,7 +25,11 @@ type JsonObject = Record<string, unknown>;
 export function encodeChatBody(request: ChatRequest, options: EncodeOptions): JsonObject {
   const body: JsonObject = {
     model: options.upstreamModel,
-    messages: encodeChatMessages(request.messages, options.quirks.cacheControl),
+    messages: encodeChatMessages(
+      withJsonWord(request, options.quirks),
+      options.quirks.cacheControl,
+      options.quirks.thinkingParam,
+    ),
   };
   const hasTools = request.tools !== undefined && request.tools.length > 0;
   if (hasTools) body['tools'] = (request.tools as ToolDefinition[]).map(encodeTool);
@@ -39,7 +44,7 @@ export function encodeChatBody(request: ChatRequest, options: EncodeOptions): Js
       request.maxTokens;
   }
   encodeSampling(request, body, options);
-  if (request.reasoningEffort !== undefined) body['reasoning_effort'] = request.reasoningEffort;
+  encodeChatOptions(request, body, options.quirks, options.providerId);
   encodeStream(body, options);
   return body;
 }
@@ -64,6 +69,7 @@ function encodeSampling(request: SamplingParams, body: JsonObject, options: Enco
   if (request.temperature !== undefined) body['temperature'] = request.temperature;
   if (request.topP !== undefined) body['top_p'] = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) body['stop'] = request.stop;
+  // Refused before the attempt where the provider has no seed (src/dialects/field-policy.ts).
   if (request.seed !== undefined && !options.quirks.noSeed) body['seed'] = request.seed;
   if (request.n !== undefined && request.n > 1) {
     if (options.quirks.noMultipleChoices) {

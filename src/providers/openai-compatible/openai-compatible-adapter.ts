@@ -105,6 +105,7 @@ export const createOpenAICompatibleAdapter: AdapterFactory = (settings, dispatch
   const adapter: ProviderAdapter = {
     id: settings.id,
     wire: 'openai-compatible',
+    quirks: settings.quirks,
     chat: async (request, context) =>
       answer(CHAT_ENDPOINT, encodeChatBody(request, options(context, false)), context),
     streamChat: async (request, context) =>

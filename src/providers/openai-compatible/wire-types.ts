@@ -48,6 +48,8 @@ export interface WireChoice {
   finish_reason?: string | null;
   /** vLLM: the stop string (or token id) that ended generation. */
   stop_reason?: string | number | null;
+  /** Token log probabilities, when the request asked for them (kept as sent). */
+  logprobs?: unknown;
 }
 
 export interface WireChunk {

@@ -1,0 +1,106 @@
+/**
+ * What happens to each request field of a client dialect, per upstream wire, as data: the
+ * decoders refuse fields the policy does not know (and fields refused toward every wire), the
+ * endpoints refuse a field before an attempt on a wire that cannot take it (so the executor fails
+ * over to one that can), and docs/compatibility.md has the same table (a test keeps the two in
+ * agreement).
+ *
+ *   translate  the field becomes canonical request data the adapter writes in the wire's own terms
+ *   pass       the field goes upstream as the client sent it (same name, same value)
+ *   refuse     400 `unsupported` naming the field (before the attempt: another wire may take it)
+ *   quirk      pass when the provider's quirk says the upstream takes it, else refuse
+ *   echo       accepted and echoed on the response, not sent upstream (Responses API rows only,
+ *              as that dialect does today; each is a known gap)
+ */
+import { GatewayError } from '../core/errors.js';
+import type { ProviderAdapter, ProviderQuirks } from '../core/provider.js';
+import type { ChatRequest } from '../core/request.js';
+import { invalidRequest, type JsonObject } from './field-readers.js';
+
+export type FieldAction = 'translate' | 'pass' | 'refuse' | 'echo';
+
+/** The boolean provider quirks a field can depend on. */
+export type BooleanQuirk = {
+  [K in keyof ProviderQuirks]: ProviderQuirks[K] extends boolean ? K : never;
+}[keyof ProviderQuirks];
+
+/** Pass when `quirks[quirk] === passWhen`, else refuse. */
+export interface QuirkGate {
+  quirk: BooleanQuirk;
+  passWhen: boolean;
+}
+
+export type WireRule = FieldAction | QuirkGate;
+
+export type UpstreamWire = ProviderAdapter['wire'];
+
+export interface FieldRule {
+  'openai-compatible': WireRule;
+  anthropic: WireRule;
+  /** The canonical field it becomes: checked before each attempt against the wire's rule. */
+  canonical?: keyof ChatRequest;
+  /** A request header rather than a body field. */
+  header?: true;
+  /** Why it is refused (toward some wire); part of the 400's message. */
+  reason?: string;
+}
+
+export type FieldPolicy = Readonly<Record<string, FieldRule>>;
+
+/** The wire rule with the quirk resolved: what an attempt on this adapter does with the field. */
+export function wireAction(
+  rule: FieldRule,
+  wire: UpstreamWire,
+  quirks?: ProviderQuirks,
+): FieldAction {
+  const wireRule = rule[wire];
+  if (typeof wireRule === 'string') return wireRule;
+  return quirks !== undefined && quirks[wireRule.quirk] === wireRule.passWhen ? 'pass' : 'refuse';
+}
+
+function refusedEverywhere(rule: FieldRule): boolean {
+  return rule['openai-compatible'] === 'refuse' && rule.anthropic === 'refuse';
+}
+
+/**
+ * Refuses a body field the policy does not list (400 `invalid_request`, ``Unknown field `x` ``)
+ * and one no upstream wire takes (400 `unsupported` with the reason). `null` counts as absent.
+ */
+export function checkBodyFields(body: JsonObject, policy: FieldPolicy): void {
+  for (const key of Object.keys(body)) {
+    const rule = policy[key];
+    if (rule === undefined || rule.header === true)
+      throw invalidRequest(`Unknown field \`${key}\``, key);
+    const value = body[key];
+    if (value !== undefined && value !== null && refusedEverywhere(rule)) {
+      throw new GatewayError(
+        'unsupported',
+        `\`${key}\` is not supported${rule.reason === undefined ? '' : `: ${rule.reason}`}.`,
+        { param: key },
+      );
+    }
+  }
+}
+
+/**
+ * Before an attempt: refuses the request on this adapter's wire when it carries a field the wire
+ * cannot take (400 `unsupported` naming the client's field; the executor fails over to the next
+ * target, and the client sees this error when no target takes it).
+ */
+export function refuseForUpstream(
+  policy: FieldPolicy,
+  request: ChatRequest,
+  adapter: Pick<ProviderAdapter, 'id' | 'wire' | 'quirks'>,
+): void {
+  for (const field of Object.keys(policy)) {
+    const rule = policy[field] as FieldRule;
+    if (rule.canonical === undefined || request[rule.canonical] === undefined) continue;
+    if (wireAction(rule, adapter.wire, adapter.quirks) !== 'refuse') continue;
+    const wire = adapter.wire === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible';
+    throw new GatewayError(
+      'unsupported',
+      `\`${field}\` is not supported by provider "${adapter.id}" (${wire} wire)${rule.reason === undefined ? '' : `: ${rule.reason}`}.`,
+      { param: field, provider: adapter.id },
+    );
+  }
+}
