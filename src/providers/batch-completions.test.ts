@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallContext, ProviderAdapter } from '../core/provider.js';
 import type { CompletionRequest } from '../core/request.js';
 import { batchCompletions, withCompletionBatching } from './batch-completions.js';
+import { resolveQuirks } from './presets.js';
 import { CompletionBatcher } from './completion-batcher.js';
 
 function adapter(id: string, withCompletions = true): ProviderAdapter & { prompts: string[][] } {
@@ -63,6 +64,9 @@ describe('batchCompletions (provider middleware)', () => {
     const batched = batchCompletions(base, batcher);
     expect(batched.id).toBe('p');
     expect(batched.wire).toBe('openai-compatible');
+    expect(batched.quirks).toBeUndefined();
+    const quirks = resolveQuirks({ topK: true });
+    expect(batchCompletions({ ...base, quirks }, batcher).quirks).toBe(quirks);
     expect((await batched.chat({} as never, context)).id).toBe('c');
     expect(typeof batched.embed).toBe('function');
     expect(batched.streamComplete).toBeUndefined();

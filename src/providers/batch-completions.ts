@@ -20,6 +20,8 @@ export function batchCompletions(
     complete: (request, context) => batcher.call(adapter, request, context),
     close: () => adapter.close(),
   };
+  // The field policy reads the quirks before each attempt: the wrapper must show the same ones.
+  if (adapter.quirks !== undefined) Object.assign(batched, { quirks: adapter.quirks });
   const { streamComplete, embed, countTokens } = adapter;
   if (streamComplete) batched.streamComplete = streamComplete.bind(adapter);
   if (embed) batched.embed = embed.bind(adapter);
