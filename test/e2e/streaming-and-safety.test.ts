@@ -117,22 +117,31 @@ describe('safety', () => {
       extra_headers: { host: decoyUrl },
       provider: { base_url: decoyUrl },
     };
+    const headers = {
+      'content-type': 'application/json',
+      'x-forwarded-host': decoyUrl,
+      'x-portkey-custom-host': decoyUrl,
+      'x-upstream-url': decoyUrl,
+      forwarded: `host=${decoyUrl}`,
+    };
+    // Body fields the chat dialect does not have are refused by name (docs/compatibility.md).
+    const refused = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers,
+      body: chatBody('gpt-4o-mini', 'hello', sneaky),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { param: string } }).error.param).toBe('base_url');
+    // Headers are not fields: the request is served, by the configured upstream only.
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-forwarded-host': decoyUrl,
-        'x-portkey-custom-host': decoyUrl,
-        'x-upstream-url': decoyUrl,
-        forwarded: `host=${decoyUrl}`,
-      },
-      body: chatBody('gpt-4o-mini', 'hello', sneaky),
+      headers,
+      body: chatBody('gpt-4o-mini', 'hello'),
     });
     expect(response.status).toBe(200);
     expect(decoyHits).toBe(0);
     const upstream = gateway.simulator!.recentRequests().at(-1)!;
     expect(upstream.providerId).toBe('sim-openai');
-    expect(upstream.body).not.toHaveProperty('base_url');
     expect(upstream.headers['x-forwarded-host']).toBeUndefined();
   });
 
