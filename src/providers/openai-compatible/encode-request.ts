@@ -9,7 +9,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../core/request.js';
-import { encodeChatOptions, historyReasoningText, withJsonWord } from './encode-chat-options.js';
+import { encodeChatOptions, withJsonWord } from './encode-chat-options.js';
 
 /** What encoding needs besides the request. */
 export interface EncodeOptions {
