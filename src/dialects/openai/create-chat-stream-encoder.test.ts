@@ -98,6 +98,34 @@ describe('createChatStreamEncoder', () => {
     ]);
   });
 
+  it('sends upstream log probabilities in a chunk of their own; Anthropic signatures are not shown', () => {
+    const logprobs = {
+      content: [{ token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [] }],
+    };
+    const out = run(
+      [
+        start,
+        { type: 'reasoning-delta', index: 0, text: 'r' },
+        { type: 'reasoning-signature', index: 0, signature: 'S' },
+        { type: 'text-delta', index: 0, text: 'Hi' },
+        { type: 'logprobs', index: 0, logprobs },
+        { type: 'finish', index: 0, finishReason: 'stop' },
+      ],
+      false,
+    );
+    expect(out).toEqual([
+      chunk(0, { role: 'assistant', content: '' }),
+      chunk(0, { reasoning_content: 'r' }),
+      chunk(0, { content: 'Hi' }),
+      {
+        ...(chunk(0, {}) as object),
+        choices: [{ index: 0, delta: {}, logprobs, finish_reason: null }],
+      },
+      chunk(0, {}, 'stop'),
+      '[DONE]',
+    ]);
+  });
+
   it('puts usage: null on every chunk and a final usage chunk after finish when asked', () => {
     expect(
       run(

@@ -20,6 +20,18 @@ const delta = (value: Record<string, unknown>, finish: string | null = null, ind
 });
 
 describe('OpenAIStreamDecoder', () => {
+  it('forwards each chunk\'s logprobs after its text', () => {
+    const logprobs = { content: [{ token: 'a', logprob: -1, bytes: [97], top_logprobs: [] }] };
+    const parts = decode([
+      { ...base, choices: [{ index: 0, delta: { content: 'a' }, logprobs, finish_reason: null }] },
+      '[DONE]',
+    ]);
+    expect(parts.slice(1, 3)).toEqual([
+      { type: 'text-delta', index: 0, text: 'a' },
+      { type: 'logprobs', index: 0, logprobs },
+    ]);
+  });
+
   it('numbers tool calls by position when the upstream omits index', () => {
     const parts = decode([
       delta({ tool_calls: [{ id: 'a', function: { name: 'f', arguments: '{"x"' } }] }),
