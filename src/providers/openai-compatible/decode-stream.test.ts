@@ -20,7 +20,7 @@ const delta = (value: Record<string, unknown>, finish: string | null = null, ind
 });
 
 describe('OpenAIStreamDecoder', () => {
-  it('forwards each chunk\'s logprobs after its text', () => {
+  it("forwards each chunk's logprobs after its text", () => {
     const logprobs = { content: [{ token: 'a', logprob: -1, bytes: [97], top_logprobs: [] }] };
     const parts = decode([
       { ...base, choices: [{ index: 0, delta: { content: 'a' }, logprobs, finish_reason: null }] },
