@@ -1,3 +1,4 @@
+import { ReasoningAccumulator, reasoningParts } from '../core/reasoning-blocks.js';
 import type { ToolCall } from '../core/request.js';
 import type { Choice, FinishReason, ModelResponse, StreamPart, Usage } from '../core/response.js';
 
@@ -16,7 +17,7 @@ export function responseToParts(
   ];
   for (const choice of response.choices) {
     const index = choice.index;
-    if (choice.reasoning) parts.push({ type: 'reasoning-delta', index, text: choice.reasoning });
+    parts.push(...reasoningParts(choice));
     if (choice.text !== '' || choice.toolCalls.length === 0)
       parts.push({ type: 'text-delta', index, text: choice.text });
     choice.toolCalls.forEach((call, toolIndex) => {
@@ -41,7 +42,7 @@ export function responseToParts(
 
 interface ChoiceState {
   text: string;
-  reasoning: string;
+  reasoning: ReasoningAccumulator;
   toolCalls: ToolCall[];
   finishReason?: FinishReason;
   stopSequence?: string;
@@ -69,13 +70,20 @@ export class ResponseCollector {
       this.usage = part.usage;
       return;
     }
-    const choice = (this.choices[part.index] ??= { text: '', reasoning: '', toolCalls: [] });
+    const choice = (this.choices[part.index] ??= {
+      text: '',
+      reasoning: new ReasoningAccumulator(),
+      toolCalls: [],
+    });
     switch (part.type) {
       case 'text-delta':
         choice.text += part.text;
         break;
       case 'reasoning-delta':
-        choice.reasoning += part.text;
+      case 'reasoning-signature':
+      case 'reasoning-redacted':
+      case 'reasoning-encrypted':
+        choice.reasoning.push(part);
         break;
       case 'tool-call-start':
         choice.toolCalls[part.toolIndex] = { id: part.id, name: part.name, arguments: '' };
@@ -113,7 +121,7 @@ export class ResponseCollector {
         toolCalls: state.toolCalls.filter((call) => call !== undefined),
         finishReason: state.finishReason ?? 'stop',
       };
-      if (state.reasoning !== '') choice.reasoning = state.reasoning;
+      state.reasoning.applyTo(choice);
       if (state.stopSequence !== undefined) choice.stopSequence = state.stopSequence;
       choices.push(choice);
     });

@@ -170,6 +170,47 @@ describe('config validation reports every problem with its path', () => {
     );
   });
 
+  it('selects the Responses wire per provider: type, preset, or a simulated provider that serves it', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sy-'));
+    writeFileSync(
+      join(cwd, 'switchyard.yaml'),
+      [
+        'providers:',
+        '  custom: { type: openai-responses, base_url: "https://api.example.com/v1" }',
+        '  openai: { preset: openai-responses }',
+        '  sim-responses: { type: simulated, fleet_provider: sim-openai, wire: openai-responses }',
+        'models:',
+        '  gpt-4.1: { deployments: [{ provider: custom }, { provider: openai }, { provider: sim-responses }] }',
+      ].join('\n'),
+    );
+    const config = loadConfig({ cwd, environment: KEYS });
+    const wires = Object.fromEntries(
+      [...config.providers.values()].map((provider) => [
+        provider.settings.id,
+        provider.settings.wire,
+      ]),
+    );
+    expect(wires).toEqual({
+      custom: 'openai-responses',
+      openai: 'openai-responses',
+      'sim-responses': 'openai-responses',
+    });
+    writeFileSync(
+      join(cwd, 'switchyard.yaml'),
+      [
+        'providers:',
+        '  bad: { type: simulated, fleet_provider: sim-deepseek, wire: openai-responses }',
+        'models:',
+        '  deepseek-chat: { deployments: [{ provider: bad }] }',
+      ].join('\n'),
+    );
+    expect(problemsOf(() => loadConfig({ cwd, environment: {} }))).toEqual([
+      expect.stringContaining(
+        'providers.bad.wire: the simulated provider "sim-deepseek" does not serve the Responses API (those that do: sim-openai)',
+      ),
+    ]);
+  });
+
   it('never prints secrets', () => {
     const config = loadConfig({
       path: resolve(import.meta.dirname, '../../switchyard.example.yaml'),

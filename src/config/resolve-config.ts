@@ -2,7 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import { PROVIDER_PRESETS, resolveQuirks } from '../providers/presets.js';
 import { DEFAULT_FLEET } from '../sim/default-fleet.js';
 import type { SimFleet, SimProviderSpec } from '../sim/sim-types.js';
-import type { ProviderQuirks } from '../core/provider.js';
+import type { ProviderQuirks, ProviderSettings } from '../core/provider.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
 import { resolveRouting } from './resolve-routing.js';
@@ -224,10 +224,21 @@ function resolveProvider(
       );
       return undefined;
     }
-    return simulatedProvider(id, spec, entry.base_url, entry.connections);
+    if (entry.wire === 'openai-responses' && spec.responsesApi !== true) {
+      problems.push(
+        `${at}.wire: the simulated provider "${fleetId}" does not serve the Responses API (those that do: ${
+          fleet.providers
+            .filter((candidate) => candidate.responsesApi === true)
+            .map((candidate) => candidate.id)
+            .join(', ') || 'none'
+        })`,
+      );
+      return undefined;
+    }
+    return simulatedProvider(id, spec, entry.base_url, entry.connections, entry.wire);
   }
 
-  let wire: 'openai-compatible' | 'anthropic';
+  let wire: ProviderSettings['wire'];
   let baseUrl: string;
   let quirks: Partial<ProviderQuirks> = {};
   let headers: Record<string, string> = {};
@@ -278,6 +289,9 @@ function resolveProvider(
         completions: quirkOverrides.completions,
         noSeed: quirkOverrides.no_seed,
         cacheControl: quirkOverrides.cache_control,
+        verbosity: quirkOverrides.verbosity,
+        promptCacheKey: quirkOverrides.prompt_cache_key,
+        thinkingParam: quirkOverrides.thinking_param,
       }),
     }),
     ...(apiKey === undefined ? {} : { apiKey }),
@@ -300,11 +314,13 @@ export function simulatedProvider(
   spec: SimProviderSpec,
   baseUrl?: string,
   connections?: number,
+  wire?: 'openai-responses',
 ): ResolvedProvider {
+  const openai = spec.wire === 'openai-compatible' && spec.flavor === 'openai';
   return {
     settings: {
       id,
-      wire: spec.wire,
+      wire: wire ?? spec.wire,
       baseUrl: baseUrl?.replace(/\/+$/, '') ?? '',
       headers: {},
       quirks: resolveQuirks({
@@ -313,6 +329,10 @@ export function simulatedProvider(
           spec.models.some((model) => model.completions === true),
         noMultipleChoices: spec.wire === 'anthropic',
         streamUsage: spec.wire === 'openai-compatible',
+        // The simulated OpenAI takes what OpenAI takes; the simulated DeepSeek what DeepSeek takes.
+        verbosity: openai,
+        promptCacheKey: openai,
+        thinkingParam: spec.wire === 'openai-compatible' && spec.flavor === 'deepseek',
       }),
       ...(spec.apiKey === undefined ? {} : { apiKey: spec.apiKey }),
     },

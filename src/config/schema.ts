@@ -28,6 +28,9 @@ const quirks = z
     completions: z.boolean(),
     no_seed: z.boolean(),
     cache_control: z.boolean(),
+    verbosity: z.boolean(),
+    prompt_cache_key: z.boolean(),
+    thinking_param: z.boolean(),
   })
   .partial()
   .strict();
@@ -62,7 +65,7 @@ const presetProvider = z
 
 const customProvider = z
   .object({
-    type: z.enum(['openai-compatible', 'anthropic']),
+    type: z.enum(['openai-compatible', 'openai-responses', 'anthropic']),
     base_url: httpUrl,
     anthropic_version: z.string().optional(),
     ...providerCommon,
@@ -77,6 +80,8 @@ const simulatedProvider = z
     fleet_provider: z.string().optional(),
     /** Where an external `switchyard sim` runs; absent = the embedded simulator. */
     base_url: httpUrl.optional(),
+    /** `openai-responses`: call a fleet provider that serves the Responses API through it. */
+    wire: z.literal('openai-responses').optional(),
     connections: z.number().int().min(1).max(4096).optional(),
   })
   .strict();

@@ -50,11 +50,14 @@ async function* oneByOne(parts: PartStream): AsyncGenerator<readonly StreamPart[
  * One upstream wire dialect, bound to one provider's settings (base URL, key, headers, quirks).
  * Adapters translate canonical ⇄ wire and nothing else: no routing, retries or accounting.
  */
+/** The upstream wire formats an adapter can speak. */
+export type UpstreamWire = 'openai-compatible' | 'openai-responses' | 'anthropic';
+
 export interface ProviderAdapter {
   /** The provider id from config (e.g. `deepseek`). */
   readonly id: string;
   /** The wire format this adapter speaks. */
-  readonly wire: 'openai-compatible' | 'anthropic';
+  readonly wire: UpstreamWire;
   chat(request: ChatRequest, context: CallContext): Promise<ModelResponse>;
   streamChat(request: ChatRequest, context: CallContext): Promise<PartStream>;
   /** Legacy/FIM completions, when the upstream has them. */
@@ -74,7 +77,7 @@ export interface ProviderAdapter {
 /** Provider settings an adapter is built from: the resolved, validated config entry. */
 export interface ProviderSettings {
   id: string;
-  wire: 'openai-compatible' | 'anthropic';
+  wire: UpstreamWire;
   /** Base URL including the version path, e.g. `https://api.deepseek.com/v1`. */
   baseUrl: string;
   /** The resolved secret. Never logged, never put in an error message. */
@@ -103,6 +106,12 @@ export interface ProviderQuirks {
    * the models it caches by mark). Off: marks are dropped (OpenAI, DeepSeek cache automatically).
    */
   cacheControl: boolean;
+  /** Upstream takes `verbosity` (OpenAI chat completions, GPT-5 family). */
+  verbosity: boolean;
+  /** Upstream takes `prompt_cache_key` (OpenAI). */
+  promptCacheKey: boolean;
+  /** Upstream takes earlier turns' reasoning back as `reasoning_content` on assistant messages (DeepSeek). */
+  thinkingParam: boolean;
 }
 
 /** Factory signature: the HTTP dispatcher is injected so tests can point it anywhere. */

@@ -45,6 +45,20 @@ export interface ToolCall {
  */
 export type SystemMessage = { role: 'system'; content: string; cacheControl?: CacheControl };
 export type UserMessage = { role: 'user'; content: ContentPart[] };
+/**
+ * A block of reasoning: in a response, what the upstream showed; in history, what the client sent
+ * back. `thinking` blocks carry text and, when an Anthropic upstream issued one, its `signature`;
+ * `redacted` blocks carry Anthropic's encrypted reasoning; `encrypted` blocks carry an OpenAI
+ * Responses upstream's encrypted reasoning item (`data` is its `encrypted_content`, `id` its item
+ * id) with the summary text it showed. Signed, redacted and encrypted blocks go back only to the
+ * wire that produced them; unsigned reasoning only to upstreams that take it (docs/providers.md,
+ * ADR 0013).
+ */
+export type ReasoningBlock =
+  | { type: 'thinking'; text: string; signature?: string }
+  | { type: 'redacted'; data: string }
+  | { type: 'encrypted'; text: string; data: string; id?: string };
+
 export type AssistantMessage = {
   role: 'assistant';
   /** Text of the answer; empty string when the turn was only tool calls. */
@@ -52,6 +66,12 @@ export type AssistantMessage = {
   toolCalls?: ToolCall[];
   /** Cache breakpoint on the answer text (an Anthropic assistant `text` block's `cache_control`). */
   cacheControl?: CacheControl;
+  /**
+   * The reasoning blocks the turn began with, as the client passed them back (Responses
+   * `reasoning` items). Adapters send them where their wire takes earlier reasoning and refuse
+   * them (`unsupported`) where it cannot (docs/providers.md, ADR 0013).
+   */
+  reasoning?: ReasoningBlock[];
 };
 export type ToolMessage = {
   role: 'tool';
@@ -116,6 +136,12 @@ export interface ChatRequest extends SamplingParams {
   streamUsage?: boolean;
   /** Reasoning effort hint for models that support it (OpenAI `reasoning_effort`). */
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  /** Reasoning summaries asked for (OpenAI Responses `reasoning.summary`). */
+  reasoningSummary?: 'auto' | 'concise' | 'detailed';
+  /** Answer length and detail (OpenAI `verbosity` / Responses `text.verbosity`). */
+  verbosity?: 'low' | 'medium' | 'high';
+  /** OpenAI's prompt-cache routing hint (`prompt_cache_key`); never changes the answer. */
+  promptCacheKey?: string;
 }
 
 export interface CompletionRequest extends SamplingParams {

@@ -1,4 +1,4 @@
-import type { ToolCall } from './request.js';
+import type { ReasoningBlock, ToolCall } from './request.js';
 
 /**
  * Why generation stopped, in canonical terms. OpenAI `finish_reason` and Anthropic
@@ -32,6 +32,12 @@ export interface Choice {
   text: string;
   /** Visible reasoning text (DeepSeek `reasoning_content`, Anthropic thinking blocks). */
   reasoning?: string;
+  /**
+   * The reasoning as the upstream's blocks, when it gave signed, redacted or encrypted ones
+   * (Anthropic, OpenAI Responses): their text joined is `reasoning`. Absent for unsigned
+   * reasoning (the text is all there is).
+   */
+  reasoningBlocks?: ReasoningBlock[];
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   /** The stop sequence that ended generation, when the provider says which one. */
@@ -60,6 +66,12 @@ export type StreamPart =
   | { type: 'start'; id: string; model: string; created: number }
   | { type: 'text-delta'; index: number; text: string }
   | { type: 'reasoning-delta'; index: number; text: string }
+  /** Ends the current reasoning block with the Anthropic upstream's signature. */
+  | { type: 'reasoning-signature'; index: number; signature: string }
+  /** A whole redacted (encrypted) reasoning block from an Anthropic upstream. */
+  | { type: 'reasoning-redacted'; index: number; data: string }
+  /** Ends the current reasoning block as an OpenAI Responses upstream's encrypted reasoning item. */
+  | { type: 'reasoning-encrypted'; index: number; data: string; id?: string }
   | { type: 'tool-call-start'; index: number; toolIndex: number; id: string; name: string }
   | { type: 'tool-call-delta'; index: number; toolIndex: number; argumentsDelta: string }
   | { type: 'finish'; index: number; finishReason: FinishReason; stopSequence?: string }

@@ -25,6 +25,9 @@ export function assembleAnswer(batches: readonly (readonly StreamPart[])[]): Mod
           choice(part.index).text += part.text;
           break;
         case 'reasoning-delta':
+        case 'reasoning-signature':
+        case 'reasoning-redacted':
+        case 'reasoning-encrypted':
           break;
         case 'tool-call-start': {
           const call = { id: part.id, name: part.name, arguments: '' };

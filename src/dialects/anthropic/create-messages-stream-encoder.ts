@@ -140,6 +140,11 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
           lastKeepAliveAt = now;
           return sseEvent('ping', { type: 'ping' });
         }
+        case 'reasoning-signature':
+        case 'reasoning-redacted':
+        case 'reasoning-encrypted':
+          // Reasoning is not shown (see above), so neither are its signatures.
+          return start('');
       }
     },
     end(): string {

@@ -103,6 +103,11 @@ export function createChatStreamEncoder(
             open(part.index) +
             chunk(part.index, `{"reasoning_content":${JSON.stringify(part.text)}}`)
           );
+        case 'reasoning-signature':
+        case 'reasoning-redacted':
+        case 'reasoning-encrypted':
+          // Chat completions have no place for a provider's reasoning signatures or encrypted items.
+          return open(part.index);
         case 'tool-call-start': {
           const call = {
             index: part.toolIndex,

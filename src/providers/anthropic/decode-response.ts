@@ -1,4 +1,4 @@
-import type { ToolCall } from '../../core/request.js';
+import type { ReasoningBlock, ToolCall } from '../../core/request.js';
 import type { Choice, FinishReason, ModelResponse, Usage } from '../../core/response.js';
 import {
   badResponse,
@@ -68,12 +68,20 @@ export function decodeAnthropicResponse(
   }
   let text = '';
   let reasoning = '';
+  const blocks: ReasoningBlock[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (!isRecord(block)) continue;
     if (block.type === 'text' && typeof block.text === 'string') text += block.text;
-    else if (block.type === 'thinking' && typeof block.thinking === 'string')
+    else if (block.type === 'thinking' && typeof block.thinking === 'string') {
       reasoning += block.thinking;
+      blocks.push(
+        typeof block.signature === 'string' && block.signature !== ''
+          ? { type: 'thinking', text: block.thinking, signature: block.signature }
+          : { type: 'thinking', text: block.thinking },
+      );
+    } else if (block.type === 'redacted_thinking' && typeof block.data === 'string')
+      blocks.push({ type: 'redacted', data: block.data });
     else if (block.type === 'tool_use') {
       toolCalls.push({
         id: typeof block.id === 'string' ? block.id : '',
@@ -89,6 +97,9 @@ export function decodeAnthropicResponse(
     finishReason: mapStopReason(message.stop_reason),
   };
   if (reasoning !== '') choice.reasoning = reasoning;
+  // Signed and redacted blocks can go back to Anthropic: each signature covers its own block.
+  if (blocks.some((entry) => entry.type === 'redacted' || 'signature' in entry))
+    choice.reasoningBlocks = blocks;
   if (typeof message.stop_sequence === 'string') choice.stopSequence = message.stop_sequence;
   const response: ModelResponse = {
     id: typeof message.id === 'string' ? message.id : '',

@@ -36,7 +36,7 @@ describe('AnthropicStreamDecoder', () => {
     }
   });
 
-  it('ignores unknown event and delta types, redacted thinking and server tool blocks', () => {
+  it('ignores unknown event and delta types and server tool blocks; keeps redacted thinking as a block', () => {
     const { parts } = run([
       start,
       {
@@ -58,7 +58,13 @@ describe('AnthropicStreamDecoder', () => {
       { type: 'some_future_event' },
       { type: 'message_stop' },
     ]);
-    expect(parts.map((part) => part.type)).toEqual(['start', 'finish', 'usage']);
+    expect(parts.map((part) => part.type)).toEqual([
+      'start',
+      'reasoning-redacted',
+      'finish',
+      'usage',
+    ]);
+    expect(parts[1]).toEqual({ type: 'reasoning-redacted', index: 0, data: 'xyz' });
   });
 
   it('throws on an event before message_start, and when message_stop never comes', () => {

@@ -134,6 +134,8 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
       block.thinking !== ''
     ) {
       out.push({ type: 'reasoning-delta', index: 0, text: block.thinking });
+    } else if (block.type === 'redacted_thinking' && typeof block.data === 'string') {
+      out.push({ type: 'reasoning-redacted', index: 0, data: block.data });
     } else if (block.type === 'tool_use') {
       const toolIndex = this.toolIndexByBlock.size;
       this.toolIndexByBlock.set(blockIndex, toolIndex);
@@ -186,8 +188,13 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
         }
         break;
       }
+      case 'signature_delta':
+        // Ends the thinking block: its signature lets the reasoning go back to Anthropic.
+        if (typeof delta.signature === 'string' && delta.signature !== '')
+          out.push({ type: 'reasoning-signature', index: 0, signature: delta.signature });
+        break;
       default:
-        // signature_delta, citations_delta: nothing canonical to forward.
+        // citations_delta: nothing canonical to forward.
         break;
     }
   }

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../core/errors.js';
 import type {
   CacheControl,
+  AssistantMessage,
   ChatRequest,
   ContentPart,
   ImagePart,
@@ -47,6 +48,15 @@ export function encodeAnthropicBody(
       },
     );
   }
+  // Verbosity is refused (the request fails over to an upstream that has it); prompt_cache_key,
+  // an OpenAI cache-routing hint, is left out: Anthropic caches by cache_control marks.
+  if (request.verbosity !== undefined) {
+    throw new GatewayError(
+      'unsupported',
+      `${options.providerId} (Anthropic) has no verbosity control (\`text.verbosity\` / \`verbosity\`); leave it out, or use a model served by OpenAI.`,
+      { param: 'verbosity', provider: options.providerId },
+    );
+  }
   const systemParts: JsonObject[] = [];
   const messages: WireMessage[] = [];
   for (const message of request.messages) {
@@ -62,7 +72,7 @@ export function encodeAnthropicBody(
         );
         break;
       case 'assistant': {
-        const blocks: JsonObject[] = [];
+        const blocks: JsonObject[] = encodeThinking(message, options.providerId);
         if (message.content !== '')
           blocks.push(marked({ type: 'text', text: message.content }, message.cacheControl));
         for (const call of message.toolCalls ?? []) {
@@ -154,6 +164,29 @@ function append(messages: WireMessage[], role: Role, blocks: JsonObject[]): void
       previous.content.push(block);
     }
   }
+}
+
+/**
+ * An earlier turn's reasoning goes back as the thinking blocks Anthropic signed and the redacted
+ * blocks it sent; reasoning from anywhere else (unsigned text, another wire's encrypted items)
+ * cannot be signed, so it is refused by name and the request fails over to a deployment that
+ * takes it (ADR 0013).
+ */
+function encodeThinking(message: AssistantMessage, providerId: string): JsonObject[] {
+  const blocks: JsonObject[] = [];
+  for (const block of message.reasoning ?? []) {
+    if (block.type === 'redacted') blocks.push({ type: 'redacted_thinking', data: block.data });
+    else if (block.type === 'thinking' && block.signature !== undefined)
+      blocks.push({ type: 'thinking', thinking: block.text, signature: block.signature });
+    else {
+      throw new GatewayError(
+        'unsupported',
+        `${providerId} (Anthropic) takes earlier reasoning back only as thinking it signed; these \`reasoning\` input items come from another provider. Leave them out of the input.`,
+        { param: 'input', provider: providerId },
+      );
+    }
+  }
+  return blocks;
 }
 
 /** The API rejects a final (prefill) assistant turn whose text ends in whitespace. */

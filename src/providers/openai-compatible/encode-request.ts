@@ -24,7 +24,10 @@ type JsonObject = Record<string, unknown>;
 export function encodeChatBody(request: ChatRequest, options: EncodeOptions): JsonObject {
   const body: JsonObject = {
     model: options.upstreamModel,
-    messages: encodeChatMessages(request.messages, options.quirks.cacheControl),
+    messages: encodeChatMessages(request.messages, options.quirks.cacheControl, {
+      providerId: options.providerId,
+      takesReasoning: options.quirks.thinkingParam,
+    }),
   };
   const hasTools = request.tools !== undefined && request.tools.length > 0;
   if (hasTools) body['tools'] = (request.tools as ToolDefinition[]).map(encodeTool);
@@ -40,8 +43,30 @@ export function encodeChatBody(request: ChatRequest, options: EncodeOptions): Js
   }
   encodeSampling(request, body, options);
   if (request.reasoningEffort !== undefined) body['reasoning_effort'] = request.reasoningEffort;
+  encodeHints(request, body, options);
   encodeStream(body, options);
   return body;
+}
+
+/**
+ * `verbosity` goes to upstreams that take it (quirk) and is refused elsewhere, so the request
+ * fails over to one that does; `prompt_cache_key`, a hint for OpenAI's cache routing that never
+ * changes the answer, goes where it is taken and is left out elsewhere (docs/compatibility.md).
+ * `reasoningSummary` asks to be shown reasoning, which chat upstreams show whenever they can.
+ */
+function encodeHints(request: ChatRequest, body: JsonObject, options: EncodeOptions): void {
+  if (request.verbosity !== undefined) {
+    if (!options.quirks.verbosity) {
+      throw new GatewayError(
+        'unsupported',
+        `${options.providerId} has no verbosity control (\`text.verbosity\` / \`verbosity\`); leave it out, or use a model served by OpenAI.`,
+        { param: 'verbosity', provider: options.providerId },
+      );
+    }
+    body['verbosity'] = request.verbosity;
+  }
+  if (request.promptCacheKey !== undefined && options.quirks.promptCacheKey)
+    body['prompt_cache_key'] = request.promptCacheKey;
 }
 
 /** Canonical completion request → OpenAI `/completions` body (legacy and FIM). */
