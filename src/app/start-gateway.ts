@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -20,7 +21,9 @@ import { Authenticator } from '../server/authenticate.js';
 import { openLedger } from '../usage/ledger/open-ledger.js';
 import type { Ledger } from '../usage/ledger/ledger.js';
 import { GatewayMetrics } from '../server/gateway-metrics.js';
-import { toLedgerEntry } from '../pipeline/settle/ledger-entry.js';
+import { openJournaledLedger } from '../usage/journal/journaled-ledger.js';
+import { DEFAULT_WRITE_OPTIONS } from '../usage/ledger/write-queue.js';
+import { createLedgerRecording } from './ledger-recording.js';
 import { createRequestHandler } from '../server/handle-request.js';
 import { ModelDirectory } from '../server/model-directory.js';
 import { createPolicyRouter } from './create-policy-router.js';
@@ -90,16 +93,6 @@ export interface RunningGateway {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Requests to these paths are model requests: each leaves a ledger row, even when rejected. */
-const MODEL_PATHS = new Set([
-  '/v1/chat/completions',
-  '/v1/completions',
-  '/v1/responses',
-  '/v1/messages',
-  '/v1/messages/count_tokens',
-  '/v1/embeddings',
-]);
-
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 
 export function isLoopback(host: string): boolean {
@@ -168,7 +161,7 @@ export async function startGateway(
     model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)),
   );
   registerResilienceMetrics(metrics.registry, executionPolicy.breakers, deploymentKeys);
-  const ledger =
+  const batchLedger =
     options.ledger ??
     (config.ledger.enabled
       ? await openLedger({
@@ -180,6 +173,14 @@ export async function startGateway(
           }),
         })
       : undefined);
+  const journaled =
+    batchLedger && config.ledger.durability === 'journal'
+      ? await openJournaledLedger(batchLedger, {
+          directory: join(config.dataDir, 'journal'),
+          checkpointMs: config.ledger.flushIntervalMs ?? DEFAULT_WRITE_OPTIONS.flushIntervalMs,
+        })
+      : undefined;
+  const ledger: Ledger | undefined = journaled ?? batchLedger;
   const guard = !keyDirectory
     ? undefined
     : shared && config.sharedState.redis
@@ -237,6 +238,8 @@ export async function startGateway(
    * out, so a retired generation closes its pools once its last request is done.
    */
   const createGeneration = (current: GatewayConfig): Generation => {
+    const referencePrice = current.registry.referenceDeployment()?.price;
+    const recording = createLedgerRecording(ledger, journaled, () => referencePrice);
     // Completions batching is provider middleware: the adapters of batched deployments batch.
     const adapters = withCompletionBatching(
       createAdapters(current),
@@ -275,12 +278,11 @@ export async function startGateway(
       observer: (record) => {
         metrics.observe(record);
         if (affinity) rememberServed(affinity, record);
-        if (ledger && MODEL_PATHS.has(record.path))
-          ledger.record(toLedgerEntry(record, referencePrice));
+        recording.observe(record);
         extraObserver?.(record);
       },
+      ...(recording.beforeEnd ? { beforeEnd: recording.beforeEnd } : {}),
     });
-    const referencePrice = current.registry.referenceDeployment()?.price;
     return {
       config: current,
       adapters,

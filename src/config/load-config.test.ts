@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/config-error.js';
-import { EMBEDDED_SOURCE, loadConfig, parseConfigText, redactedConfig } from './load-config.js';
+import {
+  EMBEDDED_SOURCE,
+  embeddedConfigFile,
+  loadConfig,
+  parseConfigText,
+  redactedConfig,
+} from './load-config.js';
 import { parseByteSize } from './resolve-config.js';
 
 const KEYS = {
@@ -134,6 +140,31 @@ describe('config validation reports every problem with its path', () => {
     expect(problems.some((problem) => problem.startsWith('server.port:'))).toBe(true);
     expect(problems.some((problem) => problem.includes('colour'))).toBe(true);
     expect(problems.some((problem) => problem.startsWith('providers.BAD_ID'))).toBe(true);
+  });
+
+  it('ledger durability and flush_ms (the older name flush_interval_ms too, never both)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sy-'));
+    const defaults = loadConfig({ cwd, environment: {} });
+    expect(defaults.ledger).toMatchObject({ durability: 'batch' });
+    writeFileSync(
+      join(cwd, 'switchyard.yaml'),
+      JSON.stringify({
+        ...embeddedConfigFile(),
+        ledger: { durability: 'journal', flush_ms: 100 },
+      }),
+    );
+    expect(loadConfig({ cwd, environment: {} }).ledger).toMatchObject({
+      durability: 'journal',
+      flushIntervalMs: 100,
+    });
+    expect(
+      problemsOf(() => parseConfigText('ledger: { durability: fsync }\n', 'x.yaml'))[0],
+    ).toMatch(/^ledger\.durability/);
+    expect(
+      problemsOf(() =>
+        parseConfigText('ledger: { flush_ms: 100, flush_interval_ms: 100 }\n', 'x.yaml'),
+      )[0],
+    ).toMatch(/not both/);
   });
 
   it('invalid YAML', () => {

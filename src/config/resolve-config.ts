@@ -186,10 +186,11 @@ export function resolveConfig(
     dataDir: resolvePath(environment.SWITCHYARD_DATA_DIR || file.data_dir || 'data'),
     ledger: {
       enabled: file.ledger?.enabled ?? true,
+      durability: file.ledger?.durability ?? 'batch',
       ...definedOnly({
         databaseUrl: environment[file.ledger?.database_url_env ?? 'DATABASE_URL'] || undefined,
         batchSize: file.ledger?.batch_size,
-        flushIntervalMs: file.ledger?.flush_interval_ms,
+        flushIntervalMs: file.ledger?.flush_ms ?? file.ledger?.flush_interval_ms,
       }),
     },
     cache,

@@ -176,11 +176,25 @@ export const configFileSchema = z
         database_url_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
         /** Write a batch when this many entries are queued. */
         batch_size: z.number().int().min(1).max(100_000),
-        /** Write whatever is queued at most this long after the first entry (ms). */
+        /**
+         * Write whatever is queued at most this long after the first entry (ms, default 250): with
+         * `durability: batch`, what a SIGKILL can lose is at most this long's answered requests.
+         */
+        flush_ms: z.number().int().min(1).max(60_000),
+        /** The older name of `flush_ms`. */
         flush_interval_ms: z.number().int().min(1).max(60_000),
+        /**
+         * `batch` (default): entries wait in memory for their batch. `journal`: each answered
+         * request is appended to a local group-committed journal before its response ends and
+         * replayed at start, so a SIGKILL loses no answered request (docs/ledger.md).
+         */
+        durability: z.enum(['batch', 'journal']),
       })
       .partial()
       .strict()
+      .refine((ledger) => ledger.flush_ms === undefined || ledger.flush_interval_ms === undefined, {
+        message: 'set flush_ms or its older name flush_interval_ms, not both',
+      })
       .optional(),
     simulator: z
       .object({

@@ -23,6 +23,7 @@ import { EMBEDDINGS_PATH, serveEmbeddings } from './embeddings-endpoint.js';
 import type { EmbeddingTargets } from './embedding-targets.js';
 import type { RequestObserver, RequestRecord } from '../pipeline/request-record.js';
 import { sendJson } from './respond.js';
+import { holdEnd } from './hold-end.js';
 import { startTrace } from '../core/trace-context.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { ResponseCache } from '../cache/response-cache.js';
@@ -60,6 +61,11 @@ export interface RequestHandlerOptions {
   /** Open connections: the connection cap, the drain, the dialect of errors outside a request. */
   connections?: ConnectionTracker;
   observer?: RequestObserver;
+  /**
+   * Runs when a response is about to end; the end waits for the promise it returns (the ledger's
+   * journal: the answered request is on disk before its client sees the end). Undefined: no wait.
+   */
+  beforeEnd?: (record: RequestRecord, response: ServerResponse) => Promise<void> | undefined;
   metrics?: GatewayMetrics;
   newRequestId: () => string;
   /** Start a trace for every request (spans are exported); without it only a client's `traceparent` is continued. */
@@ -127,6 +133,8 @@ export function createRequestHandler(
     if (options.traceRequests || traceparent !== undefined) record.trace = startTrace(traceparent);
     const dialect = dialectOf(path, request);
     if (dialect === 'anthropic') response.setHeader('request-id', requestId);
+    const beforeEnd = options.beforeEnd;
+    if (beforeEnd) holdEnd(response, () => beforeEnd(record, response));
     const connection = connections?.begin(request, response, dialect);
     // The record is reported once both the response has closed and the pipeline has settled
     // (a client disconnect aborts the upstream call, so the pipeline always settles).

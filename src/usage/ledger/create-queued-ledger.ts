@@ -61,7 +61,12 @@ export function createQueuedLedger<Queued>(
       let queued: Queued;
       try {
         // Converted now: the caller may reuse or change its objects after recording them.
-        queued = store.queue(entryToRows(entry, nextEntryId()));
+        const given = entry.entryId;
+        const entryId =
+          typeof given === 'string' && given.length > 0 && given.length <= 64
+            ? given
+            : nextEntryId();
+        queued = store.queue(entryToRows(entry, entryId));
       } catch (error) {
         log(
           `record: unusable entry dropped: ${error instanceof Error ? error.message : String(error)}`,

@@ -86,6 +86,11 @@ export interface LedgerAttempt {
 export interface LedgerEntry {
   request: LedgerRequest;
   attempts: LedgerAttempt[];
+  /**
+   * The row key, when the caller assigned it (the journal does, so a replay after a crash is
+   * idempotent); absent, the ledger assigns one at `record`.
+   */
+  entryId?: string;
 }
 
 /** Report grouping dimensions: served model, serving provider, API key id, UTC day. */

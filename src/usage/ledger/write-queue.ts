@@ -3,7 +3,7 @@ import type { LedgerStats, LedgerWriteOptions } from './ledger.js';
 
 export const DEFAULT_WRITE_OPTIONS: Required<Omit<LedgerWriteOptions, 'log'>> = {
   batchSize: 2000,
-  flushIntervalMs: 1000,
+  flushIntervalMs: 250,
   maxQueuedEntries: 100_000,
   retryBaseMs: 100,
   retryMaxMs: 30_000,
