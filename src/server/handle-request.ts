@@ -228,9 +228,8 @@ export function createRequestHandler(
       sendJson(
         response,
         200,
-        await explainRoute(body, request.headers, options.router, record.requestId, {
+        await explainRoute(body, request.headers, options.router, record.requestId, identity, {
           affinity: options.affinity,
-          keyId: identity.keyId,
         }),
       );
       return;
@@ -317,8 +316,13 @@ function methodNotAllowed(
 }
 
 export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  const path = query === -1 ? url : url.slice(0, query);
+  // An absolute-form target (`POST http://host/v1/messages`, which HTTP/1.1 servers must accept)
+  // names the same path as its origin form.
+  const target = /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+    ? url.replace(/^[^:]+:\/\/[^/?]*/, '') || '/'
+    : url;
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
