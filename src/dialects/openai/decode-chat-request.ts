@@ -14,6 +14,7 @@ import {
   requireObject,
   requireString,
   type JsonObject,
+  requireToolSchema,
 } from '../field-readers.js';
 import { decodeChatMessages } from './decode-chat-messages.js';
 import { decodeSamplingParams, decodeStreamFlags } from './decode-sampling-params.js';
@@ -94,7 +95,7 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
 
 function decodeParameters(value: unknown, param: string): JsonObject {
   if (value === undefined || value === null) return { type: 'object', properties: {} };
-  return requireObject(value, param);
+  return requireToolSchema(value, param);
 }
 
 function decodeToolChoice(value: unknown): ToolChoice | undefined {
