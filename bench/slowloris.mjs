@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddedConfigFile } from '../dist/config/load-config.js';
-import { installCleanup, startChild, stopChild } from './harness.mjs';
+import { installCleanup, processCpuMs, startChild, stopChild } from './harness.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -92,6 +92,8 @@ function timed(agent) {
 }
 
 async function probe(durationMs) {
+  const cpuBefore = processCpuMs(gateway.child.pid);
+  const startedAt = performance.now();
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const latencies = [];
   const until = performance.now() + durationMs;
@@ -103,11 +105,20 @@ async function probe(durationMs) {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
-  return { requests: latencies.length, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) };
+  const cpuMs = processCpuMs(gateway.child.pid) - cpuBefore;
+  return {
+    requests: latencies.length,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: latencies.at(-1),
+    // The gateway's CPU use in the window (share of one core) and per normal request.
+    cpuShare: cpuMs / (performance.now() - startedAt),
+    cpuMsPerRequest: cpuMs / latencies.length,
+  };
 }
 
 const format = (result) =>
-  `${result.requests} requests, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`;
+  `${result.requests} requests, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms; gateway CPU ${(result.cpuShare * 100).toFixed(0)}% of a core, ${result.cpuMsPerRequest.toFixed(2)} ms per request`;
 const loopSince = (from) => {
   const lines = loopLines().slice(from);
   return lines.length === 0
