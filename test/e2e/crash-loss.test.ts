@@ -102,6 +102,9 @@ describe('SIGKILL under load: what the ledger keeps', () => {
     const ids = ledgerRequestIds(dataDir);
     const stored = new Set(ids);
     expect([...answered.keys()].filter((id) => !stored.has(id))).toEqual([]);
+    process.stdout.write(
+      `crash-loss journal: ${answered.size} answered before SIGKILL, ${ids.length} ledger rows after the replay\n`,
+    );
     expect(ids.length).toBe(stored.size); // no duplicates
     expect(readdirSync(join(dataDir, 'journal'))).toEqual([]);
   }, 90_000);
@@ -120,6 +123,9 @@ describe('SIGKILL under load: what the ledger keeps', () => {
     // Each lost answer arrived at most flush_ms (+ the batch being written, + a loaded machine's
     // scheduling delay: 1.5 s of slack) before the kill; everything older was committed.
     const oldestLostAge = Math.max(0, ...lost.map(([, at]) => killedAt - at));
+    process.stdout.write(
+      `crash-loss batch: ${answered.size} answered before SIGKILL, ${lost.length} lost, the oldest answered ${oldestLostAge} ms before the kill\n`,
+    );
     expect(oldestLostAge).toBeLessThan(flushMs + 1500);
     expect(stored.size).toBeGreaterThan(answered.size / 2);
   }, 90_000);
