@@ -30,7 +30,9 @@ export function createClientErrorHandler(
     const dialect =
       dialectOfPacket(Buffer.isBuffer(rawPacket) ? rawPacket : undefined) ??
       state?.dialect ??
-      dialectOfPacket(state?.firstBytes) ??
+      // Headers that never complete on a fresh connection: Node keeps the bytes in its parser, so
+      // the path is unknown here. Reading them ourselves (a 'data' listener) takes the parser off
+      // its native fast path and made every headers timeout fire one check interval later.
       'openai';
     socket.end(rawErrorResponse(errorFor(code, state?.response !== undefined, settings), dialect));
   };

@@ -11,11 +11,7 @@ export interface ConnectionState {
   response: ServerResponse | undefined;
   /** The dialect of the last request routed on it: errors outside a request use it. */
   dialect: DialectName | undefined;
-  /**
-   * The start of the first bytes received, until a request is routed: a request whose headers
-   * never complete (headers timeout) is answered in the dialect its request line implies.
-   */
-  firstBytes: Buffer | undefined;
+
   /** Accepted over `server.max_connections`: its requests are answered 503 and it is closed. */
   overCap: boolean;
   idleTimer: NodeJS.Timeout | undefined;
@@ -59,12 +55,8 @@ export class ConnectionTracker {
         dialect: undefined,
         overCap: open >= this.options.maxConnections,
         idleTimer: undefined,
-        firstBytes: undefined,
       };
       this.states.set(socket, state);
-      socket.once('data', (chunk: Buffer) => {
-        if (state.dialect === undefined) state.firstBytes = Buffer.from(chunk.subarray(0, 1024));
-      });
       socket.once('close', () => {
         if (state.idleTimer !== undefined) clearTimeout(state.idleTimer);
         this.states.delete(socket);
@@ -84,7 +76,6 @@ export class ConnectionTracker {
     state.active += 1;
     state.response = response;
     state.dialect = dialect;
-    state.firstBytes = undefined;
     if (state.idleTimer !== undefined) {
       clearTimeout(state.idleTimer);
       state.idleTimer = undefined;

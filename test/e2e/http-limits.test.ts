@@ -153,7 +153,7 @@ describe('HTTP-level errors in the dialect of the path', () => {
     });
   });
 
-  it('found by the fuzz suite: a malformed method, an absolute-form target and headers that never complete on /v1/messages are answered in the Anthropic shape', async () => {
+  it('found by the fuzz suite: a malformed method and an absolute-form target on /v1/messages are answered in the Anthropic shape', async () => {
     const anthropic = { type: 'error', error: { type: expect.any(String) } };
     const method = await rawExchange(gateway.url, [
       'P@ST /v1/messages HTTP/1.1\r\nHost: x\r\n\r\n',
@@ -169,12 +169,6 @@ describe('HTTP-level errors in the dialect of the path', () => {
       type: 'error',
       error: { type: 'invalid_request_error', message: expect.stringContaining('model') },
     });
-    const slow = await rawExchange(gateway.url, ['POST /v1/messages HTTP/1.1\r\nHost: x\r\n'], {
-      waitMs: 6000,
-      untilClose: true,
-    });
-    expect(slow.status).toBe(408);
-    expect(slow.body).toMatchObject({ type: 'error', error: { type: 'timeout_error' } });
   });
 });
 

@@ -95,7 +95,10 @@ export function fuzzFraming(random: Random, count: number): FramingCase[] {
     }
     const name = pick(random, names);
     const path = pick(random, PATHS);
-    cases.push({ name: `${name} ${path}`, path, parts: BUILDERS[name]!(path, random) });
+    // Headers that never complete on a fresh connection: the gateway cannot see the path (Node's
+    // parser holds it), so any dialect is accepted; the timeout itself is still checked.
+    const known = name === 'headers never finish' ? undefined : path;
+    cases.push({ name: `${name} ${path}`, path: known, parts: BUILDERS[name]!(path, random) });
   }
   return cases;
 }
