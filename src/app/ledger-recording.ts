@@ -32,11 +32,13 @@ export function createLedgerRecording(
   ledger: Ledger | undefined,
   journaled: JournaledLedger | undefined,
   referencePrice: () => Price | undefined,
+  /** The replica id every row carries (`SWITCHYARD_REPLICA_ID`). */
+  replicaId?: string,
 ): LedgerRecording {
   const journaledRecords = new WeakSet<RequestRecord>();
   const observe = (record: RequestRecord): void => {
     if (!ledger || !MODEL_PATHS.has(record.path) || journaledRecords.has(record)) return;
-    ledger.record(toLedgerEntry(record, referencePrice()));
+    ledger.record(toLedgerEntry(record, referencePrice(), replicaId));
   };
   if (!journaled) return { observe };
   return {
@@ -50,7 +52,7 @@ export function createLedgerRecording(
         status: record.status === 0 ? response.statusCode : record.status,
         durationMs: performance.now() - record.startedAt,
       };
-      return journaled.recordDurably(toLedgerEntry(answered, referencePrice()));
+      return journaled.recordDurably(toLedgerEntry(answered, referencePrice(), replicaId));
     },
   };
 }

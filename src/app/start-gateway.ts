@@ -15,6 +15,7 @@ import { createMemorySpendGuard } from '../keys/memory-spend-guard.js';
 import { createRedisSpendGuard } from '../keys/redis-spend-guard.js';
 import { openSharedState, registerSharedStateMetrics } from '../state/open-shared-state.js';
 import { CacheAffinity, memoryAffinityStore } from '../router/cache-affinity.js';
+import { registerLedgerMetrics } from '../usage/ledger/ledger-metrics.js';
 import { openKeyStore } from '../keys/open-key-store.js';
 import { createAdminApi } from '../server/admin-api.js';
 import { Authenticator } from '../server/authenticate.js';
@@ -181,6 +182,7 @@ export async function startGateway(
         })
       : undefined;
   const ledger: Ledger | undefined = journaled ?? batchLedger;
+  if (ledger) registerLedgerMetrics(metrics.registry, ledger);
   const guard = !keyDirectory
     ? undefined
     : shared && config.sharedState.redis
@@ -239,7 +241,12 @@ export async function startGateway(
    */
   const createGeneration = (current: GatewayConfig): Generation => {
     const referencePrice = current.registry.referenceDeployment()?.price;
-    const recording = createLedgerRecording(ledger, journaled, () => referencePrice);
+    const recording = createLedgerRecording(
+      ledger,
+      journaled,
+      () => referencePrice,
+      config.sharedState.replicaId,
+    );
     // Completions batching is provider middleware: the adapters of batched deployments batch.
     const adapters = withCompletionBatching(
       createAdapters(current),

@@ -41,8 +41,11 @@ export interface LedgerRequest {
   provider?: string | null;
   /** Tokens billed for the request, summed over its attempts. Absent: zero. */
   usage?: Usage;
-  /** Money spent upstream for this request, USD (0 for cache hits and rejections). */
-  costUsd: number;
+  /**
+   * Money spent upstream for this request, USD (0 for cache hits and rejections); null when the
+   * served deployment has no price (your own vLLM box, say): unknown, never $0.
+   */
+  costUsd: number | null;
   /** True when the cost rests on estimated tokens (the provider reported no usage). */
   costEstimated?: boolean;
   /** Money the cache saved: what the answer would have cost upstream, USD (cache hits only). */
@@ -63,6 +66,8 @@ export interface LedgerRequest {
   stream: boolean;
   /** The client endpoint (`/v1/chat/completions`, `/v1/responses`, `/v1/messages`…); null in rows written before migration 6. */
   endpoint?: string | null;
+  /** The replica that served the request (`SWITCHYARD_REPLICA_ID`, default host:pid); null before migration 7. */
+  replicaId?: string | null;
 }
 
 /** One upstream call made for a request. Attempts are numbered by their order in the entry (1-based). */
@@ -76,7 +81,8 @@ export interface LedgerAttempt {
   latencyMs: number;
   firstTokenMs?: number | null;
   usage?: Usage;
-  costUsd: number;
+  /** USD; null when the deployment has no price. */
+  costUsd: number | null;
   /** Upstream HTTP status, or the status of the gateway error that ended the attempt. */
   status: number;
   errorCode?: string | null;
@@ -122,10 +128,13 @@ export interface ReportFigures {
   cachedInputTokens: number;
   outputTokens: number;
   reasoningTokens: number;
+  /** Known spend; requests with an unknown price add nothing (see `unpricedRequests`). */
   costUsd: number;
+  /** Requests whose cost is unknown: the deployment that served them has no price. */
+  unpricedRequests: number;
   /** What cache hits would have cost upstream. */
   savedByCacheUsd: number;
-  /** Reference cost − cost − cache saving, over requests that carry a reference cost. */
+  /** Reference cost − cost − cache saving, over requests that carry a reference cost and a known cost. */
   savedByRoutingUsd: number;
 }
 
@@ -153,6 +162,10 @@ export interface LedgerStats {
   dropped: number;
   /** Batch writes that failed (each is retried). */
   failedWrites: number;
+  /** Batch writes that succeeded, and their summed and last duration (ms): flush latency. */
+  flushes: number;
+  flushMsTotal: number;
+  lastFlushMs: number | null;
   /** The last write error's message, until a write succeeds again. */
   lastError: string | null;
 }

@@ -31,23 +31,32 @@ const FIGURE_COLUMNS: Column[] = [
   { title: 'Saved cache', value: (figures) => usd(figures.savedByCacheUsd) },
   { title: 'Saved routing', value: (figures) => usd(figures.savedByRoutingUsd) },
 ];
+/** Shown when some request in the report had no price. */
+const UNPRICED_COLUMN: Column = {
+  title: 'No price',
+  value: (figures) => integer(figures.unpricedRequests),
+};
 
 /** The `switchyard costs` table: one line per group, a totals line, and a savings summary. */
 export function formatCostsTable(report: UsageReport): string {
   const range = `${timeLabel(report.from)} → ${timeLabel(report.to)} UTC`;
   const heading = `Usage ${range}${report.groupBy.length > 0 ? `, by ${report.groupBy.join(', ')}` : ''}`;
   if (report.totals.requests === 0) return `${heading}\n\nNo requests in this period.\n`;
+  const columns =
+    report.totals.unpricedRequests > 0
+      ? [...FIGURE_COLUMNS.slice(0, 7), UNPRICED_COLUMN, ...FIGURE_COLUMNS.slice(7)]
+      : FIGURE_COLUMNS;
   const header = [
     ...report.groupBy.map((dimension) => DIMENSION_TITLES[dimension]),
-    ...FIGURE_COLUMNS.map((column) => column.title),
+    ...columns.map((column) => column.title),
   ];
   const lines: string[][] = report.rows.map((row) => [
     ...report.groupBy.map((dimension) => row.group[dimension] ?? '(none)'),
-    ...FIGURE_COLUMNS.map((column) => column.value(row)),
+    ...columns.map((column) => column.value(row)),
   ]);
   const totalsLine = [
     ...report.groupBy.map((_, index) => (index === 0 ? 'Total' : '')),
-    ...FIGURE_COLUMNS.map((column) => column.value(report.totals)),
+    ...columns.map((column) => column.value(report.totals)),
   ];
   const table = report.groupBy.length > 0 ? [header, ...lines, totalsLine] : [header, totalsLine];
   const widths = header.map((_, index) =>
@@ -83,6 +92,12 @@ function summary(totals: ReportFigures): string {
     const count = totals.estimatedCostRequests;
     lines.push(
       `~ ${integer(count)} ${count === 1 ? 'request is' : 'requests are'} priced on estimated token counts (the provider reported no usage).`,
+    );
+  }
+  if (totals.unpricedRequests > 0) {
+    const count = totals.unpricedRequests;
+    lines.push(
+      `${integer(count)} ${count === 1 ? 'request has' : 'requests have'} no price (a deployment without one): not in the spend, nothing saved by routing.`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -168,6 +183,7 @@ function emptyFigures(): ReportFigures {
     outputTokens: 0,
     reasoningTokens: 0,
     costUsd: 0,
+    unpricedRequests: 0,
     savedByCacheUsd: 0,
     savedByRoutingUsd: 0,
   };
