@@ -16,6 +16,9 @@ import { createRedisSpendGuard } from '../keys/redis-spend-guard.js';
 import { openSharedState, registerSharedStateMetrics } from '../state/open-shared-state.js';
 import { CacheAffinity, memoryAffinityStore } from '../router/cache-affinity.js';
 import { registerLedgerMetrics } from '../usage/ledger/ledger-metrics.js';
+import { shareBreakers } from '../execution/shared-breakers.js';
+import { shareLatency } from '../router/shared-latency.js';
+import type { LatencyStats } from '../router/latency-stats.js';
 import { openKeyStore } from '../keys/open-key-store.js';
 import { createAdminApi } from '../server/admin-api.js';
 import { Authenticator } from '../server/authenticate.js';
@@ -42,6 +45,7 @@ import type { RequestObserver } from '../pipeline/request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
 import { createCompletionBatcher } from '../providers/completion-batcher.js';
 import { withCompletionBatching } from '../providers/batch-completions.js';
+import { createRemoteFlights } from '../cache/remote-flights.js';
 import { openResponseStore } from '../usage/response-store/open-response-store.js';
 import { BufferedBodyBudget } from '../server/read-body.js';
 import { ConnectionTracker } from '../server/connection-tracker.js';
@@ -211,7 +215,12 @@ export async function startGateway(
     ...(guard ? { guard } : {}),
     ...(keyDirectory ? { onKeysChanged: (change) => keyDirectory.apply(change, true) } : {}),
   });
-  const cache = await openResponseCache(config.cache);
+  const cache = await openResponseCache(
+    config.cache,
+    shared
+      ? createRemoteFlights({ state: shared, waitMs: config.sharedState.flightWaitMs })
+      : undefined,
+  );
   const responseStore =
     config.ledger.enabled && config.responses.store
       ? await openResponseStore({
@@ -293,6 +302,7 @@ export async function startGateway(
     return {
       config: current,
       adapters,
+      latency: router.stats,
       deploymentKeys: [...current.models.values()].flatMap((model) =>
         model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)),
       ),
@@ -304,6 +314,21 @@ export async function startGateway(
     };
   };
   let generation = createGeneration(config);
+  // Several replicas: breaker changes and latency summaries go through the shared state.
+  const stopSharing = shared
+    ? [
+        shareBreakers({
+          state: shared,
+          breakers: executionPolicy.breakers,
+          deploymentKeys: () => generation.deploymentKeys,
+        }),
+        shareLatency({
+          state: shared,
+          stats: () => generation.latency,
+          intervalMs: config.sharedState.latencyIntervalMs,
+        }),
+      ]
+    : [];
   const retire = (old: Generation): void => {
     old.retired = true;
     if (old.inFlight === 0) void old.close();
@@ -403,6 +428,7 @@ export async function startGateway(
       keyDirectory?.close();
       await keyStore?.close();
       await ledger?.close();
+      for (const stop of stopSharing) stop();
       await shared?.close();
     })();
     return closing;
@@ -426,6 +452,8 @@ export async function startGateway(
 interface Generation {
   config: GatewayConfig;
   adapters: Map<string, ProviderAdapter>;
+  /** The router's live latency stats (merged with the other replicas' when state is shared). */
+  latency: LatencyStats;
   deploymentKeys: string[];
   inFlight: number;
   retired: boolean;
