@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelResponse, StreamPart, Usage } from '../core/response.js';
 import type { RedisSharedState } from '../state/redis-shared-state.js';
-import { type Flight, FlightAbandoned, type FlightOrigin, type FlightSink } from './single-flight.js';
+import {
+  type Flight,
+  FlightAbandoned,
+  type FlightOrigin,
+  type FlightSink,
+} from './single-flight.js';
 
 /** Replicas announce on this channel that they wait for a flight (its token). */
 const JOIN_CHANNEL = 'flight-join';
@@ -171,9 +176,7 @@ export function createRemoteFlights(options: RemoteFlightsOptions): RemoteFlight
         },
         release() {
           leading.delete(token);
-          redis
-            .eval(RELEASE_SCRIPT, 1, lockKey(key), token)
-            .catch(() => {}); // it expires anyway
+          redis.eval(RELEASE_SCRIPT, 1, lockKey(key), token).catch(() => {}); // it expires anyway
         },
       };
     },
