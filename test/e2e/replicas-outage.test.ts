@@ -12,7 +12,7 @@ import {
 import type { TestGateway } from '../helpers/test-gateway.js';
 
 /**
- * Two replicas on a Redis of this test's own, stopped and started again mid-run (never the shared
+ * Three replicas on a Redis of this test's own, stopped and started again mid-run (never the shared
  * one), with budgets failing closed while it is down.
  */
 let set: ReplicaSet | undefined;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   port = await freePort();
   redis = await startOwnRedis(port);
   set = await startReplicaSet(
-    2,
+    3,
     {
       resilience: {
         retries: { max_per_deployment: 0 },
@@ -103,6 +103,7 @@ describe.skipIf(replicaServicesMissing)('replicas across a Redis outage', () => 
       await ask(replicas[0]!, open, `fail ${index} [[sim:fault=503]]`, 'deepseek-chat');
     expect(await breakerOf(replicas[0]!, 'sim-deepseek/deepseek-chat')).toBe('open');
     expect(await breakerOf(replicas[1]!, 'sim-deepseek/deepseek-chat')).toBe('closed');
+    expect(await breakerOf(replicas[2]!, 'sim-deepseek/deepseek-chat')).toBe('closed');
 
     redis = await startOwnRedis(port); // restarted empty
     for (const replica of replicas)
@@ -116,9 +117,10 @@ describe.skipIf(replicaServicesMissing)('replicas across a Redis outage', () => 
     for (let index = 0; index < 2; index += 1)
       await ask(replicas[1]!, open, `fail again ${index} [[sim:fault=503]]`, 'codestral-latest');
     expect(await breakerOf(replicas[1]!, 'sim-mistral/codestral-latest')).toBe('open');
-    await eventually(
-      async () => (await breakerOf(replicas[0]!, 'sim-mistral/codestral-latest')) === 'open',
-      1000,
-    );
+    for (const replica of [replicas[0]!, replicas[2]!])
+      await eventually(
+        async () => (await breakerOf(replica, 'sim-mistral/codestral-latest')) === 'open',
+        1000,
+      );
   });
 });
