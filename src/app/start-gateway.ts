@@ -50,6 +50,11 @@ import { openResponseStore } from '../usage/response-store/open-response-store.j
 import { BufferedBodyBudget } from '../server/read-body.js';
 import { ConnectionTracker } from '../server/connection-tracker.js';
 import { createClientErrorHandler } from '../server/client-error.js';
+import { AdminAuth } from '../server/admin-auth.js';
+import { createAdminStatsApi } from '../server/admin-stats-api.js';
+import { serveDashboard } from '../server/dashboard-endpoint.js';
+import { RecentPlans } from '../dashboard/recent-plans.js';
+import { breakevenQuery } from './breakeven-settings.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -202,8 +207,24 @@ export async function startGateway(
       shared,
       guard && 'fallbacks' in guard ? (guard as { readonly fallbacks: number }) : undefined,
     );
+  const plans = new RecentPlans();
+  const adminAuth = new AdminAuth(config.admin.token);
+  const dashboard = (request: IncomingMessage, response: ServerResponse, path: string) =>
+    serveDashboard(adminAuth, request, response, path);
   const admin = createAdminApi({
     token: config.admin.token,
+    stats: createAdminStatsApi({
+      plans,
+      ...(ledger
+        ? {
+            ledger,
+            breakeven: breakevenQuery(
+              () => generation.config,
+              (from, to) => ledger.trafficMix({ from, to }),
+            ),
+          }
+        : {}),
+    }),
     resilience: {
       breakers: executionPolicy.breakers,
       get keys() {
@@ -291,9 +312,11 @@ export async function startGateway(
       ...(cache ? { cache } : {}),
       ...(responseStore ? { responseStore } : {}),
       admin,
+      dashboard,
       observer: (record) => {
         metrics.observe(record);
         if (affinity) rememberServed(affinity, record);
+        if (record.plan) plans.remember(record.requestId, record.plan);
         recording.observe(record);
         extraObserver?.(record);
       },

@@ -1,4 +1,5 @@
 import type { AttemptRecord } from '../execution/execute-plan.js';
+import type { RoutePlan } from '../core/route.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Usage } from '../core/response.js';
 import type { TraceContext } from '../core/trace-context.js';
@@ -40,6 +41,8 @@ export interface RequestRecord {
   durationMs?: number;
   /** The route plan's one-line summary (`x-switchyard-route`, ledger route reason). */
   route?: string;
+  /** The route plan, for the dashboard's explanation of recent requests. */
+  plan?: RoutePlan;
   /** The upstream attempts made, in order (filled by the executor). */
   attempts?: AttemptRecord[];
   /** The request's W3C trace (ids for spans and the upstream `traceparent`), when traced or the client sent one. */

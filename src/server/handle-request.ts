@@ -48,6 +48,8 @@ export interface RequestHandlerOptions {
   responseStore?: ResponseStore;
   /** The admin API handler (`/admin/…`). */
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
+  /** The dashboard (`/dashboard`, its files and login form). */
+  dashboard?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
   bodyLimitBytes: number;
   /** Output tokens a keyed request without max_tokens reserves, at most (`auth.reserve_output_tokens`). */
@@ -244,6 +246,11 @@ export function createRequestHandler(
       const draining = connections?.draining === true;
       record.status = draining ? 503 : 200;
       sendJson(response, record.status, { status: draining ? 'draining' : 'ready' });
+      return;
+    }
+    if ((path === '/dashboard' || path.startsWith('/dashboard/')) && options.dashboard) {
+      await options.dashboard(request, response, path);
+      record.status = response.statusCode;
       return;
     }
     if (path.startsWith('/admin/') && options.admin) {

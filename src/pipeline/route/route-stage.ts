@@ -24,6 +24,7 @@ export const routeStage =
     });
     call.plan = plan;
     record.route = plan.summary;
+    record.plan = plan; // the dashboard's explanation of recent requests
     const first = plan.attempts[0]!;
     record.model = first.model.name;
     record.provider = first.deployment.provider;
