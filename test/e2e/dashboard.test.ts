@@ -68,7 +68,12 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     const refused = await page.goto(`${gateway.url}/dashboard`);
     expect(refused?.status()).toBe(401);
     expect(await page.locator('form input[name=token]').count()).toBe(1);
-    for (const api of ['/admin/usage', '/admin/requests', '/admin/latency', '/dashboard/assets/dashboard.js']) {
+    for (const api of [
+      '/admin/usage',
+      '/admin/requests',
+      '/admin/latency',
+      '/dashboard/assets/dashboard.js',
+    ]) {
       expect((await fetch(`${gateway.url}${api}`)).status, api).toBe(401);
     }
     // A wrong token is refused too; the cookie does not let a write through.
@@ -86,11 +91,18 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
     await page.goto(`${gateway.url}/dashboard`);
     await page.fill('input[name=token]', ADMIN_TOKEN);
-    await Promise.all([page.waitForURL(`${gateway.url}/dashboard`), page.click('button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(`${gateway.url}/dashboard`),
+      page.click('button[type=submit]'),
+    ]);
     await page.waitForSelector('body[data-refreshed]');
 
     const now = Date.now();
-    const report = await gateway.ledger!.report({ from: now - 86_400_000, to: now + 1, groupBy: ['model'] });
+    const report = await gateway.ledger!.report({
+      from: now - 86_400_000,
+      to: now + 1,
+      groupBy: ['model'],
+    });
     const totals = report.totals;
     expect(totals.requests).toBe(6);
     expect(await text(page, '[data-figure=requests] dd')).toBe(String(totals.requests));
@@ -113,9 +125,13 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     for (const row of report.rows) {
       const name = row.group.model ?? '(none)';
       const line = page.locator('#models-table tbody tr', {
-        has: page.locator('[data-field=model]', { hasText: new RegExp(`^${name.replace(/[()]/g, '\\$&')}$`) }),
+        has: page.locator('[data-field=model]', {
+          hasText: new RegExp(`^${name.replace(/[()]/g, '\\$&')}$`),
+        }),
       });
-      expect(await line.locator('[data-field=requests]').innerText(), name).toBe(String(row.requests));
+      expect(await line.locator('[data-field=requests]').innerText(), name).toBe(
+        String(row.requests),
+      );
       expect(await line.locator('[data-field=cost_usd]').innerText(), name).toBe(
         `$${row.costUsd.toFixed(6)}`,
       );
