@@ -40,6 +40,7 @@ import {
   timeoutsFor,
   type ExecutionPolicy,
 } from '../execution/execution-policy.js';
+import type { CapacityLimit } from '../execution/deployment-capacity.js';
 import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
 import type { RequestObserver } from '../pipeline/request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
@@ -166,7 +167,13 @@ export async function startGateway(
   const executionPolicy = createExecutionPolicy({
     settings: config.resilience,
     contextWindows: contextWindowsOf(config),
+    capacities: capacitiesOf(config),
   });
+  /** What the router consults: breakers and cooldowns, and the self-hosted boxes' load. */
+  const health: DeploymentHealth = options.health ?? {
+    available: (key, now) => executionPolicy.breakers.available(key, now),
+    capacity: (key) => executionPolicy.capacity?.status(key),
+  };
   const deploymentKeys = [...config.models.values()].flatMap((model) =>
     model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)),
   );
@@ -215,6 +222,7 @@ export async function startGateway(
     token: config.admin.token,
     stats: createAdminStatsApi({
       plans,
+      capacity: () => executionPolicy.capacity?.snapshot() ?? [],
       ...(ledger
         ? {
             ledger,
@@ -283,7 +291,7 @@ export async function startGateway(
       createCompletionBatcher(current.batching.deployments, current.models.values()),
     );
     const router = createPolicyRouter(current, adapters, {
-      health: options.health ?? executionPolicy.breakers,
+      health,
     });
     const authenticator = new Authenticator({
       staticKeys: current.auth.apiKeys,
@@ -380,6 +388,7 @@ export async function startGateway(
         const restartNeeded = restartOnlyChanges(generation.config, next);
         const old = generation;
         generation = built;
+        executionPolicy.capacity?.configure(capacitiesOf(next));
         retire(old);
         log('config reloaded', { source: next.source, restart_needed: restartNeeded });
         return { ok: true, restartNeeded };
@@ -502,6 +511,28 @@ export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig):
     ['resilience', running.resilience, next.resilience],
   ];
   return checks.filter(([, left, right]) => !same(left, right)).map(([name]) => name);
+}
+
+/** Declared capacities (self-hosted deployments) by deployment key. */
+function capacitiesOf(config: GatewayConfig): Array<[string, CapacityLimit]> {
+  return [...config.models.values()].flatMap((model) =>
+    model.deployments.flatMap(
+      (deployment): Array<[string, CapacityLimit]> =>
+        deployment.capacity
+          ? [
+              [
+                deploymentKey(deployment.provider, model.name),
+                {
+                  ...deployment.capacity,
+                  ...(deployment.hourlyUsd === undefined
+                    ? {}
+                    : { hourlyUsd: deployment.hourlyUsd }),
+                },
+              ],
+            ]
+          : [],
+    ),
+  );
 }
 
 function mapsAsObjects(_key: string, value: unknown): unknown {

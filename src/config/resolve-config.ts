@@ -52,7 +52,23 @@ export function resolveConfig(
           `models.${name}.deployments[${index}].provider: no provider named "${deployment.provider}" (known: ${Object.keys(file.providers ?? {}).join(', ') || 'none'})`,
         );
       }
-      return { provider: deployment.provider, upstreamModel: deployment.model ?? name };
+      if (deployment.hourly_usd !== undefined && deployment.capacity === undefined)
+        problems.push(
+          `models.${name}.deployments[${index}].hourly_usd: an hourly cost needs a capacity (capacity.max_concurrency): the router prefers the box only while it has room`,
+        );
+      return {
+        provider: deployment.provider,
+        upstreamModel: deployment.model ?? name,
+        ...(deployment.capacity
+          ? {
+              capacity: {
+                maxConcurrency: deployment.capacity.max_concurrency,
+                maxQueueMs: deployment.capacity.max_queue_ms,
+              },
+            }
+          : {}),
+        ...(deployment.hourly_usd === undefined ? {} : { hourlyUsd: deployment.hourly_usd }),
+      };
     });
     models.set(name, { name, deployments });
   }
@@ -137,7 +153,17 @@ export function resolveConfig(
       (candidate) =>
         candidate.provider === priced.provider && candidate.upstreamModel === priced.upstreamModel,
     );
-    if (deployment && priced.catalog) {
+    if (deployment?.hourlyUsd !== undefined) {
+      // Paid by the hour, busy or idle: a request on it costs nothing more (its hourly cost is in docs/breakeven.md's arithmetic).
+      deployment.price = {
+        inputPerMillion: 0,
+        cachedInputPerMillion: 0,
+        outputPerMillion: 0,
+        source: `self-hosted: hourly_usd ${deployment.hourlyUsd} in config (marginal cost per token 0)`,
+      };
+      if (priced.catalog?.maxOutputTokens !== undefined)
+        deployment.maxOutputTokens = priced.catalog.maxOutputTokens;
+    } else if (deployment && priced.catalog) {
       deployment.price = priced.catalog.price;
       if (priced.catalog.maxOutputTokens !== undefined)
         deployment.maxOutputTokens = priced.catalog.maxOutputTokens;

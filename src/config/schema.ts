@@ -93,6 +93,16 @@ const deployment = z
     provider: providerId,
     /** The upstream's name for the model; defaults to the model's own name. */
     model: z.string().min(1).optional(),
+    /** A self-hosted box: how many requests it serves at once and how long one may queue (docs/routing.md). */
+    capacity: z
+      .object({
+        max_concurrency: z.number().int().min(1).max(100_000),
+        max_queue_ms: z.number().int().min(0).max(600_000).default(0),
+      })
+      .strict()
+      .optional(),
+    /** What the box costs per hour, instead of token prices: its marginal cost per request is then zero. */
+    hourly_usd: z.number().min(0).max(100_000).optional(),
   })
   .strict();
 

@@ -105,6 +105,16 @@ export interface Router {
 export interface DeploymentHealth {
   /** False while the deployment is cooling down or its breaker is open (half-open lets probes through). */
   available(key: string, now: number): boolean;
+  /** Deployments that declare a capacity (self-hosted boxes): whether they are saturated now, and why; undefined for the others. */
+  capacity?(key: string): CapacityStatus | undefined;
+}
+
+/** A self-hosted deployment's load as the router sees it (from its own in-flight count and queue). */
+export interface CapacityStatus {
+  /** No room within `max_queue_ms`: the plan spills to the other deployments first. */
+  saturated: boolean;
+  /** In words, for the explanation: in flight, queued, expected wait, marginal cost. */
+  detail: string;
 }
 
 /** One finished upstream attempt, as the executor reports it to live stats. */
