@@ -492,7 +492,7 @@ function renderCapacity(capacity) {
       },
       { label: 'Queued', value: (row) => count(row.queued), number: true, key: 'queued' },
       {
-        label: 'Longest queue wait',
+        label: 'Queue limit (max_queue_ms)',
         value: (row) => ms(row.max_queue_ms),
         number: true,
         key: 'max_queue',
