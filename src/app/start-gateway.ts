@@ -56,6 +56,8 @@ import { createAdminStatsApi } from '../server/admin-stats-api.js';
 import { serveDashboard } from '../server/dashboard-endpoint.js';
 import { RecentPlans } from '../dashboard/recent-plans.js';
 import { breakevenQuery } from './breakeven-settings.js';
+import { changedSections, nonReloadableChanges, sameValue } from './reload-checks.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -72,12 +74,23 @@ export interface StartGatewayOptions {
   captureBodies?: boolean;
   /** Re-reads and validates the config for a reload (SIGHUP, POST /admin/reload); throws on an invalid one. Absent: reload is off. */
   loadConfig?: () => GatewayConfig;
+  /**
+   * A reload changed `logging`: the caller rebuilds its telemetry and says whether new requests
+   * are traced and keep their bodies. Absent: logging belongs to the caller and is left as it is.
+   */
+  onLoggingChange?: (next: GatewayConfig) => TelemetryFlags;
   /** Reload outcomes and warnings (default: standard error). */
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
+/** Per-request telemetry switches: start a trace for every request, keep request bodies. */
+export interface TelemetryFlags {
+  traceRequests: boolean;
+  captureBodies: boolean;
+}
+
 /** What a reload did: applied (with the sections that only a restart changes, if any changed), or refused with the error. */
-export type ReloadResult = { ok: true; restartNeeded: string[] } | { ok: false; error: string };
+export type ReloadResult = { ok: true; changed: string[] } | { ok: false; error: string };
 
 const netServerClose = NetServer.prototype.close;
 
@@ -220,6 +233,7 @@ export async function startGateway(
     serveDashboard(adminAuth, request, response, path);
   const admin = createAdminApi({
     token: config.admin.token,
+    auth: adminAuth,
     stats: createAdminStatsApi({
       plans,
       capacity: () => executionPolicy.capacity?.snapshot() ?? [],
@@ -277,7 +291,11 @@ export async function startGateway(
    * batcher, authenticator and the request handler over them. Requests count themselves in and
    * out, so a retired generation closes its pools once its last request is done.
    */
-  const createGeneration = (current: GatewayConfig): Generation => {
+  const createGeneration = (
+    current: GatewayConfig,
+    cache: ResponseCache | undefined,
+    flags: TelemetryFlags,
+  ): Generation => {
     const referencePrice = current.registry.referenceDeployment()?.price;
     const recording = createLedgerRecording(
       ledger,
@@ -304,18 +322,23 @@ export async function startGateway(
       ...(affinity ? { affinity } : {}),
       embeddings: new EmbeddingTargets(current, adapters),
       attemptObserver: router.stats,
-      executionPolicy,
+      // This generation's resilience settings over the process's breakers, watchdog and slots.
+      executionPolicy: {
+        ...executionPolicy,
+        settings: current.resilience,
+        contextWindowOf: contextWindowLookup(contextWindowsOf(current)),
+      },
       authenticator,
-      bodyLimitBytes: config.server.bodyLimitBytes,
-      maxJsonDepth: config.server.maxJsonDepth,
-      reserveOutputTokens: config.auth.reserveOutputTokens,
-      requestTimeoutMs: config.server.requestTimeoutMs,
+      bodyLimitBytes: current.server.bodyLimitBytes,
+      maxJsonDepth: current.server.maxJsonDepth,
+      reserveOutputTokens: current.auth.reserveOutputTokens,
+      requestTimeoutMs: current.server.requestTimeoutMs,
       bodyBudget,
       connections,
       newRequestId: randomUUID,
       metrics,
-      ...(options.traceRequests ? { traceRequests: true } : {}),
-      ...(options.captureBodies ? { captureBodies: true } : {}),
+      ...(flags.traceRequests ? { traceRequests: true } : {}),
+      ...(flags.captureBodies ? { captureBodies: true } : {}),
       ...(guard ? { guard } : {}),
       ...(cache ? { cache } : {}),
       ...(responseStore ? { responseStore } : {}),
@@ -330,21 +353,32 @@ export async function startGateway(
       },
       ...(recording.beforeEnd ? { beforeEnd: recording.beforeEnd } : {}),
     });
-    return {
+    const built: Generation = {
       config: current,
       adapters,
       latency: router.stats,
+      cache,
+      flags,
+      closeCache: false,
       deploymentKeys: [...current.models.values()].flatMap((model) =>
         model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)),
       ),
       inFlight: 0,
       retired: false,
       handle: handler,
-      close: () =>
-        Promise.all([...adapters.values()].map((adapter) => adapter.close())).then(() => undefined),
+      close: async () => {
+        await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+        // A reload that replaced the cache (a new cache section) leaves the old one to its generation.
+        if (built.closeCache) await cache?.close();
+      },
     };
+    return built;
   };
-  let generation = createGeneration(config);
+  const startFlags: TelemetryFlags = {
+    traceRequests: options.traceRequests === true,
+    captureBodies: options.captureBodies === true,
+  };
+  let generation = createGeneration(config, cache, startFlags);
   // Several replicas: breaker changes and latency summaries go through the shared state.
   const stopSharing = shared
     ? [
@@ -384,14 +418,33 @@ export async function startGateway(
         };
       try {
         const next = options.loadConfig();
-        const built = createGeneration(next);
-        const restartNeeded = restartOnlyChanges(generation.config, next);
+        const running = generation;
+        const refused = nonReloadableChanges(running.config, next);
+        if (refused.length > 0)
+          throw new Error(
+            `${refused.join(', ')} cannot change without a restart (the listening socket and the stores are opened once); restart the gateway to apply ${refused.length === 1 ? 'it' : 'them'}`,
+          );
+        const changed = changedSections(running.config, next);
+        const nextCache = sameValue(running.config.cache, next.cache)
+          ? running.cache
+          : await openResponseCache(next.cache);
+        const flags =
+          (changed.includes('logging') && options.onLoggingChange?.(next)) || running.flags;
+        let built: Generation;
+        try {
+          built = createGeneration(next, nextCache, flags);
+        } catch (error) {
+          if (nextCache !== running.cache) await nextCache?.close();
+          throw error;
+        }
+        if (nextCache !== running.cache) running.closeCache = true;
         const old = generation;
         generation = built;
-        executionPolicy.capacity?.configure(capacitiesOf(next));
+        applyProcessSettings(next);
+
         retire(old);
-        log('config reloaded', { source: next.source, restart_needed: restartNeeded });
-        return { ok: true, restartNeeded };
+        log('config reloaded', { source: next.source, changed });
+        return { ok: true, changed };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log('config reload failed; the running config stays', { error: message });
@@ -403,6 +456,20 @@ export async function startGateway(
     return reloading;
   };
   const { headersTimeoutMs, requestTimeoutMs } = config.server;
+  /** Read by the client-error handler on each error, so a reload's timeouts apply there too. */
+  const httpTimeouts = { headersTimeoutMs, requestTimeoutMs };
+  /** The process-wide settings a reload applies in place (the rest lives in the new generation). */
+  const applyProcessSettings = (next: GatewayConfig): void => {
+    bodyBudget.limitBytes = next.server.maxBufferedBodyBytes;
+    connections.setMaxConnections(next.server.maxConnections);
+    httpTimeouts.headersTimeoutMs = next.server.headersTimeoutMs;
+    httpTimeouts.requestTimeoutMs = next.server.requestTimeoutMs;
+    server.headersTimeout = next.server.headersTimeoutMs;
+    server.requestTimeout = next.server.requestTimeoutMs + 1000;
+    executionPolicy.breakers.reconfigure(next.resilience.breaker);
+    executionPolicy.capacity?.configure(capacitiesOf(next));
+    adminAuth.setToken(next.admin.token);
+  };
   const server = createServer(
     {
       headersTimeout: headersTimeoutMs,
@@ -417,10 +484,7 @@ export async function startGateway(
     handler,
   );
   connections.attach(server);
-  server.on(
-    'clientError',
-    createClientErrorHandler(connections, { headersTimeoutMs, requestTimeoutMs }),
-  );
+  server.on('clientError', createClientErrorHandler(connections, httpTimeouts));
   // Node answers an unknown Expect with an empty 417 of its own; the handler answers it in the dialect.
   server.on('checkExpectation', handler);
 
@@ -442,7 +506,7 @@ export async function startGateway(
    * `graceMs` to finish before the remaining connections are closed. Then every request's ledger
    * row is written and the stores close.
    */
-  const close = (graceMs = config.server.shutdownGraceMs): Promise<void> => {
+  const close = (graceMs = generation.config.server.shutdownGraceMs): Promise<void> => {
     closing ??= (async () => {
       connections.drain();
       // The net listener only: http's own close() would also drop idle keep-alive connections at
@@ -455,7 +519,7 @@ export async function startGateway(
       await connections.settled(graceMs);
       await generation.close();
       await simulator?.close();
-      await cache?.close();
+      await generation.cache?.close();
       await responseStore?.close();
       keyDirectory?.close();
       await keyStore?.close();
@@ -486,6 +550,10 @@ interface Generation {
   adapters: Map<string, ProviderAdapter>;
   /** The router's live latency stats (merged with the other replicas' when state is shared). */
   latency: LatencyStats;
+  cache: ResponseCache | undefined;
+  flags: TelemetryFlags;
+  /** Set when a reload replaced the cache: this generation closes it after its last request. */
+  closeCache: boolean;
   deploymentKeys: string[];
   inFlight: number;
   retired: boolean;
@@ -493,24 +561,10 @@ interface Generation {
   close(): Promise<void>;
 }
 
-/**
- * Sections a reload does not apply (the listener, stores, cache, simulator, resilience state and
- * admin token live as long as the process): the names of those that changed, for the log.
- */
-export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig): string[] {
-  const same = (left: unknown, right: unknown): boolean =>
-    JSON.stringify(left, mapsAsObjects) === JSON.stringify(right, mapsAsObjects);
-  const checks: Array<[string, unknown, unknown]> = [
-    ['server', running.server, next.server],
-    ['logging', running.logging, next.logging],
-    ['admin', running.admin.token !== undefined, next.admin.token !== undefined],
-    ['data_dir', running.dataDir, next.dataDir],
-    ['ledger', running.ledger, next.ledger],
-    ['simulator', running.simulator, next.simulator],
-    ['cache', running.cache, next.cache],
-    ['resilience', running.resilience, next.resilience],
-  ];
-  return checks.filter(([, left, right]) => !same(left, right)).map(([name]) => name);
+function contextWindowLookup(
+  windows: Map<string, number>,
+): (target: { key: string }) => number | undefined {
+  return (target) => windows.get(target.key);
 }
 
 /** Declared capacities (self-hosted deployments) by deployment key. */
@@ -533,10 +587,6 @@ function capacitiesOf(config: GatewayConfig): Array<[string, CapacityLimit]> {
           : [],
     ),
   );
-}
-
-function mapsAsObjects(_key: string, value: unknown): unknown {
-  return value instanceof Map ? Object.fromEntries(value) : value;
 }
 
 /** A session's turn answered by an upstream call: its deployment now holds the prompt. */

@@ -67,11 +67,11 @@ export type BreakerEvent =
 export class DeploymentBreakers implements DeploymentHealth {
   private readonly breakers = new Map<string, Breaker>();
   private readonly providerCooldowns = new Map<string, { until: number; reason: string }>();
-  private readonly bucketMs: number;
+  private bucketMs: number;
   private readonly listeners = new Set<(event: BreakerEvent) => void>();
 
   constructor(
-    private readonly settings: BreakerSettings,
+    private settings: BreakerSettings,
     private readonly alert: (message: string) => void = (message) =>
       console.warn(`[switchyard] ${message}`),
   ) {
@@ -122,6 +122,23 @@ export class DeploymentBreakers implements DeploymentHealth {
 
   private emit(event: BreakerEvent): void {
     for (const listener of this.listeners) listener(event);
+  }
+
+  /**
+   * A reload's breaker settings: thresholds and durations apply from the next decision; breaker
+   * states carry over. A new window length restarts the failure-rate windows (their buckets
+   * were cut for the old one).
+   */
+  reconfigure(settings: BreakerSettings): void {
+    const bucketMs = Math.max(1, Math.ceil(settings.windowMs / BUCKETS));
+    if (bucketMs !== this.bucketMs)
+      for (const breaker of this.breakers.values()) {
+        breaker.bucketEpochs.fill(-1);
+        breaker.bucketRequests.fill(0);
+        breaker.bucketFailures.fill(0);
+      }
+    this.settings = settings;
+    this.bucketMs = bucketMs;
   }
 
   available(key: string, now: number): boolean {

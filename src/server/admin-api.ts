@@ -17,6 +17,8 @@ import { sendJson } from './respond.js';
 export interface AdminApiOptions {
   /** The admin token; undefined disables the admin API. */
   token: string | undefined;
+  /** The token check to share (the dashboard's, which a reload updates); default: one made from `token`. */
+  auth?: AdminAuth;
   store: KeyStore | undefined;
   guard?: SpendGuard;
   /** Called after a key was created or revoked, so the hot-path lookup (of every replica) sees it at once. */
@@ -24,7 +26,7 @@ export interface AdminApiOptions {
   /** Breakers and cooldowns per configured deployment, for `GET /admin/breakers`. */
   resilience?: { breakers: DeploymentBreakers; keys: readonly string[] };
   /** `POST /admin/reload`: re-read the config (validated first; the running one stays on error). */
-  reload?: () => Promise<{ ok: true; restartNeeded: string[] } | { ok: false; error: string }>;
+  reload?: () => Promise<{ ok: true; changed: string[] } | { ok: false; error: string }>;
   /** The read-only dashboard APIs (`GET /admin/usage`, `/admin/latency`, `/admin/requests`…): true when it answered. */
   stats?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>;
 }
@@ -46,7 +48,7 @@ const LIMIT_FIELDS: Record<string, keyof KeyLimits> = {
 export function createAdminApi(
   options: AdminApiOptions,
 ): (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void> {
-  const auth = new AdminAuth(options.token);
+  const auth = options.auth ?? new AdminAuth(options.token);
   return (request, response, path) =>
     serve(request, response, path).catch((error: unknown) => {
       // An unreachable key store (PostgreSQL or SQLite) is a retryable 503, not a 500 with a stack trace.
@@ -86,7 +88,7 @@ export function createAdminApi(
           'invalid_request',
           `The config was not reloaded (the running one stays): ${result.error}`,
         );
-      sendJson(response, 200, { reloaded: true, restart_needed: result.restartNeeded });
+      sendJson(response, 200, { reloaded: true, changed: result.changed });
       return;
     }
     if (options.stats && (await options.stats(request, response, path))) return;

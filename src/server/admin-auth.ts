@@ -11,9 +11,14 @@ export const ADMIN_COOKIE = 'switchyard_admin';
  * SameSite=Strict, so another site's page cannot send it; writes always need the header).
  */
 export class AdminAuth {
-  private readonly expected: Buffer | undefined;
+  private expected: Buffer | undefined;
 
   constructor(token: string | undefined) {
+    this.setToken(token);
+  }
+
+  /** A reloaded admin token: the old one (and cookies made from it) stop working at once. */
+  setToken(token: string | undefined): void {
     this.expected = token === undefined ? undefined : Buffer.from(digest(token), 'hex');
   }
 

@@ -41,6 +41,11 @@ export class ConnectionTracker {
 
   constructor(private readonly options: ConnectionTrackerOptions) {}
 
+  /** A reloaded `server.max_connections`: applies to connections opened from now on. */
+  setMaxConnections(maxConnections: number): void {
+    this.options.maxConnections = maxConnections;
+  }
+
   attach(server: Server): void {
     server.on('connection', (socket: Socket) => {
       const open = this.states.size;
