@@ -6,7 +6,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { definedOnly } from '../config/resolve-config.js';
-import { createAdapter, createProviderDispatcher } from '../providers/create-adapter.js';
 import { startSimulator } from '../sim/start-simulator.js';
 import type { RunningSimulator } from '../sim/sim-types.js';
 import type { ProviderAdapter } from '../core/provider.js';
@@ -37,7 +36,6 @@ import { EmbeddingTargets } from '../server/embedding-targets.js';
 import {
   contextWindowsOf,
   createExecutionPolicy,
-  timeoutsFor,
   type ExecutionPolicy,
 } from '../execution/execution-policy.js';
 import type { CapacityLimit } from '../execution/deployment-capacity.js';
@@ -56,6 +54,7 @@ import { createAdminStatsApi } from '../server/admin-stats-api.js';
 import { serveDashboard } from '../server/dashboard-endpoint.js';
 import { RecentPlans } from '../dashboard/recent-plans.js';
 import { breakevenQuery } from './breakeven-settings.js';
+import { createProviderAdapters } from './create-adapters.js';
 import { changedSections, nonReloadableChanges, sameValue } from './reload-checks.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 
@@ -156,25 +155,8 @@ export async function startGateway(
     });
   }
 
-  const createAdapters = (current: GatewayConfig): Map<string, ProviderAdapter> => {
-    const created = new Map<string, ProviderAdapter>();
-    for (const [id, provider] of current.providers) {
-      const settings = { ...provider.settings };
-      if (provider.embeddedSimulator) {
-        if (!simulator)
-          throw new Error(
-            `Provider "${id}" needs the embedded simulator, but simulator.enabled is false.`,
-          );
-        settings.baseUrl = simulator.baseUrlFor(provider.fleetProvider ?? id);
-      }
-      const dispatcher = createProviderDispatcher(settings.baseUrl, {
-        connections: provider.connections,
-        connectTimeoutMs: timeoutsFor(current.resilience, id, undefined).connectMs,
-      });
-      created.set(id, createAdapter(settings, dispatcher));
-    }
-    return created;
-  };
+  const createAdapters = (current: GatewayConfig): Map<string, ProviderAdapter> =>
+    createProviderAdapters(current, simulator);
 
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics ?? false });
   const executionPolicy = createExecutionPolicy({

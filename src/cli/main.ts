@@ -11,6 +11,8 @@ import { runServe } from './serve-command.js';
 import { runSim } from './sim-command.js';
 import { runRoute } from './route-command.js';
 import { runBreakeven } from './breakeven-command.js';
+import { runDoctor } from './doctor-command.js';
+import { runInit } from './init-command.js';
 import { readFileSync } from 'node:fs';
 
 const USAGE = `Usage: switchyard <command> [options]
@@ -30,6 +32,10 @@ Commands:
                    [--tokens-per-second 60] [--concurrency 1] [--utilisation 0.5] [--from 30d]
                    [--model CATALOG-MODEL | --quality PASS@1] [--max-prompt-tokens 16000]
                    [--price-per-million USD] [--json] (docs/breakeven.md)
+  init             Write a commented ./switchyard.yaml (or --config FILE) for the providers whose
+                   key variables are set (DEEPSEEK_API_KEY, ANTHROPIC_API_KEY, …); --force overwrites.
+  doctor           Send one real 1-token request to every configured deployment and print status,
+                   latency and price source (--json). Calls the providers: spends a few tokens.
   models           The model catalog: prices (with sources), limits, capabilities, tiers.
                    --json; --import-prices <file|url> [--import-provider ID] reports what an
                    OpenRouter-shaped /api/v1/models document would change.
@@ -78,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       quality: { type: 'string' },
       'max-prompt-tokens': { type: 'string' },
       'price-per-million': { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -134,6 +141,16 @@ async function main(argv: string[]): Promise<number> {
         json: values.json,
       });
     }
+    case 'init':
+      return runInit({
+        ...(values.config === undefined ? {} : { path: values.config }),
+        ...(values.force ? { force: true } : {}),
+      });
+    case 'doctor':
+      return runDoctor({
+        ...(values.config === undefined ? {} : { config: values.config }),
+        ...(values.json ? { json: true } : {}),
+      });
     case 'models':
       return runModels({
         ...common,
