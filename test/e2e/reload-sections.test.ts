@@ -219,8 +219,10 @@ describe('SIGHUP', () => {
       expect(child.exitCode).toBeNull();
       expect(output).toContain('config reloaded');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((done) => child.once('exit', done));
+      }
     }
   }, 60_000);
 });
