@@ -19,6 +19,7 @@ const NOT_RELOADABLE: Array<[string, (config: GatewayConfig) => unknown]> = [
   ['simulator.port', (config) => config.simulator.port],
   ['simulator.time_scale', (config) => config.simulator.timeScale],
   ['responses', (config) => config.responses],
+  ['routing.cache_affinity', (config) => config.routing.cacheAffinity],
   ['shared_state', (config) => config.sharedState],
 ];
 
