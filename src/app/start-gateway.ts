@@ -57,6 +57,9 @@ import { breakevenQuery } from './breakeven-settings.js';
 import { createProviderAdapters } from './create-adapters.js';
 import { changedSections, nonReloadableChanges, sameValue } from './reload-checks.js';
 import type { ResponseCache } from '../cache/response-cache.js';
+import { QualityModel } from '../router/learning/quality-model.js';
+import { ConversationRungs } from '../router/learning/conversation-rungs.js';
+import { LearningLoop } from '../learning/learning-loop.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -108,6 +111,10 @@ export interface RunningGateway {
   executionPolicy: ExecutionPolicy;
   /** The usage ledger, unless disabled in config. */
   ledger?: Ledger;
+  /** The learning loop (outcomes, the quality model, cascade rungs). */
+  learning: LearningLoop;
+  /** The learned quality per deployment and bucket (lives across reloads). */
+  quality: QualityModel;
   /** The embedded simulator, when the config enabled it. */
   simulator?: RunningSimulator;
   /** Re-reads the config (validated first); on success new requests use it, in-flight ones finish on the old one. */
@@ -256,6 +263,16 @@ export async function startGateway(
           maxEntries: config.responses.maxEntries,
         })
       : undefined;
+  // The quality model and the cascade rungs outlive config reloads; the ledger rebuilds the model at start.
+  const quality = new QualityModel(config.routing.learning);
+  const rungs = new ConversationRungs(config.routing.learning.sessionTtlMs);
+  const learning = new LearningLoop({
+    quality,
+    rungs,
+    ...(ledger ? { ledger } : {}),
+    ...(shared ? { shared } : {}),
+  });
+  await learning.start();
   const extraObserver = options.observer;
   // Agent sessions → the deployment whose provider cache holds their prefix (shared across
   // replicas through Redis when it is configured).
@@ -292,6 +309,8 @@ export async function startGateway(
     );
     const router = createPolicyRouter(current, adapters, {
       health,
+      quality,
+      rungs,
     });
     const authenticator = new Authenticator({
       staticKeys: current.auth.apiKeys,
@@ -326,10 +345,13 @@ export async function startGateway(
       ...(responseStore ? { responseStore } : {}),
       admin,
       dashboard,
+      learning,
+      ...(config.admin.token === undefined ? {} : { adminToken: config.admin.token }),
       observer: (record) => {
         metrics.observe(record);
         if (affinity) rememberServed(affinity, record);
         if (record.plan) plans.remember(record.requestId, record.plan);
+        settleLearning(learning, record);
         recording.observe(record);
         extraObserver?.(record);
       },
@@ -500,6 +522,7 @@ export async function startGateway(
       server.close(); // stops Node's timeout checks; nothing is left to close
       await connections.settled(graceMs);
       await generation.close();
+      learning.close();
       await simulator?.close();
       await generation.cache?.close();
       await responseStore?.close();
@@ -522,9 +545,30 @@ export async function startGateway(
     executionPolicy,
     ...(simulator ? { simulator } : {}),
     ...(ledger ? { ledger } : {}),
+    learning,
+    quality,
     reload,
     close,
   };
+}
+
+/** Hands a settled model request to the learning loop (its own signals; remembered for later ones). */
+function settleLearning(learning: LearningLoop, record: RequestRecord): void {
+  if (record.learning === undefined) return;
+  learning.settle({
+    requestId: record.requestId,
+    arrival: record.learning.arrival,
+    status: record.status,
+    ...(record.provider === undefined ? {} : { provider: record.provider }),
+    ...(record.model === undefined ? {} : { model: record.model }),
+    ...(record.errorCode === undefined ? {} : { errorCode: record.errorCode }),
+    attempts: (record.attempts ?? []).map((attempt) => ({
+      provider: attempt.provider,
+      model: attempt.model,
+      ...(attempt.errorCode === undefined ? {} : { errorCode: attempt.errorCode }),
+      ...(attempt.endReason === undefined ? {} : { endReason: attempt.endReason }),
+    })),
+  });
 }
 
 interface Generation {

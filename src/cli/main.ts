@@ -22,7 +22,8 @@ Commands:
   sim              Run only the simulator fleet (simulated upstream providers).
   config check     Validate the config and print it with secrets redacted.
   costs            Spend, tokens and savings from the usage ledger (data_dir SQLite or DATABASE_URL).
-                   --from 7d|30d|today|YYYY-MM-DD (default 7d) --to now|… --group-by model,provider,key,day --json
+                   --from 7d|30d|today|YYYY-MM-DD (default 7d) --to now|… --group-by model,provider,key,day --json;
+                   --outcomes: answer outcomes per model, bucket and signal (docs/routing.md)
   keys             Virtual API keys: keys create --name N [--models a,b] [--rpm N] [--tpm N]
                    [--daily-budget USD] [--monthly-budget USD] [--total-budget USD]; keys list; keys revoke ID
   route --explain  Explain how a request would be routed, without calling any provider:
@@ -62,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       'group-by': { type: 'string' },
+      outcomes: { type: 'boolean' },
       name: { type: 'string' },
       models: { type: 'string' },
       rpm: { type: 'string' },
@@ -139,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
         to: values.to,
         groupBy: values['group-by'],
         json: values.json,
+        outcomes: values.outcomes,
       });
     }
     case 'init':

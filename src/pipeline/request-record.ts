@@ -3,6 +3,7 @@ import type { RoutePlan } from '../core/route.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Usage } from '../core/response.js';
 import type { TraceContext } from '../core/trace-context.js';
+import type { Arrival } from '../learning/learning-loop.js';
 
 /**
  * What happened to one client request, filled in along the pipeline and reported once when the
@@ -49,6 +50,8 @@ export interface RequestRecord {
   trace?: TraceContext;
   /** The decoded JSON body, kept only when body logging is on (`logging.bodies`). */
   requestBody?: unknown;
+  /** What the learning loop needs at settlement: the conversation and how the request was routed. */
+  learning?: { arrival: Arrival; bucket: string };
 }
 
 export type RequestObserver = (record: RequestRecord) => void;

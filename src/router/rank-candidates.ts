@@ -5,6 +5,7 @@ import { expectedQuality, type QualityProfile } from './expected-quality.js';
 import type { LatencyStats } from './latency-stats.js';
 import type { BudgetMode } from './policies/routing-settings.js';
 import type {
+  CandidatePosterior,
   CandidateVerdict,
   CapacityStatus,
   DeploymentHealth,
@@ -46,6 +47,8 @@ export interface Evaluation {
   /** What the ordering decided about it (demoted, unavailable, explored), overriding `reason`. */
   note?: string;
   score?: number;
+  /** The learned success posterior behind `quality`, when the policy consults the quality model. */
+  posterior?: CandidatePosterior;
 }
 
 export interface EvaluationContext {
@@ -261,5 +264,20 @@ function verdict(
     if (evaluation.note === undefined)
       result.reason += ` (warm provider cache from the previous turn: -$${evaluation.warmDiscountUsd.toPrecision(2)})`;
   }
+  if (evaluation.posterior !== undefined) {
+    const posterior = evaluation.posterior;
+    result.posterior = {
+      mean: round3(posterior.mean),
+      alpha: round3(posterior.alpha),
+      beta: round3(posterior.beta),
+      prior: round3(posterior.prior),
+      evidence: posterior.evidence,
+      evidenceElsewhere: posterior.evidenceElsewhere,
+    };
+  }
   return result;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }

@@ -30,6 +30,8 @@ import type { ResponseCache } from '../cache/response-cache.js';
 import type { ResponseStore } from '../usage/response-store/response-store.js';
 import { createResponsesEndpoint } from './responses-endpoint.js';
 import { RESPONSES_PATH, serveStoredResponse } from './stored-responses-endpoint.js';
+import type { LearningLoop } from '../learning/learning-loop.js';
+import { FEEDBACK_PATH, serveFeedback } from './feedback-endpoint.js';
 
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
@@ -74,6 +76,10 @@ export interface RequestHandlerOptions {
   traceRequests?: boolean;
   /** Keep each model request's decoded body on its record (for body logging). */
   captureBodies?: boolean;
+  /** The learning loop: outcome signals, `POST /v1/feedback`, cascade rungs; absent = off. */
+  learning?: LearningLoop;
+  /** The admin token, which may send feedback for any request. */
+  adminToken?: string;
 }
 
 const MODEL_ENDPOINTS: Record<string, ModelEndpoint<CanonicalRequest>> = {
@@ -107,6 +113,7 @@ export function createRequestHandler(
     ...(options.reserveOutputTokens === undefined
       ? {}
       : { reserveOutputTokens: options.reserveOutputTokens }),
+    ...(options.learning ? { learning: options.learning } : {}),
   });
   const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = {
     ...MODEL_ENDPOINTS,
@@ -222,6 +229,25 @@ export function createRequestHandler(
       );
       return;
     }
+    if (path === FEEDBACK_PATH) {
+      if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
+      if (!options.learning)
+        throw new GatewayError(
+          'internal_error',
+          'The learning loop is not wired into this gateway.',
+        );
+      const body = await readJsonBody(request, bodyLimits(record));
+      record.status = 200;
+      await serveFeedback(
+        body,
+        request.headers,
+        options.learning,
+        authenticator,
+        options.adminToken,
+        response,
+      );
+      return;
+    }
     if (path === ROUTE_EXPLAIN_PATH) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       const identity = authenticator.identify(request.headers);
@@ -282,7 +308,7 @@ export function createRequestHandler(
     }
     throw new GatewayError(
       'not_found',
-      `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, POST /v1/route/explain and GET /v1/models.`,
+      `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, POST /v1/route/explain, POST /v1/feedback and GET /v1/models.`,
     );
   }
 }

@@ -14,6 +14,7 @@ import {
   seededRandom,
 } from '../../src/usage/ledger/ledger-fixtures.js';
 import { dailyBackfillSql, MIGRATIONS } from '../../src/usage/ledger/migrations.js';
+import { checkOutcomes } from './outcome-contract.js';
 
 /** One store location (a temporary directory, a PostgreSQL schema) that ledgers can be opened on. */
 export interface LedgerStoreHandle {
@@ -464,6 +465,9 @@ export function describeLedgerContract(
       });
       expect(slot).toMatchObject({ requests: 2, unpricedRequests: 1 });
       expect(slot!.savedByRoutingUsd).toBeCloseTo(0.009, 12);
+    it('stores answer outcomes, sums them per deployment and bucket, finds a request by id', async () => {
+      const { ledger } = await fresh();
+      await checkOutcomes(ledger);
     });
 
     it('keeps two rows when a client reuses its request id', async () => {

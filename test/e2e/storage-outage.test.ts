@@ -53,6 +53,10 @@ function outageLedger(state: { down: boolean }): Ledger {
     attemptRows: async () => [],
     trafficMix: async () => [],
     timeSeries: async () => [],
+    recordOutcome: async () => {},
+    outcomeEvidence: async () => [],
+    outcomeReport: async () => [],
+    findRequest: async () => undefined,
   };
 }
 

@@ -21,6 +21,7 @@ export const routeStage =
       requestId: record.requestId,
       ...(latencyBudgetMs === undefined ? {} : { latencyBudgetMs }),
       ...(found === undefined ? {} : { session: found.cache }),
+      ...(call.arrival === undefined ? {} : { conversation: call.arrival.conversation }),
     });
     call.plan = plan;
     record.route = plan.summary;

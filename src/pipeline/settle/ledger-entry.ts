@@ -64,6 +64,7 @@ export function toLedgerEntry(
       stream: record.stream,
       endpoint: record.path,
       ...(replicaId === undefined ? {} : { replicaId }),
+      bucket: record.learning?.bucket ?? null,
     },
     attempts,
   };

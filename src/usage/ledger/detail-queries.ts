@@ -9,7 +9,7 @@ import type { CacheStatus } from './ledger.js';
 
 export interface Statement {
   sql: string;
-  params: number[];
+  params: Array<number | string | null>;
 }
 export type Placeholder = (position: number) => string;
 

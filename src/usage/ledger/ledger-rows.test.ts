@@ -31,6 +31,7 @@ const entry: LedgerEntry = {
     stream: true,
     endpoint: '/v1/responses',
     replicaId: 'gw-2',
+    bucket: 'python/bug-fix/s',
   },
   attempts: [
     {
@@ -90,6 +91,7 @@ describe('entryToRows: an entry as column values in column order', () => {
       stream: 1,
       endpoint: '/v1/responses',
       replica_id: 'gw-2',
+      bucket: 'python/bug-fix/s',
     } satisfies RequestRow);
   });
 

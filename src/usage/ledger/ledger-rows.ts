@@ -37,6 +37,7 @@ export interface RequestRow {
   stream: number;
   endpoint: string | null;
   replica_id: string | null;
+  bucket: string | null;
 }
 
 /** A `ledger_attempts` row. */
@@ -98,6 +99,7 @@ export const REQUEST_COLUMNS = {
   stream: 'smallint',
   endpoint: 'text',
   replica_id: 'text',
+  bucket: 'text',
 } as const satisfies Record<keyof RequestRow, string>;
 
 export const ATTEMPT_COLUMNS = {
@@ -169,6 +171,7 @@ export function entryToRows(entry: LedgerEntry, entryId: string): EntryRows {
     request.stream === true ? 1 : 0,
     text(request.endpoint, 100),
     text(request.replicaId, 128),
+    text(request.bucket, 200),
   ];
   const attempts: ColumnValue[][] = [];
   for (let index = 0; index < entry.attempts.length; index += 1) {
@@ -230,7 +233,7 @@ function status(value: number): number {
   return Number.isInteger(value) && value >= 0 && value < 1000 ? value : 0;
 }
 
-function text(value: string | null | undefined, maxLength: number): string | null {
+export function text(value: string | null | undefined, maxLength: number): string | null {
   if (typeof value !== 'string') return null;
   return value.length > maxLength ? value.slice(0, maxLength) : value;
 }

@@ -1,5 +1,11 @@
 import type { Usage } from '../../core/response.js';
 import type {
+  FoundRequest,
+  LedgerOutcome,
+  OutcomeEvidence,
+  OutcomeReportRow,
+} from './outcome-queries.js';
+import type {
   AttemptRow,
   RecentRequest,
   TimeSlot,
@@ -7,6 +13,13 @@ import type {
   WindowQuery,
 } from './detail-queries.js';
 
+export type {
+  FoundRequest,
+  LedgerOutcome,
+  OutcomeEvidence,
+  OutcomeReportRow,
+  OutcomeSignal,
+} from './outcome-queries.js';
 export type {
   AttemptRow,
   PromptBucket,
@@ -68,6 +81,8 @@ export interface LedgerRequest {
   endpoint?: string | null;
   /** The replica that served the request (`SWITCHYARD_REPLICA_ID`, default host:pid); null before migration 7. */
   replicaId?: string | null;
+  /** The quality model's request bucket (`language/task/size`) for routed requests; null otherwise and before migration 8. */
+  bucket?: string | null;
 }
 
 /** One upstream call made for a request. Attempts are numbered by their order in the entry (1-based). */
@@ -192,6 +207,14 @@ export interface Ledger {
   trafficMix(query: WindowQuery): Promise<TrafficRow[]>;
   /** Requests, errors, failovers, cache hits, spend and savings per time slot of `slotMs`. */
   timeSeries(query: WindowQuery & { slotMs: number }): Promise<TimeSlot[]>;
+  /** Stores an answer's outcome (one per request, signal and deployment; a repeat replaces it). Written at once, not queued. */
+  recordOutcome(outcome: LedgerOutcome): Promise<void>;
+  /** Outcomes summed per deployment and bucket since `since` (client feedback replaces implicit signals of the same request). */
+  outcomeEvidence(since: number): Promise<OutcomeEvidence[]>;
+  /** Outcomes in a window per model, provider, bucket and signal: the outcomes report. */
+  outcomeReport(query: WindowQuery): Promise<OutcomeReportRow[]>;
+  /** The newest request row with this id started at or after `since` (a bounded scan of the started_at index). */
+  findRequest(requestId: string, since: number): Promise<FoundRequest | undefined>;
 }
 
 /** Write-path tuning shared by both stores. Defaults in `DEFAULT_WRITE_OPTIONS`. */

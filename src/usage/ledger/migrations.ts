@@ -180,6 +180,30 @@ export const MIGRATIONS: readonly Migration[] = [
             'ALTER TABLE ledger_daily ADD COLUMN unpriced BIGINT NOT NULL DEFAULT 0',
           ],
   },
+  {
+    version: 8,
+    name: 'answer outcomes',
+    // Owned by src/learning/: one outcome per request, signal and deployment (client feedback,
+    // structured-output, upstream-error, retry, tool-result); score in thousandths (0 failed … 1000
+    // passed). ledger_requests.bucket is the quality model's request bucket, for feedback lookups.
+    statements: () => [
+      `CREATE TABLE ledger_outcomes (
+        request_id TEXT NOT NULL,
+        signal TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        recorded_at BIGINT NOT NULL,
+        api_key_id TEXT,
+        bucket TEXT NOT NULL,
+        score_milli INTEGER NOT NULL,
+        reason TEXT,
+        source TEXT,
+        PRIMARY KEY (request_id, signal, provider, model)
+      )`,
+      'CREATE INDEX ledger_outcomes_recorded_at ON ledger_outcomes (recorded_at)',
+      'ALTER TABLE ledger_requests ADD COLUMN bucket TEXT',
+    ],
+  },
 ];
 
 type ColumnDefinition = readonly [name: string, type: string];

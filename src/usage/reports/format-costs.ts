@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { GroupDimension, ReportFigures, UsageReport } from '../ledger/ledger.js';
+import { formatOutcomesTable } from './format-outcomes.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import { SQLITE_FILE_NAME } from '../ledger/sqlite-ledger.js';
 import { parseGroupBy, parseTimeBound } from './report-range.js';
@@ -115,6 +116,8 @@ export interface RunCostsOptions {
   groupBy?: string | readonly string[] | undefined;
   /** Print the report as JSON instead of a table. */
   json?: boolean | undefined;
+  /** The answer-outcomes report (per model, provider, bucket and signal) instead of spend. */
+  outcomes?: boolean | undefined;
   /** Output sinks (default process.stdout / process.stderr). */
   write?: (text: string) => void;
   writeError?: (text: string) => void;
@@ -155,6 +158,15 @@ export async function runCosts(options: RunCostsOptions): Promise<number> {
   } else {
     const ledger = await openLedger({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
     try {
+      if (options.outcomes === true) {
+        const rows = await ledger.outcomeReport({ from: query.from, to: query.to });
+        write(
+          options.json === true
+            ? `${JSON.stringify({ from: new Date(query.from), to: new Date(query.to), rows }, null, 2)}\n`
+            : formatOutcomesTable(rows, query.from, query.to),
+        );
+        return 0;
+      }
       report = await ledger.report(query);
     } finally {
       await ledger.close();
