@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CanonicalRequest, Message } from '../core/request.js';
+import { sessionOf } from '../router/cache-affinity.js';
 
 export const SESSION_HEADER = 'x-switchyard-session';
 export const RETRY_OF_HEADER = 'x-switchyard-retry-of';
@@ -27,23 +28,21 @@ function bounded(text: string): string {
 }
 
 /**
- * The conversation a request belongs to, per API key: the `x-switchyard-session` header when the
- * client sends one, else a hash of the conversation's prefix (the system prompt and the first user
- * message), which every later turn of an agent conversation repeats.
+ * The conversation a request belongs to, per API key — the same derivation as cache affinity's
+ * session (`sessionOf`): the `x-switchyard-session` header when the client sends one, else a hash
+ * of what every turn of an agent conversation repeats (model asked, tools, the system prompt and
+ * the first user message). A completion: its key and prompt.
  */
 export function conversationKey(
   request: CanonicalRequest,
   keyId: string | null,
   headers: IncomingHttpHeaders,
 ): string {
-  const session = headers[SESSION_HEADER];
-  if (typeof session === 'string' && session !== '')
-    return `s:${digest([keyId ?? '', session.slice(0, 200)])}`;
+  const session = sessionOf(request, headers[SESSION_HEADER], keyId);
+  if (session !== undefined) return session;
   if (request.kind === 'completion')
     return `p:${digest([keyId ?? '', bounded(request.prompt[0] ?? '')])}`;
-  const system = request.messages.find((message) => message.role === 'system');
-  const firstUser = request.messages.find((message) => message.role === 'user');
-  return `p:${digest([keyId ?? '', bounded(textOf(system)), bounded(textOf(firstUser))])}`;
+  return `p:${digest([keyId ?? ''])}`;
 }
 
 /** The whole prompt, hashed (bounded per message): the same prompt sent again is a retry. */
