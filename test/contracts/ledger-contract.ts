@@ -465,6 +465,8 @@ export function describeLedgerContract(
       });
       expect(slot).toMatchObject({ requests: 2, unpricedRequests: 1 });
       expect(slot!.savedByRoutingUsd).toBeCloseTo(0.009, 12);
+    });
+
     it('stores answer outcomes, sums them per deployment and bucket, finds a request by id', async () => {
       const { ledger } = await fresh();
       await checkOutcomes(ledger);
