@@ -187,6 +187,8 @@ function makeRow(entryId, time) {
     cacheStatus,
     served ? null : 'tier-1: short prompt, no imports',
     random() < 0.5 ? 1 : 0,
+    '/v1/chat/completions', // endpoint (migration 6)
+    `replica-${entryId.charCodeAt(0) % 3}`, // replica_id (migration 7)
   ];
 }
 

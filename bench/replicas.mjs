@@ -1,7 +1,8 @@
 // Several replicas of one gateway on one Redis and one PostgreSQL (or SQLite when DATABASE_URL is
 // unset): prints the budget overshoot of concurrent requests spread over the replicas, how long a
-// key creation and a revocation take to reach the other replicas, and the upstream calls each
-// burst of identical requests makes.
+// key creation and a revocation take to reach the other replicas, how long an opened breaker and
+// a deployment's latency figures take to reach them, and the upstream calls each burst of
+// identical requests makes.
 //
 //   npm run build && REDIS_URL=redis://127.0.0.1:6379 DATABASE_URL=postgres://… node bench/replicas.mjs [--replicas 3] [--requests 200]
 import { randomUUID } from 'node:crypto';
@@ -52,6 +53,10 @@ try {
       admin: { token_env: 'BENCH_ADMIN_TOKEN' },
       ledger: { database_url_env: 'BENCH_DATABASE_URL', flush_interval_ms: 20 },
       shared_state: { key_prefix: prefix, key_refresh_ms: 0 },
+      resilience: {
+        retries: { max_per_deployment: 0 },
+        breaker: { consecutive_failures: 2, open_ms: 60_000 },
+      },
     };
     const environment = {
       BENCH_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -179,6 +184,69 @@ try {
   }
   console.log(
     `upstream calls per burst of 6 identical concurrent requests over ${count} replicas: ${calls.join(', ')}`,
+  );
+
+  // 4. Breaker propagation: open one on replica 0 (two failures), time until every other replica shows it open.
+  const breakerState = async (gateway, deployment) =>
+    (await admin(gateway, 'GET', '/admin/breakers')).data.find(
+      (entry) => entry.deployment === deployment,
+    )?.state;
+  const breakerDelays = [];
+  const deployments = [
+    ['deepseek-chat', 'sim-deepseek/deepseek-chat'],
+    ['codestral-latest', 'sim-mistral/codestral-latest'],
+    ['deepseek-reasoner', 'sim-deepseek/deepseek-reasoner'],
+  ];
+  for (const [model, deployment] of deployments) {
+    for (let index = 0; index < 2; index += 1)
+      await ask(gateways[0], open.key, {
+        model,
+        messages: [{ role: 'user', content: `fail ${randomUUID()} [[sim:fault=503]]` }],
+      });
+    const openedAt = performance.now();
+    const reached = await Promise.all(
+      gateways
+        .slice(1)
+        .map((gateway) =>
+          until(async () => (await breakerState(gateway, deployment)) === 'open').then(
+            () => performance.now() - openedAt,
+          ),
+        ),
+    );
+    breakerDelays.push(Math.max(...reached));
+  }
+  console.log(
+    `breaker opened on one replica, open on all (admin API round trips included): ${summary(breakerDelays)}`,
+  );
+
+  // 5. Latency figures: 5 requests to a model on replica 0 only; time until the others' route
+  // explain counts those samples (summaries go out every shared_state.latency_interval_ms, 1 s).
+  const samplesOn = async (gateway, model) => {
+    const response = await fetch(`${gateway.url}/v1/route/explain`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${open.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    return (await response.json()).candidates[0]?.latency_samples ?? 0;
+  };
+  const latencyModel = 'claude-3-5-haiku-20241022';
+  for (let index = 0; index < 5; index += 1)
+    await ask(gateways[0], open.key, {
+      model: latencyModel,
+      messages: [{ role: 'user', content: `measure ${index} [[sim:tokens=5]]` }],
+    });
+  const measuredAt = performance.now();
+  const latencyReached = await Promise.all(
+    gateways
+      .slice(1)
+      .map((gateway) =>
+        until(async () => (await samplesOn(gateway, latencyModel)) >= 5).then(
+          () => performance.now() - measuredAt,
+        ),
+      ),
+  );
+  console.log(
+    `latency samples of one replica counted by the others: after ${latencyReached.map((delay) => `${delay.toFixed(0)} ms`).join(', ')}`,
   );
 } finally {
   await Promise.all(gateways.map((gateway) => gateway.close(1000)));

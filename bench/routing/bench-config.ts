@@ -11,11 +11,12 @@ export type RoutingSection = NonNullable<ConfigFile['routing']>;
  * The gateway config of the benchmark: the three simulated providers at `baseUrlFor(id)`, one
  * model per RouterBench model with its single deployment, catalog entries with list prices,
  * limits and strength tiers, no ledger, loopback only. `routing` is merged over
- * `{ default_model: gpt-4-1106-preview }` — that is where a policy under test goes.
+ * `{ default_model: gpt-4-1106-preview }` — that is where a policy under test goes; `'shipped'`
+ * leaves the routing section out (the built-in `auto`, nothing overridden).
  */
 export function benchConfigFile(
   baseUrlFor: (providerId: string) => string,
-  routing: Partial<RoutingSection> = {},
+  routing: Partial<RoutingSection> | 'shipped' = {},
   extra: Partial<ConfigFile> = {},
 ): ConfigFile {
   const providers: NonNullable<ConfigFile['providers']> = {};
@@ -62,7 +63,8 @@ export function benchConfigFile(
     providers,
     models,
     catalog: { reference_model: PREMIUM_MODEL, models: catalogModels },
-    routing: { default_model: PREMIUM_MODEL, ...routing },
+    // 'shipped': no routing section at all (built-in policies, `auto` as it ships).
+    ...(routing === 'shipped' ? {} : { routing: { default_model: PREMIUM_MODEL, ...routing } }),
     ...extra,
   };
 }

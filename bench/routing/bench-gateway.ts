@@ -12,7 +12,7 @@ import { benchFleet } from './bench-fleet.js';
  */
 export async function startBenchGateway(
   simulator: RunningSimulator,
-  routing: Partial<RoutingSection> | undefined,
+  routing: Partial<RoutingSection> | 'shipped' | undefined,
   label: string,
 ): Promise<RunningGateway> {
   const source = `routing bench (${label})`;

@@ -50,13 +50,22 @@ const FAMILIES: readonly PolicyFamily[] = ['tiers', 'cost-optimal', 'weighted'];
 export async function tunePolicies(
   tuning: readonly BenchTask[],
   evaluate: EvaluateCandidate,
+  /** Try only every n-th candidate of each family (a quick run, the test suite's); default 1: all. */
+  stride = 1,
 ): Promise<TunedPolicies> {
   const premiumCost = modelStats(tuning).find((stat) => stat.model === PREMIUM_MODEL)!.meanCostUsd;
   const evaluated = new Map<PolicyFamily, EvaluatedCandidate[]>();
-  for (const candidate of candidatePolicies(
+  const all = candidatePolicies(
     tuning,
     tuning.map((task) => routerFeatures(task.prompt)),
-  )) {
+  );
+  const seenPerFamily = new Map<PolicyFamily, number>();
+  const kept = all.filter((candidate) => {
+    const seen = seenPerFamily.get(candidate.family) ?? 0;
+    seenPerFamily.set(candidate.family, seen + 1);
+    return seen % stride === 0;
+  });
+  for (const candidate of kept) {
     const summary = await evaluate(candidate);
     const list = evaluated.get(candidate.family) ?? [];
     list.push({ candidate, summary });

@@ -235,6 +235,8 @@ function tiersFromBuckets(
 }
 
 const LAMBDAS = [0, 0.1, 0.25, 0.5, 1, 2, 4, 8];
+/** Margins below the best candidate's posterior tried for cost-optimal (relative floors). */
+const MARGINS = [0, 2, 4, 6, 8, 10, 15, 20, 30];
 
 export function candidatePolicies(
   tuning: readonly BenchTask[],
@@ -270,7 +272,26 @@ export function candidatePolicies(
         alias: 'auto',
         routing: {
           quality: table,
-          policies: { auto: { type: 'cost-optimal', quality_floor: floor, rank_by: 'cost' } },
+          // An absolute floor only: no margin below the best candidate.
+          policies: {
+            auto: {
+              type: 'cost-optimal',
+              quality_floor: floor,
+              quality_margin: 100,
+              rank_by: 'cost',
+            },
+          },
+        },
+      });
+    }
+    for (const margin of MARGINS) {
+      candidates.push({
+        family: 'cost-optimal',
+        label: `quality_margin ${margin}, routing.quality = tuning pass rates per model and language, ${variant}`,
+        alias: 'auto',
+        routing: {
+          quality: table,
+          policies: { auto: { type: 'cost-optimal', quality_margin: margin, rank_by: 'cost' } },
         },
       });
     }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { definedOnly } from '../config/resolve-config.js';
-import { createAdapter, createProviderDispatcher } from '../providers/create-adapter.js';
 import { startSimulator } from '../sim/start-simulator.js';
 import type { RunningSimulator } from '../sim/sim-types.js';
 import type { ProviderAdapter } from '../core/provider.js';
@@ -14,13 +14,19 @@ import { createMemorySpendGuard } from '../keys/memory-spend-guard.js';
 import { createRedisSpendGuard } from '../keys/redis-spend-guard.js';
 import { openSharedState, registerSharedStateMetrics } from '../state/open-shared-state.js';
 import { CacheAffinity, memoryAffinityStore } from '../router/cache-affinity.js';
+import { registerLedgerMetrics } from '../usage/ledger/ledger-metrics.js';
+import { shareBreakers } from '../execution/shared-breakers.js';
+import { shareLatency } from '../router/shared-latency.js';
+import type { LatencyStats } from '../router/latency-stats.js';
 import { openKeyStore } from '../keys/open-key-store.js';
 import { createAdminApi } from '../server/admin-api.js';
 import { Authenticator } from '../server/authenticate.js';
 import { openLedger } from '../usage/ledger/open-ledger.js';
 import type { Ledger } from '../usage/ledger/ledger.js';
 import { GatewayMetrics } from '../server/gateway-metrics.js';
-import { toLedgerEntry } from '../pipeline/settle/ledger-entry.js';
+import { openJournaledLedger } from '../usage/journal/journaled-ledger.js';
+import { DEFAULT_WRITE_OPTIONS } from '../usage/ledger/write-queue.js';
+import { createLedgerRecording } from './ledger-recording.js';
 import { createRequestHandler } from '../server/handle-request.js';
 import { ModelDirectory } from '../server/model-directory.js';
 import { createPolicyRouter } from './create-policy-router.js';
@@ -30,18 +36,30 @@ import { EmbeddingTargets } from '../server/embedding-targets.js';
 import {
   contextWindowsOf,
   createExecutionPolicy,
-  timeoutsFor,
   type ExecutionPolicy,
 } from '../execution/execution-policy.js';
+import type { CapacityLimit } from '../execution/deployment-capacity.js';
 import { registerResilienceMetrics } from '../execution/resilience-metrics.js';
 import type { RequestObserver } from '../pipeline/request-record.js';
 import { openResponseCache } from '../cache/response-cache.js';
 import { createCompletionBatcher } from '../providers/completion-batcher.js';
 import { withCompletionBatching } from '../providers/batch-completions.js';
+import { createRemoteFlights } from '../cache/remote-flights.js';
 import { openResponseStore } from '../usage/response-store/open-response-store.js';
 import { BufferedBodyBudget } from '../server/read-body.js';
 import { ConnectionTracker } from '../server/connection-tracker.js';
 import { createClientErrorHandler } from '../server/client-error.js';
+import { AdminAuth } from '../server/admin-auth.js';
+import { createAdminStatsApi } from '../server/admin-stats-api.js';
+import { serveDashboard } from '../server/dashboard-endpoint.js';
+import { RecentPlans } from '../dashboard/recent-plans.js';
+import { breakevenQuery } from './breakeven-settings.js';
+import { createProviderAdapters } from './create-adapters.js';
+import { changedSections, nonReloadableChanges, sameValue } from './reload-checks.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import { QualityModel } from '../router/learning/quality-model.js';
+import { ConversationRungs } from '../router/learning/conversation-rungs.js';
+import { LearningLoop } from '../learning/learning-loop.js';
 
 export interface StartGatewayOptions {
   /** Called once per finished request (tests, access log). */
@@ -58,12 +76,23 @@ export interface StartGatewayOptions {
   captureBodies?: boolean;
   /** Re-reads and validates the config for a reload (SIGHUP, POST /admin/reload); throws on an invalid one. Absent: reload is off. */
   loadConfig?: () => GatewayConfig;
+  /**
+   * A reload changed `logging`: the caller rebuilds its telemetry and says whether new requests
+   * are traced and keep their bodies. Absent: logging belongs to the caller and is left as it is.
+   */
+  onLoggingChange?: (next: GatewayConfig) => TelemetryFlags;
   /** Reload outcomes and warnings (default: standard error). */
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
+/** Per-request telemetry switches: start a trace for every request, keep request bodies. */
+export interface TelemetryFlags {
+  traceRequests: boolean;
+  captureBodies: boolean;
+}
+
 /** What a reload did: applied (with the sections that only a restart changes, if any changed), or refused with the error. */
-export type ReloadResult = { ok: true; restartNeeded: string[] } | { ok: false; error: string };
+export type ReloadResult = { ok: true; changed: string[] } | { ok: false; error: string };
 
 const netServerClose = NetServer.prototype.close;
 
@@ -82,6 +111,10 @@ export interface RunningGateway {
   executionPolicy: ExecutionPolicy;
   /** The usage ledger, unless disabled in config. */
   ledger?: Ledger;
+  /** The learning loop (outcomes, the quality model, cascade rungs). */
+  learning: LearningLoop;
+  /** The learned quality per deployment and bucket (lives across reloads). */
+  quality: QualityModel;
   /** The embedded simulator, when the config enabled it. */
   simulator?: RunningSimulator;
   /** Re-reads the config (validated first); on success new requests use it, in-flight ones finish on the old one. */
@@ -89,16 +122,6 @@ export interface RunningGateway {
   /** Drains (see `close` below): stops accepting, lets in-flight requests finish up to `graceMs` (default server.shutdown_grace_ms), frees upstream pools. */
   close(graceMs?: number): Promise<void>;
 }
-
-/** Requests to these paths are model requests: each leaves a ledger row, even when rejected. */
-const MODEL_PATHS = new Set([
-  '/v1/chat/completions',
-  '/v1/completions',
-  '/v1/responses',
-  '/v1/messages',
-  '/v1/messages/count_tokens',
-  '/v1/embeddings',
-]);
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 
@@ -139,36 +162,25 @@ export async function startGateway(
     });
   }
 
-  const createAdapters = (current: GatewayConfig): Map<string, ProviderAdapter> => {
-    const created = new Map<string, ProviderAdapter>();
-    for (const [id, provider] of current.providers) {
-      const settings = { ...provider.settings };
-      if (provider.embeddedSimulator) {
-        if (!simulator)
-          throw new Error(
-            `Provider "${id}" needs the embedded simulator, but simulator.enabled is false.`,
-          );
-        settings.baseUrl = simulator.baseUrlFor(provider.fleetProvider ?? id);
-      }
-      const dispatcher = createProviderDispatcher(settings.baseUrl, {
-        connections: provider.connections,
-        connectTimeoutMs: timeoutsFor(current.resilience, id, undefined).connectMs,
-      });
-      created.set(id, createAdapter(settings, dispatcher));
-    }
-    return created;
-  };
+  const createAdapters = (current: GatewayConfig): Map<string, ProviderAdapter> =>
+    createProviderAdapters(current, simulator);
 
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics ?? false });
   const executionPolicy = createExecutionPolicy({
     settings: config.resilience,
     contextWindows: contextWindowsOf(config),
+    capacities: capacitiesOf(config),
   });
+  /** What the router consults: breakers and cooldowns, and the self-hosted boxes' load. */
+  const health: DeploymentHealth = options.health ?? {
+    available: (key, now) => executionPolicy.breakers.available(key, now),
+    capacity: (key) => executionPolicy.capacity?.status(key),
+  };
   const deploymentKeys = [...config.models.values()].flatMap((model) =>
     model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)),
   );
   registerResilienceMetrics(metrics.registry, executionPolicy.breakers, deploymentKeys);
-  const ledger =
+  const batchLedger =
     options.ledger ??
     (config.ledger.enabled
       ? await openLedger({
@@ -180,6 +192,15 @@ export async function startGateway(
           }),
         })
       : undefined);
+  const journaled =
+    batchLedger && config.ledger.durability === 'journal'
+      ? await openJournaledLedger(batchLedger, {
+          directory: join(config.dataDir, 'journal'),
+          checkpointMs: config.ledger.flushIntervalMs ?? DEFAULT_WRITE_OPTIONS.flushIntervalMs,
+        })
+      : undefined;
+  const ledger: Ledger | undefined = journaled ?? batchLedger;
+  if (ledger) registerLedgerMetrics(metrics.registry, ledger);
   const guard = !keyDirectory
     ? undefined
     : shared && config.sharedState.redis
@@ -195,8 +216,26 @@ export async function startGateway(
       shared,
       guard && 'fallbacks' in guard ? (guard as { readonly fallbacks: number }) : undefined,
     );
+  const plans = new RecentPlans();
+  const adminAuth = new AdminAuth(config.admin.token);
+  const dashboard = (request: IncomingMessage, response: ServerResponse, path: string) =>
+    serveDashboard(adminAuth, request, response, path);
   const admin = createAdminApi({
     token: config.admin.token,
+    auth: adminAuth,
+    stats: createAdminStatsApi({
+      plans,
+      capacity: () => executionPolicy.capacity?.snapshot() ?? [],
+      ...(ledger
+        ? {
+            ledger,
+            breakeven: breakevenQuery(
+              () => generation.config,
+              (from, to) => ledger.trafficMix({ from, to }),
+            ),
+          }
+        : {}),
+    }),
     resilience: {
       breakers: executionPolicy.breakers,
       get keys() {
@@ -208,7 +247,12 @@ export async function startGateway(
     ...(guard ? { guard } : {}),
     ...(keyDirectory ? { onKeysChanged: (change) => keyDirectory.apply(change, true) } : {}),
   });
-  const cache = await openResponseCache(config.cache);
+  const cache = await openResponseCache(
+    config.cache,
+    shared
+      ? createRemoteFlights({ state: shared, waitMs: config.sharedState.flightWaitMs })
+      : undefined,
+  );
   const responseStore =
     config.ledger.enabled && config.responses.store
       ? await openResponseStore({
@@ -219,6 +263,16 @@ export async function startGateway(
           maxEntries: config.responses.maxEntries,
         })
       : undefined;
+  // The quality model and the cascade rungs outlive config reloads; the ledger rebuilds the model at start.
+  const quality = new QualityModel(config.routing.learning);
+  const rungs = new ConversationRungs(config.routing.learning.sessionTtlMs);
+  const learning = new LearningLoop({
+    quality,
+    rungs,
+    ...(ledger ? { ledger } : {}),
+    ...(shared ? { shared } : {}),
+  });
+  await learning.start();
   const extraObserver = options.observer;
   // Agent sessions → the deployment whose provider cache holds their prefix (shared across
   // replicas through Redis when it is configured).
@@ -236,14 +290,27 @@ export async function startGateway(
    * batcher, authenticator and the request handler over them. Requests count themselves in and
    * out, so a retired generation closes its pools once its last request is done.
    */
-  const createGeneration = (current: GatewayConfig): Generation => {
+  const createGeneration = (
+    current: GatewayConfig,
+    cache: ResponseCache | undefined,
+    flags: TelemetryFlags,
+  ): Generation => {
+    const referencePrice = current.registry.referenceDeployment()?.price;
+    const recording = createLedgerRecording(
+      ledger,
+      journaled,
+      () => referencePrice,
+      config.sharedState.replicaId,
+    );
     // Completions batching is provider middleware: the adapters of batched deployments batch.
     const adapters = withCompletionBatching(
       createAdapters(current),
       createCompletionBatcher(current.batching.deployments, current.models.values()),
     );
     const router = createPolicyRouter(current, adapters, {
-      health: options.health ?? executionPolicy.breakers,
+      health,
+      quality,
+      rungs,
     });
     const authenticator = new Authenticator({
       staticKeys: current.auth.apiKeys,
@@ -256,45 +323,81 @@ export async function startGateway(
       ...(affinity ? { affinity } : {}),
       embeddings: new EmbeddingTargets(current, adapters),
       attemptObserver: router.stats,
-      executionPolicy,
+      // This generation's resilience settings over the process's breakers, watchdog and slots.
+      executionPolicy: {
+        ...executionPolicy,
+        settings: current.resilience,
+        contextWindowOf: contextWindowLookup(contextWindowsOf(current)),
+      },
       authenticator,
-      bodyLimitBytes: config.server.bodyLimitBytes,
-      maxJsonDepth: config.server.maxJsonDepth,
-      reserveOutputTokens: config.auth.reserveOutputTokens,
-      requestTimeoutMs: config.server.requestTimeoutMs,
+      bodyLimitBytes: current.server.bodyLimitBytes,
+      maxJsonDepth: current.server.maxJsonDepth,
+      reserveOutputTokens: current.auth.reserveOutputTokens,
+      requestTimeoutMs: current.server.requestTimeoutMs,
       bodyBudget,
       connections,
       newRequestId: randomUUID,
       metrics,
-      ...(options.traceRequests ? { traceRequests: true } : {}),
-      ...(options.captureBodies ? { captureBodies: true } : {}),
+      ...(flags.traceRequests ? { traceRequests: true } : {}),
+      ...(flags.captureBodies ? { captureBodies: true } : {}),
       ...(guard ? { guard } : {}),
       ...(cache ? { cache } : {}),
       ...(responseStore ? { responseStore } : {}),
       admin,
+      dashboard,
+      learning,
+      ...(config.admin.token === undefined ? {} : { adminToken: config.admin.token }),
       observer: (record) => {
         metrics.observe(record);
         if (affinity) rememberServed(affinity, record);
-        if (ledger && MODEL_PATHS.has(record.path))
-          ledger.record(toLedgerEntry(record, referencePrice));
+        if (record.plan) plans.remember(record.requestId, record.plan);
+        settleLearning(learning, record);
+        recording.observe(record);
         extraObserver?.(record);
       },
+      ...(recording.beforeEnd ? { beforeEnd: recording.beforeEnd } : {}),
     });
-    const referencePrice = current.registry.referenceDeployment()?.price;
-    return {
+    const built: Generation = {
       config: current,
       adapters,
+      latency: router.stats,
+      cache,
+      flags,
+      closeCache: false,
       deploymentKeys: [...current.models.values()].flatMap((model) =>
         model.deployments.map((deployment) => deploymentKey(deployment.provider, model.name)),
       ),
       inFlight: 0,
       retired: false,
       handle: handler,
-      close: () =>
-        Promise.all([...adapters.values()].map((adapter) => adapter.close())).then(() => undefined),
+      close: async () => {
+        await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+        // A reload that replaced the cache (a new cache section) leaves the old one to its generation.
+        if (built.closeCache) await cache?.close();
+      },
     };
+    return built;
   };
-  let generation = createGeneration(config);
+  const startFlags: TelemetryFlags = {
+    traceRequests: options.traceRequests === true,
+    captureBodies: options.captureBodies === true,
+  };
+  let generation = createGeneration(config, cache, startFlags);
+  // Several replicas: breaker changes and latency summaries go through the shared state.
+  const stopSharing = shared
+    ? [
+        shareBreakers({
+          state: shared,
+          breakers: executionPolicy.breakers,
+          deploymentKeys: () => generation.deploymentKeys,
+        }),
+        shareLatency({
+          state: shared,
+          stats: () => generation.latency,
+          intervalMs: config.sharedState.latencyIntervalMs,
+        }),
+      ]
+    : [];
   const retire = (old: Generation): void => {
     old.retired = true;
     if (old.inFlight === 0) void old.close();
@@ -319,13 +422,33 @@ export async function startGateway(
         };
       try {
         const next = options.loadConfig();
-        const built = createGeneration(next);
-        const restartNeeded = restartOnlyChanges(generation.config, next);
+        const running = generation;
+        const refused = nonReloadableChanges(running.config, next);
+        if (refused.length > 0)
+          throw new Error(
+            `${refused.join(', ')} cannot change without a restart (the listening socket and the stores are opened once); restart the gateway to apply ${refused.length === 1 ? 'it' : 'them'}`,
+          );
+        const changed = changedSections(running.config, next);
+        const nextCache = sameValue(running.config.cache, next.cache)
+          ? running.cache
+          : await openResponseCache(next.cache);
+        const flags =
+          (changed.includes('logging') && options.onLoggingChange?.(next)) || running.flags;
+        let built: Generation;
+        try {
+          built = createGeneration(next, nextCache, flags);
+        } catch (error) {
+          if (nextCache !== running.cache) await nextCache?.close();
+          throw error;
+        }
+        if (nextCache !== running.cache) running.closeCache = true;
         const old = generation;
         generation = built;
+        applyProcessSettings(next);
+
         retire(old);
-        log('config reloaded', { source: next.source, restart_needed: restartNeeded });
-        return { ok: true, restartNeeded };
+        log('config reloaded', { source: next.source, changed });
+        return { ok: true, changed };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log('config reload failed; the running config stays', { error: message });
@@ -337,6 +460,20 @@ export async function startGateway(
     return reloading;
   };
   const { headersTimeoutMs, requestTimeoutMs } = config.server;
+  /** Read by the client-error handler on each error, so a reload's timeouts apply there too. */
+  const httpTimeouts = { headersTimeoutMs, requestTimeoutMs };
+  /** The process-wide settings a reload applies in place (the rest lives in the new generation). */
+  const applyProcessSettings = (next: GatewayConfig): void => {
+    bodyBudget.limitBytes = next.server.maxBufferedBodyBytes;
+    connections.setMaxConnections(next.server.maxConnections);
+    httpTimeouts.headersTimeoutMs = next.server.headersTimeoutMs;
+    httpTimeouts.requestTimeoutMs = next.server.requestTimeoutMs;
+    server.headersTimeout = next.server.headersTimeoutMs;
+    server.requestTimeout = next.server.requestTimeoutMs + 1000;
+    executionPolicy.breakers.reconfigure(next.resilience.breaker);
+    executionPolicy.capacity?.configure(capacitiesOf(next));
+    adminAuth.setToken(next.admin.token);
+  };
   const server = createServer(
     {
       headersTimeout: headersTimeoutMs,
@@ -351,10 +488,7 @@ export async function startGateway(
     handler,
   );
   connections.attach(server);
-  server.on(
-    'clientError',
-    createClientErrorHandler(connections, { headersTimeoutMs, requestTimeoutMs }),
-  );
+  server.on('clientError', createClientErrorHandler(connections, httpTimeouts));
   // Node answers an unknown Expect with an empty 417 of its own; the handler answers it in the dialect.
   server.on('checkExpectation', handler);
 
@@ -376,7 +510,7 @@ export async function startGateway(
    * `graceMs` to finish before the remaining connections are closed. Then every request's ledger
    * row is written and the stores close.
    */
-  const close = (graceMs = config.server.shutdownGraceMs): Promise<void> => {
+  const close = (graceMs = generation.config.server.shutdownGraceMs): Promise<void> => {
     closing ??= (async () => {
       connections.drain();
       // The net listener only: http's own close() would also drop idle keep-alive connections at
@@ -388,12 +522,14 @@ export async function startGateway(
       server.close(); // stops Node's timeout checks; nothing is left to close
       await connections.settled(graceMs);
       await generation.close();
+      learning.close();
       await simulator?.close();
-      await cache?.close();
+      await generation.cache?.close();
       await responseStore?.close();
       keyDirectory?.close();
       await keyStore?.close();
       await ledger?.close();
+      for (const stop of stopSharing) stop();
       await shared?.close();
     })();
     return closing;
@@ -409,14 +545,41 @@ export async function startGateway(
     executionPolicy,
     ...(simulator ? { simulator } : {}),
     ...(ledger ? { ledger } : {}),
+    learning,
+    quality,
     reload,
     close,
   };
 }
 
+/** Hands a settled model request to the learning loop (its own signals; remembered for later ones). */
+function settleLearning(learning: LearningLoop, record: RequestRecord): void {
+  if (record.learning === undefined) return;
+  learning.settle({
+    requestId: record.requestId,
+    arrival: record.learning.arrival,
+    status: record.status,
+    ...(record.provider === undefined ? {} : { provider: record.provider }),
+    ...(record.model === undefined ? {} : { model: record.model }),
+    ...(record.errorCode === undefined ? {} : { errorCode: record.errorCode }),
+    attempts: (record.attempts ?? []).map((attempt) => ({
+      provider: attempt.provider,
+      model: attempt.model,
+      ...(attempt.errorCode === undefined ? {} : { errorCode: attempt.errorCode }),
+      ...(attempt.endReason === undefined ? {} : { endReason: attempt.endReason }),
+    })),
+  });
+}
+
 interface Generation {
   config: GatewayConfig;
   adapters: Map<string, ProviderAdapter>;
+  /** The router's live latency stats (merged with the other replicas' when state is shared). */
+  latency: LatencyStats;
+  cache: ResponseCache | undefined;
+  flags: TelemetryFlags;
+  /** Set when a reload replaced the cache: this generation closes it after its last request. */
+  closeCache: boolean;
   deploymentKeys: string[];
   inFlight: number;
   retired: boolean;
@@ -424,28 +587,32 @@ interface Generation {
   close(): Promise<void>;
 }
 
-/**
- * Sections a reload does not apply (the listener, stores, cache, simulator, resilience state and
- * admin token live as long as the process): the names of those that changed, for the log.
- */
-export function restartOnlyChanges(running: GatewayConfig, next: GatewayConfig): string[] {
-  const same = (left: unknown, right: unknown): boolean =>
-    JSON.stringify(left, mapsAsObjects) === JSON.stringify(right, mapsAsObjects);
-  const checks: Array<[string, unknown, unknown]> = [
-    ['server', running.server, next.server],
-    ['logging', running.logging, next.logging],
-    ['admin', running.admin.token !== undefined, next.admin.token !== undefined],
-    ['data_dir', running.dataDir, next.dataDir],
-    ['ledger', running.ledger, next.ledger],
-    ['simulator', running.simulator, next.simulator],
-    ['cache', running.cache, next.cache],
-    ['resilience', running.resilience, next.resilience],
-  ];
-  return checks.filter(([, left, right]) => !same(left, right)).map(([name]) => name);
+function contextWindowLookup(
+  windows: Map<string, number>,
+): (target: { key: string }) => number | undefined {
+  return (target) => windows.get(target.key);
 }
 
-function mapsAsObjects(_key: string, value: unknown): unknown {
-  return value instanceof Map ? Object.fromEntries(value) : value;
+/** Declared capacities (self-hosted deployments) by deployment key. */
+function capacitiesOf(config: GatewayConfig): Array<[string, CapacityLimit]> {
+  return [...config.models.values()].flatMap((model) =>
+    model.deployments.flatMap(
+      (deployment): Array<[string, CapacityLimit]> =>
+        deployment.capacity
+          ? [
+              [
+                deploymentKey(deployment.provider, model.name),
+                {
+                  ...deployment.capacity,
+                  ...(deployment.hourlyUsd === undefined
+                    ? {}
+                    : { hourlyUsd: deployment.hourlyUsd }),
+                },
+              ],
+            ]
+          : [],
+    ),
+  );
 }
 
 /** A session's turn answered by an upstream call: its deployment now holds the prompt. */

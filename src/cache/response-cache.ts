@@ -7,6 +7,7 @@ import { cacheKey } from './cache-key.js';
 import type { CachedAnswer, CacheStore } from './cache-store.js';
 import { createMemoryCacheStore } from './memory-cache-store.js';
 import { createRedisCacheStore } from './redis-cache-store.js';
+import type { RemoteClaim, RemoteFlights } from './remote-flights.js';
 import { Flight, FlightAbandoned, FlightRegistry } from './single-flight.js';
 
 export const CACHE_TTL_HEADER = 'x-switchyard-cache-ttl';
@@ -26,6 +27,8 @@ export interface CacheTicket {
    * request arriving during the lookup joins it instead of calling upstream too.
    */
   claimed?: Flight;
+  /** This replica leads the key across replicas (shared state): attach the flight, release when stored. */
+  remoteLead?: Extract<RemoteClaim, { kind: 'lead' }>;
 }
 
 /**
@@ -39,6 +42,8 @@ export class ResponseCache {
   constructor(
     private readonly settings: CacheSettings,
     readonly store: CacheStore,
+    /** Single-flight across replicas (shared state on Redis); absent: per replica. */
+    private readonly remote?: RemoteFlights,
   ) {}
 
   /** A ticket, or undefined when this request is not cacheable (cache status `none`). */
@@ -92,6 +97,17 @@ export class ResponseCache {
         return { flight, status: 'hit', entry };
       }
     }
+    if (this.remote && ticket.claimed) {
+      const flight = ticket.claimed;
+      const claim = await this.remote.claim(ticket.key, flight);
+      if (claim.kind === 'join') {
+        // Fed from the leading replica's stream; local identical requests keep joining it.
+        delete ticket.claimed;
+        void flight.done.catch(() => undefined).finally(() => this.flights.close(flight));
+        return { flight, status: 'shared' };
+      }
+      if (claim.kind === 'lead') ticket.remoteLead = claim;
+    }
     return undefined;
   }
 
@@ -100,9 +116,14 @@ export class ResponseCache {
     const claimed = ticket.claimed;
     delete ticket.claimed;
     // Every joiner of the claim may have left before the call started: its signal is then spent.
-    if (claimed && !claimed.signal.aborted) return claimed;
+    if (claimed && !claimed.signal.aborted) {
+      ticket.remoteLead?.attach(claimed);
+      return claimed;
+    }
     if (claimed) this.abandonFlight(claimed);
-    return ticket.share ? this.flights.open(ticket.key) : new Flight(ticket.key);
+    const flight = ticket.share ? this.flights.open(ticket.key) : new Flight(ticket.key);
+    ticket.remoteLead?.attach(flight);
+    return flight;
   }
 
   /**
@@ -113,6 +134,8 @@ export class ResponseCache {
     const claimed = ticket.claimed;
     delete ticket.claimed;
     if (claimed) this.abandonFlight(claimed);
+    ticket.remoteLead?.release();
+    delete ticket.remoteLead;
   }
 
   private abandonFlight(flight: Flight): void {
@@ -136,10 +159,14 @@ export class ResponseCache {
       // A cache that cannot store only costs a future miss.
     } finally {
       this.flights.close(flight);
+      // After the store: a replica that asks once the lock is gone finds the stored answer.
+      ticket.remoteLead?.release();
+      delete ticket.remoteLead;
     }
   }
 
   close(): Promise<void> {
+    this.remote?.close();
     return this.store.close();
   }
 
@@ -219,6 +246,7 @@ function isJson(text: string): boolean {
 
 export async function openResponseCache(
   settings: CacheSettings,
+  remote?: RemoteFlights,
 ): Promise<ResponseCache | undefined> {
   const everyPolicyOff =
     !settings.policy.enabled &&
@@ -244,5 +272,5 @@ export async function openResponseCache(
           maxBytes: settings.store.maxBytes,
         });
   if ('ready' in store) await store.ready(2000);
-  return new ResponseCache(settings, store);
+  return new ResponseCache(settings, store, remote);
 }

@@ -86,6 +86,7 @@ export class ResponseCollector {
       case 'reasoning-delta':
       case 'reasoning-signature':
       case 'reasoning-redacted':
+      case 'reasoning-encrypted':
         choice.reasoning.push(part);
         break;
       case 'logprobs':

@@ -25,6 +25,15 @@ export interface FlightOrigin {
   maxTokensClamped?: number;
 }
 
+/** Receives a flight's events as they happen (a replica mirroring it for the others). */
+export interface FlightSink {
+  begin(origin: FlightOrigin): void;
+  push(batch: readonly StreamPart[]): void;
+  finish(): void;
+  complete(origin: FlightOrigin, response: ModelResponse, usage?: Usage): void;
+  fail(error: unknown): void;
+}
+
 /** One client's view of a flight. Leave it when done; the last one to leave early aborts the call. */
 export interface FlightListener {
   /** Every batch of the answer from the first, then the rest as it arrives; throws the flight's failure. */
@@ -53,6 +62,7 @@ export class Flight {
   private wholeUsage: Usage | undefined;
   private wholeGiven = false;
   private originValue: FlightOrigin | undefined;
+  private sinks: FlightSink[] = [];
   private resolveOrigin!: (origin: FlightOrigin) => void;
   private rejectOrigin!: (error: unknown) => void;
   private resolveDone!: (response: ModelResponse) => void;
@@ -103,9 +113,26 @@ export class Flight {
     return this.originValue?.price;
   }
 
+  /**
+   * Mirrors the flight into `sink`: what happened so far at once (origin, batches, the end), then
+   * every event as it happens.
+   */
+  tap(sink: FlightSink): void {
+    if (this.wholeGiven && this.originValue) {
+      sink.complete(this.originValue, this.whole!, this.wholeUsage);
+      return;
+    }
+    if (this.originValue) sink.begin(this.originValue);
+    for (const batch of this.produced) sink.push(batch);
+    if (this.state === 'done') sink.finish();
+    else if (this.state === 'failed') sink.fail(this.failure);
+    else this.sinks.push(sink);
+  }
+
   begin(origin: FlightOrigin): void {
     this.originValue = origin;
     this.resolveOrigin(origin);
+    if (!this.wholeGiven) for (const sink of this.sinks) sink.begin(origin);
   }
 
   push(batch: readonly StreamPart[]): void {
@@ -113,6 +140,7 @@ export class Flight {
     this.produced.push(batch);
     this.collector.pushAll(batch);
     this.wake();
+    for (const sink of this.sinks) sink.push(batch);
   }
 
   /** The stream ended normally. */
@@ -122,6 +150,7 @@ export class Flight {
     this.whole ??= this.collector.response();
     this.resolveDone(this.whole);
     this.wake();
+    for (const sink of this.sinks.splice(0)) sink.finish();
   }
 
   /**
@@ -129,14 +158,18 @@ export class Flight {
    * if a stream listener asks; `usage` stands in for a response that carries none.
    */
   complete(origin: FlightOrigin, response: ModelResponse, usage?: Usage): void {
-    this.begin(origin);
-    if (this.state !== 'running') return;
+    if (this.state !== 'running') {
+      this.begin(origin);
+      return;
+    }
     this.whole = response;
     this.wholeUsage = usage;
     this.wholeGiven = true;
+    this.begin(origin);
     this.state = 'done';
     this.resolveDone(response);
     this.wake();
+    for (const sink of this.sinks.splice(0)) sink.complete(origin, response, usage);
   }
 
   fail(error: unknown): void {
@@ -146,6 +179,7 @@ export class Flight {
     this.rejectOrigin(error);
     this.rejectDone(error);
     this.wake();
+    for (const sink of this.sinks.splice(0)) sink.fail(error);
   }
 
   /** True when the stream carried a finish for every choice it started. */

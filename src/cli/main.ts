@@ -11,6 +11,8 @@ import { runServe } from './serve-command.js';
 import { runSim } from './sim-command.js';
 import { runRoute } from './route-command.js';
 import { runBreakeven } from './breakeven-command.js';
+import { runDoctor } from './doctor-command.js';
+import { runInit } from './init-command.js';
 import { readFileSync } from 'node:fs';
 
 const USAGE = `Usage: switchyard <command> [options]
@@ -20,7 +22,8 @@ Commands:
   sim              Run only the simulator fleet (simulated upstream providers).
   config check     Validate the config and print it with secrets redacted.
   costs            Spend, tokens and savings from the usage ledger (data_dir SQLite or DATABASE_URL).
-                   --from 7d|30d|today|YYYY-MM-DD (default 7d) --to now|… --group-by model,provider,key,day --json
+                   --from 7d|30d|today|YYYY-MM-DD (default 7d) --to now|… --group-by model,provider,key,day --json;
+                   --outcomes: answer outcomes per model, bucket and signal (docs/routing.md)
   keys             Virtual API keys: keys create --name N [--models a,b] [--rpm N] [--tpm N]
                    [--daily-budget USD] [--monthly-budget USD] [--total-budget USD]; keys list; keys revoke ID
   route --explain  Explain how a request would be routed, without calling any provider:
@@ -30,6 +33,10 @@ Commands:
                    [--tokens-per-second 60] [--concurrency 1] [--utilisation 0.5] [--from 30d]
                    [--model CATALOG-MODEL | --quality PASS@1] [--max-prompt-tokens 16000]
                    [--price-per-million USD] [--json] (docs/breakeven.md)
+  init             Write a commented ./switchyard.yaml (or --config FILE) for the providers whose
+                   key variables are set (DEEPSEEK_API_KEY, ANTHROPIC_API_KEY, …); --force overwrites.
+  doctor           Send one real 1-token request to every configured deployment and print status,
+                   latency and price source (--json). Calls the providers: spends a few tokens.
   models           The model catalog: prices (with sources), limits, capabilities, tiers.
                    --json; --import-prices <file|url> [--import-provider ID] reports what an
                    OpenRouter-shaped /api/v1/models document would change.
@@ -56,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       'group-by': { type: 'string' },
+      outcomes: { type: 'boolean' },
       name: { type: 'string' },
       models: { type: 'string' },
       rpm: { type: 'string' },
@@ -78,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
       quality: { type: 'string' },
       'max-prompt-tokens': { type: 'string' },
       'price-per-million': { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -132,8 +141,19 @@ async function main(argv: string[]): Promise<number> {
         to: values.to,
         groupBy: values['group-by'],
         json: values.json,
+        outcomes: values.outcomes,
       });
     }
+    case 'init':
+      return runInit({
+        ...(values.config === undefined ? {} : { path: values.config }),
+        ...(values.force ? { force: true } : {}),
+      });
+    case 'doctor':
+      return runDoctor({
+        ...(values.config === undefined ? {} : { config: values.config }),
+        ...(values.json ? { json: true } : {}),
+      });
     case 'models':
       return runModels({
         ...common,

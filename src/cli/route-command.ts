@@ -20,7 +20,7 @@ export interface RouteOptions {
 }
 
 /** An adapter that never calls anything: planning needs the targets, not a connection. */
-function offlineAdapter(id: string, wire: 'openai-compatible' | 'anthropic'): ProviderAdapter {
+function offlineAdapter(id: string, wire: ProviderAdapter['wire']): ProviderAdapter {
   const refuse = (): Promise<never> =>
     Promise.reject(new Error('route --explain makes no upstream calls'));
   return { id, wire, chat: refuse, streamChat: refuse, close: () => Promise.resolve() };

@@ -19,27 +19,75 @@ export async function runServe(options: CommonOptions): Promise<number> {
       },
     });
   const config = load();
-  const telemetry = createTelemetry({ logging: config.logging, serviceVersion: VERSION });
+  let telemetry = createTelemetry({ logging: config.logging, serviceVersion: VERSION });
   const gateway = await startGateway(config, {
     processMetrics: true,
     observer: (record) => telemetry.observe(record),
     traceRequests: telemetry.tracing,
     captureBodies: telemetry.captureBodies,
     loadConfig: load,
+    // A reloaded logging section: a new logger and request log; the old one flushes and closes.
+    onLoggingChange: (next) => {
+      const old = telemetry;
+      telemetry = createTelemetry({ logging: next.logging, serviceVersion: VERSION });
+      void old.close();
+      return { traceRequests: telemetry.tracing, captureBodies: telemetry.captureBodies };
+    },
     log: (message, fields) => telemetry.logger.info(fields ?? {}, message),
   });
   // SIGHUP (systemctl reload, log rotation) re-reads the config instead of ending the process.
   process.on('SIGHUP', () => void gateway.reload());
-  process.stdout.write(`${startupBanner(gateway)}\n`);
-  if (telemetry.exporter)
-    process.stdout.write(
-      '  Tracing: OpenTelemetry spans are exported over OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_ENDPOINT).\n',
+  const tracing = telemetry.exporter
+    ? 'Tracing: OpenTelemetry spans are exported over OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_ENDPOINT).'
+    : undefined;
+  if (config.logging.format === 'json') {
+    // The JSON log on standard output stays JSON: the banner is one log line with its facts as
+    // fields; the text for a person goes to standard error.
+    process.stderr.write(`${startupBanner(gateway)}\n${tracing ? `  ${tracing}\n` : ''}`);
+    telemetry.logger.info(
+      { ...startupFacts(gateway), ...(tracing ? { tracing } : {}) },
+      `Switchyard ${VERSION} listening on ${gateway.url} ${allSimulated(gateway) ? '(providers SIMULATED: no real provider is called)' : `(${gateway.config.providers.size} providers)`}`,
     );
+  } else {
+    process.stdout.write(`${startupBanner(gateway)}\n`);
+    if (tracing) process.stdout.write(`  ${tracing}\n`);
+  }
   onShutdown(async () => {
     await gateway.close();
     await telemetry.close();
   });
   return 0;
+}
+
+function allSimulated(gateway: RunningGateway): boolean {
+  const providers = [...gateway.config.providers.values()];
+  return providers.length > 0 && providers.every((provider) => provider.simulated);
+}
+
+/** The banner's facts as log fields (JSON logs): where it listens, providers and their models, endpoints, auth. */
+export function startupFacts(gateway: RunningGateway): Record<string, unknown> {
+  const { config } = gateway;
+  return {
+    url: gateway.url,
+    config: config.source,
+    providers: [...config.providers].map(([id, provider]) => ({
+      id,
+      wire: provider.settings.wire,
+      simulated: provider.simulated,
+      where: provider.embeddedSimulator
+        ? 'embedded simulator'
+        : redactUrl(provider.settings.baseUrl),
+      models: [...config.models.values(), ...config.embeddingModels.values()]
+        .filter((model) => model.deployments.some((deployment) => deployment.provider === id))
+        .map((model) => model.name),
+    })),
+    endpoints: Object.fromEntries(
+      [...namesByEndpoint(config)].map(([endpoint, names]) => [ENDPOINT_PATHS[endpoint], names]),
+    ),
+    routing: [...config.routing.policies].map(([name, policy]) => `${name} (${policy.type})`),
+    auth: config.auth.requireKeys ? 'keys required' : 'open',
+    catalog_warnings: config.catalogWarnings,
+  };
 }
 
 export function startupBanner(gateway: RunningGateway): string {

@@ -71,7 +71,10 @@ export interface GatewayConfig {
     /** postgres:// URL; undefined = SQLite in dataDir. Never printed. */
     databaseUrl?: string;
     batchSize?: number;
+    /** `ledger.flush_ms`: the longest an entry waits in memory for its batch. */
     flushIntervalMs?: number;
+    /** `batch`: entries wait in memory; `journal`: answered requests are journaled before their response ends. */
+    durability: 'batch' | 'journal';
   };
   /** Exact response cache and single-flight (`cache:`). */
   cache: CacheSettings;

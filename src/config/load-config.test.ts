@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/config-error.js';
-import { EMBEDDED_SOURCE, loadConfig, parseConfigText, redactedConfig } from './load-config.js';
+import {
+  EMBEDDED_SOURCE,
+  embeddedConfigFile,
+  loadConfig,
+  parseConfigText,
+  redactedConfig,
+} from './load-config.js';
 import { parseByteSize } from './resolve-config.js';
 
 const KEYS = {
@@ -136,6 +142,31 @@ describe('config validation reports every problem with its path', () => {
     expect(problems.some((problem) => problem.startsWith('providers.BAD_ID'))).toBe(true);
   });
 
+  it('ledger durability and flush_ms (the older name flush_interval_ms too, never both)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sy-'));
+    const defaults = loadConfig({ cwd, environment: {} });
+    expect(defaults.ledger).toMatchObject({ durability: 'batch' });
+    writeFileSync(
+      join(cwd, 'switchyard.yaml'),
+      JSON.stringify({
+        ...embeddedConfigFile(),
+        ledger: { durability: 'journal', flush_ms: 100 },
+      }),
+    );
+    expect(loadConfig({ cwd, environment: {} }).ledger).toMatchObject({
+      durability: 'journal',
+      flushIntervalMs: 100,
+    });
+    expect(
+      problemsOf(() => parseConfigText('ledger: { durability: fsync }\n', 'x.yaml'))[0],
+    ).toMatch(/^ledger\.durability/);
+    expect(
+      problemsOf(() =>
+        parseConfigText('ledger: { flush_ms: 100, flush_interval_ms: 100 }\n', 'x.yaml'),
+      )[0],
+    ).toMatch(/not both/);
+  });
+
   it('invalid YAML', () => {
     expect(problemsOf(() => parseConfigText('server: [unclosed', 'x.yaml'))[0]).toMatch(
       /not valid YAML/,
@@ -168,6 +199,47 @@ describe('config validation reports every problem with its path', () => {
         expect.stringContaining('routing.aliases.x: no model or routing policy named "missing"'),
       ]),
     );
+  });
+
+  it('selects the Responses wire per provider: type, preset, or a simulated provider that serves it', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sy-'));
+    writeFileSync(
+      join(cwd, 'switchyard.yaml'),
+      [
+        'providers:',
+        '  custom: { type: openai-responses, base_url: "https://api.example.com/v1" }',
+        '  openai: { preset: openai-responses }',
+        '  sim-responses: { type: simulated, fleet_provider: sim-openai, wire: openai-responses }',
+        'models:',
+        '  gpt-4.1: { deployments: [{ provider: custom }, { provider: openai }, { provider: sim-responses }] }',
+      ].join('\n'),
+    );
+    const config = loadConfig({ cwd, environment: KEYS });
+    const wires = Object.fromEntries(
+      [...config.providers.values()].map((provider) => [
+        provider.settings.id,
+        provider.settings.wire,
+      ]),
+    );
+    expect(wires).toEqual({
+      custom: 'openai-responses',
+      openai: 'openai-responses',
+      'sim-responses': 'openai-responses',
+    });
+    writeFileSync(
+      join(cwd, 'switchyard.yaml'),
+      [
+        'providers:',
+        '  bad: { type: simulated, fleet_provider: sim-deepseek, wire: openai-responses }',
+        'models:',
+        '  deepseek-chat: { deployments: [{ provider: bad }] }',
+      ].join('\n'),
+    );
+    expect(problemsOf(() => loadConfig({ cwd, environment: {} }))).toEqual([
+      expect.stringContaining(
+        'providers.bad.wire: the simulated provider "sim-deepseek" does not serve the Responses API (those that do: sim-openai)',
+      ),
+    ]);
   });
 
   it('never prints secrets', () => {

@@ -2,7 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import { PROVIDER_PRESETS, resolveQuirks } from '../providers/presets.js';
 import { DEFAULT_FLEET } from '../sim/default-fleet.js';
 import type { SimFleet, SimProviderSpec } from '../sim/sim-types.js';
-import type { ProviderQuirks } from '../core/provider.js';
+import type { ProviderQuirks, ProviderSettings } from '../core/provider.js';
 import { checkCatalogCoverage } from '../registry/match-config-provider.js';
 import { buildModelRegistry } from '../registry/model-registry.js';
 import { resolveRouting } from './resolve-routing.js';
@@ -52,7 +52,23 @@ export function resolveConfig(
           `models.${name}.deployments[${index}].provider: no provider named "${deployment.provider}" (known: ${Object.keys(file.providers ?? {}).join(', ') || 'none'})`,
         );
       }
-      return { provider: deployment.provider, upstreamModel: deployment.model ?? name };
+      if (deployment.hourly_usd !== undefined && deployment.capacity === undefined)
+        problems.push(
+          `models.${name}.deployments[${index}].hourly_usd: an hourly cost needs a capacity (capacity.max_concurrency): the router prefers the box only while it has room`,
+        );
+      return {
+        provider: deployment.provider,
+        upstreamModel: deployment.model ?? name,
+        ...(deployment.capacity
+          ? {
+              capacity: {
+                maxConcurrency: deployment.capacity.max_concurrency,
+                maxQueueMs: deployment.capacity.max_queue_ms,
+              },
+            }
+          : {}),
+        ...(deployment.hourly_usd === undefined ? {} : { hourlyUsd: deployment.hourly_usd }),
+      };
     });
     models.set(name, { name, deployments });
   }
@@ -137,7 +153,17 @@ export function resolveConfig(
       (candidate) =>
         candidate.provider === priced.provider && candidate.upstreamModel === priced.upstreamModel,
     );
-    if (deployment && priced.catalog) {
+    if (deployment?.hourlyUsd !== undefined) {
+      // Paid by the hour, busy or idle: a request on it costs nothing more (its hourly cost is in docs/breakeven.md's arithmetic).
+      deployment.price = {
+        inputPerMillion: 0,
+        cachedInputPerMillion: 0,
+        outputPerMillion: 0,
+        source: `self-hosted: hourly_usd ${deployment.hourlyUsd} in config (marginal cost per token 0)`,
+      };
+      if (priced.catalog?.maxOutputTokens !== undefined)
+        deployment.maxOutputTokens = priced.catalog.maxOutputTokens;
+    } else if (deployment && priced.catalog) {
       deployment.price = priced.catalog.price;
       if (priced.catalog.maxOutputTokens !== undefined)
         deployment.maxOutputTokens = priced.catalog.maxOutputTokens;
@@ -186,10 +212,11 @@ export function resolveConfig(
     dataDir: resolvePath(environment.SWITCHYARD_DATA_DIR || file.data_dir || 'data'),
     ledger: {
       enabled: file.ledger?.enabled ?? true,
+      durability: file.ledger?.durability ?? 'batch',
       ...definedOnly({
         databaseUrl: environment[file.ledger?.database_url_env ?? 'DATABASE_URL'] || undefined,
         batchSize: file.ledger?.batch_size,
-        flushIntervalMs: file.ledger?.flush_interval_ms,
+        flushIntervalMs: file.ledger?.flush_ms ?? file.ledger?.flush_interval_ms,
       }),
     },
     cache,
@@ -224,10 +251,21 @@ function resolveProvider(
       );
       return undefined;
     }
-    return simulatedProvider(id, spec, entry.base_url, entry.connections);
+    if (entry.wire === 'openai-responses' && spec.responsesApi !== true) {
+      problems.push(
+        `${at}.wire: the simulated provider "${fleetId}" does not serve the Responses API (those that do: ${
+          fleet.providers
+            .filter((candidate) => candidate.responsesApi === true)
+            .map((candidate) => candidate.id)
+            .join(', ') || 'none'
+        })`,
+      );
+      return undefined;
+    }
+    return simulatedProvider(id, spec, entry.base_url, entry.connections, entry.wire);
   }
 
-  let wire: 'openai-compatible' | 'anthropic';
+  let wire: ProviderSettings['wire'];
   let baseUrl: string;
   let quirks: Partial<ProviderQuirks> = {};
   let headers: Record<string, string> = {};
@@ -310,11 +348,12 @@ export function simulatedProvider(
   spec: SimProviderSpec,
   baseUrl?: string,
   connections?: number,
+  wire?: 'openai-responses',
 ): ResolvedProvider {
   return {
     settings: {
       id,
-      wire: spec.wire,
+      wire: wire ?? spec.wire,
       baseUrl: baseUrl?.replace(/\/+$/, '') ?? '',
       headers: {},
       quirks: resolveQuirks({
@@ -341,8 +380,11 @@ export function simulatedProvider(
  */
 function simulatedQuirks(spec: SimProviderSpec): Partial<ProviderQuirks> {
   if (spec.wire === 'anthropic') return { structuredOutputs: true, anthropicBetas: ['*'] };
-  if (spec.flavor === 'deepseek') return { thinkingParam: true, jsonWordRequired: true };
-  if (spec.flavor === 'openai') return { jsonWordRequired: true, serviceTier: true };
+  // The simulated OpenAI takes what OpenAI's chat takes; the simulated DeepSeek what DeepSeek takes.
+  const chat = spec.wire === 'openai-compatible';
+  if (spec.flavor === 'deepseek') return { thinkingParam: chat, jsonWordRequired: true };
+  if (spec.flavor === 'openai')
+    return { jsonWordRequired: true, serviceTier: true, verbosity: chat, promptCacheKey: chat };
   return { jsonWordRequired: true };
 }
 

@@ -50,9 +50,10 @@ export function splitEmbeddingModels(
     embedding.set(name, model);
     model.deployments.forEach((deployment, index) => {
       const wire = providers.get(deployment.provider)?.settings.wire;
-      if (wire !== undefined && wire !== 'openai-compatible') {
+      // A Responses upstream (OpenAI) serves embeddings at the same base URL, OpenAI-shaped.
+      if (wire === 'anthropic') {
         problems.push(
-          `models.${name}.deployments[${index}].provider: "${deployment.provider}" speaks ${wire}, which has no embeddings; an embedding model needs an OpenAI-compatible provider`,
+          `models.${name}.deployments[${index}].provider: "${deployment.provider}" speaks ${wire}, which has no embeddings; an embedding model needs an OpenAI-compatible (or OpenAI Responses) provider`,
         );
       }
     });

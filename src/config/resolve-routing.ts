@@ -8,6 +8,7 @@ import {
   type RoutingPolicy,
   type RoutingSettings,
 } from '../router/policies/routing-settings.js';
+import { LEARNING_DEFAULTS } from '../router/learning/quality-model.js';
 import type { ConfigFile } from './schema.js';
 
 type RoutingFile = NonNullable<ConfigFile['routing']>;
@@ -86,14 +87,22 @@ export function resolveRouting(
         rules,
         defaultTier,
         fallback: file.fallback,
+        qualityMargin: file.quality_margin,
       });
+    } else if (file.type === 'cascade') {
+      const rungs = file.rungs.map((list, index) => ({
+        name: `rung-${index + 1}`,
+        refs: refsOf(list, `${at}.rungs[${index}]`),
+      }));
+      policies.set(name, { ...common, type: 'cascade', rungs, startMargin: file.start_margin });
     } else if (file.type === 'cost-optimal') {
       const candidates = refsOf(file.candidates ?? allModels, `${at}.candidates`);
       policies.set(name, {
         ...common,
         type: 'cost-optimal',
         candidates,
-        qualityFloor: file.quality_floor,
+        ...(file.quality_floor === undefined ? {} : { qualityFloor: file.quality_floor }),
+        qualityMargin: file.quality_margin,
         rankBy: file.rank_by,
       });
     } else {
@@ -113,6 +122,7 @@ export function resolveRouting(
     quality.set(model, override as QualityOverride);
   }
   const latency = routing?.latency ?? {};
+  const learning = routing?.learning ?? {};
   return {
     policies,
     builtinPolicies: builtin,
@@ -127,6 +137,22 @@ export function resolveRouting(
       window: latency.window ?? LATENCY_DEFAULTS.window,
       explorationShare: latency.exploration_share ?? LATENCY_DEFAULTS.explorationShare,
       minSamples: latency.min_samples ?? LATENCY_DEFAULTS.minSamples,
+    },
+    learning: {
+      priorStrength: learning.prior_strength ?? LEARNING_DEFAULTS.priorStrength,
+      poolWeight: learning.pool_weight ?? LEARNING_DEFAULTS.poolWeight,
+      exploreBelow: learning.explore_below ?? LEARNING_DEFAULTS.exploreBelow,
+      explorationCostShare:
+        learning.exploration_cost_share ?? LEARNING_DEFAULTS.explorationCostShare,
+      reasoningMinDifficulty:
+        learning.reasoning_min_difficulty ?? LEARNING_DEFAULTS.reasoningMinDifficulty,
+      retryWindowMs: learning.retry_window_ms ?? LEARNING_DEFAULTS.retryWindowMs,
+      sessionTtlMs: learning.session_ttl_ms ?? LEARNING_DEFAULTS.sessionTtlMs,
+      refreshMs: learning.refresh_ms ?? LEARNING_DEFAULTS.refreshMs,
+      historyMs:
+        learning.history_days === undefined
+          ? LEARNING_DEFAULTS.historyMs
+          : learning.history_days * 86_400_000,
     },
   };
 }
@@ -149,14 +175,17 @@ function lookup(name: string, models: Map<string, ModelEntry>): DeploymentRef[] 
   return [];
 }
 
-/** auto (cheapest that meets quality 70), auto:cheap (floor 60), auto:fast (fastest that meets 70), auto:best (best expected quality). */
+/**
+ * auto (cheapest within 10 points of the best candidate's posterior), auto:cheap (within 15),
+ * auto:fast (fastest within 10), auto:best (best posterior).
+ */
 function builtinPolicies(hasDefaultModel: boolean): Array<[string, PolicyFile]> {
   const common = { latency_budget_mode: 'demote' as const };
   const policies: Array<[string, PolicyFile]> = [
-    ['auto', { type: 'cost-optimal', quality_floor: 70, rank_by: 'cost', ...common }],
-    ['auto:cheap', { type: 'cost-optimal', quality_floor: 60, rank_by: 'cost', ...common }],
-    ['auto:fast', { type: 'cost-optimal', quality_floor: 70, rank_by: 'latency', ...common }],
-    ['auto:best', { type: 'cost-optimal', quality_floor: 0, rank_by: 'quality', ...common }],
+    ['auto', { type: 'cost-optimal', quality_margin: 10, rank_by: 'cost', ...common }],
+    ['auto:cheap', { type: 'cost-optimal', quality_margin: 15, rank_by: 'cost', ...common }],
+    ['auto:fast', { type: 'cost-optimal', quality_margin: 10, rank_by: 'latency', ...common }],
+    ['auto:best', { type: 'cost-optimal', quality_margin: 0, rank_by: 'quality', ...common }],
   ];
   return hasDefaultModel ? policies.filter(([name]) => name !== 'auto') : policies;
 }

@@ -72,7 +72,7 @@ const presetProvider = z
 
 const customProvider = z
   .object({
-    type: z.enum(['openai-compatible', 'anthropic']),
+    type: z.enum(['openai-compatible', 'openai-responses', 'anthropic']),
     base_url: httpUrl,
     anthropic_version: z.string().optional(),
     ...providerCommon,
@@ -87,6 +87,8 @@ const simulatedProvider = z
     fleet_provider: z.string().optional(),
     /** Where an external `switchyard sim` runs; absent = the embedded simulator. */
     base_url: httpUrl.optional(),
+    /** `openai-responses`: call a fleet provider that serves the Responses API through it. */
+    wire: z.literal('openai-responses').optional(),
     connections: z.number().int().min(1).max(4096).optional(),
   })
   .strict();
@@ -98,6 +100,16 @@ const deployment = z
     provider: providerId,
     /** The upstream's name for the model; defaults to the model's own name. */
     model: z.string().min(1).optional(),
+    /** A self-hosted box: how many requests it serves at once and how long one may queue (docs/routing.md). */
+    capacity: z
+      .object({
+        max_concurrency: z.number().int().min(1).max(100_000),
+        max_queue_ms: z.number().int().min(0).max(600_000).default(0),
+      })
+      .strict()
+      .optional(),
+    /** What the box costs per hour, instead of token prices: its marginal cost per request is then zero. */
+    hourly_usd: z.number().min(0).max(100_000).optional(),
   })
   .strict();
 
@@ -181,11 +193,25 @@ export const configFileSchema = z
         database_url_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
         /** Write a batch when this many entries are queued. */
         batch_size: z.number().int().min(1).max(100_000),
-        /** Write whatever is queued at most this long after the first entry (ms). */
+        /**
+         * Write whatever is queued at most this long after the first entry (ms, default 250): with
+         * `durability: batch`, what a SIGKILL can lose is at most this long's answered requests.
+         */
+        flush_ms: z.number().int().min(1).max(60_000),
+        /** The older name of `flush_ms`. */
         flush_interval_ms: z.number().int().min(1).max(60_000),
+        /**
+         * `batch` (default): entries wait in memory for their batch. `journal`: each answered
+         * request is appended to a local group-committed journal before its response ends and
+         * replayed at start, so a SIGKILL loses no answered request (docs/ledger.md).
+         */
+        durability: z.enum(['batch', 'journal']),
       })
       .partial()
       .strict()
+      .refine((ledger) => ledger.flush_ms === undefined || ledger.flush_interval_ms === undefined, {
+        message: 'set flush_ms or its older name flush_interval_ms, not both',
+      })
       .optional(),
     simulator: z
       .object({

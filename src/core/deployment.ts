@@ -43,6 +43,10 @@ export interface Deployment {
   price?: Price;
   /** The catalog's largest answer of this deployment (output tokens), when known. */
   maxOutputTokens?: number;
+  /** A self-hosted box: concurrent requests it serves and the longest a request may queue for one. */
+  capacity?: { maxConcurrency: number; maxQueueMs: number };
+  /** What a self-hosted box costs per hour, paid busy or idle (its per-token price is then zero). */
+  hourlyUsd?: number;
 }
 
 export interface ModelEntry {

@@ -55,6 +55,18 @@ export const ERROR_CODES = {
     description:
       'No stored Responses API response with that id for this API key (never stored, expired, deleted, or created with another key).',
   },
+  request_not_found: {
+    status: 404,
+    retryable: false,
+    description:
+      'POST /v1/feedback: no request with that id within the feedback window (or its ledger row is not written yet).',
+  },
+  feedback_forbidden: {
+    status: 403,
+    retryable: false,
+    description:
+      'POST /v1/feedback: the request was made with another API key; feedback is accepted from the key that made it, or with the admin token.',
+  },
   method_not_allowed: {
     status: 405,
     retryable: false,

@@ -50,11 +50,14 @@ async function* oneByOne(parts: PartStream): AsyncGenerator<readonly StreamPart[
  * One upstream wire dialect, bound to one provider's settings (base URL, key, headers, quirks).
  * Adapters translate canonical ⇄ wire and nothing else: no routing, retries or accounting.
  */
+/** The upstream wire formats an adapter can speak. */
+export type UpstreamWire = 'openai-compatible' | 'openai-responses' | 'anthropic';
+
 export interface ProviderAdapter {
   /** The provider id from config (e.g. `deepseek`). */
   readonly id: string;
   /** The wire format this adapter speaks. */
-  readonly wire: 'openai-compatible' | 'anthropic';
+  readonly wire: UpstreamWire;
   /** The provider's quirks, when the adapter has them: which optional request fields it takes. */
   readonly quirks?: ProviderQuirks;
   chat(request: ChatRequest, context: CallContext): Promise<ModelResponse>;
@@ -76,7 +79,7 @@ export interface ProviderAdapter {
 /** Provider settings an adapter is built from: the resolved, validated config entry. */
 export interface ProviderSettings {
   id: string;
-  wire: 'openai-compatible' | 'anthropic';
+  wire: UpstreamWire;
   /** Base URL including the version path, e.g. `https://api.deepseek.com/v1`. */
   baseUrl: string;
   /** The resolved secret. Never logged, never put in an error message. */

@@ -1,11 +1,16 @@
 import type { ReasoningBlock } from './request.js';
 import type { Choice, StreamPart } from './response.js';
 
+export type ReasoningPart = Extract<
+  StreamPart,
+  { type: 'reasoning-delta' | 'reasoning-signature' | 'reasoning-redacted' | 'reasoning-encrypted' }
+>;
+
 /**
  * Builds a choice's reasoning from its stream parts: the text of every `reasoning-delta`, and the
- * blocks an Anthropic upstream delimited (a `reasoning-signature` ends a signed thinking block, a
- * `reasoning-redacted` is a block of its own). Blocks are kept only when some are signed or
- * redacted: unsigned reasoning is just its text.
+ * blocks the upstream delimited (a `reasoning-signature` ends a signed thinking block, a
+ * `reasoning-encrypted` an encrypted Responses item, a `reasoning-redacted` is a block of its
+ * own). Blocks are kept only when some are delimited: unsigned reasoning is just its text.
  */
 export class ReasoningAccumulator {
   text = '';
@@ -13,12 +18,7 @@ export class ReasoningAccumulator {
   private readonly blocks: ReasoningBlock[] = [];
   private delimited = false;
 
-  push(
-    part: Extract<
-      StreamPart,
-      { type: 'reasoning-delta' | 'reasoning-signature' | 'reasoning-redacted' }
-    >,
-  ): void {
+  push(part: ReasoningPart): void {
     switch (part.type) {
       case 'reasoning-delta':
         this.text += part.text;
@@ -26,6 +26,11 @@ export class ReasoningAccumulator {
         break;
       case 'reasoning-signature':
         this.blocks.push({ type: 'thinking', text: this.open, signature: part.signature });
+        this.open = '';
+        this.delimited = true;
+        break;
+      case 'reasoning-encrypted':
+        this.blocks.push(encryptedBlock(this.open, part.data, part.id));
         this.open = '';
         this.delimited = true;
         break;
@@ -52,7 +57,13 @@ export class ReasoningAccumulator {
   }
 }
 
-/** A choice's reasoning as stream parts, blocks and signatures included. */
+export function encryptedBlock(text: string, data: string, id: string | undefined): ReasoningBlock {
+  return id === undefined
+    ? { type: 'encrypted', text, data }
+    : { type: 'encrypted', text, data, id };
+}
+
+/** A choice's reasoning as stream parts, blocks, signatures and encrypted items included. */
 export function reasoningParts(choice: Choice): StreamPart[] {
   const index = choice.index;
   if (choice.reasoningBlocks === undefined)
@@ -64,7 +75,13 @@ export function reasoningParts(choice: Choice): StreamPart[] {
       continue;
     }
     if (block.text !== '') parts.push({ type: 'reasoning-delta', index, text: block.text });
-    if (block.signature !== undefined)
+    if (block.type === 'encrypted') {
+      parts.push(
+        block.id === undefined
+          ? { type: 'reasoning-encrypted', index, data: block.data }
+          : { type: 'reasoning-encrypted', index, data: block.data, id: block.id },
+      );
+    } else if (block.signature !== undefined)
       parts.push({ type: 'reasoning-signature', index, signature: block.signature });
   }
   return parts;

@@ -47,13 +47,17 @@ export type SystemMessage = { role: 'system'; content: string; cacheControl?: Ca
 export type UserMessage = { role: 'user'; content: ContentPart[] };
 /**
  * A block of reasoning: in a response, what the upstream showed; in history, what the client sent
- * back. `signature` is set only when an Anthropic upstream issued one; `redacted` blocks carry
- * Anthropic's encrypted reasoning. Anthropic upstreams take back signed and redacted blocks;
- * unsigned reasoning goes back only to upstreams that ask for it (docs/compatibility.md).
+ * back. `thinking` blocks carry text and, when an Anthropic upstream issued one, its `signature`;
+ * `redacted` blocks carry Anthropic's encrypted reasoning; `encrypted` blocks carry an OpenAI
+ * Responses upstream's encrypted reasoning item (`data` is its `encrypted_content`, `id` its item
+ * id) with the summary text it showed. Signed, redacted and encrypted blocks go back only to the
+ * wire that produced them; unsigned reasoning only to upstreams that take it (docs/providers.md,
+ * ADR 0013).
  */
 export type ReasoningBlock =
   | { type: 'thinking'; text: string; signature?: string }
-  | { type: 'redacted'; data: string };
+  | { type: 'redacted'; data: string }
+  | { type: 'encrypted'; text: string; data: string; id?: string };
 
 export type AssistantMessage = {
   role: 'assistant';
@@ -62,7 +66,11 @@ export type AssistantMessage = {
   toolCalls?: ToolCall[];
   /** Cache breakpoint on the answer text (an Anthropic assistant `text` block's `cache_control`). */
   cacheControl?: CacheControl;
-  /** Signed reasoning blocks the turn began with (Anthropic `thinking` / `redacted_thinking`). */
+  /**
+   * The reasoning blocks the turn began with, as the client passed them back (Responses
+   * `reasoning` items). Adapters send them where their wire takes earlier reasoning and refuse
+   * them (`unsupported`) where it cannot (docs/providers.md, ADR 0013).
+   */
   reasoning?: ReasoningBlock[];
 };
 export type ToolMessage = {
@@ -128,6 +136,8 @@ export interface ChatRequest extends SamplingParams {
   streamUsage?: boolean;
   /** Reasoning effort hint for models that support it (OpenAI `reasoning_effort`). */
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  /** Reasoning summaries asked for (OpenAI Responses `reasoning.summary`). */
+  reasoningSummary?: 'auto' | 'concise' | 'detailed';
   /** Extended thinking (Anthropic `thinking`); see ThinkingConfig. */
   thinking?: ThinkingConfig;
   /** Top-k sampling (Anthropic `top_k`; some OpenAI-compatible servers take `top_k` too). */
@@ -144,9 +154,9 @@ export interface ChatRequest extends SamplingParams {
   anthropicBeta?: string[];
   /** Token id → bias (OpenAI `logit_bias`). */
   logitBias?: Record<string, number>;
-  /** Answer length hint (OpenAI `verbosity`). */
+  /** Answer length and detail (OpenAI `verbosity` / Responses `text.verbosity`). */
   verbosity?: 'low' | 'medium' | 'high';
-  /** OpenAI prompt cache routing hint (`prompt_cache_key`) and retention (`prompt_cache_retention`). */
+  /** OpenAI prompt cache routing hint (`prompt_cache_key`) and retention (`prompt_cache_retention`); never changes the answer. */
   promptCacheKey?: string;
   promptCacheRetention?: string;
 }

@@ -33,8 +33,9 @@ export interface Choice {
   /** Visible reasoning text (DeepSeek `reasoning_content`, Anthropic thinking blocks). */
   reasoning?: string;
   /**
-   * The reasoning as the upstream's blocks, when it gave signed or redacted ones (Anthropic):
-   * their text joined is `reasoning`. Absent for unsigned reasoning (the text is all there is).
+   * The reasoning as the upstream's blocks, when it gave signed, redacted or encrypted ones
+   * (Anthropic, OpenAI Responses): their text joined is `reasoning`. Absent for unsigned
+   * reasoning (the text is all there is).
    */
   reasoningBlocks?: ReasoningBlock[];
   /** Token log probabilities as the OpenAI-compatible upstream returned them (`choices[].logprobs`), when asked. */
@@ -73,6 +74,8 @@ export type StreamPart =
   | { type: 'reasoning-redacted'; index: number; data: string }
   /** Log probabilities of the tokens of the latest deltas (OpenAI `choices[].logprobs` of a chunk). */
   | { type: 'logprobs'; index: number; logprobs: unknown }
+  /** Ends the current reasoning block as an OpenAI Responses upstream's encrypted reasoning item. */
+  | { type: 'reasoning-encrypted'; index: number; data: string; id?: string }
   | { type: 'tool-call-start'; index: number; toolIndex: number; id: string; name: string }
   | { type: 'tool-call-delta'; index: number; toolIndex: number; argumentsDelta: string }
   | { type: 'finish'; index: number; finishReason: FinishReason; stopSequence?: string }

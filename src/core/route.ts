@@ -43,6 +43,8 @@ export interface CandidateVerdict {
    * session's previous turn, so that prompt is expected at its cached-input price.
    */
   warmCacheDiscountUsd?: number;
+  /** The learned quality behind `score`: a Beta posterior of success in the request's bucket. */
+  posterior?: CandidatePosterior;
 }
 
 /**
@@ -54,6 +56,20 @@ export interface SessionCache {
   warmKey?: string;
   /** Prompt tokens of that turn: the prefix expected to be read from the cache. */
   warmPromptTokens?: number;
+}
+
+/** A candidate's success posterior, as explain shows it. */
+export interface CandidatePosterior {
+  /** Posterior mean, 0…1. */
+  mean: number;
+  /** Beta parameters (prior pseudo-counts plus evidence). */
+  alpha: number;
+  beta: number;
+  /** The prior's mean (registry pass@1 for the language and difficulty), 0…1. */
+  prior: number;
+  /** Outcomes behind it: in the bucket, and elsewhere for this deployment (pooled at a lower weight). */
+  evidence: number;
+  evidenceElsewhere: number;
 }
 
 export interface RoutePlan {
@@ -73,6 +89,12 @@ export interface RoutePlan {
   summary: string;
   /** The latency budget the plan applied (header, tier or policy), if any. */
   latencyBudgetMs?: number;
+  /** The request bucket (`language/task/size`) the quality model judged it in, for routed policies. */
+  bucket?: string;
+  /** The routed name of the policy (`auto`, `cascade`…), for routed policies. */
+  policyName?: string;
+  /** For a `cascade` policy: the rung chosen (0 = cheapest) and how many rungs there are. */
+  rung?: { index: number; count: number };
 }
 
 export interface RouteOptions {
@@ -95,6 +117,8 @@ export interface RouteOptions {
    * deployment has a cached price.
    */
   session?: SessionCache;
+  /** The conversation the request belongs to (session header or prefix hash): a cascade's rung is remembered per conversation. */
+  conversation?: string;
 }
 
 export interface Router {
@@ -105,6 +129,16 @@ export interface Router {
 export interface DeploymentHealth {
   /** False while the deployment is cooling down or its breaker is open (half-open lets probes through). */
   available(key: string, now: number): boolean;
+  /** Deployments that declare a capacity (self-hosted boxes): whether they are saturated now, and why; undefined for the others. */
+  capacity?(key: string): CapacityStatus | undefined;
+}
+
+/** A self-hosted deployment's load as the router sees it (from its own in-flight count and queue). */
+export interface CapacityStatus {
+  /** No room within `max_queue_ms`: the plan spills to the other deployments first. */
+  saturated: boolean;
+  /** In words, for the explanation: in flight, queued, expected wait, marginal cost. */
+  detail: string;
 }
 
 /** One finished upstream attempt, as the executor reports it to live stats. */

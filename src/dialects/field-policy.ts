@@ -37,6 +37,8 @@ export type UpstreamWire = ProviderAdapter['wire'];
 export interface FieldRule {
   'openai-compatible': WireRule;
   anthropic: WireRule;
+  /** The OpenAI Responses wire; when absent, the openai-compatible rule applies. */
+  'openai-responses'?: WireRule;
   /** The canonical field it becomes: checked before each attempt against the wire's rule. */
   canonical?: keyof ChatRequest;
   /** A request header rather than a body field. */
@@ -53,7 +55,7 @@ export function wireAction(
   wire: UpstreamWire,
   quirks?: ProviderQuirks,
 ): FieldAction {
-  const wireRule = rule[wire];
+  const wireRule = rule[wire] ?? rule['openai-compatible'];
   if (typeof wireRule === 'string') return wireRule;
   return quirks !== undefined && quirks[wireRule.quirk] === wireRule.passWhen ? 'pass' : 'refuse';
 }

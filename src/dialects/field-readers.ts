@@ -26,6 +26,21 @@ export function requireObject(value: unknown, param: string): JsonObject {
   return value;
 }
 
+/**
+ * A tool's parameter schema: a JSON object whose `type`, when given, is "object" (tool arguments
+ * are always an object; OpenAI and Anthropic refuse other schema types the same way).
+ */
+export function requireToolSchema(value: unknown, param: string): JsonObject {
+  const schema = requireObject(value, param);
+  const type = schema.type;
+  if (type !== undefined && type !== 'object')
+    throw invalidRequest(
+      `\`${param}.type\` must be "object": a tool's arguments are a JSON object`,
+      `${param}.type`,
+    );
+  return schema;
+}
+
 export function requireArray(value: unknown, param: string): unknown[] {
   if (!Array.isArray(value)) throw invalidRequest(`\`${param}\` must be an array`, param);
   return value;

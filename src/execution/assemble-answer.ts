@@ -28,6 +28,7 @@ export function assembleAnswer(batches: readonly (readonly StreamPart[])[]): Mod
         case 'reasoning-signature':
         case 'reasoning-redacted':
         case 'logprobs':
+        case 'reasoning-encrypted':
           break;
         case 'tool-call-start': {
           const call = { id: part.id, name: part.name, arguments: '' };

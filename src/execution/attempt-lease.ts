@@ -21,6 +21,8 @@ export class AttemptLease {
   readonly call: CallContext;
   readonly watch: Watch;
   private ended = false;
+  /** Called once when the lease ends (gives back a self-hosted deployment's slot). */
+  onEnd: (() => void) | undefined;
   private readonly onClientAbort = (): void => this.controller.abort(this.context.signal.reason);
 
   constructor(
@@ -170,6 +172,7 @@ export class AttemptLease {
   private release(): boolean {
     if (this.ended) return false;
     this.ended = true;
+    this.onEnd?.();
     this.policy.watchdog.unwatch(this.watch);
     this.context.signal.removeEventListener('abort', this.onClientAbort);
     return true;

@@ -54,17 +54,91 @@ export interface BreakerSnapshot {
 /** What `acquire` granted: a normal attempt, or one of the half-open probes. */
 export type Permit = 'normal' | 'probe';
 
+/**
+ * A change other replicas should know about (shared through src/state by `shareBreakers`).
+ * Durations are relative (`forMs`), so replicas' clocks need not agree.
+ */
+export type BreakerEvent =
+  | { type: 'open'; key: string; forMs: number; reason?: string }
+  | { type: 'close'; key: string }
+  | { type: 'cooldown'; key: string; forMs: number; reason: string }
+  | { type: 'provider-cooldown'; provider: string; forMs: number; reason: string };
+
 export class DeploymentBreakers implements DeploymentHealth {
   private readonly breakers = new Map<string, Breaker>();
   private readonly providerCooldowns = new Map<string, { until: number; reason: string }>();
-  private readonly bucketMs: number;
+  private bucketMs: number;
+  private readonly listeners = new Set<(event: BreakerEvent) => void>();
 
   constructor(
-    private readonly settings: BreakerSettings,
+    private settings: BreakerSettings,
     private readonly alert: (message: string) => void = (message) =>
       console.warn(`[switchyard] ${message}`),
   ) {
     this.bucketMs = Math.max(1, Math.ceil(settings.windowMs / BUCKETS));
+  }
+
+  /** Local changes (not those applied from other replicas); returns the unsubscribe function. */
+  onEvent(listener: (event: BreakerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Applies another replica's change: its open breaker opens here for the time it has left, its
+   * close closes here, its cooldowns cool here. Never re-emitted.
+   */
+  apply(event: BreakerEvent, now: number): void {
+    if (event.type === 'provider-cooldown') {
+      const current = this.providerCooldowns.get(event.provider);
+      const until = now + Math.max(0, event.forMs);
+      if (!current || current.until < until)
+        this.providerCooldowns.set(event.provider, { until, reason: event.reason });
+      return;
+    }
+    if (event.type === 'close') {
+      const breaker = this.breakers.get(event.key);
+      if (breaker && breaker.state !== 'closed') this.close(breaker);
+      return;
+    }
+    const breaker = this.breakerOf(event.key);
+    const until = now + Math.max(0, event.forMs);
+    if (event.type === 'cooldown') {
+      if (breaker.cooldownUntil < until) {
+        breaker.cooldownUntil = until;
+        breaker.cooldownReason = event.reason;
+      }
+      return;
+    }
+    if (breaker.state === 'open') breaker.openUntil = Math.max(breaker.openUntil, until);
+    else {
+      breaker.opened += 1;
+      breaker.state = 'open';
+      breaker.openUntil = until;
+    }
+    breaker.probeSuccesses = 0;
+    if (event.reason !== undefined) breaker.lastError = event.reason;
+  }
+
+  private emit(event: BreakerEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /**
+   * A reload's breaker settings: thresholds and durations apply from the next decision; breaker
+   * states carry over. A new window length restarts the failure-rate windows (their buckets
+   * were cut for the old one).
+   */
+  reconfigure(settings: BreakerSettings): void {
+    const bucketMs = Math.max(1, Math.ceil(settings.windowMs / BUCKETS));
+    if (bucketMs !== this.bucketMs)
+      for (const breaker of this.breakers.values()) {
+        breaker.bucketEpochs.fill(-1);
+        breaker.bucketRequests.fill(0);
+        breaker.bucketFailures.fill(0);
+      }
+    this.settings = settings;
+    this.bucketMs = bucketMs;
   }
 
   available(key: string, now: number): boolean {
@@ -113,8 +187,10 @@ export class DeploymentBreakers implements DeploymentHealth {
     if (permit === 'probe') {
       breaker.probesInFlight = Math.max(0, breaker.probesInFlight - 1);
       breaker.probeSuccesses += 1;
-      if (breaker.state === 'half-open' && breaker.probeSuccesses >= this.settings.halfOpenProbes)
+      if (breaker.state === 'half-open' && breaker.probeSuccesses >= this.settings.halfOpenProbes) {
         this.close(breaker);
+        this.emit({ type: 'close', key });
+      }
     }
   }
 
@@ -131,9 +207,16 @@ export class DeploymentBreakers implements DeploymentHealth {
         now + Math.min(retryAfterMs, this.settings.openMs),
       );
       breaker.cooldownReason = `${errorCode} (retry-after)`;
+      if (this.listeners.size > 0)
+        this.emit({
+          type: 'cooldown',
+          key,
+          forMs: breaker.cooldownUntil - now,
+          reason: breaker.cooldownReason,
+        });
     }
     if (breaker.state === 'half-open' || (breaker.state === 'closed' && this.tripped(breaker, now)))
-      this.open(breaker, now);
+      this.open(key, breaker, now);
   }
 
   /** The attempt ended without a verdict on the deployment (client gone, lost a hedge, bad request). */
@@ -148,6 +231,7 @@ export class DeploymentBreakers implements DeploymentHealth {
     const current = this.providerCooldowns.get(provider);
     if (current && current.until > now) return;
     this.providerCooldowns.set(provider, { until: now + this.settings.authCooldownMs, reason });
+    this.emit({ type: 'provider-cooldown', provider, forMs: this.settings.authCooldownMs, reason });
     this.alert(
       `provider "${provider}" refused the gateway's credentials (${reason}); its deployments are skipped for ${Math.round(this.settings.authCooldownMs / 1000)} s. Check the provider's API key setting.`,
     );
@@ -248,11 +332,17 @@ export class DeploymentBreakers implements DeploymentHealth {
     return requests >= this.settings.minRequests && failures / requests >= this.settings.errorRate;
   }
 
-  private open(breaker: Breaker, now: number): void {
+  private open(key: string, breaker: Breaker, now: number): void {
     breaker.state = 'open';
     breaker.openUntil = now + this.settings.openMs;
     breaker.probeSuccesses = 0;
     breaker.opened += 1;
+    this.emit({
+      type: 'open',
+      key,
+      forMs: this.settings.openMs,
+      ...(breaker.lastError === undefined ? {} : { reason: breaker.lastError }),
+    });
   }
 
   private close(breaker: Breaker): void {

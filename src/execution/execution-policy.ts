@@ -8,6 +8,7 @@ import { deploymentKey, type RouteTarget } from '../core/route.js';
 import { GatewayError } from '../core/errors.js';
 import { AttemptWatchdog } from './attempt-watchdog.js';
 import { DeploymentBreakers } from './deployment-breakers.js';
+import { DeploymentCapacity, type CapacityLimit } from './deployment-capacity.js';
 import {
   RESILIENCE_DEFAULTS,
   type AttemptTimeouts,
@@ -27,6 +28,8 @@ export interface ExecutionPolicy {
   watchdog: AttemptWatchdog;
   ttft: TtftWindows;
   validators: SchemaValidators;
+  /** In-flight counts and queues of deployments that declare a capacity (self-hosted boxes). */
+  capacity?: DeploymentCapacity;
   /** Context window of a deployment, when the catalog knows it. */
   contextWindowOf(target: RouteTarget): number | undefined;
   /** Wall clock (ms) for breakers and cooldowns. */
@@ -44,6 +47,8 @@ export interface PolicyOptions {
   sleep?: (ms: number, signal: CancelSignal) => Promise<void>;
   alert?: (message: string) => void;
   watchdog?: AttemptWatchdog;
+  /** Declared capacities by deployment key (`max_concurrency`, `max_queue_ms`). */
+  capacities?: Iterable<[string, CapacityLimit]>;
 }
 
 export function createExecutionPolicy(options: PolicyOptions = {}): ExecutionPolicy {
@@ -55,6 +60,7 @@ export function createExecutionPolicy(options: PolicyOptions = {}): ExecutionPol
     watchdog: options.watchdog ?? new AttemptWatchdog(),
     ttft: new TtftWindows(),
     validators: new SchemaValidators(),
+    capacity: new DeploymentCapacity(options.capacities ?? []),
     contextWindowOf: (target) => windows.get(target.key),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,

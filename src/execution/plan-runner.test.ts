@@ -388,4 +388,71 @@ describe('the executor: timeouts and hedging', () => {
     ]);
     expect(attempts[0]!.costUsd).toBeGreaterThan(0);
   });
+
+  it('admits a hedge and an escalation target against the key before sending: refused, they are never called', async () => {
+    // Hedge: the second candidate is outside the key's scope, so the slow first attempt is waited for.
+    const calls: string[] = [];
+    const { policy, attempts, execution } = setup({
+      hedging: { mode: 'p95', minSamples: 3, minDelayMs: 5, maxDelayMs: 20 },
+    });
+    for (let index = 0; index < 3; index += 1) policy.ttft.add('a/m', 1);
+    const asked: Array<[string, boolean]> = [];
+    const scoped = {
+      ...execution,
+      admitAttempt: async (target: RouteTarget, concurrent: boolean) => {
+        asked.push([target.key, concurrent]);
+        return target.model.name === 'outside'
+          ? new GatewayError('model_not_allowed', 'not for this key')
+          : undefined;
+      },
+    };
+    const hedged = await executeCall(
+      plan(
+        scripted('a', 'm', [{ waitMs: 60, text: 'slow but mine' }], calls),
+        scripted('b', 'outside', ['fast'], calls),
+      ),
+      request,
+      chat,
+      scoped,
+      policy,
+    );
+    expect(hedged.answer.choices[0]!.text).toBe('slow but mine');
+    expect(calls).toEqual(['a']);
+    expect(asked).toContainEqual(['b/outside', true]);
+    expect(attempts.map((attempt) => attempt.key)).toEqual(['a/m']);
+
+    // Escalation after invalid answers: the stronger model is refused (budget), so nothing valid comes.
+    const jsonRequest: ChatRequest = {
+      ...request,
+      responseFormat: {
+        type: 'json_schema',
+        name: 'n',
+        schema: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } },
+      },
+    };
+    const escalation = setup();
+    const escalationCalls: string[] = [];
+    const budgeted = {
+      ...escalation.execution,
+      admitAttempt: async (target: RouteTarget) =>
+        target.model.name === 'strong'
+          ? new GatewayError('budget_exceeded', 'the budget cannot cover it')
+          : undefined,
+    };
+    await expect(
+      executeCall(
+        plan(
+          scripted('a', 'cheap', ['{"ok": tru', '{"ok": "yes"}'], escalationCalls),
+          scripted('c', 'strong', ['{"ok": true}'], escalationCalls),
+        ),
+        jsonRequest,
+        chat,
+        budgeted,
+        escalation.policy,
+      ),
+    ).rejects.toMatchObject({
+      code: expect.stringMatching(/invalid_structured_output|budget_exceeded/),
+    });
+    expect(escalationCalls).toEqual(['a', 'a']);
+  });
 });

@@ -101,6 +101,18 @@ export async function runPlan<T>(
       let transientRetries = 0;
       for (;;) {
         checkClient();
+        // A self-hosted deployment (declared capacity): a slot first, queueing at most max_queue_ms.
+        const slot = await policy.capacity?.acquire(target.key, context.signal);
+        if (policy.capacity && slot === undefined) {
+          checkClient();
+          policy.breakers.released(target.key, permit);
+          lastError = new GatewayError(
+            'overloaded',
+            `The self-hosted deployment ${target.key} had no free slot within its max_queue_ms; spilled to the next deployment.`,
+            { retryAfterMs: 1000 },
+          );
+          break;
+        }
         const lease = new AttemptLease(
           target,
           permit,
@@ -109,6 +121,7 @@ export async function runPlan<T>(
           options.stream,
           deadlineAt - performance.now(),
         );
+        lease.onEnd = slot;
         let value: T;
         let winner = lease;
         try {
@@ -118,15 +131,15 @@ export async function runPlan<T>(
             delay === undefined
               ? undefined
               : await admitHedge(
-                  plan.attempts
-                    .slice(index + 1)
-                    .find(
-                      (next) =>
-                        !tried.has(next) &&
-                        !skipped(next) &&
-                        !refused.has(next) &&
-                        policy.breakers.available(next.key, policy.now()),
-                    ),
+                  plan.attempts.slice(index + 1).find(
+                    (next) =>
+                      !tried.has(next) &&
+                      !skipped(next) &&
+                      !refused.has(next) &&
+                      // A self-hosted box's slots go to the requests it was chosen for, not to hedges.
+                      !policy.capacity?.has(next.key) &&
+                      policy.breakers.available(next.key, policy.now()),
+                  ),
                 );
           if (delay !== undefined && hedgeTarget) {
             const raced = await raceHedge(

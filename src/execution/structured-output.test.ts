@@ -22,6 +22,16 @@ const answer = (
 describe('structured-output checks', () => {
   const validators = new SchemaValidators();
 
+  it('an answer cut by max_tokens (finish_reason length) is not checked: another try would be cut the same way (found by the fuzz suite)', () => {
+    const check = outputCheckFor({ ...base, responseFormat: { type: 'json_object' } }, validators)!;
+    const cut: ModelResponse = {
+      ...answer('{"a": '),
+      choices: [{ index: 0, text: '{"a": ', toolCalls: [], finishReason: 'length' }],
+    };
+    expect(check.problem(cut)).toBeUndefined();
+    expect(check.problem(answer('{"a": '))).toBe('the answer is not valid JSON');
+  });
+
   it('asks nothing of plain requests', () => {
     expect(outputCheckFor(base, validators)).toBeUndefined();
   });

@@ -108,6 +108,10 @@ export function outputCheckFor(
   return {
     problem(answer) {
       for (const choice of answer.choices) {
+        // Cut by the client's own max_tokens: no model can meet the format within it, and another
+        // try (or a stronger model) would be cut the same way. It goes out as it is, finish_reason
+        // length, for the client to see.
+        if (choice.finishReason === 'length') continue;
         const where = answer.choices.length > 1 ? `choice ${choice.index}: ` : '';
         if (jsonText && choice.toolCalls.length === 0) {
           const parsed = parseJson(choice.text);

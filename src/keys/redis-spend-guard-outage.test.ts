@@ -1,43 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisSharedState, type RedisSharedState } from '../state/redis-shared-state.js';
 import { createRedisSpendGuard } from './redis-spend-guard.js';
+import {
+  freePort,
+  startOwnRedis as startRedis,
+  stopOwnRedis as stop,
+} from '../../test/helpers/own-redis.js';
 
 /** Redis stopped and started again mid-run: an own redis-server on a free port (never the shared one). */
 const hasRedis = process.env.REDIS_URL !== undefined || process.env.CI === 'true';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 const until = async (check: () => boolean): Promise<void> => {
   const deadline = Date.now() + 10_000;

@@ -8,6 +8,7 @@ import type { Price } from '../core/deployment.js';
 import type { ModelEndpoint } from '../dialects/model-endpoint.js';
 import type { AttemptRecord } from '../execution/execution-types.js';
 import type { ClientIdentity } from '../keys/key-types.js';
+import type { Arrival } from '../learning/learning-loop.js';
 import type { RequestRecord } from './request-record.js';
 
 /**
@@ -27,6 +28,10 @@ export interface ModelCall {
   admission?: RequestAdmission;
   /** The route plan (set by the route stage). */
   plan?: RoutePlan;
+  /** The conversation and the signals of its arrival (set by the learn stage; the route stage plans a cascade by it). */
+  arrival?: Arrival;
+  /** Do not answer from the cache (an explicit retry of an answer that failed). */
+  skipCache?: boolean;
   /**
    * Set by the cache stage for a call identical requests may share: execute calls it once, right
    * before the first upstream attempt, and runs the attempts under the signal it returns (a

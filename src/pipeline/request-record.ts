@@ -1,7 +1,9 @@
 import type { AttemptRecord } from '../execution/execute-plan.js';
+import type { RoutePlan } from '../core/route.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Usage } from '../core/response.js';
 import type { TraceContext } from '../core/trace-context.js';
+import type { Arrival } from '../learning/learning-loop.js';
 
 /**
  * What happened to one client request, filled in along the pipeline and reported once when the
@@ -40,12 +42,16 @@ export interface RequestRecord {
   durationMs?: number;
   /** The route plan's one-line summary (`x-switchyard-route`, ledger route reason). */
   route?: string;
+  /** The route plan, for the dashboard's explanation of recent requests. */
+  plan?: RoutePlan;
   /** The upstream attempts made, in order (filled by the executor). */
   attempts?: AttemptRecord[];
   /** The request's W3C trace (ids for spans and the upstream `traceparent`), when traced or the client sent one. */
   trace?: TraceContext;
   /** The decoded JSON body, kept only when body logging is on (`logging.bodies`). */
   requestBody?: unknown;
+  /** What the learning loop needs at settlement: the conversation and how the request was routed. */
+  learning?: { arrival: Arrival; bucket: string };
 }
 
 export type RequestObserver = (record: RequestRecord) => void;

@@ -78,6 +78,9 @@ describe('createAdapter', () => {
     const anthropic = createAdapter(base({ wire: 'anthropic' }), pool);
     expect(anthropic.wire).toBe('anthropic');
     expect(anthropic.complete).toBeUndefined();
+    const responses = createAdapter(base({ wire: 'openai-responses' }), pool);
+    expect(responses.wire).toBe('openai-responses');
+    expect(typeof responses.embed).toBe('function');
   });
 
   it('sends no credentials without a key, lower-cases extra headers, keeps protocol headers', async () => {
@@ -191,6 +194,7 @@ describe('presets', () => {
       'llamacpp',
       'ollama',
       'openai',
+      'openai-responses',
       'openrouter',
       'together',
       'vllm',

@@ -2,12 +2,15 @@ import { Pool, type Dispatcher } from 'undici';
 import type { ProviderAdapter, ProviderSettings } from '../core/provider.js';
 import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible/openai-compatible-adapter.js';
+import { createOpenAIResponsesAdapter } from './openai-responses/openai-responses-adapter.js';
 
 /** Builds the adapter for a provider's wire format; the adapter owns (and closes) the dispatcher. */
 export function createAdapter(settings: ProviderSettings, dispatcher: Dispatcher): ProviderAdapter {
   switch (settings.wire) {
     case 'openai-compatible':
       return createOpenAICompatibleAdapter(settings, dispatcher);
+    case 'openai-responses':
+      return createOpenAIResponsesAdapter(settings, dispatcher);
     case 'anthropic':
       return createAnthropicAdapter(settings, dispatcher);
   }

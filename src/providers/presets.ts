@@ -82,7 +82,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     quirks: { noMultipleChoices: true, noSeed: true, thinkingParam: true, jsonWordRequired: true },
     notes:
       'api-docs.deepseek.com: base_url https://api.deepseek.com (/v1 also accepted); request params list no n or seed; ' +
-      'reasoning in reasoning_content; cache usage as prompt_cache_hit/miss_tokens; FIM /completions only under /beta (see deepseek-beta).',
+      'reasoning in reasoning_content (passed back on assistant messages in tool-call turns, "Thinking Mode"); cache usage as prompt_cache_hit/miss_tokens; FIM /completions only under /beta (see deepseek-beta).',
   }),
   'deepseek-beta': preset({
     wire: 'openai-compatible',
@@ -173,7 +173,19 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = Object
     },
     notes:
       'platform.openai.com API reference: max_tokens deprecated for max_completion_tokens (o-series reject max_tokens); ' +
+      'verbosity and prompt_cache_key on chat completions; ' +
       'legacy /completions serves gpt-3.5-turbo-instruct/davinci-002; retry-after-ms on 429.',
+  }),
+  'openai-responses': preset({
+    wire: 'openai-responses',
+    baseUrl: 'https://api.openai.com/v1',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    apiKeyRequired: true,
+    quirks: { maxCompletionTokens: true, completions: true, verbosity: true, promptCacheKey: true },
+    notes:
+      'platform.openai.com API reference, Responses: POST /v1/responses (stateless here: store false, ' +
+      'include reasoning.encrypted_content); reasoning summaries and encrypted reasoning items; embeddings and ' +
+      '/completions through the same base URL.',
   }),
   anthropic: preset({
     wire: 'anthropic',

@@ -77,6 +77,7 @@ describe('cache affinity in the router', () => {
       agent: {
         type: 'cost-optimal',
         quality_floor: 0,
+        quality_margin: 100,
         rank_by: 'cost',
         latency_budget_mode: 'demote',
         candidates: ['claude-3-5-haiku-20241022', 'gpt-4o-mini', 'claude-sonnet-4-20250514'],

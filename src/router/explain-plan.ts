@@ -24,7 +24,20 @@ export interface PlanExplanation {
     max_tokens_clamped_to?: number;
     /** USD taken off the predicted cost: it served the session's previous turn (warm provider cache). */
     warm_cache_discount_usd?: number;
+    /** The learned success posterior in the request's bucket (mean, Beta parameters, prior, outcomes behind it). */
+    posterior?: {
+      mean: number;
+      alpha: number;
+      beta: number;
+      prior: number;
+      evidence: number;
+      evidence_elsewhere: number;
+    };
   }>;
+  /** The quality model's request bucket (`language/task/size`). */
+  bucket?: string;
+  /** A cascade's chosen rung (1-based) of how many. */
+  rung?: string;
 }
 
 export function explainPlan(plan: RoutePlan): PlanExplanation {
@@ -33,6 +46,8 @@ export function explainPlan(plan: RoutePlan): PlanExplanation {
     policy: plan.policy,
     ...(plan.tier === undefined ? {} : { tier: plan.tier }),
     ...(plan.latencyBudgetMs === undefined ? {} : { latency_budget_ms: plan.latencyBudgetMs }),
+    ...(plan.bucket === undefined ? {} : { bucket: plan.bucket }),
+    ...(plan.rung === undefined ? {} : { rung: `${plan.rung.index + 1}/${plan.rung.count}` }),
     summary: plan.summary,
     features: plan.features ?? {},
     attempts: plan.attempts.map((target) => target.key),
@@ -52,6 +67,18 @@ export function explainPlan(plan: RoutePlan): PlanExplanation {
       ...(candidate.warmCacheDiscountUsd === undefined
         ? {}
         : { warm_cache_discount_usd: candidate.warmCacheDiscountUsd }),
+      ...(candidate.posterior === undefined
+        ? {}
+        : {
+            posterior: {
+              mean: candidate.posterior.mean,
+              alpha: candidate.posterior.alpha,
+              beta: candidate.posterior.beta,
+              prior: candidate.posterior.prior,
+              evidence: candidate.posterior.evidence,
+              evidence_elsewhere: candidate.posterior.evidenceElsewhere,
+            },
+          }),
     })),
   };
 }
@@ -64,7 +91,7 @@ function cell(value: string, width: number): string {
 export function formatExplanation(explanation: PlanExplanation): string {
   const lines = [
     `Route: ${explanation.summary}`,
-    `Policy: ${explanation.policy}${explanation.tier === undefined ? '' : `, tier ${explanation.tier}`}${explanation.latency_budget_ms === undefined ? '' : `, latency budget ${explanation.latency_budget_ms} ms`}`,
+    `Policy: ${explanation.policy}${explanation.tier === undefined ? '' : `, tier ${explanation.tier}`}${explanation.latency_budget_ms === undefined ? '' : `, latency budget ${explanation.latency_budget_ms} ms`}${explanation.bucket === undefined ? '' : `, bucket ${explanation.bucket}`}`,
     '',
     'Features:',
   ];
@@ -76,11 +103,11 @@ export function formatExplanation(explanation: PlanExplanation): string {
   lines.push(
     '',
     `Candidates (${explanation.candidates.length}):`,
-    `  ${cell('rank', 5)}${cell('deployment', 44)}${cell('score', 7)}${cell('cost USD', 11)}${cell('latency (n)', 16)}reason`,
+    `  ${cell('rank', 5)}${cell('deployment', 44)}${cell('score', 7)}${cell('outcomes', 10)}${cell('cost USD', 11)}${cell('latency (n)', 16)}reason`,
   );
   for (const candidate of explanation.candidates) {
     lines.push(
-      `  ${cell(candidate.rank === null ? '-' : String(candidate.rank + 1), 5)}${cell(candidate.deployment, 44)}${cell(candidate.score === null ? '-' : candidate.score.toFixed(1), 7)}` +
+      `  ${cell(candidate.rank === null ? '-' : String(candidate.rank + 1), 5)}${cell(candidate.deployment, 44)}${cell(candidate.score === null ? '-' : candidate.score.toFixed(1), 7)}${cell(candidate.posterior === undefined ? '-' : `${candidate.posterior.evidence}+${candidate.posterior.evidence_elsewhere}`, 10)}` +
         `${cell(candidate.predicted_cost_usd === null ? 'unknown' : candidate.predicted_cost_usd.toPrecision(3), 11)}${cell(candidate.predicted_latency_ms === null ? '-' : `${candidate.predicted_latency_ms} ms (${candidate.latency_samples})`, 16)}${candidate.reason}`,
     );
   }

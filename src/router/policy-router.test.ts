@@ -85,12 +85,14 @@ describe('PolicyRouter: cost-optimal', () => {
     );
     expect(hard.attempts[0]!.model.name).not.toBe('qwen2.5-coder-7b-instruct');
     const winner = hard.candidates.find((candidate) => candidate.rank === 0)!;
-    expect(winner.score).toBeGreaterThanOrEqual(70);
+    const best = Math.max(...hard.candidates.map((candidate) => candidate.score ?? 0));
+    expect(winner.score).toBeGreaterThanOrEqual(best - 10);
     const cheaperLosers = hard.candidates.filter(
       (candidate) => (candidate.predictedCostUsd ?? 1) < winner.predictedCostUsd!,
     );
     expect(cheaperLosers.length).toBeGreaterThan(0);
-    for (const loser of cheaperLosers) expect(loser.reason).toContain('below floor 70');
+    for (const loser of cheaperLosers)
+      expect(loser.reason).toMatch(/more than 10 points below the best|held back/);
   });
 
   it('honours quality overrides from config', () => {
@@ -134,12 +136,26 @@ describe('PolicyRouter: cost-optimal', () => {
   it('ranks by latency for auto:fast and by quality for auto:best', () => {
     const fast = builtin.plan(chatRequest('Write a docstring'), {});
     expect(fast.attempts[0]).toBeDefined();
-    expect(builtin.plan(chatRequest('Write a docstring', 'auto:fast')).attempts[0]!.key).toBe(
-      'sim-qwen/qwen2.5-coder-7b-instruct',
+    const quick = builtin.plan(chatRequest('Write a docstring', 'auto:fast'));
+    const qualifying = quick.candidates.filter((candidate) =>
+      candidate.reason.includes('within 10'),
     );
-    expect(builtin.plan(chatRequest('Write a docstring', 'auto:best')).attempts[0]!.key).toBe(
-      'sim-deepseek/deepseek-reasoner',
+    const fastest = Math.min(...qualifying.map((candidate) => candidate.predictedLatencyMs!));
+    expect(quick.candidates[0]!.predictedLatencyMs).toBe(fastest);
+    expect(qualifying.length).toBeGreaterThan(1);
+    // Easy work: the reasoning model is held back even for auto:best; hard work goes to it.
+    const easyBest = builtin.plan(chatRequest('Write a docstring', 'auto:best'));
+    expect(easyBest.attempts[0]!.key).not.toBe('sim-deepseek/deepseek-reasoner');
+    expect(
+      easyBest.candidates.find((candidate) => candidate.model === 'deepseek-reasoner')!.reason,
+    ).toContain('reasoning model held back');
+    const hardBest = builtin.plan(
+      chatRequest(
+        'Fix the race condition and the deadlock in this distributed lock manager with third-party imports: import requests',
+        'auto:best',
+      ),
     );
+    expect(hardBest.attempts[0]!.key).toBe('sim-deepseek/deepseek-reasoner');
   });
 
   it('drops deployments that cannot serve the request and says why', () => {
@@ -276,6 +292,7 @@ describe('PolicyRouter: models, health and latency', () => {
           auto: {
             type: 'cost-optimal',
             quality_floor: 70,
+            quality_margin: 5,
             rank_by: 'cost',
             latency_budget_ms: 2_000,
             latency_budget_mode: 'remove',

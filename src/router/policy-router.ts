@@ -6,7 +6,6 @@ import { LatencyStats, type LatencyPrior } from './latency-stats.js';
 import { ALWAYS_AVAILABLE } from './no-op-health.js';
 import { describeCondition, matchesRule } from './policies/match-rule.js';
 import type {
-  CostOptimalPolicy,
   DeploymentRef,
   RoutingPolicy,
   RoutingSettings,
@@ -27,6 +26,13 @@ import {
   type EvaluationContext,
 } from './rank-candidates.js';
 import type { DeploymentHealth, RoutePlan, RouteOptions, Router } from '../core/route.js';
+import { ConversationRungs } from './learning/conversation-rungs.js';
+import { judgeCandidates, withinMargin } from './learning/judge-candidates.js';
+import { QualityModel } from './learning/quality-model.js';
+import { requestBucket } from './learning/request-bucket.js';
+import { planCascade } from './plan-cascade.js';
+import { planCostOptimal } from './plan-cost-optimal.js';
+import { budgetOf, type Plan } from './plan-types.js';
 
 /** What the router plans over: the configured models and providers, the catalog, the routing settings. */
 export interface RouterConfig extends ConfiguredDeployments {
@@ -45,17 +51,13 @@ export interface PolicyRouterOptions {
   stats?: LatencyStats;
   /** Latency before any sample, by deployment key (the simulator's figures for simulated providers). */
   latencyPriors?: ReadonlyMap<string, LatencyPrior>;
-  /** Random draws for `weighted` with `split: random` (injectable for tests). */
+  /** Random draws for `weighted` with `split: random` and Thompson sampling (injectable for tests). */
   random?: () => number;
+  /** The learned quality per deployment and bucket (default: a fresh model, priors only). Lives across config reloads. */
+  quality?: QualityModel;
+  /** Cascade rungs per conversation (default: a fresh in-process store). */
+  rungs?: ConversationRungs;
 }
-
-type Plan = {
-  evaluations: Evaluation[];
-  tier?: string;
-  budget?: number;
-  latencySensitive: boolean;
-  budgetMode: 'demote' | 'remove';
-};
 
 /**
  * The router: `auto`, `auto:*` and operator-named policies are planned by their policy (tiers,
@@ -64,6 +66,8 @@ type Plan = {
  */
 export class PolicyRouter implements Router {
   readonly stats: LatencyStats;
+  readonly quality: QualityModel;
+  readonly rungs: ConversationRungs;
   private readonly infos: Map<string, CandidateInfo>;
   private readonly byModel: Map<string, CandidateInfo[]>;
   private readonly aliases: Map<string, string>;
@@ -90,6 +94,8 @@ export class PolicyRouter implements Router {
     this.health = options.health ?? ALWAYS_AVAILABLE;
     this.stats = options.stats ?? new LatencyStats(config.routing.latency, options.latencyPriors);
     this.random = options.random ?? Math.random;
+    this.quality = options.quality ?? new QualityModel(config.routing.learning);
+    this.rungs = options.rungs ?? new ConversationRungs(config.routing.learning.sessionTtlMs);
     this.outputLimit = config.routing.outputLimit;
   }
 
@@ -145,7 +151,18 @@ export class PolicyRouter implements Router {
       };
     } else if (policy.type === 'tiers') planned = this.planTiers(policy, context, options);
     else if (policy.type === 'cost-optimal')
-      planned = this.planCostOptimal(policy, context, options);
+      planned = planCostOptimal(policy, this.infosOf(policy.candidates), context, options, {
+        quality: this.quality,
+        random: this.random,
+      });
+    else if (policy.type === 'cascade')
+      planned = planCascade(
+        policy,
+        (rung) => this.infosOf(policy.rungs[rung]!.refs),
+        context,
+        { ...options, now },
+        { quality: this.quality, random: this.random, rungs: this.rungs },
+      );
     else planned = this.planWeighted(policy, context, options);
 
     const share = this.stats.explorationShare;
@@ -164,7 +181,7 @@ export class PolicyRouter implements Router {
     const winner = ordered.candidates.find((candidate) => candidate.rank === 0)!;
     const fallbacks = ordered.attempts.length - 1;
     const head = policy
-      ? `${asked}${policy.name === asked ? '' : ` = ${policy.name}`} ${policy.type}${planned.tier === undefined ? '' : ` ${policy.type === 'weighted' ? 'arm' : 'tier'} ${planned.tier}`} -> `
+      ? `${asked}${policy.name === asked ? '' : ` = ${policy.name}`} ${policy.type}${planned.tier === undefined ? '' : ` ${policy.type === 'weighted' ? 'arm' : policy.type === 'cascade' ? '' : 'tier '}${planned.tier}`} -> `
       : modelName !== asked
         ? `alias ${asked} -> `
         : '';
@@ -180,6 +197,10 @@ export class PolicyRouter implements Router {
       features: features as unknown as Record<string, unknown>,
       summary: `${head}${first.key}${detail}${fallbacks > 0 ? ` (+${fallbacks} fallback)` : ''}`,
       ...(planned.budget === undefined ? {} : { latencyBudgetMs: planned.budget }),
+      ...(policy
+        ? { policyName: policy.name, bucket: planned.bucket ?? requestBucket(features) }
+        : {}),
+      ...(planned.rung === undefined ? {} : { rung: planned.rung }),
     };
   }
 
@@ -257,57 +278,38 @@ export class PolicyRouter implements Router {
     }
     const seen = new Set<string>();
     const evaluations: Evaluation[] = [];
+    const bucket = requestBucket(context.features);
     for (const index of order) {
       const tier = policy.tiers[index]!;
       const fresh = this.infosOf(tier.refs).filter((info) => !seen.has(info.target.key));
       for (const info of fresh) seen.add(info.target.key);
       const reason = index === chosen ? `tier ${tier.name} (${why})` : `fallback tier ${tier.name}`;
+      const tierEvaluations = fresh.map((info) => evaluate(info, context, reason));
+      judgeCandidates(tierEvaluations, bucket, this.quality);
+      if (index !== chosen || tierEvaluations.length < 2) {
+        evaluations.push(...tierEvaluations.sort(byCost));
+        continue;
+      }
+      // The chosen tier: cheapest among those within the margin of its best posterior, then the rest.
+      const split = withinMargin(tierEvaluations, policy.qualityMargin, {
+        difficulty: context.features.difficulty,
+        reasoningMinDifficulty: this.quality.settings.reasoningMinDifficulty,
+      });
+      for (const evaluation of [...split.rest, ...split.heldBack])
+        evaluation.reason = `tier ${tier.name}: posterior more than ${policy.qualityMargin} points below the tier's best`;
       evaluations.push(
-        ...fresh.map((info) => scored(evaluate(info, context, reason))).sort(byCost),
+        ...split.qualifying.sort(byCost),
+        ...[...split.rest, ...split.heldBack].sort((a, b) => b.quality - a.quality),
       );
     }
     const tier = policy.tiers[chosen]!;
     return {
       evaluations,
+      bucket,
       tier: tier.name,
       latencySensitive: false,
       budgetMode: policy.budgetMode,
       ...budgetOf(options.latencyBudgetMs ?? tier.latencyBudgetMs ?? policy.latencyBudgetMs),
-    };
-  }
-
-  private planCostOptimal(
-    policy: CostOptimalPolicy,
-    context: EvaluationContext,
-    options: RouteOptions,
-  ): Plan {
-    const meets: Evaluation[] = [];
-    const below: Evaluation[] = [];
-    const floor = policy.qualityFloor;
-    // Constant reasons (the score carries each candidate's expected quality): no string work per candidate.
-    const meetsReason = `meets quality floor ${floor}; ${policy.rankBy === 'cost' ? 'cheapest' : policy.rankBy === 'latency' ? 'fastest' : 'best'} first`;
-    const belowReason = `expected quality below floor ${floor}`;
-    for (const info of this.infosOf(policy.candidates)) {
-      const evaluation = scored(evaluate(info, context, meetsReason));
-      if (evaluation.quality >= floor) meets.push(evaluation);
-      else {
-        evaluation.reason = belowReason;
-        below.push(evaluation);
-      }
-    }
-    const byQuality = (a: Evaluation, b: Evaluation): number =>
-      b.quality - a.quality || byCost(a, b);
-    if (policy.rankBy === 'cost') meets.sort((a, b) => byCost(a, b) || b.quality - a.quality);
-    else if (policy.rankBy === 'latency')
-      meets.sort((a, b) => a.latencyMs - b.latencyMs || byCost(a, b));
-    else meets.sort(byQuality);
-    below.sort(byQuality);
-    const budget = options.latencyBudgetMs ?? policy.latencyBudgetMs;
-    return {
-      evaluations: [...meets, ...below],
-      latencySensitive: budget !== undefined || policy.rankBy === 'latency',
-      budgetMode: policy.budgetMode,
-      ...budgetOf(budget),
     };
   }
 
@@ -369,10 +371,6 @@ export class PolicyRouter implements Router {
 function scored(evaluation: Evaluation): Evaluation {
   evaluation.score = evaluation.quality;
   return evaluation;
-}
-
-function budgetOf(budget: number | undefined): { budget?: number } {
-  return budget === undefined ? {} : { budget };
 }
 
 /** FNV-1a of the text, mapped to [0, 1): the same id always draws the same arm. */

@@ -5,7 +5,9 @@ import { expectedQuality, type QualityProfile } from './expected-quality.js';
 import type { LatencyStats } from './latency-stats.js';
 import type { BudgetMode } from './policies/routing-settings.js';
 import type {
+  CandidatePosterior,
   CandidateVerdict,
+  CapacityStatus,
   DeploymentHealth,
   RouteTarget,
   SessionCache,
@@ -34,6 +36,8 @@ export interface Evaluation {
   healthy: boolean;
   /** Set when the deployment cannot serve the request at all. */
   drop?: string;
+  /** A self-hosted deployment's load (declared capacity): saturated ones spill behind the others. */
+  capacity?: CapacityStatus;
   /** Its max output, when below the request's `max_tokens`: ranked after those that fit (and clamped if used). */
   outputShort?: number;
   /** USD the warm provider cache takes off `costUsd` (it served the session's previous turn). */
@@ -43,6 +47,8 @@ export interface Evaluation {
   /** What the ordering decided about it (demoted, unavailable, explored), overriding `reason`. */
   note?: string;
   score?: number;
+  /** The learned success posterior behind `quality`, when the policy consults the quality model. */
+  posterior?: CandidatePosterior;
 }
 
 export interface EvaluationContext {
@@ -112,6 +118,8 @@ export function evaluate(
     if (cost !== undefined) evaluation.costUsd = cost.costUsd;
     if (cost?.warmDiscountUsd !== undefined) evaluation.warmDiscountUsd = cost.warmDiscountUsd;
   }
+  const capacity = context.health.capacity?.(info.target.key);
+  if (capacity) evaluation.capacity = capacity;
   const { capabilities } = info;
   if (features.tools && capabilities.tools === false) evaluation.drop = 'dropped: no tool calling';
   else if (features.json && capabilities.jsonMode === false)
@@ -166,10 +174,12 @@ export function orderCandidates(
   const unavailable: Evaluation[] = [];
   const dropped: Evaluation[] = [];
   const short: Evaluation[] = [];
+  const saturated: Evaluation[] = [];
   const budget = options.latencyBudgetMs;
   for (const evaluation of preferred) {
     if (evaluation.drop !== undefined) dropped.push(evaluation);
     else if (!evaluation.healthy) unavailable.push(evaluation);
+    else if (evaluation.capacity?.saturated) saturated.push(evaluation);
     else if (evaluation.outputShort !== undefined) short.push(evaluation);
     else if (budget !== undefined && evaluation.latencyMs > budget) slow.push(evaluation);
     else fitting.push(evaluation);
@@ -183,6 +193,7 @@ export function orderCandidates(
   }
   for (const evaluation of unavailable)
     evaluation.note = 'unavailable (cooldown or open breaker): last resort';
+  for (const evaluation of saturated) evaluation.note = evaluation.capacity!.detail;
   // Largest limit first: the least clamping.
   short.sort((a, b) => b.outputShort! - a.outputShort! || byCost(a, b));
   for (const evaluation of short)
@@ -201,9 +212,14 @@ export function orderCandidates(
     }
   }
 
+  // A self-hosted box with room keeps its place (its marginal cost is near zero); one saturated
+  // goes after the deployments that can take the request now, before the unavailable ones.
+  for (const evaluation of fitting)
+    if (evaluation.capacity && evaluation.note === undefined)
+      evaluation.note = `${evaluation.reason}; ${evaluation.capacity.detail}`;
   let kept = removeSlow
-    ? fitting.concat(short, unavailable)
-    : fitting.concat(slow, short, unavailable);
+    ? fitting.concat(short, saturated, unavailable)
+    : fitting.concat(slow, short, saturated, unavailable);
   if (kept.length === 0) {
     // Nothing declared able to serve it: try the dropped ones rather than refuse (the upstream has the last word).
     kept = dropped.splice(0);
@@ -248,5 +264,20 @@ function verdict(
     if (evaluation.note === undefined)
       result.reason += ` (warm provider cache from the previous turn: -$${evaluation.warmDiscountUsd.toPrecision(2)})`;
   }
+  if (evaluation.posterior !== undefined) {
+    const posterior = evaluation.posterior;
+    result.posterior = {
+      mean: round3(posterior.mean),
+      alpha: round3(posterior.alpha),
+      beta: round3(posterior.beta),
+      prior: round3(posterior.prior),
+      evidence: posterior.evidence,
+      evidenceElsewhere: posterior.evidenceElsewhere,
+    };
+  }
   return result;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }

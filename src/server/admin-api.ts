@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   CreateKeyInput,
@@ -11,13 +10,15 @@ import { KeyInputError } from '../keys/key-input.js';
 import type { KeyChange } from '../keys/key-directory.js';
 import { GatewayError, toStorageError } from '../core/errors.js';
 import type { DeploymentBreakers } from '../execution/deployment-breakers.js';
-import { digest, presentedKey } from './authenticate.js';
+import { AdminAuth } from './admin-auth.js';
 import { readJsonBody } from './read-body.js';
 import { sendJson } from './respond.js';
 
 export interface AdminApiOptions {
   /** The admin token; undefined disables the admin API. */
   token: string | undefined;
+  /** The token check to share (the dashboard's, which a reload updates); default: one made from `token`. */
+  auth?: AdminAuth;
   store: KeyStore | undefined;
   guard?: SpendGuard;
   /** Called after a key was created or revoked, so the hot-path lookup (of every replica) sees it at once. */
@@ -25,7 +26,9 @@ export interface AdminApiOptions {
   /** Breakers and cooldowns per configured deployment, for `GET /admin/breakers`. */
   resilience?: { breakers: DeploymentBreakers; keys: readonly string[] };
   /** `POST /admin/reload`: re-read the config (validated first; the running one stays on error). */
-  reload?: () => Promise<{ ok: true; restartNeeded: string[] } | { ok: false; error: string }>;
+  reload?: () => Promise<{ ok: true; changed: string[] } | { ok: false; error: string }>;
+  /** The read-only dashboard APIs (`GET /admin/usage`, `/admin/latency`, `/admin/requests`…): true when it answered. */
+  stats?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<boolean>;
 }
 
 const LIMIT_FIELDS: Record<string, keyof KeyLimits> = {
@@ -45,8 +48,7 @@ const LIMIT_FIELDS: Record<string, keyof KeyLimits> = {
 export function createAdminApi(
   options: AdminApiOptions,
 ): (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void> {
-  const expected =
-    options.token === undefined ? undefined : Buffer.from(digest(options.token), 'hex');
+  const auth = options.auth ?? new AdminAuth(options.token);
   return (request, response, path) =>
     serve(request, response, path).catch((error: unknown) => {
       // An unreachable key store (PostgreSQL or SQLite) is a retryable 503, not a 500 with a stack trace.
@@ -60,17 +62,13 @@ export function createAdminApi(
     response: ServerResponse,
     path: string,
   ): Promise<void> {
-    if (expected === undefined || (!options.store && !options.resilience)) {
+    if (!auth.enabled || (!options.store && !options.resilience)) {
       throw new GatewayError(
         'not_found',
         'The admin API is disabled: set admin.token_env in the config to enable it.',
       );
     }
-    const presented = presentedKey(request.headers);
-    if (
-      presented === undefined ||
-      !timingSafeEqual(Buffer.from(digest(presented), 'hex'), expected)
-    ) {
+    if (!auth.allows(request.headers, request.method ?? 'GET')) {
       throw new GatewayError(
         'unauthorized',
         'The admin API needs "Authorization: Bearer <admin token>".',
@@ -90,9 +88,10 @@ export function createAdminApi(
           'invalid_request',
           `The config was not reloaded (the running one stays): ${result.error}`,
         );
-      sendJson(response, 200, { reloaded: true, restart_needed: result.restartNeeded });
+      sendJson(response, 200, { reloaded: true, changed: result.changed });
       return;
     }
+    if (options.stats && (await options.stats(request, response, path))) return;
     if (path === '/admin/breakers' && options.resilience) {
       sendJson(
         response,

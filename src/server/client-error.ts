@@ -30,6 +30,9 @@ export function createClientErrorHandler(
     const dialect =
       dialectOfPacket(Buffer.isBuffer(rawPacket) ? rawPacket : undefined) ??
       state?.dialect ??
+      // Headers that never complete on a fresh connection: Node keeps the bytes in its parser, so
+      // the path is unknown here. Reading them ourselves (a 'data' listener) takes the parser off
+      // its native fast path and made every headers timeout fire one check interval later.
       'openai';
     socket.end(rawErrorResponse(errorFor(code, state?.response !== undefined, settings), dialect));
   };
@@ -76,7 +79,8 @@ export function rawErrorResponse(error: GatewayError, dialect: DialectName): str
 export function dialectOfPacket(packet: Buffer | undefined): DialectName | undefined {
   if (!packet || packet.length === 0) return undefined;
   const head = packet.subarray(0, 16 * 1024).toString('latin1');
-  const target = /^[A-Z]+ (\S+)/.exec(head)?.[1];
+  // Any method token, even a malformed one (the error may be that very token).
+  const target = /^[^\s]+[ \t]+(\S+)/.exec(head)?.[1];
   if (target === undefined) return /\r?\nanthropic-version:/i.test(head) ? 'anthropic' : undefined;
   const path = target.replace(/^https?:\/\/[^/]*/i, '').split('?')[0] ?? '';
   if (path === '/v1/messages' || path.startsWith('/v1/messages/')) return 'anthropic';

@@ -11,6 +11,7 @@ export interface ConnectionState {
   response: ServerResponse | undefined;
   /** The dialect of the last request routed on it: errors outside a request use it. */
   dialect: DialectName | undefined;
+
   /** Accepted over `server.max_connections`: its requests are answered 503 and it is closed. */
   overCap: boolean;
   idleTimer: NodeJS.Timeout | undefined;
@@ -39,6 +40,11 @@ export class ConnectionTracker {
   private onSettled: (() => void) | undefined;
 
   constructor(private readonly options: ConnectionTrackerOptions) {}
+
+  /** A reloaded `server.max_connections`: applies to connections opened from now on. */
+  setMaxConnections(maxConnections: number): void {
+    this.options.maxConnections = maxConnections;
+  }
 
   attach(server: Server): void {
     server.on('connection', (socket: Socket) => {

@@ -23,12 +23,15 @@ import { EMBEDDINGS_PATH, serveEmbeddings } from './embeddings-endpoint.js';
 import type { EmbeddingTargets } from './embedding-targets.js';
 import type { RequestObserver, RequestRecord } from '../pipeline/request-record.js';
 import { sendJson } from './respond.js';
+import { holdEnd } from './hold-end.js';
 import { startTrace } from '../core/trace-context.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { ResponseStore } from '../usage/response-store/response-store.js';
 import { createResponsesEndpoint } from './responses-endpoint.js';
 import { RESPONSES_PATH, serveStoredResponse } from './stored-responses-endpoint.js';
+import type { LearningLoop } from '../learning/learning-loop.js';
+import { FEEDBACK_PATH, serveFeedback } from './feedback-endpoint.js';
 
 export interface RequestHandlerOptions {
   directory: ModelDirectory;
@@ -47,6 +50,8 @@ export interface RequestHandlerOptions {
   responseStore?: ResponseStore;
   /** The admin API handler (`/admin/…`). */
   admin?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
+  /** The dashboard (`/dashboard`, its files and login form). */
+  dashboard?: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
   authenticator: Authenticator;
   bodyLimitBytes: number;
   /** Output tokens a keyed request without max_tokens reserves, at most (`auth.reserve_output_tokens`). */
@@ -60,12 +65,21 @@ export interface RequestHandlerOptions {
   /** Open connections: the connection cap, the drain, the dialect of errors outside a request. */
   connections?: ConnectionTracker;
   observer?: RequestObserver;
+  /**
+   * Runs when a response is about to end; the end waits for the promise it returns (the ledger's
+   * journal: the answered request is on disk before its client sees the end). Undefined: no wait.
+   */
+  beforeEnd?: (record: RequestRecord, response: ServerResponse) => Promise<void> | undefined;
   metrics?: GatewayMetrics;
   newRequestId: () => string;
   /** Start a trace for every request (spans are exported); without it only a client's `traceparent` is continued. */
   traceRequests?: boolean;
   /** Keep each model request's decoded body on its record (for body logging). */
   captureBodies?: boolean;
+  /** The learning loop: outcome signals, `POST /v1/feedback`, cascade rungs; absent = off. */
+  learning?: LearningLoop;
+  /** The admin token, which may send feedback for any request. */
+  adminToken?: string;
 }
 
 const MODEL_ENDPOINTS: Record<string, ModelEndpoint<CanonicalRequest>> = {
@@ -99,6 +113,7 @@ export function createRequestHandler(
     ...(options.reserveOutputTokens === undefined
       ? {}
       : { reserveOutputTokens: options.reserveOutputTokens }),
+    ...(options.learning ? { learning: options.learning } : {}),
   });
   const endpoints: Record<string, ModelEndpoint<CanonicalRequest>> = {
     ...MODEL_ENDPOINTS,
@@ -127,6 +142,8 @@ export function createRequestHandler(
     if (options.traceRequests || traceparent !== undefined) record.trace = startTrace(traceparent);
     const dialect = dialectOf(path, request);
     if (dialect === 'anthropic') response.setHeader('request-id', requestId);
+    const beforeEnd = options.beforeEnd;
+    if (beforeEnd) holdEnd(response, () => beforeEnd(record, response));
     const connection = connections?.begin(request, response, dialect);
     // The record is reported once both the response has closed and the pipeline has settled
     // (a client disconnect aborts the upstream call, so the pipeline always settles).
@@ -212,6 +229,25 @@ export function createRequestHandler(
       );
       return;
     }
+    if (path === FEEDBACK_PATH) {
+      if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
+      if (!options.learning)
+        throw new GatewayError(
+          'internal_error',
+          'The learning loop is not wired into this gateway.',
+        );
+      const body = await readJsonBody(request, bodyLimits(record));
+      record.status = 200;
+      await serveFeedback(
+        body,
+        request.headers,
+        options.learning,
+        authenticator,
+        options.adminToken,
+        response,
+      );
+      return;
+    }
     if (path === ROUTE_EXPLAIN_PATH) {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST', response);
       const identity = authenticator.identify(request.headers);
@@ -220,9 +256,8 @@ export function createRequestHandler(
       sendJson(
         response,
         200,
-        await explainRoute(body, request.headers, options.router, record.requestId, {
+        await explainRoute(body, request.headers, options.router, record.requestId, identity, {
           affinity: options.affinity,
-          keyId: identity.keyId,
         }),
       );
       return;
@@ -237,6 +272,11 @@ export function createRequestHandler(
       const draining = connections?.draining === true;
       record.status = draining ? 503 : 200;
       sendJson(response, record.status, { status: draining ? 'draining' : 'ready' });
+      return;
+    }
+    if ((path === '/dashboard' || path.startsWith('/dashboard/')) && options.dashboard) {
+      await options.dashboard(request, response, path);
+      record.status = response.statusCode;
       return;
     }
     if (path.startsWith('/admin/') && options.admin) {
@@ -268,7 +308,7 @@ export function createRequestHandler(
     }
     throw new GatewayError(
       'not_found',
-      `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, POST /v1/route/explain and GET /v1/models.`,
+      `No endpoint ${method} ${path}. Switchyard serves POST /v1/chat/completions, POST /v1/completions, POST /v1/responses (and GET / DELETE /v1/responses/{id}), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, POST /v1/route/explain, POST /v1/feedback and GET /v1/models.`,
     );
   }
 }
@@ -309,8 +349,13 @@ function methodNotAllowed(
 }
 
 export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  const path = query === -1 ? url : url.slice(0, query);
+  // An absolute-form target (`POST http://host/v1/messages`, which HTTP/1.1 servers must accept)
+  // names the same path as its origin form.
+  const target = /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+    ? url.replace(/^[^:]+:\/\/[^/?]*/, '') || '/'
+    : url;
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 

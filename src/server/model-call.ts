@@ -23,6 +23,12 @@ import {
 } from '../pipeline/model-call.js';
 import type { RequestRecord } from '../pipeline/request-record.js';
 import { routeStage } from '../pipeline/route/route-stage.js';
+import {
+  learnArrivalStage,
+  learnPlannedStage,
+  learnRouteStage,
+} from '../pipeline/learn/learn-stage.js';
+import type { LearningLoop } from '../learning/learning-loop.js';
 import { sendError } from './respond.js';
 import { writeAnswer, writeFailure } from './write-answer.js';
 
@@ -39,9 +45,11 @@ export interface ModelPipelineOptions {
   reserveOutputTokens?: number;
   /** Agent-session memory for cache affinity (warm provider caches); absent = off. */
   affinity?: CacheAffinity;
+  /** The learning loop (outcome signals, cascade rungs); absent = off. */
+  learning?: LearningLoop;
 }
 
-/** The request pipeline shared by every model endpoint: admission → cache → route → execute. */
+/** The request pipeline shared by every model endpoint: admission → (learn) → cache → (learn) → route → (learn) → execute. */
 export function createModelPipeline(options: ModelPipelineOptions): CallHandler {
   const stages: Stage[] = [
     admissionStage({
@@ -50,8 +58,11 @@ export function createModelPipeline(options: ModelPipelineOptions): CallHandler 
         ? {}
         : { reserveOutputTokens: options.reserveOutputTokens }),
     }),
+    ...(options.learning ? [learnArrivalStage(options.learning)] : []),
     ...(options.cache ? [cacheStage(options.cache)] : []),
+    ...(options.learning ? [learnRouteStage(options.learning)] : []),
     routeStage(options.router, options.affinity),
+    ...(options.learning ? [learnPlannedStage(options.learning)] : []),
   ];
   return composeStages(
     stages,

@@ -118,7 +118,9 @@ function policyProviders(policy: RoutingPolicy): string[] {
       ? policy.tiers.flatMap((tier) => tier.refs)
       : policy.type === 'cost-optimal'
         ? policy.candidates
-        : policy.arms.flatMap((arm) => arm.refs);
+        : policy.type === 'cascade'
+          ? policy.rungs.flatMap((rung) => rung.refs)
+          : policy.arms.flatMap((arm) => arm.refs);
   return refs.map((ref) => ref.provider);
 }
 

@@ -5,7 +5,8 @@ import { findTooDeep } from './json-depth.js';
 /** Bytes of request bodies held in memory at once, across every request of the process. */
 export class BufferedBodyBudget {
   private used = 0;
-  constructor(readonly limitBytes: number) {}
+  /** Mutable: a config reload sets `server.max_buffered_body` in place. */
+  constructor(public limitBytes: number) {}
 
   /** Takes `bytes` from the budget, or returns false (and takes nothing) when that would pass the limit. */
   take(bytes: number): boolean {

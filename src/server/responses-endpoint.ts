@@ -16,7 +16,8 @@ export function createResponsesEndpoint(
 ): ModelEndpoint<ChatRequest> {
   const owners = new WeakMap<ChatRequest, string | null>();
 
-  const save = (request: ChatRequest, response: ResponseObject): void => {
+  /** Stores `stored` (the form with reasoning tokens); `response` is what the client gets. */
+  const save = (request: ChatRequest, response: ResponseObject, stored: ResponseObject): void => {
     const call = responses.responsesCallOf(request);
     if (
       !call.store ||
@@ -25,14 +26,17 @@ export function createResponsesEndpoint(
       response.status === 'in_progress'
     )
       return;
-    const stored = store.save({
+    const saved = store.save({
       id: response.id,
       ownerKeyId: owners.get(request) ?? null,
-      response,
+      response: stored,
       inputItems: call.inputItems,
     });
     // Over the size bound: the client learns it was not stored before it sees the object.
-    if (!stored) response.store = false;
+    if (!saved) {
+      response.store = false;
+      stored.store = false;
+    }
   };
 
   return {
@@ -48,19 +52,17 @@ export function createResponsesEndpoint(
       return request;
     },
     encodeResponse(answer, context, request) {
-      const response = responses.encodeResponsesResponse(
-        answer,
-        context,
-        responses.responsesCallOf(request),
-      );
-      save(request, response);
+      const call = responses.responsesCallOf(request);
+      const stored = responses.encodeResponsesResponse(answer, context, call);
+      const response = responses.clientResponse(stored, call);
+      save(request, response, stored);
       return response;
     },
     createStreamEncoder: (context, request) =>
       responses.createResponsesStreamEncoder(
         context,
         responses.responsesCallOf(request),
-        (response) => save(request, response),
+        (response, stored) => save(request, response, stored),
       ),
     call: (adapter, request, context) => adapter.chat(request, context),
     stream: (adapter, request, context) => adapter.streamChat(request, context),

@@ -4,31 +4,59 @@ import type { Router } from '../core/route.js';
 import { type CacheAffinity, lookupSession } from '../router/cache-affinity.js';
 import { decodeChatRequest } from '../dialects/openai/index.js';
 import { readLatencyBudget } from '../pipeline/route/route-summary.js';
+import { keyScopeAllows } from '../pipeline/admission/admission.js';
+import type { ClientIdentity } from '../keys/key-types.js';
 
 export const ROUTE_EXPLAIN_PATH = '/v1/route/explain';
 
+/** The explanation, and for a key scoped by `allowed_models` the targets its plan skips. */
+export interface KeyedPlanExplanation extends PlanExplanation {
+  /** Targets the calling key may not use, which a real request skips (admission), and why. */
+  skipped_for_key?: Array<{ deployment: string; model: string; reason: string }>;
+}
+
 /**
  * POST /v1/route/explain: the body of a chat completion, decoded and validated the same way,
- * planned by the router and returned as JSON. No upstream call, no ledger row, no spend.
+ * planned by the router and returned as JSON. No upstream call, no ledger row, no spend. With a
+ * key scoped by `allowed_models`, `attempts` lists only the targets a real request with that key
+ * may try, and `skipped_for_key` the others with the reason (budgets are not judged here: they
+ * depend on the spend at the time of the request).
  */
 export async function explainRoute(
   body: unknown,
   headers: IncomingHttpHeaders,
   router: Router,
   requestId: string,
-  context: { affinity?: CacheAffinity | undefined; keyId?: string | null | undefined } = {},
-): Promise<PlanExplanation> {
+  identity: ClientIdentity,
+  context: { affinity?: CacheAffinity | undefined } = {},
+): Promise<KeyedPlanExplanation> {
   const request = decodeChatRequest(body);
   const latencyBudgetMs = readLatencyBudget(headers['x-switchyard-latency-budget-ms']);
   // The session's warm deployment, as the request itself would see it (the session header or
   // the conversation prefix); explaining never changes the session's memory.
-  const found = await lookupSession(context.affinity, request, headers, context.keyId);
-  return explainPlan(
-    router.plan(request, {
-      requestId,
-      explain: true,
-      ...(latencyBudgetMs === undefined ? {} : { latencyBudgetMs }),
-      ...(found === undefined ? {} : { session: found.cache }),
-    }),
+  const found = await lookupSession(context.affinity, request, headers, identity.keyId);
+  const plan = router.plan(request, {
+    requestId,
+    explain: true,
+    ...(latencyBudgetMs === undefined ? {} : { latencyBudgetMs }),
+    ...(found === undefined ? {} : { session: found.cache }),
+  });
+  const explanation = explainPlan(plan);
+  const key = identity.key;
+  if (!key?.allowedModels) return explanation;
+  const allowed = key.allowedModels;
+  const skipped = plan.attempts.filter(
+    (target) => !keyScopeAllows(key, request.model, target.model.name),
   );
+  return {
+    ...explanation,
+    attempts: plan.attempts
+      .filter((target) => !skipped.includes(target))
+      .map((target) => target.key),
+    skipped_for_key: skipped.map((target) => ({
+      deployment: target.key,
+      model: target.model.name,
+      reason: `model not allowed for this key (allowed_models: ${allowed.join(', ')})`,
+    })),
+  };
 }

@@ -118,6 +118,15 @@ describe('anthropic messages', () => {
     expect(capped.body.usage.output_tokens).toBe(7);
   });
 
+  it('a tool whose schema is not an object type ({}) is still called with an object input (found by the fuzz suite)', async () => {
+    const { body } = await client.messages<Anthropic.Message>(
+      ask('weather?', { tools: [{ name: 'lookup', input_schema: {} as never }] }),
+    );
+    const use = body.content.find((block) => block.type === 'tool_use');
+    if (use?.type !== 'tool_use') throw new Error('expected tool_use');
+    expect(use.input).toEqual({});
+  });
+
   it('calls a tool (tool_use) with schema-valid input, streams input_json_delta, then answers text after tool_result', async () => {
     const { body } = await client.messages<Anthropic.Message>(
       ask('weather?', { tools: [weatherTool] }),

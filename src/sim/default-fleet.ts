@@ -76,6 +76,8 @@ export const DEFAULT_FLEET: SimFleet = {
       id: 'sim-openai',
       wire: 'openai-compatible',
       flavor: 'openai',
+      // OpenAI serves Chat Completions and the Responses API from the same base URL.
+      responsesApi: true,
       models: [
         // OpenAI model pages: gpt-4o-mini 128,000 / 16,384; gpt-4.1 1,047,576 / 32,768.
         {

@@ -37,7 +37,7 @@ function schemaType(schema: Schema): string | undefined {
     const first = type.find((entry) => entry !== 'null') ?? type[0];
     return typeof first === 'string' ? first : undefined;
   }
-  if (isSchema(schema['properties'])) return 'object';
+  if (isSchema(schema['properties']) || Array.isArray(schema['required'])) return 'object';
   if (isSchema(schema['items'])) return 'array';
   return undefined;
 }

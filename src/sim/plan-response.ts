@@ -124,7 +124,7 @@ function planChoice(prompt: SimPrompt, index: number): SimChoicePlan {
 
   if (prompt.tool !== undefined) {
     const argumentTokens = tokenize(
-      prompt.tool.arguments ?? JSON.stringify(generateFromSchema(prompt.tool.schema, random)),
+      prompt.tool.arguments ?? JSON.stringify(toolArguments(prompt.tool.schema, random)),
     );
     const capped = capTokens(argumentTokens, remaining);
     return {
@@ -183,4 +183,15 @@ export function breakJson(choices: SimChoicePlan[], jsonMode: boolean): SimChoic
       choice.reasoning.length + broken.content.length + (broken.toolCall?.arguments.length ?? 0);
     return broken;
   });
+}
+
+/**
+ * A tool call's arguments: a value for the tool's parameter schema, and always a JSON object, as
+ * real models send (a schema that is not an object type, `{}` for one, gets `{}`).
+ */
+function toolArguments(schema: unknown, random: SeededRandom): Record<string, unknown> {
+  const value = generateFromSchema(schema, random);
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }

@@ -9,7 +9,7 @@ import type { SimFlavor, SimModelSpec, SimOutcome } from './sim-types.js';
  * cache hits, ids) is applied when serving.
  */
 export interface PreparedRequest {
-  endpoint: 'chat' | 'completion' | 'messages';
+  endpoint: 'chat' | 'completion' | 'messages' | 'responses';
   model: SimModelSpec;
   stream: boolean;
   /** OpenAI `stream_options.include_usage`. */
@@ -27,6 +27,8 @@ export interface PreparedRequest {
   prefixes: PromptPrefix[];
   /** Legacy completions with `echo`: the prompt text shown before each choice. */
   echo?: string[];
+  /** Responses API: reasoning items carry `encrypted_content` (`include`). */
+  encryptedReasoning?: boolean;
 }
 
 export interface SimUsage {

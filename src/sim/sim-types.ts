@@ -72,6 +72,8 @@ export interface SimProviderSpec {
   models: SimModelSpec[];
   /** Embedding models (openai-compatible wire only). */
   embeddingModels?: SimEmbeddingModelSpec[];
+  /** Also serves the OpenAI Responses API at `POST /v1/responses` (openai-compatible wire only). */
+  responsesApi?: boolean;
 }
 
 export interface SimFleet {

@@ -6,6 +6,8 @@ import { OPENAI_CHAT_ENCODER, OPENAI_COMPLETION_ENCODER } from './encode-openai-
 import { prepareAnthropicMessages } from './prepare-anthropic-request.js';
 import { applyReplay } from './replay-table.js';
 import { prepareOpenAiChat, prepareOpenAiCompletion } from './prepare-openai-request.js';
+import { OPENAI_RESPONSES_ENCODER } from './encode-responses-answer.js';
+import { prepareOpenAiResponses } from './prepare-responses-request.js';
 import { SimHttpError, type PreparedRequest, type SimAnswerEncoder } from './prepared-request.js';
 import { serveGeneration, writeError } from './serve-generation.js';
 import type { RunningSimulator, SimProviderSpec, StartSimulatorOptions } from './sim-types.js';
@@ -46,6 +48,18 @@ const ROUTES: Record<string, GenerationRoute> = {
     encoder: ANTHROPIC_MESSAGES_ENCODER,
   },
 };
+
+/** The Responses API, served by the openai-compatible providers that have `responsesApi`. */
+const RESPONSES_ROUTE: GenerationRoute = {
+  prepare: prepareOpenAiResponses,
+  encoder: OPENAI_RESPONSES_ENCODER,
+};
+
+function routeFor(provider: SimProviderSpec, path: string): GenerationRoute | undefined {
+  if (path === '/v1/responses' && provider.wire === 'openai-compatible')
+    return provider.responsesApi === true ? RESPONSES_ROUTE : undefined;
+  return ROUTES[`${provider.wire} ${path}`];
+}
 
 /** Endpoints answered with one JSON object and no generation: not counted in generation stats, but recorded. */
 const UTILITY_ROUTES: Record<string, (provider: SimProviderSpec, body: unknown) => unknown> = {
@@ -300,7 +314,7 @@ export async function startSimulator(
       }
       return handleUtility(provider, path, utility, request, response);
     }
-    const route = ROUTES[`${provider.wire} ${path}`];
+    const route = routeFor(provider, path);
     if (route === undefined) {
       request.resume();
       return writeError(

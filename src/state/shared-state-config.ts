@@ -15,6 +15,10 @@ export const sharedStateConfigSchema = z
     budgets_when_down: z.enum(['fail_open', 'fail_closed']),
     /** Safety-net reload of the key store (ms; default 5000; 0 = never). Key changes propagate at once over pub/sub. */
     key_refresh_ms: z.number().int().min(0).max(3_600_000),
+    /** How often each replica sends its latency summaries to the others (ms; default 1000). */
+    latency_interval_ms: z.number().int().min(50).max(60_000),
+    /** Longest wait for the replica leading an identical request before going upstream (ms; default 5000). */
+    flight_wait_ms: z.number().int().min(100).max(600_000),
   })
   .partial()
   .strict();
@@ -26,6 +30,10 @@ export interface SharedStateSettings {
   replicaId: string;
   /** Periodic key reload (ms; 0 = never). */
   keyRefreshMs: number;
+  /** Latency summaries exchange interval (ms). */
+  latencyIntervalMs: number;
+  /** Longest silence from the replica leading an identical request before going upstream (ms). */
+  flightWaitMs: number;
   /** Absent: state is per process. Never printed (the URL may carry a password). */
   redis?: { url: string; keyPrefix: string; timeoutMs: number; budgetsWhenDown: 'open' | 'closed' };
 }
@@ -40,16 +48,20 @@ export function resolveSharedStateSettings(
   const url = environment[urlEnv] || '';
   const enabled = file?.enabled ?? url !== '';
   const keyRefreshMs = file?.key_refresh_ms ?? 5000;
-  if (!enabled) return { replicaId, keyRefreshMs };
+  const latencyIntervalMs = file?.latency_interval_ms ?? 1000;
+  const flightWaitMs = file?.flight_wait_ms ?? 5000;
+  if (!enabled) return { replicaId, keyRefreshMs, latencyIntervalMs, flightWaitMs };
   if (url === '') {
     problems.push(
       `shared_state.url_env: environment variable ${urlEnv} (the Redis URL) is not set`,
     );
-    return { replicaId, keyRefreshMs };
+    return { replicaId, keyRefreshMs, latencyIntervalMs, flightWaitMs };
   }
   return {
     replicaId,
     keyRefreshMs,
+    latencyIntervalMs,
+    flightWaitMs,
     redis: {
       url,
       keyPrefix: file?.key_prefix ?? 'switchyard:',

@@ -161,6 +161,7 @@ describe('folders of src/', () => {
       'keys',
       'state',
       'telemetry',
+      'learning',
     ];
     const upward = edges.filter(
       (edge) =>

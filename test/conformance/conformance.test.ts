@@ -7,7 +7,7 @@ import { FixtureServer } from './fixture-server.js';
  * canonical request in, exact upstream request checked, recorded upstream answer served by a
  * real HTTP server (streams in odd-sized pieces), canonical result compared.
  */
-const WIRES: Wire[] = ['openai-compatible', 'anthropic'];
+const WIRES: Wire[] = ['openai-compatible', 'openai-responses', 'anthropic'];
 
 describe.each(WIRES)('%s adapter conformance', (wire) => {
   const server = new FixtureServer();

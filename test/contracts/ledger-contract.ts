@@ -14,6 +14,7 @@ import {
   seededRandom,
 } from '../../src/usage/ledger/ledger-fixtures.js';
 import { dailyBackfillSql, MIGRATIONS } from '../../src/usage/ledger/migrations.js';
+import { checkOutcomes } from './outcome-contract.js';
 
 /** One store location (a temporary directory, a PostgreSQL schema) that ledgers can be opened on. */
 export interface LedgerStoreHandle {
@@ -126,6 +127,7 @@ function figures(partial: Partial<ReportFigures>): ReportFigures {
     outputTokens: 0,
     reasoningTokens: 0,
     costUsd: 0,
+    unpricedRequests: 0,
     savedByCacheUsd: 0,
     savedByRoutingUsd: 0,
     ...partial,
@@ -348,6 +350,7 @@ export function describeLedgerContract(
           cachedInputTokens: 200,
           outputTokens: 300,
           costUsd: 0.0021,
+          unpricedRequests: 0,
         },
         {
           model: 'gpt-4o-mini',
@@ -358,6 +361,7 @@ export function describeLedgerContract(
           cachedInputTokens: 0,
           outputTokens: 100,
           costUsd: 0.0003,
+          unpricedRequests: 0,
         },
       ]);
       const slots = await ledger.timeSeries({ ...window, slotMs: DAY });
@@ -382,6 +386,90 @@ export function describeLedgerContract(
       });
       expect(slots[1]!.savedByCacheUsd).toBeCloseTo(0.0021, 12);
       expect(slots[1]!.savedByRoutingUsd).toBeCloseTo(0.0279, 12);
+    });
+
+    it('records an unknown price as unknown (never $0, never saved by routing) and names the replica', async () => {
+      const { store, ledger } = await fresh();
+      const usage = { inputTokens: 1000, outputTokens: 200 };
+      ledger.record(
+        makeEntry(
+          {
+            requestId: 'priced',
+            startedAt: FIXTURE_EPOCH + HOUR,
+            usage,
+            costUsd: 0.001,
+            referenceCostUsd: 0.01,
+            replicaId: 'gw-a',
+          },
+          [makeAttempt({ startedAt: FIXTURE_EPOCH + HOUR, usage, costUsd: 0.001 })],
+        ),
+      );
+      ledger.record(
+        makeEntry(
+          {
+            requestId: 'self-hosted',
+            startedAt: FIXTURE_EPOCH + 2 * HOUR,
+            provider: 'vllm',
+            usage,
+            costUsd: null,
+            referenceCostUsd: 0.01,
+            replicaId: 'gw-b',
+          },
+          [
+            makeAttempt({
+              startedAt: FIXTURE_EPOCH + 2 * HOUR,
+              provider: 'vllm',
+              usage,
+              costUsd: null,
+            }),
+          ],
+        ),
+      );
+      await ledger.flush();
+      const rows = await store.query(
+        'SELECT r.request_id, r.cost_nano_usd, r.replica_id, a.cost_nano_usd AS attempt_cost FROM ledger_requests r JOIN ledger_attempts a ON a.entry_id = r.entry_id ORDER BY r.request_id',
+      );
+      expect(rows.map(normalize)).toEqual([
+        {
+          request_id: 'priced',
+          cost_nano_usd: '1000000',
+          replica_id: 'gw-a',
+          attempt_cost: '1000000',
+        },
+        {
+          request_id: 'self-hosted',
+          cost_nano_usd: 'null',
+          replica_id: 'gw-b',
+          attempt_cost: 'null',
+        },
+      ]);
+      for (const useRollup of [true, false]) {
+        const report = await ledger.report({
+          from: FIXTURE_EPOCH,
+          to: FIXTURE_EPOCH + DAY,
+          groupBy: [],
+          useRollup,
+        });
+        expect(report.totals).toMatchObject({ requests: 2, unpricedRequests: 1, costUsd: 0.001 });
+        expect(report.totals.savedByRoutingUsd).toBeCloseTo(0.009, 12);
+      }
+      const recent = await ledger.recentRequests({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + DAY });
+      expect(recent.map((row) => [row.requestId, row.costUsd, row.replicaId])).toEqual([
+        ['self-hosted', null, 'gw-b'],
+        ['priced', 0.001, 'gw-a'],
+      ]);
+      const [slot] = await ledger.timeSeries({
+        from: FIXTURE_EPOCH,
+        to: FIXTURE_EPOCH + DAY,
+        slotMs: DAY,
+      });
+      expect(slot).toMatchObject({ requests: 2, unpricedRequests: 1 });
+      expect(slot!.savedByRoutingUsd).toBeCloseTo(0.009, 12);
+    });
+
+    it('stores answer outcomes, sums them per deployment and bucket, finds a request by id', async () => {
+      const { ledger } = await fresh();
+      await checkOutcomes(ledger);
     });
 
     it('keeps two rows when a client reuses its request id', async () => {

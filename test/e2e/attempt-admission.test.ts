@@ -105,6 +105,42 @@ describe('every attempt of a plan is admitted against the key', () => {
     expect((await ask(key, 'pricey', 1, 50)).status).toBe(403);
   });
 
+  it('/v1/route/explain with a scoped key says which targets the plan skips and why', async () => {
+    const { key } = await createKey({ name: 'scoped-explain', allowed_models: ['cheap'] });
+    const explain = async (authorization?: string) => {
+      const response = await fetch(`${gateway.url}/v1/route/explain`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({
+          model: 'auto',
+          messages: [{ role: 'user', content: 'a for loop' }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as {
+        attempts: string[];
+        skipped_for_key?: Array<{ deployment: string; model: string; reason: string }>;
+      };
+    };
+    const scoped = await explain(`Bearer ${key}`);
+    expect(scoped.attempts).toEqual(['sim-qwen/cheap']);
+    expect(scoped.skipped_for_key).toEqual([
+      {
+        deployment: 'sim-deepseek/pricey',
+        model: 'pricey',
+        reason: 'model not allowed for this key (allowed_models: cheap)',
+      },
+    ]);
+    // An unscoped key sees the whole plan and no skipped list.
+    const { key: open } = await createKey({ name: 'unscoped-explain' });
+    const whole = await explain(`Bearer ${open}`);
+    expect(whole.attempts).toEqual(['sim-qwen/cheap', 'sim-deepseek/pricey']);
+    expect(whole.skipped_for_key).toBeUndefined();
+  });
+
   it('200 concurrent requests failing over to a 1000× pricier model: spend overshoots the budget by no more than the reservations in flight', async () => {
     const budgetUsd = 1;
     const { id, key } = await createKey({

@@ -12,6 +12,7 @@ beforeAll(async () => {
         agent: {
           type: 'cost-optimal',
           quality_floor: 0,
+          quality_margin: 100,
           rank_by: 'cost',
           latency_budget_mode: 'demote',
           candidates: ['claude-3-5-haiku-20241022', 'gpt-4o-mini'],

@@ -152,6 +152,24 @@ describe('HTTP-level errors in the dialect of the path', () => {
       error: { message: expect.stringContaining('Expect') },
     });
   });
+
+  it('found by the fuzz suite: a malformed method and an absolute-form target on /v1/messages are answered in the Anthropic shape', async () => {
+    const anthropic = { type: 'error', error: { type: expect.any(String) } };
+    const method = await rawExchange(gateway.url, [
+      'P@ST /v1/messages HTTP/1.1\r\nHost: x\r\n\r\n',
+    ]);
+    expect(method.status).toBe(400);
+    expect(method.body).toMatchObject(anthropic);
+    // An absolute-form target names the same endpoint (HTTP/1.1 servers must accept it).
+    const absolute = await rawExchange(gateway.url, [
+      'POST http://gateway.example/v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    ]);
+    expect(absolute.status).toBe(400);
+    expect(absolute.body).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining('model') },
+    });
+  });
 });
 
 describe('timeouts that bite', () => {

@@ -90,4 +90,22 @@ describe('GET /metrics', () => {
     expect(text).toContain('endpoint="other"');
     expect(text).not.toContain('no-such-endpoint');
   });
+
+  it('shows the ledger write path: queue depth, flushes and their latency, failed batches', async () => {
+    const done = gateway.nextRecord();
+    await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await done;
+    await gateway.ledger!.flush();
+    const text = await scrape();
+    expect(value(text, /^switchyard_ledger_queue_depth /)).toBe(0);
+    expect(value(text, /^switchyard_ledger_flushes_total /)).toBeGreaterThanOrEqual(1);
+    expect(value(text, /^switchyard_ledger_written_entries_total /)).toBeGreaterThanOrEqual(1);
+    expect(value(text, /^switchyard_ledger_flush_seconds_total /)).toBeGreaterThan(0);
+    expect(value(text, /^switchyard_ledger_last_flush_seconds /)).toBeGreaterThan(0);
+    expect(text).toMatch(/^switchyard_ledger_failed_batches_total 0$/m);
+  });
 });

@@ -70,7 +70,10 @@ describe('config reload', () => {
     writeConfig(['gpt-4o-mini'], 'cache: { enabled: false }');
     const applied = await reload();
     expect(applied.status).toBe(200);
-    expect(await applied.json()).toEqual({ reloaded: true, restart_needed: ['cache'] });
+    expect(await applied.json()).toEqual({
+      reloaded: true,
+      changed: ['models', 'routing', 'cache'],
+    });
     const after = await chat('gpt-4o-mini');
     expect(after.status).toBe(200);
     expect(after.headers.get('x-switchyard-model')).toBe('gpt-4o-mini');

@@ -1,80 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import {
+  adminCall,
+  eventually,
+  type ReplicaSet,
+  replicaServicesMissing,
+  startReplicaSet,
+} from '../helpers/replica-set.js';
+import type { TestGateway } from '../helpers/test-gateway.js';
 
 /**
  * Three replicas of one gateway on the real Redis and PostgreSQL (a schema and a key prefix of
  * this run's own): keys, budgets and rate limits hold across them.
  */
-const REDIS_URL = process.env.REDIS_URL;
-const DATABASE_URL = process.env.DATABASE_URL;
-if ((!REDIS_URL || !DATABASE_URL) && process.env.CI === 'true')
-  throw new Error(
-    'REDIS_URL and DATABASE_URL are required under CI=true: the replica tests cannot run without them.',
-  );
-
-const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
-const schema = `sy_replicas_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-const prefix = `switchyard-test:${randomUUID()}:`;
-const replicas: TestGateway[] = [];
+let set: ReplicaSet | undefined;
+let replicas: TestGateway[] = [];
 
 beforeAll(async () => {
-  if (!REDIS_URL || !DATABASE_URL) return;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const databaseUrl = `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  for (let index = 0; index < 3; index += 1) {
-    replicas.push(
-      await startTestGateway(
-        {
-          auth: { require_keys: true },
-          admin: { token_env: 'TEST_ADMIN_TOKEN' },
-          ledger: { database_url_env: 'TEST_DATABASE_URL', flush_interval_ms: 20 },
-          cache: { enabled: false },
-          // No periodic reload: key changes must arrive over pub/sub.
-          shared_state: { key_prefix: prefix, key_refresh_ms: 0, timeout_ms: 2000 }, // a loaded machine must not push a replica into local enforcement
-        },
-        {
-          TEST_ADMIN_TOKEN: ADMIN_TOKEN,
-          TEST_DATABASE_URL: databaseUrl,
-          REDIS_URL,
-          SWITCHYARD_REPLICA_ID: `replica-${index}`,
-        },
-      ),
-    );
-  }
+  if (replicaServicesMissing) return;
+  set = await startReplicaSet(3);
+  replicas = set.replicas;
 });
 
-afterAll(async () => {
-  await Promise.all(replicas.map((replica) => replica.close()));
-  if (!REDIS_URL || !DATABASE_URL) return;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-});
-
-async function adminCall(
-  replica: TestGateway,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(`${replica.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
+afterAll(() => set?.close());
 
 async function ask(
   replica: TestGateway,
@@ -90,15 +38,7 @@ async function ask(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-describe.skipIf(!REDIS_URL || !DATABASE_URL)('three replicas on Redis and PostgreSQL', () => {
+describe.skipIf(replicaServicesMissing)('three replicas on Redis and PostgreSQL', () => {
   it('a key created on one replica works on the others, and a key revoked on one is refused by all (pub/sub, no reload)', async () => {
     const created = await adminCall(replicas[0]!, 'POST', '/admin/keys', {
       name: `k-${randomUUID()}`,

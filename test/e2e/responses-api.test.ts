@@ -341,9 +341,9 @@ describe('/v1/responses: reasoning, failures and refusals', () => {
     expect(reasoning.type).toBe('reasoning');
     if (reasoning.type !== 'reasoning') throw new Error('no reasoning item');
     expect(reasoning.summary[0]!.text).toBe(summary);
-    expect(reasoning.encrypted_content).toMatch(/^swy1\./);
+    expect(reasoning.encrypted_content).toMatch(/^swy2\./);
     expect(final.output[1]).toMatchObject({ type: 'message' });
-    // Passed back as input (as Codex does), the reasoning item is accepted.
+    // Passed back as input (as Codex does), the reasoning goes back to DeepSeek as reasoning_content.
     const next = await client.responses.create({
       model: 'deepseek-reasoner',
       input: [
@@ -353,6 +353,10 @@ describe('/v1/responses: reasoning, failures and refusals', () => {
       ],
     });
     expect(next.status).toBe('completed');
+    const upstream = gateway.simulator!.recentRequests().at(-1)!.body as {
+      messages: Array<Record<string, unknown>>;
+    };
+    expect(upstream.messages[1]).toMatchObject({ role: 'assistant', reasoning_content: summary });
   });
 
   it('ends a stream that breaks after the first byte with an error event and response.failed, never a clean end', async () => {

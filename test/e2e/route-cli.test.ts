@@ -43,7 +43,7 @@ describe('switchyard route --explain', () => {
     expect(stdout).toMatch(/^Route: auto cost-optimal -> sim-qwen\/qwen2\.5-coder-7b-instruct/);
     expect(stdout).toMatch(/task\s+naming/);
     expect(stdout).toMatch(
-      /1\s+sim-qwen\/qwen2\.5-coder-7b-instruct\s+[\d.]+\s+[\d.e-]+\s+\d+ ms \(0\)\s+won: meets quality floor 70/,
+      /1\s+sim-qwen\/qwen2\.5-coder-7b-instruct\s+[\d.]+\s+0\+0\s+[\d.e-]+\s+\d+ ms \(0\)\s+won: within 10 points of the best posterior/,
     );
   });
 

@@ -17,15 +17,18 @@ describe('routing through the gateway', () => {
 
   it.each([
     ['auto', 'Suggest a better name for this variable: x = 1', 'qwen2.5-coder-7b-instruct'],
-    ['auto:cheap', 'Suggest a better name for this variable: x = 1', 'qwen2.5-coder-7b-instruct'],
+    // Within 15 points of the best posterior, the cheapest: one of the small models.
+    ['auto:cheap', 'Suggest a better name for this variable: x = 1', undefined],
     // With time_scale 0 every simulated deployment answers in a few ms: which is fastest is noise.
     ['auto:fast', 'Write a docstring for add(a, b)', undefined],
-    ['auto:best', 'Write a docstring for add(a, b)', 'deepseek-reasoner'],
+    // The best posterior, but an easy prompt never goes to the reasoning model.
+    ['auto:best', 'Write a docstring for add(a, b)', undefined],
   ])('routes %s and says how in x-switchyard-route', async (model, prompt, wanted) => {
     const { data, response } = await client.chat.completions
       .create({ model, messages: [{ role: 'user', content: prompt }] })
       .withResponse();
     const expected = wanted ?? response.headers.get('x-switchyard-model')!;
+    expect(expected).not.toBe('deepseek-reasoner');
     expect(response.headers.get('x-switchyard-model')).toBe(expected);
     expect(data.model).toBe(expected);
     const route = response.headers.get('x-switchyard-route')!;

@@ -39,11 +39,24 @@ function outageLedger(state: { down: boolean }): Ledger {
         },
       } as never;
     },
-    stats: () => ({ queued: 0, written: 0, dropped: 0, failedWrites: 0, lastError: null }),
+    stats: () => ({
+      queued: 0,
+      written: 0,
+      dropped: 0,
+      failedWrites: 0,
+      flushes: 0,
+      flushMsTotal: 0,
+      lastFlushMs: null,
+      lastError: null,
+    }),
     recentRequests: async () => [],
     attemptRows: async () => [],
     trafficMix: async () => [],
     timeSeries: async () => [],
+    recordOutcome: async () => {},
+    outcomeEvidence: async () => [],
+    outcomeReport: async () => [],
+    findRequest: async () => undefined,
   };
 }
 

@@ -159,6 +159,10 @@ export function createMessagesStreamEncoder(context: EncodeContext): StreamEncod
             openBlockEvent({ type: 'redacted_thinking', data: part.data }, THINKING_BLOCK) +
             closeBlock()
           );
+        case 'reasoning-encrypted':
+          // An OpenAI Responses upstream's encrypted item ends its (unsigned) thinking block: the
+          // token is not an Anthropic signature, so the block keeps `signature: ""`.
+          return start('') + closeBlock();
         case 'logprobs':
           // Refused toward this dialect's requests; nothing to send.
           return start('');

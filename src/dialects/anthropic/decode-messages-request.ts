@@ -11,6 +11,7 @@ import {
   requireObject,
   requireString,
   type JsonObject,
+  requireToolSchema,
 } from '../field-readers.js';
 import { withCacheControl } from '../decode-cache-control.js';
 import { checkBodyFields } from '../field-policy.js';
@@ -88,7 +89,7 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
     }
     const definition: ToolDefinition = {
       name: requireString(tool.name, `${param}.name`, false),
-      parameters: requireObject(tool.input_schema, `${param}.input_schema`),
+      parameters: requireToolSchema(tool.input_schema, `${param}.input_schema`),
     };
     const description = optionalString(tool.description, `${param}.description`);
     if (description !== undefined) definition.description = description;

@@ -85,7 +85,12 @@ export function thinkingBlocks(choice: Choice): AnthropicContentBlock[] {
     return choice.reasoningBlocks.map((block) =>
       block.type === 'redacted'
         ? { type: 'redacted_thinking', data: block.data }
-        : { type: 'thinking', thinking: block.text, signature: block.signature ?? '' },
+        : {
+            type: 'thinking',
+            thinking: block.text,
+            // Only Anthropic's own signatures go out; an encrypted Responses item is not one.
+            signature: block.type === 'thinking' ? (block.signature ?? '') : '',
+          },
     );
   }
   return choice.reasoning ? [{ type: 'thinking', thinking: choice.reasoning, signature: '' }] : [];

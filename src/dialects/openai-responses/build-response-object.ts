@@ -69,6 +69,25 @@ export function buildResponseObject(
 }
 
 /**
+ * An output item as the client sees it: reasoning items carry `encrypted_content` only when the
+ * client asked for it (`include: ["reasoning.encrypted_content"]`). The stored form keeps it, so
+ * a `previous_response_id` follow-up passes the reasoning back to the upstream that made it.
+ */
+export function clientItem(item: OutputItem, call: ResponsesCall): OutputItem {
+  if (item.type !== 'reasoning' || call.encryptedReasoning || item.encrypted_content === undefined)
+    return item;
+  const { encrypted_content: _token, ...rest } = item;
+  return rest;
+}
+
+/** The response object as the client sees it (see clientItem); the same object when nothing changes. */
+export function clientResponse(response: ResponseObject, call: ResponsesCall): ResponseObject {
+  if (call.encryptedReasoning || !response.output.some((item) => item.type === 'reasoning'))
+    return response;
+  return { ...response, output: response.output.map((item) => clientItem(item, call)) };
+}
+
+/**
  * A custom tool's input from the canonical call's arguments (`{"input": "…"}`, see
  * decode-responses-tools.ts); arguments that are not that shape are passed on as they are.
  */

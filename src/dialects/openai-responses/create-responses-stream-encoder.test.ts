@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/errors.js';
 import type { StreamPart } from '../../core/response.js';
 import { createResponsesStreamEncoder } from './create-responses-stream-encoder.js';
+import { decodeReasoningItem } from './reasoning-content.js';
 import type { ResponsesCall } from './responses-call.js';
 import type { ResponseObject } from './responses-types.js';
 
@@ -132,7 +133,7 @@ describe('createResponsesStreamEncoder', () => {
     expect(final!.output[0]).toMatchObject({
       type: 'reasoning',
       summary: [{ type: 'summary_text', text: 'Think' }],
-      encrypted_content: expect.stringMatching(/^swy1\./),
+      encrypted_content: expect.stringMatching(/^swy2\./),
     });
     expect(final!.output[1]).toMatchObject({ type: 'message', content: [{ text: 'Answer' }] });
   });
@@ -221,5 +222,67 @@ describe('createResponsesStreamEncoder', () => {
       'error',
       'response.failed',
     ]);
+  });
+
+  it("puts the upstream's encrypted item in the stored reasoning item; the client sees it only when it asked", () => {
+    for (const encrypted of [false, true]) {
+      let stored: ResponseObject | undefined;
+      let final: ResponseObject | undefined;
+      const encoder = createResponsesStreamEncoder(context, call([], encrypted), (client, kept) => {
+        final = client;
+        stored = kept;
+      });
+      let text = '';
+      for (const part of [
+        { type: 'start', id: 'up', model: 'o4-mini', created: 1 },
+        { type: 'reasoning-encrypted', index: 0, data: 'gAAAA-up', id: 'rs_up' },
+        { type: 'text-delta', index: 0, text: 'Answer' },
+        { type: 'finish', index: 0, finishReason: 'stop' },
+      ] satisfies StreamPart[])
+        text += encoder.push(part);
+      text += encoder.end();
+      const types = events(text).map((event) => event.type);
+      // A token without text: a reasoning item with an empty summary and no summary events.
+      expect(types).not.toContain('response.reasoning_summary_part.added');
+      expect(stored!.output[0]).toMatchObject({
+        type: 'reasoning',
+        summary: [],
+        encrypted_content: expect.stringMatching(/^swy2\./),
+      });
+      if (encrypted) expect(final!.output[0]).toHaveProperty('encrypted_content');
+      else expect(final!.output[0]).not.toHaveProperty('encrypted_content');
+      if (!encrypted) expect(text).not.toContain('encrypted_content');
+    }
+  });
+
+  it('makes each signed thinking block and each redacted block a reasoning item of its own', () => {
+    const { list, final } = run(
+      [
+        { type: 'reasoning-delta', index: 0, text: 'First' },
+        { type: 'reasoning-signature', index: 0, signature: 'sig-1' },
+        { type: 'reasoning-redacted', index: 0, data: 'EmwK' },
+        { type: 'reasoning-delta', index: 0, text: 'Second' },
+        { type: 'reasoning-signature', index: 0, signature: 'sig-2' },
+        { type: 'text-delta', index: 0, text: 'Answer' },
+        { type: 'finish', index: 0, finishReason: 'stop' },
+      ],
+      { encrypted: true },
+    );
+    expect(final!.output.map((item) => item.type)).toEqual([
+      'reasoning',
+      'reasoning',
+      'reasoning',
+      'message',
+    ]);
+    const blocks = final!.output
+      .slice(0, 3)
+      .map((item) => decodeReasoningItem(item as unknown as Record<string, unknown>, 'input[0]'));
+    expect(blocks).toEqual([
+      { type: 'thinking', text: 'First', signature: 'sig-1' },
+      { type: 'redacted', data: 'EmwK' },
+      { type: 'thinking', text: 'Second', signature: 'sig-2' },
+    ]);
+    const added = list.filter((event) => event.type === 'response.output_item.added');
+    expect(added).toHaveLength(4);
   });
 });

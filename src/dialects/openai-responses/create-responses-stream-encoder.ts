@@ -1,8 +1,12 @@
 import type { GatewayError } from '../../core/errors.js';
+import { encryptedBlock } from '../../core/reasoning-blocks.js';
+import type { ReasoningBlock } from '../../core/request.js';
 import type { FinishReason, StreamPart, Usage } from '../../core/response.js';
 import type { EncodeContext, StreamEncoder } from '../types.js';
 import {
   buildResponseObject,
+  clientItem,
+  clientResponse,
   customToolInput,
   finalStatus,
   newItemId,
@@ -22,7 +26,14 @@ import type {
 /** An output item being streamed, with the text it has accumulated. */
 type OpenItem =
   | { kind: 'message'; index: number; item: MessageItem; text: string }
-  | { kind: 'reasoning'; index: number; item: ReasoningItem; text: string }
+  | {
+      kind: 'reasoning';
+      index: number;
+      item: ReasoningItem;
+      text: string;
+      /** The upstream's block this item is (signed, encrypted, redacted), once it said so. */
+      block?: ReasoningBlock;
+    }
   | { kind: 'function'; index: number; item: FunctionCallItem; text: string }
   | { kind: 'custom'; index: number; item: CustomToolCallItem; text: string };
 
@@ -39,12 +50,18 @@ type OpenItem =
  * Text and reasoning items close when another item begins; tool calls stay open until the
  * generation finishes (their deltas may interleave). A custom tool's input arrives upstream as
  * the JSON arguments `{"input": "…"}`, so it is sent in one delta when the call completes.
- * `onFinal` receives the final response object (completed, incomplete or failed).
+ * `onFinal` receives the final response object as the client sees it (completed, incomplete or
+ * failed) and its stored form, whose reasoning items always carry `encrypted_content`.
+ *
+ * Each reasoning block the upstream delimits (`reasoning-signature`, `reasoning-encrypted`,
+ * `reasoning-redacted`) is one reasoning item, whose `encrypted_content` carries the block
+ * (reasoning-content.ts); an encrypted item without text (an upstream that reasons without
+ * showing it) gets an empty summary.
  */
 export function createResponsesStreamEncoder(
   context: EncodeContext,
   call: ResponsesCall,
-  onFinal?: (response: ResponseObject) => void,
+  onFinal?: (response: ResponseObject, stored: ResponseObject) => void,
 ): StreamEncoder {
   let sequence = 0;
   let started = false;
@@ -78,7 +95,7 @@ export function createResponsesStreamEncoder(
   function start(): string {
     if (started) return '';
     started = true;
-    const response = snapshot('in_progress');
+    const response = clientResponse(snapshot('in_progress'), call);
     return event('response.created', { response }) + event('response.in_progress', { response });
   }
 
@@ -86,7 +103,7 @@ export function createResponsesStreamEncoder(
     output.push(entry.item);
     let text = event('response.output_item.added', {
       output_index: entry.index,
-      item: { ...entry.item },
+      item: clientItem({ ...entry.item }, call),
     });
     if (entry.kind === 'message') {
       text += event('response.content_part.added', {
@@ -94,13 +111,6 @@ export function createResponsesStreamEncoder(
         output_index: entry.index,
         content_index: 0,
         part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
-      });
-    } else if (entry.kind === 'reasoning') {
-      text += event('response.reasoning_summary_part.added', {
-        item_id: entry.item.id,
-        output_index: entry.index,
-        summary_index: 0,
-        part: { type: 'summary_text', text: '' },
       });
     }
     return text;
@@ -136,22 +146,26 @@ export function createResponsesStreamEncoder(
       }
       case 'reasoning': {
         const part = { type: 'summary_text' as const, text: entry.text };
-        text += event('response.reasoning_summary_text.done', {
-          item_id: entry.item.id,
-          output_index: index,
-          summary_index: 0,
-          text: entry.text,
-        });
-        text += event('response.reasoning_summary_part.done', {
-          item_id: entry.item.id,
-          output_index: index,
-          summary_index: 0,
-          part,
-        });
+        if (entry.text !== '')
+          text += event('response.reasoning_summary_text.done', {
+            item_id: entry.item.id,
+            output_index: index,
+            summary_index: 0,
+            text: entry.text,
+          });
+        if (entry.text !== '')
+          text += event('response.reasoning_summary_part.done', {
+            item_id: entry.item.id,
+            output_index: index,
+            summary_index: 0,
+            part,
+          });
         output[index] = {
           ...entry.item,
-          summary: [part],
-          ...(call.encryptedReasoning ? { encrypted_content: encryptedReasoning(entry.text) } : {}),
+          summary: entry.text === '' ? [] : [part],
+          encrypted_content: encryptedReasoning(
+            entry.block ?? { type: 'thinking', text: entry.text },
+          ),
         };
         break;
       }
@@ -181,7 +195,13 @@ export function createResponsesStreamEncoder(
         break;
       }
     }
-    return text + event('response.output_item.done', { output_index: index, item: output[index] });
+    return (
+      text +
+      event('response.output_item.done', {
+        output_index: index,
+        item: clientItem(output[index] as OutputItem, call),
+      })
+    );
   }
 
   function closeCurrent(status: ItemStatus = 'completed'): string {
@@ -199,9 +219,10 @@ export function createResponsesStreamEncoder(
     return text;
   }
 
-  function textDelta(kind: 'message' | 'reasoning', delta: string): string {
+  /** Text for the open item of `kind`, opening it (after closing another) when needed. */
+  function textDelta(kind: 'message' | 'reasoning', delta: string, fresh = false): string {
     let text = start();
-    if (current?.kind !== kind) {
+    if (current?.kind !== kind || fresh) {
       text += closeCurrent();
       const index = output.length;
       current =
@@ -227,6 +248,13 @@ export function createResponsesStreamEncoder(
       text += open(current);
     }
     if (delta === '') return text;
+    if (current.kind === 'reasoning' && current.text === '')
+      text += event('response.reasoning_summary_part.added', {
+        item_id: current.item.id,
+        output_index: current.index,
+        summary_index: 0,
+        part: { type: 'summary_text', text: '' },
+      });
     current.text += delta;
     const { id } = current.item;
     return (
@@ -248,6 +276,33 @@ export function createResponsesStreamEncoder(
     );
   }
 
+  /**
+   * The upstream ends a reasoning block: the open reasoning item becomes that block and closes
+   * (the next reasoning delta opens a new item); without one, the block is an item of its own.
+   * One that comes after the text began (never seen from the wires served) updates the stored
+   * item only: that item's events are already out.
+   */
+  function endReasoning(part: ReasoningEnd): string {
+    if (current?.kind === 'message') {
+      const last = [...output].reverse().find((item) => item.type === 'reasoning');
+      if (last !== undefined) {
+        const text = last.summary.map((summary) => summary.text).join('');
+        output[output.indexOf(last)] = {
+          ...last,
+          encrypted_content: encryptedReasoning(blockOf(part, text)),
+        };
+        return start();
+      }
+    }
+    let text = '';
+    if (current?.kind !== 'reasoning' || part.type === 'reasoning-redacted')
+      text = textDelta('reasoning', '', part.type === 'reasoning-redacted');
+    const open = current as OpenItem | undefined;
+    if (open?.kind !== 'reasoning') return text;
+    open.block = blockOf(part, open.text);
+    return text + closeCurrent();
+  }
+
   return {
     push(part: StreamPart): string {
       if (ended || ('index' in part && part.index !== 0)) return '';
@@ -259,9 +314,11 @@ export function createResponsesStreamEncoder(
         case 'reasoning-delta':
           return textDelta('reasoning', part.text);
         case 'reasoning-signature':
+        case 'reasoning-encrypted':
         case 'reasoning-redacted':
+          return endReasoning(part);
         case 'logprobs':
-          // Anthropic's signatures and redacted blocks, and log probabilities (top_logprobs is refused): nothing to send.
+          // Log probabilities: top_logprobs is refused on this dialect, nothing to send.
           return '';
         case 'tool-call-start': {
           const text = start() + closeCurrent();
@@ -325,15 +382,17 @@ export function createResponsesStreamEncoder(
         closeAll(finalStatus(finishReason).status === 'incomplete' ? 'incomplete' : 'completed');
       ended = true;
       const status = finalStatus(finishReason);
-      const response = buildResponseObject(call, context.model, {
+      const stored = buildResponseObject(call, context.model, {
         ...status,
         output,
         ...(usage === undefined ? {} : { usage }),
       });
+      const response = clientResponse(stored, call);
+      // Storing first: a response over the size bound says `store: false` in its final event.
+      onFinal?.(response, stored);
       text += event(status.status === 'incomplete' ? 'response.incomplete' : 'response.completed', {
         response,
       });
-      onFinal?.(response);
       return text;
     },
     error(error: GatewayError): string {
@@ -345,10 +404,28 @@ export function createResponsesStreamEncoder(
         message: error.message,
         param: error.param ?? null,
       });
-      const response = snapshot('failed', { error });
+      const stored = snapshot('failed', { error });
+      const response = clientResponse(stored, call);
+      onFinal?.(response, stored);
       text += event('response.failed', { response });
-      onFinal?.(response);
       return text;
     },
   };
+}
+
+type ReasoningEnd = Extract<
+  StreamPart,
+  { type: 'reasoning-signature' | 'reasoning-encrypted' | 'reasoning-redacted' }
+>;
+
+/** The canonical block a reasoning item with this text is, as the part that ended it says. */
+function blockOf(part: ReasoningEnd, text: string): ReasoningBlock {
+  switch (part.type) {
+    case 'reasoning-signature':
+      return { type: 'thinking', text, signature: part.signature };
+    case 'reasoning-encrypted':
+      return encryptedBlock(text, part.data, part.id);
+    case 'reasoning-redacted':
+      return { type: 'redacted', data: part.data };
+  }
 }

@@ -62,11 +62,16 @@ export class InputDecoder {
           content: decodeToolOutput(item.output, `${param}.output`),
         });
         return;
-      case 'reasoning':
+      case 'reasoning': {
         checkFields(item, REASONING_FIELDS, param);
-        // Validated, then left out: no upstream wire takes earlier reasoning back (docs/compatibility.md).
-        decodeReasoningItem(item, param);
+        // The reasoning of the assistant turn it opens; the adapters send it where their wire takes it.
+        const block = decodeReasoningItem(item, param);
+        const last = this.messages[this.messages.length - 1];
+        if (last?.role === 'assistant' && isReasoningOnly(last))
+          (last.reasoning ??= []).push(block);
+        else this.messages.push({ role: 'assistant', content: '', reasoning: [block] });
         return;
+      }
       case 'item_reference':
         throw new GatewayError(
           'unsupported',
@@ -98,12 +103,14 @@ export class InputDecoder {
           content: decodeText(item.content, `${param}.content`, INSTRUCTION_PARTS),
         });
         return;
-      case 'assistant':
-        this.messages.push({
-          role: 'assistant',
-          content: decodeText(item.content, `${param}.content`, ASSISTANT_PARTS),
-        });
+      case 'assistant': {
+        const content = decodeText(item.content, `${param}.content`, ASSISTANT_PARTS);
+        const last = this.messages[this.messages.length - 1];
+        // The message the turn's reasoning led to.
+        if (last?.role === 'assistant' && isReasoningOnly(last)) last.content = content;
+        else this.messages.push({ role: 'assistant', content });
         return;
+      }
       default:
         throw invalidRequest(
           `\`${param}.role\` must be one of user, assistant, system, developer`,
@@ -124,10 +131,21 @@ export class InputDecoder {
   }
 }
 
+/** An assistant turn that so far holds only reasoning items. */
+function isReasoningOnly(message: AssistantMessage): boolean {
+  return (
+    message.reasoning !== undefined &&
+    message.content === '' &&
+    (message.toolCalls === undefined || message.toolCalls.length === 0)
+  );
+}
+
 /** Item fields that describe the item (ids, status, phase) rather than content: accepted, not needed upstream. */
 const ITEM_METADATA = ['type', 'id', 'status'];
 const MESSAGE_FIELDS = new Set([...ITEM_METADATA, 'role', 'content', 'phase']);
-const CALL_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'name', 'arguments']);
+// `parsed_arguments`: the openai SDK's stream helpers add the parsed form of `arguments` to the
+// items they return, and clients pass those items back; it repeats `arguments`, which is used.
+const CALL_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'name', 'arguments', 'parsed_arguments']);
 const CUSTOM_CALL_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'name', 'input']);
 const OUTPUT_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'output']);
 const REASONING_FIELDS = new Set([...ITEM_METADATA, 'summary', 'content', 'encrypted_content']);

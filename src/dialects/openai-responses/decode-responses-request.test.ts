@@ -103,7 +103,7 @@ describe('decodeResponsesRequest', () => {
           type: 'reasoning',
           id: 'rs_1',
           summary: [{ type: 'summary_text', text: 'thinking' }],
-          encrypted_content: encryptedReasoning('thinking'),
+          encrypted_content: encryptedReasoning({ type: 'thinking', text: 'thinking' }),
         },
         { role: 'assistant', content: 'Calling' },
         {
@@ -134,6 +134,7 @@ describe('decodeResponsesRequest', () => {
       {
         role: 'assistant',
         content: 'Calling',
+        reasoning: [{ type: 'thinking', text: 'thinking' }],
         toolCalls: [
           { id: 'call_1', name: 'read', arguments: '{"path":"a"}' },
           { id: 'call_2', name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' },
@@ -234,6 +235,65 @@ describe('decodeResponsesRequest', () => {
     expect(responsesCallOf(decode({ input: 'x', store: false })).store).toBe(false);
   });
 
+  it('carries reasoning items into the assistant turn as the blocks they wrap', () => {
+    const signed = { type: 'thinking' as const, text: 'plan', signature: 'sig-1' };
+    const request = decode({
+      input: [
+        { role: 'user', content: 'Go' },
+        {
+          type: 'reasoning',
+          id: 'rs_1',
+          summary: [{ type: 'summary_text', text: 'plan' }],
+          encrypted_content: encryptedReasoning(signed),
+        },
+        { type: 'reasoning', id: 'rs_openai', summary: [], encrypted_content: 'gAAAA-openai' },
+        { type: 'function_call', call_id: 'call_1', name: 'read', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'ok' },
+        {
+          type: 'reasoning',
+          summary: [],
+          encrypted_content: `swy1.${Buffer.from('old').toString('base64url')}`,
+        },
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'shown' }] },
+        { role: 'user', content: 'Next' },
+      ],
+    });
+    expect(request.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Go' }] },
+      {
+        role: 'assistant',
+        content: '',
+        reasoning: [signed, { type: 'encrypted', text: '', data: 'gAAAA-openai', id: 'rs_openai' }],
+        toolCalls: [{ id: 'call_1', name: 'read', arguments: '{}' }],
+      },
+      { role: 'tool', toolCallId: 'call_1', content: 'ok' },
+      {
+        role: 'assistant',
+        content: '',
+        reasoning: [
+          { type: 'thinking', text: 'old' },
+          { type: 'thinking', text: 'shown' },
+        ],
+      },
+      { role: 'user', content: [{ type: 'text', text: 'Next' }] },
+    ]);
+  });
+
+  it('translates text.verbosity, reasoning.summary and prompt_cache_key into the canonical request', () => {
+    const request = decode({
+      input: 'x',
+      text: { verbosity: 'low' },
+      reasoning: { effort: 'high', summary: 'detailed' },
+      prompt_cache_key: 'session-1',
+    });
+    expect(request).toMatchObject({
+      verbosity: 'low',
+      reasoningEffort: 'high',
+      reasoningSummary: 'detailed',
+      promptCacheKey: 'session-1',
+    });
+  });
+
   it.each([
     [{ input: 'x', tools: [{ type: 'file_search' }] }, 'tools[0].type', 'file search'],
     [
@@ -254,9 +314,9 @@ describe('decodeResponsesRequest', () => {
     [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type', 'item_reference'],
     [{ input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type', 'web_search_call'],
     [
-      { input: [{ type: 'reasoning', summary: [], encrypted_content: 'gAAAA-openai' }] },
+      { input: [{ type: 'reasoning', summary: [], encrypted_content: 'swy2.!!' }] },
       'input[0].encrypted_content',
-      'did not issue',
+      'was changed',
     ],
     [
       { input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }] },

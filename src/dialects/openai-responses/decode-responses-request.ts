@@ -172,11 +172,14 @@ export function decodeResponsesRequest(
   if (user !== undefined) request.user = user;
   const text = decodeTextConfig(body.text);
   if (text.format !== undefined) request.responseFormat = text.format;
+  if (text.verbosity !== undefined) request.verbosity = text.verbosity;
   const reasoning = decodeReasoning(body.reasoning);
   if (reasoning.effort !== undefined) request.reasoningEffort = reasoning.effort;
+  if (reasoning.summary !== undefined) request.reasoningSummary = reasoning.summary;
   const metadata = decodeMetadata(body.metadata);
   const encryptedReasoning = decodeInclude(body.include);
   const promptCacheKey = optionalString(body.prompt_cache_key, 'prompt_cache_key');
+  if (promptCacheKey !== undefined) request.promptCacheKey = promptCacheKey;
 
   const call: ResponsesCall = {
     responseId: options.newResponseId(),
@@ -263,10 +266,13 @@ function decodeStreamOptions(value: unknown): void {
   optionalBoolean(options.include_obfuscation, 'stream_options.include_obfuscation');
 }
 
+type Verbosity = ChatRequest['verbosity'];
+type Summary = ChatRequest['reasoningSummary'];
+
 function decodeTextConfig(value: unknown): {
   format?: ChatRequest['responseFormat'];
   wire?: unknown;
-  verbosity?: string;
+  verbosity?: Verbosity;
 } {
   if (value === undefined || value === null) return {};
   const text = requireObject(value, 'text');
@@ -274,7 +280,8 @@ function decodeTextConfig(value: unknown): {
     if (key !== 'format' && key !== 'verbosity')
       throw invalidRequest(`Unknown field \`text.${key}\``, `text.${key}`);
   }
-  const result: { format?: ChatRequest['responseFormat']; wire?: unknown; verbosity?: string } = {};
+  const result: { format?: ChatRequest['responseFormat']; wire?: unknown; verbosity?: Verbosity } =
+    {};
   const format = decodeTextFormat(text.format);
   if (format !== undefined) result.format = format;
   if (text.format !== undefined && text.format !== null) result.wire = text.format;
@@ -292,7 +299,7 @@ type Effort = ChatRequest['reasoningEffort'];
 function decodeReasoning(value: unknown): {
   effort?: Effort;
   wireEffort?: string;
-  summary?: string;
+  summary?: Summary;
 } {
   if (value === undefined || value === null) return {};
   const reasoning = requireObject(value, 'reasoning');
@@ -300,7 +307,7 @@ function decodeReasoning(value: unknown): {
     if (key !== 'effort' && key !== 'summary' && key !== 'generate_summary')
       throw invalidRequest(`Unknown field \`reasoning.${key}\``, `reasoning.${key}`);
   }
-  const result: { effort?: Effort; wireEffort?: string; summary?: string } = {};
+  const result: { effort?: Effort; wireEffort?: string; summary?: Summary } = {};
   const wireEffort = optionalString(reasoning.effort, 'reasoning.effort');
   if (wireEffort !== undefined) {
     const effort = EFFORTS[wireEffort];

@@ -9,6 +9,7 @@ import {
   requireObject,
   requireString,
   type JsonObject,
+  requireToolSchema,
 } from '../field-readers.js';
 
 /** Tool types the OpenAI platform runs itself: no upstream served here can run them. */
@@ -62,7 +63,7 @@ export function decodeResponsesTools(value: unknown): DecodedTools {
         parameters:
           tool.parameters === undefined || tool.parameters === null
             ? { type: 'object', properties: {} }
-            : requireObject(tool.parameters, `${param}.parameters`),
+            : requireToolSchema(tool.parameters, `${param}.parameters`),
       };
       const description = optionalString(tool.description, `${param}.description`);
       if (description !== undefined) definition.description = description;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelResponse } from '../../core/response.js';
+import { clientResponse } from './build-response-object.js';
 import { encodeResponsesResponse } from './encode-responses-response.js';
+import { decodeReasoningItem } from './reasoning-content.js';
 import type { ResponsesCall } from './responses-call.js';
 
 const call: ResponsesCall = {
@@ -76,7 +78,9 @@ describe('encodeResponsesResponse', () => {
       'custom_tool_call',
     ]);
     expect(response.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'Plan' }] });
-    expect(response.output[0]).not.toHaveProperty('encrypted_content');
+    // The stored form keeps the token; the client asked for none, so it sees none.
+    expect(response.output[0]).toHaveProperty('encrypted_content');
+    expect(clientResponse(response, call).output[0]).not.toHaveProperty('encrypted_content');
     expect(response.output[1]).toMatchObject({
       id: expect.stringMatching(/^fc_/),
       call_id: 'call_1',
@@ -103,5 +107,30 @@ describe('encodeResponsesResponse', () => {
     expect(
       encodeResponsesResponse(answer({ text: '', finishReason: 'content_filter' }), context, call),
     ).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'content_filter' } });
+  });
+
+  it('writes one reasoning item per upstream block, each passed back as that block', () => {
+    const blocks = [
+      { type: 'thinking' as const, text: 'Plan', signature: 'sig-1' },
+      { type: 'redacted' as const, data: 'EmwKAhgB' },
+      { type: 'encrypted' as const, text: '', data: 'gAAAA-up', id: 'rs_up' },
+    ];
+    const response = encodeResponsesResponse(
+      answer({ text: 'Done', reasoning: 'Plan', reasoningBlocks: blocks }),
+      context,
+      { ...call, encryptedReasoning: true },
+    );
+    expect(response.output.map((item) => item.type)).toEqual([
+      'reasoning',
+      'reasoning',
+      'reasoning',
+      'message',
+    ]);
+    expect(response.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'Plan' }] });
+    expect(response.output[1]).toMatchObject({ summary: [] });
+    const passedBack = response.output
+      .slice(0, 3)
+      .map((item) => decodeReasoningItem(item as unknown as Record<string, unknown>, 'input[0]'));
+    expect(passedBack).toEqual(blocks);
   });
 });

@@ -6,13 +6,16 @@ import {
   finalStatus,
   newItemId,
 } from './build-response-object.js';
-import { encryptedReasoning } from './reasoning-content.js';
+import type { ReasoningBlock } from '../../core/request.js';
+import { encryptedReasoning, reasoningText } from './reasoning-content.js';
 import type { ResponsesCall } from './responses-call.js';
 import type { OutputItem, ResponseObject } from './responses-types.js';
 
 /**
- * A canonical answer as the Responses `response` object: a reasoning item when the model showed
- * its reasoning, a message when it wrote text (or did nothing else), then one item per tool call.
+ * A canonical answer as the Responses `response` object in its stored form: a reasoning item per
+ * reasoning block (the upstream's signed, redacted or encrypted ones, else one for the text),
+ * always with `encrypted_content` (`clientResponse` removes it when the client did not ask); a
+ * message when it wrote text (or did nothing else); then one item per tool call.
  */
 export function encodeResponsesResponse(
   answer: ModelResponse,
@@ -24,14 +27,17 @@ export function encodeResponsesResponse(
   const status = finalStatus(choice?.finishReason);
   const itemStatus = status.status === 'incomplete' ? 'incomplete' : 'completed';
   if (choice !== undefined) {
-    if (choice.reasoning) {
+    // One reasoning item per upstream block (signed, redacted, encrypted), else one for the text.
+    const blocks: ReasoningBlock[] =
+      choice.reasoningBlocks ??
+      (choice.reasoning ? [{ type: 'thinking', text: choice.reasoning }] : []);
+    for (const block of blocks) {
+      const text = reasoningText(block);
       output.push({
         type: 'reasoning',
         id: newItemId('rs'),
-        summary: [{ type: 'summary_text', text: choice.reasoning }],
-        ...(call.encryptedReasoning
-          ? { encrypted_content: encryptedReasoning(choice.reasoning) }
-          : {}),
+        summary: text === '' ? [] : [{ type: 'summary_text', text }],
+        encrypted_content: encryptedReasoning(block),
       });
     }
     if (choice.text !== '' || choice.toolCalls.length === 0) {

@@ -32,7 +32,7 @@ export const RESPONSES_FIELD_POLICY: FieldPolicy = {
   include: BOTH,
   truncation: BOTH,
   metadata: ECHO,
-  prompt_cache_key: ECHO,
+  prompt_cache_key: BOTH,
   service_tier: ECHO,
   client_metadata: ECHO,
   background: BOTH,

@@ -84,12 +84,14 @@ export const CHAT_FIELD_POLICY: FieldPolicy = {
   verbosity: {
     'openai-compatible': { quirk: 'verbosity', passWhen: true },
     anthropic: 'refuse',
+    'openai-responses': 'translate',
     canonical: 'verbosity',
     reason: 'the upstream takes no verbosity',
   },
   prompt_cache_key: {
     'openai-compatible': { quirk: 'promptCacheKey', passWhen: true },
     anthropic: 'refuse',
+    'openai-responses': 'translate',
     canonical: 'promptCacheKey',
     reason: 'the upstream takes no prompt cache key (Anthropic caches by cache_control marks)',
   },

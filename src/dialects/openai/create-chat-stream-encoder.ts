@@ -113,7 +113,9 @@ export function createChatStreamEncoder(
           return open(part.index) + logprobsChunk(part.index, part.logprobs);
         case 'reasoning-signature':
         case 'reasoning-redacted':
-          // Anthropic's signed and redacted blocks have no place on this wire; their text came as deltas.
+        case 'reasoning-encrypted':
+          // Chat completions have no place for a provider's reasoning signatures or encrypted
+          // items; their text came as deltas.
           return open(part.index);
         case 'tool-call-start': {
           const call = {

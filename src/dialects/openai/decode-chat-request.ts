@@ -14,6 +14,7 @@ import {
   requireObject,
   requireString,
   type JsonObject,
+  requireToolSchema,
 } from '../field-readers.js';
 import { checkBodyFields } from '../field-policy.js';
 import { CHAT_FIELD_POLICY } from './chat-field-policy.js';
@@ -99,7 +100,7 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
 
 function decodeParameters(value: unknown, param: string): JsonObject {
   if (value === undefined || value === null) return { type: 'object', properties: {} };
-  return requireObject(value, param);
+  return requireToolSchema(value, param);
 }
 
 function decodeToolChoice(value: unknown): ToolChoice | undefined {

@@ -35,6 +35,20 @@ export function admitRequest(
   return identity.key ? createAdmission(identity.key, request, options) : undefined;
 }
 
+/**
+ * Whether a key may be served by `model` for a request that asked for `asked`: no scope, or its
+ * allowed models name the model, or name what was asked (an alias or policy grants its routes).
+ */
+export function keyScopeAllows(
+  key: Pick<VirtualKey, 'allowedModels'>,
+  asked: string,
+  model: string,
+): boolean {
+  return (
+    !key.allowedModels || key.allowedModels.includes(asked) || key.allowedModels.includes(model)
+  );
+}
+
 function createAdmission(
   key: VirtualKey,
   request: CanonicalRequest,
@@ -49,10 +63,7 @@ function createAdmission(
   let sequentialUsd = 0;
   let admittedAny = false;
   const verdicts = new Map<RouteTarget, GatewayError | undefined>();
-  const scopeAllows = (model: string): boolean =>
-    !key.allowedModels ||
-    key.allowedModels.includes(request.model) ||
-    key.allowedModels.includes(model);
+  const scopeAllows = (model: string): boolean => keyScopeAllows(key, request.model, model);
 
   const estimate = (target: RouteTarget): { costUsd: number; tokens: number } => {
     const bound = request.maxTokens ?? Math.min(target.deployment.maxOutputTokens ?? cap, cap);

@@ -28,7 +28,9 @@ export const cacheStage =
   (next) =>
   async (call) => {
     const { request, record } = call;
-    const ticket = cache.ticket(request, call.headers, call.identity.keyId);
+    const ticket = call.skipCache
+      ? undefined
+      : cache.ticket(request, call.headers, call.identity.keyId);
     if (!ticket) return next(call);
     record.cacheStatus = ticket.lookup && ticket.store ? 'miss' : 'bypass';
     const found = await cache.find(ticket);

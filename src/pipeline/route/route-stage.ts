@@ -21,9 +21,11 @@ export const routeStage =
       requestId: record.requestId,
       ...(latencyBudgetMs === undefined ? {} : { latencyBudgetMs }),
       ...(found === undefined ? {} : { session: found.cache }),
+      ...(call.arrival === undefined ? {} : { conversation: call.arrival.conversation }),
     });
     call.plan = plan;
     record.route = plan.summary;
+    record.plan = plan; // the dashboard's explanation of recent requests
     const first = plan.attempts[0]!;
     record.model = first.model.name;
     record.provider = first.deployment.provider;

@@ -8,14 +8,19 @@ const NOT_CALLED = new Set(['unsupported', 'invalid_request', 'internal_error'])
 
 /**
  * One ledger entry from a finished request: the request row, and the upstream attempt when one
- * was made. `referencePrice` prices the same tokens on the reference model (savings by routing).
+ * was made. `referencePrice` prices the same tokens on the reference model (savings by routing);
+ * `replicaId` names the replica that served it.
+ *
+ * Tokens without a cost mean the deployment has no price: the cost is recorded as unknown
+ * (null), never as $0. No tokens and no cost (a rejection, say) is $0: nothing was spent.
  */
 export function toLedgerEntry(
   record: RequestRecord,
   referencePrice: Price | undefined,
+  replicaId?: string,
 ): LedgerEntry {
   const latencyMs = record.durationMs ?? performance.now() - record.startedAt;
-  const costUsd = record.costUsd ?? 0;
+  const costUsd = record.costUsd ?? (record.usage ? null : 0);
   const referenceCost =
     record.usage && referencePrice ? costOfUsage(record.usage, referencePrice) : undefined;
   const attempts: LedgerAttempt[] = [];
@@ -31,7 +36,7 @@ export function toLedgerEntry(
       firstTokenMs:
         attempt.firstTokenAt === undefined ? null : attempt.firstTokenAt - attempt.startedAt,
       ...(attempt.usage ? { usage: attempt.usage } : {}),
-      costUsd: attempt.costUsd ?? 0,
+      costUsd: attempt.costUsd ?? (attempt.usage ? null : 0),
       status: attempt.status ?? (record.errorCode === 'client_closed' ? 499 : record.status),
       errorCode: attempt.errorCode ?? null,
     });
@@ -58,6 +63,8 @@ export function toLedgerEntry(
       routeReason: record.route ?? null,
       stream: record.stream,
       endpoint: record.path,
+      ...(replicaId === undefined ? {} : { replicaId }),
+      bucket: record.learning?.bucket ?? null,
     },
     attempts,
   };

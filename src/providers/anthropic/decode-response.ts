@@ -68,20 +68,20 @@ export function decodeAnthropicResponse(
   }
   let text = '';
   let reasoning = '';
-  const reasoningBlocks: ReasoningBlock[] = [];
+  const blocks: ReasoningBlock[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (!isRecord(block)) continue;
     if (block.type === 'text' && typeof block.text === 'string') text += block.text;
     else if (block.type === 'thinking' && typeof block.thinking === 'string') {
       reasoning += block.thinking;
-      reasoningBlocks.push(
+      blocks.push(
         typeof block.signature === 'string' && block.signature !== ''
           ? { type: 'thinking', text: block.thinking, signature: block.signature }
           : { type: 'thinking', text: block.thinking },
       );
     } else if (block.type === 'redacted_thinking' && typeof block.data === 'string')
-      reasoningBlocks.push({ type: 'redacted', data: block.data });
+      blocks.push({ type: 'redacted', data: block.data });
     else if (block.type === 'tool_use') {
       toolCalls.push({
         id: typeof block.id === 'string' ? block.id : '',
@@ -97,8 +97,9 @@ export function decodeAnthropicResponse(
     finishReason: mapStopReason(message.stop_reason),
   };
   if (reasoning !== '') choice.reasoning = reasoning;
-  if (reasoningBlocks.some((block) => block.type === 'redacted' || block.signature !== undefined))
-    choice.reasoningBlocks = reasoningBlocks;
+  // Signed and redacted blocks can go back to Anthropic: each signature covers its own block.
+  if (blocks.some((entry) => entry.type === 'redacted' || 'signature' in entry))
+    choice.reasoningBlocks = blocks;
   if (typeof message.stop_sequence === 'string') choice.stopSequence = message.stop_sequence;
   const response: ModelResponse = {
     id: typeof message.id === 'string' ? message.id : '',

@@ -36,7 +36,7 @@ describe('AnthropicStreamDecoder', () => {
     }
   });
 
-  it('ignores unknown event and delta types and server tool blocks; keeps redacted thinking', () => {
+  it('ignores unknown event and delta types and server tool blocks; keeps redacted thinking as a block', () => {
     const { parts } = run([
       start,
       {
@@ -64,6 +64,7 @@ describe('AnthropicStreamDecoder', () => {
       'finish',
       'usage',
     ]);
+    expect(parts[1]).toEqual({ type: 'reasoning-redacted', index: 0, data: 'xyz' });
   });
 
   it('turns thinking blocks into reasoning deltas ended by their signature', () => {

@@ -189,6 +189,7 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
         break;
       }
       case 'signature_delta':
+        // Ends the thinking block: its signature lets the reasoning go back to Anthropic.
         if (typeof delta.signature === 'string' && delta.signature !== '')
           out.push({ type: 'reasoning-signature', index: 0, signature: delta.signature });
         break;

@@ -66,13 +66,25 @@ function anthropicServiceTier(tier: string, providerId: string): string {
  * thinking blocks and redacted blocks, as they were issued. Unsigned reasoning (from another
  * upstream) is not sent: the API would refuse a block without a valid signature.
  */
-export function encodeHistoryReasoning(blocks: ReasoningBlock[] | undefined): JsonObject[] {
+export function encodeHistoryReasoning(
+  blocks: ReasoningBlock[] | undefined,
+  providerId: string,
+): JsonObject[] {
   if (blocks === undefined) return [];
   const encoded: JsonObject[] = [];
   for (const block of blocks) {
     if (block.type === 'redacted') encoded.push({ type: 'redacted_thinking', data: block.data });
-    else if (block.signature !== undefined && block.signature !== '')
+    else if (block.type === 'encrypted') {
+      // A Responses upstream's encrypted item cannot go to Anthropic (ADR 0013): refused by name.
+      throw new GatewayError(
+        'unsupported',
+        `${providerId} (Anthropic) takes earlier reasoning back only as thinking it signed; these \`reasoning\` input items come from another provider. Leave them out of the input.`,
+        { param: 'input', provider: providerId },
+      );
+    } else if (block.signature !== undefined && block.signature !== '')
       encoded.push({ type: 'thinking', thinking: block.text, signature: block.signature });
+    // Unsigned thinking (another upstream's reasoning shown to an Anthropic client) never goes
+    // back to Anthropic (docs/compatibility.md).
   }
   return encoded;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../core/request.js';
+import type { ChatRequest, ReasoningBlock } from '../../core/request.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS, encodeAnthropicBody } from './encode-request.js';
 
 const options = { providerId: 'claude', upstreamModel: 'claude-x', stream: false };
@@ -13,6 +13,47 @@ const chat = (overrides: Partial<ChatRequest>): ChatRequest => ({
 const text = (value: string) => ({ type: 'text' as const, text: value });
 
 describe('encodeAnthropicBody', () => {
+  it('passes back reasoning Anthropic signed as a thinking block; refuses other reasoning and verbosity', () => {
+    const turn = (block: ReasoningBlock) =>
+      chat({
+        messages: [
+          { role: 'user', content: [text('hi')] },
+          { role: 'assistant', content: 'Hello', reasoning: [block] },
+          { role: 'user', content: [text('again')] },
+        ],
+      });
+    const signed = encodeAnthropicBody(
+      turn({ type: 'thinking', text: 'greet', signature: 'sig-1' }),
+      options,
+    );
+    expect((signed['messages'] as unknown[])[1]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'greet', signature: 'sig-1' },
+        { type: 'text', text: 'Hello' },
+      ],
+    });
+    const redacted = encodeAnthropicBody(turn({ type: 'redacted', data: 'EmwKAhgB' }), options);
+    expect((redacted['messages'] as Array<{ content: unknown[] }>)[1]!.content[0]).toEqual({
+      type: 'redacted_thinking',
+      data: 'EmwKAhgB',
+    });
+    for (const block of [
+      { type: 'thinking', text: 'greet' },
+      { type: 'encrypted', text: 'greet', data: 'gAAAA' },
+    ] satisfies ReasoningBlock[]) {
+      expect(() => encodeAnthropicBody(turn(block), options)).toThrow(
+        expect.objectContaining({ code: 'unsupported', param: 'input', provider: 'claude' }),
+      );
+    }
+    expect(() =>
+      encodeAnthropicBody(
+        chat({ verbosity: 'high', messages: [{ role: 'user', content: [text('hi')] }] }),
+        options,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'unsupported', param: 'verbosity' }));
+  });
+
   it('sends the documented default max_tokens and clamps temperature into 0..1', () => {
     const body = encodeAnthropicBody(
       chat({ temperature: -0.5, messages: [{ role: 'user', content: [text('hi')] }] }),

@@ -7,6 +7,7 @@ import {
 } from './encode-request-options.js';
 import type {
   CacheControl,
+  AssistantMessage,
   ChatRequest,
   ContentPart,
   ImagePart,
@@ -57,6 +58,15 @@ export function encodeAnthropicBody(
       },
     );
   }
+  // Verbosity is refused (the request fails over to an upstream that has it); prompt_cache_key,
+  // an OpenAI cache-routing hint, is left out: Anthropic caches by cache_control marks.
+  if (request.verbosity !== undefined) {
+    throw new GatewayError(
+      'unsupported',
+      `${options.providerId} (Anthropic) has no verbosity control (\`text.verbosity\` / \`verbosity\`); leave it out, or use a model served by OpenAI.`,
+      { param: 'verbosity', provider: options.providerId },
+    );
+  }
   const systemParts: JsonObject[] = [];
   const messages: WireMessage[] = [];
   for (const message of request.messages) {
@@ -72,7 +82,7 @@ export function encodeAnthropicBody(
         );
         break;
       case 'assistant': {
-        const blocks: JsonObject[] = encodeHistoryReasoning(message.reasoning);
+        const blocks: JsonObject[] = encodeHistoryReasoning(message.reasoning, options.providerId);
         if (message.content !== '')
           blocks.push(marked({ type: 'text', text: message.content }, message.cacheControl));
         for (const call of message.toolCalls ?? []) {

@@ -12,6 +12,8 @@ export interface AnthropicContentBlock {
   text?: string;
   thinking?: string;
   signature?: string;
+  /** `redacted_thinking`: the encrypted reasoning. */
+  data?: string;
   id?: string;
   name?: string;
   input?: unknown;

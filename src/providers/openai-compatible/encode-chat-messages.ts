@@ -1,8 +1,13 @@
-import type { CacheControl, ContentPart, Message } from '../../core/request.js';
-
-import { historyReasoningText } from './encode-chat-options.js';
+import { GatewayError } from '../../core/errors.js';
+import type { AssistantMessage, CacheControl, ContentPart, Message } from '../../core/request.js';
 
 type JsonObject = Record<string, unknown>;
+
+/** Whether the upstream takes earlier reasoning back (`thinking_param`), and who it is (for refusals). */
+export interface ReasoningInput {
+  providerId: string;
+  takesReasoning: boolean;
+}
 
 /**
  * Canonical messages → OpenAI chat `messages`. Cache marks (`cacheControl`) are sent only when
@@ -15,7 +20,7 @@ type JsonObject = Record<string, unknown>;
 export function encodeChatMessages(
   messages: readonly Message[],
   cacheMarks: boolean,
-  reasoning = false,
+  reasoning: ReasoningInput = { providerId: 'upstream', takesReasoning: false },
 ): JsonObject[] {
   const encoded: JsonObject[] = [];
   let system: Extract<Message, { role: 'system' }>[] = [];
@@ -52,7 +57,7 @@ function encodeSystem(
 function encodeMessage(
   message: Exclude<Message, { role: 'system' }>,
   cacheMarks: boolean,
-  reasoning: boolean,
+  reasoning: ReasoningInput,
 ): JsonObject {
   switch (message.role) {
     case 'user':
@@ -64,8 +69,8 @@ function encodeMessage(
         message.content === '' && toolCalls.length > 0 ? null : message.content;
       if (mark !== undefined && message.content !== '') content = [textPart(message.content, mark)];
       const encoded: JsonObject = { role: 'assistant', content };
-      const reasoningText = reasoning ? historyReasoningText(message) : undefined;
-      if (reasoningText !== undefined) encoded['reasoning_content'] = reasoningText;
+      if (message.reasoning !== undefined && message.reasoning.length > 0)
+        encoded['reasoning_content'] = reasoningContent(message, reasoning);
       if (toolCalls.length > 0) {
         encoded['tool_calls'] = toolCalls.map((call) => ({
           id: call.id,
@@ -84,6 +89,32 @@ function encodeMessage(
       };
     }
   }
+}
+
+/**
+ * An earlier turn's reasoning as `reasoning_content` (DeepSeek's field, which it takes back in
+ * tool-call turns), for upstreams with the `thinking_param` quirk: the text of its thinking and
+ * encrypted blocks. Elsewhere, and for reasoning that is only another wire's opaque data (a
+ * redacted block, an encrypted item without summary text), it is refused by name: the request
+ * fails over to a deployment that takes it, or the client learns to leave the items out.
+ */
+function reasoningContent(message: AssistantMessage, reasoning: ReasoningInput): string {
+  let text = '';
+  let opaque = false;
+  for (const block of message.reasoning ?? []) {
+    if (block.type === 'redacted' || block.text === '') opaque = true;
+    else text += block.text;
+  }
+  if (!reasoning.takesReasoning || opaque) {
+    throw new GatewayError(
+      'unsupported',
+      `${reasoning.providerId} cannot take earlier reasoning back (\`reasoning\` input items${
+        reasoning.takesReasoning ? " that carry only another provider's encrypted reasoning" : ''
+      }); leave the reasoning items out of the input.`,
+      { param: 'input', provider: reasoning.providerId },
+    );
+  }
+  return text;
 }
 
 function encodeUserContent(parts: ContentPart[], cacheMarks: boolean): string | JsonObject[] {

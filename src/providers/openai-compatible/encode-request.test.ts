@@ -20,6 +20,59 @@ const chat = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
 });
 
 describe('encodeChatBody', () => {
+  it('sends verbosity and prompt_cache_key where the quirks say so; refuses verbosity, leaves the key out elsewhere', () => {
+    const hinted = chat({ verbosity: 'low', promptCacheKey: 'session-1' });
+    const openai = resolveQuirks({ verbosity: true, promptCacheKey: true });
+    expect(encodeChatBody(hinted, options({ quirks: openai }))).toMatchObject({
+      verbosity: 'low',
+      prompt_cache_key: 'session-1',
+    });
+    expect(() => encodeChatBody(hinted, options())).toThrow(
+      expect.objectContaining({ code: 'unsupported', param: 'verbosity', provider: 'p' }),
+    );
+    expect(encodeChatBody(chat({ promptCacheKey: 'k' }), options())).not.toHaveProperty(
+      'prompt_cache_key',
+    );
+  });
+
+  it('passes earlier reasoning back as reasoning_content under the quirk, and refuses it elsewhere', () => {
+    const request = chat({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+        {
+          role: 'assistant',
+          content: '',
+          reasoning: [{ type: 'thinking', text: 'Plan: call read.' }],
+          toolCalls: [{ id: 'c1', name: 'read', arguments: '{}' }],
+        },
+        { role: 'tool', toolCallId: 'c1', content: 'ok' },
+      ],
+    });
+    const deepseek = options({ quirks: resolveQuirks({ thinkingParam: true }) });
+    expect((encodeChatBody(request, deepseek)['messages'] as unknown[])[1]).toEqual({
+      role: 'assistant',
+      content: null,
+      reasoning_content: 'Plan: call read.',
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'read', arguments: '{}' } }],
+    });
+    expect(() => encodeChatBody(request, options())).toThrow(
+      expect.objectContaining({ code: 'unsupported', param: 'input' }),
+    );
+    // Only another wire's token, no text: nothing this wire can take.
+    const tokenOnly = chat({
+      messages: [
+        {
+          role: 'assistant',
+          content: 'x',
+          reasoning: [{ type: 'encrypted', text: '', data: 'gAAAA' }],
+        },
+      ],
+    });
+    expect(() => encodeChatBody(tokenOnly, deepseek)).toThrow(
+      expect.objectContaining({ code: 'unsupported' }),
+    );
+  });
+
   it('uses the upstream model and sends n only when above one', () => {
     expect(encodeChatBody(chat({ n: 1 }), options())).toEqual({
       model: 'upstream-model',

@@ -28,7 +28,10 @@ export function encodeChatBody(request: ChatRequest, options: EncodeOptions): Js
     messages: encodeChatMessages(
       withJsonWord(request, options.quirks),
       options.quirks.cacheControl,
-      options.quirks.thinkingParam,
+      {
+        providerId: options.providerId,
+        takesReasoning: options.quirks.thinkingParam,
+      },
     ),
   };
   const hasTools = request.tools !== undefined && request.tools.length > 0;

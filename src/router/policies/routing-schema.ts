@@ -76,6 +76,20 @@ const tiersPolicy = z
     default_tier: z.string().min(1).optional(),
     /** After the chosen tier: `stronger` tries the tiers listed after it, then those before; `none` stops. */
     fallback: z.enum(['stronger', 'none']).default('stronger'),
+    /** Within the chosen tier: candidates within this many points of the tier's best posterior, cheapest first; the rest after. */
+    quality_margin: z.number().min(0).max(100).default(5),
+    latency_budget_ms: latencyBudget.optional(),
+    latency_budget_mode: budgetMode.default('demote'),
+  })
+  .strict();
+
+const cascadePolicy = z
+  .object({
+    type: z.literal('cascade'),
+    /** Ordered rungs, cheapest first: each a list of models or provider/model deployments. */
+    rungs: z.array(targetList).min(1, 'a cascade needs at least one rung'),
+    /** A request starts on the cheapest rung whose best posterior is within this many points of the best rung's. */
+    start_margin: z.number().min(0).max(100).default(50),
     latency_budget_ms: latencyBudget.optional(),
     latency_budget_mode: budgetMode.default('demote'),
   })
@@ -86,8 +100,10 @@ const costOptimalPolicy = z
     type: z.literal('cost-optimal'),
     /** Models or deployments considered (default: every configured model). */
     candidates: targetList.optional(),
-    /** Minimum expected quality (pass@1 percent, after the difficulty adjustment). */
-    quality_floor: z.number().min(0).max(100).default(70),
+    /** An absolute minimum of expected quality (pass@1 percent, the posterior mean), on top of the margin; absent: none. */
+    quality_floor: z.number().min(0).max(100).optional(),
+    /** Points of expected quality a candidate may trail the best candidate's posterior in the request's bucket by and still qualify. */
+    quality_margin: z.number().min(0).max(100).default(5),
     /** `cost` (default): cheapest that meets the floor; `latency`: fastest that meets it; `quality`: best expected quality. */
     rank_by: z.enum(['cost', 'latency', 'quality']).default('cost'),
     latency_budget_ms: latencyBudget.optional(),
@@ -118,11 +134,11 @@ const weightedPolicy = z
 
 export const policySchema = z.discriminatedUnion(
   'type',
-  [tiersPolicy, costOptimalPolicy, weightedPolicy],
+  [tiersPolicy, costOptimalPolicy, weightedPolicy, cascadePolicy],
   {
     error: (issue) =>
       issue.code === 'invalid_union'
-        ? 'type must be one of tiers, cost-optimal, weighted'
+        ? 'type must be one of tiers, cost-optimal, weighted, cascade'
         : undefined,
   },
 );
@@ -158,6 +174,25 @@ export const routingExtrasSchema = {
       enabled: z.boolean(),
       /** How long a session remembers the deployment of its last turn (the provider cache's life). */
       ttl_ms: z.number().int().min(1_000).max(86_400_000),
+    })
+    .partial()
+    .strict(),
+  /** The quality model and the learning loop (docs/routing.md, "Learning from outcomes"). */
+  learning: z
+    .object({
+      prior_strength: z.number().positive().max(1_000),
+      pool_weight: z.number().min(0).max(1),
+      explore_below: z.number().min(0).max(100_000),
+      exploration_cost_share: z.number().min(0).max(1),
+      reasoning_min_difficulty: z.number().min(0).max(1),
+      retry_window_ms: z.number().int().min(0).max(86_400_000),
+      session_ttl_ms: z
+        .number()
+        .int()
+        .min(1_000)
+        .max(7 * 86_400_000),
+      refresh_ms: z.number().int().min(0).max(86_400_000),
+      history_days: z.number().positive().max(3_650),
     })
     .partial()
     .strict(),

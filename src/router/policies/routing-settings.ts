@@ -1,3 +1,4 @@
+import type { LearningSettings } from '../learning/quality-model.js';
 import type { RuleCondition } from './routing-schema.js';
 
 /** One configured deployment a policy may send to, by model name and provider id. */
@@ -29,12 +30,25 @@ export interface TiersPolicy extends PolicyCommon {
   rules: Array<{ when: RuleCondition; tier: number }>;
   defaultTier: number;
   fallback: 'stronger' | 'none';
+  /** Within the chosen tier: points below the tier's best posterior that still rank by cost. */
+  qualityMargin: number;
+}
+
+export interface CascadePolicy extends PolicyCommon {
+  type: 'cascade';
+  /** Cheapest first; named `rung-1`, `rung-2`… */
+  rungs: ResolvedTier[];
+  /** Points below the best rung's posterior the starting rung may trail by. */
+  startMargin: number;
 }
 
 export interface CostOptimalPolicy extends PolicyCommon {
   type: 'cost-optimal';
   candidates: DeploymentRef[];
-  qualityFloor: number;
+  /** Absolute minimum posterior mean (percent), on top of the margin; absent: none. */
+  qualityFloor?: number;
+  /** Points below the best candidate's posterior mean that still qualify. */
+  qualityMargin: number;
   rankBy: 'cost' | 'latency' | 'quality';
 }
 
@@ -44,7 +58,7 @@ export interface WeightedPolicy extends PolicyCommon {
   arms: Array<{ label: string; weight: number; refs: DeploymentRef[] }>;
 }
 
-export type RoutingPolicy = TiersPolicy | CostOptimalPolicy | WeightedPolicy;
+export type RoutingPolicy = TiersPolicy | CostOptimalPolicy | WeightedPolicy | CascadePolicy;
 
 /** Expected quality override for one model (pass@1 percent). */
 export interface QualityOverride {
@@ -75,6 +89,8 @@ export interface RoutingSettings {
   builtinPolicies: boolean;
   quality: Map<string, QualityOverride>;
   latency: LatencySettings;
+  /** The quality model and the learning loop. */
+  learning: LearningSettings;
   /**
    * A deployment whose max output is below the request's `max_tokens`: `clamp` ranks it after the
    * deployments that fit and, when used, sends `max_tokens` lowered to its limit; `strict` drops it.
@@ -108,13 +124,21 @@ export function describePolicy(policy: RoutingPolicy): Record<string, unknown> {
         })),
         defaultTier: policy.tiers[policy.defaultTier]!.name,
         fallback: policy.fallback,
+        qualityMargin: policy.qualityMargin,
       };
     case 'cost-optimal':
       return {
         ...common,
         candidates: keys(policy.candidates),
         qualityFloor: policy.qualityFloor,
+        qualityMargin: policy.qualityMargin,
         rankBy: policy.rankBy,
+      };
+    case 'cascade':
+      return {
+        ...common,
+        rungs: policy.rungs.map((rung) => keys(rung.refs)),
+        startMargin: policy.startMargin,
       };
     case 'weighted':
       return {

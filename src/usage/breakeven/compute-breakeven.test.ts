@@ -20,6 +20,7 @@ function input(overrides: Partial<BreakevenInput> = {}): BreakevenInput {
         cachedInputTokens: 0,
         outputTokens: 10_000_000,
         costUsd: 99,
+        unpricedRequests: 0,
       },
       // Premium traffic: needs more quality than the box has.
       {
@@ -31,6 +32,7 @@ function input(overrides: Partial<BreakevenInput> = {}): BreakevenInput {
         cachedInputTokens: 0,
         outputTokens: 1_000_000,
         costUsd: 18,
+        unpricedRequests: 0,
       },
       // Long prompts: do not fit.
       {
@@ -42,6 +44,7 @@ function input(overrides: Partial<BreakevenInput> = {}): BreakevenInput {
         cachedInputTokens: 0,
         outputTokens: 0,
         costUsd: 5,
+        unpricedRequests: 0,
       },
       // No catalog price: the ledger's cost is used.
       {
@@ -53,6 +56,7 @@ function input(overrides: Partial<BreakevenInput> = {}): BreakevenInput {
         cachedInputTokens: 0,
         outputTokens: 0,
         costUsd: 1,
+        unpricedRequests: 0,
       },
     ],
     priceOf: (model, provider) =>

@@ -23,6 +23,15 @@ import {
   type Statement,
   type WindowQuery,
 } from './detail-queries.js';
+import {
+  findRequestStatement,
+  outcomeEvidenceStatement,
+  outcomeReportStatement,
+  recordOutcomeStatement,
+  toFoundRequest,
+  toOutcomeEvidence,
+  toOutcomeReportRow,
+} from './outcome-queries.js';
 
 function checkedWindow(query: WindowQuery): WindowQuery {
   if (!Number.isFinite(query.from) || !Number.isFinite(query.to) || query.to < query.from)
@@ -61,7 +70,12 @@ export function createQueuedLedger<Queued>(
       let queued: Queued;
       try {
         // Converted now: the caller may reuse or change its objects after recording them.
-        queued = store.queue(entryToRows(entry, nextEntryId()));
+        const given = entry.entryId;
+        const entryId =
+          typeof given === 'string' && given.length > 0 && given.length <= 64
+            ? given
+            : nextEntryId();
+        queued = store.queue(entryToRows(entry, entryId));
       } catch (error) {
         log(
           `record: unusable entry dropped: ${error instanceof Error ? error.message : String(error)}`,
@@ -99,5 +113,24 @@ export function createQueuedLedger<Queued>(
           timeSeriesStatement({ ...checkedWindow(query), slotMs: query.slotMs }, placeholder),
         )
       ).map((row) => toTimeSlot(row, query.slotMs)),
+    async recordOutcome(outcome) {
+      await store.select((placeholder) => recordOutcomeStatement(outcome, placeholder));
+    },
+    outcomeEvidence: async (since) =>
+      (await store.select((placeholder) => outcomeEvidenceStatement(since, placeholder))).map(
+        toOutcomeEvidence,
+      ),
+    outcomeReport: async (query) =>
+      (
+        await store.select((placeholder) =>
+          outcomeReportStatement(checkedWindow(query), placeholder),
+        )
+      ).map(toOutcomeReportRow),
+    async findRequest(requestId, since) {
+      const rows = await store.select((placeholder) =>
+        findRequestStatement(requestId, since, placeholder),
+      );
+      return rows[0] === undefined ? undefined : toFoundRequest(rows[0]);
+    },
   };
 }

@@ -9,7 +9,7 @@ import type { CacheStatus } from './ledger.js';
 
 export interface Statement {
   sql: string;
-  params: number[];
+  params: Array<number | string | null>;
 }
 export type Placeholder = (position: number) => string;
 
@@ -33,7 +33,8 @@ export interface RecentRequest {
   attempts: number;
   inputTokens: number;
   outputTokens: number;
-  costUsd: number;
+  /** Null: the price was unknown. */
+  costUsd: number | null;
   savedUsd: number;
   latencyMs: number;
   firstTokenMs: number | null;
@@ -42,6 +43,8 @@ export interface RecentRequest {
   cacheStatus: CacheStatus;
   routeReason: string | null;
   stream: boolean;
+  /** The replica that served it (null for rows older than migration 7). */
+  replicaId: string | null;
 }
 
 export interface AttemptRow {
@@ -72,7 +75,10 @@ export interface TrafficRow {
   inputTokens: number;
   cachedInputTokens: number;
   outputTokens: number;
+  /** Known spend only. */
   costUsd: number;
+  /** Requests among them whose price was unknown. */
+  unpricedRequests: number;
 }
 
 export interface TimeSlot {
@@ -84,12 +90,14 @@ export interface TimeSlot {
   failovers: number;
   cacheHits: number;
   costUsd: number;
+  /** Requests whose price was unknown (not in `costUsd`, nothing saved by routing). */
+  unpricedRequests: number;
   savedByCacheUsd: number;
   savedByRoutingUsd: number;
 }
 
 const REQUEST_FIELDS =
-  'entry_id, request_id, started_at, api_key_id, model_asked, model, provider, attempts, input_tokens, output_tokens, cost_nano_usd, saved_nano_usd, latency_ms, first_token_ms, status, error_code, cache_status, route_reason, stream';
+  'entry_id, request_id, started_at, api_key_id, model_asked, model, provider, attempts, input_tokens, output_tokens, cost_nano_usd, saved_nano_usd, latency_ms, first_token_ms, status, error_code, cache_status, route_reason, stream, replica_id';
 
 function parameters(placeholder: Placeholder): {
   params: number[];
@@ -125,7 +133,7 @@ export function trafficMixStatement(query: WindowQuery, placeholder: Placeholder
     .map((bucket) => `WHEN input_tokens < ${bucket.below} THEN '${bucket.name}'`)
     .join(' ');
   const bucket = `CASE ${cases} ELSE '${PROMPT_BUCKETS[PROMPT_BUCKETS.length - 1]!.name}' END`;
-  const sql = `SELECT model, provider, bucket, COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost_nano_usd) AS cost_nano_usd
+  const sql = `SELECT model, provider, bucket, COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost_nano_usd) AS cost_nano_usd, SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END) AS unpriced
     FROM (SELECT model, provider, input_tokens, cached_input_tokens, output_tokens, cost_nano_usd, ${bucket} AS bucket FROM ledger_requests
       WHERE started_at >= ${add(query.from)} AND started_at < ${add(query.to)} AND status < 400 AND model IS NOT NULL AND provider IS NOT NULL AND cache_status NOT IN ('hit', 'shared')) AS answered
     GROUP BY model, provider, bucket ORDER BY model, provider, bucket`;
@@ -143,7 +151,8 @@ export function timeSeriesStatement(
       SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS failovers,
       SUM(CASE WHEN cache_status IN ('hit', 'shared') THEN 1 ELSE 0 END) AS cache_hits,
       SUM(cost_nano_usd) AS cost_nano_usd, SUM(saved_nano_usd) AS saved_nano_usd,
-      SUM(CASE WHEN reference_cost_nano_usd IS NULL THEN 0 ELSE reference_cost_nano_usd - cost_nano_usd - saved_nano_usd END) AS routing_saved_nano_usd
+      SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END) AS unpriced,
+      SUM(CASE WHEN reference_cost_nano_usd IS NULL OR cost_nano_usd IS NULL THEN 0 ELSE reference_cost_nano_usd - cost_nano_usd - saved_nano_usd END) AS routing_saved_nano_usd
     FROM ledger_requests WHERE started_at >= ${add(query.from)} AND started_at < ${add(query.to)}
     GROUP BY started_at / ${slotMs} ORDER BY slot`;
   return { sql, params };
@@ -172,7 +181,8 @@ export function toRecentRequest(row: Record<string, unknown>): RecentRequest {
     attempts: toNumber(row.attempts),
     inputTokens: toNumber(row.input_tokens),
     outputTokens: toNumber(row.output_tokens),
-    costUsd: usd(row.cost_nano_usd),
+    costUsd:
+      row.cost_nano_usd === null || row.cost_nano_usd === undefined ? null : usd(row.cost_nano_usd),
     savedUsd: usd(row.saved_nano_usd),
     latencyMs: toNumber(row.latency_ms),
     firstTokenMs: nullableNumber(row.first_token_ms),
@@ -181,6 +191,7 @@ export function toRecentRequest(row: Record<string, unknown>): RecentRequest {
     cacheStatus: String(row.cache_status) as CacheStatus,
     routeReason: nullableText(row.route_reason),
     stream: toNumber(row.stream) === 1,
+    replicaId: nullableText(row.replica_id),
   };
 }
 
@@ -207,6 +218,7 @@ export function toTrafficRow(row: Record<string, unknown>): TrafficRow {
     cachedInputTokens: toNumber(row.cached_input_tokens),
     outputTokens: toNumber(row.output_tokens),
     costUsd: usd(row.cost_nano_usd),
+    unpricedRequests: toNumber(row.unpriced),
   };
 }
 
@@ -218,6 +230,7 @@ export function toTimeSlot(row: Record<string, unknown>, slotMs: number): TimeSl
     failovers: toNumber(row.failovers),
     cacheHits: toNumber(row.cache_hits),
     costUsd: usd(row.cost_nano_usd),
+    unpricedRequests: toNumber(row.unpriced),
     savedByCacheUsd: usd(row.saved_nano_usd),
     savedByRoutingUsd: usd(row.routing_saved_nano_usd),
   };

@@ -79,7 +79,9 @@ export function randomEntries(
       outputTokens: Math.floor(random() * 900),
       reasoningTokens: Math.floor(random() * 50),
     };
-    const cost = rejected || failed ? 0 : Number((random() * 0.01).toFixed(9));
+    const drawn = rejected || failed ? 0 : Number((random() * 0.01).toFixed(9));
+    // A deployment with no price (a self-hosted box): its answers have an unknown cost.
+    const cost = !rejected && !failed && !served && provider === 'together' ? null : drawn;
     const attemptCount = rejected || served ? 0 : 1 + Math.floor(random() * 2);
     const attempts = Array.from({ length: attemptCount }, (_, attempt) =>
       makeAttempt({

@@ -30,6 +30,8 @@ const entry: LedgerEntry = {
     routeReason: 'auto: cheapest that passes',
     stream: true,
     endpoint: '/v1/responses',
+    replicaId: 'gw-2',
+    bucket: 'python/bug-fix/s',
   },
   attempts: [
     {
@@ -88,6 +90,8 @@ describe('entryToRows: an entry as column values in column order', () => {
       route_reason: 'auto: cheapest that passes',
       stream: 1,
       endpoint: '/v1/responses',
+      replica_id: 'gw-2',
+      bucket: 'python/bug-fix/s',
     } satisfies RequestRow);
   });
 
@@ -161,5 +165,19 @@ describe('entryToRows: an entry as column values in column order', () => {
     });
     expect(row.route_reason).toHaveLength(1000);
     expect(rows.attempts).toEqual([]);
+  });
+
+  it('keeps an unknown price unknown: a null cost is NULL, in the request and its attempts', () => {
+    const rows = entryToRows(
+      {
+        request: { ...entry.request, costUsd: null },
+        attempts: [{ ...(entry.attempts[1] as (typeof entry.attempts)[number]), costUsd: null }],
+      },
+      'entry-9',
+    );
+    expect(rowOf<RequestRow>(REQUEST_COLUMN_NAMES, rows.request).cost_nano_usd).toBeNull();
+    expect(
+      rowOf<AttemptRow>(ATTEMPT_COLUMN_NAMES, rows.attempts[0] ?? []).cost_nano_usd,
+    ).toBeNull();
   });
 });

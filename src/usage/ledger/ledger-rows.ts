@@ -23,7 +23,8 @@ export interface RequestRow {
   cached_input_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
-  cost_nano_usd: number;
+  /** NULL: the price was unknown (migration 7); never 0 for that. */
+  cost_nano_usd: number | null;
   cost_estimated: number;
   saved_nano_usd: number;
   reference_cost_nano_usd: number | null;
@@ -35,6 +36,8 @@ export interface RequestRow {
   route_reason: string | null;
   stream: number;
   endpoint: string | null;
+  replica_id: string | null;
+  bucket: string | null;
 }
 
 /** A `ledger_attempts` row. */
@@ -52,7 +55,7 @@ export interface AttemptRow {
   cached_input_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
-  cost_nano_usd: number;
+  cost_nano_usd: number | null;
   status: number;
   error_code: string | null;
 }
@@ -95,6 +98,8 @@ export const REQUEST_COLUMNS = {
   route_reason: 'text',
   stream: 'smallint',
   endpoint: 'text',
+  replica_id: 'text',
+  bucket: 'text',
 } as const satisfies Record<keyof RequestRow, string>;
 
 export const ATTEMPT_COLUMNS = {
@@ -151,7 +156,7 @@ export function entryToRows(entry: LedgerEntry, entryId: string): EntryRows {
     count(usage?.cachedInputTokens),
     count(usage?.outputTokens),
     count(usage?.reasoningTokens),
-    nano(request.costUsd),
+    knownNano(request.costUsd),
     request.costEstimated === true ? 1 : 0,
     nano(request.savedUsd),
     request.referenceCostUsd === undefined || request.referenceCostUsd === null
@@ -165,6 +170,8 @@ export function entryToRows(entry: LedgerEntry, entryId: string): EntryRows {
     text(request.routeReason, 1000),
     request.stream === true ? 1 : 0,
     text(request.endpoint, 100),
+    text(request.replicaId, 128),
+    text(request.bucket, 200),
   ];
   const attempts: ColumnValue[][] = [];
   for (let index = 0; index < entry.attempts.length; index += 1) {
@@ -196,7 +203,7 @@ function attemptValues(
     count(usage?.cachedInputTokens),
     count(usage?.outputTokens),
     count(usage?.reasoningTokens),
-    nano(attempt.costUsd),
+    knownNano(attempt.costUsd),
     status(attempt.status),
     text(attempt.errorCode, 100),
   ];
@@ -207,6 +214,11 @@ export function nano(usd: number | undefined): number {
   return typeof usd === 'number' && Number.isFinite(usd) && usd > 0
     ? Math.round(usd * NANO_PER_USD)
     : 0;
+}
+
+/** A cost that may be unknown: null stays null (an unknown price), anything else as `nano`. */
+export function knownNano(usd: number | null | undefined): number | null {
+  return usd === null ? null : nano(usd);
 }
 
 function count(value: number | undefined): number {
@@ -221,7 +233,7 @@ function status(value: number): number {
   return Number.isInteger(value) && value >= 0 && value < 1000 ? value : 0;
 }
 
-function text(value: string | null | undefined, maxLength: number): string | null {
+export function text(value: string | null | undefined, maxLength: number): string | null {
   if (typeof value !== 'string') return null;
   return value.length > maxLength ? value.slice(0, maxLength) : value;
 }

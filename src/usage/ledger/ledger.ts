@@ -1,5 +1,11 @@
 import type { Usage } from '../../core/response.js';
 import type {
+  FoundRequest,
+  LedgerOutcome,
+  OutcomeEvidence,
+  OutcomeReportRow,
+} from './outcome-queries.js';
+import type {
   AttemptRow,
   RecentRequest,
   TimeSlot,
@@ -7,6 +13,13 @@ import type {
   WindowQuery,
 } from './detail-queries.js';
 
+export type {
+  FoundRequest,
+  LedgerOutcome,
+  OutcomeEvidence,
+  OutcomeReportRow,
+  OutcomeSignal,
+} from './outcome-queries.js';
 export type {
   AttemptRow,
   PromptBucket,
@@ -41,8 +54,11 @@ export interface LedgerRequest {
   provider?: string | null;
   /** Tokens billed for the request, summed over its attempts. Absent: zero. */
   usage?: Usage;
-  /** Money spent upstream for this request, USD (0 for cache hits and rejections). */
-  costUsd: number;
+  /**
+   * Money spent upstream for this request, USD (0 for cache hits and rejections); null when the
+   * served deployment has no price (your own vLLM box, say): unknown, never $0.
+   */
+  costUsd: number | null;
   /** True when the cost rests on estimated tokens (the provider reported no usage). */
   costEstimated?: boolean;
   /** Money the cache saved: what the answer would have cost upstream, USD (cache hits only). */
@@ -63,6 +79,10 @@ export interface LedgerRequest {
   stream: boolean;
   /** The client endpoint (`/v1/chat/completions`, `/v1/responses`, `/v1/messages`…); null in rows written before migration 6. */
   endpoint?: string | null;
+  /** The replica that served the request (`SWITCHYARD_REPLICA_ID`, default host:pid); null before migration 7. */
+  replicaId?: string | null;
+  /** The quality model's request bucket (`language/task/size`) for routed requests; null otherwise and before migration 8. */
+  bucket?: string | null;
 }
 
 /** One upstream call made for a request. Attempts are numbered by their order in the entry (1-based). */
@@ -76,7 +96,8 @@ export interface LedgerAttempt {
   latencyMs: number;
   firstTokenMs?: number | null;
   usage?: Usage;
-  costUsd: number;
+  /** USD; null when the deployment has no price. */
+  costUsd: number | null;
   /** Upstream HTTP status, or the status of the gateway error that ended the attempt. */
   status: number;
   errorCode?: string | null;
@@ -86,6 +107,11 @@ export interface LedgerAttempt {
 export interface LedgerEntry {
   request: LedgerRequest;
   attempts: LedgerAttempt[];
+  /**
+   * The row key, when the caller assigned it (the journal does, so a replay after a crash is
+   * idempotent); absent, the ledger assigns one at `record`.
+   */
+  entryId?: string;
 }
 
 /** Report grouping dimensions: served model, serving provider, API key id, UTC day. */
@@ -117,10 +143,13 @@ export interface ReportFigures {
   cachedInputTokens: number;
   outputTokens: number;
   reasoningTokens: number;
+  /** Known spend; requests with an unknown price add nothing (see `unpricedRequests`). */
   costUsd: number;
+  /** Requests whose cost is unknown: the deployment that served them has no price. */
+  unpricedRequests: number;
   /** What cache hits would have cost upstream. */
   savedByCacheUsd: number;
-  /** Reference cost − cost − cache saving, over requests that carry a reference cost. */
+  /** Reference cost − cost − cache saving, over requests that carry a reference cost and a known cost. */
   savedByRoutingUsd: number;
 }
 
@@ -148,6 +177,10 @@ export interface LedgerStats {
   dropped: number;
   /** Batch writes that failed (each is retried). */
   failedWrites: number;
+  /** Batch writes that succeeded, and their summed and last duration (ms): flush latency. */
+  flushes: number;
+  flushMsTotal: number;
+  lastFlushMs: number | null;
   /** The last write error's message, until a write succeeds again. */
   lastError: string | null;
 }
@@ -174,6 +207,14 @@ export interface Ledger {
   trafficMix(query: WindowQuery): Promise<TrafficRow[]>;
   /** Requests, errors, failovers, cache hits, spend and savings per time slot of `slotMs`. */
   timeSeries(query: WindowQuery & { slotMs: number }): Promise<TimeSlot[]>;
+  /** Stores an answer's outcome (one per request, signal and deployment; a repeat replaces it). Written at once, not queued. */
+  recordOutcome(outcome: LedgerOutcome): Promise<void>;
+  /** Outcomes summed per deployment and bucket since `since` (client feedback replaces implicit signals of the same request). */
+  outcomeEvidence(since: number): Promise<OutcomeEvidence[]>;
+  /** Outcomes in a window per model, provider, bucket and signal: the outcomes report. */
+  outcomeReport(query: WindowQuery): Promise<OutcomeReportRow[]>;
+  /** The newest request row with this id started at or after `since` (a bounded scan of the started_at index). */
+  findRequest(requestId: string, since: number): Promise<FoundRequest | undefined>;
 }
 
 /** Write-path tuning shared by both stores. Defaults in `DEFAULT_WRITE_OPTIONS`. */

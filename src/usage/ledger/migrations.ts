@@ -1,4 +1,4 @@
-import { dailyUpsertSql } from './daily-rollup.js';
+import { DAILY_SUM_COLUMNS_V2, dailyUpsertSql } from './daily-rollup.js';
 
 export type LedgerDialect = 'sqlite' | 'postgres';
 
@@ -95,7 +95,7 @@ export const MIGRATIONS: readonly Migration[] = [
         routing_saved_nano_usd BIGINT NOT NULL,
         PRIMARY KEY (day, api_key_id, model, provider)
       )${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''}`,
-      dailyBackfillSql(),
+      dailyBackfillSqlV2(),
     ],
   },
   {
@@ -152,11 +152,142 @@ export const MIGRATIONS: readonly Migration[] = [
     // Which client endpoint a request came in on (`/v1/responses`, `/v1/messages`…); NULL for older rows.
     statements: () => ['ALTER TABLE ledger_requests ADD COLUMN endpoint TEXT'],
   },
+  {
+    version: 7,
+    name: 'replica and unknown prices',
+    // replica_id: the replica that served the request (SWITCHYARD_REPLICA_ID, default host:pid).
+    // cost_nano_usd becomes nullable in both tables: NULL is an unknown price (a deployment with no
+    // price), never $0. Older rows keep their 0. ledger_daily counts the unpriced requests.
+    // SQLite cannot drop a NOT NULL constraint: the two tables are rebuilt, rowids kept (the
+    // daily upsert follows rowids).
+    statements: (dialect) =>
+      dialect === 'postgres'
+        ? [
+            'ALTER TABLE ledger_requests ADD COLUMN replica_id TEXT',
+            'ALTER TABLE ledger_requests ALTER COLUMN cost_nano_usd DROP NOT NULL',
+            'ALTER TABLE ledger_attempts ALTER COLUMN cost_nano_usd DROP NOT NULL',
+            'ALTER TABLE ledger_daily ADD COLUMN unpriced BIGINT NOT NULL DEFAULT 0',
+          ]
+        : [
+            ...rebuildSqlite('ledger_requests', REQUESTS_V7, ['entry_id'], REQUESTS_V6_COLUMNS),
+            'CREATE INDEX ledger_requests_started_at ON ledger_requests (started_at)',
+            ...rebuildSqlite(
+              'ledger_attempts',
+              ATTEMPTS_V7,
+              ['entry_id', 'attempt'],
+              ATTEMPTS_V7.map(([name]) => name),
+            ),
+            'ALTER TABLE ledger_daily ADD COLUMN unpriced BIGINT NOT NULL DEFAULT 0',
+          ],
+  },
+  {
+    version: 8,
+    name: 'answer outcomes',
+    // Owned by src/learning/: one outcome per request, signal and deployment (client feedback,
+    // structured-output, upstream-error, retry, tool-result); score in thousandths (0 failed … 1000
+    // passed). ledger_requests.bucket is the quality model's request bucket, for feedback lookups.
+    statements: () => [
+      `CREATE TABLE ledger_outcomes (
+        request_id TEXT NOT NULL,
+        signal TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        recorded_at BIGINT NOT NULL,
+        api_key_id TEXT,
+        bucket TEXT NOT NULL,
+        score_milli INTEGER NOT NULL,
+        reason TEXT,
+        source TEXT,
+        PRIMARY KEY (request_id, signal, provider, model)
+      )`,
+      'CREATE INDEX ledger_outcomes_recorded_at ON ledger_outcomes (recorded_at)',
+      'ALTER TABLE ledger_requests ADD COLUMN bucket TEXT',
+    ],
+  },
 ];
+
+type ColumnDefinition = readonly [name: string, type: string];
+
+/** ledger_requests as of migration 7 (SQLite rebuild), in column order. */
+const REQUESTS_V7: readonly ColumnDefinition[] = [
+  ['entry_id', 'TEXT NOT NULL'],
+  ['request_id', 'TEXT NOT NULL'],
+  ['started_at', 'BIGINT NOT NULL'],
+  ['api_key_id', 'TEXT'],
+  ['model_asked', 'TEXT'],
+  ['model', 'TEXT'],
+  ['provider', 'TEXT'],
+  ['attempts', 'INTEGER NOT NULL'],
+  ['input_tokens', 'BIGINT NOT NULL'],
+  ['cached_input_tokens', 'BIGINT NOT NULL'],
+  ['output_tokens', 'BIGINT NOT NULL'],
+  ['reasoning_tokens', 'BIGINT NOT NULL'],
+  ['cost_nano_usd', 'BIGINT'],
+  ['cost_estimated', 'SMALLINT NOT NULL'],
+  ['saved_nano_usd', 'BIGINT NOT NULL'],
+  ['reference_cost_nano_usd', 'BIGINT'],
+  ['latency_ms', 'INTEGER NOT NULL'],
+  ['first_token_ms', 'INTEGER'],
+  ['status', 'SMALLINT NOT NULL'],
+  ['error_code', 'TEXT'],
+  ['cache_status', 'TEXT NOT NULL'],
+  ['route_reason', 'TEXT'],
+  ['stream', 'SMALLINT NOT NULL'],
+  ['endpoint', 'TEXT'],
+  ['replica_id', 'TEXT'],
+];
+const REQUESTS_V6_COLUMNS = REQUESTS_V7.map(([name]) => name).filter(
+  (name) => name !== 'replica_id',
+);
+
+/** ledger_attempts as of migration 7 (SQLite rebuild). */
+const ATTEMPTS_V7: readonly ColumnDefinition[] = [
+  ['entry_id', 'TEXT NOT NULL'],
+  ['attempt', 'SMALLINT NOT NULL'],
+  ['request_id', 'TEXT NOT NULL'],
+  ['provider', 'TEXT NOT NULL'],
+  ['model', 'TEXT NOT NULL'],
+  ['upstream_model', 'TEXT NOT NULL'],
+  ['started_at', 'BIGINT NOT NULL'],
+  ['latency_ms', 'INTEGER NOT NULL'],
+  ['first_token_ms', 'INTEGER'],
+  ['input_tokens', 'BIGINT NOT NULL'],
+  ['cached_input_tokens', 'BIGINT NOT NULL'],
+  ['output_tokens', 'BIGINT NOT NULL'],
+  ['reasoning_tokens', 'BIGINT NOT NULL'],
+  ['cost_nano_usd', 'BIGINT'],
+  ['status', 'SMALLINT NOT NULL'],
+  ['error_code', 'TEXT'],
+];
+
+/** SQLite's table change: a new table, the rows copied with their rowids, the old one dropped. */
+function rebuildSqlite(
+  table: string,
+  columns: readonly ColumnDefinition[],
+  primaryKey: readonly string[],
+  copied: readonly string[],
+): string[] {
+  const definitions = columns.map(([name, type]) => `${name} ${type}`).join(',\n        ');
+  const list = copied.join(', ');
+  return [
+    `CREATE TABLE ${table}_rebuilt (
+        ${definitions},
+        PRIMARY KEY (${primaryKey.join(', ')})
+      )`,
+    `INSERT INTO ${table}_rebuilt (rowid, ${list}) SELECT rowid, ${list} FROM ${table}`,
+    `DROP TABLE ${table}`,
+    `ALTER TABLE ${table}_rebuilt RENAME TO ${table}`,
+  ];
+}
 
 /** Adds every request row to `ledger_daily` (migration 2 on an existing ledger; the bench after a bulk load into an empty rollup). */
 export function dailyBackfillSql(): string {
   return dailyUpsertSql('ledger_requests');
+}
+
+/** Migration 2's backfill, frozen to the rollup columns that migration creates. */
+function dailyBackfillSqlV2(): string {
+  return dailyUpsertSql('ledger_requests', 'true', DAILY_SUM_COLUMNS_V2);
 }
 
 /** The migrations still to apply, in order; throws when the store is newer than this code. */

@@ -137,6 +137,7 @@ function toFigures(sums: FigureSums): ReportFigures {
     outputTokens: Number(sums.output_tokens),
     reasoningTokens: Number(sums.reasoning_tokens),
     costUsd: nanoToUsd(sums.cost_nano_usd),
+    unpricedRequests: Number(sums.unpriced),
     savedByCacheUsd: nanoToUsd(sums.saved_nano_usd),
     savedByRoutingUsd: nanoToUsd(sums.routing_saved_nano_usd),
   };

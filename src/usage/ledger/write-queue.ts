@@ -3,7 +3,7 @@ import type { LedgerStats, LedgerWriteOptions } from './ledger.js';
 
 export const DEFAULT_WRITE_OPTIONS: Required<Omit<LedgerWriteOptions, 'log'>> = {
   batchSize: 2000,
-  flushIntervalMs: 1000,
+  flushIntervalMs: 250,
   maxQueuedEntries: 100_000,
   retryBaseMs: 100,
   retryMaxMs: 30_000,
@@ -38,6 +38,9 @@ export class WriteQueue<Item> {
   private droppedSinceLog = 0;
   private lastDropLogAt = -Infinity;
   private failedWrites = 0;
+  private flushes = 0;
+  private flushMsTotal = 0;
+  private lastFlushMs: number | null = null;
   private consecutiveFailures = 0;
   private lastError: string | null = null;
   private running = false;
@@ -113,6 +116,9 @@ export class WriteQueue<Item> {
       written: this.written,
       dropped: this.dropped,
       failedWrites: this.failedWrites,
+      flushes: this.flushes,
+      flushMsTotal: this.flushMsTotal,
+      lastFlushMs: this.lastFlushMs,
       lastError: this.lastError,
     };
   }
@@ -136,6 +142,7 @@ export class WriteQueue<Item> {
       ) {
         const batch = this.take(this.options.batchSize);
         this.inFlight = batch.length;
+        const startedAt = performance.now();
         try {
           await this.write(batch);
         } catch (error) {
@@ -145,6 +152,9 @@ export class WriteQueue<Item> {
           return;
         }
         this.inFlight = 0;
+        this.lastFlushMs = performance.now() - startedAt;
+        this.flushes += 1;
+        this.flushMsTotal += this.lastFlushMs;
         this.written += batch.length;
         this.consecutiveFailures = 0;
         this.lastError = null;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { GroupDimension, ReportFigures, UsageReport } from '../ledger/ledger.js';
+import { formatOutcomesTable } from './format-outcomes.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import { SQLITE_FILE_NAME } from '../ledger/sqlite-ledger.js';
 import { parseGroupBy, parseTimeBound } from './report-range.js';
@@ -31,23 +32,32 @@ const FIGURE_COLUMNS: Column[] = [
   { title: 'Saved cache', value: (figures) => usd(figures.savedByCacheUsd) },
   { title: 'Saved routing', value: (figures) => usd(figures.savedByRoutingUsd) },
 ];
+/** Shown when some request in the report had no price. */
+const UNPRICED_COLUMN: Column = {
+  title: 'No price',
+  value: (figures) => integer(figures.unpricedRequests),
+};
 
 /** The `switchyard costs` table: one line per group, a totals line, and a savings summary. */
 export function formatCostsTable(report: UsageReport): string {
   const range = `${timeLabel(report.from)} → ${timeLabel(report.to)} UTC`;
   const heading = `Usage ${range}${report.groupBy.length > 0 ? `, by ${report.groupBy.join(', ')}` : ''}`;
   if (report.totals.requests === 0) return `${heading}\n\nNo requests in this period.\n`;
+  const columns =
+    report.totals.unpricedRequests > 0
+      ? [...FIGURE_COLUMNS.slice(0, 7), UNPRICED_COLUMN, ...FIGURE_COLUMNS.slice(7)]
+      : FIGURE_COLUMNS;
   const header = [
     ...report.groupBy.map((dimension) => DIMENSION_TITLES[dimension]),
-    ...FIGURE_COLUMNS.map((column) => column.title),
+    ...columns.map((column) => column.title),
   ];
   const lines: string[][] = report.rows.map((row) => [
     ...report.groupBy.map((dimension) => row.group[dimension] ?? '(none)'),
-    ...FIGURE_COLUMNS.map((column) => column.value(row)),
+    ...columns.map((column) => column.value(row)),
   ]);
   const totalsLine = [
     ...report.groupBy.map((_, index) => (index === 0 ? 'Total' : '')),
-    ...FIGURE_COLUMNS.map((column) => column.value(report.totals)),
+    ...columns.map((column) => column.value(report.totals)),
   ];
   const table = report.groupBy.length > 0 ? [header, ...lines, totalsLine] : [header, totalsLine];
   const widths = header.map((_, index) =>
@@ -85,6 +95,12 @@ function summary(totals: ReportFigures): string {
       `~ ${integer(count)} ${count === 1 ? 'request is' : 'requests are'} priced on estimated token counts (the provider reported no usage).`,
     );
   }
+  if (totals.unpricedRequests > 0) {
+    const count = totals.unpricedRequests;
+    lines.push(
+      `${integer(count)} ${count === 1 ? 'request has' : 'requests have'} no price (a deployment without one): not in the spend, nothing saved by routing.`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -100,6 +116,8 @@ export interface RunCostsOptions {
   groupBy?: string | readonly string[] | undefined;
   /** Print the report as JSON instead of a table. */
   json?: boolean | undefined;
+  /** The answer-outcomes report (per model, provider, bucket and signal) instead of spend. */
+  outcomes?: boolean | undefined;
   /** Output sinks (default process.stdout / process.stderr). */
   write?: (text: string) => void;
   writeError?: (text: string) => void;
@@ -140,6 +158,15 @@ export async function runCosts(options: RunCostsOptions): Promise<number> {
   } else {
     const ledger = await openLedger({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
     try {
+      if (options.outcomes === true) {
+        const rows = await ledger.outcomeReport({ from: query.from, to: query.to });
+        write(
+          options.json === true
+            ? `${JSON.stringify({ from: new Date(query.from), to: new Date(query.to), rows }, null, 2)}\n`
+            : formatOutcomesTable(rows, query.from, query.to),
+        );
+        return 0;
+      }
       report = await ledger.report(query);
     } finally {
       await ledger.close();
@@ -168,6 +195,7 @@ function emptyFigures(): ReportFigures {
     outputTokens: 0,
     reasoningTokens: 0,
     costUsd: 0,
+    unpricedRequests: 0,
     savedByCacheUsd: 0,
     savedByRoutingUsd: 0,
   };

@@ -1,0 +1,380 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayError } from '../core/errors.js';
+import type { CanonicalRequest } from '../core/request.js';
+import { deploymentKey } from '../core/route.js';
+import type { ConversationRungs, RungChange } from '../router/learning/conversation-rungs.js';
+import type { QualityModel } from '../router/learning/quality-model.js';
+import type { SharedState } from '../state/shared-state.js';
+import type { Ledger, LedgerOutcome, OutcomeSignal } from '../usage/ledger/ledger.js';
+import { conversationKey, promptHash, RETRY_OF_HEADER } from './conversation-key.js';
+import { RecentRequests, type RecentRequest } from './recent-requests.js';
+import { toolFailure } from './tool-failure.js';
+
+/** What routing needs from the learning loop before it plans a request. */
+export interface Arrival {
+  conversation: string;
+  promptHash: string;
+  /** The request retries an earlier answer (which is marked failed). */
+  retried?: boolean;
+  /** An earlier request of the same prompt from the same key within the window (a retry if routed). */
+  repeatOf?: string;
+}
+
+/** A routed request, as planned. */
+export interface PlannedRequest {
+  requestId: string;
+  keyId: string | null;
+  arrival: Arrival;
+  provider: string;
+  model: string;
+  bucket: string;
+  policy?: string;
+  rung?: { index: number; count: number };
+}
+
+/** A finished request as the learning loop reads it (filled from the request record). */
+export interface SettledRequest {
+  requestId: string;
+  status: number;
+  provider?: string;
+  model?: string;
+  errorCode?: string;
+  attempts: ReadonlyArray<{
+    provider: string;
+    model: string;
+    errorCode?: string;
+    endReason?: string;
+  }>;
+  arrival: Arrival;
+}
+
+export interface FeedbackInput {
+  requestId: string;
+  score: number;
+  reason?: string;
+  source?: string;
+}
+
+export interface FeedbackResult {
+  request_id: string;
+  model: string;
+  provider: string;
+  bucket: string;
+  score: number;
+  posterior: { mean: number; evidence: number };
+  escalated_to_rung?: number;
+}
+
+const RUNG_CHANNEL = 'cascade-rungs';
+
+export interface LearningLoopOptions {
+  quality: QualityModel;
+  rungs: ConversationRungs;
+  ledger?: Ledger;
+  shared?: SharedState;
+  log?: (message: string) => void;
+  now?: () => number;
+}
+
+/**
+ * The learning loop: outcomes of answers — the client's feedback and the signals the gateway
+ * sees itself — go to the ledger and into the quality model, and a failure raises a cascade
+ * conversation one rung. docs/routing.md ("Learning from outcomes") lists the signals and rules.
+ */
+export class LearningLoop {
+  readonly recent: RecentRequests;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: LearningLoopOptions) {
+    this.recent = new RecentRequests(options.quality.settings.retryWindowMs);
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((message) => process.stderr.write(`[learning] ${message}\n`));
+  }
+
+  /** Rebuilds the quality model from the ledger, then keeps it fresh and shares cascade rungs. */
+  async start(): Promise<void> {
+    await this.rebuild();
+    const refresh = this.options.quality.settings.refreshMs;
+    if (this.options.ledger && refresh > 0) {
+      this.timer = setInterval(() => void this.rebuild(), refresh);
+      this.timer.unref();
+    }
+    const shared = this.options.shared;
+    if (shared) {
+      this.unsubscribe = shared.subscribe(RUNG_CHANNEL, (message) => {
+        try {
+          this.options.rungs.apply(JSON.parse(message) as RungChange, this.now());
+        } catch {
+          // A malformed message from another version: ignored.
+        }
+      });
+      this.options.rungs.onChange = (change) =>
+        void shared.publish(RUNG_CHANNEL, JSON.stringify(change));
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    this.options.rungs.onChange = undefined;
+  }
+
+  /** Reads every outcome within the history window back from the ledger (every replica gets the same model). */
+  async rebuild(): Promise<void> {
+    const ledger = this.options.ledger;
+    if (!ledger) return;
+    try {
+      const rows = await ledger.outcomeEvidence(
+        this.now() - this.options.quality.settings.historyMs,
+      );
+      this.options.quality.replaceAll(
+        rows.map((row) => ({ ...row, key: deploymentKey(row.provider, row.model) })),
+      );
+    } catch (error) {
+      this.log(
+        `rebuilding the quality model from the ledger failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  /**
+   * When a request arrives: its conversation, and the signals its arrival carries about earlier
+   * answers — an `x-switchyard-retry-of` header fails the answer it names; a tool result
+   * reporting failure right after the model's tool call fails the conversation's previous
+   * answer. Either raises a cascade rung before this request is planned. The same prompt again
+   * from the same key is only noted here (`repeatOf`): it counts as a retry when the request is
+   * routed rather than answered from the cache (see `routing`).
+   */
+  async arrive(
+    request: CanonicalRequest,
+    headers: IncomingHttpHeaders,
+    keyId: string | null,
+  ): Promise<Arrival> {
+    const now = this.now();
+    const arrival: Arrival = {
+      conversation: conversationKey(request, keyId, headers),
+      promptHash: promptHash(request, keyId),
+    };
+    const retryOf = headers[RETRY_OF_HEADER];
+    if (typeof retryOf === 'string' && retryOf !== '') {
+      const earlier = this.recent.byRequestId(retryOf);
+      if (earlier && earlier.keyId === keyId) {
+        this.apply(earlier, 'retry', 0, `retried (${RETRY_OF_HEADER} header)`, 'retry');
+        arrival.retried = true;
+      }
+    } else {
+      const earlier = this.recent.samePrompt(keyId, arrival.promptHash, now);
+      if (earlier) arrival.repeatOf = earlier.requestId;
+    }
+    if (!arrival.retried && request.kind === 'chat') {
+      const failure = trailingToolFailure(request);
+      const previous = failure ? this.recent.lastOf(arrival.conversation, now) : undefined;
+      if (failure && previous)
+        this.apply(previous, 'tool-result', 0, `tool result: ${failure.excerpt}`, failure.runner);
+    }
+    return arrival;
+  }
+
+  /**
+   * The request is about to be routed (not answered from the cache): a repeat of the same prompt
+   * from the same key within the window is a retry, and the earlier answer failed.
+   */
+  routing(arrival: Arrival): void {
+    if (arrival.repeatOf === undefined || arrival.retried) return;
+    const earlier = this.recent.byRequestId(arrival.repeatOf);
+    if (earlier === undefined || earlier.promptHash !== arrival.promptHash) return;
+    this.apply(earlier, 'retry', 0, 'retried (the same prompt from the same key)', 'retry');
+    arrival.retried = true;
+  }
+
+  /**
+   * A request was planned: remembered at once (a retry may arrive before the settlement is
+   * reported), attributed to the first planned deployment until it settles.
+   */
+  planned(planned: PlannedRequest): void {
+    this.recent.add({
+      requestId: planned.requestId,
+      keyId: planned.keyId,
+      provider: planned.provider,
+      model: planned.model,
+      bucket: planned.bucket,
+      conversation: planned.arrival.conversation,
+      promptHash: planned.arrival.promptHash,
+      at: this.now(),
+      counted: new Map(),
+      ...(planned.policy === undefined ? {} : { policy: planned.policy }),
+      ...(planned.rung === undefined ? {} : { rung: planned.rung }),
+    });
+  }
+
+  /** After a request settled: the deployment that answered, and the signals its own answer gave. */
+  settle(settled: SettledRequest): void {
+    const entry = this.recent.byRequestId(settled.requestId);
+    if (entry === undefined || entry.promptHash !== settled.arrival.promptHash) return;
+    if (settled.provider !== undefined && settled.model !== undefined) {
+      entry.provider = settled.provider;
+      entry.model = settled.model;
+    }
+    let escalated = false;
+    for (const attempt of settled.attempts) {
+      if (attempt.errorCode !== 'invalid_structured_output') continue;
+      this.record(
+        { ...entry, provider: attempt.provider, model: attempt.model },
+        'structured-output',
+        0,
+        'failed structured-output validation',
+        'validator',
+        false,
+      );
+      if (attempt.endReason?.startsWith('escalate')) escalated = true;
+    }
+    // The executor escalating away from a model that answered invalid JSON twice is a failure signal of the cascade too.
+    if (escalated) this.raise(entry);
+    if (settled.errorCode === 'upstream_stream_interrupted')
+      this.apply(entry, 'upstream-error', 0, 'upstream error after the answer began', 'gateway');
+    // A request that got no answer has no outcome: a retry of it says nothing about a model.
+    else if (settled.status !== 200) this.recent.forget(entry);
+  }
+
+  /** `POST /v1/feedback`: the caller must own the request (same key) or hold the admin token. */
+  async feedback(
+    input: FeedbackInput,
+    caller: { keyId: string | null; admin: boolean },
+  ): Promise<FeedbackResult> {
+    let entry = this.recent.byRequestId(input.requestId);
+    if (entry === undefined && this.options.ledger) {
+      const found = await this.options.ledger.findRequest(
+        input.requestId,
+        this.now() - this.options.quality.settings.historyMs,
+      );
+      if (found?.model && found.provider && found.bucket)
+        entry = {
+          requestId: found.requestId,
+          keyId: found.apiKeyId,
+          provider: found.provider,
+          model: found.model,
+          bucket: found.bucket,
+          conversation: '',
+          promptHash: '',
+          at: found.startedAt,
+          counted: new Map(),
+        };
+    }
+    if (entry === undefined)
+      throw new GatewayError(
+        'request_not_found',
+        `No routed request "${input.requestId.slice(0, 100)}" within the feedback window (or its ledger row is not written yet: retry in a second).`,
+        { param: 'request_id' },
+      );
+    if (!caller.admin && caller.keyId !== entry.keyId)
+      throw new GatewayError(
+        'feedback_forbidden',
+        'That request was made with another API key: send feedback with the key that made it, or with the admin token.',
+        { param: 'request_id' },
+      );
+    const rung = this.apply(
+      entry,
+      'feedback',
+      input.score,
+      input.reason ?? null,
+      input.source ?? null,
+    );
+    const posterior = this.options.quality.posterior(
+      deploymentKey(entry.provider, entry.model),
+      entry.bucket,
+      0.5,
+    );
+    return {
+      request_id: entry.requestId,
+      model: entry.model,
+      provider: entry.provider,
+      bucket: entry.bucket,
+      score: input.score,
+      posterior: { mean: Math.round(posterior.mean * 1000) / 1000, evidence: posterior.evidence },
+      ...(rung === undefined ? {} : { escalated_to_rung: rung + 1 }),
+    };
+  }
+
+  /** Records an outcome and, for a failure of a cascade-routed answer, raises its conversation. Returns the new rung index. */
+  private apply(
+    entry: RecentRequest,
+    signal: OutcomeSignal,
+    score: number,
+    reason: string | null,
+    source: string | null,
+  ): number | undefined {
+    this.record(entry, signal, score, reason, source, true);
+    return score < 0.5 ? this.raise(entry) : undefined;
+  }
+
+  private raise(entry: RecentRequest): number | undefined {
+    if (entry.rung === undefined || entry.policy === undefined || entry.conversation === '')
+      return undefined;
+    const next = Math.min(entry.rung.count - 1, entry.rung.index + 1);
+    this.options.rungs.raise(entry.conversation, entry.policy, next, this.now());
+    return next;
+  }
+
+  private record(
+    entry: RecentRequest,
+    signal: OutcomeSignal,
+    score: number,
+    reason: string | null,
+    source: string | null,
+    replaceable: boolean,
+  ): void {
+    const key = deploymentKey(entry.provider, entry.model);
+    const quality = this.options.quality;
+    if (replaceable) {
+      // One counted outcome per answer: a feedback replaces an implicit signal (and an earlier feedback).
+      const previous = entry.counted.get('answer');
+      if (previous !== undefined) {
+        if (signal !== 'feedback' && entry.counted.has('feedback')) return;
+        quality.add(key, entry.bucket, previous, -1);
+      }
+      entry.counted.set('answer', score);
+      if (signal === 'feedback') entry.counted.set('feedback', score);
+    }
+    quality.add(key, entry.bucket, score);
+    const outcome: LedgerOutcome = {
+      requestId: entry.requestId,
+      signal,
+      provider: entry.provider,
+      model: entry.model,
+      recordedAt: this.now(),
+      apiKeyId: entry.keyId,
+      bucket: entry.bucket,
+      score,
+      reason,
+      source,
+    };
+    this.options.ledger
+      ?.recordOutcome(outcome)
+      .catch((error: unknown) =>
+        this.log(
+          `storing an outcome failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  }
+}
+
+/** The failure reported by the tool results that end the conversation (right after the model's tool call), if any. */
+export function trailingToolFailure(
+  request: Extract<CanonicalRequest, { kind: 'chat' }>,
+): { runner: string; excerpt: string } | undefined {
+  const messages = request.messages;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role !== 'tool') return undefined;
+    const failure =
+      toolFailure(message.content) ??
+      (message.isError === true
+        ? { runner: 'is_error', excerpt: message.content.trim().slice(0, 120) }
+        : undefined);
+    if (failure) return failure;
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+import type { Evaluation } from '../rank-candidates.js';
+import type { QualityModel } from './quality-model.js';
+
+/**
+ * Replaces each evaluation's prior expected quality by its learned posterior mean (percent) in
+ * `bucket`, keeping the posterior for explain. The prior is the registry's expected pass@1.
+ */
+export function judgeCandidates(
+  evaluations: readonly Evaluation[],
+  bucket: string,
+  quality: QualityModel,
+): void {
+  for (const evaluation of evaluations) {
+    const posterior = quality.posterior(
+      evaluation.info.target.key,
+      bucket,
+      evaluation.quality / 100,
+    );
+    evaluation.posterior = posterior;
+    evaluation.quality = posterior.mean * 100;
+    evaluation.score = evaluation.quality;
+  }
+}
+
+/** A model that always reasons before answering (its expected output counts several times). */
+export function isReasoningModel(evaluation: Evaluation): boolean {
+  return evaluation.info.outputFactor > 1;
+}
+
+/**
+ * Splits candidates into those within `margin` points of the best one's `value` (default: the
+ * posterior mean) and the rest. Reasoning models below `reasoningMinDifficulty` are held back
+ * (neither the best nor qualifying): a trivial prompt never goes to one while another can serve.
+ * Dropped candidates do not set the best either.
+ */
+export function withinMargin(
+  evaluations: readonly Evaluation[],
+  margin: number,
+  options: {
+    difficulty: number;
+    reasoningMinDifficulty: number;
+    floor?: number;
+    value?: (evaluation: Evaluation) => number;
+  },
+): { qualifying: Evaluation[]; rest: Evaluation[]; heldBack: Evaluation[]; best: number } {
+  const value = options.value ?? ((evaluation: Evaluation) => evaluation.quality);
+  const holdBack =
+    options.difficulty < options.reasoningMinDifficulty &&
+    evaluations.some(
+      (evaluation) => !isReasoningModel(evaluation) && evaluation.drop === undefined,
+    );
+  const heldBack: Evaluation[] = [];
+  const competing: Evaluation[] = [];
+  for (const evaluation of evaluations) {
+    if (holdBack && isReasoningModel(evaluation)) heldBack.push(evaluation);
+    else competing.push(evaluation);
+  }
+  let best = Number.NEGATIVE_INFINITY;
+  for (const evaluation of competing)
+    if (evaluation.drop === undefined && value(evaluation) > best) best = value(evaluation);
+  if (best === Number.NEGATIVE_INFINITY)
+    for (const evaluation of competing) best = Math.max(best, value(evaluation));
+  const qualifying: Evaluation[] = [];
+  const rest: Evaluation[] = [];
+  for (const evaluation of competing) {
+    const score = value(evaluation);
+    if (score >= best - margin && (options.floor === undefined || score >= options.floor))
+      qualifying.push(evaluation);
+    else rest.push(evaluation);
+  }
+  return { qualifying, rest, heldBack, best };
+}
