@@ -72,6 +72,12 @@ export type AssistantMessage = {
    * them (`unsupported`) where it cannot (docs/providers.md, ADR 0013).
    */
   reasoning?: ReasoningBlock[];
+  /**
+   * The reasoning is optional context (Anthropic `thinking` blocks of earlier turns, which the
+   * Anthropic API itself may ignore): an upstream that cannot take it back gets none, instead of
+   * a refusal. Responses `reasoning` items are not optional: they are round-tripped or refused.
+   */
+  reasoningOptional?: true;
 };
 export type ToolMessage = {
   role: 'tool';

@@ -167,7 +167,10 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
   }
   const message: AssistantMessage = { role: 'assistant', content: text };
   if (toolCalls !== undefined) message.toolCalls = toolCalls;
-  if (reasoning !== undefined) message.reasoning = reasoning;
+  if (reasoning !== undefined) {
+    message.reasoning = reasoning;
+    message.reasoningOptional = true;
+  }
   if (textMark !== undefined) message.cacheControl = textMark;
   return message;
 }

@@ -108,6 +108,7 @@ describe('decodeMessagesRequest', () => {
           { type: 'thinking', text: 'Let me look', signature: 'sig' },
           { type: 'redacted', data: 'xyz' },
         ],
+        reasoningOptional: true,
       },
       { role: 'tool', toolCallId: 'toolu_1', content: 'const a = 1;' },
       { role: 'tool', toolCallId: 'toolu_2', content: 'line 1\nline 2', isError: true },

@@ -75,6 +75,7 @@ describe('Anthropic request options', () => {
               { type: 'thinking', text: 'from deepseek' },
               { type: 'redacted', data: 'R' },
             ],
+            reasoningOptional: true,
           },
           { role: 'user', content: [{ type: 'text', text: 'more' }] },
         ],

@@ -1,6 +1,6 @@
 import { GatewayError } from '../../core/errors.js';
 import type { ProviderQuirks } from '../../core/provider.js';
-import type { ChatRequest, ReasoningBlock } from '../../core/request.js';
+import type { AssistantMessage, ChatRequest, ReasoningBlock } from '../../core/request.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -67,24 +67,24 @@ function anthropicServiceTier(tier: string, providerId: string): string {
  * upstream) is not sent: the API would refuse a block without a valid signature.
  */
 export function encodeHistoryReasoning(
-  blocks: ReasoningBlock[] | undefined,
+  message: AssistantMessage,
   providerId: string,
 ): JsonObject[] {
-  if (blocks === undefined) return [];
   const encoded: JsonObject[] = [];
-  for (const block of blocks) {
+  for (const block of message.reasoning ?? []) {
     if (block.type === 'redacted') encoded.push({ type: 'redacted_thinking', data: block.data });
-    else if (block.type === 'encrypted') {
-      // A Responses upstream's encrypted item cannot go to Anthropic (ADR 0013): refused by name.
+    else if (block.type === 'thinking' && block.signature !== undefined && block.signature !== '')
+      encoded.push({ type: 'thinking', thinking: block.text, signature: block.signature });
+    else if (message.reasoningOptional !== true) {
+      // Reasoning another upstream produced (Responses items passed back, ADR 0013): refused by name.
       throw new GatewayError(
         'unsupported',
         `${providerId} (Anthropic) takes earlier reasoning back only as thinking it signed; these \`reasoning\` input items come from another provider. Leave them out of the input.`,
         { param: 'input', provider: providerId },
       );
-    } else if (block.signature !== undefined && block.signature !== '')
-      encoded.push({ type: 'thinking', thinking: block.text, signature: block.signature });
-    // Unsigned thinking (another upstream's reasoning shown to an Anthropic client) never goes
-    // back to Anthropic (docs/compatibility.md).
+    }
+    // Unsigned thinking an Anthropic client passes back (another upstream's reasoning, shown
+    // with `signature: ""`) never goes back to Anthropic (docs/compatibility.md).
   }
   return encoded;
 }

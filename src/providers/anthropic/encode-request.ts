@@ -82,7 +82,7 @@ export function encodeAnthropicBody(
         );
         break;
       case 'assistant': {
-        const blocks: JsonObject[] = encodeHistoryReasoning(message.reasoning, options.providerId);
+        const blocks: JsonObject[] = encodeHistoryReasoning(message, options.providerId);
         if (message.content !== '')
           blocks.push(marked({ type: 'text', text: message.content }, message.cacheControl));
         for (const call of message.toolCalls ?? []) {

@@ -69,8 +69,10 @@ function encodeMessage(
         message.content === '' && toolCalls.length > 0 ? null : message.content;
       if (mark !== undefined && message.content !== '') content = [textPart(message.content, mark)];
       const encoded: JsonObject = { role: 'assistant', content };
-      if (message.reasoning !== undefined && message.reasoning.length > 0)
-        encoded['reasoning_content'] = reasoningContent(message, reasoning);
+      if (message.reasoning !== undefined && message.reasoning.length > 0) {
+        const text = reasoningContent(message, reasoning);
+        if (text !== undefined) encoded['reasoning_content'] = text;
+      }
       if (toolCalls.length > 0) {
         encoded['tool_calls'] = toolCalls.map((call) => ({
           id: call.id,
@@ -97,14 +99,21 @@ function encodeMessage(
  * encrypted blocks. Elsewhere, and for reasoning that is only another wire's opaque data (a
  * redacted block, an encrypted item without summary text), it is refused by name: the request
  * fails over to a deployment that takes it, or the client learns to leave the items out.
+ * Optional reasoning (an Anthropic client's thinking blocks) is left out instead of refused, and
+ * only its readable text goes back.
  */
-function reasoningContent(message: AssistantMessage, reasoning: ReasoningInput): string {
+function reasoningContent(
+  message: AssistantMessage,
+  reasoning: ReasoningInput,
+): string | undefined {
   let text = '';
   let opaque = false;
   for (const block of message.reasoning ?? []) {
     if (block.type === 'redacted' || block.text === '') opaque = true;
     else text += block.text;
   }
+  if (message.reasoningOptional === true)
+    return reasoning.takesReasoning && text !== '' ? text : undefined;
   if (!reasoning.takesReasoning || opaque) {
     throw new GatewayError(
       'unsupported',

@@ -61,7 +61,12 @@ describe('OpenAI-compatible chat options', () => {
         ...base,
         messages: [
           ...base.messages,
-          { role: 'assistant', content: 'x', reasoning: [{ type: 'thinking', text: 'why' }] },
+          {
+            role: 'assistant',
+            content: 'x',
+            reasoning: [{ type: 'thinking', text: 'why' }],
+            reasoningOptional: true,
+          },
         ],
       },
       options(),
@@ -102,7 +107,7 @@ describe('OpenAI-compatible chat options', () => {
         verbosity: 'low',
         promptCacheKey: 'k',
       },
-      options(),
+      options(resolveQuirks({ verbosity: true, promptCacheKey: true })),
     );
     expect(body).toMatchObject({
       top_k: 5,

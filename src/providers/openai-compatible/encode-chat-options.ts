@@ -45,10 +45,23 @@ export function encodeChatOptions(
   if (request.serviceTier !== undefined)
     body['service_tier'] =
       request.serviceTier === 'standard_only' ? 'default' : request.serviceTier;
-  if (request.verbosity !== undefined) body['verbosity'] = request.verbosity;
-  if (request.promptCacheKey !== undefined) body['prompt_cache_key'] = request.promptCacheKey;
-  if (request.promptCacheRetention !== undefined)
-    body['prompt_cache_retention'] = request.promptCacheRetention;
+  if (request.verbosity !== undefined) {
+    if (!quirks.verbosity) {
+      throw new GatewayError(
+        'unsupported',
+        `${providerId} has no verbosity control (\`text.verbosity\` / \`verbosity\`); leave it out, or use a model served by OpenAI.`,
+        { param: 'verbosity', provider: providerId },
+      );
+    }
+    body['verbosity'] = request.verbosity;
+  }
+  // A cache routing hint never changes the answer: left out where the upstream has no such key
+  // (a chat client's prompt_cache_key is refused before the attempt by the field policy).
+  if (quirks.promptCacheKey) {
+    if (request.promptCacheKey !== undefined) body['prompt_cache_key'] = request.promptCacheKey;
+    if (request.promptCacheRetention !== undefined)
+      body['prompt_cache_retention'] = request.promptCacheRetention;
+  }
 }
 
 /**
