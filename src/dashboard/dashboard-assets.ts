@@ -16,6 +16,7 @@ export interface DashboardAsset {
 const FILES: Record<string, { type: string; vendor?: string }> = {
   'index.html': { type: 'text/html; charset=utf-8' },
   'dashboard.js': { type: 'text/javascript; charset=utf-8' },
+  'outcomes-panel.js': { type: 'text/javascript; charset=utf-8' },
   'dashboard.css': { type: 'text/css; charset=utf-8' },
   'uPlot.iife.min.js': {
     type: 'text/javascript; charset=utf-8',

@@ -5,10 +5,16 @@ import { deploymentKey } from '../core/route.js';
 import type { ConversationRungs, RungChange } from '../router/learning/conversation-rungs.js';
 import type { QualityModel } from '../router/learning/quality-model.js';
 import type { SharedState } from '../state/shared-state.js';
-import type { Ledger, LedgerOutcome, OutcomeSignal } from '../usage/ledger/ledger.js';
+import type {
+  Ledger,
+  LedgerEscalation,
+  LedgerOutcome,
+  OutcomeSignal,
+} from '../usage/ledger/ledger.js';
 import { conversationKey, promptHash, RETRY_OF_HEADER } from './conversation-key.js';
 import { RecentRequests, type RecentRequest } from './recent-requests.js';
-import { toolFailure } from './tool-failure.js';
+import { structuredOutputEscalations } from './escalations.js';
+import { trailingToolFailure } from './tool-failure.js';
 
 /** What routing needs from the learning loop before it plans a request. */
 export interface Arrival {
@@ -218,7 +224,6 @@ export class LearningLoop {
       entry.provider = settled.provider;
       entry.model = settled.model;
     }
-    let escalated = false;
     for (const attempt of settled.attempts) {
       if (attempt.errorCode !== 'invalid_structured_output') continue;
       this.record(
@@ -229,10 +234,11 @@ export class LearningLoop {
         'validator',
         false,
       );
-      if (attempt.endReason?.startsWith('escalate')) escalated = true;
     }
+    const escalations = structuredOutputEscalations(entry, settled.attempts, this.now());
+    for (const escalation of escalations) this.storeEscalation(escalation);
     // The executor escalating away from a model that answered invalid JSON twice is a failure signal of the cascade too.
-    if (escalated) this.raise(entry);
+    if (escalations.length > 0) this.raise(entry, 'structured-output');
     if (settled.errorCode === 'upstream_stream_interrupted')
       this.apply(entry, 'upstream-error', 0, 'upstream error after the answer began', 'gateway');
     // A request that got no answer has no outcome: a retry of it says nothing about a model.
@@ -307,15 +313,38 @@ export class LearningLoop {
     source: string | null,
   ): number | undefined {
     this.record(entry, signal, score, reason, source, true);
-    return score < 0.5 ? this.raise(entry) : undefined;
+    return score < 0.5 ? this.raise(entry, signal) : undefined;
   }
 
-  private raise(entry: RecentRequest): number | undefined {
+  /** Raises a cascade conversation one rung and stores the escalation when there was a rung above. */
+  private raise(entry: RecentRequest, cause: OutcomeSignal): number | undefined {
     if (entry.rung === undefined || entry.policy === undefined || entry.conversation === '')
       return undefined;
     const next = Math.min(entry.rung.count - 1, entry.rung.index + 1);
     this.options.rungs.raise(entry.conversation, entry.policy, next, this.now());
+    if (next > entry.rung.index)
+      this.storeEscalation({
+        requestId: entry.requestId,
+        kind: 'cascade',
+        provider: entry.provider,
+        model: entry.model,
+        recordedAt: this.now(),
+        apiKeyId: entry.keyId,
+        bucket: entry.bucket,
+        toRung: next + 1,
+        reason: cause,
+      });
     return next;
+  }
+
+  private storeEscalation(escalation: LedgerEscalation): void {
+    this.options.ledger
+      ?.recordEscalation(escalation)
+      .catch((error: unknown) =>
+        this.log(
+          `storing an escalation failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
   }
 
   private record(
@@ -359,22 +388,4 @@ export class LearningLoop {
         ),
       );
   }
-}
-
-/** The failure reported by the tool results that end the conversation (right after the model's tool call), if any. */
-export function trailingToolFailure(
-  request: Extract<CanonicalRequest, { kind: 'chat' }>,
-): { runner: string; excerpt: string } | undefined {
-  const messages = request.messages;
-  for (let index = messages.length - 1; index >= 0; index--) {
-    const message = messages[index]!;
-    if (message.role !== 'tool') return undefined;
-    const failure =
-      toolFailure(message.content) ??
-      (message.isError === true
-        ? { runner: 'is_error', excerpt: message.content.trim().slice(0, 120) }
-        : undefined);
-    if (failure) return failure;
-  }
-  return undefined;
 }

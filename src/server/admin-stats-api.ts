@@ -4,6 +4,7 @@ import { latencyByDeployment } from '../dashboard/deployment-latency.js';
 import type { RecentPlans } from '../dashboard/recent-plans.js';
 import type { Ledger, ReportFigures, ReportRow } from '../usage/ledger/ledger.js';
 import { parseTimeBound } from '../usage/reports/report-range.js';
+import { outcomesAnswer } from './admin-outcomes.js';
 import { sendJson } from './respond.js';
 
 export interface AdminStatsOptions {
@@ -28,7 +29,7 @@ const SLOTS_MS = [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000];
 /**
  * The read-only admin JSON APIs the dashboard reads (documented in docs/observability.md):
  * `GET /admin/usage`, `/admin/latency`, `/admin/requests`, `/admin/requests/{request id}/explain`,
- * `/admin/breakeven`, `/admin/capacity`. Returns false for any other path.
+ * `/admin/breakeven`, `/admin/capacity`, `/admin/outcomes`. Returns false for any other path.
  */
 export function createAdminStatsApi(
   options: AdminStatsOptions,
@@ -41,6 +42,7 @@ export function createAdminStatsApi(
       path === '/admin/requests' ||
       path === '/admin/breakeven' ||
       path === '/admin/capacity' ||
+      path === '/admin/outcomes' ||
       /^\/admin\/requests\/[^/]+\/explain$/.test(path);
     if (!known) return false;
     const method = request.method ?? 'GET';
@@ -175,6 +177,8 @@ export function createAdminStatsApi(
         })),
       };
     }
+    if (path === '/admin/outcomes')
+      return { ...window, ...(await outcomesAnswer(ledger, query, from, to)) };
     if (!options.breakeven)
       throw new GatewayError('not_found', 'The break-even calculator is not wired in.');
     return { ...window, ...(await options.breakeven(query, from, to)) };

@@ -14,7 +14,7 @@ import {
   seededRandom,
 } from '../../src/usage/ledger/ledger-fixtures.js';
 import { dailyBackfillSql, MIGRATIONS } from '../../src/usage/ledger/migrations.js';
-import { checkOutcomes } from './outcome-contract.js';
+import { checkEscalations, checkOutcomes } from './outcome-contract.js';
 
 /** One store location (a temporary directory, a PostgreSQL schema) that ledgers can be opened on. */
 export interface LedgerStoreHandle {
@@ -470,6 +470,11 @@ export function describeLedgerContract(
     it('stores answer outcomes, sums them per deployment and bucket, finds a request by id', async () => {
       const { ledger } = await fresh();
       await checkOutcomes(ledger);
+    });
+
+    it('stores escalations and counts them per kind, deployment, bucket and target', async () => {
+      const { ledger } = await fresh();
+      await checkEscalations(ledger);
     });
 
     it('keeps two rows when a client reuses its request id', async () => {

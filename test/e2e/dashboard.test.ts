@@ -51,7 +51,38 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
       chat('claude-sonnet-4-20250514', 'Refactor this function [[sim:tokens=40]]'),
       chat('no-such-model', 'hello'),
     ];
-    for (const response of await Promise.all(workload)) await response.arrayBuffer();
+    const answered = await Promise.all(workload);
+    for (const response of answered) await response.arrayBuffer();
+    // Outcomes: the client's feedback on two routed answers (a pass and a failure), and a JSON
+    // answer that stays invalid, so the executor escalates away from each model it tries.
+    const second = await chat('auto', 'Write a Go hello world [[sim:tokens=20]]', keySecret);
+    await second.arrayBuffer();
+    const invalid = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keySecret}` },
+      body: JSON.stringify({
+        model: 'auto',
+        response_format: { type: 'json_object' },
+        messages: [{ role: 'user', content: 'Reply in json [[sim:fault=malformed]]' }],
+      }),
+    });
+    await invalid.arrayBuffer();
+    for (const [response, outcome] of [
+      [answered[0]!, 'pass'],
+      [second, 'fail'],
+    ] as const) {
+      const sent = await fetch(`${gateway.url}/v1/feedback`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          request_id: response.headers.get('x-request-id'),
+          outcome,
+          source: 'pytest',
+        }),
+      });
+      expect(sent.status).toBe(200);
+      await sent.arrayBuffer();
+    }
     const again = await chat('deepseek-chat', 'Explain closures [[sim:tokens=30]]', keySecret);
     expect(again.headers.get('x-switchyard-cache')).toBe('hit');
     await again.arrayBuffer();
@@ -104,7 +135,7 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
       groupBy: ['model'],
     });
     const totals = report.totals;
-    expect(totals.requests).toBe(6);
+    expect(totals.requests).toBe(8);
     expect(await text(page, '[data-figure=requests] dd')).toBe(String(totals.requests));
     expect(await text(page, '[data-figure=errors] dd')).toContain(String(totals.errors));
     expect(await text(page, '[data-figure=cache_hits] dd')).toBe(String(totals.cacheHits));
@@ -142,21 +173,72 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
       await expect
         .poll(() => text(page, '#latency-table'))
         .toContain(`${attempt.provider}/${attempt.model}`);
-    // Recent requests: six rows; the key's budget use.
-    expect(await page.locator('#requests-table tbody tr').count()).toBe(6);
+    // Recent requests: eight rows; the key's budget use.
+    expect(await page.locator('#requests-table tbody tr').count()).toBe(8);
     const keyRow = await text(page, '#keys-table tbody');
     expect(keyRow).toContain('team-a');
     expect(keyRow).toContain('of $5.000000');
     expect(await text(page, '#breakers-table')).toContain('closed');
     expect(await text(page, '#breakeven [data-field=breakeven]')).toContain('Break-even');
-    expect(await text(page, '#outcomes')).toMatch(/outcome/i);
+    // Outcomes and escalations: the figures the ledger holds, as text.
+    const outcomes = await gateway.ledger!.outcomeReport({ from: now - 86_400_000, to: now + 1 });
+    const escalations = await gateway.ledger!.escalationReport({
+      from: now - 86_400_000,
+      to: now + 1,
+    });
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+    const outcomeCount = sum(outcomes.map((row) => row.outcomes));
+    const passCount = sum(outcomes.map((row) => row.passCount));
+    expect(outcomes.filter((row) => row.signal === 'feedback')).toHaveLength(2);
+    expect(await text(page, '#outcomes-summary [data-figure=outcomes] dd')).toBe(
+      String(outcomeCount),
+    );
+    expect(await text(page, '#outcomes-summary [data-figure=passed] dd')).toBe(String(passCount));
+    expect(await text(page, '#outcomes-summary [data-figure=failed] dd')).toBe(
+      String(outcomeCount - passCount),
+    );
+    expect(escalations.length).toBeGreaterThan(0);
+    expect(await text(page, '#outcomes-summary [data-figure=structured_output] dd')).toBe(
+      String(sum(escalations.map((row) => row.escalations))),
+    );
+    // Per deployment and bucket (over all signals): the ledger's rows summed.
+    const expected = new Map<string, [number, number]>();
+    for (const row of outcomes) {
+      const key = `${row.provider}/${row.model} ${row.bucket}`;
+      const [seen, passed] = expected.get(key) ?? [0, 0];
+      expected.set(key, [seen + row.outcomes, passed + row.passCount]);
+    }
+    const shown = await page
+      .locator('#outcomes-deployments-table tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) =>
+          ['deployment', 'bucket', 'outcomes', 'passed'].map(
+            (field) => row.querySelector(`[data-field=${field}]`)?.textContent ?? '',
+          ),
+        ),
+      );
+    expect(
+      new Map(
+        shown.map(([deployment, bucket, seen, passed]) => [
+          `${deployment} ${bucket}`,
+          [Number(seen), Number(passed)],
+        ]),
+      ),
+    ).toEqual(expected);
+    const feedbackRow = await text(
+      page,
+      '#outcomes-signals-table tbody tr:has([data-field=signal]:text-is("feedback"))',
+    );
+    expect(feedbackRow).toContain('client feedback');
+    expect(await page.locator('#escalations-table tbody tr').count()).toBe(escalations.length);
+    expect(await page.locator('#recent-outcomes-table tbody tr').count()).toBe(outcomeCount);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
     // A click on the auto-routed request shows its whole route decision.
     const autoRow = page.locator('#requests-table tbody tr', {
       has: page.locator('[data-field=model_asked]', { hasText: /^auto$/ }),
     });
-    await autoRow.click();
+    await autoRow.first().click();
     await page.waitForSelector('#explanation-table tbody tr');
     const explanation = await text(page, '#explanation');
     expect(explanation).toContain('Route decision for');

@@ -214,3 +214,85 @@ describe('implicit outcomes and the cascade', () => {
     );
   });
 });
+
+describe('GET /admin/outcomes', () => {
+  const outcomes = async (query = 'window=1h', token = ADMIN_TOKEN) => {
+    const response = await fetch(`${gateway.url}/admin/outcomes?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads fields of the JSON answer
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+
+  it('records the executor escalating away from invalid JSON, and a cascade rung raise', async () => {
+    const session = { 'x-switchyard-session': 'outcomes-json' };
+    const before = (await outcomes()).body.escalations;
+    const answered = await chat(
+      KEY_B,
+      {
+        model: 'cascade',
+        response_format: { type: 'json_object' },
+        messages: [{ role: 'user', content: 'Reply in json [[sim:fault=malformed]]' }],
+      },
+      session,
+    );
+    expect(answered.status).toBe(502);
+    await gateway.ledger!.flush();
+    const { body } = await outcomes();
+    const json = body.escalations.data.filter(
+      (row: { kind: string }) => row.kind === 'structured-output',
+    );
+    // Two invalid answers per model, then the next rung's model; none left after the last.
+    expect(json.map((row: { model: string; target: string }) => [row.model, row.target])).toEqual([
+      ['deepseek-chat', 'sim-openai/gpt-4.1'],
+      ['gpt-4.1', null],
+      ['qwen2.5-coder-7b-instruct', 'sim-deepseek/deepseek-chat'],
+    ]);
+    expect(body.escalations.structured_output - before.structured_output).toBe(3);
+    // The cascade conversation went up a rung too.
+    expect(body.escalations.cascade - before.cascade).toBe(1);
+  });
+
+  it('answers the counts the ledger holds, per deployment, bucket and signal, with escalations and the newest outcomes', async () => {
+    const now = Date.now();
+    const report = await gateway.ledger!.outcomeReport({ from: now - 3_600_000, to: now + 1000 });
+    const escalations = await gateway.ledger!.escalationReport({
+      from: now - 3_600_000,
+      to: now + 1000,
+    });
+    const { status, body } = await outcomes();
+    expect(status).toBe(200);
+    const total = report.reduce((sum, row) => sum + row.outcomes, 0);
+    expect(body.totals.outcomes).toBe(total);
+    expect(body.totals.passed + body.totals.failed).toBe(total);
+    expect(body.data).toHaveLength(report.length);
+    // Explicit feedback and each implicit signal the earlier tests caused, apart.
+    const signals = body.signals.map((row: { signal: string }) => row.signal);
+    expect(signals).toEqual(
+      expect.arrayContaining(['feedback', 'retry', 'tool-result', 'structured-output']),
+    );
+    expect(body.signals.find((row: { signal: string }) => row.signal === 'feedback').explicit).toBe(
+      true,
+    );
+    // The first cascade test: a failure feedback on the bottom rung raised it to rung 2.
+    expect(body.escalations.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'cascade',
+          model: 'qwen2.5-coder-7b-instruct',
+          target: 'rung 2',
+        }),
+        expect.objectContaining({ kind: 'cascade', model: 'deepseek-chat', target: 'rung 3' }),
+      ]),
+    );
+    expect(body.escalations.total).toBe(escalations.reduce((sum, row) => sum + row.escalations, 0));
+    expect(body.escalations.cascade + body.escalations.structured_output).toBe(
+      body.escalations.total,
+    );
+    expect(body.recent.length).toBe(Math.min(20, total));
+    expect(body.recent[0].recorded_at >= body.recent.at(-1).recorded_at).toBe(true);
+    expect((await outcomes('window=1h&limit=2')).body.recent).toHaveLength(2);
+    expect((await outcomes('window=1h', KEY_A)).status).toBe(401);
+    expect((await outcomes('window=nonsense')).status).toBe(400);
+  });
+});

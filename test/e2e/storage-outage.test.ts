@@ -56,6 +56,9 @@ function outageLedger(state: { down: boolean }): Ledger {
     recordOutcome: async () => {},
     outcomeEvidence: async () => [],
     outcomeReport: async () => [],
+    recordEscalation: async () => {},
+    escalationReport: async () => [],
+    recentOutcomes: async () => [],
     findRequest: async () => undefined,
   };
 }

@@ -1,4 +1,4 @@
-// The Switchyard dashboard: reads only the documented admin JSON APIs (docs/observability.md)
+// The Switchyard dashboard: reads only the documented admin JSON APIs (docs/dashboard.md)
 // with the browser's session cookie (or an Authorization header a client adds), renders every
 // figure as text in tables and draws the time series with uPlot. Refreshes itself.
 
@@ -540,27 +540,6 @@ function renderBreakeven(answer) {
   panel.replaceChildren(...lines.map(([key, text]) => element('p', { 'data-field': key }, text)));
 }
 
-function renderOutcomes(outcomes) {
-  const panel = document.getElementById('outcomes');
-  const rows = outcomes.data ?? [];
-  if (rows.length === 0) {
-    panel.replaceChildren(element('p', { class: 'empty' }, 'No outcomes recorded in this window.'));
-    return;
-  }
-  const table = element('table', { id: 'outcomes-table' });
-  panel.replaceChildren(table);
-  const keys = Object.keys(rows[0]);
-  fillTable(
-    'outcomes-table',
-    keys.map((key) => ({
-      label: key.replaceAll('_', ' '),
-      value: (row) => (typeof row[key] === 'object' ? JSON.stringify(row[key]) : String(row[key])),
-      key,
-    })),
-    rows,
-  );
-}
-
 const PANELS = [
   ['/admin/usage', renderUsage, 'totals-list', true],
   ['/admin/latency', renderLatency, 'latency-table', true],
@@ -569,6 +548,8 @@ const PANELS = [
   ['/admin/keys', renderKeys, 'keys-table', false],
   ['/admin/capacity', renderCapacity, 'capacity-table', false],
   ['/admin/breakeven', renderBreakeven, 'breakeven', true],
+  // outcomes-panel.js
+  ['/admin/outcomes', renderOutcomes, 'outcomes', true],
 ];
 
 async function refresh() {
@@ -586,21 +567,6 @@ async function refresh() {
       }
     }),
   );
-  try {
-    renderOutcomes(await getJson(`/admin/outcomes?window=${encodeURIComponent(window)}`));
-  } catch (error) {
-    document
-      .getElementById('outcomes')
-      .replaceChildren(
-        element(
-          'p',
-          { class: 'empty' },
-          error.status === 404
-            ? 'The router records no outcomes yet: once clients send feedback (POST /v1/feedback), accepted and rejected answers and escalations appear here.'
-            : `Not available: ${error.message}`,
-        ),
-      );
-  }
   const failed = results.filter((result) => result.status === 'rejected').length;
   document.getElementById('refreshed').textContent =
     `updated ${new Date().toISOString().slice(11, 19)} UTC${failed ? `, ${failed} panel(s) unavailable` : ''}`;

@@ -32,6 +32,13 @@ import {
   toOutcomeEvidence,
   toOutcomeReportRow,
 } from './outcome-queries.js';
+import {
+  escalationReportStatement,
+  recentOutcomesStatement,
+  recordEscalationStatement,
+  toEscalationReportRow,
+  toRecentOutcome,
+} from './escalation-queries.js';
 
 function checkedWindow(query: WindowQuery): WindowQuery {
   if (!Number.isFinite(query.from) || !Number.isFinite(query.to) || query.to < query.from)
@@ -126,6 +133,21 @@ export function createQueuedLedger<Queued>(
           outcomeReportStatement(checkedWindow(query), placeholder),
         )
       ).map(toOutcomeReportRow),
+    async recordEscalation(escalation) {
+      await store.select((placeholder) => recordEscalationStatement(escalation, placeholder));
+    },
+    escalationReport: async (query) =>
+      (
+        await store.select((placeholder) =>
+          escalationReportStatement(checkedWindow(query), placeholder),
+        )
+      ).map(toEscalationReportRow),
+    recentOutcomes: async (query) =>
+      (
+        await store.select((placeholder) =>
+          recentOutcomesStatement(checkedWindow(query), placeholder),
+        )
+      ).map(toRecentOutcome),
     async findRequest(requestId, since) {
       const rows = await store.select((placeholder) =>
         findRequestStatement(requestId, since, placeholder),

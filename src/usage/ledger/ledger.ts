@@ -5,6 +5,7 @@ import type {
   OutcomeEvidence,
   OutcomeReportRow,
 } from './outcome-queries.js';
+import type { EscalationReportRow, LedgerEscalation, RecentOutcome } from './escalation-queries.js';
 import type {
   AttemptRow,
   RecentRequest,
@@ -20,6 +21,12 @@ export type {
   OutcomeReportRow,
   OutcomeSignal,
 } from './outcome-queries.js';
+export type {
+  EscalationKind,
+  EscalationReportRow,
+  LedgerEscalation,
+  RecentOutcome,
+} from './escalation-queries.js';
 export type {
   AttemptRow,
   PromptBucket,
@@ -213,6 +220,12 @@ export interface Ledger {
   outcomeEvidence(since: number): Promise<OutcomeEvidence[]>;
   /** Outcomes in a window per model, provider, bucket and signal: the outcomes report. */
   outcomeReport(query: WindowQuery): Promise<OutcomeReportRow[]>;
+  /** Stores an escalation away from a deployment (one per request, kind and deployment; a repeat replaces it). Written at once. */
+  recordEscalation(escalation: LedgerEscalation): Promise<void>;
+  /** Escalations in a window per kind, deployment, bucket and target. */
+  escalationReport(query: WindowQuery): Promise<EscalationReportRow[]>;
+  /** The newest outcomes in a window (default 50, at most 1,000), newest first. */
+  recentOutcomes(query: WindowQuery): Promise<RecentOutcome[]>;
   /** The newest request row with this id started at or after `since` (a bounded scan of the started_at index). */
   findRequest(requestId: string, since: number): Promise<FoundRequest | undefined>;
 }

@@ -204,6 +204,30 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE ledger_requests ADD COLUMN bucket TEXT',
     ],
   },
+  {
+    version: 9,
+    name: 'escalations',
+    // Owned by src/learning/: one row per request, kind and deployment escalated away from.
+    // kind `cascade` (a failure raised the conversation's rung: to_rung, 1-based) or
+    // `structured-output` (the executor moved on after invalid JSON: to_provider/to_model).
+    statements: () => [
+      `CREATE TABLE ledger_escalations (
+        request_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        recorded_at BIGINT NOT NULL,
+        api_key_id TEXT,
+        bucket TEXT NOT NULL,
+        to_provider TEXT,
+        to_model TEXT,
+        to_rung INTEGER,
+        reason TEXT,
+        PRIMARY KEY (request_id, kind, provider, model)
+      )`,
+      'CREATE INDEX ledger_escalations_recorded_at ON ledger_escalations (recorded_at)',
+    ],
+  },
 ];
 
 type ColumnDefinition = readonly [name: string, type: string];

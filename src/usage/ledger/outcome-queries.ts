@@ -42,6 +42,8 @@ export interface OutcomeReportRow {
   outcomes: number;
   /** Sum of scores: passes count 1, failures 0. */
   passed: number;
+  /** Outcomes scored 0.5 or more (a pass); the others are failures. */
+  passCount: number;
 }
 
 export interface FoundRequest {
@@ -128,7 +130,8 @@ export function outcomeReportStatement(query: WindowQuery, placeholder: Placehol
   const from = add(query.from);
   const to = add(query.to);
   return {
-    sql: `SELECT provider, model, bucket, signal, COUNT(*) AS outcomes, SUM(score_milli) AS passed_milli
+    sql: `SELECT provider, model, bucket, signal, COUNT(*) AS outcomes, SUM(score_milli) AS passed_milli,
+        SUM(CASE WHEN score_milli >= 500 THEN 1 ELSE 0 END) AS pass_count
       FROM ledger_outcomes WHERE recorded_at >= ${from} AND recorded_at < ${to}
       GROUP BY provider, model, bucket, signal ORDER BY model, provider, bucket, signal`,
     params,
@@ -143,6 +146,7 @@ export function toOutcomeReportRow(row: Record<string, unknown>): OutcomeReportR
     signal: String(row.signal),
     outcomes: Number(row.outcomes),
     passed: Number(row.passed_milli) / 1000,
+    passCount: Number(row.pass_count),
   };
 }
 

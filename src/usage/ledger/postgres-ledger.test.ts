@@ -97,6 +97,7 @@ describeWithPostgres('PostgreSQL ledger', () => {
           'api_keys',
           'ledger_attempts',
           'ledger_daily',
+          'ledger_escalations',
           'ledger_outcomes',
           'ledger_requests',
           'schema_migrations',
