@@ -4,7 +4,9 @@ import { decodeChatRequest } from '../dialects/openai/index.js';
 import { explainPlan, formatExplanation } from '../router/explain-plan.js';
 import { createPolicyRouter } from '../app/create-policy-router.js';
 import { GatewayError } from '../core/errors.js';
-import type { ProviderAdapter } from '../core/provider.js';
+import type { ProviderAdapter, ProviderQuirks } from '../core/provider.js';
+import { upstreamRefusals } from '../dialects/field-policy.js';
+import { CHAT_FIELD_POLICY } from '../dialects/openai/chat-field-policy.js';
 
 export interface RouteOptions {
   config?: string;
@@ -19,11 +21,15 @@ export interface RouteOptions {
   readStdin: () => string;
 }
 
-/** An adapter that never calls anything: planning needs the targets, not a connection. */
-function offlineAdapter(id: string, wire: ProviderAdapter['wire']): ProviderAdapter {
+/** An adapter that never calls anything: planning needs the targets (wire, quirks), not a connection. */
+function offlineAdapter(
+  id: string,
+  wire: ProviderAdapter['wire'],
+  quirks: ProviderQuirks,
+): ProviderAdapter {
   const refuse = (): Promise<never> =>
     Promise.reject(new Error('route --explain makes no upstream calls'));
-  return { id, wire, chat: refuse, streamChat: refuse, close: () => Promise.resolve() };
+  return { id, wire, quirks, chat: refuse, streamChat: refuse, close: () => Promise.resolve() };
 }
 
 /** `switchyard route --explain`: plans a request with the configured router and prints why. */
@@ -58,7 +64,10 @@ export function runRoute(options: RouteOptions): number {
     body.model ??= 'auto';
   }
   const adapters = new Map<string, ProviderAdapter>(
-    [...config.providers].map(([id, provider]) => [id, offlineAdapter(id, provider.settings.wire)]),
+    [...config.providers].map(([id, provider]) => [
+      id,
+      offlineAdapter(id, provider.settings.wire, provider.settings.quirks),
+    ]),
   );
   const router = createPolicyRouter(config, adapters);
   let budget: number | undefined;
@@ -70,11 +79,14 @@ export function runRoute(options: RouteOptions): number {
     }
   }
   try {
+    const request = decodeChatRequest(body);
+    const refusals = upstreamRefusals(CHAT_FIELD_POLICY, request);
     const explanation = explainPlan(
-      router.plan(
-        decodeChatRequest(body),
-        budget === undefined ? { explain: true } : { latencyBudgetMs: budget, explain: true },
-      ),
+      router.plan(request, {
+        explain: true,
+        ...(budget === undefined ? {} : { latencyBudgetMs: budget }),
+        ...(refusals === undefined ? {} : { refusedFields: refusals }),
+      }),
     );
     process.stdout.write(
       options.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation),

@@ -45,6 +45,8 @@ export interface CandidateVerdict {
   warmCacheDiscountUsd?: number;
   /** The learned quality behind `score`: a Beta posterior of success in the request's bucket. */
   posterior?: CandidatePosterior;
+  /** The request's fields its upstream wire refuses (the field policy): ranked after those that take them. */
+  refusedFields?: readonly string[];
 }
 
 /**
@@ -119,6 +121,12 @@ export interface RouteOptions {
   session?: SessionCache;
   /** The conversation the request belongs to (session header or prefix hash): a cascade's rung is remembered per conversation. */
   conversation?: string;
+  /**
+   * The client's fields a deployment's adapter would refuse before the attempt (the endpoint's
+   * field policy; empty: it takes them all). Absent when the request sets no field any wire
+   * refuses. Deployments that would refuse rank after every one that takes the request.
+   */
+  refusedFields?: (adapter: ProviderAdapter) => readonly string[];
 }
 
 export interface Router {

@@ -106,3 +106,48 @@ export function refuseForUpstream(
     );
   }
 }
+
+/** Which adapter wire refuses which of a request's fields: the router ranks the refusing ones last. */
+export type UpstreamRefusals = (adapter: Pick<ProviderAdapter, 'wire' | 'quirks'>) => string[];
+
+/** Per policy: the rules with a canonical field that some wire refuses (outright or by quirk). */
+const refusable = new WeakMap<FieldPolicy, ReadonlyArray<readonly [string, FieldRule]>>();
+
+function refusableRules(policy: FieldPolicy): ReadonlyArray<readonly [string, FieldRule]> {
+  let rules = refusable.get(policy);
+  if (rules === undefined) {
+    const mayRefuse = (rule: WireRule | undefined): boolean =>
+      rule !== undefined && (rule === 'refuse' || typeof rule === 'object');
+    rules = Object.entries(policy).filter(
+      ([, rule]) =>
+        rule.canonical !== undefined &&
+        (mayRefuse(rule['openai-compatible']) ||
+          mayRefuse(rule.anthropic) ||
+          mayRefuse(rule['openai-responses'])),
+    );
+    refusable.set(policy, rules);
+  }
+  return rules;
+}
+
+/**
+ * For the router, before planning: the request's fields some upstream wire refuses (the same
+ * rules as refuseForUpstream), as a check per adapter returning the client's field names its wire
+ * would refuse. Undefined when the request sets none of them — most requests: no per-target work.
+ */
+export function upstreamRefusals(
+  policy: FieldPolicy,
+  request: ChatRequest,
+): UpstreamRefusals | undefined {
+  let used: Array<readonly [string, FieldRule]> | undefined;
+  for (const entry of refusableRules(policy))
+    if (request[entry[1].canonical!] !== undefined) (used ??= []).push(entry);
+  if (used === undefined) return undefined;
+  const set = used;
+  return (adapter) => {
+    const refused: string[] = [];
+    for (const [field, rule] of set)
+      if (wireAction(rule, adapter.wire, adapter.quirks) === 'refuse') refused.push(field);
+    return refused;
+  };
+}

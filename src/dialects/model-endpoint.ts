@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
 import type { CanonicalRequest } from '../core/request.js';
 import type { ModelResponse } from '../core/response.js';
+import type { UpstreamRefusals } from './field-policy.js';
 import type { EncodeContext, StreamEncoder } from './types.js';
 
 export type DialectName = 'openai' | 'anthropic';
@@ -18,6 +19,8 @@ export interface ModelEndpoint<R extends CanonicalRequest> {
   createStreamEncoder(context: EncodeContext, request: R): StreamEncoder;
   call(adapter: ProviderAdapter, request: R, context: CallContext): Promise<ModelResponse>;
   stream(adapter: ProviderAdapter, request: R, context: CallContext): Promise<PartStream>;
+  /** The request's fields some upstream wire refuses, per adapter, for the router (field policy). */
+  upstreamRefusals?(request: R): UpstreamRefusals | undefined;
 }
 
 /** Who sent the request, for decoders that read state the client owns. */

@@ -24,6 +24,8 @@ export interface PlanExplanation {
     max_tokens_clamped_to?: number;
     /** USD taken off the predicted cost: it served the session's previous turn (warm provider cache). */
     warm_cache_discount_usd?: number;
+    /** The request's fields its upstream wire refuses (ranked after the deployments that take them). */
+    refused_fields?: string[];
     /** The learned success posterior in the request's bucket (mean, Beta parameters, prior, outcomes behind it). */
     posterior?: {
       mean: number;
@@ -67,6 +69,9 @@ export function explainPlan(plan: RoutePlan): PlanExplanation {
       ...(candidate.warmCacheDiscountUsd === undefined
         ? {}
         : { warm_cache_discount_usd: candidate.warmCacheDiscountUsd }),
+      ...(candidate.refusedFields === undefined
+        ? {}
+        : { refused_fields: [...candidate.refusedFields] }),
       ...(candidate.posterior === undefined
         ? {}
         : {

@@ -8,6 +8,7 @@ import { budgetOf, type Plan } from './plan-types.js';
 import {
   byCost,
   evaluate,
+  takesRequest,
   type CandidateInfo,
   type Evaluation,
   type EvaluationContext,
@@ -39,7 +40,7 @@ export function planCascade(
   const bestOf = (evaluations: readonly Evaluation[]): number => {
     let best = Number.NEGATIVE_INFINITY;
     for (const evaluation of evaluations)
-      if (evaluation.drop === undefined) best = Math.max(best, evaluation.quality);
+      if (takesRequest(evaluation)) best = Math.max(best, evaluation.quality);
     return best;
   };
   const bests = rungs.map(bestOf);

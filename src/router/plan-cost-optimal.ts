@@ -7,6 +7,7 @@ import { budgetOf, type Plan } from './plan-types.js';
 import {
   byCost,
   evaluate,
+  takesRequest,
   type CandidateInfo,
   type Evaluation,
   type EvaluationContext,
@@ -67,7 +68,7 @@ export function planCostOptimal(
       const drawn = split((evaluation) => draws.get(evaluation)!);
       drawn.qualifying.sort(rank);
       const servable = (evaluation: Evaluation): boolean =>
-        evaluation.drop === undefined && evaluation.healthy;
+        takesRequest(evaluation) && evaluation.healthy;
       const greedyFirst = chosen.qualifying.find(servable);
       const drawnFirst = drawn.qualifying.find(servable);
       if (drawnFirst !== undefined && greedyFirst !== undefined && drawnFirst !== greedyFirst) {

@@ -131,6 +131,7 @@ export class PolicyRouter implements Router {
       health: this.health,
       now,
       outputLimit: this.outputLimit,
+      ...(options.refusedFields === undefined ? {} : { refusedFields: options.refusedFields }),
       ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
       ...(options.session === undefined
         ? {}

@@ -42,6 +42,8 @@ export interface Evaluation {
   outputShort?: number;
   /** USD the warm provider cache takes off `costUsd` (it served the session's previous turn). */
   warmDiscountUsd?: number;
+  /** The request's fields its wire refuses (field policy): ranked after every deployment that takes them. */
+  refuses?: readonly string[];
   /** The policy's reason for its place (tier, arm, floor…). */
   reason: string;
   /** What the ordering decided about it (demoted, unavailable, explored), overriding `reason`. */
@@ -64,6 +66,8 @@ export interface EvaluationContext {
   session?: SessionCache;
   /** The request carries provider cache marks (session pricing counts cache writes). */
   cacheMarks?: boolean;
+  /** The client's fields an adapter would refuse (RouteOptions.refusedFields); absent: none to check. */
+  refusedFields?: (adapter: RouteTarget['adapter']) => readonly string[];
 }
 
 /** Expected cost: prompt at the input price (the cacheable prefix at the cached price, where there is one) plus expected output. */
@@ -118,6 +122,10 @@ export function evaluate(
     if (cost !== undefined) evaluation.costUsd = cost.costUsd;
     if (cost?.warmDiscountUsd !== undefined) evaluation.warmDiscountUsd = cost.warmDiscountUsd;
   }
+  if (context.refusedFields !== undefined) {
+    const refused = context.refusedFields(info.target.adapter);
+    if (refused.length > 0) evaluation.refuses = refused;
+  }
   const capacity = context.health.capacity?.(info.target.key);
   if (capacity) evaluation.capacity = capacity;
   const { capabilities } = info;
@@ -138,6 +146,11 @@ export function evaluate(
     else evaluation.outputShort = info.maxOutputTokens;
   }
   return evaluation;
+}
+
+/** Not dropped, and its wire takes every field of the request: it may set the bar others are judged by. */
+export function takesRequest(evaluation: Evaluation): boolean {
+  return evaluation.drop === undefined && evaluation.refuses === undefined;
 }
 
 /** Cheapest first; unknown prices after known ones, in their given order. */
@@ -163,7 +176,9 @@ export interface OrderedPlan {
  * Turns the policy's preference order into attempts: candidates that cannot serve the request
  * are dropped; healthy ones predicted to fit the latency budget keep the policy's order; those
  * predicted to miss it are demoted behind them (fastest first) or removed; unavailable ones
- * (cooldown, open breaker) go last, as a last resort. O(candidates log candidates).
+ * (cooldown, open breaker) go last, as a last resort; after them, those whose wire refuses one of
+ * the request's fields (the field policy refuses them before the attempt, so they are only tried
+ * when nothing else is: the client then gets the 400 naming the field). O(candidates log candidates).
  */
 export function orderCandidates(
   preferred: readonly Evaluation[],
@@ -175,9 +190,11 @@ export function orderCandidates(
   const dropped: Evaluation[] = [];
   const short: Evaluation[] = [];
   const saturated: Evaluation[] = [];
+  const refusing: Evaluation[] = [];
   const budget = options.latencyBudgetMs;
   for (const evaluation of preferred) {
     if (evaluation.drop !== undefined) dropped.push(evaluation);
+    else if (evaluation.refuses !== undefined) refusing.push(evaluation);
     else if (!evaluation.healthy) unavailable.push(evaluation);
     else if (evaluation.capacity?.saturated) saturated.push(evaluation);
     else if (evaluation.outputShort !== undefined) short.push(evaluation);
@@ -198,6 +215,8 @@ export function orderCandidates(
   short.sort((a, b) => b.outputShort! - a.outputShort! || byCost(a, b));
   for (const evaluation of short)
     evaluation.note = `max output ${evaluation.outputShort} < max_tokens: ranked after the deployments that fit; max_tokens clamped to ${evaluation.outputShort} if used`;
+  for (const evaluation of refusing)
+    evaluation.note = `its wire refuses ${evaluation.refuses!.map((field) => `\`${field}\``).join(', ')}: ranked after the deployments that take the request`;
 
   if (options.explore) {
     const index = fitting.findIndex(
@@ -218,8 +237,8 @@ export function orderCandidates(
     if (evaluation.capacity && evaluation.note === undefined)
       evaluation.note = `${evaluation.reason}; ${evaluation.capacity.detail}`;
   let kept = removeSlow
-    ? fitting.concat(short, saturated, unavailable)
-    : fitting.concat(slow, short, saturated, unavailable);
+    ? fitting.concat(short, saturated, unavailable, refusing)
+    : fitting.concat(slow, short, saturated, unavailable, refusing);
   if (kept.length === 0) {
     // Nothing declared able to serve it: try the dropped ones rather than refuse (the upstream has the last word).
     kept = dropped.splice(0);
@@ -259,6 +278,7 @@ function verdict(
   if (evaluation.score !== undefined) result.score = Math.round(evaluation.score * 10) / 10;
   if (evaluation.costUsd !== undefined) result.predictedCostUsd = evaluation.costUsd;
   if (evaluation.outputShort !== undefined) result.maxTokensClampedTo = evaluation.outputShort;
+  if (evaluation.refuses !== undefined) result.refusedFields = evaluation.refuses;
   if (evaluation.warmDiscountUsd !== undefined) {
     result.warmCacheDiscountUsd = evaluation.warmDiscountUsd;
     if (evaluation.note === undefined)

@@ -4,7 +4,7 @@ import type { EncodedError } from '../dialects/types.js';
 import type { DialectName, ModelEndpoint } from '../dialects/model-endpoint.js';
 import { CHAT_FIELD_POLICY } from '../dialects/openai/chat-field-policy.js';
 import { MESSAGES_FIELD_POLICY } from '../dialects/anthropic/messages-field-policy.js';
-import { refuseForUpstream } from '../dialects/field-policy.js';
+import { refuseForUpstream, upstreamRefusals } from '../dialects/field-policy.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { ChatRequest, CompletionRequest } from '../core/request.js';
@@ -30,6 +30,7 @@ export const openAIChatEndpoint: ModelEndpoint<ChatRequest> = {
     refuseForUpstream(CHAT_FIELD_POLICY, request, adapter);
     return adapter.streamChat(request, context);
   },
+  upstreamRefusals: (request) => upstreamRefusals(CHAT_FIELD_POLICY, request),
 };
 
 export const openAICompletionEndpoint: ModelEndpoint<CompletionRequest> = {
@@ -62,6 +63,7 @@ export const anthropicMessagesEndpoint: ModelEndpoint<ChatRequest> = {
     refuseForUpstream(MESSAGES_FIELD_POLICY, request, adapter);
     return adapter.streamChat(request, context);
   },
+  upstreamRefusals: (request) => upstreamRefusals(MESSAGES_FIELD_POLICY, request),
 };
 
 function completionsUnsupported(adapter: ProviderAdapter): GatewayError {

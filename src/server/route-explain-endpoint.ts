@@ -3,6 +3,8 @@ import { explainPlan, type PlanExplanation } from '../router/explain-plan.js';
 import type { Router } from '../core/route.js';
 import { type CacheAffinity, lookupSession } from '../router/cache-affinity.js';
 import { decodeChatRequest } from '../dialects/openai/index.js';
+import { CHAT_FIELD_POLICY } from '../dialects/openai/chat-field-policy.js';
+import { upstreamRefusals } from '../dialects/field-policy.js';
 import { readLatencyBudget } from '../pipeline/route/route-summary.js';
 import { keyScopeAllows } from '../pipeline/admission/admission.js';
 import type { ClientIdentity } from '../keys/key-types.js';
@@ -35,9 +37,11 @@ export async function explainRoute(
   // The session's warm deployment, as the request itself would see it (the session header or
   // the conversation prefix); explaining never changes the session's memory.
   const found = await lookupSession(context.affinity, request, headers, identity.keyId);
+  const refusals = upstreamRefusals(CHAT_FIELD_POLICY, request);
   const plan = router.plan(request, {
     requestId,
     explain: true,
+    ...(refusals === undefined ? {} : { refusedFields: refusals }),
     ...(latencyBudgetMs === undefined ? {} : { latencyBudgetMs }),
     ...(found === undefined ? {} : { session: found.cache }),
   });

@@ -26,6 +26,7 @@ export function offlineAdapters(config: GatewayConfig): Map<string, ProviderAdap
       {
         id,
         wire: provider.settings.wire,
+        quirks: provider.settings.quirks,
         chat: refuse,
         streamChat: refuse,
         close: () => Promise.resolve(),

@@ -17,8 +17,11 @@ export const routeStage =
     // Cache affinity: the agent session this request belongs to, and where its cache is warm.
     const found = await lookupSession(affinity, call.request, call.headers, call.identity.keyId);
     if (found) record.session = found.session;
+    // The fields some upstream wire refuses (most requests set none): those targets rank last.
+    const refusals = call.endpoint.upstreamRefusals?.(call.request);
     const plan = router.plan(call.request, {
       requestId: record.requestId,
+      ...(refusals === undefined ? {} : { refusedFields: refusals }),
       ...(latencyBudgetMs === undefined ? {} : { latencyBudgetMs }),
       ...(found === undefined ? {} : { session: found.cache }),
       ...(call.arrival === undefined ? {} : { conversation: call.arrival.conversation }),

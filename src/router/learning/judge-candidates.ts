@@ -1,4 +1,4 @@
-import type { Evaluation } from '../rank-candidates.js';
+import { takesRequest, type Evaluation } from '../rank-candidates.js';
 import type { QualityModel } from './quality-model.js';
 
 /**
@@ -31,7 +31,7 @@ export function isReasoningModel(evaluation: Evaluation): boolean {
  * Splits candidates into those within `margin` points of the best one's `value` (default: the
  * posterior mean) and the rest. Reasoning models below `reasoningMinDifficulty` are held back
  * (neither the best nor qualifying): a trivial prompt never goes to one while another can serve.
- * Dropped candidates do not set the best either.
+ * Dropped candidates, and those whose wire refuses a field of the request, do not set the best either.
  */
 export function withinMargin(
   evaluations: readonly Evaluation[],
@@ -46,9 +46,7 @@ export function withinMargin(
   const value = options.value ?? ((evaluation: Evaluation) => evaluation.quality);
   const holdBack =
     options.difficulty < options.reasoningMinDifficulty &&
-    evaluations.some(
-      (evaluation) => !isReasoningModel(evaluation) && evaluation.drop === undefined,
-    );
+    evaluations.some((evaluation) => !isReasoningModel(evaluation) && takesRequest(evaluation));
   const heldBack: Evaluation[] = [];
   const competing: Evaluation[] = [];
   for (const evaluation of evaluations) {
@@ -57,7 +55,7 @@ export function withinMargin(
   }
   let best = Number.NEGATIVE_INFINITY;
   for (const evaluation of competing)
-    if (evaluation.drop === undefined && value(evaluation) > best) best = value(evaluation);
+    if (takesRequest(evaluation) && value(evaluation) > best) best = value(evaluation);
   if (best === Number.NEGATIVE_INFINITY)
     for (const evaluation of competing) best = Math.max(best, value(evaluation));
   const qualifying: Evaluation[] = [];
