@@ -23,7 +23,8 @@ export const DEFAULT_QUIRKS: Readonly<ProviderQuirks> = Object.freeze({
 /**
  * `anthropic-beta` values the anthropic preset passes: those Claude Code sends by default (read
  * from its requests, 2.1.197) and the documented ones whose effect the gateway keeps (caching,
- * tool streaming, longer output, structured outputs).
+ * tool streaming, longer output, structured outputs, token counting: the beta name clients still
+ * send to `/v1/messages/count_tokens?beta=true`, listed in the API reference's beta values).
  */
 export const ANTHROPIC_PRESET_BETAS: readonly string[] = Object.freeze([
   'claude-code-20250219',
@@ -40,6 +41,7 @@ export const ANTHROPIC_PRESET_BETAS: readonly string[] = Object.freeze([
   'fine-grained-tool-streaming-2025-05-14',
   'output-128k-2025-02-19',
   'structured-outputs-2025-11-13',
+  'token-counting-2024-11-01',
 ]);
 
 /** Fills unspecified quirks from DEFAULT_QUIRKS (undefined values count as unspecified). */

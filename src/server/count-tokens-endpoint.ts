@@ -1,9 +1,11 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Cancel } from '../core/cancel.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
 import type { ChatRequest } from '../core/request.js';
 import { decodeCountTokensRequest } from '../dialects/anthropic/index.js';
+import { MESSAGES_FIELD_POLICY } from '../dialects/anthropic/messages-field-policy.js';
+import { upstreamRefusals } from '../dialects/field-policy.js';
 import type { Router } from '../core/route.js';
 import { estimateUsage } from '../usage/cost/estimate-usage.js';
 import { admit } from '../pipeline/admission/admission.js';
@@ -27,16 +29,22 @@ export type TokenCountSource = 'upstream' | 'tokenizer';
  */
 export async function serveCountTokens(
   body: unknown,
+  headers: IncomingHttpHeaders,
   identity: ClientIdentity,
   router: Router,
   response: ServerResponse,
   record: RequestRecord,
 ): Promise<void> {
-  const request = decodeCountTokensRequest(body);
+  const request = decodeCountTokensRequest(body, headers['anthropic-beta']);
   record.modelAsked = request.model;
   record.costUsd = 0;
   response.setHeader('x-switchyard-cost-usd', '0');
-  const plan = router.plan(request, { requestId: record.requestId });
+  // Planned as the Messages call would be: deployments whose wire refuses one of its fields last.
+  const refusals = upstreamRefusals(MESSAGES_FIELD_POLICY, request);
+  const plan = router.plan(request, {
+    requestId: record.requestId,
+    ...(refusals === undefined ? {} : { refusedFields: refusals }),
+  });
   const target = plan.attempts[0]!;
   record.model = target.model.name;
   // The key's allowed models apply; there is nothing to reserve against its budget.

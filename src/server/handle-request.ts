@@ -206,6 +206,7 @@ export function createRequestHandler(
       record.apiKeyId = identity.keyId;
       await serveCountTokens(
         await readJsonBody(request, bodyLimits(record)),
+        request.headers,
         identity,
         options.router,
         response,

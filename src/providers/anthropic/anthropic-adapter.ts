@@ -42,6 +42,15 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
   };
   if (settings.apiKey !== undefined && settings.apiKey !== '') auth['x-api-key'] = settings.apiKey;
 
+  /** The client's `anthropic-beta` values this provider allows, after any configured ones (others are refused by name). */
+  function addBetas(headers: Record<string, string>, request: ChatRequest): void {
+    const betas = anthropicBetaHeader(request, settings.id, settings.quirks);
+    if (betas !== undefined) {
+      const configured = headers['anthropic-beta'];
+      headers['anthropic-beta'] = configured === undefined ? betas : `${configured},${betas}`;
+    }
+  }
+
   async function send(
     request: ChatRequest,
     context: CallContext,
@@ -60,11 +69,7 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
       stream,
       context.traceparent,
     );
-    const betas = anthropicBetaHeader(request, settings.id, settings.quirks);
-    if (betas !== undefined) {
-      const configured = headers['anthropic-beta'];
-      headers['anthropic-beta'] = configured === undefined ? betas : `${configured},${betas}`;
-    }
+    addBetas(headers, request);
     if (context.signal.aborted) throw abortError(context.signal, errorContext);
     return postJson({
       dispatcher,
@@ -93,12 +98,15 @@ export const createAnthropicAdapter: AdapterFactory = (settings, dispatcher) => 
       return decodeUpstreamStream(response, context.signal, errorContext, decoder);
     },
     async countTokens(request, context) {
+      // The same betas as the Messages call (a beta can change the count: tools, thinking, context).
+      const headers = providerHeaders(auth, settings.headers, context.requestId, false);
+      addBetas(headers, request);
       if (context.signal.aborted) throw abortError(context.signal, errorContext);
       const response = await postJson({
         dispatcher,
         target,
         endpoint: COUNT_TOKENS_ENDPOINT,
-        headers: providerHeaders(auth, settings.headers, context.requestId, false),
+        headers,
         body: JSON.stringify(encodeCountTokensBody(request, settings.id, context.upstreamModel)),
         signal: context.signal,
         context: errorContext,
