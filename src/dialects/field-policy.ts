@@ -14,7 +14,7 @@
  */
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter, ProviderQuirks } from '../core/provider.js';
-import type { ChatRequest } from '../core/request.js';
+import type { ChatRequest, CompletionRequest } from '../core/request.js';
 import { invalidRequest, type JsonObject } from './field-readers.js';
 
 export type FieldAction = 'translate' | 'pass' | 'refuse' | 'echo';
@@ -49,6 +49,13 @@ export interface FieldRule {
 
 export type FieldPolicy = Readonly<Record<string, FieldRule>>;
 
+/** Translated toward every wire (the common rule). */
+export const BOTH = { 'openai-compatible': 'translate', anthropic: 'translate' } as const;
+/** Refused toward every wire: the decoder refuses it by name. */
+export const NEITHER = { 'openai-compatible': 'refuse', anthropic: 'refuse' } as const;
+/** Accepted and echoed, not sent upstream (Responses rows only). */
+export const ECHO = { 'openai-compatible': 'echo', anthropic: 'echo' } as const;
+
 /** The wire rule with the quirk resolved: what an attempt on this adapter does with the field. */
 export function wireAction(
   rule: FieldRule,
@@ -60,7 +67,7 @@ export function wireAction(
   return quirks !== undefined && quirks[wireRule.quirk] === wireRule.passWhen ? 'pass' : 'refuse';
 }
 
-function refusedEverywhere(rule: FieldRule): boolean {
+export function refusedEverywhere(rule: FieldRule): boolean {
   return rule['openai-compatible'] === 'refuse' && rule.anthropic === 'refuse';
 }
 
@@ -91,12 +98,14 @@ export function checkBodyFields(body: JsonObject, policy: FieldPolicy): void {
  */
 export function refuseForUpstream(
   policy: FieldPolicy,
-  request: ChatRequest,
+  request: ChatRequest | CompletionRequest,
   adapter: Pick<ProviderAdapter, 'id' | 'wire' | 'quirks'>,
 ): void {
+  // A completion request's canonical fields are the sampling ones chat requests share.
+  const fields = request as Partial<Record<keyof ChatRequest, unknown>>;
   for (const field of Object.keys(policy)) {
     const rule = policy[field] as FieldRule;
-    if (rule.canonical === undefined || request[rule.canonical] === undefined) continue;
+    if (rule.canonical === undefined || fields[rule.canonical] === undefined) continue;
     if (wireAction(rule, adapter.wire, adapter.quirks) !== 'refuse') continue;
     const wire = adapter.wire === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible';
     throw new GatewayError(

@@ -1,13 +1,9 @@
-import type { FieldPolicy } from '../field-policy.js';
-
-const BOTH = { 'openai-compatible': 'translate', anthropic: 'translate' } as const;
-const ECHO = { 'openai-compatible': 'echo', anthropic: 'echo' } as const;
-const NEITHER = { 'openai-compatible': 'refuse', anthropic: 'refuse' } as const;
+import { BOTH, NEITHER, ECHO, type FieldPolicy } from '../field-policy.js';
 
 /**
- * The top-level fields of `POST /v1/responses` as decode-responses-request.ts treats them (its
- * KNOWN_FIELDS and REFUSED_FIELDS): the data behind docs/compatibility.md's Responses table, kept
- * in agreement with the decoder by test/e2e/field-policy.test.ts. Value-dependent
+ * Every top-level field of `POST /v1/responses`; decode-responses-request.ts refuses the others
+ * (and the refused ones) with checkBodyFields. The data behind docs/compatibility.md's Responses
+ * table, kept in agreement with the decoder by test/e2e/field-policy.test.ts. Value-dependent
  * refusals (`background: true`, `top_logprobs > 0`, `service_tier` flex/priority/scale,
  * `truncation: auto`) are written in the docs.
  */
@@ -37,11 +33,17 @@ export const RESPONSES_FIELD_POLICY: FieldPolicy = {
   client_metadata: ECHO,
   background: BOTH,
   top_logprobs: BOTH,
-  conversation: NEITHER,
-  prompt: NEITHER,
-  context_management: NEITHER,
-  moderation: NEITHER,
-  prompt_cache_options: NEITHER,
-  prompt_cache_retention: NEITHER,
-  max_tool_calls: NEITHER,
+  conversation: {
+    ...NEITHER,
+    reason: 'the Conversations API is not served; use previous_response_id or send the items',
+  },
+  prompt: { ...NEITHER, reason: "prompt templates live on OpenAI's platform" },
+  context_management: { ...NEITHER, reason: 'server-side context compaction is not offered' },
+  moderation: { ...NEITHER, reason: 'moderation is not offered' },
+  prompt_cache_options: { ...NEITHER, reason: 'prompt cache options are OpenAI-specific' },
+  prompt_cache_retention: { ...NEITHER, reason: 'prompt cache retention is OpenAI-specific' },
+  max_tool_calls: {
+    ...NEITHER,
+    reason: 'it limits hosted tool calls, which are not served',
+  },
 };

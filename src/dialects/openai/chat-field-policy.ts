@@ -1,7 +1,4 @@
-import type { FieldPolicy } from '../field-policy.js';
-
-const BOTH = { 'openai-compatible': 'translate', anthropic: 'translate' } as const;
-const NEITHER = { 'openai-compatible': 'refuse', anthropic: 'refuse' } as const;
+import { BOTH, NEITHER, type FieldPolicy } from '../field-policy.js';
 
 /**
  * Every request field of `POST /v1/chat/completions` and what happens to it per upstream wire
