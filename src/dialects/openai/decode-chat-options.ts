@@ -8,6 +8,8 @@ import {
   requireObject,
   type JsonObject,
 } from '../field-readers.js';
+import { checkNestedFields } from '../nested-field-policy.js';
+import { CHAT_NESTED_POLICY } from './chat-nested-field-policy.js';
 
 const SERVICE_TIERS = new Set(['auto', 'default', 'flex', 'scale', 'priority']);
 const VERBOSITIES = new Set(['low', 'medium', 'high']);
@@ -84,6 +86,7 @@ function decodeLogitBias(value: unknown): Record<string, number> | undefined {
 function decodeChatThinking(value: unknown): ThinkingConfig | undefined {
   if (value === undefined || value === null) return undefined;
   const thinking = requireObject(value, 'thinking');
+  checkNestedFields(thinking, CHAT_NESTED_POLICY, 'thinking', 'thinking');
   const budget = optionalInteger(thinking.budget_tokens, 'thinking.budget_tokens', 1024);
   switch (thinking.type) {
     case 'enabled':

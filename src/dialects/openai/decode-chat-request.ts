@@ -17,7 +17,9 @@ import {
   requireToolSchema,
 } from '../field-readers.js';
 import { checkBodyFields } from '../field-policy.js';
+import { checkNestedFields, refuseVariant } from '../nested-field-policy.js';
 import { CHAT_FIELD_POLICY } from './chat-field-policy.js';
+import { CHAT_NESTED_POLICY as POLICY } from './chat-nested-field-policy.js';
 import { decodeChatMessages } from './decode-chat-messages.js';
 import { decodeChatOptions } from './decode-chat-options.js';
 import { decodeSamplingParams, decodeStreamFlags } from './decode-sampling-params.js';
@@ -32,7 +34,7 @@ export function decodeChatRequest(body: unknown): ChatRequest {
   checkBodyFields(body, CHAT_FIELD_POLICY);
   const model = requireString(body.model, 'model', false);
   const messages = decodeChatMessages(body.messages);
-  const { stream, streamUsage } = decodeStreamFlags(body);
+  const { stream, streamUsage } = decodeStreamFlags(body, POLICY);
   const request: ChatRequest = { kind: 'chat', model, messages, stream };
   if (streamUsage !== undefined) request.streamUsage = streamUsage;
   decodeSamplingParams(body, request);
@@ -78,13 +80,16 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
   for (let index = 0; index < list.length; index++) {
     const param = `tools[${index}]`;
     const tool = requireObject(list[index], param);
+    refuseVariant(POLICY, 'tools', tool.type, param);
     if (tool.type !== 'function') {
       throw invalidRequest(
         `Tool type ${JSON.stringify(tool.type)} is not supported; only "function" tools are`,
         `${param}.type`,
       );
     }
+    checkNestedFields(tool, POLICY, 'tools[function]', param);
     const functionSpec = requireObject(tool.function, `${param}.function`);
+    checkNestedFields(functionSpec, POLICY, 'tools[function].function', `${param}.function`);
     const definition: ToolDefinition = {
       name: requireString(functionSpec.name, `${param}.function.name`, false),
       parameters: decodeParameters(functionSpec.parameters, `${param}.function.parameters`),
@@ -106,10 +111,20 @@ function decodeParameters(value: unknown, param: string): JsonObject {
 function decodeToolChoice(value: unknown): ToolChoice | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === 'auto' || value === 'none' || value === 'required') return value;
+  if (isObject(value)) refuseVariant(POLICY, 'tool_choice', value.type, 'tool_choice');
   if (isObject(value) && value.type === 'function') {
+    checkNestedFields(value, POLICY, 'tool_choice[function]', 'tool_choice');
     const functionSpec = requireObject(value.function, 'tool_choice.function');
+    checkNestedFields(
+      functionSpec,
+      POLICY,
+      'tool_choice[function].function',
+      'tool_choice.function',
+    );
     return { name: requireString(functionSpec.name, 'tool_choice.function.name', false) };
   }
+  if (isObject(value))
+    throw invalidRequest('`tool_choice.type` must be "function"', 'tool_choice.type');
   throw invalidRequest(
     '`tool_choice` must be "auto", "none", "required" or {"type": "function", "function": {"name": …}}',
     'tool_choice',
@@ -119,6 +134,8 @@ function decodeToolChoice(value: unknown): ToolChoice | undefined {
 function decodeResponseFormat(value: unknown): ResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
   const format = requireObject(value, 'response_format');
+  if (format.type === 'text' || format.type === 'json_object' || format.type === 'json_schema')
+    checkNestedFields(format, POLICY, `response_format[${format.type}]`, 'response_format');
   switch (format.type) {
     case 'text':
       return { type: 'text' };
@@ -126,6 +143,12 @@ function decodeResponseFormat(value: unknown): ResponseFormat | undefined {
       return { type: 'json_object' };
     case 'json_schema': {
       const definition = requireObject(format.json_schema, 'response_format.json_schema');
+      checkNestedFields(
+        definition,
+        POLICY,
+        'response_format[json_schema].json_schema',
+        'response_format.json_schema',
+      );
       const result: ResponseFormat = {
         type: 'json_schema',
         name: requireString(definition.name, 'response_format.json_schema.name', false),
