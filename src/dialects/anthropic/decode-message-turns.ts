@@ -19,6 +19,8 @@ import {
   requireString,
   type JsonObject,
 } from '../field-readers.js';
+import { checkItem, checkNestedFields } from '../nested-field-policy.js';
+import { MESSAGES_NESTED_POLICY as POLICY } from './messages-nested-field-policy.js';
 
 /**
  * Decodes Anthropic `messages` into canonical messages, appending to `into`.
@@ -29,7 +31,9 @@ import {
  *   their signatures; Anthropic upstreams get them back as sent); in user turns they are refused;
  * - text blocks that must merge into one string (assistant text, tool results) are joined with
  *   newlines; a cache mark on any of them marks the joined text;
- * - `cache_control` marks are kept on the canonical part they belong to.
+ * - `cache_control` marks are kept on the canonical part they belong to;
+ * - every object's keys are checked against MESSAGES_NESTED_POLICY (unknown and refused fields
+ *   are 400s naming their path).
  */
 export function decodeMessageTurns(value: unknown, into: Message[]): void {
   if (!Array.isArray(value) || value.length === 0) {
@@ -38,6 +42,7 @@ export function decodeMessageTurns(value: unknown, into: Message[]): void {
   for (let index = 0; index < value.length; index++) {
     const param = `messages[${index}]`;
     const message = requireObject(value[index], param);
+    checkNestedFields(message, POLICY, 'messages[]', param);
     const content = message.content;
     const contentParam = `${param}.content`;
     switch (message.role) {
@@ -48,7 +53,8 @@ export function decodeMessageTurns(value: unknown, into: Message[]): void {
         into.push(decodeAssistantTurn(content, contentParam));
         break;
       case 'system':
-        for (const block of decodeSystemBlocks(content, contentParam)) into.push(block);
+        for (const block of decodeSystemBlocks(content, contentParam, 'messages[system].content'))
+          into.push(block);
         break;
       default:
         throw invalidRequest(`\`${param}.role\` must be "user" or "assistant"`, `${param}.role`);
@@ -60,7 +66,11 @@ export function decodeMessageTurns(value: unknown, into: Message[]): void {
  * `system` (top-level or a system turn): a string, or an array of text blocks that become one
  * system message each (block boundaries and cache marks kept). Empty text without a mark is skipped.
  */
-export function decodeSystemBlocks(value: unknown, param: string): SystemMessage[] {
+export function decodeSystemBlocks(
+  value: unknown,
+  param: string,
+  shape = 'system',
+): SystemMessage[] {
   if (typeof value === 'string') return value === '' ? [] : [{ role: 'system', content: value }];
   if (!Array.isArray(value))
     throw invalidRequest(`\`${param}\` must be a string or an array of text blocks`, param);
@@ -68,6 +78,7 @@ export function decodeSystemBlocks(value: unknown, param: string): SystemMessage
   for (let index = 0; index < value.length; index++) {
     const blockParam = `${param}[${index}]`;
     const block = requireObject(value[index], blockParam);
+    checkItem(block, POLICY, shape, blockParam);
     if (block.type !== 'text') {
       throw invalidRequest(`\`${blockParam}.type\` must be "text"`, `${blockParam}.type`);
     }
@@ -94,6 +105,7 @@ function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
   for (let index = 0; index < value.length; index++) {
     const blockParam = `${param}[${index}]`;
     const block = requireObject(value[index], blockParam);
+    checkItem(block, POLICY, 'messages[user].content', blockParam);
     switch (block.type) {
       case 'text':
         parts.push(
@@ -105,7 +117,13 @@ function decodeUserTurn(value: unknown, param: string, into: Message[]): void {
         );
         break;
       case 'image':
-        parts.push(withCacheControl(decodeImage(block, blockParam), block, blockParam));
+        parts.push(
+          withCacheControl(
+            decodeImage(block, blockParam, 'messages[user].content[image]'),
+            block,
+            blockParam,
+          ),
+        );
         break;
       case 'tool_result':
         (toolMessages ??= []).push(decodeToolResult(block, blockParam, parts));
@@ -140,6 +158,7 @@ function decodeAssistantTurn(value: unknown, param: string): Message {
   for (let index = 0; index < value.length; index++) {
     const blockParam = `${param}[${index}]`;
     const block = requireObject(value[index], blockParam);
+    checkItem(block, POLICY, 'messages[assistant].content', blockParam);
     switch (block.type) {
       case 'text': {
         const piece = requireString(block.text, `${blockParam}.text`);
@@ -229,6 +248,7 @@ function decodeToolResultContent(
   for (let index = 0; index < value.length; index++) {
     const blockParam = `${param}[${index}]`;
     const block = requireObject(value[index], blockParam);
+    checkItem(block, POLICY, 'messages[user].content[tool_result].content', blockParam);
     if (block.type === 'text') {
       const piece = requireString(block.text, `${blockParam}.text`);
       text = first ? piece : `${text}\n${piece}`;
@@ -236,7 +256,12 @@ function decodeToolResultContent(
       const mark = decodeCacheControl(block, blockParam);
       if (mark !== undefined) marks.push(mark);
     } else if (block.type === 'image') {
-      images.push(withCacheControl(decodeImage(block, blockParam), block, blockParam));
+      const image = decodeImage(
+        block,
+        blockParam,
+        'messages[user].content[tool_result].content[image]',
+      );
+      images.push(withCacheControl(image, block, blockParam));
     } else {
       throw unsupportedBlock(block.type, blockParam);
     }
@@ -244,9 +269,11 @@ function decodeToolResultContent(
   return text;
 }
 
-function decodeImage(block: JsonObject, param: string): ImagePart {
+/** An image block at path pattern `shape`. */
+function decodeImage(block: JsonObject, param: string, shape: string): ImagePart {
   const sourceParam = `${param}.source`;
   const source = requireObject(block.source, sourceParam);
+  checkItem(source, POLICY, `${shape}.source`, sourceParam);
   if (source.type === 'base64') {
     const mediaType = requireString(source.media_type, `${sourceParam}.media_type`, false);
     const data = requireString(source.data, `${sourceParam}.data`, false);

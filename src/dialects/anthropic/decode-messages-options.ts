@@ -6,6 +6,8 @@ import {
   requireObject,
   type JsonObject,
 } from '../field-readers.js';
+import { checkItem, checkNestedFields } from '../nested-field-policy.js';
+import { MESSAGES_NESTED_POLICY as POLICY } from './messages-nested-field-policy.js';
 
 const SERVICE_TIERS = new Set(['auto', 'standard_only']);
 const EDIT_TYPES = /^clear_(thinking|tool_uses)_\d{8}$/;
@@ -39,6 +41,7 @@ export function decodeMessagesOptions(
 function decodeThinking(value: unknown, maxTokens: number | undefined): ThinkingConfig | undefined {
   if (value === undefined || value === null) return undefined;
   const thinking = requireObject(value, 'thinking');
+  checkItem(thinking, POLICY, 'thinking', 'thinking');
   switch (thinking.type) {
     case 'enabled': {
       const budget = optionalInteger(thinking.budget_tokens, 'thinking.budget_tokens', 1024);
@@ -69,6 +72,7 @@ function decodeThinking(value: unknown, maxTokens: number | undefined): Thinking
 /** Checked for shape (`edits`: objects with a known `type`), then kept as sent for Anthropic upstreams. */
 function decodeContextManagement(value: unknown): Record<string, unknown> {
   const config = requireObject(value, 'context_management');
+  checkNestedFields(config, POLICY, 'context_management', 'context_management');
   const edits = config.edits;
   if (edits !== undefined && edits !== null) {
     if (!Array.isArray(edits))

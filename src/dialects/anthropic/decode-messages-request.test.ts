@@ -295,16 +295,6 @@ describe('decodeMessagesRequest validation', () => {
     [[{ role: 'robot', content: 'x' }], 'messages[0].role', /"user" or "assistant"/],
     [[{ role: 'user' }], 'messages[0].content', /string or an array/],
     [
-      [{ role: 'user', content: [{ type: 'document', source: {} }] }],
-      'messages[0].content[0].type',
-      /"document" is not supported/,
-    ],
-    [
-      [{ role: 'user', content: [{ type: 'search_result' }] }],
-      'messages[0].content[0].type',
-      /"search_result"/,
-    ],
-    [
       [{ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'n', input: {} }] }],
       'messages[0].content[0].type',
       /only allowed in assistant/,
@@ -313,11 +303,6 @@ describe('decodeMessagesRequest validation', () => {
       [{ role: 'user', content: [{ type: 'text', text: 1 }] }],
       'messages[0].content[0].text',
       /string/,
-    ],
-    [
-      [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } }] }],
-      'messages[0].content[0].source.type',
-      /"file" is not supported/,
     ],
     [
       [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', data: 'x' } }] }],
@@ -336,16 +321,6 @@ describe('decodeMessagesRequest validation', () => {
       /string or an array/,
     ],
     [
-      [
-        {
-          role: 'user',
-          content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'document' }] }],
-        },
-      ],
-      'messages[0].content[0].content[0].type',
-      /"document"/,
-    ],
-    [
       [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', is_error: 'yes' }] }],
       'messages[0].content[0].is_error',
       /boolean/,
@@ -354,11 +329,6 @@ describe('decodeMessagesRequest validation', () => {
       [{ role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 't' }] }],
       'messages[0].content[0].type',
       /only allowed in user/,
-    ],
-    [
-      [{ role: 'assistant', content: [{ type: 'server_tool_use', id: 's' }] }],
-      'messages[0].content[0].type',
-      /"server_tool_use"/,
     ],
     [
       [{ role: 'assistant', content: [{ type: 'tool_use', name: 'n', input: {} }] }],

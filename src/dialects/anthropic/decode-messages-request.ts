@@ -17,7 +17,9 @@ import { withCacheControl } from '../decode-cache-control.js';
 import { checkBodyFields } from '../field-policy.js';
 import { decodeMessageTurns, decodeSystemBlocks } from './decode-message-turns.js';
 import { decodeMessagesOptions } from './decode-messages-options.js';
+import { checkItem, checkNestedFields } from '../nested-field-policy.js';
 import { MESSAGES_FIELD_POLICY } from './messages-field-policy.js';
+import { MESSAGES_NESTED_POLICY as POLICY } from './messages-nested-field-policy.js';
 
 /**
  * Decodes an Anthropic `POST /v1/messages` body (and its `anthropic-beta` header) into a
@@ -49,10 +51,9 @@ export function decodeMessagesRequest(body: unknown, betaHeader?: string | strin
   const stop = decodeStopSequences(body.stop_sequences);
   if (stop !== undefined) request.stop = stop;
   if (body.metadata !== undefined && body.metadata !== null) {
-    const user = optionalString(
-      requireObject(body.metadata, 'metadata').user_id,
-      'metadata.user_id',
-    );
+    const metadata = requireObject(body.metadata, 'metadata');
+    checkNestedFields(metadata, POLICY, 'metadata', 'metadata');
+    const user = optionalString(metadata.user_id, 'metadata.user_id');
     if (user !== undefined) request.user = user;
   }
   const tools = decodeTools(body.tools);
@@ -80,7 +81,10 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
   for (let index = 0; index < list.length; index++) {
     const param = `tools[${index}]`;
     const tool = requireObject(list[index], param);
-    if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
+    const custom = tool.type === undefined || tool.type === null || tool.type === 'custom';
+    if (custom) checkNestedFields(tool, POLICY, 'tools[custom]', param);
+    // MESSAGES_NESTED_POLICY's `tools[server tool]` row.
+    else {
       throw new GatewayError(
         'unsupported',
         `Server tool ${JSON.stringify(tool.type)} is not supported by this gateway; only client tools with an \`input_schema\` are`,
@@ -103,6 +107,7 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
 function decodeToolChoice(value: unknown, request: ChatRequest): void {
   if (value === undefined || value === null) return;
   const choice = requireObject(value, 'tool_choice');
+  checkItem(choice, POLICY, 'tool_choice', 'tool_choice');
   switch (choice.type) {
     case 'auto':
       request.toolChoice = 'auto';
@@ -134,6 +139,7 @@ function decodeToolChoice(value: unknown, request: ChatRequest): void {
 function decodeOutputConfig(value: unknown, request: ChatRequest): void {
   if (value === undefined || value === null) return;
   const config = requireObject(value, 'output_config');
+  checkNestedFields(config, POLICY, 'output_config', 'output_config');
   const effort = config.effort;
   if (effort === 'low' || effort === 'medium' || effort === 'high')
     request.reasoningEffort = effort;
@@ -146,6 +152,7 @@ function decodeOutputConfig(value: unknown, request: ChatRequest): void {
   }
   if (config.format === undefined || config.format === null) return;
   const format: JsonObject = requireObject(config.format, 'output_config.format');
+  checkItem(format, POLICY, 'output_config.format', 'output_config.format');
   if (format.type !== 'json_schema') {
     throw invalidRequest(
       '`output_config.format.type` must be "json_schema"',
