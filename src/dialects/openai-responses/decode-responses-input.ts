@@ -10,7 +10,9 @@ import {
   requireString,
   type JsonObject,
 } from '../field-readers.js';
+import { checkItem, checkNestedFields } from '../nested-field-policy.js';
 import { decodeReasoningItem } from './reasoning-content.js';
+import { RESPONSES_NESTED_POLICY as POLICY } from './responses-nested-field-policy.js';
 
 /**
  * Responses input items → canonical messages. Assistant output that belongs to one turn (a
@@ -34,19 +36,21 @@ export class InputDecoder {
   private addItem(value: unknown, param: string): void {
     const item = requireObject(value, param);
     const type = item.type ?? 'message';
+    // Every item's keys against RESPONSES_NESTED_POLICY; an item without `type` is a message.
+    if (item.type === undefined || item.type === null)
+      checkNestedFields(item, POLICY, 'input[message]', param);
+    else checkItem(item, POLICY, 'input', param);
+    checkItemMetadata(item, param);
     switch (type) {
       case 'message':
-        checkFields(item, MESSAGE_FIELDS, param);
         return this.addMessage(item, param);
       case 'function_call':
-        checkFields(item, CALL_FIELDS, param);
         return this.addCall({
           id: requireString(item.call_id, `${param}.call_id`, false),
           name: requireString(item.name, `${param}.name`, false),
           arguments: requireString(item.arguments, `${param}.arguments`),
         });
       case 'custom_tool_call':
-        checkFields(item, CUSTOM_CALL_FIELDS, param);
         return this.addCall({
           id: requireString(item.call_id, `${param}.call_id`, false),
           name: requireString(item.name, `${param}.name`, false),
@@ -55,15 +59,13 @@ export class InputDecoder {
         });
       case 'function_call_output':
       case 'custom_tool_call_output':
-        checkFields(item, OUTPUT_FIELDS, param);
         this.messages.push({
           role: 'tool',
           toolCallId: requireString(item.call_id, `${param}.call_id`, false),
-          content: decodeToolOutput(item.output, `${param}.output`),
+          content: decodeToolOutput(item.output, `${param}.output`, `input[${type}].output`),
         });
         return;
       case 'reasoning': {
-        checkFields(item, REASONING_FIELDS, param);
         // The reasoning of the assistant turn it opens; the adapters send it where their wire takes it.
         const block = decodeReasoningItem(item, param);
         const last = this.messages[this.messages.length - 1];
@@ -100,11 +102,16 @@ export class InputDecoder {
       case 'developer':
         this.messages.push({
           role: 'system',
-          content: decodeText(item.content, `${param}.content`, INSTRUCTION_PARTS),
+          content: decodeText(item.content, `${param}.content`, INSTRUCTION_PARTS, MESSAGE_PARTS),
         });
         return;
       case 'assistant': {
-        const content = decodeText(item.content, `${param}.content`, ASSISTANT_PARTS);
+        const content = decodeText(
+          item.content,
+          `${param}.content`,
+          ASSISTANT_PARTS,
+          MESSAGE_PARTS,
+        );
         const last = this.messages[this.messages.length - 1];
         // The message the turn's reasoning led to.
         if (last?.role === 'assistant' && isReasoningOnly(last)) last.content = content;
@@ -131,6 +138,30 @@ export class InputDecoder {
   }
 }
 
+const STATUSES = new Set(['in_progress', 'completed', 'incomplete']);
+
+/**
+ * The fields that describe an item rather than its content (`id`, `status`, a message's `phase`,
+ * a call's `parsed_arguments`, the openai SDK's parsed copy of `arguments`): checked, not needed
+ * upstream.
+ */
+function checkItemMetadata(item: JsonObject, param: string): void {
+  optionalString(item.id, `${param}.id`);
+  const status = optionalString(item.status, `${param}.status`);
+  if (status !== undefined && !STATUSES.has(status))
+    throw invalidRequest(
+      `\`${param}.status\` must be one of in_progress, completed, incomplete`,
+      `${param}.status`,
+    );
+  optionalString(item.phase, `${param}.phase`);
+  const parsed = item.parsed_arguments;
+  if (parsed !== undefined && parsed !== null && !isObject(parsed))
+    throw invalidRequest(
+      `\`${param}.parsed_arguments\` must be an object`,
+      `${param}.parsed_arguments`,
+    );
+}
+
 /** An assistant turn that so far holds only reasoning items. */
 function isReasoningOnly(message: AssistantMessage): boolean {
   return (
@@ -140,38 +171,27 @@ function isReasoningOnly(message: AssistantMessage): boolean {
   );
 }
 
-/** Item fields that describe the item (ids, status, phase) rather than content: accepted, not needed upstream. */
-const ITEM_METADATA = ['type', 'id', 'status'];
-const MESSAGE_FIELDS = new Set([...ITEM_METADATA, 'role', 'content', 'phase']);
-// `parsed_arguments`: the openai SDK's stream helpers add the parsed form of `arguments` to the
-// items they return, and clients pass those items back; it repeats `arguments`, which is used.
-const CALL_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'name', 'arguments', 'parsed_arguments']);
-const CUSTOM_CALL_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'name', 'input']);
-const OUTPUT_FIELDS = new Set([...ITEM_METADATA, 'call_id', 'output']);
-const REASONING_FIELDS = new Set([...ITEM_METADATA, 'summary', 'content', 'encrypted_content']);
-
-function checkFields(item: JsonObject, allowed: ReadonlySet<string>, param: string): void {
-  for (const key of Object.keys(item)) {
-    if (!allowed.has(key) && item[key] !== null && item[key] !== undefined) {
-      throw invalidRequest(
-        `Unknown field \`${param}.${key}\` on a ${String(item.type ?? 'message')} item`,
-        `${param}.${key}`,
-      );
-    }
-  }
-}
-
 const INSTRUCTION_PARTS = new Set(['input_text']);
 const ASSISTANT_PARTS = new Set(['output_text', 'input_text', 'refusal']);
 
 /** Text content: a string, or text parts joined with newlines. */
-function decodeText(value: unknown, param: string, allowed: ReadonlySet<string>): string {
+/** The path pattern of message content parts. */
+const MESSAGE_PARTS = 'input[message].content';
+
+/** Text content: a string, or text parts (at path pattern `shape`) joined with newlines. */
+function decodeText(
+  value: unknown,
+  param: string,
+  allowed: ReadonlySet<string>,
+  shape: string,
+): string {
   if (typeof value === 'string') return value;
   const parts = requireArray(value, param);
   let text = '';
   for (let index = 0; index < parts.length; index++) {
     const partParam = `${param}[${index}]`;
     const part = requireObject(parts[index], partParam);
+    checkItem(part, POLICY, shape, partParam);
     if (!allowed.has(String(part.type))) {
       throw new GatewayError(
         'unsupported',
@@ -195,6 +215,7 @@ function decodeUserContent(value: unknown, param: string): ContentPart[] {
   for (let index = 0; index < parts.length; index++) {
     const partParam = `${param}[${index}]`;
     const part = requireObject(parts[index], partParam);
+    checkItem(part, POLICY, MESSAGE_PARTS, partParam);
     if (part.type === 'input_text')
       content.push({ type: 'text', text: requireString(part.text, `${partParam}.text`) });
     else if (part.type === 'input_image') content.push(decodeImage(part, partParam));
@@ -227,9 +248,9 @@ function decodeImage(part: JsonObject, param: string): ContentPart {
 }
 
 /** A tool output: a string, or input_text parts joined with newlines. */
-function decodeToolOutput(value: unknown, param: string): string {
+function decodeToolOutput(value: unknown, param: string, shape: string): string {
   if (typeof value === 'string') return value;
   if (!Array.isArray(value) && isObject(value))
     throw invalidRequest(`\`${param}\` must be a string or an array of input_text parts`, param);
-  return decodeText(value, param, INSTRUCTION_PARTS);
+  return decodeText(value, param, INSTRUCTION_PARTS, shape);
 }

@@ -68,7 +68,7 @@ describe('decodeResponsesRequest', () => {
           role: 'user',
           content: [
             { type: 'input_text', text: 'Look' },
-            { type: 'input_image', image_url: 'data:image/png;base64,AAAA', detail: 'low' },
+            { type: 'input_image', image_url: 'data:image/png;base64,AAAA', detail: 'auto' },
           ],
         },
         {

@@ -19,7 +19,17 @@ import {
   decodeResponsesTools,
   decodeTextFormat,
 } from './decode-responses-tools.js';
+import { checkBodyFields } from '../field-policy.js';
+import {
+  decodeInclude,
+  decodeMetadata,
+  decodeReasoning,
+  decodeStreamOptions,
+  decodeTextConfig,
+  refusePlatformOptions,
+} from './decode-responses-options.js';
 import { attachResponsesCall, type ResponsesCall } from './responses-call.js';
+import { RESPONSES_FIELD_POLICY } from './responses-field-policy.js';
 
 /** A stored response a request continues (`previous_response_id`), already looked up. */
 export interface PreviousResponse {
@@ -40,60 +50,6 @@ export interface DecodeResponsesOptions {
 }
 
 /**
- * Every top-level field of `POST /v1/responses` this dialect knows. Anything else is refused by
- * name; the fields here are translated, echoed on the response, or refused with a reason
- * (docs/compatibility.md has the table).
- */
-const KNOWN_FIELDS = new Set([
-  'model',
-  'input',
-  'instructions',
-  'tools',
-  'tool_choice',
-  'parallel_tool_calls',
-  'text',
-  'reasoning',
-  'max_output_tokens',
-  'temperature',
-  'top_p',
-  'metadata',
-  'user',
-  'safety_identifier',
-  'store',
-  'stream',
-  'stream_options',
-  'previous_response_id',
-  'include',
-  'prompt_cache_key',
-  'service_tier',
-  'truncation',
-  'background',
-  'top_logprobs',
-  'conversation',
-  'prompt',
-  'context_management',
-  'moderation',
-  'prompt_cache_options',
-  'prompt_cache_retention',
-  'max_tool_calls',
-  // Read and not used: Codex CLI's request bookkeeping (installation id, turn metadata), sent on every turn.
-  'client_metadata',
-]);
-
-/** Fields refused whenever they are set: features of OpenAI's platform with no counterpart here. */
-const REFUSED_FIELDS: Record<string, string> = {
-  conversation: 'the Conversations API is not served; use previous_response_id or send the items',
-  prompt: "prompt templates live on OpenAI's platform",
-  context_management: 'server-side context compaction is not offered',
-  moderation: 'moderation is not offered',
-  prompt_cache_options: 'prompt cache options are OpenAI-specific',
-  prompt_cache_retention: 'prompt cache retention is OpenAI-specific',
-  max_tool_calls: 'it limits hosted tool calls, which are not served',
-};
-
-const SUPPORTED_INCLUDES = new Set(['reasoning.encrypted_content']);
-
-/**
  * Decodes a `POST /v1/responses` body into a canonical ChatRequest and attaches the Responses
  * side of it (see ResponsesCall). `instructions` becomes the first system message; a previous
  * response's input and output items come before this request's input.
@@ -103,15 +59,7 @@ export function decodeResponsesRequest(
   options: DecodeResponsesOptions,
 ): ChatRequest {
   if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
-  for (const key of Object.keys(body)) {
-    if (!KNOWN_FIELDS.has(key)) throw invalidRequest(`Unknown field \`${key}\``, key);
-    const refusal = REFUSED_FIELDS[key];
-    if (refusal !== undefined && body[key] !== null && body[key] !== undefined) {
-      throw new GatewayError('unsupported', `\`${key}\` is not supported: ${refusal}.`, {
-        param: key,
-      });
-    }
-  }
+  checkBodyFields(body, RESPONSES_FIELD_POLICY);
   refusePlatformOptions(body);
   const model = requireString(body.model, 'model', false);
   const stream = optionalBoolean(body.stream, 'stream') ?? false;
@@ -217,168 +165,4 @@ export function decodeResponsesRequest(
   };
   attachResponsesCall(request, call);
   return request;
-}
-
-function refusePlatformOptions(body: JsonObject): void {
-  if (optionalBoolean(body.background, 'background') === true) {
-    throw new GatewayError(
-      'unsupported',
-      '`background: true` is not supported: responses are answered while the request is open.',
-      { param: 'background' },
-    );
-  }
-  const topLogprobs = optionalInteger(body.top_logprobs, 'top_logprobs', 0, 20);
-  if (topLogprobs !== undefined && topLogprobs > 0) {
-    throw new GatewayError(
-      'unsupported',
-      '`top_logprobs` is not supported: log probabilities are not carried through the gateway.',
-      { param: 'top_logprobs' },
-    );
-  }
-  const truncation = optionalString(body.truncation, 'truncation');
-  if (truncation !== undefined && truncation !== 'disabled') {
-    if (truncation === 'auto')
-      throw new GatewayError(
-        'unsupported',
-        '`truncation: "auto"` is not supported: the gateway never drops input items; a prompt over the context window fails over to a larger model or fails with context_length_exceeded.',
-        { param: 'truncation' },
-      );
-    throw invalidRequest('`truncation` must be "auto" or "disabled"', 'truncation');
-  }
-  const tier = optionalString(body.service_tier, 'service_tier');
-  if (tier !== undefined && tier !== 'auto' && tier !== 'default') {
-    throw new GatewayError(
-      'unsupported',
-      `\`service_tier: ${JSON.stringify(tier)}\` is not supported: the gateway routes by its own policy; send "auto" or "default".`,
-      { param: 'service_tier' },
-    );
-  }
-}
-
-function decodeStreamOptions(value: unknown): void {
-  if (value === undefined || value === null) return;
-  const options = requireObject(value, 'stream_options');
-  for (const key of Object.keys(options)) {
-    if (key !== 'include_obfuscation')
-      throw invalidRequest(`Unknown field \`stream_options.${key}\``, `stream_options.${key}`);
-  }
-  // Accepted either way: events carry no obfuscation padding (the gateway is not a side channel's target).
-  optionalBoolean(options.include_obfuscation, 'stream_options.include_obfuscation');
-}
-
-type Verbosity = ChatRequest['verbosity'];
-type Summary = ChatRequest['reasoningSummary'];
-
-function decodeTextConfig(value: unknown): {
-  format?: ChatRequest['responseFormat'];
-  wire?: unknown;
-  verbosity?: Verbosity;
-} {
-  if (value === undefined || value === null) return {};
-  const text = requireObject(value, 'text');
-  for (const key of Object.keys(text)) {
-    if (key !== 'format' && key !== 'verbosity')
-      throw invalidRequest(`Unknown field \`text.${key}\``, `text.${key}`);
-  }
-  const result: { format?: ChatRequest['responseFormat']; wire?: unknown; verbosity?: Verbosity } =
-    {};
-  const format = decodeTextFormat(text.format);
-  if (format !== undefined) result.format = format;
-  if (text.format !== undefined && text.format !== null) result.wire = text.format;
-  const verbosity = optionalString(text.verbosity, 'text.verbosity');
-  if (verbosity !== undefined) {
-    if (verbosity !== 'low' && verbosity !== 'medium' && verbosity !== 'high')
-      throw invalidRequest('`text.verbosity` must be one of low, medium, high', 'text.verbosity');
-    result.verbosity = verbosity;
-  }
-  return result;
-}
-
-type Effort = ChatRequest['reasoningEffort'];
-
-function decodeReasoning(value: unknown): {
-  effort?: Effort;
-  wireEffort?: string;
-  summary?: Summary;
-} {
-  if (value === undefined || value === null) return {};
-  const reasoning = requireObject(value, 'reasoning');
-  for (const key of Object.keys(reasoning)) {
-    if (key !== 'effort' && key !== 'summary' && key !== 'generate_summary')
-      throw invalidRequest(`Unknown field \`reasoning.${key}\``, `reasoning.${key}`);
-  }
-  const result: { effort?: Effort; wireEffort?: string; summary?: Summary } = {};
-  const wireEffort = optionalString(reasoning.effort, 'reasoning.effort');
-  if (wireEffort !== undefined) {
-    const effort = EFFORTS[wireEffort];
-    if (effort === undefined)
-      throw invalidRequest(
-        '`reasoning.effort` must be one of none, minimal, low, medium, high, xhigh',
-        'reasoning.effort',
-      );
-    result.effort = effort;
-    result.wireEffort = wireEffort;
-  }
-  const summary =
-    optionalString(reasoning.summary, 'reasoning.summary') ??
-    optionalString(reasoning.generate_summary, 'reasoning.generate_summary');
-  if (summary !== undefined) {
-    if (summary !== 'auto' && summary !== 'concise' && summary !== 'detailed')
-      throw invalidRequest(
-        '`reasoning.summary` must be one of auto, concise, detailed',
-        'reasoning.summary',
-      );
-    result.summary = summary;
-  }
-  return result;
-}
-
-/** OpenAI's efforts beyond the canonical four map to the nearest one, as on chat. */
-const EFFORTS: Record<string, Effort> = {
-  none: 'minimal',
-  minimal: 'minimal',
-  low: 'low',
-  medium: 'medium',
-  high: 'high',
-  xhigh: 'high',
-};
-
-const MAX_METADATA_KEYS = 16;
-
-/** Up to 16 string pairs (keys ≤ 64, values ≤ 512 characters), echoed on the response and stored with it. */
-function decodeMetadata(value: unknown): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  const metadata = requireObject(value, 'metadata');
-  const keys = Object.keys(metadata);
-  if (keys.length > MAX_METADATA_KEYS)
-    throw invalidRequest(`\`metadata\` may hold at most ${MAX_METADATA_KEYS} keys`, 'metadata');
-  for (const key of keys) {
-    if (key.length > 64)
-      throw invalidRequest('`metadata` keys may be at most 64 characters', 'metadata');
-    const entry = metadata[key];
-    if (typeof entry !== 'string' || entry.length > 512)
-      throw invalidRequest(
-        `\`metadata.${key}\` must be a string of at most 512 characters`,
-        `metadata.${key}`,
-      );
-  }
-  return metadata as Record<string, string>;
-}
-
-function decodeInclude(value: unknown): boolean {
-  if (value === undefined || value === null) return false;
-  const list = requireArray(value, 'include');
-  let encrypted = false;
-  for (let index = 0; index < list.length; index++) {
-    const entry = requireString(list[index], `include[${index}]`);
-    if (!SUPPORTED_INCLUDES.has(entry)) {
-      throw new GatewayError(
-        'unsupported',
-        `\`include\` value ${JSON.stringify(entry)} is not supported; only "reasoning.encrypted_content" is.`,
-        { param: `include[${index}]` },
-      );
-    }
-    encrypted = true;
-  }
-  return encrypted;
 }

@@ -11,34 +11,15 @@ import {
   type JsonObject,
   requireToolSchema,
 } from '../field-readers.js';
-
-/** Tool types the OpenAI platform runs itself: no upstream served here can run them. */
-const HOSTED_TOOLS: Record<string, string> = {
-  web_search: 'web search',
-  web_search_preview: 'web search',
-  web_search_2025_08_26: 'web search',
-  web_search_preview_2025_03_11: 'web search',
-  file_search: 'file search',
-  code_interpreter: 'code interpreter',
-  computer: 'computer use',
-  computer_use_preview: 'computer use',
-  image_generation: 'image generation',
-  mcp: 'remote MCP',
-  local_shell: 'local shell',
-  shell: 'shell',
-  apply_patch: 'apply patch',
-  tool_search: 'tool search',
-  namespace: 'tool namespaces',
-};
+import { checkItem } from '../nested-field-policy.js';
+import { HOSTED_TOOLS } from './hosted-tools.js';
+import { RESPONSES_NESTED_POLICY as POLICY } from './responses-nested-field-policy.js';
 
 export interface DecodedTools {
   tools: ToolDefinition[];
   /** Names of the custom (freeform) tools. */
   custom: Set<string>;
 }
-
-const FUNCTION_FIELDS = new Set(['type', 'name', 'description', 'parameters', 'strict']);
-const CUSTOM_FIELDS = new Set(['type', 'name', 'description', 'format']);
 
 /**
  * `tools` → canonical tools. A function tool maps one to one. A custom tool (free text input,
@@ -55,9 +36,9 @@ export function decodeResponsesTools(value: unknown): DecodedTools {
     const param = `tools[${index}]`;
     const tool = requireObject(list[index], param);
     const type = tool.type;
+    if (type === 'function' || type === 'custom') checkItem(tool, POLICY, 'tools', param);
     let definition: ToolDefinition;
     if (type === 'function') {
-      checkFields(tool, FUNCTION_FIELDS, param);
       definition = {
         name: requireString(tool.name, `${param}.name`, false),
         parameters:
@@ -70,7 +51,6 @@ export function decodeResponsesTools(value: unknown): DecodedTools {
       const strict = optionalBoolean(tool.strict, `${param}.strict`);
       if (strict !== undefined) definition.strict = strict;
     } else if (type === 'custom') {
-      checkFields(tool, CUSTOM_FIELDS, param);
       definition = customToolFunction(tool, param);
       decoded.custom.add(definition.name);
     } else if (typeof type === 'string' && HOSTED_TOOLS[type] !== undefined) {
@@ -103,6 +83,7 @@ function customToolFunction(tool: JsonObject, param: string): ToolDefinition {
   let inputDescription = 'The raw input text for the tool (free text, not JSON).';
   if (tool.format !== undefined && tool.format !== null) {
     const format = requireObject(tool.format, `${param}.format`);
+    checkItem(format, POLICY, 'tools[custom].format', `${param}.format`);
     if (format.type === 'grammar') {
       const syntax = format.syntax;
       if (syntax !== 'lark' && syntax !== 'regex')
@@ -140,6 +121,7 @@ export function decodeResponsesToolChoice(
   if (value === undefined || value === null) return undefined;
   if (value === 'auto' || value === 'none' || value === 'required') return value;
   if (isObject(value)) {
+    checkItem(value, POLICY, 'tool_choice', 'tool_choice');
     if (value.type === 'function' || value.type === 'custom') {
       const name = requireString(value.name, 'tool_choice.name', false);
       const known =
@@ -170,6 +152,7 @@ export function decodeResponsesToolChoice(
 export function decodeTextFormat(value: unknown): ResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
   const format = requireObject(value, 'text.format');
+  checkItem(format, POLICY, 'text.format', 'text.format');
   switch (format.type) {
     case 'text':
       return undefined;
@@ -192,16 +175,5 @@ export function decodeTextFormat(value: unknown): ResponseFormat | undefined {
         '`text.format.type` must be one of text, json_object, json_schema',
         'text.format.type',
       );
-  }
-}
-
-function checkFields(tool: JsonObject, allowed: ReadonlySet<string>, param: string): void {
-  for (const key of Object.keys(tool)) {
-    if (!allowed.has(key) && tool[key] !== null && tool[key] !== undefined) {
-      throw invalidRequest(
-        `Unknown field \`${param}.${key}\` on a ${String(tool.type)} tool`,
-        `${param}.${key}`,
-      );
-    }
   }
 }

@@ -7,6 +7,8 @@ import {
   requireString,
   type JsonObject,
 } from '../field-readers.js';
+import { checkItem } from '../nested-field-policy.js';
+import { RESPONSES_NESTED_POLICY as POLICY } from './responses-nested-field-policy.js';
 
 /**
  * `encrypted_content` of the reasoning items this gateway writes: an opaque token, not a secret.
@@ -37,6 +39,7 @@ export function decodeReasoningItem(item: JsonObject, param: string): ReasoningB
   for (let index = 0; index < summary.length; index++) {
     const partParam = `${param}.summary[${index}]`;
     const part = requireObject(summary[index], partParam);
+    checkItem(part, POLICY, 'input[reasoning].summary', partParam);
     if (part.type !== 'summary_text')
       throw invalidRequest(`\`${partParam}.type\` must be "summary_text"`, `${partParam}.type`);
     text += requireString(part.text, `${partParam}.text`);
@@ -46,6 +49,7 @@ export function decodeReasoningItem(item: JsonObject, param: string): ReasoningB
     for (let index = 0; index < content.length; index++) {
       const partParam = `${param}.content[${index}]`;
       const part = requireObject(content[index], partParam);
+      checkItem(part, POLICY, 'input[reasoning].content', partParam);
       if (part.type !== 'reasoning_text')
         throw invalidRequest(`\`${partParam}.type\` must be "reasoning_text"`, `${partParam}.type`);
       const piece = requireString(part.text, `${partParam}.text`);
