@@ -4,6 +4,7 @@ import type { EncodedError } from '../dialects/types.js';
 import type { DialectName, ModelEndpoint } from '../dialects/model-endpoint.js';
 import { CHAT_FIELD_POLICY } from '../dialects/openai/chat-field-policy.js';
 import { MESSAGES_FIELD_POLICY } from '../dialects/anthropic/messages-field-policy.js';
+import { COMPLETION_FIELD_POLICY } from '../dialects/openai/completion-field-policy.js';
 import { refuseForUpstream, upstreamRefusals } from '../dialects/field-policy.js';
 import { GatewayError } from '../core/errors.js';
 import type { ProviderAdapter } from '../core/provider.js';
@@ -41,10 +42,12 @@ export const openAICompletionEndpoint: ModelEndpoint<CompletionRequest> = {
     openai.createCompletionStreamEncoder(context, { includeUsage: request.streamUsage === true }),
   call: (adapter, request, context) => {
     if (!adapter.complete) throw completionsUnsupported(adapter);
+    refuseForUpstream(COMPLETION_FIELD_POLICY, request, adapter);
     return adapter.complete(request, context);
   },
   stream: (adapter, request, context) => {
     if (!adapter.streamComplete) throw completionsUnsupported(adapter);
+    refuseForUpstream(COMPLETION_FIELD_POLICY, request, adapter);
     return adapter.streamComplete(request, context);
   },
 };

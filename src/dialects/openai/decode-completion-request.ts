@@ -7,6 +7,8 @@ import {
   optionalString,
   requireString,
 } from '../field-readers.js';
+import { checkBodyFields } from '../field-policy.js';
+import { COMPLETION_FIELD_POLICY, COMPLETION_NESTED_POLICY } from './completion-field-policy.js';
 import { decodeSamplingParams, decodeStreamFlags } from './decode-sampling-params.js';
 
 /** OpenAI's legacy `/completions` generates 16 tokens when `max_tokens` is absent. */
@@ -14,13 +16,17 @@ export const LEGACY_DEFAULT_MAX_TOKENS = 16;
 
 /**
  * Decodes an OpenAI `POST /v1/completions` body (legacy and fill-in-the-middle) into a
- * canonical CompletionRequest.
+ * canonical CompletionRequest. Every field is in COMPLETION_FIELD_POLICY: unknown fields are
+ * refused by name; null optional fields count as absent.
  */
 export function decodeCompletionRequest(body: unknown): CompletionRequest {
   if (!isObject(body)) throw invalidRequest('The request body must be a JSON object', 'body');
+  // `best_of: 1` (one candidate, the default) asks for nothing: accepted.
+  const bestOf = body.best_of;
+  checkBodyFields(bestOf === 1 ? { ...body, best_of: null } : body, COMPLETION_FIELD_POLICY);
   const model = requireString(body.model, 'model', false);
   const prompt = decodePrompt(body.prompt);
-  const { stream, streamUsage } = decodeStreamFlags(body);
+  const { stream, streamUsage } = decodeStreamFlags(body, COMPLETION_NESTED_POLICY);
   const request: CompletionRequest = {
     kind: 'completion',
     model,

@@ -5,8 +5,10 @@ import {
   optionalInteger,
   optionalNumber,
   optionalString,
+  requireObject,
   type JsonObject,
 } from '../field-readers.js';
+import { checkNestedFields, type NestedPolicy } from '../nested-field-policy.js';
 
 const MAX_STOP_SEQUENCES = 4;
 const MAX_CHOICES = 16;
@@ -37,18 +39,23 @@ export function decodeSamplingParams(body: JsonObject, target: SamplingParams): 
   if (user !== undefined) target.user = user;
 }
 
-/** `stream` and `stream_options.include_usage`. */
-export function decodeStreamFlags(body: JsonObject): { stream: boolean; streamUsage?: boolean } {
+/**
+ * `stream` and `stream_options` (checked against the dialect's nested policy): `include_usage`,
+ * and `include_obfuscation`, read and satisfied as is — the gateway's streams carry no
+ * obfuscation padding either way (it hides token lengths from network observers; the content
+ * is the same).
+ */
+export function decodeStreamFlags(
+  body: JsonObject,
+  policy: NestedPolicy,
+): { stream: boolean; streamUsage?: boolean } {
   const stream = optionalBoolean(body.stream, 'stream') ?? false;
-  const options = body.stream_options;
-  if (options === undefined || options === null) return { stream };
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw invalidRequest('`stream_options` must be an object', 'stream_options');
-  }
-  const includeUsage = optionalBoolean(
-    (options as JsonObject).include_usage,
-    'stream_options.include_usage',
-  );
+  const value = body.stream_options;
+  if (value === undefined || value === null) return { stream };
+  const options = requireObject(value, 'stream_options');
+  checkNestedFields(options, policy, 'stream_options', 'stream_options');
+  optionalBoolean(options.include_obfuscation, 'stream_options.include_obfuscation');
+  const includeUsage = optionalBoolean(options.include_usage, 'stream_options.include_usage');
   return includeUsage === undefined ? { stream } : { stream, streamUsage: includeUsage };
 }
 

@@ -1,0 +1,56 @@
+import { BOTH, NEITHER, type FieldPolicy } from '../field-policy.js';
+import type { NestedPolicy } from '../nested-field-policy.js';
+
+/**
+ * Every request field of `POST /v1/completions` (legacy and fill-in-the-middle) and what happens
+ * to it per upstream wire (see src/dialects/field-policy.ts; docs/compatibility.md has the same
+ * table). Only OpenAI-compatible upstreams serve completions: toward an Anthropic deployment the
+ * request is refused naming `model`, whatever its fields; the Anthropic column says what the
+ * field would need there.
+ */
+export const COMPLETION_FIELD_POLICY: FieldPolicy = {
+  model: BOTH,
+  prompt: BOTH,
+  suffix: BOTH,
+  echo: BOTH,
+  max_tokens: BOTH,
+  temperature: BOTH,
+  top_p: BOTH,
+  stop: BOTH,
+  stream: BOTH,
+  stream_options: BOTH,
+  user: BOTH,
+  n: {
+    'openai-compatible': { quirk: 'noMultipleChoices', passWhen: false },
+    anthropic: 'refuse',
+    canonical: 'n',
+    reason: 'the upstream returns one choice per request',
+  },
+  seed: {
+    'openai-compatible': { quirk: 'noSeed', passWhen: false },
+    anthropic: 'refuse',
+    canonical: 'seed',
+    reason: 'the upstream has no seed',
+  },
+  presence_penalty: {
+    'openai-compatible': 'pass',
+    anthropic: 'refuse',
+    canonical: 'presencePenalty',
+    reason: 'the Messages API has no penalties',
+  },
+  frequency_penalty: {
+    'openai-compatible': 'pass',
+    anthropic: 'refuse',
+    canonical: 'frequencyPenalty',
+    reason: 'the Messages API has no penalties',
+  },
+  best_of: { ...NEITHER, reason: 'server-side best-of sampling is not served (`1` is accepted)' },
+  logprobs: { ...NEITHER, reason: 'completion log probabilities are not served' },
+  logit_bias: { ...NEITHER, reason: 'logit bias is not served on completions' },
+};
+
+/** The nested fields of `POST /v1/completions`. */
+export const COMPLETION_NESTED_POLICY: NestedPolicy = {
+  'stream_options.include_usage': BOTH,
+  'stream_options.include_obfuscation': BOTH,
+};
