@@ -1,51 +1,26 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMessagesRequest } from '../../src/dialects/anthropic/decode-messages-request.js';
 import { MESSAGES_FIELD_POLICY } from '../../src/dialects/anthropic/messages-field-policy.js';
 import {
   type FieldPolicy,
-  type FieldRule,
+  refusedEverywhere,
   type UpstreamWire,
-  type WireRule,
   wireAction,
 } from '../../src/dialects/field-policy.js';
 import { CHAT_FIELD_POLICY } from '../../src/dialects/openai/chat-field-policy.js';
 import { decodeChatRequest } from '../../src/dialects/openai/decode-chat-request.js';
 import { decodeResponsesRequest } from '../../src/dialects/openai-responses/decode-responses-request.js';
 import { RESPONSES_FIELD_POLICY } from '../../src/dialects/openai-responses/responses-field-policy.js';
+import { docTable, ruleText } from '../helpers/compatibility-doc.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 /**
  * docs/compatibility.md's field tables and the field policies are one thing: the tables are
  * parsed and compared with the data, the decoders are checked to know exactly the policy's fields,
  * and representative requests go through the gateway to the simulator to check that each field
- * is passed, translated or refused per upstream wire as the policy says.
+ * is passed, translated or refused per upstream wire as the policy says. (Nested fields:
+ * nested-field-policy.test.ts; /v1/completions: completion-field-policy.test.ts.)
  */
-const DOC = readFileSync(new URL('../../docs/compatibility.md', import.meta.url), 'utf8');
-
-function docTable(heading: string): Map<string, { openai: string; anthropic: string }> {
-  const start = DOC.indexOf(`### ${heading}\n`);
-  expect(start, `heading "${heading}" in docs/compatibility.md`).toBeGreaterThan(-1);
-  const section = DOC.slice(start + heading.length + 5).split('\n### ')[0] ?? '';
-  const rows = new Map<string, { openai: string; anthropic: string }>();
-  for (const line of section.split('\n')) {
-    if (!line.startsWith('| `')) continue;
-    const cells = line.split(' | ').map((cell) => cell.replace(/^\| /, '').trim());
-    const field = (cells[0] ?? '').replace(/ \(header\)$/, '').replaceAll('`', '');
-    rows.set(field, { openai: cells[1] ?? '', anthropic: cells[2] ?? '' });
-  }
-  return rows;
-}
-
-const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** How the docs write a wire rule. */
-function ruleText(rule: WireRule): string {
-  if (typeof rule === 'string') return rule;
-  const [yes, no] = rule.passWhen ? ['pass', 'refuse'] : ['refuse', 'pass'];
-  return `quirk \`${snake(rule.quirk)}\`: ${yes} where set, else ${no}`;
-}
-
 const TABLES: Array<[string, FieldPolicy]> = [
   ['Chat Completions fields', CHAT_FIELD_POLICY],
   ['Messages fields', MESSAGES_FIELD_POLICY],
@@ -64,10 +39,6 @@ describe('docs/compatibility.md agrees with the field policies', () => {
     }
   });
 });
-
-function refusedEverywhere(rule: FieldRule): boolean {
-  return rule['openai-compatible'] === 'refuse' && rule.anthropic === 'refuse';
-}
 
 function thrown(run: () => unknown): { code?: string; param?: string; message?: string } {
   try {
