@@ -11,8 +11,9 @@ export interface ClientErrorSettings {
 
 /**
  * Node's `clientError`: a request that could not be parsed or did not arrive in time. Answered
- * in the dialect the path implies (from the connection's last request or the bytes that failed
- * to parse; OpenAI when nothing is known), with the right status, and the connection closed.
+ * in the dialect the path implies (from the head bytes read so far, else the bytes that failed to
+ * parse, else the connection's last request; OpenAI when nothing is known), with the right
+ * status, and the connection closed.
  */
 export function createClientErrorHandler(
   tracker: ConnectionTracker,
@@ -27,12 +28,12 @@ export function createClientErrorHandler(
       return;
     }
     const rawPacket = (error as { rawPacket?: unknown }).rawPacket;
+    // The head read so far holds the request line even when the packet that failed (or nothing:
+    // a timeout) does not; Node's rawPacket is only the packet that failed to parse.
     const dialect =
+      dialectOfPacket(state?.head?.packet()) ??
       dialectOfPacket(Buffer.isBuffer(rawPacket) ? rawPacket : undefined) ??
       state?.dialect ??
-      // Headers that never complete on a fresh connection: Node keeps the bytes in its parser, so
-      // the path is unknown here. Reading them ourselves (a 'data' listener) takes the parser off
-      // its native fast path and made every headers timeout fire one check interval later.
       'openai';
     socket.end(rawErrorResponse(errorFor(code, state?.response !== undefined, settings), dialect));
   };
@@ -80,7 +81,9 @@ export function dialectOfPacket(packet: Buffer | undefined): DialectName | undef
   if (!packet || packet.length === 0) return undefined;
   const head = packet.subarray(0, 16 * 1024).toString('latin1');
   // Any method token, even a malformed one (the error may be that very token).
-  const target = /^[^\s]+[ \t]+(\S+)/.exec(head)?.[1];
+  // A target must look like one (origin, absolute or asterisk form): a packet that starts inside a
+  // request (a header line, body bytes) names no path.
+  const target = /^[^\s]+[ \t]+((?:\/|[a-z][a-z0-9+.-]*:\/\/|\*)\S*)/i.exec(head)?.[1];
   if (target === undefined) return /\r?\nanthropic-version:/i.test(head) ? 'anthropic' : undefined;
   const path = target.replace(/^https?:\/\/[^/]*/i, '').split('?')[0] ?? '';
   if (path === '/v1/messages' || path.startsWith('/v1/messages/')) return 'anthropic';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DialectName } from './endpoints.js';
+import { RequestHead } from './request-head.js';
 
 /** What the gateway knows about one client connection. */
 export interface ConnectionState {
@@ -11,6 +12,8 @@ export interface ConnectionState {
   response: ServerResponse | undefined;
   /** The dialect of the last request routed on it: errors outside a request use it. */
   dialect: DialectName | undefined;
+  /** The head bytes of the request it is receiving, before that request begins (undefined: Node hides them). */
+  head: RequestHead | undefined;
 
   /** Accepted over `server.max_connections`: its requests are answered 503 and it is closed. */
   overCap: boolean;
@@ -58,6 +61,7 @@ export class ConnectionTracker {
         active: 0,
         response: undefined,
         dialect: undefined,
+        head: RequestHead.watch(socket),
         overCap: open >= this.options.maxConnections,
         idleTimer: undefined,
       };
@@ -81,6 +85,7 @@ export class ConnectionTracker {
     state.active += 1;
     state.response = response;
     state.dialect = dialect;
+    state.head?.requestBegan();
     if (state.idleTimer !== undefined) {
       clearTimeout(state.idleTimer);
       state.idleTimer = undefined;
@@ -90,6 +95,7 @@ export class ConnectionTracker {
     response.once('close', () => {
       state.active -= 1;
       if (state.response === response) state.response = undefined;
+      if (state.active === 0) state.head?.idle();
       // A response that began before the drain (its headers already said keep-alive): the client may
       // reuse the connection at once, so it gets the same short wait as any idle connection.
       if (this.drainingSince !== undefined && state.active === 0 && !state.socket.destroyed)

@@ -153,6 +153,20 @@ describe('HTTP-level errors in the dialect of the path', () => {
     });
   });
 
+  it('a malformed header in a later packet than the request line → the Anthropic shape on /v1/messages', async () => {
+    // Node's rawPacket is only the packet that failed to parse: here it holds no request line.
+    const reply = await rawExchange(
+      gateway.url,
+      ['POST /v1/messages HTTP/1.1\r\nHost: x\r\n', 'Broken header\r\n\r\n'],
+      { gapMs: 50 },
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining('Malformed') },
+    });
+  });
+
   it('found by the fuzz suite: a malformed method and an absolute-form target on /v1/messages are answered in the Anthropic shape', async () => {
     const anthropic = { type: 'error', error: { type: expect.any(String) } };
     const method = await rawExchange(gateway.url, [
@@ -191,17 +205,63 @@ describe('timeouts that bite', () => {
     expect(record).toMatchObject({ status: 408, errorCode: 'request_timeout' });
   });
 
-  it('headers that never complete → 408, the connection closed within the headers timeout + 1 s', async () => {
+  it('headers that never complete on a fresh connection → 408 in the dialect of the path, closed within the headers timeout + 1 s', async () => {
+    // Request line and part of the headers, trickled, never finished: Node's parser holds the
+    // path, so the gateway reads it from the bytes it captured when they arrived.
+    const [anthropic, openai] = await Promise.all(
+      ['/v1/messages', '/v1/chat/completions'].map((path) =>
+        rawExchange(gateway.url, [`POST ${path} HTTP/1.1\r\n`, 'Host: x\r\n', 'X-Slow: a'], {
+          waitMs: 6000,
+          gapMs: 50,
+          untilClose: true,
+        }),
+      ),
+    );
+    expect(anthropic!.status).toBe(408);
+    expect(anthropic!.body).toEqual({
+      type: 'error',
+      error: { type: 'timeout_error', message: expect.stringContaining('headers_timeout_ms') },
+    });
+    expect(anthropic!.closedAfterMs).toBeLessThan(500 + 1000);
+    expect(openai!.status).toBe(408);
+    expect(openai!.body).toMatchObject({
+      error: {
+        type: 'invalid_request_error',
+        code: 'request_timeout',
+        message: expect.stringContaining('headers_timeout_ms'),
+      },
+    });
+    expect(openai!.body).not.toHaveProperty('type');
+    expect(openai!.closedAfterMs).toBeLessThan(500 + 1000);
+  });
+
+  it('on a keep-alive connection, the next request whose headers never finish → 408 in the dialect of its own path', async () => {
     const reply = await rawExchange(
       gateway.url,
-      ['POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n'],
-      { waitMs: 6000, untilClose: true },
+      [
+        'GET /health HTTP/1.1\r\nHost: x\r\n\r\n',
+        'POST /v1/messages HTTP/1.1\r\nHost: x\r\n',
+        'X-Slow: a',
+      ],
+      { waitMs: 6000, gapMs: 100, untilClose: true },
+    );
+    expect(reply.status).toBe(200);
+    const second = reply.text.slice(reply.text.indexOf('HTTP/1.1', 1));
+    expect(second).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(second.slice(second.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      type: 'error',
+      error: { type: 'timeout_error' },
+    });
+  });
+
+  it('an anthropic-version header among headers that never complete → 408 in the Anthropic shape', async () => {
+    const reply = await rawExchange(
+      gateway.url,
+      ['POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n', 'anthropic-version: 2023-06-01\r\n'],
+      { waitMs: 6000, gapMs: 50, untilClose: true },
     );
     expect(reply.status).toBe(408);
-    expect(reply.body).toMatchObject({
-      error: { code: 'request_timeout', message: expect.stringContaining('headers_timeout_ms') },
-    });
-    expect(reply.closedAfterMs).toBeLessThan(500 + 1000);
+    expect(reply.body).toMatchObject({ type: 'error', error: { type: 'timeout_error' } });
   });
 });
 
