@@ -6,12 +6,13 @@
 //   npm run build && node bench/slowloris.mjs [--rounds 2] [--attackers 200] [--seconds 3]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddedConfigFile } from '../dist/config/load-config.js';
 import { installCleanup, processCpuMs, startChild, stopChild } from './harness.mjs';
+import { timedChat } from './slowloris/clients.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -66,31 +67,6 @@ const loopLines = () =>
     }),
   );
 
-const body = '{"model":"auto","messages":[{"role":"user","content":"Write a Python hello world"}]}';
-function timed(agent) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const outgoing = request(
-      `${gateway.url}/v1/chat/completions`,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () =>
-          response.statusCode === 200
-            ? resolve(performance.now() - started)
-            : reject(new Error(`status ${response.statusCode}`)),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
-
 async function probe(durationMs) {
   const cpuBefore = processCpuMs(gateway.child.pid);
   const startedAt = performance.now();
@@ -99,7 +75,7 @@ async function probe(durationMs) {
   const until = performance.now() + durationMs;
   await Promise.all(
     Array.from({ length: 4 }, async () => {
-      while (performance.now() < until) latencies.push(await timed(agent));
+      while (performance.now() < until) latencies.push(await timedChat(gateway.url, agent));
     }),
   );
   agent.destroy();
