@@ -1,18 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { embeddedConfigFile } from '../../src/config/load-config.js';
+import { startChildGateway, type ChildGateway } from '../helpers/child-gateway.js';
 
-/** The built CLI (`npm test` builds first): SIGTERM goes to a real `switchyard serve` process. */
-const BIN = resolve(import.meta.dirname, '../../bin/switchyard.js');
-const children: ChildProcess[] = [];
+const started: ChildGateway[] = [];
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const gateway of started) if (gateway.child.exitCode === null) gateway.child.kill('SIGKILL');
 });
 
 interface Served {
@@ -25,48 +22,11 @@ interface Served {
   stream: boolean;
 }
 
-async function startChild(
-  dataDir: string,
-  server: Record<string, unknown>,
-  timeScale = 0.3,
-): Promise<{
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}> {
-  const file = {
-    ...embeddedConfigFile(),
-    data_dir: dataDir,
-    server: { host: '127.0.0.1', port: 0, ...server },
-    simulator: { enabled: true, time_scale: timeScale },
-  };
-  const configPath = join(dataDir, 'switchyard.json');
-  writeFileSync(configPath, JSON.stringify(file));
-  const environment: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: undefined,
-    HOST: undefined,
-    DATABASE_URL: undefined,
-    SWITCHYARD_DATA_DIR: undefined,
-  };
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath], {
-    env: environment as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const match = /listening on (http:\/\/[^\s]+)/.exec(text);
-    if (match) return { child, url: match[1]!, output: () => text, exited };
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`gateway did not start:\n${text}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
+/** A child gateway (SIGTERM goes to a real `switchyard serve` process) with a slowed simulator, so requests are in flight when the drain begins. */
+async function startChild(dataDir: string, server: Record<string, unknown>): Promise<ChildGateway> {
+  const gateway = await startChildGateway(dataDir, { server, simulator: { time_scale: 0.3 } });
+  started.push(gateway);
+  return gateway;
 }
 
 function send(agent: Agent, url: string, requestId: string, stream: boolean): Promise<Served> {
@@ -197,7 +157,7 @@ describe('SIGTERM drains keep-alive clients', () => {
 
   it('/ready says draining from the first moment (on a kept-alive connection) while an in-flight stream finishes', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-drain-'));
-    const gateway = await startChild(dataDir, { shutdown_grace_ms: 8000 }, 0.3);
+    const gateway = await startChild(dataDir, { shutdown_grace_ms: 8000 });
     const probeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     const streamAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     const probe = (): Promise<{ status: number; body: string; connection: string | undefined }> =>
