@@ -1,4 +1,4 @@
-// What the head capture (src/server/request-head.ts, ADR 0019) costs a request that arrives
+// What the head capture (src/server/request-head.ts, ADR 0020) costs a request that arrives
 // whole: a bare node:http server with and without `RequestHead.watch` on each connection (and
 // the gateway's begin / idle calls around each request), 16 keep-alive autocannon connections
 // sending a small POST, rounds alternating. Prints req/s and p99 per round and the medians.

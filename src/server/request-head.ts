@@ -16,7 +16,7 @@ interface NodeHttpParser {
  * malformed header in a later packet than the request line) still knows the path it came on.
  *
  * Node's native parser reads the socket itself: the bytes never reach JavaScript, and a `data`
- * listener would take the socket off that path for good (ADR 0019). But after each read the
+ * listener would take the socket off that path for good (ADR 0020). But after each read the
  * parser calls its execute callback (slot `kOnExecute`), and there `getCurrentBuffer()` returns
  * the bytes just read. The wrapper copies a read only while the connection has no request: a
  * read that completes a request head has already begun the request (and stopped the capture)
