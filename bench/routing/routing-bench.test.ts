@@ -95,6 +95,9 @@ describe('routing bench on a small synthetic slice', () => {
     const cascade = tuneCascade(train);
     expect(cascade.rungs.length).toBeGreaterThanOrEqual(2);
     expect(simulateCascade(train, cascade.rungs).success).toBe(cascade.success);
+    // Within budget in 90% of resamples of the train rows, not only on their mean.
+    expect(cascade.shareOfPremiumP90).toBeLessThanOrEqual(0.05);
+    expect(cascade.shareOfPremiumP90).toBeGreaterThan(cascade.shareOfPremium);
   });
 
   it('runs every strategy and writes the --json figures', async () => {

@@ -108,8 +108,15 @@ export async function runRoutingBench(options: RoutingBenchOptions): Promise<Rou
   const add = (name: string, kind: StrategyRow['kind'], note: string, rows: RowOutcome[]): void => {
     const row = strategyRow(name, kind, note, rows, premiumCost, hull);
     strategies.push(row);
+    const mix =
+      kind === 'gateway'
+        ? ` (served by ${Object.entries(row.model_mix)
+            .sort((a, b) => b[1] - a[1])
+            .map(([model, count]) => `${model} ${count}`)
+            .join(', ')})`
+        : '';
     options.log(
-      `  ${name}: ${(row.success * 100).toFixed(1)}% at ${(row.share_of_premium * 100).toFixed(1)}% of premium's cost`,
+      `  ${name}: ${(row.success * 100).toFixed(1)}% at ${(row.share_of_premium * 100).toFixed(1)}% of premium's cost${mix}`,
     );
   };
   add(
@@ -215,15 +222,17 @@ export async function runRoutingBench(options: RoutingBenchOptions): Promise<Rou
       errors: premiumThrough.filter((row) => row.model === undefined).length,
     };
 
-    // auto as shipped: learns from the train rows' outcomes reported through /v1/feedback, then answers the eval rows.
+    // auto as shipped: the bench is a client that reports every answer's outcome through
+    // /v1/feedback, train rows first, then eval rows (as the cascade does): an eval row's
+    // outcome only teaches the rows after it.
     const auto = await withGateway('shipped', 'auto as shipped', async (url) => {
       await runClient(train, 'auto', client(url, { feedback: true }));
-      return runClient(evaluation, 'auto', client(url));
+      return runClient(evaluation, 'auto', client(url, { feedback: true }));
     });
     add(
       'auto',
       'gateway',
-      'built-in auto, nothing overridden; learned from the train rows’ feedback',
+      'built-in auto, nothing overridden; learns from the feedback the bench reports (train rows, then eval rows)',
       scale(auto),
     );
 
@@ -235,11 +244,11 @@ export async function runRoutingBench(options: RoutingBenchOptions): Promise<Rou
     }
 
     // The cascade tuned on the train rows; the bench plays a client that runs the tests and reports.
-    const cascade = tuneCascade(train);
+    const cascade = tuneCascade(train, 0.05, options.seed);
     tuning.push({
       strategy: 'cascade',
       candidates: cascade.candidates,
-      winner: cascade.rungs.join(' → '),
+      winner: `${cascade.rungs.join(' → ')} (train: ${(cascade.success * 100).toFixed(1)}% at ${(cascade.shareOfPremium * 100).toFixed(1)}% of premium, p90 over resamples ${(cascade.shareOfPremiumP90 * 100).toFixed(1)}%)`,
     });
     const routing: Partial<RoutingSection> = {
       policies: {

@@ -144,6 +144,7 @@ export function resolveRouting(
       exploreBelow: learning.explore_below ?? LEARNING_DEFAULTS.exploreBelow,
       explorationCostShare:
         learning.exploration_cost_share ?? LEARNING_DEFAULTS.explorationCostShare,
+      explorationShare: learning.exploration_share ?? LEARNING_DEFAULTS.explorationShare,
       reasoningMinDifficulty:
         learning.reasoning_min_difficulty ?? LEARNING_DEFAULTS.reasoningMinDifficulty,
       retryWindowMs: learning.retry_window_ms ?? LEARNING_DEFAULTS.retryWindowMs,

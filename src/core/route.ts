@@ -67,8 +67,13 @@ export interface CandidatePosterior {
   /** Beta parameters (prior pseudo-counts plus evidence). */
   alpha: number;
   beta: number;
-  /** The prior's mean (registry pass@1 for the language and difficulty), 0…1. */
+  /** The prior's mean (registry pass@1 for the language and difficulty, calibrated: `priorOffset`), 0…1. */
   prior: number;
+  /**
+   * Points (0…1) added to the registry figure before it became `prior`: how far the measured
+   * candidates of this plan fell short of (or beat) their own registry figures, on average.
+   */
+  priorOffset: number;
   /** Outcomes behind it: in the bucket, and elsewhere for this deployment (pooled at a lower weight). */
   evidence: number;
   evidenceElsewhere: number;

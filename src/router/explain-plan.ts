@@ -32,6 +32,7 @@ export interface PlanExplanation {
       alpha: number;
       beta: number;
       prior: number;
+      prior_offset: number;
       evidence: number;
       evidence_elsewhere: number;
     };
@@ -80,6 +81,7 @@ export function explainPlan(plan: RoutePlan): PlanExplanation {
               alpha: candidate.posterior.alpha,
               beta: candidate.posterior.beta,
               prior: candidate.posterior.prior,
+              prior_offset: candidate.posterior.priorOffset,
               evidence: candidate.posterior.evidence,
               evidence_elsewhere: candidate.posterior.evidenceElsewhere,
             },

@@ -33,10 +33,11 @@ export function planCascade(
   const rungs: Evaluation[][] = policy.rungs.map((_, index) => {
     const fresh = infosOf(index).filter((info) => !seen.has(info.target.key));
     for (const info of fresh) seen.add(info.target.key);
-    const evaluations = fresh.map((info) => evaluate(info, context, ''));
-    judgeCandidates(evaluations, bucket, learning.quality);
-    return evaluations.sort(byCost);
+    return fresh.map((info) => evaluate(info, context, ''));
   });
+  // Judged together: the prior calibration reads every rung's evidence.
+  judgeCandidates(rungs.flat(), bucket, learning.quality);
+  for (const rung of rungs) rung.sort(byCost);
   const bestOf = (evaluations: readonly Evaluation[]): number => {
     let best = Number.NEGATIVE_INFINITY;
     for (const evaluation of evaluations)

@@ -1,5 +1,5 @@
 import type { RouteOptions } from '../core/route.js';
-import { judgeCandidates, withinMargin } from './learning/judge-candidates.js';
+import { credibleQuality, judgeCandidates, withinMargin } from './learning/judge-candidates.js';
 import type { QualityModel } from './learning/quality-model.js';
 import { requestBucket } from './learning/request-bucket.js';
 import type { CostOptimalPolicy } from './policies/routing-settings.js';
@@ -50,8 +50,11 @@ export function planCostOptimal(
       difficulty: context.features.difficulty,
       reasoningMinDifficulty: quality.settings.reasoningMinDifficulty,
       ...(policy.qualityFloor === undefined ? {} : { floor: policy.qualityFloor }),
-      ...(value ? { value } : {}),
+      ...(value ? { value } : quality.learning ? { bound: credibleQuality } : {}),
     });
+  // Greedy, once outcomes come in: a candidate qualifies when its credible quality (mean − 1 sd)
+  // is within the margin of the best mean; on a Thompson draw, the draws carry the uncertainty.
+  // Without any outcome the priors decide alone, by their means.
   let chosen = split();
   chosen.qualifying.sort(rank);
   let explored: Evaluation | undefined;

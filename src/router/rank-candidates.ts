@@ -291,6 +291,7 @@ function verdict(
       alpha: round3(posterior.alpha),
       beta: round3(posterior.beta),
       prior: round3(posterior.prior),
+      priorOffset: round3(posterior.priorOffset),
       evidence: posterior.evidence,
       evidenceElsewhere: posterior.evidenceElsewhere,
     };

@@ -3,18 +3,28 @@ import type { QualityModel } from './quality-model.js';
 
 /**
  * Replaces each evaluation's prior expected quality by its learned posterior mean (percent) in
- * `bucket`, keeping the posterior for explain. The prior is the registry's expected pass@1.
+ * `bucket`, keeping the posterior for explain. The prior is the registry's expected pass@1,
+ * calibrated by how far the measured candidates among `evaluations` fell from theirs
+ * (QualityModel.priorOffsets).
  */
 export function judgeCandidates(
   evaluations: readonly Evaluation[],
   bucket: string,
   quality: QualityModel,
 ): void {
-  for (const evaluation of evaluations) {
+  const offsets = quality.priorOffsets(
+    evaluations.map((evaluation) => ({
+      key: evaluation.info.target.key,
+      prior: evaluation.quality / 100,
+    })),
+    bucket,
+  );
+  for (const [index, evaluation] of evaluations.entries()) {
     const posterior = quality.posterior(
       evaluation.info.target.key,
       bucket,
       evaluation.quality / 100,
+      offsets[index],
     );
     evaluation.posterior = posterior;
     evaluation.quality = posterior.mean * 100;
@@ -41,6 +51,8 @@ export function withinMargin(
     reasoningMinDifficulty: number;
     floor?: number;
     value?: (evaluation: Evaluation) => number;
+    /** What must reach the best `value` − margin to qualify (default: `value` itself). */
+    bound?: (evaluation: Evaluation) => number;
   },
 ): { qualifying: Evaluation[]; rest: Evaluation[]; heldBack: Evaluation[]; best: number } {
   const value = options.value ?? ((evaluation: Evaluation) => evaluation.quality);
@@ -60,11 +72,27 @@ export function withinMargin(
     for (const evaluation of competing) best = Math.max(best, value(evaluation));
   const qualifying: Evaluation[] = [];
   const rest: Evaluation[] = [];
+  const bound = options.bound ?? value;
   for (const evaluation of competing) {
-    const score = value(evaluation);
+    // The best candidate always qualifies against itself.
+    const score = value(evaluation) >= best ? value(evaluation) : bound(evaluation);
     if (score >= best - margin && (options.floor === undefined || score >= options.floor))
       qualifying.push(evaluation);
     else rest.push(evaluation);
   }
   return { qualifying, rest, heldBack, best };
+}
+
+/**
+ * One standard deviation below the posterior mean, in points: what a candidate is credibly worth.
+ * A cheaper candidate qualifies against the best by this, not by its mean, so one that looks good
+ * on a handful of lucky outcomes does not take the traffic (the winner's curse of "cheapest
+ * within the margin"); exploration gives it the outcomes to prove itself.
+ */
+export function credibleQuality(evaluation: Evaluation): number {
+  const posterior = evaluation.posterior;
+  if (posterior === undefined) return evaluation.quality;
+  const n = posterior.alpha + posterior.beta;
+  const sd = Math.sqrt((posterior.alpha * posterior.beta) / (n * n * (n + 1)));
+  return evaluation.quality - sd * 100;
 }

@@ -91,6 +91,65 @@ describe('auto on the learned quality model', () => {
     expect(plan.candidates[0]!.reason).toContain('within 5 points of the best posterior');
   });
 
+  it('calibrates the priors to the measured level: an untried model keeps its rank, not a figure from another scale', () => {
+    const quality = new QualityModel();
+    const candidates = ['qwen2.5-coder-7b-instruct', 'deepseek-chat', 'gpt-4.1'];
+    const auto = router(
+      { policies: { auto: { type: 'cost-optimal', candidates, quality_margin: 10 } } },
+      { quality },
+    );
+    const request = chatRequest('Write a Python hello world');
+    const before = auto.plan(request, { explain: true });
+    const prior = (plan: typeof before, name: string) =>
+      plan.candidates.find((candidate) => candidate.model === name)!.posterior!;
+    // Two models measured 25 points under their registry figures, 400 outcomes each.
+    for (const name of ['qwen2.5-coder-7b-instruct', 'deepseek-chat']) {
+      const key = before.candidates.find((candidate) => candidate.model === name)!.key;
+      const rate = prior(before, name).prior - 0.25;
+      for (let index = 0; index < 400; index++)
+        quality.add(key, 'python/general/s', index < rate * 400 ? 1 : 0);
+    }
+    const after = auto.plan(request, { explain: true });
+    const untried = prior(after, 'gpt-4.1');
+    expect(untried.evidence).toBe(0);
+    expect(untried.priorOffset).toBeCloseTo(-0.25, 1);
+    expect(untried.prior).toBeCloseTo(prior(before, 'gpt-4.1').prior - 0.25, 1);
+    // Measured models are not calibrated by their own outcomes (only one other is measured).
+    expect(prior(after, 'deepseek-chat').priorOffset).toBe(0);
+    // The untried model still ranks above the measured ones, as its registry figure did.
+    expect(untried.mean).toBeGreaterThan(prior(after, 'deepseek-chat').mean);
+  });
+
+  it('a cheaper candidate qualifies on its credible quality, not on a few lucky outcomes', () => {
+    const quality = new QualityModel({ ...new QualityModel().settings, explorationShare: 0 });
+    const auto = router(
+      {
+        policies: {
+          auto: {
+            type: 'cost-optimal',
+            candidates: ['deepseek-chat', 'gpt-4.1'],
+            quality_margin: 10,
+          },
+        },
+      },
+      { quality },
+    );
+    const request = chatRequest('Write a Python hello world');
+    for (let index = 0; index < 200; index++)
+      quality.add('sim-openai/gpt-4.1', 'python/general/s', index < 160 ? 1 : 0);
+    // Two of three: its mean is within 10 points of gpt-4.1's 80, its credible quality is not.
+    for (const score of [1, 1, 0])
+      quality.add('sim-deepseek/deepseek-chat', 'python/general/s', score);
+    const thin = auto.plan(request, { explain: true });
+    const cheap = thin.candidates.find((candidate) => candidate.model === 'deepseek-chat')!;
+    expect(cheap.posterior!.mean * 100).toBeGreaterThan(70);
+    expect(thin.attempts[0]!.model.name).toBe('gpt-4.1');
+    // Proven over 200 outcomes at 76%: now it qualifies, and it is cheaper.
+    for (let index = 0; index < 200; index++)
+      quality.add('sim-deepseek/deepseek-chat', 'python/general/s', index < 152 ? 1 : 0);
+    expect(auto.plan(request).attempts[0]!.model.name).toBe('deepseek-chat');
+  });
+
   it('explores thin candidates by Thompson draws, within the cost cap', () => {
     const quality = new QualityModel({
       ...new QualityModel().settings,

@@ -48,13 +48,50 @@ describe('QualityModel', () => {
   });
 
   it('caps what exploration may add to the predicted spend', () => {
-    const model = new QualityModel({ ...LEARNING_DEFAULTS, explorationCostShare: 0.1 });
+    const model = new QualityModel({
+      ...LEARNING_DEFAULTS,
+      explorationCostShare: 0.1,
+      explorationShare: 1,
+    });
     expect(model.allowExploration(0.01)).toBe(false);
     model.notePlanned(1);
     expect(model.allowExploration(0.06)).toBe(true);
     expect(model.allowExploration(0.06)).toBe(false);
     expect(model.allowExploration(-1)).toBe(true);
-    expect(model.spend()).toEqual({ plannedUsd: 1, explorationUsd: 0.06 });
+    expect(model.spend()).toMatchObject({ plannedUsd: 1, explorationUsd: 0.06 });
+  });
+
+  it('offsets priors by the other candidates’ measured gap, once two others have outcomes', () => {
+    const model = new QualityModel();
+    const candidates = [
+      { key: 'a', prior: 0.8 },
+      { key: 'b', prior: 0.9 },
+      { key: 'c', prior: 0.9 },
+    ];
+    for (let index = 0; index < 96; index++) model.add('a', 'x', index < 48 ? 1 : 0);
+    // Only one measured: nobody is calibrated.
+    expect(model.priorOffsets(candidates, 'x')).toEqual([0, 0, 0]);
+    for (let index = 0; index < 96; index++) model.add('b', 'x', index < 58 ? 1 : 0);
+    const [a, b, c] = model.priorOffsets(candidates, 'x');
+    // a: 50% vs 80%, b: 60% vs 90%, each shrunk by 96/(96+4): c gets their mean, −0.288.
+    expect(c).toBeCloseTo(-0.3 * 0.96, 2);
+    expect(a).toBe(0);
+    expect(b).toBe(0);
+    const posterior = model.posterior('c', 'x', 0.9, c);
+    expect(posterior.prior).toBeCloseTo(0.612, 2);
+    expect(posterior.priorOffset).toBe(c);
+  });
+
+  it('lets at most exploration_share of the plans explore, cheaper explorations included', () => {
+    const model = new QualityModel({ ...LEARNING_DEFAULTS, explorationShare: 0.1 });
+    let allowed = 0;
+    for (let plan = 0; plan < 100; plan++) {
+      // Every plan would explore towards a cheaper candidate: free in money, not in quality.
+      if (model.allowExploration(-0.001)) allowed++;
+      model.notePlanned(0.01);
+    }
+    expect(allowed).toBe(10);
+    expect(model.spend()).toMatchObject({ plans: 100, explorations: 10, explorationUsd: 0 });
   });
 });
 

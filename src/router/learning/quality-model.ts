@@ -11,6 +11,8 @@ export interface LearningSettings {
   exploreBelow: number;
   /** Most that exploration may add to predicted spend, as a share of it (default 0.05). */
   explorationCostShare: number;
+  /** Most plans that may explore, as a share of all plans, cheaper explorations included (default 0.05). */
+  explorationShare: number;
   /** Reasoning models compete only for requests at least this difficult (default 0.7). */
   reasoningMinDifficulty: number;
   /** A repeat of the same prompt by the same key within this window marks the earlier answer failed (default 10 min). */
@@ -28,6 +30,7 @@ export const LEARNING_DEFAULTS: LearningSettings = {
   poolWeight: 0.25,
   exploreBelow: 20,
   explorationCostShare: 0.05,
+  explorationShare: 0.05,
   reasoningMinDifficulty: 0.7,
   retryWindowMs: 600_000,
   sessionTtlMs: 3_600_000,
@@ -60,6 +63,8 @@ export class QualityModel {
   private readonly totals = new Map<string, Evidence>();
   private plannedUsd = 0;
   private explorationUsd = 0;
+  private plans = 0;
+  private explorations = 0;
 
   constructor(readonly settings: LearningSettings = LEARNING_DEFAULTS) {}
 
@@ -121,10 +126,63 @@ export class QualityModel {
     return rows;
   }
 
-  /** The posterior of `key` in `bucket`, with `prior` (0…1) the registry's expected pass@1 for this request. */
-  posterior(key: string, bucket: string, prior: number): CandidatePosterior {
+  /**
+   * The outcomes behind `key` in `bucket` as the posterior weighs them: the bucket's in full, the
+   * deployment's others at `poolWeight`.
+   */
+  weighedEvidence(key: string, bucket: string): Evidence {
+    const inBucket = this.buckets.get(key)?.get(bucket) ?? { successes: 0, failures: 0 };
+    const total = this.totals.get(key) ?? { successes: 0, failures: 0 };
+    const pool = this.settings.poolWeight;
+    return {
+      successes: inBucket.successes + pool * Math.max(0, total.successes - inBucket.successes),
+      failures: inBucket.failures + pool * Math.max(0, total.failures - inBucket.failures),
+    };
+  }
+
+  /**
+   * How far measured success lies from the registry figures, for a set of candidates with their
+   * registry priors (0…1), one offset per candidate: the mean, over the *other* candidates with
+   * outcomes, of each one's gap (measured rate − prior, shrunk towards 0 by `priorStrength`
+   * outcomes); 0 until at least two others have outcomes (one model failing says more about that
+   * model than about the traffic). A candidate's own outcomes already count in its posterior.
+   * Registry pass@1 figures come from other benchmarks than the gateway's traffic
+   * (HumanEval-style figures bunch at 75–93); added to the priors, the offset keeps their order but
+   * moves their level to what this traffic shows, so a candidate nobody tried yet does not outrank
+   * measured ones on a figure from another scale.
+   */
+  priorOffsets(
+    candidates: ReadonlyArray<{ key: string; prior: number }>,
+    bucket: string,
+  ): number[] {
+    const gaps = candidates.map((candidate) => {
+      const evidence = this.weighedEvidence(candidate.key, bucket);
+      const n = evidence.successes + evidence.failures;
+      return n > 1e-9
+        ? (evidence.successes - n * candidate.prior) / (n + this.settings.priorStrength)
+        : undefined;
+    });
+    let sum = 0;
+    let count = 0;
+    for (const gap of gaps)
+      if (gap !== undefined) {
+        sum += gap;
+        count++;
+      }
+    return gaps.map((own) => {
+      const others = own === undefined ? count : count - 1;
+      if (others < 2) return 0;
+      return (sum - (own ?? 0)) / others;
+    });
+  }
+
+  /**
+   * The posterior of `key` in `bucket`, with `prior` (0…1) the registry's expected pass@1 for this
+   * request and `offset` the calibration (`priorOffset`) added to it.
+   */
+  posterior(key: string, bucket: string, prior: number, offset = 0): CandidatePosterior {
     const strength = this.settings.priorStrength;
-    const clamped = Math.min(0.99, Math.max(0.01, prior));
+    const clamped = Math.min(0.99, Math.max(0.01, prior + offset));
     const inBucket = this.buckets.get(key)?.get(bucket) ?? { successes: 0, failures: 0 };
     const total = this.totals.get(key) ?? { successes: 0, failures: 0 };
     const elsewhereSuccesses = Math.max(0, total.successes - inBucket.successes);
@@ -137,6 +195,7 @@ export class QualityModel {
       alpha,
       beta,
       prior: clamped,
+      priorOffset: offset,
       evidence: round(inBucket.successes + inBucket.failures),
       evidenceElsewhere: round(elsewhereSuccesses + elsewhereFailures),
     };
@@ -152,25 +211,37 @@ export class QualityModel {
 
   /** Records the predicted cost of a plan's first choice (the base the exploration cap is a share of). */
   notePlanned(costUsd: number | undefined): void {
+    this.plans++;
     if (costUsd !== undefined && Number.isFinite(costUsd)) this.plannedUsd += costUsd;
   }
 
   /**
    * Whether an exploration costing `extraUsd` more than the greedy choice fits the cap: the
    * extra spend of all explorations stays within `explorationCostShare` of the predicted spend.
-   * A cheaper exploration is always allowed. Charged when allowed.
+   * Whatever it costs, at most `explorationShare` of the plans explore (a cheaper exploration
+   * costs quality, not money). Charged when allowed.
    */
   allowExploration(extraUsd: number): boolean {
-    if (!(extraUsd > 0)) return true;
-    if (this.explorationUsd + extraUsd > this.settings.explorationCostShare * this.plannedUsd)
+    if (this.explorations + 1 > this.settings.explorationShare * (this.plans + 1)) return false;
+    const extra = extraUsd > 0 ? extraUsd : 0;
+    if (
+      extra > 0 &&
+      this.explorationUsd + extra > this.settings.explorationCostShare * this.plannedUsd
+    )
       return false;
-    this.explorationUsd += extraUsd;
+    this.explorationUsd += extra;
+    this.explorations++;
     return true;
   }
 
   /** Spend predicted for plans and the extra spent exploring, USD (metrics, tests). */
-  spend(): { plannedUsd: number; explorationUsd: number } {
-    return { plannedUsd: this.plannedUsd, explorationUsd: this.explorationUsd };
+  spend(): { plannedUsd: number; explorationUsd: number; plans: number; explorations: number } {
+    return {
+      plannedUsd: this.plannedUsd,
+      explorationUsd: this.explorationUsd,
+      plans: this.plans,
+      explorations: this.explorations,
+    };
   }
 }
 

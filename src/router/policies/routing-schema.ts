@@ -184,6 +184,7 @@ export const routingExtrasSchema = {
       pool_weight: z.number().min(0).max(1),
       explore_below: z.number().min(0).max(100_000),
       exploration_cost_share: z.number().min(0).max(1),
+      exploration_share: z.number().min(0).max(1),
       reasoning_min_difficulty: z.number().min(0).max(1),
       retry_window_ms: z.number().int().min(0).max(86_400_000),
       session_ttl_ms: z
