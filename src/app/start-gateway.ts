@@ -271,6 +271,9 @@ export async function startGateway(
     rungs,
     ...(ledger ? { ledger } : {}),
     ...(shared ? { shared } : {}),
+    // Read at request time, from the current generation (a reload may add or drop a cascade).
+    cascadeConfigured: () =>
+      [...generation.config.routing.policies.values()].some((policy) => policy.type === 'cascade'),
   });
   await learning.start();
   const extraObserver = options.observer;

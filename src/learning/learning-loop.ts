@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 import type { CanonicalRequest } from '../core/request.js';
 import { deploymentKey } from '../core/route.js';
-import type { ConversationRungs, RungChange } from '../router/learning/conversation-rungs.js';
+import type { ConversationRungs } from '../router/learning/conversation-rungs.js';
 import type { QualityModel } from '../router/learning/quality-model.js';
 import type { SharedState } from '../state/shared-state.js';
 import type {
@@ -14,6 +14,7 @@ import type {
 import { conversationKey, promptHash, RETRY_OF_HEADER } from './conversation-key.js';
 import { RecentRequests, type RecentRequest } from './recent-requests.js';
 import { structuredOutputEscalations } from './escalations.js';
+import { SharedLearning } from './shared-learning.js';
 import { trailingToolFailure } from './tool-failure.js';
 
 /** What routing needs from the learning loop before it plans a request. */
@@ -71,13 +72,13 @@ export interface FeedbackResult {
   escalated_to_rung?: number;
 }
 
-const RUNG_CHANNEL = 'cascade-rungs';
-
 export interface LearningLoopOptions {
   quality: QualityModel;
   rungs: ConversationRungs;
   ledger?: Ledger;
   shared?: SharedState;
+  /** Whether any cascade policy is configured (only then a replica reads unknown conversations' rungs). */
+  cascadeConfigured?: () => boolean;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -93,9 +94,13 @@ export class LearningLoop {
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
+  private readonly sharing: SharedLearning | undefined;
 
   constructor(private readonly options: LearningLoopOptions) {
     this.recent = new RecentRequests(options.quality.settings.retryWindowMs);
+    this.sharing = options.shared
+      ? new SharedLearning(options.shared, options.rungs, options.quality.settings.sessionTtlMs)
+      : undefined;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message) => process.stderr.write(`[learning] ${message}\n`));
   }
@@ -108,24 +113,20 @@ export class LearningLoop {
       this.timer = setInterval(() => void this.rebuild(), refresh);
       this.timer.unref();
     }
-    const shared = this.options.shared;
-    if (shared) {
-      this.unsubscribe = shared.subscribe(RUNG_CHANNEL, (message) => {
-        try {
-          this.options.rungs.apply(JSON.parse(message) as RungChange, this.now());
-        } catch {
-          // A malformed message from another version: ignored.
-        }
-      });
-      this.options.rungs.onChange = (change) =>
-        void shared.publish(RUNG_CHANNEL, JSON.stringify(change));
-    }
+    if (this.sharing) this.unsubscribe = this.sharing.start(this.now);
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     this.options.rungs.onChange = undefined;
+  }
+
+  /** A request this replica does not remember: another replica's, from the shared state (then remembered here). */
+  private async sharedRequest(requestId: string): Promise<RecentRequest | undefined> {
+    const entry = await this.sharing?.readRequest(requestId);
+    if (entry !== undefined) this.recent.add(entry);
+    return entry;
   }
 
   /** Reads every outcome within the history window back from the ledger (every replica gets the same model). */
@@ -164,9 +165,13 @@ export class LearningLoop {
       conversation: conversationKey(request, keyId, headers),
       promptHash: promptHash(request, keyId),
     };
+    // A conversation raised on another replica (or before this one started): its rung, read once.
+    if (this.sharing && this.options.cascadeConfigured?.() === true)
+      await this.sharing.readRungs(arrival.conversation, now);
     const retryOf = headers[RETRY_OF_HEADER];
     if (typeof retryOf === 'string' && retryOf !== '') {
-      const earlier = this.recent.byRequestId(retryOf);
+      const earlier =
+        this.recent.byRequestId(retryOf) ?? (await this.sharedRequest(retryOf.slice(0, 200)));
       if (earlier && earlier.keyId === keyId) {
         this.apply(earlier, 'retry', 0, `retried (${RETRY_OF_HEADER} header)`, 'retry');
         arrival.retried = true;
@@ -201,7 +206,7 @@ export class LearningLoop {
    * reported), attributed to the first planned deployment until it settles.
    */
   planned(planned: PlannedRequest): void {
-    this.recent.add({
+    const entry: RecentRequest = {
       requestId: planned.requestId,
       keyId: planned.keyId,
       provider: planned.provider,
@@ -213,7 +218,9 @@ export class LearningLoop {
       counted: new Map(),
       ...(planned.policy === undefined ? {} : { policy: planned.policy }),
       ...(planned.rung === undefined ? {} : { rung: planned.rung }),
-    });
+    };
+    this.recent.add(entry);
+    this.sharing?.storeRequest(entry);
   }
 
   /** After a request settled: the deployment that answered, and the signals its own answer gave. */
@@ -221,8 +228,11 @@ export class LearningLoop {
     const entry = this.recent.byRequestId(settled.requestId);
     if (entry === undefined || entry.promptHash !== settled.arrival.promptHash) return;
     if (settled.provider !== undefined && settled.model !== undefined) {
+      const moved = entry.provider !== settled.provider || entry.model !== settled.model;
       entry.provider = settled.provider;
       entry.model = settled.model;
+      // Another deployment answered (a failover): the shared copy names it too.
+      if (moved) this.sharing?.storeRequest(entry);
     }
     for (const attempt of settled.attempts) {
       if (attempt.errorCode !== 'invalid_structured_output') continue;
@@ -250,7 +260,8 @@ export class LearningLoop {
     input: FeedbackInput,
     caller: { keyId: string | null; admin: boolean },
   ): Promise<FeedbackResult> {
-    let entry = this.recent.byRequestId(input.requestId);
+    let entry =
+      this.recent.byRequestId(input.requestId) ?? (await this.sharedRequest(input.requestId));
     if (entry === undefined && this.options.ledger) {
       const found = await this.options.ledger.findRequest(
         input.requestId,

@@ -20,6 +20,8 @@ export interface ReplicaSet {
   databaseUrl: string;
   /** The Redis key prefix of this set. */
   prefix: string;
+  /** Starts one more replica of the same gateway (closed with the others). */
+  add(): Promise<TestGateway>;
   close(): Promise<void>;
 }
 
@@ -43,37 +45,40 @@ export async function startReplicaSet(
   await admin.end();
   const databaseUrl = `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const replicas: TestGateway[] = [];
-  for (let index = 0; index < count; index += 1) {
-    replicas.push(
-      await startTestGateway(
-        {
-          auth: { require_keys: true },
-          admin: { token_env: 'TEST_ADMIN_TOKEN' },
-          ledger: { database_url_env: 'TEST_DATABASE_URL', flush_interval_ms: 20 },
-          cache: { enabled: false },
-          ...overrides,
-          // No periodic reload (key changes must arrive over pub/sub); a loaded machine must not
-          // push a replica into local enforcement (2 s per command).
-          shared_state: {
-            key_prefix: prefix,
-            key_refresh_ms: 0,
-            timeout_ms: 2000,
-            ...overrides.shared_state,
-          },
+  const startOne = (index: number) =>
+    startTestGateway(
+      {
+        auth: { require_keys: true },
+        admin: { token_env: 'TEST_ADMIN_TOKEN' },
+        ledger: { database_url_env: 'TEST_DATABASE_URL', flush_interval_ms: 20 },
+        cache: { enabled: false },
+        ...overrides,
+        // No periodic reload (key changes must arrive over pub/sub); a loaded machine must not
+        // push a replica into local enforcement (2 s per command).
+        shared_state: {
+          key_prefix: prefix,
+          key_refresh_ms: 0,
+          timeout_ms: 2000,
+          ...overrides.shared_state,
         },
-        {
-          TEST_ADMIN_TOKEN: REPLICA_ADMIN_TOKEN,
-          TEST_DATABASE_URL: databaseUrl,
-          REDIS_URL: redisUrl,
-          SWITCHYARD_REPLICA_ID: `replica-${index}`,
-        },
-      ),
+      },
+      {
+        TEST_ADMIN_TOKEN: REPLICA_ADMIN_TOKEN,
+        TEST_DATABASE_URL: databaseUrl,
+        REDIS_URL: redisUrl,
+        SWITCHYARD_REPLICA_ID: `replica-${index}`,
+      },
     );
-  }
+  for (let index = 0; index < count; index += 1) replicas.push(await startOne(index));
   return {
     replicas,
     databaseUrl,
     prefix,
+    async add() {
+      const replica = await startOne(replicas.length);
+      replicas.push(replica);
+      return replica;
+    },
     async close() {
       await Promise.all(replicas.map((replica) => replica.close()));
       const cleanup = new pg.Client({ connectionString: baseUrl });
