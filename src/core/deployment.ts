@@ -12,6 +12,7 @@ export interface PriceTier {
   inputPerMillion?: number;
   cachedInputPerMillion?: number;
   cacheWritePerMillion?: number;
+  cacheWrite1hPerMillion?: number;
   outputPerMillion?: number;
 }
 
@@ -26,6 +27,8 @@ export interface Price {
   cachedInputPerMillion?: number;
   /** Prompt tokens written to the provider's cache (Anthropic 5-minute writes). Falls back to input. */
   cacheWritePerMillion?: number;
+  /** Prompt tokens written with the 1-hour TTL (Anthropic: 2x input). Falls back to the cache-write price. */
+  cacheWrite1hPerMillion?: number;
   /** Output tokens, reasoning tokens included. */
   outputPerMillion?: number;
   tiers?: readonly PriceTier[];

@@ -21,8 +21,14 @@ export interface Usage {
   outputTokens: number;
   /** Prompt tokens read from the provider's prompt cache (DeepSeek `prompt_cache_hit_tokens`, Anthropic `cache_read_input_tokens`, OpenAI `prompt_tokens_details.cached_tokens`). */
   cachedInputTokens?: number;
-  /** Prompt tokens written to the provider's cache (Anthropic `cache_creation_input_tokens`). */
+  /** Prompt tokens written to the provider's cache (Anthropic `cache_creation_input_tokens`), every TTL. */
   cacheWriteTokens?: number;
+  /**
+   * The part of `cacheWriteTokens` written with the 1-hour TTL (Anthropic
+   * `cache_creation.ephemeral_1h_input_tokens`), priced at the 1-hour write price; the rest are
+   * 5-minute writes. Absent when the upstream does not report the split.
+   */
+  cacheWrite1hTokens?: number;
   /** Part of `outputTokens` spent on hidden reasoning. */
   reasoningTokens?: number;
 }

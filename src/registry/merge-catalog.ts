@@ -133,12 +133,14 @@ function rates(value: {
   input?: number | undefined;
   cached_input?: number | undefined;
   cache_write?: number | undefined;
+  cache_write_1h?: number | undefined;
   output?: number | undefined;
 }) {
   return {
     ...optional('inputPerMillion', value.input),
     ...optional('cachedInputPerMillion', value.cached_input),
     ...optional('cacheWritePerMillion', value.cache_write),
+    ...optional('cacheWrite1hPerMillion', value.cache_write_1h),
     ...optional('outputPerMillion', value.output),
   };
 }

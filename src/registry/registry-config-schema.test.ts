@@ -64,6 +64,44 @@ describe('registryConfigSchema', () => {
   });
 });
 
+describe('cache write prices by TTL', () => {
+  it("takes a 1-hour cache-write price per deployment and per tier (`cache_write_1h`), and has Anthropic's built in", () => {
+    const catalog = registryConfigSchema.parse({
+      models: {
+        'claude-sonnet-4-20250514': {
+          deployments: {
+            bedrock: {
+              price: {
+                input: 3,
+                cache_write: 3.75,
+                cache_write_1h: 6,
+                output: 15,
+                tiers: [{ above_input_tokens: 200_000, input: 6, cache_write_1h: 12 }],
+              },
+            },
+          },
+        },
+      },
+    });
+    const registry = buildModelRegistry(catalog);
+    expect(registry.deployment('claude-sonnet-4-20250514', 'bedrock')!.price).toMatchObject({
+      cacheWritePerMillion: 3.75,
+      cacheWrite1hPerMillion: 6,
+      tiers: [{ aboveInputTokens: 200_000, cacheWrite1hPerMillion: 12 }],
+    });
+    // Built in: 2x input for every Claude model (the pricing page's 1-hour write multiplier).
+    for (const model of ['claude-3-5-haiku-20241022', 'claude-sonnet-4-20250514']) {
+      const price = registry.deployment(model, 'anthropic')!.price;
+      expect(price.cacheWrite1hPerMillion).toBe(price.inputPerMillion! * 2);
+    }
+    expect(() =>
+      registryConfigSchema.parse({
+        models: { x: { deployments: { p: { price: { cache_write_1h: -1 } } } } },
+      }),
+    ).toThrow();
+  });
+});
+
 describe('combineCatalogSections', () => {
   it('lets later sections win per field and per deployment', () => {
     const combined = combineCatalogSections(

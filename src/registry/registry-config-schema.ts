@@ -25,8 +25,10 @@ const priceRates = {
   input: usdPerMillion.optional(),
   /** USD per million prompt tokens read from the provider's cache; defaults to `input`. */
   cached_input: usdPerMillion.optional(),
-  /** USD per million prompt tokens written to the provider's cache; defaults to `input`. */
+  /** USD per million prompt tokens written to the provider's cache (Anthropic: 5-minute writes); defaults to `input`. */
   cache_write: usdPerMillion.optional(),
+  /** USD per million prompt tokens written with the 1-hour TTL (Anthropic); defaults to `cache_write`. */
+  cache_write_1h: usdPerMillion.optional(),
   /** USD per million output tokens, reasoning included. */
   output: usdPerMillion.optional(),
 };

@@ -110,6 +110,7 @@ const RATE_FIELDS = [
   'inputPerMillion',
   'cachedInputPerMillion',
   'cacheWritePerMillion',
+  'cacheWrite1hPerMillion',
   'outputPerMillion',
 ] as const;
 

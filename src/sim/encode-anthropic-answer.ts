@@ -11,13 +11,18 @@ function signature(answer: SimAnswer): string {
   return Buffer.from(`sim-signature-${answer.prepared.seed}`).toString('base64');
 }
 
-/** Anthropic reports cached prompt parts separately: input_tokens excludes them. */
-function usage(answer: SimAnswer): Record<string, number> {
-  const { promptTokens, cachedTokens, cacheWriteTokens, completionTokens } = answer.usage;
+/** Anthropic reports cached prompt parts separately (input_tokens excludes them), writes by TTL too. */
+function usage(answer: SimAnswer): Record<string, unknown> {
+  const { promptTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens, completionTokens } =
+    answer.usage;
   return {
     input_tokens: promptTokens - cachedTokens - cacheWriteTokens,
     cache_creation_input_tokens: cacheWriteTokens,
     cache_read_input_tokens: cachedTokens,
+    cache_creation: {
+      ephemeral_5m_input_tokens: cacheWriteTokens - cacheWrite1hTokens,
+      ephemeral_1h_input_tokens: cacheWrite1hTokens,
+    },
     output_tokens: completionTokens,
   };
 }

@@ -39,6 +39,8 @@ export interface SimUsage {
   cachedTokens: number;
   /** Prompt tokens written to it (Anthropic-style caching by marks). */
   cacheWriteTokens: number;
+  /** The part of `cacheWriteTokens` written under 1-hour marks. */
+  cacheWrite1hTokens: number;
 }
 
 /** Everything an encoder needs to write one answer. */

@@ -113,6 +113,29 @@ describe('simulated prompt cache', () => {
     });
   });
 
+  it('marks: writes under a 1-hour mark are counted apart, up to that mark', () => {
+    const store = new LruCache<string, number>(100);
+    const body = agentBody(1);
+    const system = (body['system'] as Record<string, unknown>[])[0]!;
+    system['cache_control'] = { type: 'ephemeral', ttl: '1h' };
+    const prefixes = anthropicPrefixes(body, prompt);
+    const systemEnd = prefixes.find((prefix) => prefix.mark === '1h')!;
+    const usage = servePromptCache(store, scope, prefixes, 'marks', 0);
+    expect(usage.cacheWriteTokens).toBe(prefixes[prefixes.length - 1]?.tokens);
+    expect(usage.cacheWrite1hTokens).toBe(systemEnd.tokens);
+    expect(usage.cacheWrite1hTokens).toBeLessThan(usage.cacheWriteTokens);
+    // Next turn: the 1-hour prefix is read, nothing new is written under a 1-hour mark.
+    const again = servePromptCache(
+      store,
+      scope,
+      anthropicPrefixes(agentBody(2), prompt),
+      'marks',
+      1,
+    );
+    expect(again.cachedTokens).toBeGreaterThanOrEqual(systemEnd.tokens);
+    expect(again.cacheWrite1hTokens).toBe(0);
+  });
+
   it('prefix hashes ignore the marks themselves, so a moved mark still matches', () => {
     const marked = anthropicPrefixes(agentBody(2), prompt);
     const unmarked = anthropicPrefixes(agentBody(2, false), prompt);

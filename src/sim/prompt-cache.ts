@@ -6,6 +6,8 @@ import type { SimPromptCache } from './sim-types.js';
 export interface PromptCacheUsage {
   cachedTokens: number;
   cacheWriteTokens: number;
+  /** The part of `cacheWriteTokens` written under 1-hour marks (`cache_control.ttl: "1h"`). */
+  cacheWrite1hTokens?: number;
 }
 
 /** Anthropic: a prefix shorter than this is not cached (the documented minimum for Sonnet/Opus). */
@@ -26,7 +28,8 @@ export type PromptCacheStore = LruCache<string, number>;
  * Serves one request from the simulated provider prompt cache and records what it writes.
  * - `marks` (Anthropic wire, and OpenRouter-like upstreams): only prefixes ending at a
  *   `cache_control` block are written; a read is the longest cached prefix ending at a block
- *   within 20 blocks before a breakpoint; writes are the tokens from there to the last breakpoint;
+ *   within 20 blocks before a breakpoint; writes are the tokens from there to the last breakpoint,
+ *   each span under the TTL of the breakpoint that ends it (1-hour writes counted apart);
  *   entries live 5 minutes (or 1 hour) from their last use.
  * - `automatic-openai` / `automatic-deepseek`: every message boundary is cached for 5 minutes; a
  *   read is the longest cached one, rounded down to the provider's granularity; no writes billed.
@@ -89,10 +92,19 @@ function serveMarks(
   const last = breakpoints[breakpoints.length - 1] as number;
   const cachedTokens = hit < 0 ? 0 : (prefixes[hit] as PromptPrefix).tokens;
   const cacheWriteTokens = hit >= last ? 0 : (prefixes[last] as PromptPrefix).tokens - cachedTokens;
+  // Each span between breakpoints is written under the TTL of the breakpoint that closes it.
+  let cacheWrite1hTokens = 0;
+  let written = cachedTokens;
+  for (const breakpoint of breakpoints) {
+    if (breakpoint <= hit) continue;
+    const prefix = prefixes[breakpoint] as PromptPrefix;
+    if (prefix.mark === '1h') cacheWrite1hTokens += prefix.tokens - written;
+    written = prefix.tokens;
+  }
   if (hit >= 0) put(prefixes[hit] as PromptPrefix, prefixes[hit]?.mark ?? '5m');
   for (const breakpoint of breakpoints) {
     const prefix = prefixes[breakpoint] as PromptPrefix;
     put(prefix, prefix.mark ?? '5m');
   }
-  return { cachedTokens, cacheWriteTokens };
+  return { cachedTokens, cacheWriteTokens, cacheWrite1hTokens };
 }

@@ -80,7 +80,11 @@ function usageFor(
   prepared: PreparedRequest,
   answer: Pick<SimAnswer, 'choices'>,
 ): SimUsage {
-  const { cachedTokens, cacheWriteTokens } = servePromptCache(
+  const {
+    cachedTokens,
+    cacheWriteTokens,
+    cacheWrite1hTokens = 0,
+  } = servePromptCache(
     state.promptCache,
     `${provider.id}\n${prepared.model.name}`,
     prepared.prefixes,
@@ -98,6 +102,7 @@ function usageFor(
     reasoningTokens,
     cachedTokens,
     cacheWriteTokens,
+    cacheWrite1hTokens,
   };
 }
 

@@ -28,7 +28,9 @@ export function mapStopReason(reason: string | null | undefined): FinishReason {
 
 /**
  * Anthropic usage → canonical. Anthropic counts cached prompt tokens apart from `input_tokens`;
- * the canonical `inputTokens` is the whole prompt, so cache reads and writes are added back.
+ * the canonical `inputTokens` is the whole prompt, so cache reads and writes are added back. The
+ * 1-hour part of the writes (`cache_creation.ephemeral_1h_input_tokens`) is kept apart: it is
+ * priced higher.
  */
 export function decodeAnthropicUsage(usage: AnthropicUsage): Usage {
   const input = count(usage.input_tokens);
@@ -40,6 +42,9 @@ export function decodeAnthropicUsage(usage: AnthropicUsage): Usage {
   };
   if (typeof usage.cache_read_input_tokens === 'number') decoded.cachedInputTokens = cacheRead;
   if (typeof usage.cache_creation_input_tokens === 'number') decoded.cacheWriteTokens = cacheWrite;
+  const oneHour = usage.cache_creation?.ephemeral_1h_input_tokens;
+  if (typeof oneHour === 'number' && Number.isFinite(oneHour))
+    decoded.cacheWrite1hTokens = Math.min(Math.max(0, oneHour), cacheWrite);
   return decoded;
 }
 

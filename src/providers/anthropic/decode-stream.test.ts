@@ -21,6 +21,31 @@ const start = {
 };
 
 describe('AnthropicStreamDecoder', () => {
+  it('keeps the 1-hour part of the cache writes (cache_creation), the last report winning', () => {
+    const usage = {
+      input_tokens: 5,
+      output_tokens: 1,
+      cache_read_input_tokens: 100,
+      cache_creation_input_tokens: 3_000,
+      cache_creation: { ephemeral_5m_input_tokens: 1_000, ephemeral_1h_input_tokens: 2_000 },
+    };
+    const { parts } = run([
+      { type: 'message_start', message: { id: 'msg', model: 'claude', usage } },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 7 } },
+      { type: 'message_stop' },
+    ]);
+    expect(parts.at(-1)).toEqual({
+      type: 'usage',
+      usage: {
+        inputTokens: 3_105,
+        outputTokens: 7,
+        cachedInputTokens: 100,
+        cacheWriteTokens: 3_000,
+        cacheWrite1hTokens: 2_000,
+      },
+    });
+  });
+
   it('maps refusal and pause_turn stop reasons', () => {
     for (const [reason, expected] of [
       ['refusal', 'content_filter'],

@@ -209,6 +209,7 @@ export class AnthropicStreamDecoder implements WireStreamDecoder {
       const value = update[key];
       if (typeof value === 'number') this.usage[key] = value;
     }
+    if (isRecord(update.cache_creation)) this.usage.cache_creation = { ...update.cache_creation };
   }
 
   private requireStarted(): void {

@@ -8,12 +8,16 @@ const claudeCapabilities: Capabilities = {
   reasoning: true,
 };
 
-/** Anthropic list price: cache hits are 0.1x input and 5-minute cache writes 1.25x input. */
+/**
+ * Anthropic list price: cache hits are 0.1x input, 5-minute cache writes 1.25x input and 1-hour
+ * cache writes (`cache_control.ttl: "1h"`) 2x input (the pricing page's prompt-caching table).
+ */
 function anthropicPrice(input: number, output: number, extra: Partial<Price> = {}): Price {
   return {
     inputPerMillion: input,
     cachedInputPerMillion: Math.round(input * 0.1 * 1000) / 1000,
     cacheWritePerMillion: Math.round(input * 1.25 * 1000) / 1000,
+    cacheWrite1hPerMillion: Math.round(input * 2 * 1000) / 1000,
     outputPerMillion: output,
     ...extra,
     ...PRICE_SOURCES.anthropic,
@@ -86,6 +90,7 @@ export const ANTHROPIC_MODELS: readonly CatalogModel[] = [
           inputPerMillion: 6,
           cachedInputPerMillion: 0.6,
           cacheWritePerMillion: 7.5,
+          cacheWrite1hPerMillion: 12,
           outputPerMillion: 22.5,
         },
       ],

@@ -35,7 +35,7 @@ export const PRICE_SOURCES = {
   },
   anthropic: {
     source:
-      'https://platform.claude.com/docs/en/about-claude/pricing (5m cache writes, cache hits); cross-checked: synaps 0.10.2 ' +
+      'https://platform.claude.com/docs/en/about-claude/pricing (5m cache writes 1.25x, 1h cache writes 2x, cache hits 0.1x input); cross-checked: synaps 0.10.2 ' +
       `pricing table "verified 2026-10-10"; ${LITELLM}`,
     asOf: '2026-10-10',
   },

@@ -45,6 +45,43 @@ describe('costOfUsage', () => {
     });
   });
 
+  it('prices 1-hour cache writes at the 1-hour price (2x input for Anthropic), the rest at the 5-minute price', () => {
+    // Sonnet 4: 3.75 per million 5-minute writes, 6 per million 1-hour writes.
+    const price = priceOf('claude-sonnet-4-20250514', 'anthropic');
+    expect(price).toMatchObject({ cacheWritePerMillion: 3.75, cacheWrite1hPerMillion: 6 });
+    const usage = {
+      inputTokens: 10_000,
+      cacheWriteTokens: 4_000,
+      cacheWrite1hTokens: 3_000,
+      outputTokens: 0,
+    };
+    const cost = costOfUsage(usage, price);
+    expect(cost.breakdown.cacheWriteUsd).toBeCloseTo((1_000 * 3.75 + 3_000 * 6) / 1_000_000, 12);
+    expect(cost.breakdown.inputUsd).toBeCloseTo((6_000 * 3) / 1_000_000, 12);
+    // Long prompts take the long-context tier's 1-hour price (2x its input price).
+    const long = costOfUsage({ ...usage, inputTokens: 300_000 }, price);
+    expect(long.breakdown.cacheWriteUsd).toBeCloseTo((1_000 * 7.5 + 3_000 * 12) / 1_000_000, 12);
+  });
+
+  it('prices 1-hour writes at the cache-write price when there is no 1-hour price, and never more tokens than were written', () => {
+    const price: Price = {
+      inputPerMillion: 1,
+      cacheWritePerMillion: 2,
+      outputPerMillion: 1,
+      source: 'test',
+    };
+    const usage = { inputTokens: 2_000_000, cacheWriteTokens: 1_000_000, outputTokens: 0 };
+    expect(
+      costOfUsage({ ...usage, cacheWrite1hTokens: 500_000 }, price).breakdown.cacheWriteUsd,
+    ).toBe(2);
+    expect(
+      costOfUsage(
+        { ...usage, cacheWrite1hTokens: 5_000_000 },
+        { ...price, cacheWrite1hPerMillion: 4 },
+      ).breakdown.cacheWriteUsd,
+    ).toBe(4);
+  });
+
   it('falls back to the input price for cache reads and writes without their own price', () => {
     const price: Price = { inputPerMillion: 2, outputPerMillion: 4, source: 'test' };
     const cost = costOfUsage(

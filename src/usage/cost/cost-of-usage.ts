@@ -7,7 +7,7 @@ export interface CostBreakdown {
   inputUsd: number;
   /** Cache reads at the cached-input price (input price when the provider has none). */
   cachedInputUsd: number;
-  /** Cache writes at the cache-write price (input price when unknown). */
+  /** Cache writes at the cache-write price (input price when unknown); 1-hour writes at the 1-hour price. */
   cacheWriteUsd: number;
   /** Output tokens, reasoning included, at the output price. */
   outputUsd: number;
@@ -44,6 +44,7 @@ export function costOfUsage(
   const rates = ratesFor(price, usage.inputTokens);
   const cached = nonNegative(usage.cachedInputTokens);
   const cacheWrite = nonNegative(usage.cacheWriteTokens);
+  const cacheWrite1h = Math.min(cacheWrite, nonNegative(usage.cacheWrite1hTokens));
   const uncached = Math.max(0, nonNegative(usage.inputTokens) - cached - cacheWrite);
   const output = nonNegative(usage.outputTokens);
   const unpriced: UnpricedPart[] = [];
@@ -51,7 +52,7 @@ export function costOfUsage(
   const part = (tokens: number, perMillion: number | undefined, name: UnpricedPart): number => {
     if (tokens === 0) return 0;
     if (perMillion === undefined) {
-      unpriced.push(name);
+      if (!unpriced.includes(name)) unpriced.push(name);
       return 0;
     }
     return (tokens * perMillion) / 1_000_000;
@@ -64,11 +65,17 @@ export function costOfUsage(
       rates.cachedInputPerMillion ?? rates.inputPerMillion,
       'cached_input',
     ),
-    cacheWriteUsd: part(
-      cacheWrite,
-      rates.cacheWritePerMillion ?? rates.inputPerMillion,
-      'cache_write',
-    ),
+    cacheWriteUsd:
+      part(
+        cacheWrite - cacheWrite1h,
+        rates.cacheWritePerMillion ?? rates.inputPerMillion,
+        'cache_write',
+      ) +
+      part(
+        cacheWrite1h,
+        rates.cacheWrite1hPerMillion ?? rates.cacheWritePerMillion ?? rates.inputPerMillion,
+        'cache_write',
+      ),
     outputUsd: part(output, rates.outputPerMillion, 'output'),
   };
   const cost: UsageCost = {
@@ -91,6 +98,7 @@ function ratesFor(price: Price | undefined, inputTokens: number): Rates {
     inputPerMillion: price.inputPerMillion,
     cachedInputPerMillion: price.cachedInputPerMillion,
     cacheWritePerMillion: price.cacheWritePerMillion,
+    cacheWrite1hPerMillion: price.cacheWrite1hPerMillion,
     outputPerMillion: price.outputPerMillion,
   };
   let applied: PriceTier | undefined;
@@ -110,6 +118,9 @@ function ratesFor(price: Price | undefined, inputTokens: number): Rates {
     cacheWritePerMillion:
       applied.cacheWritePerMillion ??
       (applied.inputPerMillion === undefined ? base.cacheWritePerMillion : undefined),
+    cacheWrite1hPerMillion:
+      applied.cacheWrite1hPerMillion ??
+      (applied.inputPerMillion === undefined ? base.cacheWrite1hPerMillion : undefined),
     outputPerMillion: applied.outputPerMillion ?? base.outputPerMillion,
     aboveInputTokens: applied.aboveInputTokens,
   };
