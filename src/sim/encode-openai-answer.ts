@@ -21,6 +21,14 @@ export function openAiUsage(
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
     };
+  } else if (flavor === 'openrouter') {
+    // openrouter.ai/docs/use-cases/usage-accounting: reads and writes of the provider's cache.
+    base['prompt_tokens_details'] = {
+      cached_tokens: usage.cachedTokens,
+      cache_write_tokens: usage.cacheWriteTokens,
+      audio_tokens: 0,
+    };
+    base['completion_tokens_details'] = { reasoning_tokens: usage.reasoningTokens };
   } else if (flavor === 'deepseek') {
     base['prompt_tokens_details'] = { cached_tokens: usage.cachedTokens };
     base['prompt_cache_hit_tokens'] = usage.cachedTokens;

@@ -114,7 +114,9 @@ export function anthropicPrefixes(body: Block, promptTokens: number): PromptPref
 /**
  * OpenAI chat: tools first (one piece), then one piece per message. With `blocks`, a message
  * whose content is a part array gives one piece per part, carrying its `cache_control` mark (the
- * OpenRouter convention); otherwise marks are ignored and each message is one piece.
+ * OpenRouter convention), and string content counts as one text part (as an Anthropic model
+ * behind OpenRouter sees it, so an earlier turn sent unmarked still matches the cached prefix);
+ * otherwise marks are ignored and each message is one piece.
  */
 export function openAiPrefixes(body: Block, promptTokens: number, blocks: boolean): PromptPrefix[] {
   const pieces: Piece[] = [];
@@ -125,7 +127,10 @@ export function openAiPrefixes(body: Block, promptTokens: number, blocks: boolea
   const messages = Array.isArray(body['messages']) ? body['messages'] : [];
   for (const message of messages) {
     if (!isRecord(message)) continue;
-    const content = message['content'];
+    const content =
+      blocks && typeof message['content'] === 'string'
+        ? [{ type: 'text', text: message['content'] }]
+        : message['content'];
     if (blocks && Array.isArray(content)) {
       const { content: _content, ...head } = message;
       content.forEach((part, index) => {

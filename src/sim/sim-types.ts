@@ -49,7 +49,8 @@ export interface SimEmbeddingModelSpec {
 }
 
 export type SimWire = 'openai-compatible' | 'anthropic';
-export type SimFlavor = 'deepseek' | 'openai' | 'generic';
+/** `openrouter`: OpenRouter's usage shape (cache reads and writes under `prompt_tokens_details`). */
+export type SimFlavor = 'deepseek' | 'openai' | 'openrouter' | 'generic';
 /**
  * How a simulated provider caches prompt prefixes: by `cache_control` marks (Anthropic; an
  * OpenRouter-like openai-compatible upstream), automatically (OpenAI, DeepSeek), or not at all.
@@ -64,7 +65,7 @@ export interface SimProviderSpec {
   flavor?: SimFlavor;
   /**
    * Prompt caching; default by wire and flavor: anthropic → marks, deepseek → automatic-deepseek,
-   * openai → automatic-openai, generic → none.
+   * openai → automatic-openai, openrouter → marks (its Anthropic models cache by mark), generic → none.
    */
   promptCache?: SimPromptCache;
   /** When set, a missing or wrong key is answered 401 in the wire's error shape. */
@@ -164,7 +165,7 @@ export interface RunningSimulator {
 /** The provider's prompt-cache model (its `promptCache`, else the default of its wire and flavor). */
 export function promptCacheOf(provider: SimProviderSpec): SimPromptCache {
   if (provider.promptCache !== undefined) return provider.promptCache;
-  if (provider.wire === 'anthropic') return 'marks';
+  if (provider.wire === 'anthropic' || provider.flavor === 'openrouter') return 'marks';
   if (provider.flavor === 'deepseek') return 'automatic-deepseek';
   if (provider.flavor === 'openai') return 'automatic-openai';
   return 'none';
