@@ -3,36 +3,15 @@ import type { CancelSignal } from '../core/cancel.js';
 import type { ErrorCode, GatewayError } from '../core/errors.js';
 import type { CallContext, PartStream, ProviderAdapter } from '../core/provider.js';
 import type { ModelResponse, StreamPart, Usage } from '../core/response.js';
+import type { AttemptReport } from '../core/request-report.js';
 import type { AttemptTimeouts } from './resilience-config.js';
 import type { TraceContext } from '../core/trace-context.js';
 
-/** One upstream attempt, as the ledger and the route header report it. */
-export interface AttemptRecord {
+/** One upstream attempt, as the ledger and the route header report it (src/core/request-report.ts), with its deployment key. */
+export interface AttemptRecord extends AttemptReport {
   key: string;
-  provider: string;
-  model: string;
-  upstreamModel: string;
-  /** Date.now() when the attempt started. */
-  startedAtWall: number;
-  /** performance.now() when the attempt started. */
-  startedAt: number;
-  /** performance.now() of its first content part (streams) or of its answer. */
-  firstTokenAt?: number;
-  /** performance.now() when it ended (answer complete, failed or abandoned). */
-  endedAt?: number;
-  /** 200 when it answered; else the upstream HTTP status, or the error code's status. */
-  status?: number;
-  errorCode?: ErrorCode;
-  /** Why the executor moved on from it (`retry: upstream_rate_limited`, `failover: …`, `escalate: …`, `hedge lost`). */
-  endReason?: string;
   /** What was wrong with an answer that failed its structured-output check. */
   problem?: string;
-  /** Tokens billed for this attempt (reported or estimated), once known. */
-  usage?: Usage;
-  /** USD spent on this attempt; undefined when its price is unknown. */
-  costUsd?: number;
-  /** This attempt's span id, when the request is traced (its `traceparent` upstream). */
-  spanId?: string;
 }
 
 export interface ExecutionContext {

@@ -8,12 +8,12 @@ import {
 } from './otlp-exporter.js';
 import { createRequestLog } from './request-log.js';
 import { requestSpans } from './request-spans.js';
-import type { ObservedRequest } from './telemetry-types.js';
+import type { RequestReport } from '../core/request-report.js';
 
 export interface Telemetry {
   logger: Logger;
   /** Call once per finished request: its log line and, when tracing, its spans. */
-  observe(record: ObservedRequest): void;
+  observe(record: RequestReport): void;
   /** Start a trace for every request (an OTLP endpoint is configured). */
   tracing: boolean;
   /** Keep request bodies on the record for the log (`logging.bodies.enabled`). */

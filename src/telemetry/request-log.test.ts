@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, textLine } from './create-logger.js';
 import { createRequestLog, requestLogFields } from './request-log.js';
-import type { ObservedRequest } from './telemetry-types.js';
+import type { RequestReport } from '../core/request-report.js';
 
-const record: ObservedRequest = {
+const record: RequestReport = {
   requestId: 'req-1',
   method: 'POST',
   path: '/v1/chat/completions',
@@ -20,7 +20,7 @@ const record: ObservedRequest = {
     outputTokens: 30,
     cachedInputTokens: 0,
     reasoningTokens: 0,
-  } as ObservedRequest['usage'] & object,
+  } as RequestReport['usage'] & object,
   costUsd: 0.0000123,
   cacheStatus: 'miss',
   firstTokenMs: 41.26,
@@ -42,7 +42,7 @@ const record: ObservedRequest = {
 function capture(
   level: 'info' | 'warn' = 'info',
   format: 'json' | 'text' = 'json',
-): { lines: string[]; log: (record: ObservedRequest) => void } {
+): { lines: string[]; log: (record: RequestReport) => void } {
   const lines: string[] = [];
   const logger = createLogger({ format, level, write: (line) => lines.push(line) });
   return { lines, log: createRequestLog(logger, { bodies: { maxBytes: 1024 } }) };

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { redactBody } from './redact-body.js';
-import type { ObservedRequest } from './telemetry-types.js';
+import type { RequestReport } from '../core/request-report.js';
 
 export interface RequestLogOptions {
   /** Add the request body (redacted, cut at maxBytes) to each line. */
@@ -14,7 +14,7 @@ const round = (value: number, digits: number): number => Number(value.toFixed(di
  * the key itself. Absent facts are null, so every line has the same fields.
  */
 export function requestLogFields(
-  record: ObservedRequest,
+  record: RequestReport,
   options: RequestLogOptions = {},
 ): Record<string, unknown> {
   const fields: Record<string, unknown> = {
@@ -48,7 +48,7 @@ export function requestLogFields(
 export function createRequestLog(
   logger: Logger,
   options: RequestLogOptions = {},
-): (record: ObservedRequest) => void {
+): (record: RequestReport) => void {
   return (record) => {
     const fields = requestLogFields(record, options);
     if (record.status >= 500) logger.error(fields, 'request');

@@ -1,4 +1,4 @@
-import type { ObservedAttempt, ObservedRequest } from './telemetry-types.js';
+import type { AttemptReport, RequestReport } from '../core/request-report.js';
 
 /**
  * OpenTelemetry spans of one finished request, in the OTLP/JSON shape: a SERVER span for the
@@ -60,7 +60,7 @@ export function unixNano(epochMs: number): string {
   ).toString();
 }
 
-export function requestSpans(record: ObservedRequest): OtlpSpan[] {
+export function requestSpans(record: RequestReport): OtlpSpan[] {
   const trace = record.trace;
   if (!trace) return [];
   const operation = operationOf(record.path);
@@ -117,7 +117,7 @@ export function requestSpans(record: ObservedRequest): OtlpSpan[] {
 }
 
 function attemptSpan(
-  attempt: ObservedAttempt,
+  attempt: AttemptReport,
   traceId: string,
   parentSpanId: string,
   operation: string,
