@@ -1,8 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  asInput,
+  fresh,
+  responsesClient,
+  storeFlag,
+  weatherTool,
+} from '../helpers/responses-helpers.js';
 import { startTestGateway } from '../helpers/test-gateway.js';
 import type { TestGateway } from '../helpers/test-gateway.js';
 
@@ -11,33 +17,9 @@ let client: OpenAI;
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
+  client = responsesClient(gateway.url);
 });
 afterAll(() => gateway.close());
-
-/** A prompt no other test sends, so the exact cache never answers it. */
-const fresh = (text: string): string => `${text} (${randomUUID()})`;
-
-const weatherTool: OpenAI.Responses.FunctionTool = {
-  type: 'function',
-  name: 'get_weather',
-  description: 'Current weather for a city',
-  parameters: {
-    type: 'object',
-    properties: { city: { type: 'string' } },
-    required: ['city'],
-    additionalProperties: false,
-  },
-  strict: true,
-};
-
-/** Output items passed back as input, as clients do (the SDK types the two lists apart). */
-const asInput = (items: readonly unknown[]): OpenAI.Responses.ResponseInputItem[] =>
-  items as OpenAI.Responses.ResponseInputItem[];
-
-/** The response's `store` field (the API sends it; the SDK's Response type leaves it out). */
-const storeFlag = (response: OpenAI.Responses.Response): unknown =>
-  (response as unknown as Record<string, unknown>).store;
 
 const upstreams = [
   { wire: 'openai-compatible', model: 'deepseek-chat', provider: 'sim-deepseek' },

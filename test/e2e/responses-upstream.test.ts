@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
 import type { RunningSimulator, SimRecordedRequest } from '../../src/sim/index.js';
+import { asInput, fresh, responsesClient, weatherTool } from '../helpers/responses-helpers.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 /**
@@ -71,30 +72,12 @@ beforeAll(async () => {
     },
     routing: {},
   });
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
+  client = responsesClient(gateway.url);
 });
 afterAll(async () => {
   await gateway?.close();
   await simulator?.close();
 });
-
-const fresh = (text: string): string => `${text} (${randomUUID()})`;
-
-const weatherTool: OpenAI.Responses.FunctionTool = {
-  type: 'function',
-  name: 'get_weather',
-  description: 'Current weather for a city',
-  parameters: {
-    type: 'object',
-    properties: { city: { type: 'string' } },
-    required: ['city'],
-    additionalProperties: false,
-  },
-  strict: true,
-};
-
-const asInput = (items: readonly unknown[]): OpenAI.Responses.ResponseInputItem[] =>
-  items as OpenAI.Responses.ResponseInputItem[];
 
 /** The upstream calls since `before`, to the simulated OpenAI. */
 function upstreamCalls(before: number): SimRecordedRequest[] {
