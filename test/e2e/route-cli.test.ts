@@ -76,6 +76,27 @@ describe('switchyard route --explain', () => {
     });
   });
 
+  it('ranks the deployments whose wire refuses a field of the body last and names the field', async () => {
+    const body = JSON.stringify({
+      model: 'auto',
+      verbosity: 'low',
+      messages: [{ role: 'user', content: 'Write a Python function that parses ISO dates' }],
+    });
+    const { code, stdout } = await cli(['route', '--explain', '--json'], body);
+    expect(code).toBe(0);
+    const { candidates } = JSON.parse(stdout) as {
+      candidates: Array<{ provider: string; rank: number | null; refused_fields?: string[] }>;
+    };
+    // Only the simulated OpenAI takes `verbosity` on chat: its deployments rank first.
+    const ranked = candidates.filter((candidate) => candidate.rank !== null);
+    const taking = ranked.filter((candidate) => candidate.provider === 'sim-openai');
+    expect(taking.length).toBeGreaterThan(0);
+    expect(ranked.slice(0, taking.length)).toEqual(taking);
+    expect(ranked.slice(taking.length).every((c) => c.refused_fields?.[0] === 'verbosity')).toBe(
+      true,
+    );
+  });
+
   it('fails clearly on an unknown model and without --explain', async () => {
     const unknown = await cli(['route', '--explain', '--prompt', 'hi', '--model', 'nope']);
     expect(unknown.code).toBe(1);
