@@ -7,12 +7,12 @@ import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
 
 /**
  * The fuzz suite: seeded, deterministic, bounded. Per endpoint a few thousand generated bodies
- * (`FUZZ_BODIES`, default 1,500), then malformed framing over raw sockets. Each answer must come
+ * (`FUZZ_BODIES`, default 3,000), then malformed framing over raw sockets. Each answer must come
  * before the timeout, must not be a 5xx, must be the dialect of its path, and the process's RSS
  * must stay bounded throughout. Knobs: FUZZ_BODIES, FUZZ_SEED; FUZZ_DEBUG prints status counts and
  * slow answers, FUZZ_DUMP=file appends every failing body to the file (to replay it by hand).
  */
-const BODIES = Number(process.env.FUZZ_BODIES ?? 1500);
+const BODIES = Number(process.env.FUZZ_BODIES ?? 3000);
 const SEED = Number(process.env.FUZZ_SEED ?? 19);
 const CONCURRENCY = 8;
 const REQUEST_TIMEOUT_MS = 2000;
