@@ -54,6 +54,7 @@ import { createAdminStatsApi } from '../server/admin-stats-api.js';
 import { serveDashboard } from '../server/dashboard-endpoint.js';
 import { RecentPlans } from '../dashboard/recent-plans.js';
 import { breakevenQuery } from './breakeven-settings.js';
+import { selfHostedPrices } from '../config/self-hosted-prices.js';
 import { createProviderAdapters } from './create-adapters.js';
 import { changedSections, nonReloadableChanges, sameValue } from './reload-checks.js';
 import type { ResponseCache } from '../cache/response-cache.js';
@@ -226,6 +227,7 @@ export async function startGateway(
     stats: createAdminStatsApi({
       plans,
       capacity: () => executionPolicy.capacity?.snapshot() ?? [],
+      selfHosted: () => selfHostedPrices(generation.config),
       ...(ledger
         ? {
             ledger,

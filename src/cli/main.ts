@@ -7,6 +7,7 @@ import { runModels } from './models-command.js';
 import { runKeys } from './keys-command.js';
 import { loadConfig } from '../config/load-config.js';
 import { runCosts } from '../usage/reports/format-costs.js';
+import { selfHostedPrices } from '../config/self-hosted-prices.js';
 import { runServe } from './serve-command.js';
 import { runSim } from './sim-command.js';
 import { runRoute } from './route-command.js';
@@ -142,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
         groupBy: values['group-by'],
         json: values.json,
         outcomes: values.outcomes,
+        selfHosted: selfHostedPrices(config),
       });
     }
     case 'init':

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, toStorageError } from '../core/errors.js';
 import { latencyByDeployment } from '../dashboard/deployment-latency.js';
 import type { RecentPlans } from '../dashboard/recent-plans.js';
-import type { Ledger, ReportFigures, ReportRow } from '../usage/ledger/ledger.js';
+import type { Ledger, ReportFigures, ReportRow, SelfHostedPrice } from '../usage/ledger/ledger.js';
 import { parseTimeBound } from '../usage/reports/report-range.js';
 import { outcomesAnswer } from './admin-outcomes.js';
 import { sendJson } from './respond.js';
@@ -18,6 +18,8 @@ export interface AdminStatsOptions {
     from: number,
     to: number,
   ) => Promise<Record<string, unknown>>;
+  /** Deployments paid by the hour: the usage figures charge their requests the box's hours (docs/breakeven.md). */
+  selfHosted?: () => readonly SelfHostedPrice[];
   /** `GET /admin/capacity`: in-flight and queued requests of deployments that declare a capacity. */
   capacity?: () => unknown;
   now?: () => number;
@@ -99,11 +101,12 @@ export function createAdminStatsApi(
     const window = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     if (path === '/admin/usage') {
       const slotMs = SLOTS_MS.find((slot) => (to - from) / slot <= 120) ?? 86_400_000;
+      const charged = { selfHosted: options.selfHosted?.() ?? [], now: to };
       const [series, byModel, byProvider, byKey] = await Promise.all([
-        ledger.timeSeries({ from, to, slotMs }),
-        ledger.report({ from, to, groupBy: ['model'] }),
-        ledger.report({ from, to, groupBy: ['provider'] }),
-        ledger.report({ from, to, groupBy: ['key'] }),
+        ledger.timeSeries({ from, to, slotMs, ...charged }),
+        ledger.report({ from, to, groupBy: ['model'], ...charged }),
+        ledger.report({ from, to, groupBy: ['provider'], ...charged }),
+        ledger.report({ from, to, groupBy: ['key'], ...charged }),
       ]);
       return {
         ...window,
@@ -121,6 +124,7 @@ export function createAdminStatsApi(
           cost_usd: slot.costUsd,
           saved_by_cache_usd: slot.savedByCacheUsd,
           saved_by_routing_usd: slot.savedByRoutingUsd,
+          self_hosted_usd: slot.selfHostedUsd,
         })),
         models: byModel.rows.map((row) => grouped(row, 'model')),
         providers: byProvider.rows.map((row) => grouped(row, 'provider')),
@@ -210,6 +214,7 @@ function figures(totals: ReportFigures): Record<string, number> {
     cost_usd: totals.costUsd,
     saved_by_cache_usd: totals.savedByCacheUsd,
     saved_by_routing_usd: totals.savedByRoutingUsd,
+    self_hosted_usd: totals.selfHostedUsd,
   };
 }
 

@@ -15,6 +15,7 @@ import {
 } from '../../src/usage/ledger/ledger-fixtures.js';
 import { dailyBackfillSql, MIGRATIONS } from '../../src/usage/ledger/migrations.js';
 import { checkEscalations, checkOutcomes } from './outcome-contract.js';
+import { checkSelfHostedCharge } from './self-hosted-contract.js';
 
 /** One store location (a temporary directory, a PostgreSQL schema) that ledgers can be opened on. */
 export interface LedgerStoreHandle {
@@ -130,6 +131,7 @@ function figures(partial: Partial<ReportFigures>): ReportFigures {
     unpricedRequests: 0,
     savedByCacheUsd: 0,
     savedByRoutingUsd: 0,
+    selfHostedUsd: 0,
     ...partial,
   };
 }
@@ -470,6 +472,11 @@ export function describeLedgerContract(
     it('stores answer outcomes, sums them per deployment and bucket, finds a request by id', async () => {
       const { ledger } = await fresh();
       await checkOutcomes(ledger);
+    });
+
+    it("charges a self-hosted box's hours to the requests it served, by tokens, in reports and the time series", async () => {
+      const { ledger } = await fresh();
+      await checkSelfHostedCharge(ledger);
     });
 
     it('stores escalations and counts them per kind, deployment, bucket and target', async () => {

@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../helpers/chromium.js';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway.js';
+import { selfHostedPrices } from '../../src/config/self-hosted-prices.js';
 
 /**
  * The dashboard in real Chromium: a seeded workload (several models, a cache hit, an error, a
@@ -133,6 +134,7 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
       from: now - 86_400_000,
       to: now + 1,
       groupBy: ['model'],
+      selfHosted: selfHostedPrices(gateway.config),
     });
     const totals = report.totals;
     expect(totals.requests).toBe(8);
@@ -145,6 +147,9 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     );
     expect(await text(page, '[data-figure=saved_by_routing_usd] dd')).toBe(
       `$${totals.savedByRoutingUsd.toFixed(6)}`,
+    );
+    expect(await text(page, '[data-figure=self_hosted_usd] dd')).toBe(
+      `$${totals.selfHostedUsd.toFixed(6)}`,
     );
     // The spend legend (text next to the canvas) carries the same totals.
     expect(await text(page, '#spend-table tbody tr:nth-child(1) [data-field=total]')).toBe(

@@ -184,6 +184,7 @@ function renderUsage(usage) {
     ['cost_usd', 'Spend', usd(totals.cost_usd)],
     ['saved_by_cache_usd', 'Saved by cache', usd(totals.saved_by_cache_usd)],
     ['saved_by_routing_usd', 'Saved by routing', usd(totals.saved_by_routing_usd)],
+    ['self_hosted_usd', 'Self-hosted boxes', usd(totals.self_hosted_usd)],
     ['input_tokens', 'Input tokens', count(totals.input_tokens)],
     ['output_tokens', 'Output tokens', count(totals.output_tokens)],
   ];
@@ -198,11 +199,13 @@ function renderUsage(usage) {
     { label: 'Spend', format: usd },
     { label: 'Saved by cache', format: usd },
     { label: 'Saved by routing', format: usd },
+    { label: 'Self-hosted boxes', format: usd },
   ];
   const spend = [
     usage.series.map((slot) => slot.cost_usd),
     usage.series.map((slot) => slot.saved_by_cache_usd),
     usage.series.map((slot) => slot.saved_by_routing_usd),
+    usage.series.map((slot) => slot.self_hosted_usd ?? 0),
   ];
   drawChart('spend-chart', spendSeries, xs, spend, range);
   renderLegend('spend-table', legendRows(spendSeries, spend));

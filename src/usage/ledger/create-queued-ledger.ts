@@ -11,6 +11,12 @@ import { entryToRows, type EntryRows } from './ledger-rows.js';
 import { normalizeReportQuery, type NormalizedReportQuery } from './report-sql.js';
 import { WriteQueue } from './write-queue.js';
 import {
+  chargeReport,
+  chargeSlots,
+  selfHostedTokensStatement,
+  toSelfHostedTokens,
+} from './self-hosted-charge.js';
+import {
   attemptRowsStatement,
   recentRequestsStatement,
   timeSeriesStatement,
@@ -97,7 +103,17 @@ export function createQueuedLedger<Queued>(
       return closing;
     },
     async report(query: ReportQuery): Promise<UsageReport> {
-      return store.report(normalizeReportQuery(query));
+      const normalized = normalizeReportQuery(query);
+      const report = await store.report(normalized);
+      const prices = query.selfHosted ?? [];
+      if (prices.length === 0 || report.totals.requests === 0) return report;
+      const rows = await store.select((placeholder) =>
+        selfHostedTokensStatement(
+          { from: normalized.from, to: normalized.to, prices },
+          placeholder,
+        ),
+      );
+      return chargeReport(report, rows.map(toSelfHostedTokens), prices, query.now ?? Date.now());
     },
     stats: () => queue.stats(),
     recentRequests: async (query) =>
@@ -114,12 +130,27 @@ export function createQueuedLedger<Queued>(
       (
         await store.select((placeholder) => trafficMixStatement(checkedWindow(query), placeholder))
       ).map(toTrafficRow),
-    timeSeries: async (query) =>
-      (
+    async timeSeries(query) {
+      const slots = (
         await store.select((placeholder) =>
           timeSeriesStatement({ ...checkedWindow(query), slotMs: query.slotMs }, placeholder),
         )
-      ).map((row) => toTimeSlot(row, query.slotMs)),
+      ).map((row) => toTimeSlot(row, query.slotMs));
+      const prices = query.selfHosted ?? [];
+      if (prices.length === 0 || slots.length === 0) return slots;
+      const rows = await store.select((placeholder) =>
+        selfHostedTokensStatement({ ...query, prices }, placeholder),
+      );
+      return [
+        ...chargeSlots(
+          slots,
+          rows.map(toSelfHostedTokens),
+          prices,
+          query.now ?? Date.now(),
+          query.slotMs,
+        ),
+      ];
+    },
     async recordOutcome(outcome) {
       await store.select((placeholder) => recordOutcomeStatement(outcome, placeholder));
     },

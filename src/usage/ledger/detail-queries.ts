@@ -1,5 +1,6 @@
 import { NANO_PER_USD } from './ledger-rows.js';
 import type { CacheStatus } from './ledger.js';
+import type { SelfHostedPrice } from './self-hosted-charge.js';
 
 /**
  * Row-level and time-slot queries over `ledger_requests` / `ledger_attempts`, for the dashboard
@@ -20,6 +21,13 @@ export interface WindowQuery {
   to: number;
   /** At most this many rows (newest first where rows are listed). */
   limit?: number;
+}
+
+/** The self-hosted boxes whose hourly cost the savings figures charge (self-hosted-charge.ts), and the clock for the running hour. */
+export interface SelfHostedOptions {
+  selfHosted?: readonly SelfHostedPrice[];
+  /** Epoch ms; default Date.now(). */
+  now?: number;
 }
 
 export interface RecentRequest {
@@ -93,7 +101,10 @@ export interface TimeSlot {
   /** Requests whose price was unknown (not in `costUsd`, nothing saved by routing). */
   unpricedRequests: number;
   savedByCacheUsd: number;
+  /** Net of the self-hosted boxes' attributed hourly cost when the query names their prices. */
   savedByRoutingUsd: number;
+  /** The self-hosted boxes' hourly cost attributed to the slot's requests (0 unless the query names their prices). */
+  selfHostedUsd: number;
 }
 
 const REQUEST_FIELDS =
@@ -233,5 +244,6 @@ export function toTimeSlot(row: Record<string, unknown>, slotMs: number): TimeSl
     unpricedRequests: toNumber(row.unpriced),
     savedByCacheUsd: usd(row.saved_nano_usd),
     savedByRoutingUsd: usd(row.routing_saved_nano_usd),
+    selfHostedUsd: 0,
   };
 }

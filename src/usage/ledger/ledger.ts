@@ -9,6 +9,7 @@ import type { EscalationReportRow, LedgerEscalation, RecentOutcome } from './esc
 import type {
   AttemptRow,
   RecentRequest,
+  SelfHostedOptions,
   TimeSlot,
   TrafficRow,
   WindowQuery,
@@ -31,10 +32,12 @@ export type {
   AttemptRow,
   PromptBucket,
   RecentRequest,
+  SelfHostedOptions,
   TimeSlot,
   TrafficRow,
   WindowQuery,
 } from './detail-queries.js';
+export type { SelfHostedPrice } from './self-hosted-charge.js';
 export { PROMPT_BUCKETS } from './detail-queries.js';
 
 /**
@@ -124,7 +127,7 @@ export interface LedgerEntry {
 /** Report grouping dimensions: served model, serving provider, API key id, UTC day. */
 export type GroupDimension = 'model' | 'provider' | 'key' | 'day';
 
-export interface ReportQuery {
+export interface ReportQuery extends SelfHostedOptions {
   /** Inclusive start (Date or epoch milliseconds). */
   from: Date | number;
   /** Exclusive end (Date or epoch milliseconds). */
@@ -156,8 +159,14 @@ export interface ReportFigures {
   unpricedRequests: number;
   /** What cache hits would have cost upstream. */
   savedByCacheUsd: number;
-  /** Reference cost − cost − cache saving, over requests that carry a reference cost and a known cost. */
+  /**
+   * Reference cost − cost − cache saving, over requests that carry a reference cost and a known
+   * cost; minus the self-hosted boxes' hourly cost attributed to those requests when the query
+   * names the boxes' prices (`selfHosted`).
+   */
   savedByRoutingUsd: number;
+  /** The self-hosted boxes' hourly cost attributed to these requests (0 unless the query names the boxes' prices). */
+  selfHostedUsd: number;
 }
 
 export interface ReportRow extends ReportFigures {
@@ -213,7 +222,7 @@ export interface Ledger {
   /** Answered, non-cached requests by model, provider and prompt-size bucket: the traffic mix (break-even). */
   trafficMix(query: WindowQuery): Promise<TrafficRow[]>;
   /** Requests, errors, failovers, cache hits, spend and savings per time slot of `slotMs`. */
-  timeSeries(query: WindowQuery & { slotMs: number }): Promise<TimeSlot[]>;
+  timeSeries(query: WindowQuery & SelfHostedOptions & { slotMs: number }): Promise<TimeSlot[]>;
   /** Stores an answer's outcome (one per request, signal and deployment; a repeat replaces it). Written at once, not queued. */
   recordOutcome(outcome: LedgerOutcome): Promise<void>;
   /** Outcomes summed per deployment and bucket since `since` (client feedback replaces implicit signals of the same request). */

@@ -140,6 +140,7 @@ function toFigures(sums: FigureSums): ReportFigures {
     unpricedRequests: Number(sums.unpriced),
     savedByCacheUsd: nanoToUsd(sums.saved_nano_usd),
     savedByRoutingUsd: nanoToUsd(sums.routing_saved_nano_usd),
+    selfHostedUsd: 0,
   };
 }
 

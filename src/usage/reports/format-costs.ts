@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { GroupDimension, ReportFigures, UsageReport } from '../ledger/ledger.js';
+import type {
+  GroupDimension,
+  ReportFigures,
+  SelfHostedPrice,
+  UsageReport,
+} from '../ledger/ledger.js';
 import { formatOutcomesTable } from './format-outcomes.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import { SQLITE_FILE_NAME } from '../ledger/sqlite-ledger.js';
@@ -32,6 +37,11 @@ const FIGURE_COLUMNS: Column[] = [
   { title: 'Saved cache', value: (figures) => usd(figures.savedByCacheUsd) },
   { title: 'Saved routing', value: (figures) => usd(figures.savedByRoutingUsd) },
 ];
+/** Shown when self-hosted boxes served some request: their hours, attributed by tokens. */
+const SELF_HOSTED_COLUMN: Column = {
+  title: 'Self-hosted',
+  value: (figures) => usd(figures.selfHostedUsd),
+};
 /** Shown when some request in the report had no price. */
 const UNPRICED_COLUMN: Column = {
   title: 'No price',
@@ -43,10 +53,12 @@ export function formatCostsTable(report: UsageReport): string {
   const range = `${timeLabel(report.from)} → ${timeLabel(report.to)} UTC`;
   const heading = `Usage ${range}${report.groupBy.length > 0 ? `, by ${report.groupBy.join(', ')}` : ''}`;
   if (report.totals.requests === 0) return `${heading}\n\nNo requests in this period.\n`;
-  const columns =
-    report.totals.unpricedRequests > 0
-      ? [...FIGURE_COLUMNS.slice(0, 7), UNPRICED_COLUMN, ...FIGURE_COLUMNS.slice(7)]
-      : FIGURE_COLUMNS;
+  const columns = [
+    ...FIGURE_COLUMNS.slice(0, 7),
+    ...(report.totals.selfHostedUsd > 0 ? [SELF_HOSTED_COLUMN] : []),
+    ...(report.totals.unpricedRequests > 0 ? [UNPRICED_COLUMN] : []),
+    ...FIGURE_COLUMNS.slice(7),
+  ];
   const header = [
     ...report.groupBy.map((dimension) => DIMENSION_TITLES[dimension]),
     ...columns.map((column) => column.title),
@@ -81,7 +93,7 @@ export function formatCostsTable(report: UsageReport): string {
 
 function summary(totals: ReportFigures): string {
   const saved = totals.savedByCacheUsd + totals.savedByRoutingUsd;
-  const wouldHaveCost = totals.costUsd + saved;
+  const wouldHaveCost = totals.costUsd + totals.selfHostedUsd + saved;
   const share =
     wouldHaveCost > 0 && saved > 0
       ? ` (${((saved / wouldHaveCost) * 100).toFixed(1)}% of ${usd(wouldHaveCost)})`
@@ -89,6 +101,10 @@ function summary(totals: ReportFigures): string {
   const lines = [
     `Spent ${usd(totals.costUsd)} on ${integer(totals.requests)} requests (${integer(totals.errors)} errors). Saved ${usd(saved)}${share}: ${usd(totals.savedByCacheUsd)} by the cache, ${usd(totals.savedByRoutingUsd)} by routing.`,
   ];
+  if (totals.selfHostedUsd > 0)
+    lines.push(
+      `Self-hosted boxes: ${usd(totals.selfHostedUsd)} of their hourly cost (each hour they served, shared by tokens), not in the spend and taken off the routing saving.`,
+    );
   if (totals.estimatedCostRequests > 0) {
     const count = totals.estimatedCostRequests;
     lines.push(
@@ -118,6 +134,8 @@ export interface RunCostsOptions {
   json?: boolean | undefined;
   /** The answer-outcomes report (per model, provider, bucket and signal) instead of spend. */
   outcomes?: boolean | undefined;
+  /** Deployments paid by the hour: their requests are charged the box's hours (docs/breakeven.md). */
+  selfHosted?: readonly SelfHostedPrice[] | undefined;
   /** Output sinks (default process.stdout / process.stderr). */
   write?: (text: string) => void;
   writeError?: (text: string) => void;
@@ -167,7 +185,7 @@ export async function runCosts(options: RunCostsOptions): Promise<number> {
         );
         return 0;
       }
-      report = await ledger.report(query);
+      report = await ledger.report({ ...query, selfHosted: options.selfHosted ?? [], now });
     } finally {
       await ledger.close();
     }
@@ -198,6 +216,7 @@ function emptyFigures(): ReportFigures {
     unpricedRequests: 0,
     savedByCacheUsd: 0,
     savedByRoutingUsd: 0,
+    selfHostedUsd: 0,
   };
 }
 
