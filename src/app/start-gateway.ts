@@ -17,6 +17,7 @@ import { CacheAffinity, memoryAffinityStore } from '../router/cache-affinity.js'
 import { registerLedgerMetrics } from '../usage/ledger/ledger-metrics.js';
 import { shareBreakers } from '../execution/shared-breakers.js';
 import { shareLatency } from '../router/shared-latency.js';
+import { shareCapacity } from '../execution/fleet-slots.js';
 import type { LatencyStats } from '../router/latency-stats.js';
 import { openKeyStore } from '../keys/open-key-store.js';
 import { createAdminApi } from '../server/admin-api.js';
@@ -401,6 +402,7 @@ export async function startGateway(
           stats: () => generation.latency,
           intervalMs: config.sharedState.latencyIntervalMs,
         }),
+        shareCapacity(shared, executionPolicy.capacity),
       ]
     : [];
   const retire = (old: Generation): void => {

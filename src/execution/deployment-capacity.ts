@@ -1,4 +1,5 @@
 import type { CapacityStatus } from '../core/route.js';
+import type { FleetSlots } from './fleet-slots.js';
 
 /** A deployment's declared capacity (a self-hosted box): concurrent requests and the longest queue wait. */
 export interface CapacityLimit {
@@ -21,6 +22,8 @@ interface Box {
   spilled: number;
   /** Mean time an attempt holds a slot (exponentially weighted), ms; undefined until measured. */
   meanHoldMs: number | undefined;
+  /** Requests waiting for a fleet-wide slot (shared slots), each woken when one frees. */
+  fleetWaiters: Set<() => void>;
 }
 
 /** What `/admin/capacity` shows per deployment. */
@@ -30,6 +33,8 @@ export interface CapacitySnapshot {
   max_queue_ms: number;
   hourly_usd: number | null;
   in_flight: number;
+  /** The fleet's in flight as this replica last saw it (slots shared through Redis); null when counted per process. */
+  fleet_in_flight: number | null;
   queued: number;
   served: number;
   spilled: number;
@@ -38,6 +43,8 @@ export interface CapacitySnapshot {
 
 /** Weight of the newest slot hold in the mean. */
 const HOLD_WEIGHT = 0.2;
+/** A request waiting for a fleet-wide slot tries again this often, besides when one is freed. */
+const FLEET_POLL_MS = 25;
 
 /**
  * The in-flight count and queue of every deployment that declares a capacity. The executor takes
@@ -48,6 +55,8 @@ const HOLD_WEIGHT = 0.2;
  */
 export class DeploymentCapacity {
   private readonly boxes = new Map<string, Box>();
+  private fleet: FleetSlots | undefined;
+  private stopFleet: (() => void) | undefined;
 
   constructor(
     limits: Iterable<[string, CapacityLimit]>,
@@ -64,7 +73,15 @@ export class DeploymentCapacity {
       if (box) box.limit = limit;
       next.set(
         key,
-        box ?? { limit, inFlight: 0, queue: [], served: 0, spilled: 0, meanHoldMs: undefined },
+        box ?? {
+          limit,
+          inFlight: 0,
+          queue: [],
+          served: 0,
+          spilled: 0,
+          meanHoldMs: undefined,
+          fleetWaiters: new Set(),
+        },
       );
     }
     // Boxes no longer configured keep no slots: their waiters go on at once.
@@ -80,6 +97,19 @@ export class DeploymentCapacity {
   }
 
   /**
+   * Counts the boxes' slots across replicas through `fleet` (Redis, docs/operations.md); while
+   * it does not answer, and with `undefined`, each process counts alone.
+   */
+  shareSlots(fleet: FleetSlots | undefined): void {
+    this.stopFleet?.();
+    this.fleet = fleet;
+    this.stopFleet = fleet?.onFreed((key) => {
+      const box = this.boxes.get(key);
+      if (box) for (const wake of [...box.fleetWaiters]) wake();
+    });
+  }
+
+  /**
    * A slot on the deployment: resolves with its release function, immediately when a slot is
    * free, after queueing when one frees within `maxQueueMs`; undefined when none did (spill).
    * Deployments without a capacity get a no-op release at once.
@@ -90,6 +120,10 @@ export class DeploymentCapacity {
   ): Promise<(() => void) | undefined> {
     const box = this.boxes.get(key);
     if (!box) return () => {};
+    if (this.fleet) {
+      const slot = await this.acquireShared(this.fleet, key, box, signal);
+      if (slot !== 'local') return slot;
+    }
     if (box.inFlight >= box.limit.maxConcurrency || box.queue.length > 0) {
       const granted = await new Promise<boolean>((resolve) => {
         const waiter: Waiter = {
@@ -118,17 +152,78 @@ export class DeploymentCapacity {
     };
   }
 
+  /**
+   * A fleet-wide slot: taken in Redis while this replica's own count leaves room, else (or when
+   * the fleet is full) waiting until one frees anywhere or `maxQueueMs` passed. `local` when the
+   * shared backend does not answer: the caller counts in this process.
+   */
+  private async acquireShared(
+    fleet: FleetSlots,
+    key: string,
+    box: Box,
+    signal: AbortSignal | { aborted: boolean } | undefined,
+  ): Promise<(() => void) | undefined | 'local'> {
+    const deadline = this.now() + box.limit.maxQueueMs;
+    for (;;) {
+      if (box.inFlight < box.limit.maxConcurrency) {
+        const taken = await fleet.take(key, box.limit.maxConcurrency);
+        if (taken === undefined) return 'local';
+        if ('token' in taken) {
+          if (signal?.aborted) {
+            fleet.give(key, taken.token);
+            box.spilled += 1;
+            return undefined;
+          }
+          box.inFlight += 1;
+          box.served += 1;
+          const started = this.now();
+          let released = false;
+          return () => {
+            if (released) return;
+            released = true;
+            fleet.give(key, taken.token);
+            this.releaseSlot(box, this.now() - started);
+          };
+        }
+      }
+      const left = deadline - this.now();
+      if (left <= 0 || signal?.aborted) {
+        box.spilled += 1;
+        return undefined;
+      }
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          box.fleetWaiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.min(left, FLEET_POLL_MS));
+        box.fleetWaiters.add(wake);
+      });
+    }
+  }
+
+  /** In flight (the fleet's when shared: the larger of ours and the last count seen) and queued here. */
+  private load(key: string, box: Box): { inFlight: number; queued: number } {
+    const fleet = this.fleet?.seen(key);
+    return {
+      inFlight: Math.max(box.inFlight, fleet ?? 0),
+      queued: box.queue.length + box.fleetWaiters.size,
+    };
+  }
+
   /** How the router sees the deployment now; undefined for deployments without a capacity. */
   status(key: string): CapacityStatus | undefined {
     const box = this.boxes.get(key);
     if (!box) return undefined;
     const { maxConcurrency, maxQueueMs, hourlyUsd } = box.limit;
-    const load = `${box.inFlight}/${maxConcurrency} in flight, ${box.queue.length} queued`;
+    const { inFlight, queued } = this.load(key, box);
+    const load = `${inFlight}/${maxConcurrency} in flight${this.fleet ? ' (fleet)' : ''}, ${queued} queued`;
     const cost =
       hourlyUsd === undefined
         ? 'marginal cost ~$0'
         : `marginal cost ~$0 ($${hourlyUsd}/h paid either way)`;
-    if (box.inFlight < maxConcurrency && box.queue.length === 0)
+    if (inFlight < maxConcurrency && queued === 0)
       return { saturated: false, detail: `self-hosted with capacity: ${load}; ${cost}` };
     // Full: a new request waits for the ones ahead of it, measured by the mean slot hold.
     if (box.meanHoldMs === undefined)
@@ -136,7 +231,7 @@ export class DeploymentCapacity {
         saturated: true,
         detail: `self-hosted and saturated: ${load}, no service time measured yet; spills to API deployments`,
       };
-    const waitMs = Math.ceil((box.queue.length + 1) / maxConcurrency) * box.meanHoldMs;
+    const waitMs = Math.ceil((queued + 1) / maxConcurrency) * box.meanHoldMs;
     return waitMs <= maxQueueMs
       ? {
           saturated: false,
@@ -155,7 +250,8 @@ export class DeploymentCapacity {
       max_queue_ms: box.limit.maxQueueMs,
       hourly_usd: box.limit.hourlyUsd ?? null,
       in_flight: box.inFlight,
-      queued: box.queue.length,
+      fleet_in_flight: this.fleet ? (this.fleet.seen(key) ?? 0) : null,
+      queued: box.queue.length + box.fleetWaiters.size,
       served: box.served,
       spilled: box.spilled,
       mean_service_ms: box.meanHoldMs === undefined ? null : Math.round(box.meanHoldMs),

@@ -488,10 +488,19 @@ function renderCapacity(capacity) {
     [
       { label: 'Deployment', value: (row) => row.deployment, key: 'deployment' },
       {
-        label: 'In flight',
+        label: 'In flight (this replica)',
         value: (row) => `${row.in_flight} of ${row.max_concurrency}`,
         number: true,
         key: 'in_flight',
+      },
+      {
+        label: 'In flight (fleet)',
+        value: (row) =>
+          row.fleet_in_flight === null || row.fleet_in_flight === undefined
+            ? 'not shared'
+            : `${row.fleet_in_flight} of ${row.max_concurrency}`,
+        number: true,
+        key: 'fleet_in_flight',
       },
       { label: 'Queued', value: (row) => count(row.queued), number: true, key: 'queued' },
       {
