@@ -4,7 +4,7 @@ import type { DeploymentCapacity } from './deployment-capacity.js';
 
 /**
  * The slots of self-hosted boxes counted across replicas (docs/operations.md, "Self-hosted
- * capacity across replicas"; ADR 0020). One Redis sorted set per box: a member per slot held
+ * capacity across replicas"; ADR 0022). One Redis sorted set per box: a member per slot held
  * anywhere in the fleet, scored by its lease's expiry. Taking a slot is one script — drop
  * expired leases, count, add when under `max_concurrency` — so two replicas can never both take
  * the last slot. A replica renews the leases of its slots every `leaseMs / 3` and removes a slot

@@ -4,7 +4,7 @@ import { DAY_MS } from './ledger-rows.js';
 
 /**
  * What a self-hosted box costs in the savings figures (docs/breakeven.md, "Self-hosted requests
- * in the savings"; ADR 0020). A deployment with `hourly_usd` has no token price, so its requests
+ * in the savings"; ADR 0022). A deployment with `hourly_usd` has no token price, so its requests
  * cost $0 and would count as wholly saved against the reference model. Instead, each UTC hour the
  * box served anything costs its `hourly_usd` (the running hour: the part of it elapsed so far),
  * shared among that hour's requests on the box by their tokens (input + output). The share of a
