@@ -100,7 +100,7 @@ describe('the simulated Responses API (POST /v1/responses)', () => {
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
   });
 
-  it('refuses what OpenAI refuses: unknown fields, reasoning on a non-reasoning model, foreign encrypted reasoning', async () => {
+  it('refuses what OpenAI refuses: unknown fields, reasoning on a non-reasoning model, foreign encrypted reasoning, malformed input items', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ model: 'gpt-4.1', input: 'x', stop: ['y'] }, 'stop'],
       [{ model: 'gpt-4.1', input: 'x', reasoning: { effort: 'low' } }, 'reasoning.effort'],
@@ -110,6 +110,19 @@ describe('the simulated Responses API (POST /v1/responses)', () => {
           input: [{ type: 'reasoning', summary: [], encrypted_content: 'swy2.x' }],
         },
         'input[0].encrypted_content',
+      ],
+      // Input items are read by the gateway's own Responses decoder: bad fields by path.
+      [
+        { model: 'gpt-4.1', input: [{ role: 'user', content: 'x', colour: 'red' }] },
+        'input[0].colour',
+      ],
+      [
+        { model: 'gpt-4.1', input: [{ role: 'user', content: [{ type: 'input_text' }] }] },
+        'input[0].content[0].text',
+      ],
+      [
+        { model: 'gpt-4.1', input: [{ type: 'function_call_output', output: 'x' }] },
+        'input[0].call_id',
       ],
     ];
     for (const [body, param] of cases) {

@@ -1,3 +1,5 @@
+import { GatewayError } from '../core/errors.js';
+import { InputDecoder } from '../dialects/openai-responses/decode-responses-input.js';
 import { hashText } from './hash-text.js';
 import { detectLanguage, estimateTokens } from './generate-tokens.js';
 import { schemaInPrompt } from './schema-in-prompt.js';
@@ -60,68 +62,64 @@ interface InputSummary {
   lastIsToolResult: boolean;
 }
 
-function partsText(content: unknown, param: string): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content))
-    bad(`Invalid type for '${param}': expected a string or an array.`, param);
-  let text = '';
-  content.forEach((part, index) => {
-    if (!isRecord(part) || typeof part['type'] !== 'string')
-      bad(`Invalid content part at '${param}[${index}]'.`, `${param}[${index}]`);
-    if (typeof part['text'] === 'string') text += (text === '' ? '' : '\n') + part['text'];
-    else if (part['type'] !== 'input_image')
-      bad(`Missing required parameter: '${param}[${index}].text'.`, `${param}[${index}].text`);
-  });
-  return text;
-}
-
-/** Validates `input` (a string or items) as the Responses API does, and summarizes it. */
+/**
+ * Validates `input` (a string or items) with the gateway's own Responses input decoder — the
+ * items this simulated Responses API takes are the ones that dialect reads — answering its 400s
+ * in OpenAI's error shape, and summarizes the canonical messages it yields. A reasoning item is
+ * usable only with the simulator's own encrypted content (there is no store behind it).
+ */
 function readInput(input: unknown, instructions: string): InputSummary {
+  if (typeof input !== 'string' && (!Array.isArray(input) || input.length === 0))
+    bad("Invalid 'input': expected a string or a non-empty array of items.", 'input');
+  const decoder = new InputDecoder();
+  try {
+    if (typeof input === 'string') decoder.addText(input);
+    else decoder.addItems(input, 'input');
+  } catch (error) {
+    if (error instanceof GatewayError) bad(error.message, error.param ?? 'input');
+    throw error;
+  }
+  if (Array.isArray(input))
+    input.forEach((item, index) => {
+      if (!isRecord(item) || item['type'] !== 'reasoning') return;
+      const token = item['encrypted_content'];
+      if (typeof token !== 'string' || !token.startsWith(SIM_REASONING_PREFIX))
+        bad(
+          'The encrypted content for this reasoning item could not be verified.',
+          `input[${index}].encrypted_content`,
+          'invalid_encrypted_content',
+        );
+    });
   const summary: InputSummary = {
     promptText: instructions,
     systemText: instructions,
     lastUserText: '',
     lastIsToolResult: false,
   };
-  if (typeof input === 'string') {
-    summary.promptText += `\n${input}`;
-    summary.lastUserText = input;
-    return summary;
+  for (const message of decoder.messages) {
+    summary.lastIsToolResult = message.role === 'tool';
+    switch (message.role) {
+      case 'user': {
+        const text = message.content
+          .flatMap((part) => (part.type === 'text' ? [part.text] : []))
+          .join('\n');
+        summary.promptText += `\n${text}`;
+        summary.lastUserText = text;
+        break;
+      }
+      case 'system':
+        summary.promptText += `\n${message.content}`;
+        summary.systemText += (summary.systemText === '' ? '' : '\n') + message.content;
+        break;
+      case 'assistant':
+        if (message.content !== '') summary.promptText += `\n${message.content}`;
+        for (const call of message.toolCalls ?? []) summary.promptText += `\n${call.arguments}`;
+        break;
+      case 'tool':
+        summary.promptText += `\n${message.content}`;
+        break;
+    }
   }
-  if (!Array.isArray(input) || input.length === 0)
-    bad("Invalid 'input': expected a string or a non-empty array of items.", 'input');
-  input.forEach((item, index) => {
-    const param = `input[${index}]`;
-    if (!isRecord(item)) bad(`Invalid type for '${param}': expected an object.`, param);
-    const type = item['type'] ?? 'message';
-    summary.lastIsToolResult = type === 'function_call_output';
-    if (type === 'message') {
-      const text = partsText(item['content'], `${param}.content`);
-      summary.promptText += `\n${text}`;
-      if (item['role'] === 'user') summary.lastUserText = text;
-      else if (item['role'] === 'system' || item['role'] === 'developer')
-        summary.systemText += (summary.systemText === '' ? '' : '\n') + text;
-      else if (item['role'] !== 'assistant')
-        bad(`Invalid value: '${String(item['role'])}'.`, `${param}.role`);
-    } else if (type === 'function_call') {
-      if (typeof item['call_id'] !== 'string' || typeof item['name'] !== 'string')
-        bad(`Missing required parameter: '${param}.call_id'.`, `${param}.call_id`);
-      summary.promptText += `\n${String(item['arguments'] ?? '')}`;
-    } else if (type === 'function_call_output') {
-      if (typeof item['call_id'] !== 'string')
-        bad(`Missing required parameter: '${param}.call_id'.`, `${param}.call_id`);
-      summary.promptText += `\n${partsText(item['output'], `${param}.output`)}`;
-    } else if (type === 'reasoning') {
-      const token = item['encrypted_content'];
-      // Without a store, a reasoning item is only usable with the encrypted content it came with.
-      if (typeof token !== 'string' || !token.startsWith(SIM_REASONING_PREFIX))
-        bad(
-          'The encrypted content for this reasoning item could not be verified.',
-          `${param}.encrypted_content`,
-          'invalid_encrypted_content',
-        );
-    } else bad(`Invalid value: '${String(type)}'.`, `${param}.type`);
-  });
   return summary;
 }
 
