@@ -103,9 +103,9 @@ export function refuseForUpstream(
 ): void {
   // A completion request's canonical fields are the sampling ones chat requests share.
   const fields = request as Partial<Record<keyof ChatRequest, unknown>>;
-  for (const field of Object.keys(policy)) {
-    const rule = policy[field] as FieldRule;
-    if (rule.canonical === undefined || fields[rule.canonical] === undefined) continue;
+  // Only the fields some wire may refuse, listed once per policy (not every field per attempt).
+  for (const [field, rule] of refusableRules(policy)) {
+    if (fields[rule.canonical!] === undefined) continue;
     if (wireAction(rule, adapter.wire, adapter.quirks) !== 'refuse') continue;
     const wire = adapter.wire === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible';
     throw new GatewayError(

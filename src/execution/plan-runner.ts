@@ -102,8 +102,9 @@ export async function runPlan<T>(
       for (;;) {
         checkClient();
         // A self-hosted deployment (declared capacity): a slot first, queueing at most max_queue_ms.
-        const slot = await policy.capacity?.acquire(target.key, context.signal);
-        if (policy.capacity && slot === undefined) {
+        const capacity = policy.capacity?.has(target.key) ? policy.capacity : undefined;
+        const slot = capacity && (await capacity.acquire(target.key, context.signal));
+        if (capacity && slot === undefined) {
           checkClient();
           policy.breakers.released(target.key, permit);
           lastError = new GatewayError(
