@@ -136,6 +136,12 @@ export interface RouteOptions {
 
 export interface Router {
   plan(request: CanonicalRequest, options?: RouteOptions): RoutePlan;
+  /**
+   * Whether the plan for a model name can depend on where a session's cache is warm (a policy,
+   * or a model on several deployments). False: the one deployment is planned whatever the
+   * session, and cache affinity need not look the session up. Absent: assumed true.
+   */
+  weighsSession?(model: string): boolean;
 }
 
 /** Health as the executor's breakers and cooldowns see it; the router skips unavailable deployments. */

@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import { hash } from 'node:crypto';
 import type { CanonicalRequest, Message } from '../core/request.js';
-import { sessionOf } from '../router/cache-affinity.js';
 
-export const SESSION_HEADER = 'x-switchyard-session';
 export const RETRY_OF_HEADER = 'x-switchyard-retry-of';
 
 function textOf(message: Message | undefined): string {
@@ -14,10 +11,9 @@ function textOf(message: Message | undefined): string {
   return text;
 }
 
+/** Each part followed by a NUL, hashed: 22 characters of the base64url SHA-256. */
 function digest(parts: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part).update('\u0000');
-  return hash.digest('base64url').slice(0, 22);
+  return hash('sha256', `${parts.join('\u0000')}\u0000`, 'base64url').slice(0, 22);
 }
 
 /** Head and tail of a long text: a bounded hash input. */
@@ -28,17 +24,16 @@ function bounded(text: string): string {
 }
 
 /**
- * The conversation a request belongs to, per API key — the same derivation as cache affinity's
- * session (`sessionOf`): the `x-switchyard-session` header when the client sends one, else a hash
- * of what every turn of an agent conversation repeats (model asked, tools, the system prompt and
- * the first user message). A completion: its key and prompt.
+ * The conversation a request belongs to, per API key: cache affinity's session of the request
+ * (`sessionOf`, passed in: the `x-switchyard-session` header when the client sends one, else a
+ * hash of what every turn of an agent conversation repeats — model asked, tools, the system
+ * prompt and the first user message). A completion has none: its key and prompt.
  */
 export function conversationKey(
   request: CanonicalRequest,
   keyId: string | null,
-  headers: IncomingHttpHeaders,
+  session: string | undefined,
 ): string {
-  const session = sessionOf(request, headers[SESSION_HEADER], keyId);
   if (session !== undefined) return session;
   if (request.kind === 'completion')
     return `p:${digest([keyId ?? '', bounded(request.prompt[0] ?? '')])}`;

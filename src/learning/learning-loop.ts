@@ -153,16 +153,18 @@ export class LearningLoop {
    * reporting failure right after the model's tool call fails the conversation's previous
    * answer. Either raises a cascade rung before this request is planned. The same prompt again
    * from the same key is only noted here (`repeatOf`): it counts as a retry when the request is
-   * routed rather than answered from the cache (see `routing`).
+   * routed rather than answered from the cache (see `routing`). `session` is the request's
+   * `sessionOf` (cache affinity's session), which the caller derives once per request.
    */
   async arrive(
     request: CanonicalRequest,
     headers: IncomingHttpHeaders,
     keyId: string | null,
+    session: string | undefined,
   ): Promise<Arrival> {
     const now = this.now();
     const arrival: Arrival = {
-      conversation: conversationKey(request, keyId, headers),
+      conversation: conversationKey(request, keyId, session),
       promptHash: promptHash(request, keyId),
     };
     // A conversation raised on another replica (or before this one started): its rung, read once.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toolFailure } from './tool-failure.js';
 import { conversationKey, promptHash } from './conversation-key.js';
 import type { ChatRequest } from '../core/request.js';
+import { sessionOf } from '../router/cache-affinity.js';
 
 describe('toolFailure: failure reports of common runners', () => {
   const failures: Array<[string, string]> = [
@@ -52,12 +53,37 @@ describe('conversation keys', () => {
         : { role: 'assistant', content: text },
     ),
   });
+  it('keeps the prompt hashes of earlier versions (replicas agree on what a retry is)', () => {
+    // Values from the version that hashed with createHash().update() per part.
+    const request: ChatRequest = {
+      kind: 'chat',
+      model: 'agent',
+      stream: false,
+      messages: [
+        { role: 'system', content: `Règles: ${'é'.repeat(5_000)}` },
+        { role: 'user', content: [{ type: 'text', text: 'Fix the 🐛 in parser.ts' }] },
+        { role: 'assistant', content: 'Looking.' },
+        { role: 'user', content: [{ type: 'text', text: 'x'.repeat(9_000) }] },
+      ],
+    };
+    expect(promptHash(request, 'key-a')).toBe('jS4yNe7pu_ZzwfFKbeE-ik');
+    const completion = {
+      kind: 'completion' as const,
+      model: 'm',
+      prompt: ['def f(', 'y'.repeat(10_000)],
+      suffix: 'end',
+      stream: false,
+    };
+    expect(promptHash(completion, null)).toBe('4gwouAZsK7I8cn-wkCdU40');
+  });
+  const conversation = (request: ChatRequest, keyId: string, header?: string): string =>
+    conversationKey(request, keyId, sessionOf(request, header, keyId));
   it('a later turn keeps the conversation of the first; the session header wins; keys separate', () => {
-    const first = conversationKey(turn('fix the bug'), 'key-a', {});
-    expect(conversationKey(turn('fix the bug', 'done', 'now the tests'), 'key-a', {})).toBe(first);
-    expect(conversationKey(turn('fix the bug'), 'key-b', {})).not.toBe(first);
-    expect(conversationKey(turn('other'), 'key-a', { 'x-switchyard-session': 's1' })).toBe(
-      conversationKey(turn('fix the bug'), 'key-a', { 'x-switchyard-session': 's1' }),
+    const first = conversation(turn('fix the bug'), 'key-a');
+    expect(conversation(turn('fix the bug', 'done', 'now the tests'), 'key-a')).toBe(first);
+    expect(conversation(turn('fix the bug'), 'key-b')).not.toBe(first);
+    expect(conversation(turn('other'), 'key-a', 's1')).toBe(
+      conversation(turn('fix the bug'), 'key-a', 's1'),
     );
     expect(promptHash(turn('fix the bug'), 'key-a')).toBe(promptHash(turn('fix the bug'), 'key-a'));
     expect(promptHash(turn('fix the bug', 'done', 'more'), 'key-a')).not.toBe(

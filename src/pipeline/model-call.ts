@@ -9,6 +9,7 @@ import type { ModelEndpoint } from '../dialects/model-endpoint.js';
 import type { AttemptRecord } from '../execution/execution-types.js';
 import type { ClientIdentity } from '../keys/key-types.js';
 import type { Arrival } from '../learning/learning-loop.js';
+import { SESSION_HEADER, sessionOf } from '../router/cache-affinity.js';
 import type { RequestRecord } from './request-record.js';
 
 /**
@@ -32,12 +33,23 @@ export interface ModelCall {
   arrival?: Arrival;
   /** Do not answer from the cache (an explicit retry of an answer that failed). */
   skipCache?: boolean;
+  /** The agent session (cache affinity's, and the learning loop's conversation): see `sessionOfCall`. */
+  session?: string;
   /**
    * Set by the cache stage for a call identical requests may share: execute calls it once, right
    * before the first upstream attempt, and runs the attempts under the signal it returns (a
    * shared call's, aborted only when every client waiting for it has left).
    */
   beginUpstream?: () => CancelSignal;
+}
+
+/**
+ * The call's agent session (`sessionOf`: the session header, else a hash of the conversation's
+ * prefix), derived once for the learn and route stages alike. Undefined for a completion.
+ */
+export function sessionOfCall(call: ModelCall): string | undefined {
+  call.session ??= sessionOf(call.request, call.headers[SESSION_HEADER], call.identity.keyId);
+  return call.session;
 }
 
 /** What a keyed request has reserved so far (the admission stage); settled once with what it spent. */

@@ -21,6 +21,46 @@ function agentTurn(turns: number, model = 'agent'): ChatRequest {
 }
 
 describe('sessionOf', () => {
+  it('keeps the session and store key of earlier versions (replicas and Redis entries agree)', async () => {
+    // Values from the version that hashed with createHash().update() per part: a rolling
+    // upgrade keeps every session's memory and cascade rung.
+    const request: ChatRequest = {
+      kind: 'chat',
+      model: 'agent',
+      user: 'u-1',
+      stream: false,
+      tools: [
+        { name: 'read_file', parameters: {} },
+        { name: 'run_tests', parameters: {} },
+      ],
+      messages: [
+        { role: 'system', content: `Règles: ${'é'.repeat(5_000)}` },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Fix the 🐛 in parser.ts' },
+            { type: 'image', url: 'data:image/png;base64,AAAA' },
+          ],
+        },
+        { role: 'assistant', content: 'Looking.' },
+        { role: 'user', content: [{ type: 'text', text: 'x'.repeat(9_000) }] },
+      ],
+    };
+    const session = sessionOf(request, undefined, 'key-a');
+    expect(session).toBe('key-a\np\nNlPVm-4tXgUTq4J3_1swMOz52lpZpLd53UO9UZBRUFQ');
+    const keys: string[] = [];
+    const affinity = new CacheAffinity({
+      get: async (key) => void keys.push(key),
+      set: async (key) => void keys.push(key),
+    });
+    await affinity.lookup(session!);
+    await affinity.remember('key\nh\nsession-1', 'p/m', 1);
+    expect(keys).toEqual([
+      'affinity:rxiph8hLF-_vXJ8hvHNGY_2xszvQnRdSeeA4nyHdFCg',
+      'affinity:XZ4PmAyJEu1LyFyCg_l7-e3LZCOaMhsRrtEV8SgDJ1Q',
+    ]);
+  });
+
   it('is the same for every turn of a conversation, and differs by key and by prefix', () => {
     const first = sessionOf(agentTurn(0), undefined, 'key-a');
     expect(sessionOf(agentTurn(3), undefined, 'key-a')).toBe(first);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CanonicalRequest } from '../core/request.js';
 import type { SessionCache } from '../core/route.js';
 
@@ -32,22 +32,20 @@ export function sessionOf(
   const key = keyId ?? '-';
   const named = Array.isArray(header) ? header[0] : header;
   if (named !== undefined && named.trim() !== '') return `${key}\nh\n${named.trim().slice(0, 200)}`;
-  const hash = createHash('sha256');
-  hash.update(`${request.model}\n${request.user ?? ''}\n`);
-  for (const tool of request.tools ?? []) hash.update(`tool ${tool.name}\n`);
+  let text = `${request.model}\n${request.user ?? ''}\n`;
+  for (const tool of request.tools ?? []) text += `tool ${tool.name}\n`;
   let firstUser = true;
   for (const message of request.messages) {
-    if (message.role === 'system') hash.update(`system ${sample(message.content)}\n`);
+    if (message.role === 'system') text += `system ${sample(message.content)}\n`;
     else if (message.role === 'user' && firstUser) {
       firstUser = false;
       for (const part of message.content)
-        hash.update(
-          part.type === 'text' ? `user ${sample(part.text)}\n` : `image ${sample(part.url)}\n`,
-        );
+        text +=
+          part.type === 'text' ? `user ${sample(part.text)}\n` : `image ${sample(part.url)}\n`;
     }
   }
   // A single-message request is not yet a conversation, but its prefix is the next turn's.
-  return `${key}\np\n${hash.digest('base64url')}`;
+  return `${key}\np\n${hash('sha256', text, 'base64url')}`;
 }
 
 /** Bounded work per request: long texts are identified by their length, head and tail. */
@@ -88,7 +86,7 @@ export class CacheAffinity {
   }
 
   private keyOf(session: string): string {
-    return `${this.prefix}${createHash('sha256').update(session).digest('base64url')}`;
+    return `${this.prefix}${hash('sha256', session, 'base64url')}`;
   }
 }
 
@@ -116,15 +114,14 @@ export function memoryAffinityStore(maxEntries = 100_000): AffinityStore {
   };
 }
 
-/** The request's session and what its previous turn left warm; undefined without affinity or a session. */
+/**
+ * What the session's previous turn left warm, for a request of that session (`sessionOf`, which
+ * the caller derives once per request); undefined without affinity or a session.
+ */
 export async function lookupSession(
   affinity: CacheAffinity | undefined,
-  request: CanonicalRequest,
-  headers: Record<string, string | string[] | undefined>,
-  keyId: string | null | undefined,
+  session: string | undefined,
 ): Promise<{ session: string; cache: SessionCache } | undefined> {
-  if (affinity === undefined) return undefined;
-  const session = sessionOf(request, headers[SESSION_HEADER], keyId);
-  if (session === undefined) return undefined;
+  if (affinity === undefined || session === undefined) return undefined;
   return { session, cache: await affinity.lookup(session) };
 }

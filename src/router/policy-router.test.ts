@@ -251,6 +251,12 @@ describe('PolicyRouter: models, health and latency', () => {
     expect(() => direct.plan(chatRequest('hi', 'nope'))).toThrow(
       expect.objectContaining({ code: 'model_not_found' }),
     );
+    // Only a choice between deployments (or a policy) can turn on where a session is warm.
+    expect(direct.weighsSession('deepseek-chat')).toBe(true);
+    expect(direct.weighsSession('fast')).toBe(true);
+    expect(direct.weighsSession('auto')).toBe(true);
+    expect(direct.weighsSession('qwen2.5-coder-7b-instruct')).toBe(false);
+    expect(direct.weighsSession('nope')).toBe(false);
   });
 
   it('puts deployments the health check marks unavailable last', () => {

@@ -104,6 +104,11 @@ export class PolicyRouter implements Router {
     return [...this.policies.keys()];
   }
 
+  weighsSession(model: string): boolean {
+    const { policy, modelName } = this.resolveName(model);
+    return policy !== undefined || (this.byModel.get(modelName ?? '')?.length ?? 0) > 1;
+  }
+
   plan(request: CanonicalRequest, options: RouteOptions = {}): RoutePlan {
     const asked = request.model;
     const { policy, modelName } = this.resolveName(asked);

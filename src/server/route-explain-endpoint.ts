@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { explainPlan, type PlanExplanation } from '../router/explain-plan.js';
 import type { Router } from '../core/route.js';
-import { type CacheAffinity, lookupSession } from '../router/cache-affinity.js';
+import {
+  type CacheAffinity,
+  lookupSession,
+  SESSION_HEADER,
+  sessionOf,
+} from '../router/cache-affinity.js';
 import { decodeChatRequest } from '../dialects/openai/index.js';
 import { CHAT_FIELD_POLICY } from '../dialects/openai/chat-field-policy.js';
 import { upstreamRefusals } from '../dialects/field-policy.js';
@@ -36,7 +41,10 @@ export async function explainRoute(
   const latencyBudgetMs = readLatencyBudget(headers['x-switchyard-latency-budget-ms']);
   // The session's warm deployment, as the request itself would see it (the session header or
   // the conversation prefix); explaining never changes the session's memory.
-  const found = await lookupSession(context.affinity, request, headers, identity.keyId);
+  const found = await lookupSession(
+    context.affinity,
+    context.affinity && sessionOf(request, headers[SESSION_HEADER], identity.keyId),
+  );
   const refusals = upstreamRefusals(CHAT_FIELD_POLICY, request);
   const plan = router.plan(request, {
     requestId,

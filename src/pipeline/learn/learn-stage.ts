@@ -1,5 +1,5 @@
 import type { LearningLoop } from '../../learning/learning-loop.js';
-import type { Stage } from '../model-call.js';
+import { sessionOfCall, type Stage } from '../model-call.js';
 
 /**
  * Learn, on arrival (before the cache): the signals the request carries about earlier answers —
@@ -12,7 +12,12 @@ export const learnArrivalStage =
   (learning: LearningLoop): Stage =>
   (next) =>
   async (call) => {
-    call.arrival = await learning.arrive(call.request, call.headers, call.identity.keyId);
+    call.arrival = await learning.arrive(
+      call.request,
+      call.headers,
+      call.identity.keyId,
+      sessionOfCall(call),
+    );
     if (call.arrival.retried) call.skipCache = true;
     return next(call);
   };

@@ -93,4 +93,38 @@ describe('route stage', () => {
     await routeStage(routerOf(without))(async () => served())(modelCall());
     expect(without[0]?.session).toBeUndefined();
   });
+
+  it('does not look the session up for a model whose one deployment is planned whatever the session', async () => {
+    const gets: string[] = [];
+    const store = memoryAffinityStore();
+    const affinity = new CacheAffinity({
+      get: (key) => {
+        gets.push(key);
+        return store.get(key);
+      },
+      set: (key, value, ttlMs) => store.set(key, value, ttlMs),
+    });
+    const seen: RouteOptions[] = [];
+    const router = { ...routerOf(seen), weighsSession: () => false };
+    const call = modelCall({ headers: { 'x-switchyard-session': 'agent-1' } });
+    await routeStage(router, affinity)(async () => served())(call);
+    expect(gets).toEqual([]);
+    expect(seen[0]?.session).toBeUndefined();
+    // Still the session's turn: once served, it is remembered for the session's later turns.
+    expect(call.record.session).toBe(sessionOf(call.request, 'agent-1', call.identity.keyId));
+    const weighing = { ...routerOf(seen), weighsSession: () => true };
+    await routeStage(weighing, affinity)(async () => served())(modelCall());
+    expect(gets).toHaveLength(1);
+  });
+
+  it('takes the session the call already derived (the learn stage), not a second derivation', async () => {
+    const affinity = new CacheAffinity(memoryAffinityStore());
+    await affinity.remember('derived once', 'p/m', 1_000);
+    const call = modelCall();
+    call.session = 'derived once';
+    const seen: RouteOptions[] = [];
+    await routeStage(routerOf(seen), affinity)(async () => served())(call);
+    expect(seen[0]?.session).toEqual({ warmKey: 'p/m', warmPromptTokens: 1_000 });
+    expect(call.record.session).toBe('derived once');
+  });
 });

@@ -1,6 +1,6 @@
 import type { Router } from '../../core/route.js';
 import { type CacheAffinity, lookupSession } from '../../router/cache-affinity.js';
-import { releaseAfter, type Stage } from '../model-call.js';
+import { releaseAfter, sessionOfCall, type Stage } from '../model-call.js';
 import { attemptsSummary, LATENCY_BUDGET_HEADER, readLatencyBudget } from './route-summary.js';
 
 /**
@@ -14,9 +14,14 @@ export const routeStage =
   async (call) => {
     const { record } = call;
     const latencyBudgetMs = readLatencyBudget(call.headers[LATENCY_BUDGET_HEADER]);
-    // Cache affinity: the agent session this request belongs to, and where its cache is warm.
-    const found = await lookupSession(affinity, call.request, call.headers, call.identity.keyId);
-    if (found) record.session = found.session;
+    // Cache affinity: the agent session this request belongs to (remembered once it is served),
+    // and where its cache is warm, when the plan can weigh that.
+    const session = affinity && sessionOfCall(call);
+    if (session !== undefined) record.session = session;
+    const found =
+      router.weighsSession?.(call.request.model) === false
+        ? undefined
+        : await lookupSession(affinity, session);
     // The fields some upstream wire refuses (most requests set none): those targets rank last.
     const refusals = call.endpoint.upstreamRefusals?.(call.request);
     const plan = router.plan(call.request, {
