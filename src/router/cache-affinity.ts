@@ -30,8 +30,8 @@ export function sessionOf(
 ): string | undefined {
   if (request.kind !== 'chat') return undefined;
   const key = keyId ?? '-';
-  const named = Array.isArray(header) ? header[0] : header;
-  if (named !== undefined && named.trim() !== '') return `${key}\nh\n${named.trim().slice(0, 200)}`;
+  const named = namedSession(header);
+  if (named !== undefined) return `${key}\nh\n${named.slice(0, 200)}`;
   let text = `${request.model}\n${request.user ?? ''}\n`;
   for (const tool of request.tools ?? []) text += `tool ${tool.name}\n`;
   let firstUser = true;
@@ -46,6 +46,15 @@ export function sessionOf(
   }
   // A single-message request is not yet a conversation, but its prefix is the next turn's.
   return `${key}\np\n${hash('sha256', text, 'base64url')}`;
+}
+
+/**
+ * The session the client named with the session header (trimmed), if any. A named session may
+ * ask other models in later turns; a session derived from the prefix includes the model asked.
+ */
+export function namedSession(header: string | string[] | undefined): string | undefined {
+  const named = (Array.isArray(header) ? header[0] : header)?.trim();
+  return named === '' ? undefined : named;
 }
 
 /** Bounded work per request: long texts are identified by their length, head and tail. */

@@ -112,9 +112,16 @@ describe('route stage', () => {
     expect(seen[0]?.session).toBeUndefined();
     // Still the session's turn: once served, it is remembered for the session's later turns.
     expect(call.record.session).toBe(sessionOf(call.request, 'agent-1', call.identity.keyId));
+    // A session derived from the prefix includes the model asked: only that model's later turns
+    // could read it, and they do not look it up either.
+    const derived = modelCall();
+    await routeStage(router, affinity)(async () => served())(derived);
+    expect(derived.record.session).toBeUndefined();
     const weighing = { ...routerOf(seen), weighsSession: () => true };
-    await routeStage(weighing, affinity)(async () => served())(modelCall());
+    const routed = modelCall();
+    await routeStage(weighing, affinity)(async () => served())(routed);
     expect(gets).toHaveLength(1);
+    expect(routed.record.session).toBe(sessionOf(routed.request, undefined, null));
   });
 
   it('takes the session the call already derived (the learn stage), not a second derivation', async () => {

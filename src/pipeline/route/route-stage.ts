@@ -1,5 +1,10 @@
 import type { Router } from '../../core/route.js';
-import { type CacheAffinity, lookupSession } from '../../router/cache-affinity.js';
+import {
+  type CacheAffinity,
+  lookupSession,
+  namedSession,
+  SESSION_HEADER,
+} from '../../router/cache-affinity.js';
 import { releaseAfter, sessionOfCall, type Stage } from '../model-call.js';
 import { attemptsSummary, LATENCY_BUDGET_HEADER, readLatencyBudget } from './route-summary.js';
 
@@ -14,14 +19,16 @@ export const routeStage =
   async (call) => {
     const { record } = call;
     const latencyBudgetMs = readLatencyBudget(call.headers[LATENCY_BUDGET_HEADER]);
-    // Cache affinity: the agent session this request belongs to (remembered once it is served),
-    // and where its cache is warm, when the plan can weigh that.
+    // Cache affinity: the agent session this request belongs to, and where its cache is warm,
+    // when the plan can weigh that (a policy, or a model on several deployments). The turn is
+    // remembered once served where a later turn reads it: a session derived from the prefix
+    // includes the model asked, so only the same model's turns can; a named session's may ask
+    // another model.
+    const weighs = router.weighsSession?.(call.request.model) !== false;
     const session = affinity && sessionOfCall(call);
-    if (session !== undefined) record.session = session;
-    const found =
-      router.weighsSession?.(call.request.model) === false
-        ? undefined
-        : await lookupSession(affinity, session);
+    if (session !== undefined && (weighs || namedSession(call.headers[SESSION_HEADER])))
+      record.session = session;
+    const found = weighs ? await lookupSession(affinity, session) : undefined;
     // The fields some upstream wire refuses (most requests set none): those targets rank last.
     const refusals = call.endpoint.upstreamRefusals?.(call.request);
     const plan = router.plan(call.request, {
