@@ -3,8 +3,17 @@ import type { ChatRequest } from '../core/request.js';
 import * as responses from '../dialects/openai-responses/index.js';
 import type { PreviousResponse, ResponseObject } from '../dialects/openai-responses/index.js';
 import { isObject } from '../dialects/field-readers.js';
+import { type FieldPolicy, upstreamRefusals } from '../dialects/field-policy.js';
+import { CHAT_FIELD_POLICY } from '../dialects/openai/chat-field-policy.js';
 import type { ResponseStore } from '../usage/response-store/response-store.js';
 import type { DecodeClient, ModelEndpoint } from './endpoints.js';
+
+/**
+ * The Responses fields some upstream wire refuses, for routing: `text.verbosity` becomes the
+ * canonical verbosity, which the adapters take or refuse by the same rule as a chat client's
+ * `verbosity` (a Responses upstream, an OpenAI-compatible one with the quirk; not Anthropic).
+ */
+const ROUTED_REFUSALS: FieldPolicy = { 'text.verbosity': CHAT_FIELD_POLICY.verbosity! };
 
 /**
  * `POST /v1/responses`: the Responses dialect on the shared pipeline. With a response store, a
@@ -66,6 +75,7 @@ export function createResponsesEndpoint(
       ),
     call: (adapter, request, context) => adapter.chat(request, context),
     stream: (adapter, request, context) => adapter.streamChat(request, context),
+    upstreamRefusals: (request) => upstreamRefusals(ROUTED_REFUSALS, request),
   };
 }
 

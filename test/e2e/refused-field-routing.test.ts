@@ -121,6 +121,20 @@ describe('routing around fields an upstream wire refuses', () => {
     });
   });
 
+  it('serves a Responses request with text.verbosity from a deployment that takes it, with one attempt', async () => {
+    const recorded = gateway.nextRecord();
+    const response = await post('/v1/responses', {
+      model: 'auto',
+      text: { verbosity: 'low' },
+      input: PROMPT,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-provider')).toBe('sim-openai');
+    const record = await recorded;
+    expect(record.attempts).toHaveLength(1);
+    expect(record.route).not.toContain('failover');
+  });
+
   it('still answers 400 naming the field when no deployment takes it', async () => {
     const response = await post('/v1/chat/completions', {
       model: 'claude-sonnet-4-20250514',
