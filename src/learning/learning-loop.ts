@@ -2,86 +2,29 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 import type { CanonicalRequest } from '../core/request.js';
 import { deploymentKey } from '../core/route.js';
-import type { ConversationRungs } from '../router/learning/conversation-rungs.js';
-import type { QualityModel } from '../router/learning/quality-model.js';
-import type { SharedState } from '../state/shared-state.js';
-import type {
-  Ledger,
-  LedgerEscalation,
-  LedgerOutcome,
-  OutcomeSignal,
-} from '../usage/ledger/ledger.js';
 import { conversationKey, promptHash, RETRY_OF_HEADER } from './conversation-key.js';
+import type {
+  Arrival,
+  FeedbackInput,
+  FeedbackResult,
+  LearningLoopOptions,
+  PlannedRequest,
+  SettledRequest,
+} from './learning-types.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
 import { RecentRequests, type RecentRequest } from './recent-requests.js';
 import { structuredOutputEscalations } from './escalations.js';
 import { SharedLearning } from './shared-learning.js';
 import { trailingToolFailure } from './tool-failure.js';
 
-/** What routing needs from the learning loop before it plans a request. */
-export interface Arrival {
-  conversation: string;
-  promptHash: string;
-  /** The request retries an earlier answer (which is marked failed). */
-  retried?: boolean;
-  /** An earlier request of the same prompt from the same key within the window (a retry if routed). */
-  repeatOf?: string;
-}
-
-/** A routed request, as planned. */
-export interface PlannedRequest {
-  requestId: string;
-  keyId: string | null;
-  arrival: Arrival;
-  provider: string;
-  model: string;
-  bucket: string;
-  policy?: string;
-  rung?: { index: number; count: number };
-}
-
-/** A finished request as the learning loop reads it (filled from the request record). */
-export interface SettledRequest {
-  requestId: string;
-  status: number;
-  provider?: string;
-  model?: string;
-  errorCode?: string;
-  attempts: ReadonlyArray<{
-    provider: string;
-    model: string;
-    errorCode?: string;
-    endReason?: string;
-  }>;
-  arrival: Arrival;
-}
-
-export interface FeedbackInput {
-  requestId: string;
-  score: number;
-  reason?: string;
-  source?: string;
-}
-
-export interface FeedbackResult {
-  request_id: string;
-  model: string;
-  provider: string;
-  bucket: string;
-  score: number;
-  posterior: { mean: number; evidence: number };
-  escalated_to_rung?: number;
-}
-
-export interface LearningLoopOptions {
-  quality: QualityModel;
-  rungs: ConversationRungs;
-  ledger?: Ledger;
-  shared?: SharedState;
-  /** Whether any cascade policy is configured (only then a replica reads unknown conversations' rungs). */
-  cascadeConfigured?: () => boolean;
-  log?: (message: string) => void;
-  now?: () => number;
-}
+export type {
+  Arrival,
+  FeedbackInput,
+  FeedbackResult,
+  LearningLoopOptions,
+  PlannedRequest,
+  SettledRequest,
+} from './learning-types.js';
 
 /**
  * The learning loop: outcomes of answers — the client's feedback and the signals the gateway
@@ -95,6 +38,7 @@ export class LearningLoop {
   private readonly now: () => number;
   private readonly log: (message: string) => void;
   private readonly sharing: SharedLearning | undefined;
+  private readonly outcomes: OutcomeRecorder;
 
   constructor(private readonly options: LearningLoopOptions) {
     this.recent = new RecentRequests(options.quality.settings.retryWindowMs);
@@ -103,6 +47,13 @@ export class LearningLoop {
       : undefined;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message) => process.stderr.write(`[learning] ${message}\n`));
+    this.outcomes = new OutcomeRecorder(
+      options.quality,
+      options.rungs,
+      options.ledger,
+      this.now,
+      this.log,
+    );
   }
 
   /** Rebuilds the quality model from the ledger, then keeps it fresh and shares cascade rungs. */
@@ -175,7 +126,7 @@ export class LearningLoop {
       const earlier =
         this.recent.byRequestId(retryOf) ?? (await this.sharedRequest(retryOf.slice(0, 200)));
       if (earlier && earlier.keyId === keyId) {
-        this.apply(earlier, 'retry', 0, `retried (${RETRY_OF_HEADER} header)`, 'retry');
+        this.outcomes.apply(earlier, 'retry', 0, `retried (${RETRY_OF_HEADER} header)`, 'retry');
         arrival.retried = true;
       }
     } else {
@@ -186,7 +137,13 @@ export class LearningLoop {
       const failure = trailingToolFailure(request);
       const previous = failure ? this.recent.lastOf(arrival.conversation, now) : undefined;
       if (failure && previous)
-        this.apply(previous, 'tool-result', 0, `tool result: ${failure.excerpt}`, failure.runner);
+        this.outcomes.apply(
+          previous,
+          'tool-result',
+          0,
+          `tool result: ${failure.excerpt}`,
+          failure.runner,
+        );
     }
     return arrival;
   }
@@ -199,7 +156,13 @@ export class LearningLoop {
     if (arrival.repeatOf === undefined || arrival.retried) return;
     const earlier = this.recent.byRequestId(arrival.repeatOf);
     if (earlier === undefined || earlier.promptHash !== arrival.promptHash) return;
-    this.apply(earlier, 'retry', 0, 'retried (the same prompt from the same key)', 'retry');
+    this.outcomes.apply(
+      earlier,
+      'retry',
+      0,
+      'retried (the same prompt from the same key)',
+      'retry',
+    );
     arrival.retried = true;
   }
 
@@ -238,7 +201,7 @@ export class LearningLoop {
     }
     for (const attempt of settled.attempts) {
       if (attempt.errorCode !== 'invalid_structured_output') continue;
-      this.record(
+      this.outcomes.record(
         { ...entry, provider: attempt.provider, model: attempt.model },
         'structured-output',
         0,
@@ -248,11 +211,17 @@ export class LearningLoop {
       );
     }
     const escalations = structuredOutputEscalations(entry, settled.attempts, this.now());
-    for (const escalation of escalations) this.storeEscalation(escalation);
+    for (const escalation of escalations) this.outcomes.storeEscalation(escalation);
     // The executor escalating away from a model that answered invalid JSON twice is a failure signal of the cascade too.
-    if (escalations.length > 0) this.raise(entry, 'structured-output');
+    if (escalations.length > 0) this.outcomes.raise(entry, 'structured-output');
     if (settled.errorCode === 'upstream_stream_interrupted')
-      this.apply(entry, 'upstream-error', 0, 'upstream error after the answer began', 'gateway');
+      this.outcomes.apply(
+        entry,
+        'upstream-error',
+        0,
+        'upstream error after the answer began',
+        'gateway',
+      );
     // A request that got no answer has no outcome: a retry of it says nothing about a model.
     else if (settled.status !== 200) this.recent.forget(entry);
   }
@@ -294,7 +263,7 @@ export class LearningLoop {
         'That request was made with another API key: send feedback with the key that made it, or with the admin token.',
         { param: 'request_id' },
       );
-    const rung = this.apply(
+    const rung = this.outcomes.apply(
       entry,
       'feedback',
       input.score,
@@ -315,90 +284,5 @@ export class LearningLoop {
       posterior: { mean: Math.round(posterior.mean * 1000) / 1000, evidence: posterior.evidence },
       ...(rung === undefined ? {} : { escalated_to_rung: rung + 1 }),
     };
-  }
-
-  /** Records an outcome and, for a failure of a cascade-routed answer, raises its conversation. Returns the new rung index. */
-  private apply(
-    entry: RecentRequest,
-    signal: OutcomeSignal,
-    score: number,
-    reason: string | null,
-    source: string | null,
-  ): number | undefined {
-    this.record(entry, signal, score, reason, source, true);
-    return score < 0.5 ? this.raise(entry, signal) : undefined;
-  }
-
-  /** Raises a cascade conversation one rung and stores the escalation when there was a rung above. */
-  private raise(entry: RecentRequest, cause: OutcomeSignal): number | undefined {
-    if (entry.rung === undefined || entry.policy === undefined || entry.conversation === '')
-      return undefined;
-    const next = Math.min(entry.rung.count - 1, entry.rung.index + 1);
-    this.options.rungs.raise(entry.conversation, entry.policy, next, this.now());
-    if (next > entry.rung.index)
-      this.storeEscalation({
-        requestId: entry.requestId,
-        kind: 'cascade',
-        provider: entry.provider,
-        model: entry.model,
-        recordedAt: this.now(),
-        apiKeyId: entry.keyId,
-        bucket: entry.bucket,
-        toRung: next + 1,
-        reason: cause,
-      });
-    return next;
-  }
-
-  private storeEscalation(escalation: LedgerEscalation): void {
-    this.options.ledger
-      ?.recordEscalation(escalation)
-      .catch((error: unknown) =>
-        this.log(
-          `storing an escalation failed: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
-  }
-
-  private record(
-    entry: RecentRequest,
-    signal: OutcomeSignal,
-    score: number,
-    reason: string | null,
-    source: string | null,
-    replaceable: boolean,
-  ): void {
-    const key = deploymentKey(entry.provider, entry.model);
-    const quality = this.options.quality;
-    if (replaceable) {
-      // One counted outcome per answer: a feedback replaces an implicit signal (and an earlier feedback).
-      const previous = entry.counted.get('answer');
-      if (previous !== undefined) {
-        if (signal !== 'feedback' && entry.counted.has('feedback')) return;
-        quality.add(key, entry.bucket, previous, -1);
-      }
-      entry.counted.set('answer', score);
-      if (signal === 'feedback') entry.counted.set('feedback', score);
-    }
-    quality.add(key, entry.bucket, score);
-    const outcome: LedgerOutcome = {
-      requestId: entry.requestId,
-      signal,
-      provider: entry.provider,
-      model: entry.model,
-      recordedAt: this.now(),
-      apiKeyId: entry.keyId,
-      bucket: entry.bucket,
-      score,
-      reason,
-      source,
-    };
-    this.options.ledger
-      ?.recordOutcome(outcome)
-      .catch((error: unknown) =>
-        this.log(
-          `storing an outcome failed: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
   }
 }
