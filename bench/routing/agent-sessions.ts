@@ -98,8 +98,9 @@ interface SessionOptions {
 /**
  * One agent session over the Anthropic Messages API: each turn the model answers, the agent
  * runs the tests (a `Bash` tool call in the history), and the tool result reports a failure or a
- * pass according to the serving model's skill in the task's language. A pass ends the session; a
- * failure is the next turn's tool result — the in-conversation signal the gateway reads.
+ * pass according to the serving model's skill in the task's language. A failure is the next turn's
+ * tool result — the in-conversation signal the gateway reads; a pass is sent back too, for the
+ * model's closing answer, and ends the session.
  */
 export async function runAgentSession(
   task: AgentTask,
@@ -118,7 +119,8 @@ export async function runAgentSession(
     served: [],
   };
   let previousRung: number | undefined;
-  for (let turn = 1; turn <= options.maxTurns; turn++) {
+  /** One request with the conversation so far; its cost, cache reads and model counted. */
+  const send = async (): Promise<{ model: string; said: string; rung: string | undefined }> => {
     const response = await fetch(`${options.baseUrl}/v1/messages`, {
       method: 'POST',
       headers: {
@@ -146,23 +148,29 @@ export async function runAgentSession(
       };
     };
     const model = response.headers.get('x-switchyard-model') ?? '';
-    const rung = /rung-(\d+)/.exec(response.headers.get('x-switchyard-route') ?? '')?.[1];
-    result.turns = turn;
     result.costUsd += Number(response.headers.get('x-switchyard-cost-usd') ?? 0) || 0;
     const read = answer.usage.cache_read_input_tokens ?? 0;
     result.inputTokens +=
       (answer.usage.input_tokens ?? 0) + read + (answer.usage.cache_creation_input_tokens ?? 0);
     result.cacheReadTokens += read;
     if (result.served.length > 0 && result.served.at(-1) !== model) result.switches++;
+    result.served.push(model);
+    return {
+      model,
+      said: answer.content.find((block) => block.type === 'text')?.text ?? 'Fixed it.',
+      rung: /rung-(\d+)/.exec(response.headers.get('x-switchyard-route') ?? '')?.[1],
+    };
+  };
+  for (let turn = 1; turn <= options.maxTurns; turn++) {
+    const { model, said, rung } = await send();
+    result.turns = turn;
     if (rung !== undefined) {
       if (previousRung !== undefined && Number(rung) > previousRung) result.escalations++;
       previousRung = Number(rung);
     }
-    result.served.push(model);
     const skill = skillOf(options.skills, MODEL_ROWS[model], task.language);
     const passed = turnPasses(skill, task.hardness, task.id, turn, model, options.seed);
     const callId = `toolu_${task.id}_${turn}`;
-    const said = answer.content.find((block) => block.type === 'text')?.text ?? 'Fixed it.';
     messages.push({
       role: 'assistant',
       content: [
@@ -178,6 +186,9 @@ export async function runAgentSession(
     });
     if (passed) {
       result.passed = true;
+      // The agent sends the passing run back and the model closes the task: one more request,
+      // its cost counted (not a turn: nothing is tested after it).
+      await send();
       break;
     }
   }

@@ -15,7 +15,7 @@ import { OutcomeRecorder } from './outcome-recorder.js';
 import { RecentRequests, type RecentRequest } from './recent-requests.js';
 import { structuredOutputEscalations } from './escalations.js';
 import { SharedLearning } from './shared-learning.js';
-import { trailingToolFailure } from './tool-failure.js';
+import { trailingToolOutcome } from './tool-pass.js';
 
 export type {
   Arrival,
@@ -101,8 +101,8 @@ export class LearningLoop {
   /**
    * When a request arrives: its conversation, and the signals its arrival carries about earlier
    * answers — an `x-switchyard-retry-of` header fails the answer it names; a tool result
-   * reporting failure right after the model's tool call fails the conversation's previous
-   * answer. Either raises a cascade rung before this request is planned. The same prompt again
+   * reporting a failing run right after the model's tool call fails the conversation's previous
+   * answer, one reporting a passing test or build run passes it (at a lower weight). A failure raises a cascade rung before this request is planned. The same prompt again
    * from the same key is only noted here (`repeatOf`): it counts as a retry when the request is
    * routed rather than answered from the cache (see `routing`). `session` is the request's
    * `sessionOf` (cache affinity's session), which the caller derives once per request.
@@ -134,15 +134,16 @@ export class LearningLoop {
       if (earlier) arrival.repeatOf = earlier.requestId;
     }
     if (!arrival.retried && request.kind === 'chat') {
-      const failure = trailingToolFailure(request);
-      const previous = failure ? this.recent.lastOf(arrival.conversation, now) : undefined;
-      if (failure && previous)
+      // A test or build run the model's tool call started: its previous answer failed or passed.
+      const run = trailingToolOutcome(request);
+      const previous = run ? this.recent.lastOf(arrival.conversation, now) : undefined;
+      if (run && previous)
         this.outcomes.apply(
           previous,
           'tool-result',
-          0,
-          `tool result: ${failure.excerpt}`,
-          failure.runner,
+          run.passed ? 1 : 0,
+          `tool result: ${run.excerpt}`,
+          run.runner,
         );
     }
     return arrival;

@@ -7,6 +7,7 @@ import type {
   LedgerOutcome,
   OutcomeSignal,
 } from '../usage/ledger/ledger.js';
+import { outcomeWeight } from '../usage/ledger/ledger.js';
 import type { RecentRequest } from './recent-requests.js';
 
 /**
@@ -76,17 +77,20 @@ export class OutcomeRecorder {
   ): void {
     const key = deploymentKey(entry.provider, entry.model);
     const quality = this.quality;
+    // An inferred pass counts less than a failure (outcomeWeight); the ledger rebuild weighs it the same.
+    const weight = outcomeWeight(signal, score);
     if (replaceable) {
       // One counted outcome per answer: a feedback replaces an implicit signal (and an earlier feedback).
       const previous = entry.counted.get('answer');
       if (previous !== undefined) {
         if (signal !== 'feedback' && entry.counted.has('feedback')) return;
-        quality.add(key, entry.bucket, previous, -1);
+        quality.add(key, entry.bucket, previous, -(entry.counted.get('answer-weight') ?? 1));
       }
       entry.counted.set('answer', score);
+      entry.counted.set('answer-weight', weight);
       if (signal === 'feedback') entry.counted.set('feedback', score);
     }
-    quality.add(key, entry.bucket, score);
+    quality.add(key, entry.bucket, score, weight);
     const outcome: LedgerOutcome = {
       requestId: entry.requestId,
       signal,

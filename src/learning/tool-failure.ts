@@ -1,5 +1,3 @@
-import type { CanonicalRequest } from '../core/request.js';
-
 /**
  * What a tool result looks like when it reports a failure, per common runner. Each pattern
  * matches only a failure (a count of at least one, an error marker), never a clean run.
@@ -34,24 +32,6 @@ export function toolFailure(text: string): { runner: string; excerpt: string } |
   for (const [runner, pattern] of TOOL_FAILURE_PATTERNS) {
     const match = pattern.exec(sample);
     if (match) return { runner, excerpt: match[0].trim().slice(0, 120) };
-  }
-  return undefined;
-}
-
-/** The failure reported by the tool results that end the conversation (right after the model's tool call), if any. */
-export function trailingToolFailure(
-  request: Extract<CanonicalRequest, { kind: 'chat' }>,
-): { runner: string; excerpt: string } | undefined {
-  const messages = request.messages;
-  for (let index = messages.length - 1; index >= 0; index--) {
-    const message = messages[index]!;
-    if (message.role !== 'tool') return undefined;
-    const failure =
-      toolFailure(message.content) ??
-      (message.isError === true
-        ? { runner: 'is_error', excerpt: message.content.trim().slice(0, 120) }
-        : undefined);
-    if (failure) return failure;
   }
   return undefined;
 }

@@ -38,10 +38,18 @@ export async function checkOutcomes(ledger: Ledger): Promise<void> {
     score: 1,
     bucket: 'go/general/s',
   });
+  // A pass inferred from a tool result counts half an outcome (INFERRED_PASS_WEIGHT).
+  await ledger.recordOutcome({
+    ...base,
+    requestId: 'r6',
+    signal: 'tool-result',
+    score: 1,
+    bucket: 'go/general/s',
+  });
   const evidence = await ledger.outcomeEvidence(FIXTURE_EPOCH - 1);
   const sorted = evidence.sort((a, b) => a.bucket.localeCompare(b.bucket));
   expect(sorted).toEqual([
-    { provider: 'rb', model: 'm', bucket: 'go/general/s', successes: 1, failures: 0 },
+    { provider: 'rb', model: 'm', bucket: 'go/general/s', successes: 1.5, failures: 0 },
     { provider: 'rb', model: 'm', bucket: 'python/algorithm/s', successes: 1.5, failures: 2.5 },
   ]);
   expect(await ledger.outcomeEvidence(FIXTURE_EPOCH + 1)).toEqual([]);
@@ -50,6 +58,7 @@ export async function checkOutcomes(ledger: Ledger): Promise<void> {
     report.map((row) => [row.bucket, row.signal, row.outcomes, row.passed, row.passCount]),
   ).toEqual([
     ['go/general/s', 'feedback', 1, 1, 1],
+    ['go/general/s', 'tool-result', 1, 1, 1],
     // r1 pass (1), r2 fail (0), r3 replaced by 0.5 (a pass: at least half).
     ['python/algorithm/s', 'feedback', 3, 1.5, 2],
     ['python/algorithm/s', 'retry', 1, 0, 0],
@@ -57,7 +66,7 @@ export async function checkOutcomes(ledger: Ledger): Promise<void> {
   ]);
   // The newest outcomes first; the window's end is exclusive.
   const recent = await ledger.recentOutcomes({ from: FIXTURE_EPOCH, to: FIXTURE_EPOCH + 1 });
-  expect(recent).toHaveLength(6);
+  expect(recent).toHaveLength(7);
   expect(recent.find((row) => row.requestId === 'r3')).toEqual({
     requestId: 'r3',
     signal: 'feedback',

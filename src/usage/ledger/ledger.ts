@@ -39,6 +39,7 @@ export type {
 } from './detail-queries.js';
 export type { SelfHostedPrice } from './self-hosted-charge.js';
 export { PROMPT_BUCKETS } from './detail-queries.js';
+export { INFERRED_PASS_WEIGHT, outcomeWeight } from './outcome-queries.js';
 
 /**
  * How the exact cache took part in a request: `hit` served from the cache, `shared` joined an

@@ -9,6 +9,18 @@ export type OutcomeSignal =
   | 'retry'
   | 'tool-result';
 
+/**
+ * How much one outcome counts in the quality model: 1, except a pass the gateway inferred from a
+ * tool result (signal `tool-result`, score ≥ 0.5), which counts `INFERRED_PASS_WEIGHT` — a
+ * passing run is weaker evidence than a failing one (the tests may not cover the change, the
+ * answer may not be what made them pass). ADR 0022 and docs/routing.md give the measurement.
+ */
+export const INFERRED_PASS_WEIGHT = 0.5;
+
+export function outcomeWeight(signal: OutcomeSignal, score: number): number {
+  return signal === 'tool-result' && score >= 0.5 ? INFERRED_PASS_WEIGHT : 1;
+}
+
 /** One answer's outcome, for the deployment that gave it. */
 export interface LedgerOutcome {
   requestId: string;
@@ -101,8 +113,11 @@ export function recordOutcomeStatement(
 export function outcomeEvidenceStatement(since: number, placeholder: Placeholder): Statement {
   const { params, add } = parameters(placeholder);
   const from = add(Math.round(since));
+  const weight = `(CASE WHEN o.signal = 'tool-result' AND o.score_milli >= 500 THEN ${Math.round(INFERRED_PASS_WEIGHT * 1000)} ELSE 1000 END)`;
   return {
-    sql: `SELECT o.provider, o.model, o.bucket, SUM(o.score_milli) AS passed_milli, COUNT(*) AS outcomes
+    // Each outcome weighted (in thousandths) as `outcomeWeight` says.
+    sql: `SELECT o.provider, o.model, o.bucket, SUM(o.score_milli * ${weight}) AS passed_micro,
+        SUM(${weight}) AS outcomes_milli
       FROM ledger_outcomes o
       WHERE o.recorded_at >= ${from}
         AND (o.signal = 'feedback' OR NOT EXISTS (
@@ -114,8 +129,8 @@ export function outcomeEvidenceStatement(since: number, placeholder: Placeholder
 }
 
 export function toOutcomeEvidence(row: Record<string, unknown>): OutcomeEvidence {
-  const outcomes = Number(row.outcomes);
-  const passed = Number(row.passed_milli) / 1000;
+  const outcomes = Number(row.outcomes_milli) / 1000;
+  const passed = Number(row.passed_micro) / 1_000_000;
   return {
     provider: String(row.provider),
     model: String(row.model),
