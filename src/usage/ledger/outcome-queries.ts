@@ -13,7 +13,7 @@ export type OutcomeSignal =
  * How much one outcome counts in the quality model: 1, except a pass the gateway inferred from a
  * tool result (signal `tool-result`, score ≥ 0.5), which counts `INFERRED_PASS_WEIGHT` — a
  * passing run is weaker evidence than a failing one (the tests may not cover the change, the
- * answer may not be what made them pass). ADR 0023 and docs/routing.md give the measurement.
+ * answer may not be what made them pass). ADR 0024 and docs/routing.md give the measurement.
  */
 export const INFERRED_PASS_WEIGHT = 0.5;
 
