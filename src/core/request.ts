@@ -24,8 +24,16 @@ export type ImagePart = {
   type: 'image';
   url: string;
   mediaType?: string;
+  /**
+   * OpenAI's resolution hint (`low`, `high`, `original`; `auto`, the default, is not kept):
+   * passed to the OpenAI wires; Anthropic's wire has no such control and scales images itself,
+   * so the hint is left out there (docs/compatibility.md).
+   */
+  detail?: ImageDetail;
   cacheControl?: CacheControl;
 };
+export const IMAGE_DETAILS = ['auto', 'low', 'high', 'original'] as const;
+export type ImageDetail = Exclude<(typeof IMAGE_DETAILS)[number], 'auto'>;
 export type ContentPart = TextPart | ImagePart;
 
 export interface ToolCall {
@@ -83,6 +91,7 @@ export type ToolMessage = {
   role: 'tool';
   toolCallId: string;
   content: string;
+  /** The tool reported failure (Anthropic `is_error`); wires without a flag get an error prefix. */
   isError?: boolean;
   /** Cache breakpoint on the result (an Anthropic `tool_result` block's `cache_control`). */
   cacheControl?: CacheControl;

@@ -4,6 +4,7 @@
  * field path. `null` means absent: the official SDKs send null for unset optional fields.
  */
 import { GatewayError } from '../core/errors.js';
+import { IMAGE_DETAILS, type ImageDetail } from '../core/request.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -100,6 +101,18 @@ function describeIntegerRange(minimum: number, maximum: number): string {
   if (minimum === 1 && unboundedAbove) return 'a positive integer';
   if (minimum === 0 && unboundedAbove) return 'a non-negative integer';
   return `an integer between ${minimum} and ${maximum}`;
+}
+
+/**
+ * OpenAI's image `detail` (chat `image_url.detail`, Responses `input_image.detail`): one of
+ * IMAGE_DETAILS; `auto` (the default) and absence give undefined.
+ */
+export function decodeImageDetail(value: unknown, param: string): ImageDetail | undefined {
+  const detail = optionalString(value, param);
+  if (detail === undefined || detail === 'auto') return undefined;
+  if (!(IMAGE_DETAILS as readonly string[]).includes(detail))
+    throw invalidRequest(`\`${param}\` must be one of ${IMAGE_DETAILS.join(', ')}`, param);
+  return detail as ImageDetail;
 }
 
 /** The `data:` URL media type (`data:image/png;base64,…` → `image/png`), or undefined. */

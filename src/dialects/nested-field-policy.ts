@@ -26,6 +26,19 @@ export interface NestedRule extends FieldRule {
 
 export type NestedPolicy = Readonly<Record<string, NestedRule>>;
 
+/**
+ * OpenAI's image `detail` (chat and Responses): a resolution hint sent to the OpenAI wires
+ * (chat `image_url.detail`, Responses `input_image.detail`); the Anthropic wire has no such
+ * control (Anthropic scales images itself), so there it is left out, like the optional thinking
+ * context of ADR 0018.
+ */
+export const IMAGE_DETAIL: NestedRule = {
+  'openai-compatible': 'translate',
+  anthropic: 'translate',
+  reason:
+    'a resolution hint: sent to the OpenAI wires; left out toward Anthropic (no such control)',
+};
+
 function isAbsent(rule: NestedRule, value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (rule.absent === undefined) return false;

@@ -1,7 +1,14 @@
 import { GatewayError } from '../../core/errors.js';
-import type { AssistantMessage, ContentPart, Message, ToolCall } from '../../core/request.js';
+import type {
+  AssistantMessage,
+  ContentPart,
+  ImagePart,
+  Message,
+  ToolCall,
+} from '../../core/request.js';
 import {
   dataUrlMediaType,
+  decodeImageDetail,
   invalidRequest,
   isObject,
   optionalString,
@@ -239,12 +246,12 @@ function decodeImage(part: JsonObject, param: string): ContentPart {
     );
   }
   const url = requireString(part.image_url, `${param}.image_url`, false);
-  const detail = optionalString(part.detail, `${param}.detail`);
-  if (detail !== undefined && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
-    throw invalidRequest(`\`${param}.detail\` must be one of auto, low, high`, `${param}.detail`);
-  }
+  const detail = decodeImageDetail(part.detail, `${param}.detail`);
+  const image: ImagePart = { type: 'image', url };
   const mediaType = dataUrlMediaType(url);
-  return mediaType === undefined ? { type: 'image', url } : { type: 'image', url, mediaType };
+  if (mediaType !== undefined) image.mediaType = mediaType;
+  if (detail !== undefined) image.detail = detail;
+  return image;
 }
 
 /** A tool output: a string, or input_text parts joined with newlines. */

@@ -19,18 +19,6 @@ function thrown(run: () => unknown): { code?: string; param?: string; message?: 
 describe('Responses nested fields (RESPONSES_NESTED_POLICY)', () => {
   it.each<[string, Record<string, unknown>, string]>([
     [
-      'image detail other than auto',
-      {
-        input: [
-          {
-            role: 'user',
-            content: [{ type: 'input_image', image_url: 'https://x.test/a.png', detail: 'high' }],
-          },
-        ],
-      },
-      'input[0].content[0].detail',
-    ],
-    [
       'annotations passed back',
       {
         input: [
@@ -54,6 +42,24 @@ describe('Responses nested fields (RESPONSES_NESTED_POLICY)', () => {
     ],
   ])('refuses %s as unsupported, by path', (_what, extra, param) => {
     expect(thrown(() => decode(extra))).toMatchObject({ code: 'unsupported', param });
+  });
+
+  it('keeps image detail for the OpenAI wires and refuses values the API does not have', () => {
+    const image = (detail: string) => ({
+      input: [
+        {
+          role: 'user',
+          content: [{ type: 'input_image', image_url: 'https://x.test/a.png', detail }],
+        },
+      ],
+    });
+    expect(decode(image('high')).messages[0]).toMatchObject({
+      content: [{ type: 'image', url: 'https://x.test/a.png', detail: 'high' }],
+    });
+    expect(thrown(() => decode(image('ultra')))).toMatchObject({
+      code: 'invalid_request',
+      param: 'input[0].content[0].detail',
+    });
   });
 
   it('refuses unknown keys in content parts, tool formats and reasoning parts by path', () => {

@@ -1,5 +1,5 @@
 import { BOTH, NEITHER } from '../field-policy.js';
-import type { NestedPolicy, NestedRule } from '../nested-field-policy.js';
+import { IMAGE_DETAIL, type NestedPolicy, type NestedRule } from '../nested-field-policy.js';
 import { HOSTED_TOOLS } from './hosted-tools.js';
 
 /** Item fields that describe the item rather than its content: read, not needed upstream. */
@@ -13,11 +13,7 @@ const HOSTED_ITEM: NestedRule = {
   reason:
     'hosted tools run on OpenAI’s platform and are not served, so there are no calls of theirs to pass back',
 };
-const DETAIL: NestedRule = {
-  ...NEITHER,
-  absent: ['auto'],
-  reason: 'image detail is not forwarded (`auto` is accepted)',
-};
+const DETAIL = IMAGE_DETAIL;
 
 /** Input items of hosted tools (their calls and outputs) and other platform items. */
 const HOSTED_ITEMS = [

@@ -17,19 +17,6 @@ describe('chat nested fields (CHAT_NESTED_POLICY)', () => {
   it.each<[string, unknown[], Record<string, unknown>, string]>([
     ['a participant name', [{ role: 'user', content: 'x', name: 'alice' }], {}, 'messages[0].name'],
     [
-      'image detail other than auto',
-      [
-        {
-          role: 'user',
-          content: [
-            { type: 'image_url', image_url: { url: 'https://x.test/a.png', detail: 'low' } },
-          ],
-        },
-      ],
-      {},
-      'messages[0].content[0].image_url.detail',
-    ],
-    [
       'audio input',
       [{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }],
       {},
@@ -84,6 +71,26 @@ describe('chat nested fields (CHAT_NESTED_POLICY)', () => {
     ],
   ])('refuses %s as unsupported, by path', (_what, messages, extra, param) => {
     expect(thrown(() => decode(messages, extra))).toMatchObject({ code: 'unsupported', param });
+  });
+
+  it('keeps image detail for the OpenAI wires (auto is the default) and refuses other values', () => {
+    const image = (detail: string) => [
+      {
+        role: 'user',
+        content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png', detail } }],
+      },
+    ];
+    expect(decode(image('low')).messages[0]).toMatchObject({
+      content: [{ type: 'image', url: 'https://x.test/a.png', detail: 'low' }],
+    });
+    expect(decode(image('auto')).messages[0]).toEqual({
+      role: 'user',
+      content: [{ type: 'image', url: 'https://x.test/a.png' }],
+    });
+    expect(thrown(() => decode(image('ultra')))).toMatchObject({
+      code: 'invalid_request',
+      param: 'messages[0].content[0].image_url.detail',
+    });
   });
 
   it('refuses unknown keys at every level by path', () => {

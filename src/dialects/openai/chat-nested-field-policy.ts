@@ -1,5 +1,5 @@
 import { BOTH, NEITHER } from '../field-policy.js';
-import type { NestedPolicy, NestedRule } from '../nested-field-policy.js';
+import { IMAGE_DETAIL, type NestedPolicy, type NestedRule } from '../nested-field-policy.js';
 
 const BREAKPOINT: NestedRule = {
   ...NEITHER,
@@ -49,11 +49,7 @@ export const CHAT_NESTED_POLICY: NestedPolicy = {
   'messages[user].content[image_url].cache_control': BOTH,
   'messages[user].content[image_url].prompt_cache_breakpoint': BREAKPOINT,
   'messages[user].content[image_url].image_url.url': BOTH,
-  'messages[user].content[image_url].image_url.detail': {
-    ...NEITHER,
-    absent: ['auto'],
-    reason: 'image detail is not forwarded (`auto` is accepted)',
-  },
+  'messages[user].content[image_url].image_url.detail': IMAGE_DETAIL,
   'messages[user].content[input_audio]': { ...NEITHER, reason: 'audio input is not served' },
   'messages[user].content[file]': {
     ...NEITHER,

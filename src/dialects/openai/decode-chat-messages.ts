@@ -2,12 +2,15 @@ import type {
   AssistantMessage,
   CacheControl,
   ContentPart,
+  ImageDetail,
+  ImagePart,
   Message,
   SystemMessage,
   ToolCall,
 } from '../../core/request.js';
 import {
   dataUrlMediaType,
+  decodeImageDetail,
   invalidRequest,
   isObject,
   optionalString,
@@ -259,21 +262,25 @@ function decodeUserContent(value: unknown, param: string): ContentPart[] {
 }
 
 /**
- * `image_url` is `{url, detail?}` (or, from some clients, the URL string itself); `detail` other
- * than `auto` is refused (CHAT_NESTED_POLICY).
+ * `image_url` is `{url, detail?}` (or, from some clients, the URL string itself); `detail` is
+ * kept for the OpenAI wires (decodeImageDetail).
  */
 function decodeImagePart(value: unknown, param: string): ContentPart {
   let url: string;
+  let detail: ImageDetail | undefined;
   if (typeof value === 'string') {
     url = value;
   } else if (isObject(value)) {
     checkNestedFields(value, POLICY, 'messages[user].content[image_url].image_url', param);
     url = requireString(value.url, `${param}.url`, false);
-    optionalString(value.detail, `${param}.detail`);
+    detail = decodeImageDetail(value.detail, `${param}.detail`);
   } else {
     throw invalidRequest(`\`${param}\` must be an object with a \`url\``, param);
   }
   if (url.length === 0) throw invalidRequest(`\`${param}\` must not be empty`, param);
+  const part: ImagePart = { type: 'image', url };
   const mediaType = dataUrlMediaType(url);
-  return mediaType === undefined ? { type: 'image', url } : { type: 'image', url, mediaType };
+  if (mediaType !== undefined) part.mediaType = mediaType;
+  if (detail !== undefined) part.detail = detail;
+  return part;
 }

@@ -19,6 +19,41 @@ const messages: Message[] = [
 ];
 
 describe('encodeChatMessages', () => {
+  it('sends image detail and marks a failed tool result (the chat wire has no error flag)', () => {
+    const encoded = encodeChatMessages(
+      [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image', url: 'https://example.test/a.png', detail: 'high' },
+            { type: 'image', url: 'https://example.test/b.png' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'c1', name: 'Bash', arguments: '{}' }],
+        },
+        { role: 'tool', toolCallId: 'c1', content: '2 tests failed', isError: true },
+      ],
+      false,
+    );
+    expect(encoded[0]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is this?' },
+        { type: 'image_url', image_url: { url: 'https://example.test/a.png', detail: 'high' } },
+        { type: 'image_url', image_url: { url: 'https://example.test/b.png' } },
+      ],
+    });
+    expect(encoded[2]).toEqual({
+      role: 'tool',
+      tool_call_id: 'c1',
+      content: 'Error: 2 tests failed',
+    });
+  });
+
   it('drops marks and joins system blocks for upstreams that cache automatically', () => {
     expect(encodeChatMessages(messages, false)).toEqual([
       { role: 'system', content: 'You are an agent.\nProject rules.' },

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../core/errors.js';
 import type { AssistantMessage, CacheControl, ContentPart, Message } from '../../core/request.js';
+import { toolOutputText } from '../tool-output-text.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -87,7 +88,8 @@ function encodeMessage(
       return {
         role: 'tool',
         tool_call_id: message.toolCallId,
-        content: mark === undefined ? message.content : [textPart(message.content, mark)],
+        content:
+          mark === undefined ? toolOutputText(message) : [textPart(toolOutputText(message), mark)],
       };
     }
   }
@@ -134,7 +136,9 @@ function encodeUserContent(parts: ContentPart[], cacheMarks: boolean): string | 
   return parts.map((part) => {
     const mark = cacheMarks ? part.cacheControl : undefined;
     if (part.type === 'text') return textPart(part.text, mark);
-    const image: JsonObject = { type: 'image_url', image_url: { url: part.url } };
+    const url: JsonObject = { url: part.url };
+    if (part.detail !== undefined) url['detail'] = part.detail;
+    const image: JsonObject = { type: 'image_url', image_url: url };
     if (mark !== undefined) image['cache_control'] = wireMark(mark);
     return image;
   });

@@ -8,6 +8,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../core/request.js';
+import { toolOutputText } from '../tool-output-text.js';
 
 /** What encoding needs besides the request. */
 export interface ResponsesEncodeOptions {
@@ -93,7 +94,7 @@ function encodeMessage(message: Message, input: JsonObject[], providerId: string
       input.push({
         type: 'function_call_output',
         call_id: message.toolCallId,
-        output: message.content,
+        output: toolOutputText(message),
       });
       return;
   }
@@ -102,7 +103,7 @@ function encodeMessage(message: Message, input: JsonObject[], providerId: string
 function encodeUserPart(part: ContentPart): JsonObject {
   return part.type === 'text'
     ? { type: 'input_text', text: part.text }
-    : { type: 'input_image', image_url: part.url, detail: 'auto' };
+    : { type: 'input_image', image_url: part.url, detail: part.detail ?? 'auto' };
 }
 
 /**
