@@ -152,23 +152,15 @@ describe('@anthropic-ai/sdk → /v1/messages nested fields', () => {
     });
   });
 
-  it('refuses deferred tool loading and omitted thinking display, and takes their defaults', async () => {
+  it('serves deferred tools and omitted thinking display (as Claude Code sends them)', async () => {
     const tool = { name: 'get_weather', input_schema: { type: 'object' as const } };
-    await expect(create({ tools: [{ ...tool, defer_loading: true }] })).rejects.toMatchObject({
-      status: 400,
-      error: { error: { message: expect.stringContaining('`tools[0].defer_loading`') } },
-    });
-    await expect(
-      create({ thinking: { type: 'enabled', budget_tokens: 1024, display: 'omitted' } }),
-    ).rejects.toMatchObject({
-      status: 400,
-      error: { error: { message: expect.stringContaining('`thinking.display`') } },
-    });
-    const served = await create({
-      tools: [{ ...tool, defer_loading: false }],
-      thinking: { type: 'enabled', budget_tokens: 1024, display: 'summarized' },
-    });
-    expect(served.type).toBe('message');
+    for (const defer_loading of [true, false]) {
+      const served = await create({
+        tools: [{ ...tool, defer_loading }],
+        thinking: { type: 'enabled', budget_tokens: 1024, display: 'omitted' },
+      });
+      expect(served.type).toBe('message');
+    }
   });
 
   it('takes a direct tool_use caller passed back, and refuses a programmatic one', async () => {

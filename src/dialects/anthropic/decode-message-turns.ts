@@ -43,6 +43,9 @@ export function decodeMessageTurns(value: unknown, into: Message[]): void {
     const param = `messages[${index}]`;
     const message = requireObject(value[index], param);
     checkNestedFields(message, POLICY, 'messages[]', param);
+    // A turn's own output_config is left out (MESSAGES_NESTED_POLICY); it must be an object.
+    if (message.output_config !== undefined && message.output_config !== null)
+      requireObject(message.output_config, `${param}.output_config`);
     const content = message.content;
     const contentParam = `${param}.content`;
     switch (message.role) {

@@ -42,6 +42,12 @@ function decodeThinking(value: unknown, maxTokens: number | undefined): Thinking
   if (value === undefined || value === null) return undefined;
   const thinking = requireObject(value, 'thinking');
   checkItem(thinking, POLICY, 'thinking', 'thinking');
+  const display = optionalString(thinking.display, 'thinking.display');
+  if (display !== undefined && display !== 'summarized' && display !== 'omitted')
+    throw invalidRequest(
+      '`thinking.display` must be one of summarized, omitted',
+      'thinking.display',
+    );
   switch (thinking.type) {
     case 'enabled': {
       const budget = optionalInteger(thinking.budget_tokens, 'thinking.budget_tokens', 1024);

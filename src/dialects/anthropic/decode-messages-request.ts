@@ -97,6 +97,8 @@ function decodeTools(value: unknown): ToolDefinition[] | undefined {
     };
     const description = optionalString(tool.description, `${param}.description`);
     if (description !== undefined) definition.description = description;
+    // Tool search is not served: a deferred tool is an ordinary one (MESSAGES_NESTED_POLICY).
+    optionalBoolean(tool.defer_loading, `${param}.defer_loading`);
     const strict = optionalBoolean(tool.strict, `${param}.strict`);
     if (strict !== undefined) definition.strict = strict;
     tools[index] = withCacheControl(definition, tool, param);

@@ -64,19 +64,9 @@ describe('Messages nested fields (MESSAGES_NESTED_POLICY)', () => {
       'messages[1].content[0].caller',
     ],
     [
-      'deferred tools',
-      { tools: [{ name: 'f', input_schema: { type: 'object' }, defer_loading: true }] },
-      'tools[0].defer_loading',
-    ],
-    [
       'per-tool eager input streaming',
       { tools: [{ name: 'f', input_schema: { type: 'object' }, eager_input_streaming: true }] },
       'tools[0].eager_input_streaming',
-    ],
-    [
-      'omitted thinking',
-      { thinking: { type: 'adaptive', display: 'omitted' } },
-      'thinking.display',
     ],
     [
       'image transformations',
@@ -134,5 +124,30 @@ describe('Messages nested fields (MESSAGES_NESTED_POLICY)', () => {
       decode({ tools: [{ name: 'f', input_schema: { type: 'object' }, defer_loading: false }] })
         .tools,
     ).toEqual([{ name: 'f', parameters: { type: 'object' } }]);
+  });
+
+  it('takes what Claude Code 2.1.3xx sends: deferred tools, omitted thinking, a turn output_config', () => {
+    const plain = decode({});
+    const claudeCode = decode({
+      tools: [{ name: 'f', input_schema: { type: 'object' }, defer_loading: true }],
+      thinking: { type: 'adaptive', display: 'omitted' },
+    });
+    expect(claudeCode.tools).toEqual([{ name: 'f', parameters: { type: 'object' } }]);
+    expect(claudeCode.thinking).toEqual({ type: 'adaptive' });
+    const turn = decode({
+      messages: [{ role: 'user', content: 'hi', output_config: { effort: 'low' } }],
+    });
+    expect(turn.messages).toEqual(plain.messages);
+    expect(
+      thrown(() => decode({ thinking: { type: 'adaptive', display: 'hidden' } })),
+    ).toMatchObject({ param: 'thinking.display' });
+    expect(
+      thrown(() =>
+        decode({ tools: [{ name: 'f', input_schema: { type: 'object' }, defer_loading: 'yes' }] }),
+      ),
+    ).toMatchObject({ param: 'tools[0].defer_loading' });
+    expect(
+      thrown(() => decode({ messages: [{ role: 'user', content: 'hi', output_config: 'low' }] })),
+    ).toMatchObject({ param: 'messages[0].output_config' });
   });
 });

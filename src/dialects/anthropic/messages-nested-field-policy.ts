@@ -52,6 +52,16 @@ function imageBlock(shape: string): Record<string, NestedRule> {
   };
 }
 
+/**
+ * `thinking.display` (`summarized` | `omitted`): whether the client wants the thinking text. No
+ * upstream takes it through the canonical model, so thinking comes back as the upstream gives it
+ * (Claude Code sends `omitted` and ignores the text).
+ */
+const THINKING_DISPLAY: NestedRule = {
+  ...BOTH,
+  reason: 'accepted (`summarized` or `omitted`); thinking is returned as the upstream gives it',
+};
+
 /** Content blocks that hold server tools' calls and results (in assistant turns). */
 const SERVER_TOOL_BLOCKS = [
   'server_tool_use',
@@ -73,6 +83,11 @@ const SERVER_TOOL_BLOCKS = [
 export const MESSAGES_NESTED_POLICY: NestedPolicy = {
   'messages[].role': BOTH,
   'messages[].content': BOTH,
+  'messages[].output_config': {
+    ...BOTH,
+    reason:
+      'an object, left out: the request’s top-level `output_config` applies (Claude Code 2.1.3xx sends one on a turn)',
+  },
 
   ...textBlock('messages[user].content[text]'),
   ...imageBlock('messages[user].content[image]'),
@@ -128,9 +143,9 @@ export const MESSAGES_NESTED_POLICY: NestedPolicy = {
   'tools[custom].cache_control': BOTH,
   'tools[custom].strict': BOTH,
   'tools[custom].defer_loading': {
-    ...NEITHER,
-    absent: [false],
-    reason: 'tool search is not served (`false` is accepted)',
+    ...BOTH,
+    reason:
+      'tool search is not served, so a deferred tool is sent as an ordinary tool (Claude Code sends `true`)',
   },
   'tools[custom].eager_input_streaming': {
     ...NEITHER,
@@ -157,17 +172,9 @@ export const MESSAGES_NESTED_POLICY: NestedPolicy = {
 
   'thinking[enabled].type': BOTH,
   'thinking[enabled].budget_tokens': BOTH,
-  'thinking[enabled].display': {
-    ...NEITHER,
-    absent: ['summarized'],
-    reason: 'thinking display is not forwarded (`summarized` is accepted)',
-  },
+  'thinking[enabled].display': THINKING_DISPLAY,
   'thinking[adaptive].type': BOTH,
-  'thinking[adaptive].display': {
-    ...NEITHER,
-    absent: ['summarized'],
-    reason: 'thinking display is not forwarded (`summarized` is accepted)',
-  },
+  'thinking[adaptive].display': THINKING_DISPLAY,
   'thinking[disabled].type': BOTH,
 
   'output_config.effort': BOTH,
