@@ -1,29 +1,7 @@
 import { BOTH, NEITHER, type FieldPolicy } from '../field-policy.js';
 
-/**
- * Every request field of `POST /v1/chat/completions` and what happens to it per upstream wire
- * (see src/dialects/field-policy.ts; docs/compatibility.md has the same table).
- */
-export const CHAT_FIELD_POLICY: FieldPolicy = {
-  model: BOTH,
-  messages: BOTH,
-  max_tokens: BOTH,
-  max_completion_tokens: BOTH,
-  temperature: BOTH,
-  top_p: BOTH,
-  stop: BOTH,
-  stream: BOTH,
-  stream_options: BOTH,
-  tools: BOTH,
-  tool_choice: BOTH,
-  parallel_tool_calls: BOTH,
-  response_format: BOTH,
-  reasoning_effort: BOTH,
-  thinking: BOTH,
-  user: BOTH,
-  safety_identifier: BOTH,
-  store: BOTH,
-  modalities: BOTH,
+/** Sampling fields chat and legacy completions share, with the same rule per wire. */
+export const SAMPLING_RULES: FieldPolicy = {
   n: {
     'openai-compatible': { quirk: 'noMultipleChoices', passWhen: false },
     anthropic: 'refuse',
@@ -48,6 +26,33 @@ export const CHAT_FIELD_POLICY: FieldPolicy = {
     canonical: 'frequencyPenalty',
     reason: 'the Messages API has no penalties',
   },
+};
+
+/**
+ * Every request field of `POST /v1/chat/completions` and what happens to it per upstream wire
+ * (see src/dialects/field-policy.ts; docs/compatibility.md has the same table).
+ */
+export const CHAT_FIELD_POLICY: FieldPolicy = {
+  model: BOTH,
+  messages: BOTH,
+  max_tokens: BOTH,
+  max_completion_tokens: BOTH,
+  temperature: BOTH,
+  top_p: BOTH,
+  stop: BOTH,
+  stream: BOTH,
+  stream_options: BOTH,
+  tools: BOTH,
+  tool_choice: BOTH,
+  parallel_tool_calls: BOTH,
+  response_format: BOTH,
+  reasoning_effort: BOTH,
+  thinking: BOTH,
+  user: BOTH,
+  safety_identifier: BOTH,
+  store: BOTH,
+  modalities: BOTH,
+  ...SAMPLING_RULES,
   logit_bias: {
     'openai-compatible': { quirk: 'noLogitBias', passWhen: false },
     anthropic: 'refuse',

@@ -1,4 +1,5 @@
 import { BOTH, NEITHER, type FieldPolicy } from '../field-policy.js';
+import { SAMPLING_RULES } from './chat-field-policy.js';
 import type { NestedPolicy } from '../nested-field-policy.js';
 
 /**
@@ -20,30 +21,7 @@ export const COMPLETION_FIELD_POLICY: FieldPolicy = {
   stream: BOTH,
   stream_options: BOTH,
   user: BOTH,
-  n: {
-    'openai-compatible': { quirk: 'noMultipleChoices', passWhen: false },
-    anthropic: 'refuse',
-    canonical: 'n',
-    reason: 'the upstream returns one choice per request',
-  },
-  seed: {
-    'openai-compatible': { quirk: 'noSeed', passWhen: false },
-    anthropic: 'refuse',
-    canonical: 'seed',
-    reason: 'the upstream has no seed',
-  },
-  presence_penalty: {
-    'openai-compatible': 'pass',
-    anthropic: 'refuse',
-    canonical: 'presencePenalty',
-    reason: 'the Messages API has no penalties',
-  },
-  frequency_penalty: {
-    'openai-compatible': 'pass',
-    anthropic: 'refuse',
-    canonical: 'frequencyPenalty',
-    reason: 'the Messages API has no penalties',
-  },
+  ...SAMPLING_RULES,
   best_of: { ...NEITHER, reason: 'server-side best-of sampling is not served (`1` is accepted)' },
   logprobs: { ...NEITHER, reason: 'completion log probabilities are not served' },
   logit_bias: { ...NEITHER, reason: 'logit bias is not served on completions' },
