@@ -110,17 +110,19 @@ export interface TimeSlot {
 const REQUEST_FIELDS =
   'entry_id, request_id, started_at, api_key_id, model_asked, model, provider, attempts, input_tokens, output_tokens, cost_nano_usd, saved_nano_usd, latency_ms, first_token_ms, status, error_code, cache_status, route_reason, stream, replica_id';
 
-function parameters(placeholder: Placeholder): {
-  params: number[];
-  add: (value: number) => string;
-} {
-  const params: number[] = [];
-  const add = (value: number): string => {
+/** A statement's bound values in order; `add` binds one and returns its placeholder. */
+export function queryParameters<Value extends number | string | null>(
+  placeholder: Placeholder,
+): { params: Value[]; add: (value: Value) => string } {
+  const params: Value[] = [];
+  const add = (value: Value): string => {
     params.push(value);
     return placeholder(params.length);
   };
   return { params, add };
 }
+
+const parameters = (placeholder: Placeholder) => queryParameters<number>(placeholder);
 
 const limitOf = (query: WindowQuery, fallback: number, max: number): number =>
   Math.max(1, Math.min(max, Math.floor(query.limit ?? fallback)));

@@ -1,5 +1,10 @@
 import { text } from './ledger-rows.js';
-import type { Placeholder, Statement, WindowQuery } from './detail-queries.js';
+import {
+  type Placeholder,
+  queryParameters,
+  type Statement,
+  type WindowQuery,
+} from './detail-queries.js';
 
 /**
  * Escalations and the outcome lists of `GET /admin/outcomes`: statements over
@@ -52,16 +57,8 @@ export interface RecentOutcome {
   source: string | null;
 }
 
-function parameters(placeholder: Placeholder) {
-  const params: Array<number | string | null> = [];
-  return {
-    params,
-    add(value: number | string | null): string {
-      params.push(value);
-      return placeholder(params.length);
-    },
-  };
-}
+const parameters = (placeholder: Placeholder) =>
+  queryParameters<number | string | null>(placeholder);
 
 const optional = (value: unknown): string | null =>
   value === null || value === undefined ? null : String(value);

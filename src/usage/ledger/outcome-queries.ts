@@ -1,5 +1,10 @@
 import { text } from './ledger-rows.js';
-import type { Placeholder, Statement, WindowQuery } from './detail-queries.js';
+import {
+  type Placeholder,
+  queryParameters,
+  type Statement,
+  type WindowQuery,
+} from './detail-queries.js';
 
 /** Where an outcome came from: the client's feedback, or a signal the gateway saw itself. */
 export type OutcomeSignal =
@@ -67,16 +72,8 @@ export interface FoundRequest {
   bucket: string | null;
 }
 
-function parameters(placeholder: Placeholder) {
-  const params: Array<number | string | null> = [];
-  return {
-    params,
-    add(value: number | string | null): string {
-      params.push(value);
-      return placeholder(params.length);
-    },
-  };
-}
+const parameters = (placeholder: Placeholder) =>
+  queryParameters<number | string | null>(placeholder);
 
 /** Insert or replace (the same request, signal and deployment) one outcome. */
 export function recordOutcomeStatement(
